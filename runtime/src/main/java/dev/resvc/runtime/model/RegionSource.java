@@ -1,0 +1,52 @@
+package dev.resvc.runtime.model;
+
+import java.util.Optional;
+
+/** Where a reserved region comes from: a firmware table, an IOMMU driver's fixed window, or sysfs. */
+public enum RegionSource {
+  /** Intel DMAR Reserved Memory Region Reporting structure. */
+  RMRR("rmrr"),
+  /** AMD IVRS I/O Virtualization Memory Definition block. */
+  IVMD("ivmd"),
+  /** Arm IORT Reserved Memory Range node. */
+  IORT_RMR("iort-rmr"),
+  /** The interrupt (MSI/LAPIC) window the Intel and AMD drivers add to every device. */
+  MSI_WINDOW("msi-window"),
+  /** The AMD HyperTransport window below 1 TiB. */
+  HT_WINDOW("ht-window"),
+  /** A PCI host-bridge window (dma-iommu; not visible in sysfs). */
+  PCI_WINDOW("pci-window"),
+  /** The software-managed MSI window of Arm SMMU and virtio-iommu. */
+  SW_MSI("sw-msi"),
+  /**
+   * The Intel driver's ISA-bridge floppy workaround ({@code CONFIG_INTEL_IOMMU_FLOPPY_WA}): the
+   * first 16 MiB, relaxable, for every PCI-to-ISA bridge.
+   */
+  FLOPPY_WA("floppy-wa"),
+  /** Read from a {@code reserved_regions} file with no firmware attribution; owned by the whole group. */
+  SYSFS("sysfs");
+
+  private final String resvName;
+
+  RegionSource(String resvName) {
+    this.resvName = resvName;
+  }
+
+  public String resvName() {
+    return resvName;
+  }
+
+  public static Optional<RegionSource> byResvName(String name) {
+    for (RegionSource s : values()) {
+      if (s.resvName.equals(name)) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public String toString() {
+    return resvName;
+  }
+}
