@@ -1,0 +1,127 @@
+package dev.resvc.runtime.kernel;
+
+import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.model.RegionType;
+import dev.resvc.runtime.range.U64;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The group list of {@code iommu_get_group_resv_regions} (drivers/iommu/iommu.c): regions inserted
+ * one at a time with {@code iommu_insert_resv_region}, giving exactly the kernel's list — same
+ * entries, same order, same surviving start/length/prot/source — in O(n log n) instead of the
+ * kernel's O(n²).
+ *
+ * <p>The kernel inserts each region in (start, type) order, a new entry going before an existing one
+ * with the same start and type, then sweeps the whole list once for the new entry's type: each entry
+ * of that type is compared with the last kept one ({@code top}); it is kept when {@code start >
+ * top_end + 1} and otherwise absorbed ({@code top.length = max(top_end, it_end) - top.start + 1}),
+ * all in wrapping 64-bit arithmetic. Types never merge with each other.
+ *
+ * <p>Why this shortcut is exact: after every insertion each type's sub-list is a fixed point of the
+ * sweep (every entry satisfies {@code start > previous_end + 1}). Inserting one entry can therefore
+ * only change the entry before it (which may absorb it) and a run of entries after it (absorbed
+ * until the first one that is kept); everything else is untouched. Each insertion is then a binary
+ * search plus removals, and each entry is removed at most once. The wrap-around quirks (an entry
+ * ending at 2^64-1 never absorbs a later one, because {@code top_end + 1} wraps to 0; lengths that
+ * wrap to 0; zero-length entries) fall out of doing the same arithmetic as the kernel.
+ *
+ * <p>Not thread-safe; use one merger per list being built.
+ */
+public final class GroupRegionMerger {
+  /** Orders entries of one type: unsigned start, then newest first among equal starts. */
+  private record Key(long start, long seq) {}
+
+  private static Comparator<Key> unsignedKeyOrder() {
+    return (a, b) -> {
+      int c = Long.compareUnsigned(a.start, b.start);
+      return c != 0 ? c : Long.compare(a.seq, b.seq);
+    };
+  }
+
+  /** One sorted map per region type; values are the entries' current state. */
+  private final List<TreeMap<Key, Region>> byType = new ArrayList<>();
+  /** Decreasing, so that a newer entry sorts before older ones with the same start. */
+  private long nextSeq = 0;
+
+  public GroupRegionMerger() {
+    for (int i = 0; i < RegionType.values().length; i++) {
+      byType.add(new TreeMap<>(unsignedKeyOrder()));
+    }
+  }
+
+  /** The kernel's group list for {@code regions} inserted in order into an empty list. */
+  public static List<Region> merge(List<Region> regions) {
+    GroupRegionMerger merger = new GroupRegionMerger();
+    for (Region r : regions) {
+      merger.insert(r);
+    }
+    return merger.regions();
+  }
+
+  /** {@code iommu_insert_resv_region(region, list)}. */
+  public void insert(Region region) {
+    TreeMap<Key, Region> list = byType.get(region.type().ordinal());
+    Key key = new Key(region.start(), --nextSeq);
+
+    // The entry before the new one in the sweep: the last one that starts strictly lower.
+    Map.Entry<Key, Region> before = list.lowerEntry(new Key(region.start(), Long.MIN_VALUE));
+    Key topKey;
+    Region top;
+    if (before != null && !keptAfter(before.getValue(), region)) {
+      topKey = before.getKey();
+      top = absorb(before.getValue(), region);
+    } else {
+      topKey = key;
+      top = region;
+    }
+    // Absorb following entries until one is kept; the rest of the list is a fixed point already.
+    Map.Entry<Key, Region> next = list.ceilingEntry(new Key(region.start(), Long.MIN_VALUE));
+    while (next != null && !keptAfter(top, next.getValue())) {
+      top = absorb(top, next.getValue());
+      list.remove(next.getKey());
+      next = list.higherEntry(next.getKey());
+    }
+    list.put(topKey, top);
+  }
+
+  /** The kernel's keep test: {@code it.start > top_end + 1}, with the kernel's wrap-around. */
+  private static boolean keptAfter(Region top, Region it) {
+    long topEndPlusOne = top.start() + top.length();
+    return Long.compareUnsigned(it.start(), topEndPlusOne) > 0;
+  }
+
+  /** {@code top.length = max(top_end, it_end) - top.start + 1}; {@code top} keeps its other fields. */
+  private static Region absorb(Region top, Region it) {
+    long end = U64.max(top.end(), it.end());
+    return top.withLength(end - top.start() + 1);
+  }
+
+  /**
+   * The list as the kernel holds it: by start (unsigned), then type in enum order; entries with equal
+   * start and type in the kernel's order (newest insertion first).
+   */
+  public List<Region> regions() {
+    List<Map.Entry<Key, Region>> all = new ArrayList<>();
+    for (TreeMap<Key, Region> list : byType) {
+      all.addAll(list.entrySet());
+    }
+    Comparator<Key> keyOrder = unsignedKeyOrder();
+    all.sort((a, b) -> {
+      int c = Long.compareUnsigned(a.getKey().start(), b.getKey().start());
+      if (c != 0) {
+        return c;
+      }
+      c = Integer.compare(a.getValue().type().ordinal(), b.getValue().type().ordinal());
+      return c != 0 ? c : keyOrder.compare(a.getKey(), b.getKey());
+    });
+    return all.stream().map(Map.Entry::getValue).toList();
+  }
+
+  public boolean isEmpty() {
+    return byType.stream().allMatch(TreeMap::isEmpty);
+  }
+}
