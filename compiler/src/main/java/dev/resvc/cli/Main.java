@@ -1,0 +1,66 @@
+package dev.resvc.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code resvc} command. Exit codes: 0 fine, 1 a finding (a refused attach, an unassignable
+ * group), 2 bad input or usage, 3 an internal error (a bug: please report it).
+ */
+@Command(
+    name = "resvc",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "Reserved IOMMU regions as the Linux kernel sees them, and policies about them.",
+      ""
+    },
+    subcommands = {
+      RegionsCommand.class,
+      IovaCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Exit status: 0 fine, 1 a finding (e.g. VFIO would refuse the attach), 2 bad input or usage,",
+      "3 an internal error (a bug in resvc; please report it with the input)."
+    })
+public final class Main implements Runnable {
+  public static final int OK = 0;
+  public static final int FINDING = 1;
+  public static final int BAD_INPUT = 2;
+  public static final int INTERNAL_ERROR = 3;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see 'resvc --help')");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs one command line with the given streams; returns the exit code. Used by tests. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(new Failures());
+    cli.setParameterExceptionHandler(Failures::usage);
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"resvc " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.resvc.cli;
+
+import dev.resvc.runtime.host.RegionListParser;
+import dev.resvc.runtime.host.RegionListParser.Dialect;
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.kernel.GroupRegionMerger;
+import dev.resvc.runtime.model.Region;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code resvc regions}: work on region lists directly. */
+@Command(
+    name = "regions",
+    mixinStandardHelpOptions = true,
+    description = "Work on lists of reserved regions.",
+    subcommands = {RegionsCommand.Merge.class})
+final class RegionsCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: merge");
+  }
+
+  @Command(
+      name = "merge",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Merge regions exactly as the kernel builds a group's list (iommu_get_group_resv_regions), and print",
+        "the result as /sys/kernel/iommu_groups/N/reserved_regions would show it.",
+        "",
+        "Input: one region per line, '<start> <end> <type>', the end inclusive, numbers 0x-hex or decimal,",
+        "type one of direct, direct-relaxable, reserved, msi, sw-msi; blank lines and # comments ignored.",
+        "Regions are inserted in input order, as the kernel inserts each device's regions in turn."
+      })
+  static final class Merge implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", defaultValue = "-",
+        description = "Region list to read; '-' (the default) reads standard input.")
+    String file;
+
+    @Override
+    public Integer call() throws InputException {
+      String name = Inputs.displayName(file);
+      List<InputNote> notes = new ArrayList<>();
+      List<Region> regions = RegionListParser.parse(
+          Inputs.text(file, System.in), name, Dialect.REGION_FILE, false, notes).regions();
+      Output.notes(spec.commandLine().getErr(), notes);
+      for (Region r : GroupRegionMerger.merge(regions)) {
+        spec.commandLine().getOut().println(r.toSysfsLine());
+      }
+      return Main.OK;
+    }
+  }
+}
