@@ -34,6 +34,11 @@ public sealed interface DmarStructure {
   /** The length field (u16), header and device scopes included. */
   int length();
 
+  /** The device scopes the structure carries, in table order; empty for types that have none. */
+  default List<DeviceScope> scopes() {
+    return List.of();
+  }
+
   /** DMA remapping hardware unit definition: one IOMMU and the devices behind it. */
   record Drhd(long offset, int length, int flags, int size, int segment, long registerBase, List<DeviceScope> scopes)
       implements DmarStructure {
