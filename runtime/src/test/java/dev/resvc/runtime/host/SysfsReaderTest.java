@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -362,5 +364,21 @@ class SysfsReaderTest {
 
     assertThat(s.acpiTables().keySet()).containsExactly("IVRS", "IORT");
     assertThat(s.acpiTable("IORT").get()).isEqualTo(new byte[] {'I', 'O', 'R', 'T'});
+  }
+
+  @Test
+  void anUnreadableAcpiTableIsANoteNotAnError() throws Exception {
+    SysfsFixture.laptop(tmp);
+    Path dmar = tmp.resolve("firmware/acpi/tables/DMAR");
+    Files.setPosixFilePermissions(dmar, PosixFilePermissions.fromString("---------"));
+    Assumptions.assumeFalse(Files.isReadable(dmar), "running as root: permissions do not stop reading");
+
+    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+
+    assertThat(s.acpiTables()).isEmpty();
+    assertThat(s.groups()).hasSize(6);
+    assertThat(notes).hasSize(1);
+    assertThat(notes.get(0).level()).isEqualTo(InputNote.Level.NOTE);
+    assertThat(notes.get(0).source()).isEqualTo("firmware/acpi/tables/DMAR");
   }
 }
