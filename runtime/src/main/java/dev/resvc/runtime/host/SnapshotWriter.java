@@ -1,0 +1,164 @@
+package dev.resvc.runtime.host;
+
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciDevice;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Writes the part of a sysfs tree that {@link SysfsReader} reads into a self-contained directory,
+ * so that a machine can be examined elsewhere: {@code SysfsReader.read(out)} gives the same
+ * devices, groups and ACPI tables as {@code SysfsReader.read(sysfsRoot)}.
+ *
+ * <p>The layout is the kernel's: {@code devices/…/<dev>} directories nested as on the machine, with
+ * plain copies of the PCI id files; {@code bus/pci/devices/<dev>}, {@code driver} and {@code
+ * kernel/iommu_groups/N/devices/<dev>} as relative symlinks, every one of which stays inside the
+ * snapshot; {@code reserved_regions} and {@code type} copied byte for byte (a cut file stays cut);
+ * {@code firmware/acpi/tables/{DMAR,IVRS,IORT}} when they could be read. Only what the reader
+ * accepts is written: devices and group members it skips (with a note) are left out.
+ *
+ * <p>The source may be a live {@code /sys} or another snapshot.
+ */
+public final class SnapshotWriter {
+  private SnapshotWriter() {}
+
+  /**
+   * Reads {@code sysfsRoot} and writes the snapshot to {@code out}, which must not exist or be an
+   * empty directory.
+   *
+   * @param notes receives what reading the source noticed (see {@link SysfsReader#read})
+   * @throws InputException for what {@link SysfsReader#read} rejects, for an {@code out} that is
+   *     a non-empty directory or not a directory, and for a write error (naming the path; the
+   *     partly written snapshot is left in place)
+   */
+  public static void write(Path sysfsRoot, Path out, List<InputNote> notes) throws InputException {
+    checkOutput(out);
+    SysfsReader.Detailed source = SysfsReader.readDetailed(sysfsRoot, notes);
+    Path base = out.toAbsolutePath().normalize();
+    Writer w = new Writer(base);
+    w.mkdirs(base);
+    Map<PciAddress, SysfsReader.DeviceDir> devices = source.devices();
+
+    TreeSet<String> drivers = new TreeSet<>();
+    devices.values().forEach(d -> d.device().driver().ifPresent(drivers::add));
+    for (String driver : drivers) {
+      w.mkdirs(base.resolve("bus/pci/drivers").resolve(safeName(driver, "bus/pci/drivers/" + driver)));
+    }
+
+    w.mkdirs(base.resolve(SysfsReader.PCI_DEVICES));
+    for (SysfsReader.DeviceDir d : devices.values()) {
+      PciDevice device = d.device();
+      Path sourceDir = source.realRoot().resolve(d.relativeDir());
+      Path dir = base.resolve(d.relativeDir());
+      w.mkdirs(dir);
+      for (String file : SysfsReader.PCI_ID_FILES) {
+        Path from = sourceDir.resolve(file);
+        if (Files.exists(from)) {
+          w.write(dir.resolve(file), SysfsReader.readBytes(from, d.relativeDir() + "/" + file));
+        }
+      }
+      if (device.driver().isPresent()) {
+        w.link(dir.resolve("driver"), base.resolve("bus/pci/drivers").resolve(device.driver().get()));
+      }
+      w.link(base.resolve(SysfsReader.PCI_DEVICES).resolve(device.address().toString()), dir);
+    }
+
+    if (!source.groups().isEmpty()) {
+      w.mkdirs(base.resolve(SysfsReader.IOMMU_GROUPS));
+    }
+    for (SysfsReader.GroupFiles g : source.groups()) {
+      Path dir = base.resolve(SysfsReader.IOMMU_GROUPS).resolve(Integer.toString(g.group().id()));
+      w.mkdirs(dir.resolve("devices"));
+      w.write(dir.resolve("reserved_regions"), g.reservedRegions());
+      Optional<byte[]> type = g.type();
+      if (type.isPresent()) {
+        w.write(dir.resolve("type"), type.get());
+      }
+      for (PciAddress member : g.group().devices()) {
+        w.link(dir.resolve("devices").resolve(member.toString()), base.resolve(devices.get(member).relativeDir()));
+      }
+    }
+
+    Map<String, byte[]> tables = source.snapshot().acpiTables();
+    if (!tables.isEmpty()) {
+      Path dir = base.resolve(SysfsReader.ACPI_TABLES);
+      w.mkdirs(dir);
+      for (Map.Entry<String, byte[]> t : tables.entrySet()) {
+        w.write(dir.resolve(t.getKey()), t.getValue());
+      }
+    }
+  }
+
+  private static void checkOutput(Path out) throws InputException {
+    if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (!Files.isDirectory(out, LinkOption.NOFOLLOW_LINKS)) {
+      throw new InputException(out.toString(), Position.whole(),
+          "exists and is not a directory; give a new or empty directory for the snapshot");
+    }
+    try (Stream<Path> entries = Files.list(out)) {
+      if (entries.findAny().isPresent()) {
+        throw new InputException(out.toString(), Position.whole(),
+            "refusing to write a snapshot into a non-empty directory; give a new or empty directory");
+      }
+    } catch (IOException e) {
+      throw new InputException(out.toString(), Position.whole(),
+          "cannot list the output directory: " + SysfsReader.describe(e), e);
+    }
+  }
+
+  private static String safeName(String name, String rel) throws InputException {
+    if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")) {
+      throw new InputException(rel, Position.whole(), "'" + name + "' cannot be a file name in the snapshot");
+    }
+    return name;
+  }
+
+  /** File operations on the output, turning I/O errors into InputExceptions naming the path. */
+  private record Writer(Path base) {
+    void mkdirs(Path dir) throws InputException {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw failure(dir, e);
+      }
+    }
+
+    void write(Path file, byte[] bytes) throws InputException {
+      try {
+        Files.write(file, bytes);
+      } catch (IOException e) {
+        throw failure(file, e);
+      }
+    }
+
+    /** A symlink at {@code link} to {@code target}, both inside the snapshot, spelt relative to the link. */
+    void link(Path link, Path target) throws InputException {
+      if (!target.normalize().startsWith(base) || !link.normalize().startsWith(base)) {
+        throw new IllegalStateException(link + " -> " + target + " would leave the snapshot " + base);
+      }
+      try {
+        Files.createSymbolicLink(link, link.getParent().relativize(target));
+      } catch (IOException e) {
+        throw failure(link, e);
+      }
+    }
+
+    private InputException failure(Path path, IOException e) {
+      return new InputException(path.toString(), Position.whole(),
+          "cannot write the snapshot: " + SysfsReader.describe(e) + " (the partial snapshot in " + base
+              + " is left in place)", e);
+    }
+  }
+}

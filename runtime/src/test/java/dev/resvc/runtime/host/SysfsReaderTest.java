@@ -1,0 +1,384 @@
+package dev.resvc.runtime.host;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Prot;
+import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.model.RegionSource;
+import dev.resvc.runtime.model.RegionType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SysfsReaderTest {
+  @TempDir Path tmp;
+
+  private final List<InputNote> notes = new ArrayList<>();
+
+  private static PciAddress a(String s) {
+    return PciAddress.parse(s);
+  }
+
+  private static Region sysfs(long start, long end, RegionType type) {
+    return Region.ofInclusive(start, end, type, Prot.NONE, RegionSource.SYSFS);
+  }
+
+  private static final Region MSI = sysfs(0xfee00000L, 0xfeefffffL, RegionType.MSI);
+
+  @Test
+  void readsTheLaptopDevices() throws Exception {
+    SysfsSnapshot s = SysfsReader.read(SysfsFixture.laptop(tmp).root(), notes);
+
+    assertThat(notes).isEmpty();
+    assertThat(s.root()).isEqualTo(tmp);
+    assertThat(s.devices().stream().map(PciDevice::address).toList())
+        .containsExactly(a("00:00.0"), a("00:02.0"), a("00:14.0"), a("00:1c.0"), a("00:1f.0"), a("00:1f.4"),
+            a("02:00.0"))
+        .inOrder();
+    assertThat(s.device(a("00:14.0")).get()).isEqualTo(new PciDevice(
+        a("00:14.0"), 0x8086, 0xa0ed, 0x17aa, 0x22d8, 0x0c0330, Optional.of("xhci_hcd"), false, List.of()));
+    assertThat(s.device(a("00:00.0")).get().driver()).isEmpty();
+    assertThat(s.device(a("00:1f.0")).get().driver()).isEmpty();
+    assertThat(s.device(a("00:02.0")).get().driver()).hasValue("i915");
+    assertThat(s.device(a("00:1f.4")).get().driver()).hasValue("i801_smbus");
+  }
+
+  @Test
+  void nvmeBelowTheRootPortHasItAsUpstreamBridge() throws Exception {
+    SysfsSnapshot s = SysfsReader.read(SysfsFixture.laptop(tmp).root(), notes);
+
+    PciDevice nvme = s.device(a("02:00.0")).get();
+    assertThat(nvme).isEqualTo(new PciDevice(
+        a("02:00.0"), 0x144d, 0xa80a, 0x144d, 0xa801, 0x010802, Optional.of("nvme"), false, List.of(a("00:1c.0"))));
+    assertThat(nvme.isDownstreamOf(a("00:1c.0"))).isTrue();
+    assertThat(nvme.rootBus()).isEqualTo(0);
+    PciDevice rootPort = s.device(a("00:1c.0")).get();
+    assertThat(rootPort.bridge()).isTrue();
+    assertThat(rootPort.upstreamBridges()).isEmpty();
+    // Non-PCI child directories (drm/, usb1/) do not make a device a bridge; an ISA bridge is no PCI bridge.
+    assertThat(s.device(a("00:02.0")).get().bridge()).isFalse();
+    assertThat(s.device(a("00:14.0")).get().bridge()).isFalse();
+    assertThat(s.device(a("00:1f.0")).get().bridge()).isFalse();
+  }
+
+  @Test
+  void aDirectoryWithPciChildrenIsABridgeWhateverItsClass() throws Exception {
+    SysfsFixture f = new SysfsFixture(tmp);
+    f.pciDevice("0000:00:01.0", 0x1022, 0x1633, 0, 0, 0x068000, null);
+    f.pciDevice("0000:00:01.0/0000:01:00.0", 0x10de, 0x2520, 0, 0, 0x030000, "nouveau");
+    f.pciDevice("0000:00:01.0/0000:01:00.0/0000:02:00.0", 0x10de, 0x228e, 0, 0, 0x040300, null);
+
+    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+
+    assertThat(s.device(a("00:01.0")).get().bridge()).isTrue();
+    assertThat(s.device(a("01:00.0")).get().bridge()).isTrue();
+    assertThat(s.device(a("02:00.0")).get().bridge()).isFalse();
+    assertThat(s.device(a("02:00.0")).get().upstreamBridges()).containsExactly(a("00:01.0"), a("01:00.0")).inOrder();
+  }
+
+  @Test
+  void readsTheLaptopGroups() throws Exception {
+    SysfsSnapshot s = SysfsReader.read(SysfsFixture.laptop(tmp).root(), notes);
+
+    assertThat(s.groups().stream().map(SysfsGroup::id).toList()).containsExactly(0, 1, 2, 3, 4, 5).inOrder();
+    assertThat(s.group(0).get()).isEqualTo(new SysfsGroup(0, Optional.of("DMA-FQ"), List.of(a("00:02.0")),
+        List.of(sysfs(0x7b800000L, 0x7fffffffL, RegionType.DIRECT_RELAXABLE), MSI), false));
+    assertThat(s.group(2).get().reservedRegions())
+        .containsExactly(sysfs(0x3e2e0000L, 0x3e2fffffL, RegionType.DIRECT_RELAXABLE), MSI).inOrder();
+    assertThat(s.group(4).get().devices()).containsExactly(a("00:1f.0"), a("00:1f.4")).inOrder();
+    assertThat(s.group(4).get().reservedRegions())
+        .containsExactly(sysfs(0, 0xffffffL, RegionType.DIRECT_RELAXABLE), MSI).inOrder();
+    assertThat(s.group(5).get().devices()).containsExactly(a("02:00.0"));
+    assertThat(s.group(5).get().reservedRegions()).containsExactly(MSI);
+    for (SysfsGroup g : s.groups()) {
+      assertThat(g.truncated()).isFalse();
+      assertThat(g.domainType()).hasValue("DMA-FQ");
+    }
+    assertThat(s.acpiTables().keySet()).containsExactly("DMAR");
+    assertThat(s.acpiTable("DMAR").get()).isEqualTo(SysfsFixture.dmarBytes());
+  }
+
+  @Test
+  void groupMembersComeInAddressOrderNotDirectoryOrder() throws Exception {
+    SysfsFixture f = new SysfsFixture(tmp);
+    f.pciDevice("0000:00:1f.5", 0x8086, 0xa0a4, 0, 0, 0x0c8000, null);
+    f.pciDevice("0000:00:1f.3", 0x8086, 0xa0c8, 0, 0, 0x040380, "snd_hda_intel");
+    f.pciDevice("0000:00:1f.0", 0x8086, 0xa082, 0, 0, 0x060100, null);
+    f.group(9, null, SysfsFixture.ISA_FLOPPY + SysfsFixture.MSI, "0000:00:1f.5", "0000:00:1f.3", "0000:00:1f.0");
+
+    SysfsGroup g = SysfsReader.read(tmp, notes).group(9).get();
+
+    assertThat(g.devices()).containsExactly(a("00:1f.0"), a("00:1f.3"), a("00:1f.5")).inOrder();
+    assertThat(g.domainType()).isEmpty();
+  }
+
+  @Test
+  void toHostWithoutFirmwareMakesSysfsLinesGroupRegions() throws Exception {
+    SysfsSnapshot s = SysfsReader.read(SysfsFixture.laptop(tmp).root(), notes);
+
+    Host host = s.toHostWithoutFirmware("laptop");
+
+    assertThat(host.name()).isEqualTo("laptop");
+    assertThat(host.devices()).isEqualTo(s.devices());
+    assertThat(host.groups()).hasSize(6);
+    IommuGroup isa = host.groupOf(a("00:1f.4")).get();
+    assertThat(isa.id()).isEqualTo(4);
+    assertThat(isa.domainType()).hasValue("DMA-FQ");
+    assertThat(isa.devices()).containsExactly(s.device(a("00:1f.0")).get(), s.device(a("00:1f.4")).get()).inOrder();
+    assertThat(isa.members().stream().allMatch(m -> m.regions().isEmpty())).isTrue();
+    assertThat(isa.groupRegions()).isEqualTo(s.group(4).get().reservedRegions());
+    assertThat(isa.groupRegions().stream().allMatch(r -> r.source() == RegionSource.SYSFS)).isTrue();
+  }
+
+  @Test
+  void noIommuGroupsMeansIommuOffNotAnError() throws Exception {
+    SysfsSnapshot s = SysfsReader.read(SysfsFixture.laptopIommuOff(tmp).root(), notes);
+
+    assertThat(s.groups()).isEmpty();
+    assertThat(s.devices()).hasSize(7);
+    assertThat(s.acpiTables()).isEmpty();
+    assertThat(s.toHostWithoutFirmware("off").groups()).isEmpty();
+    assertThat(notes).isEmpty();
+  }
+
+  @Test
+  void emptyIommuGroupsDirectoryMeansIommuOff() throws Exception {
+    SysfsFixture.laptopIommuOff(tmp).mkdirs("kernel/iommu_groups");
+
+    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+
+    assertThat(s.groups()).isEmpty();
+    assertThat(s.devices()).hasSize(7);
+  }
+
+  @Test
+  void anEmptyRootHasNothing() throws Exception {
+    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+
+    assertThat(s.devices()).isEmpty();
+    assertThat(s.groups()).isEmpty();
+  }
+
+  @Test
+  void aMissingRootIsAnInputException() {
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp.resolve("nope"), notes));
+
+    assertThat(e.source()).isEqualTo(tmp.resolve("nope").toString());
+  }
+
+  @Test
+  void aLineCutAtOnePageIsDroppedWithAWarning() throws Exception {
+    StringBuilder text = new StringBuilder();
+    long start = 0x100000000L;
+    while (text.length() + 55 <= SysfsReader.SYSFS_PAGE_LIMIT) {
+      text.append(String.format("0x%016x 0x%016x direct-relaxable\n", start, start + 0xfff));
+      start += 0x1000;
+    }
+    int fullLines = text.length() / 55;
+    String next = String.format("0x%016x 0x%016x direct-relaxable\n", start, start + 0xfff);
+    text.append(next, 0, SysfsReader.SYSFS_PAGE_LIMIT - text.length());
+    assertThat(text.length()).isEqualTo(4095);
+    assertThat(fullLines).isEqualTo(74);
+    SysfsFixture.laptop(tmp).write("kernel/iommu_groups/7/reserved_regions", text.toString())
+        .symlink("kernel/iommu_groups/7/devices/0000:00:14.0", "devices/pci0000:00/0000:00:14.0")
+        .delete("kernel/iommu_groups/2/devices/0000:00:14.0");
+
+    SysfsGroup g = SysfsReader.read(tmp, notes).group(7).get();
+
+    assertThat(g.truncated()).isTrue();
+    assertThat(g.reservedRegions()).hasSize(74);
+    assertThat(g.reservedRegions().get(73).start()).isEqualTo(0x100000000L + 73 * 0x1000L);
+    assertThat(notes).hasSize(1);
+    InputNote n = notes.get(0);
+    assertThat(n.level()).isEqualTo(InputNote.Level.WARNING);
+    assertThat(n.source()).isEqualTo("kernel/iommu_groups/7/reserved_regions");
+    assertThat(n.position()).isEqualTo(Position.line(75));
+    assertThat(n.message()).contains("IOMMU group 7");
+    assertThat(n.message()).contains("cut the file at one page");
+    assertThat(n.message()).contains("may be missing");
+  }
+
+  @Test
+  void aCompleteFileOfExactlyOnePageMayBeCut() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 91; i++) {
+      text.append(String.format("0x%016x 0x%016x direct\n", 0x200000L * i, 0x200000L * i + 0xfffff));
+    }
+    assertThat(text.length()).isEqualTo(4095);
+    SysfsFixture.laptop(tmp).write("kernel/iommu_groups/3/reserved_regions", text.toString());
+
+    SysfsGroup g = SysfsReader.read(tmp, notes).group(3).get();
+
+    assertThat(g.truncated()).isTrue();
+    assertThat(g.reservedRegions()).hasSize(91);
+    assertThat(notes).hasSize(1);
+    assertThat(notes.get(0).level()).isEqualTo(InputNote.Level.WARNING);
+    assertThat(notes.get(0).message()).contains("IOMMU group 3");
+    assertThat(notes.get(0).message()).contains("may have cut it at one page");
+  }
+
+  @Test
+  void aShortFileWithoutFinalNewlineLosesItsLastLine() throws Exception {
+    // "direct" is a prefix of "direct-relaxable": a cut line may parse, so it must not be trusted.
+    SysfsFixture.laptop(tmp).write("kernel/iommu_groups/2/reserved_regions",
+        SysfsFixture.MSI + "0x000000003e2e0000 0x000000003e2fffff direct");
+
+    SysfsGroup g = SysfsReader.read(tmp, notes).group(2).get();
+
+    assertThat(g.truncated()).isTrue();
+    assertThat(g.reservedRegions()).containsExactly(MSI);
+    assertThat(notes).hasSize(1);
+    assertThat(notes.get(0).position()).isEqualTo(Position.line(2));
+  }
+
+  @Test
+  void aGarbageLineIsAnInputExceptionWithFileAndLine() throws Exception {
+    SysfsFixture.laptop(tmp).write("kernel/iommu_groups/4/reserved_regions",
+        SysfsFixture.ISA_FLOPPY + "0x00000000fee00000 banana msi\n");
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+
+    assertThat(e.source()).isEqualTo("kernel/iommu_groups/4/reserved_regions");
+    assertThat(e.position()).isInstanceOf(Position.Line.class);
+    assertThat(((Position.Line) e.position()).line()).isEqualTo(2);
+    assertThat(e.getMessage()).startsWith("kernel/iommu_groups/4/reserved_regions:2");
+  }
+
+  @Test
+  void aNonNumericGroupDirectoryIsAnInputException() throws Exception {
+    SysfsFixture.laptop(tmp).mkdirs("kernel/iommu_groups/seven");
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+
+    assertThat(e.source()).isEqualTo("kernel/iommu_groups/seven");
+    assertThat(e.detail()).contains("not a decimal IOMMU group number");
+  }
+
+  @Test
+  void aMalformedVendorIsAnInputExceptionNamingTheFile() throws Exception {
+    SysfsFixture.laptop(tmp).write("devices/pci0000:00/0000:00:14.0/vendor", "0x80g6\n");
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+
+    assertThat(e.source()).isEqualTo("bus/pci/devices/0000:00:14.0/vendor");
+    assertThat(e.detail()).contains("0x80g6");
+  }
+
+  @Test
+  void aVendorWiderThan16BitsIsAnInputException() throws Exception {
+    SysfsFixture.laptop(tmp).write("devices/pci0000:00/0000:00:14.0/device", "0x18086\n");
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+
+    assertThat(e.source()).isEqualTo("bus/pci/devices/0000:00:14.0/device");
+    assertThat(e.detail()).contains("above 0xffff");
+  }
+
+  @Test
+  void aMissingClassIsAnInputExceptionNamingTheFile() throws Exception {
+    SysfsFixture.laptop(tmp).delete("devices/pci0000:00/0000:00:1c.0/0000:02:00.0/class");
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+
+    assertThat(e.source()).isEqualTo("bus/pci/devices/0000:02:00.0/class");
+    assertThat(e.detail()).contains("missing");
+  }
+
+  @Test
+  void aClassWithoutHexPrefixIsAnInputException() throws Exception {
+    SysfsFixture.laptop(tmp).write("devices/pci0000:00/0000:00:02.0/class", "030000\n");
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+
+    assertThat(e.source()).isEqualTo("bus/pci/devices/0000:00:02.0/class");
+  }
+
+  @Test
+  void aDanglingDeviceLinkIsAnInputException() throws Exception {
+    SysfsFixture.laptop(tmp).symlink("bus/pci/devices/0000:00:16.0", "devices/pci0000:00/0000:00:16.0");
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+
+    assertThat(e.source()).isEqualTo("bus/pci/devices/0000:00:16.0");
+  }
+
+  @Test
+  void aPlatformDeviceInAGroupIsNotedAndSkipped() throws Exception {
+    SysfsFixture.laptop(tmp).platformDeviceInGroup(2, "INT33C2:00");
+
+    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+
+    assertThat(s.group(2).get().devices()).containsExactly(a("00:14.0"));
+    assertThat(notes).hasSize(1);
+    assertThat(notes.get(0).level()).isEqualTo(InputNote.Level.NOTE);
+    assertThat(notes.get(0).source()).isEqualTo("kernel/iommu_groups/2/devices/INT33C2:00");
+  }
+
+  @Test
+  void aDeviceBeyondPciAddressIsNotedAndSkipped() throws Exception {
+    // Intel VMD puts the drives behind it in PCI domain 0x10000, which a 16-bit segment cannot hold.
+    SysfsFixture f = SysfsFixture.laptop(tmp);
+    f.mkdirs("devices/pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:06.0");
+    f.symlink("bus/pci/devices/10000:e0:06.0", "devices/pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:06.0");
+
+    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+
+    assertThat(s.devices()).hasSize(7);
+    assertThat(notes).hasSize(1);
+    assertThat(notes.get(0).source()).isEqualTo("bus/pci/devices/10000:e0:06.0");
+  }
+
+  @Test
+  void aDeviceLinkLeavingTheRootIsAnInputException() throws Exception {
+    Path outside = Files.createDirectories(tmp.resolve("elsewhere/0000:00:16.0"));
+    Path root = tmp.resolve("root");
+    SysfsFixture.laptop(root);
+    Files.createSymbolicLink(root.resolve("bus/pci/devices/0000:00:16.0"), outside);
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(root, notes));
+
+    assertThat(e.source()).isEqualTo("bus/pci/devices/0000:00:16.0");
+    assertThat(e.detail()).contains("outside the sysfs root");
+  }
+
+  @Test
+  void readsIvrsAndIortToo() throws Exception {
+    SysfsFixture.laptopIommuOff(tmp).acpiTable("IVRS", new byte[] {'I', 'V', 'R', 'S'})
+        .acpiTable("IORT", new byte[] {'I', 'O', 'R', 'T'}).acpiTable("APIC", new byte[] {1});
+
+    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+
+    assertThat(s.acpiTables().keySet()).containsExactly("IVRS", "IORT");
+    assertThat(s.acpiTable("IORT").get()).isEqualTo(new byte[] {'I', 'O', 'R', 'T'});
+  }
+
+  @Test
+  void anUnreadableAcpiTableIsANoteNotAnError() throws Exception {
+    SysfsFixture.laptop(tmp);
+    Path dmar = tmp.resolve("firmware/acpi/tables/DMAR");
+    Files.setPosixFilePermissions(dmar, PosixFilePermissions.fromString("---------"));
+    Assumptions.assumeFalse(Files.isReadable(dmar), "running as root: permissions do not stop reading");
+
+    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+
+    assertThat(s.acpiTables()).isEmpty();
+    assertThat(s.groups()).hasSize(6);
+    assertThat(notes).hasSize(1);
+    assertThat(notes.get(0).level()).isEqualTo(InputNote.Level.NOTE);
+    assertThat(notes.get(0).source()).isEqualTo("firmware/acpi/tables/DMAR");
+  }
+}
