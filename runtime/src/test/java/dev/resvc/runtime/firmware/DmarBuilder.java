@@ -4,11 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Writes little-endian DMAR tables for tests; {@link #build()} fills in the length and fixes the checksum. */
-final class DmarBuilder {
+public final class DmarBuilder {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
   /** A 48-byte DMAR header: revision 1, haw 0x26 (39 bits), flags 0x01. */
-  static DmarBuilder dmar() {
+  public static DmarBuilder dmar() {
     DmarBuilder b = new DmarBuilder();
     b.ascii("DMAR").u32(0).u8(1).u8(0).ascii("RESVC ").ascii("TESTTBL ").u32(1).ascii("RSVC").u32(0x20260101);
     b.u8(0x26).u8(0x01);
@@ -19,65 +19,65 @@ final class DmarBuilder {
   }
 
   /** The offset the next byte will be written at. */
-  int offset() {
+  public int offset() {
     return out.size();
   }
 
-  DmarBuilder u8(int v) {
+  public DmarBuilder u8(int v) {
     out.write(v);
     return this;
   }
 
-  DmarBuilder u16(int v) {
+  public DmarBuilder u16(int v) {
     return u8(v).u8(v >>> 8);
   }
 
-  DmarBuilder u32(long v) {
+  public DmarBuilder u32(long v) {
     return u16((int) v).u16((int) (v >>> 16));
   }
 
-  DmarBuilder u64(long v) {
+  public DmarBuilder u64(long v) {
     return u32(v).u32(v >>> 32);
   }
 
-  DmarBuilder ascii(String s) {
+  public DmarBuilder ascii(String s) {
     out.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
     return this;
   }
 
-  DmarBuilder bytes(byte[] b) {
+  public DmarBuilder bytes(byte[] b) {
     out.writeBytes(b);
     return this;
   }
 
   /** A DRHD whose length covers its scopes. */
-  DmarBuilder drhd(int flags, int segment, long base, byte[]... scopes) {
+  public DmarBuilder drhd(int flags, int segment, long base, byte[]... scopes) {
     u16(0).u16(16 + total(scopes)).u8(flags).u8(0).u16(segment).u64(base);
     return scopes(scopes);
   }
 
   /** An RMRR whose length covers its scopes. */
-  DmarBuilder rmrr(int segment, long base, long end, byte[]... scopes) {
+  public DmarBuilder rmrr(int segment, long base, long end, byte[]... scopes) {
     return rmrrWithLength(24 + total(scopes), segment, base, end, scopes);
   }
 
   /** An RMRR with a stated length that need not match what is written. */
-  DmarBuilder rmrrWithLength(int length, int segment, long base, long end, byte[]... scopes) {
+  public DmarBuilder rmrrWithLength(int length, int segment, long base, long end, byte[]... scopes) {
     u16(1).u16(length).u16(0).u16(segment).u64(base).u64(end);
     return scopes(scopes);
   }
 
   /** A structure header with any type and length followed by {@code body}. */
-  DmarBuilder structure(int type, int length, byte[] body) {
+  public DmarBuilder structure(int type, int length, byte[] body) {
     return u16(type).u16(length).bytes(body);
   }
 
   /** A device scope entry: {@code hops} is device, function, device, function... */
-  static byte[] scope(int type, int enumerationId, int startBus, int... hops) {
+  public static byte[] scope(int type, int enumerationId, int startBus, int... hops) {
     return scopeWithLength(type, 6 + hops.length, enumerationId, startBus, hops);
   }
 
-  static byte[] scopeWithLength(int type, int length, int enumerationId, int startBus, int... hops) {
+  public static byte[] scopeWithLength(int type, int length, int enumerationId, int startBus, int... hops) {
     byte[] b = new byte[6 + hops.length];
     b[0] = (byte) type;
     b[1] = (byte) length;
@@ -90,7 +90,7 @@ final class DmarBuilder {
   }
 
   /** The table with its length field set to the bytes written and a correct checksum. */
-  byte[] build() {
+  public byte[] build() {
     byte[] t = out.toByteArray();
     int n = t.length;
     t[4] = (byte) n;
@@ -101,7 +101,7 @@ final class DmarBuilder {
   }
 
   /** Sets byte 9 so that the first {@code length} bytes (from the header) sum to 0 mod 256. */
-  static byte[] fixChecksum(byte[] t) {
+  public static byte[] fixChecksum(byte[] t) {
     int length = (t[4] & 0xff) | (t[5] & 0xff) << 8;
     t[9] = 0;
     int sum = 0;

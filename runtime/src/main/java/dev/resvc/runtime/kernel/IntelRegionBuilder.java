@@ -1,0 +1,197 @@
+package dev.resvc.runtime.kernel;
+
+import dev.resvc.runtime.firmware.DeviceScope;
+import dev.resvc.runtime.firmware.DmarStructure;
+import dev.resvc.runtime.firmware.DmarTable;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciClasses;
+import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Prot;
+import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.model.RegionSource;
+import dev.resvc.runtime.model.RegionType;
+import dev.resvc.runtime.range.U64;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The regions the Intel VT-d driver reports for each device ({@code intel_iommu_get_resv_regions},
+ * drivers/iommu/intel/iommu.c), after binding RMRR device scopes to the devices present the way
+ * {@code dmar_insert_dev_scope} and {@code dmar_match_pci_path} (drivers/iommu/intel/dmar.c) do.
+ *
+ * <p>Binding: a device is bound to an RMRR by the first ENDPOINT or BRIDGE scope entry, on the RMRR's
+ * segment, whose start bus and (device, function) path equal the device's path from its root bus; a
+ * single-hop entry that fails that but names the device's own (bus, device, function) is accepted
+ * too, as the kernel's "RMRR entry ... is broken - applying workaround". A type mismatch (an endpoint
+ * entry naming a bridge, a bridge entry naming a device that is not of the bridge class) makes the
+ * kernel warn and stop binding that device to further RMRRs.
+ *
+ * <p>Per device, in order: for each RMRR (the kernel keeps them in reverse table order) and each
+ * device bound to it that is the device itself or a bridge above it, the RMRR's range, {@code
+ * direct-relaxable} if the device is a USB or display controller ({@code device_rmrr_is_relaxable})
+ * else {@code direct}; then, for a PCI-to-ISA bridge, the floppy workaround range {@code [0, 16 MiB)}
+ * ({@code CONFIG_INTEL_IOMMU_FLOPPY_WA}, on by default on x86); then the interrupt window {@code
+ * 0xfee00000..0xfeefffff} as {@code msi}.
+ */
+public final class IntelRegionBuilder {
+  public static final long IOAPIC_RANGE_START = 0xfee00000L;
+  public static final long IOAPIC_RANGE_END = 0xfeefffffL;
+  public static final long FLOPPY_WA_LENGTH = 1L << 24;
+
+  /** An RMRR with the devices its scope entries are bound to. */
+  public record BoundRmrr(DmarStructure.Rmrr rmrr, List<PciDevice> boundDevices) {
+    public BoundRmrr {
+      boundDevices = List.copyOf(boundDevices);
+    }
+  }
+
+  private final List<BoundRmrr> units;
+
+  private IntelRegionBuilder(List<BoundRmrr> units) {
+    this.units = List.copyOf(units);
+  }
+
+  /**
+   * Binds every RMRR of {@code table} to the present {@code devices}; binding problems the kernel
+   * logs become notes on {@code source}.
+   */
+  public static IntelRegionBuilder bind(DmarTable table, List<PciDevice> devices, String source, List<InputNote> notes) {
+    List<DmarStructure.Rmrr> rmrrs = new ArrayList<>(table.rmrrs());
+    Collections.reverse(rmrrs); // list_add() in dmar_parse_one_rmrr prepends each unit
+    List<List<PciDevice>> bound = new ArrayList<>();
+    rmrrs.forEach(r -> bound.add(new ArrayList<>()));
+
+    // Devices are added in bus-scan order at boot; ascending address stands for it.
+    List<PciDevice> byAddress = devices.stream().sorted(Comparator.comparing(PciDevice::address)).toList();
+    for (PciDevice device : byAddress) {
+      for (int u = 0; u < rmrrs.size(); u++) {
+        DmarStructure.Rmrr rmrr = rmrrs.get(u);
+        Binding b = match(rmrr, device);
+        if (b == Binding.NONE) {
+          continue;
+        }
+        if (b == Binding.MISMATCH) {
+          notes.add(InputNote.warning(source, Position.offset(rmrr.offset()),
+              "device scope type does not match for " + device.address() + " (the kernel refuses the binding"
+                  + " and binds this device to no further RMRR)"));
+          break;
+        }
+        if (b == Binding.WORKAROUND) {
+          notes.add(InputNote.note(source, Position.offset(rmrr.offset()), String.format(
+              "RMRR entry for device %02x:%02x.%x is broken - applying workaround (the kernel's words:"
+                  + " its path does not start at the device's root bus)",
+              device.address().bus(), device.address().device(), device.address().function())));
+        }
+        bound.get(u).add(device);
+      }
+    }
+    List<BoundRmrr> units = new ArrayList<>();
+    for (int u = 0; u < rmrrs.size(); u++) {
+      units.add(new BoundRmrr(rmrrs.get(u), bound.get(u)));
+      reportUnbound(rmrrs.get(u), bound.get(u), source, notes);
+    }
+    return new IntelRegionBuilder(units);
+  }
+
+  private enum Binding { NONE, EXACT, WORKAROUND, MISMATCH }
+
+  /** {@code dmar_insert_dev_scope} for one RMRR and one device: the first matching entry decides. */
+  private static Binding match(DmarStructure.Rmrr rmrr, PciDevice device) {
+    if (rmrr.segment() != device.address().segment()) {
+      return Binding.NONE;
+    }
+    for (DeviceScope scope : rmrr.scopes()) {
+      if (scope.type() != DeviceScope.PCI_ENDPOINT && scope.type() != DeviceScope.PCI_BRIDGE) {
+        continue;
+      }
+      Binding path = matchPath(scope, device);
+      if (path == Binding.NONE) {
+        continue;
+      }
+      boolean mismatch = scope.type() == DeviceScope.PCI_ENDPOINT
+          ? device.bridge()
+          : !device.bridge() && device.baseClass() != 0x06;
+      return mismatch ? Binding.MISMATCH : path;
+    }
+    return Binding.NONE;
+  }
+
+  /** {@code dmar_match_pci_path}. */
+  private static Binding matchPath(DeviceScope scope, PciDevice device) {
+    List<PciAddress> hops = new ArrayList<>(device.upstreamBridges());
+    hops.add(device.address());
+    List<DeviceScope.PathHop> path = scope.path();
+    if (scope.startBus() == device.rootBus() && path.size() == hops.size()) {
+      boolean same = true;
+      for (int i = 0; i < path.size() && same; i++) {
+        same = path.get(i).device() == hops.get(i).device() && path.get(i).function() == hops.get(i).function();
+      }
+      if (same) {
+        return Binding.EXACT;
+      }
+    }
+    if (path.size() == 1) {
+      PciAddress own = device.address();
+      if (scope.startBus() == own.bus() && path.get(0).device() == own.device()
+          && path.get(0).function() == own.function()) {
+        return Binding.WORKAROUND;
+      }
+    }
+    return Binding.NONE;
+  }
+
+  private static void reportUnbound(DmarStructure.Rmrr rmrr, List<PciDevice> bound, String source, List<InputNote> notes) {
+    long pciEntries = rmrr.scopes().stream()
+        .filter(s -> s.type() == DeviceScope.PCI_ENDPOINT || s.type() == DeviceScope.PCI_BRIDGE)
+        .count();
+    if (bound.size() < pciEntries) {
+      notes.add(InputNote.note(source, Position.offset(rmrr.offset()), "RMRR " + U64.hex16(rmrr.baseAddress())
+          + ".." + U64.hex16(rmrr.endAddress()) + " names " + pciEntries + " PCI device(s) in its scope but "
+          + bound.size() + " could be bound to a present device; the kernel ignores the others"));
+    }
+  }
+
+  public List<BoundRmrr> units() {
+    return units;
+  }
+
+  /**
+   * The devices an RMRR applies to: each bound device, and for a bound bridge every present device
+   * below it ({@code is_downstream_to_pci_bridge}).
+   */
+  public static List<PciDevice> devicesCovered(BoundRmrr unit, List<PciDevice> allDevices) {
+    return allDevices.stream()
+        .filter(d -> unit.boundDevices().stream().anyMatch(b -> appliesTo(b, d)))
+        .sorted(Comparator.comparing(PciDevice::address))
+        .toList();
+  }
+
+  private static boolean appliesTo(PciDevice bound, PciDevice device) {
+    return bound.address().equals(device.address()) || device.isDownstreamOf(bound.address());
+  }
+
+  /** {@code intel_iommu_get_resv_regions(device)}: the device's regions, in the driver's order. */
+  public List<Region> regionsFor(PciDevice device) {
+    List<Region> out = new ArrayList<>();
+    RegionType rmrrType = PciClasses.isUsbOrDisplay(device.classCode())
+        ? RegionType.DIRECT_RELAXABLE
+        : RegionType.DIRECT;
+    for (BoundRmrr unit : units) {
+      for (PciDevice bound : unit.boundDevices()) {
+        if (appliesTo(bound, device)) {
+          out.add(Region.ofInclusive(unit.rmrr().baseAddress(), unit.rmrr().endAddress(), rmrrType,
+              Prot.READ_WRITE, RegionSource.RMRR));
+        }
+      }
+    }
+    if (PciClasses.isIsaBridge(device.classCode())) {
+      out.add(new Region(0, FLOPPY_WA_LENGTH, RegionType.DIRECT_RELAXABLE, Prot.READ_WRITE, RegionSource.FLOPPY_WA));
+    }
+    out.add(Region.ofInclusive(IOAPIC_RANGE_START, IOAPIC_RANGE_END, RegionType.MSI, Prot.NONE, RegionSource.MSI_WINDOW));
+    return out;
+  }
+}
