@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
       ""
     },
     subcommands = {
+      HostCommand.class,
+      SnapshotCommand.class,
+      DmarCommand.class,
       RegionsCommand.class,
       IovaCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,7 @@
+package dev.resvc.cli;
+
+/** Output formats a command can print. */
+enum Format {
+  text,
+  json
+}

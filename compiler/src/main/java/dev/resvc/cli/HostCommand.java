@@ -1,0 +1,163 @@
+package dev.resvc.cli;
+
+import dev.resvc.runtime.host.HostBuilder;
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.json.Json;
+import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.model.PciClasses;
+import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.range.U64;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code resvc host}: what a machine's IOMMU groups and reserved regions look like. */
+@Command(
+    name = "host",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show a host's IOMMU groups: their devices (with class names and drivers) and reserved regions.",
+      "",
+      "With a DMAR table (the host's own, readable as root, or --dmar FILE) each device's regions are",
+      "rebuilt as the Intel driver builds them, and every line on which that differs from the kernel's",
+      "reserved_regions is reported on standard error. Without one, the regions are the sysfs lines."
+    })
+final class HostCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", defaultValue = "/sys",
+      description = "/sys (the default) or a snapshot directory made by 'resvc snapshot'.")
+  Path path;
+
+  @Option(names = "--dmar", paramLabel = "FILE", description = "A DMAR table to use instead of the host's own.")
+  String dmar;
+
+  @Option(names = "--sysfs-only", description = "Ignore firmware tables; show the sysfs lines as they are.")
+  boolean sysfsOnly;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json.")
+  Format format;
+
+  @Override
+  public Integer call() throws InputException, UsageException {
+    List<InputNote> notes = new ArrayList<>();
+    HostLoader.Loaded loaded = HostLoader.load(path, Optional.ofNullable(dmar), sysfsOnly, notes);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Output.notes(err, notes);
+    if (format == Format.json) {
+      out.println(json(loaded));
+    } else {
+      text(loaded, out);
+    }
+    return Main.OK;
+  }
+
+  private static void text(HostLoader.Loaded loaded, PrintWriter out) {
+    Host host = loaded.host();
+    out.println("host " + host.name() + ": " + host.devices().size() + " PCI devices, "
+        + host.groups().size() + " IOMMU groups");
+    if (host.groups().isEmpty()) {
+      out.println();
+      out.println("No IOMMU groups: the IOMMU is off, absent, or this is a VM without a virtual IOMMU.");
+      out.println("  Intel: enable VT-d in the firmware setup and boot with intel_iommu=on.");
+      out.println("  AMD: enable IOMMU / AMD-Vi in the firmware setup (on by default in Linux when present).");
+      out.println("  QEMU guest: add a virtual IOMMU (-device intel-iommu, or virtio-iommu-pci).");
+      out.println("Devices found:");
+      for (PciDevice d : host.devices()) {
+        out.println("  " + device(d));
+      }
+      return;
+    }
+    out.println("regions from " + loaded.regionsFrom());
+    for (IommuGroup group : host.groups()) {
+      out.println();
+      out.println("group " + group.id() + group.domainType().map(t -> "  type " + t).orElse(""));
+      for (IommuGroup.Member m : group.members()) {
+        out.println("  " + device(m.device()));
+        for (Region r : m.regions()) {
+          out.println("      " + r.toSysfsLine() + "  (" + r.source() + ")");
+        }
+      }
+      out.println("  reserved_regions:");
+      List<Region> merged = HostBuilder.mergedRegions(group);
+      if (merged.isEmpty()) {
+        out.println("    (none)");
+      }
+      for (Region r : merged) {
+        out.println("    " + r.toSysfsLine());
+      }
+    }
+  }
+
+  private static String device(PciDevice d) {
+    return d.address() + String.format("  %04x:%04x  ", d.vendor(), d.deviceId())
+        + PciClasses.name(d.classCode()) + String.format(" [%06x]", d.classCode())
+        + d.driver().map(n -> "  driver " + n).orElse("");
+  }
+
+  private static Json.Obj json(HostLoader.Loaded loaded) {
+    Host host = loaded.host();
+    Json.Arr devices = Json.array();
+    host.devices().forEach(d -> devices.add(deviceJson(d)));
+    Json.Arr groups = Json.array();
+    for (IommuGroup g : host.groups()) {
+      Json.Arr members = Json.array();
+      for (IommuGroup.Member m : g.members()) {
+        Json.Arr regions = Json.array();
+        m.regions().forEach(r -> regions.add(regionJson(r)));
+        members.add(Json.object().put("device", m.device().address().toString()).put("regions", regions));
+      }
+      Json.Arr merged = Json.array();
+      HostBuilder.mergedRegions(g).forEach(r -> merged.add(regionJson(r)));
+      groups.add(Json.object()
+          .put("id", g.id())
+          .put("type", g.domainType().orElse(null))
+          .put("members", members)
+          .put("reservedRegions", merged));
+    }
+    return Json.object()
+        .put("host", host.name())
+        .put("regionsFrom", loaded.regionsFrom())
+        .put("devices", devices)
+        .put("groups", groups);
+  }
+
+  static Json.Obj deviceJson(PciDevice d) {
+    Json.Arr bridges = Json.array();
+    d.upstreamBridges().forEach(b -> bridges.add(b.toString()));
+    return Json.object()
+        .put("address", d.address().toString())
+        .put("vendor", String.format("0x%04x", d.vendor()))
+        .put("device", String.format("0x%04x", d.deviceId()))
+        .put("subsystemVendor", String.format("0x%04x", d.subsystemVendor()))
+        .put("subsystemDevice", String.format("0x%04x", d.subsystemDevice()))
+        .put("class", String.format("0x%06x", d.classCode()))
+        .put("className", PciClasses.name(d.classCode()))
+        .put("driver", d.driver().orElse(null))
+        .put("bridge", d.bridge())
+        .put("upstreamBridges", bridges);
+  }
+
+  static Json.Obj regionJson(Region r) {
+    return Json.object()
+        .put("start", U64.hex16(r.start()))
+        .put("end", U64.hex16(r.end()))
+        .put("length", U64.hex(r.length()))
+        .put("type", r.type().resvName())
+        .put("sysfs", r.toSysfsLine())
+        .put("source", r.source().resvName())
+        .put("prot", r.prot().names());
+  }
+}
