@@ -1,0 +1,93 @@
+package dev.resvc.compiler.ast;
+
+import java.util.List;
+
+/**
+ * Conditions and values. The parser builds these without knowing what names mean; the checker
+ * resolves {@link Name}s and gives every expression a kind.
+ */
+public sealed interface Expr extends Node {
+  /** {@code true} / {@code false}. */
+  record BoolLit(Span span, boolean value) implements Expr {}
+
+  /**
+   * An unsigned 64-bit integer, as written ({@code 4096}, {@code 0x1000}, {@code 0b1_0000}, {@code
+   * 4K}); {@code text} keeps the spelling for the formatter and messages.
+   */
+  record IntLit(Span span, long value, String text) implements Expr {}
+
+  /** A string with {@code {placeholder}}s left as written; {@code value} has escapes resolved. */
+  record StringLit(Span span, String value, String text) implements Expr {}
+
+  /** A PCI address literal: {@code 00:14.0} or {@code 0000:00:14.0}. */
+  record BdfLit(Span span, int segment, int bus, int device, int function, String text) implements Expr {}
+
+  /**
+   * A class-code pattern with {@code xx} wildcards: {@code 0x0c03xx} matches base and subclass,
+   * {@code 0x03xxxx} the base class, {@code 0x0c0330} the full code. {@code matchedBits} is 8, 16 or
+   * 24 and {@code value} holds the fixed part shifted into place (wildcards as zero).
+   */
+  record ClassPattern(Span span, int value, int matchedBits, String text) implements Expr {}
+
+  /** An identifier: a constant, a predicate, or an enum constant such as {@code rmrr} or {@code direct-relaxable}. */
+  record Name(Span span, String name) implements Expr {}
+
+  /** {@code device.class}, {@code region.type}, {@code guest.kind}, … */
+  record Field(Span span, String object, String field) implements Expr {}
+
+  /** {@code overlaps(x)}, {@code within(x)}, {@code device.downstream_of(bdf)} (function {@code downstream_of}). */
+  record Call(Span span, String function, List<Expr> args) implements Expr {
+    public Call {
+      args = List.copyOf(args);
+    }
+  }
+
+  /** {@code lo .. hi}, both ends inclusive. */
+  record RangeLit(Span span, Expr start, Expr end) implements Expr {}
+
+  /** {@code start + size}: the {@code size} bytes from {@code start}. */
+  record SizedRange(Span span, Expr start, Expr size) implements Expr {}
+
+  /** {@code {a, b, c}} after {@code in}. */
+  record SetLit(Span span, List<Expr> elements) implements Expr {
+    public SetLit {
+      elements = List.copyOf(elements);
+    }
+  }
+
+  /** {@code ( e )}, kept so that the formatter preserves the user's grouping. */
+  record Paren(Span span, Expr inner) implements Expr {}
+
+  record Not(Span span, Expr operand) implements Expr {}
+
+  record And(Span span, Expr left, Expr right) implements Expr {}
+
+  record Or(Span span, Expr left, Expr right) implements Expr {}
+
+  /** {@code left op right} for {@code == != < <= > >=}; order comparisons are unsigned. */
+  record Compare(Span span, Expr left, CompareOp op, Expr right) implements Expr {}
+
+  /** {@code left in {…}} or {@code left in lo .. hi}; {@code negated} for {@code not in}. */
+  record In(Span span, Expr left, Expr container, boolean negated) implements Expr {}
+
+  /** {@code device.class matches 0x0c03xx}. */
+  record Matches(Span span, Expr left, Expr pattern) implements Expr {}
+
+  /** {@code region.prot has write}. */
+  record Has(Span span, Expr left, Expr flag) implements Expr {}
+
+  /** The comparison operators, with their spelling. */
+  enum CompareOp {
+    EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">=");
+
+    private final String symbol;
+
+    CompareOp(String symbol) {
+      this.symbol = symbol;
+    }
+
+    public String symbol() {
+      return symbol;
+    }
+  }
+}
