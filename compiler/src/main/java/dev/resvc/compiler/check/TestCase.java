@@ -1,0 +1,37 @@
+package dev.resvc.compiler.check;
+
+import dev.resvc.compiler.ast.Span;
+import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.RegionType;
+import dev.resvc.runtime.policy.Severity;
+import java.util.List;
+import java.util.Optional;
+
+/** A checked {@code test} block: the host and guest it describes and what it expects of the verdict. */
+public record TestCase(String name, Span span, Host host, GuestLayout guest, List<Expect> expectations) {
+  public TestCase {
+    expectations = List.copyOf(expectations);
+  }
+
+  /** One {@code expect} statement. */
+  public sealed interface Expect {
+    Span span();
+
+    /** The region of {@code device} that starts at {@code address} has this effective type. */
+    record RegionHasType(Span span, PciAddress device, long address, RegionType type) implements Expect {}
+
+    /** The region of {@code device} that starts at {@code address} is dropped. */
+    record RegionDropped(Span span, PciAddress device, long address) implements Expect {}
+
+    /** The group (of {@code device}, or every group) is, or is not, assignable. */
+    record Assignable(Span span, boolean assignable, Optional<PciAddress> device) implements Expect {}
+
+    /** At least one finding of this severity (from this rule, in this device's group). */
+    record HasFinding(Span span, Severity severity, Optional<String> rule, Optional<PciAddress> device) implements Expect {}
+
+    /** No finding at all. */
+    record NoFindings(Span span) implements Expect {}
+  }
+}

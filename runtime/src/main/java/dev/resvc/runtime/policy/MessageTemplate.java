@@ -1,0 +1,118 @@
+package dev.resvc.runtime.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A finding's message with its placeholders split out once, ahead of time: {@code {region}}, {@code
+ * {device}}, {@code {guest}}, {@code {overlap}}. {@code {{} and {@code }}} stand for literal braces.
+ */
+public final class MessageTemplate {
+  /** The placeholders a conflicts message may use. */
+  public enum Placeholder {
+    REGION("region"), DEVICE("device"), GUEST("guest"), OVERLAP("overlap");
+
+    private final String word;
+
+    Placeholder(String word) {
+      this.word = word;
+    }
+
+    public String word() {
+      return word;
+    }
+  }
+
+  /** Literal text, or a placeholder (then {@code text} is null). */
+  public record Part(String text, Placeholder placeholder) {}
+
+  private final String source;
+  private final List<Part> parts;
+
+  private MessageTemplate(String source, List<Part> parts) {
+    this.source = source;
+    this.parts = List.copyOf(parts);
+  }
+
+  /**
+   * Splits {@code text}.
+   *
+   * @throws IllegalArgumentException naming an unknown placeholder or an unclosed brace; the checker
+   *     reports these at compile time, so compiled policies never throw here
+   */
+  public static MessageTemplate parse(String text) {
+    List<Part> parts = new ArrayList<>();
+    StringBuilder literal = new StringBuilder();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '{' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
+        literal.append('{');
+        i++;
+      } else if (c == '}' && i + 1 < text.length() && text.charAt(i + 1) == '}') {
+        literal.append('}');
+        i++;
+      } else if (c == '{') {
+        int close = text.indexOf('}', i);
+        if (close < 0) {
+          throw new IllegalArgumentException("unclosed '{' at character " + (i + 1));
+        }
+        String name = text.substring(i + 1, close);
+        Placeholder p = null;
+        for (Placeholder candidate : Placeholder.values()) {
+          if (candidate.word.equals(name)) {
+            p = candidate;
+          }
+        }
+        if (p == null) {
+          throw new IllegalArgumentException("unknown placeholder {" + name + "}");
+        }
+        if (literal.length() > 0) {
+          parts.add(new Part(literal.toString(), null));
+          literal.setLength(0);
+        }
+        parts.add(new Part(null, p));
+        i = close;
+      } else {
+        literal.append(c);
+      }
+    }
+    if (literal.length() > 0) {
+      parts.add(new Part(literal.toString(), null));
+    }
+    return new MessageTemplate(text, parts);
+  }
+
+  public List<Part> parts() {
+    return parts;
+  }
+
+  /** The message as written in the policy. */
+  public String source() {
+    return source;
+  }
+
+  /** Fills the placeholders; {@code values} is indexed by {@link Placeholder#ordinal()}. */
+  public String render(String[] values) {
+    StringBuilder sb = new StringBuilder();
+    for (Part p : parts) {
+      sb.append(p.text != null ? p.text : values[p.placeholder.ordinal()]);
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MessageTemplate m && m.source.equals(source);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(source);
+  }
+
+  @Override
+  public String toString() {
+    return source;
+  }
+}

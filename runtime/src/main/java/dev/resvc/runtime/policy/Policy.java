@@ -1,0 +1,36 @@
+package dev.resvc.runtime.policy;
+
+import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Region;
+
+/**
+ * What a compiled {@code .resv} policy (or the reference interpreter) implements: the two questions
+ * a policy answers. Everything else — merging, the IOVA list, the verdict — is done by {@link
+ * Evaluator}, the same code for every engine.
+ *
+ * <p>Implementations must be immutable and thread-safe, and must not allocate per call: return
+ * decisions built ahead of time.
+ */
+public interface Policy {
+  /** The version of this interface; bumped on any incompatible change. */
+  int API_VERSION = 1;
+
+  /** The policy's qualified name ({@code policy examples.IntelVtdKernelDefault;}). */
+  String name();
+
+  /** The {@link #API_VERSION} the implementation was built against. */
+  int apiVersion();
+
+  /**
+   * The first classify rule whose condition holds for this device and one of its regions (the type of
+   * {@code region} is the one the kernel gives it), else the default.
+   */
+  ClassifyDecision classify(PciDevice device, Region region);
+
+  /**
+   * The first conflicts rule whose condition holds for a merged region of a group and a guest range it
+   * overlaps ({@code guest} is null when it overlaps none), else the default.
+   */
+  ConflictDecision conflict(Region region, GuestRange guest);
+}
