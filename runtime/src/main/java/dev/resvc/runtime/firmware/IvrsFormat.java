@@ -1,0 +1,181 @@
+package dev.resvc.runtime.firmware;
+
+import dev.resvc.runtime.json.Json;
+import dev.resvc.runtime.range.U64;
+
+/**
+ * Prints a decoded IVRS table: a one-line-per-block summary (the corpus {@code expected.txt} format,
+ * comparable with an independent ACPICA decoding) and a JSON tree with every decoded field, device
+ * entries included.
+ */
+public final class IvrsFormat {
+  private IvrsFormat() {}
+
+  /**
+   * The summary: an {@code ivrs} line, then one {@code ivhd}, {@code ivmd} or {@code other} line per
+   * block in table order, each ending in a newline. Device entries are not listed.
+   */
+  public static String text(IvrsTable table) {
+    StringBuilder sb = new StringBuilder();
+    AcpiHeader h = table.header();
+    sb.append("ivrs length=0x").append(Long.toHexString(h.length()))
+        .append(" revision=0x").append(hex(h.revision(), 2))
+        .append(" checksum=").append(h.checksumOk() ? "ok" : "bad")
+        .append(" ivinfo=0x").append(hex(table.ivinfo(), 8))
+        .append('\n');
+    for (IvrsBlock b : table.blocks()) {
+      if (b instanceof IvrsBlock.Ivhd d) {
+        sb.append("ivhd type=0x").append(hex(d.type(), 2))
+            .append(" flags=0x").append(hex(d.flags(), 2))
+            .append(" iommu=").append(bdf(d.deviceId()))
+            .append(" segment=0x").append(hex(d.pciSegment(), 4))
+            .append(" base=").append(U64.hex16(d.baseAddress()));
+      } else if (b instanceof IvrsBlock.Ivmd m) {
+        sb.append("ivmd type=0x").append(hex(m.type(), 2))
+            .append(" flags=0x").append(hex(m.flags(), 2))
+            .append(" devices=").append(devices(m))
+            .append(" start=").append(U64.hex16(m.startAddress()))
+            .append(" length=").append(U64.hex16(m.memoryLength()));
+      } else {
+        sb.append("other type=0x").append(hex(b.type(), 2)).append(" length=0x").append(hex(b.length(), 4));
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** A 16-bit requester id as {@code bb:dd.f}. */
+  public static String bdf(int devid) {
+    return String.format("%02x:%02x.%x", (devid >> 8) & 0xff, (devid >> 3) & 0x1f, devid & 7);
+  }
+
+  /** {@code all} (0x20), the DeviceId (0x21) or {@code DeviceId-AuxiliaryData} (0x22). */
+  public static String devices(IvrsBlock.Ivmd m) {
+    return switch (m.type()) {
+      case IvrsBlock.TYPE_IVMD_ALL -> "all";
+      case IvrsBlock.TYPE_IVMD_RANGE -> bdf(m.deviceId()) + "-" + bdf(m.auxiliaryData());
+      default -> bdf(m.deviceId());
+    };
+  }
+
+  /** Every decoded field; 64-bit values as {@code "0x%016x"} strings. Notes are not included. */
+  public static Json.Obj json(IvrsTable table) {
+    AcpiHeader h = table.header();
+    Json.Obj header = Json.object()
+        .put("signature", h.signature())
+        .put("length", h.length())
+        .put("revision", h.revision())
+        .put("checksum", h.checksum())
+        .put("checksumOk", h.checksumOk())
+        .put("oemId", h.oemId())
+        .put("oemTableId", h.oemTableId())
+        .put("oemRevision", h.oemRevision())
+        .put("creatorId", h.creatorId())
+        .put("creatorRevision", h.creatorRevision());
+    Json.Arr blocks = Json.array();
+    for (IvrsBlock b : table.blocks()) {
+      blocks.add(block(b));
+    }
+    return Json.object()
+        .put("header", header)
+        .put("ivinfo", table.ivinfo())
+        .put("reserved", U64.hex16(table.reserved()))
+        .put("blocks", blocks);
+  }
+
+  private static Json.Obj block(IvrsBlock b) {
+    Json.Obj o = Json.object()
+        .put("kind", b instanceof IvrsBlock.Ivhd ? "ivhd" : b instanceof IvrsBlock.Ivmd ? "ivmd" : "unknown")
+        .put("offset", b.offset())
+        .put("type", b.type())
+        .put("flags", b.flags())
+        .put("length", b.length());
+    if (b instanceof IvrsBlock.Ivhd d) {
+      Json.Arr entries = Json.array();
+      d.entries().forEach(e -> entries.add(entry(e)));
+      o.put("deviceId", d.deviceId())
+          .put("iommu", bdf(d.deviceId()))
+          .put("capabilityOffset", d.capabilityOffset())
+          .put("baseAddress", U64.hex16(d.baseAddress()))
+          .put("pciSegment", d.pciSegment())
+          .put("iommuInfo", d.iommuInfo())
+          .put("featureReporting", d.featureReporting());
+      if (d.hasEfrImage()) {
+        o.put("efrImage", U64.hex16(d.efrImage())).put("efrImage2", U64.hex16(d.efrImage2()));
+      }
+      o.put("entries", entries);
+    } else if (b instanceof IvrsBlock.Ivmd m) {
+      o.put("unity", m.unity())
+          .put("readable", (m.flags() & IvrsBlock.Ivmd.FLAG_IR) != 0)
+          .put("writeable", (m.flags() & IvrsBlock.Ivmd.FLAG_IW) != 0)
+          .put("exclusionRange", m.exclusionRange())
+          .put("deviceId", m.deviceId())
+          .put("auxiliaryData", m.auxiliaryData())
+          .put("devices", devices(m))
+          .put("pciSegment", m.pciSegment())
+          .put("reserved", U64.hex16(m.reserved()))
+          .put("startAddress", U64.hex16(m.startAddress()))
+          .put("memoryLength", U64.hex16(m.memoryLength()));
+    } else if (b instanceof IvrsBlock.UnknownBlock u) {
+      o.put("deviceIdField", u.deviceIdField());
+    }
+    return o;
+  }
+
+  private static Json.Obj entry(IvhdDeviceEntry e) {
+    Json.Obj o = Json.object()
+        .put("kind", kind(e))
+        .put("offset", e.offset())
+        .put("type", e.type())
+        .put("length", e.length())
+        .put("deviceId", e.deviceId())
+        .put("device", bdf(e.deviceId()))
+        .put("settings", e.settings());
+    if (e instanceof IvhdDeviceEntry.Alias a) {
+      o.put("sourceDeviceId", a.sourceDeviceId()).put("source", bdf(a.sourceDeviceId()));
+    } else if (e instanceof IvhdDeviceEntry.Extended x) {
+      o.put("extendedSettings", x.extendedSettings());
+    } else if (e instanceof IvhdDeviceEntry.Special s) {
+      o.put("handle", s.handle())
+          .put("sourceDeviceId", s.sourceDeviceId())
+          .put("source", bdf(s.sourceDeviceId()))
+          .put("variety", s.variety())
+          .put("varietyName", s.varietyName());
+    } else if (e instanceof IvhdDeviceEntry.AcpiHid a) {
+      o.put("hid", a.hid())
+          .put("cid", U64.hex16(a.cid()))
+          .put("uidFormat", a.uidFormat())
+          .put("uidLength", a.uidLength())
+          .put("uid", a.uid());
+    }
+    return o;
+  }
+
+  private static String kind(IvhdDeviceEntry e) {
+    if (e instanceof IvhdDeviceEntry.Pad) {
+      return "pad";
+    } else if (e instanceof IvhdDeviceEntry.All) {
+      return "all";
+    } else if (e instanceof IvhdDeviceEntry.Select) {
+      return "select";
+    } else if (e instanceof IvhdDeviceEntry.RangeStart) {
+      return "range-start";
+    } else if (e instanceof IvhdDeviceEntry.RangeEnd) {
+      return "range-end";
+    } else if (e instanceof IvhdDeviceEntry.Alias a) {
+      return a.isRangeStart() ? "alias-range-start" : "alias-select";
+    } else if (e instanceof IvhdDeviceEntry.Extended x) {
+      return x.isRangeStart() ? "ext-range-start" : "ext-select";
+    } else if (e instanceof IvhdDeviceEntry.Special) {
+      return "special";
+    } else if (e instanceof IvhdDeviceEntry.AcpiHid) {
+      return "acpi-hid";
+    }
+    return "unknown";
+  }
+
+  private static String hex(long value, int width) {
+    String digits = Long.toHexString(value);
+    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
+  }
+}

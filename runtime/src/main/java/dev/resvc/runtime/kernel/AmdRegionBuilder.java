@@ -1,0 +1,347 @@
+package dev.resvc.runtime.kernel;
+
+import dev.resvc.runtime.firmware.IvhdDeviceEntry;
+import dev.resvc.runtime.firmware.IvrsBlock;
+import dev.resvc.runtime.firmware.IvrsFormat;
+import dev.resvc.runtime.firmware.IvrsTable;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Prot;
+import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.model.RegionSource;
+import dev.resvc.runtime.model.RegionType;
+import dev.resvc.runtime.range.U64;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The regions the AMD IOMMU driver reports for each device ({@code amd_iommu_get_resv_regions},
+ * drivers/iommu/amd/iommu.c), built from the unity-map list that {@code init_memory_definitions} and
+ * {@code init_unity_map_range} (drivers/iommu/amd/init.c) derive from the IVMD blocks.
+ *
+ * <p>Unity maps: every IVMD (type 0x20, 0x21 or 0x22; other block types fall into the switch's
+ * default and are dropped) whose flags carry UNITY (bit 0) or EXCL_RANGE (bit 3) becomes one entry on
+ * the IVMD's PCI segment; an IVMD with neither flag is ignored. Devices: 0x21 its DeviceId, 0x22
+ * DeviceId..AuxiliaryData, 0x20 {@code 0..pci_seg->last_bdf}, where last_bdf is what {@code
+ * find_last_devid_acpi} finds in the IVHDs of the driver's target type on that segment (0xffff as soon
+ * as one has a DEV_ALL entry, else the highest id of a select, range-end, alias or extended-select
+ * entry, 0 for a segment no such IVHD names). Addresses: {@code address_start = PAGE_ALIGN(start)}
+ * (rounds up, 4 KiB) and {@code address_end = address_start + PAGE_ALIGN(length)} (exclusive), both
+ * wrapping at 2^64. Protection: {@code flags >> 1} (bit 0 IR, bit 1 IW, bit 2 EXCL), forced to IR|IW
+ * for an exclusion range, also when UNITY is set too, so exclusion ranges end up {@code direct}.
+ *
+ * <p>Order: {@code init_unity_map_range} appends with {@code list_add_tail} to the segment's list, and
+ * {@code amd_iommu_get_resv_regions} walks that list and appends each region with {@code
+ * list_add_tail}: a device's unity maps come in table order, then the MSI window {@code
+ * [0xfee00000, 0xfeefffff]}, then the HyperTransport window {@code [0xfd00000000, 0xffffffffff]}
+ * (reserved) unless the IOMMU reports "HT range ignore" in EFR2 ({@code amd_iommu_ht_range_ignore}).
+ *
+ * <p>When the driver does not initialise from this table, no device gets any region from it: a bad
+ * checksum ({@code check_ivrs_checksum} in {@code early_amd_iommu_init}), a target IVHD type that is
+ * not an IVHD type, an IVHD of the target type with no device entry naming an id ({@code
+ * find_last_devid_from_ivhd} returns -EINVAL, so the segment cannot be allocated), or a table with no
+ * block at all (no IOMMU is set up).
+ *
+ * <p>The builder does not decide which devices an IOMMU translates: {@link #regionsFor} assumes the
+ * device is behind an AMD IOMMU (it has an IOMMU group).
+ */
+public final class AmdRegionBuilder {
+  /** {@code MSI_RANGE_START}. */
+  public static final long MSI_RANGE_START = 0xfee00000L;
+  /** {@code MSI_RANGE_END}. */
+  public static final long MSI_RANGE_END = 0xfeefffffL;
+  /** {@code HT_RANGE_START}: 12 GiB below 1 TiB. */
+  public static final long HT_RANGE_START = 0xfd00000000L;
+  /** {@code HT_RANGE_END}. */
+  public static final long HT_RANGE_END = 0xffffffffffL;
+  /** The x86 {@code PAGE_SIZE} that {@code PAGE_ALIGN} rounds to. */
+  public static final long PAGE_SIZE = 4096;
+  /** {@code ACPI_IVHD_TYPE_MAX_SUPPORTED}. */
+  public static final int IVHD_TYPE_MAX_SUPPORTED = 0x40;
+
+  /**
+   * One {@code struct unity_map_entry}.
+   *
+   * @param ivmd the IVMD it comes from
+   * @param segment the PCI segment whose list holds it
+   * @param devidStart first requester id covered
+   * @param devidEnd last requester id covered (below {@code devidStart} for a 0x22 range stated
+   *     backwards, which then covers nothing, as in the kernel)
+   * @param addressStart {@code PAGE_ALIGN(start)}
+   * @param addressEnd {@code addressStart + PAGE_ALIGN(length)}, exclusive
+   * @param prot the kernel's {@code e->prot}: bit 0 IR, bit 1 IW, bit 2 EXCL (never left set)
+   */
+  public record UnityMap(
+      IvrsBlock.Ivmd ivmd, int segment, int devidStart, int devidEnd, long addressStart, long addressEnd, int prot) {
+    /** {@code IOMMU_PROT_IR}. */
+    public static final int PROT_IR = 0x01;
+    /** {@code IOMMU_PROT_IW}. */
+    public static final int PROT_IW = 0x02;
+    /** {@code IOMMU_UNITY_MAP_FLAG_EXCL_RANGE}. */
+    public static final int PROT_EXCL = 0x04;
+
+    /** True when the entry applies to requester id {@code devid} on {@code segment}. */
+    public boolean covers(int segment, int devid) {
+      return segment == this.segment && devid >= devidStart && devid <= devidEnd;
+    }
+
+    /** {@code address_end - address_start}, as the kernel's region length (mod 2^64). */
+    public long length() {
+      return addressEnd - addressStart;
+    }
+
+    /** The region {@code amd_iommu_get_resv_regions} makes of it. */
+    public Region region() {
+      int bits = ((prot & PROT_IR) != 0 ? Prot.READ : 0) | ((prot & PROT_IW) != 0 ? Prot.WRITE : 0);
+      RegionType type = (prot & PROT_EXCL) != 0 ? RegionType.RESERVED : RegionType.DIRECT;
+      return new Region(addressStart, length(), type, new Prot(bits), RegionSource.IVMD);
+    }
+  }
+
+  private final Optional<String> notInitialised;
+  private final int targetIvhdType;
+  private final boolean htRangeIgnore;
+  private final List<UnityMap> unityMaps;
+  private final IvrsTable table;
+
+  private AmdRegionBuilder(
+      IvrsTable table, Optional<String> notInitialised, int targetIvhdType, boolean htRangeIgnore,
+      List<UnityMap> unityMaps) {
+    this.table = table;
+    this.notInitialised = notInitialised;
+    this.targetIvhdType = targetIvhdType;
+    this.htRangeIgnore = htRangeIgnore;
+    this.unityMaps = List.copyOf(unityMaps);
+  }
+
+  /**
+   * Builds the driver's unity-map list from {@code table}.
+   *
+   * @param htRangeIgnore the IOMMU reports EFR2 "HT range ignore": no HyperTransport window
+   * @param source the table's name for notes
+   * @param notes receives why the driver would not initialise, and IVMDs the kernel treats in a way
+   *     worth knowing (ignored, page-rounded, empty)
+   */
+  public static AmdRegionBuilder from(IvrsTable table, boolean htRangeIgnore, String source, List<InputNote> notes) {
+    int target = highestSupportedIvhdType(table);
+    Optional<String> failure = initFailure(table, target, source, notes);
+    if (failure.isPresent()) {
+      notes.add(InputNote.warning(source, failurePosition(table, target), failure.get()));
+      return new AmdRegionBuilder(table, failure, target, htRangeIgnore, List.of());
+    }
+    List<UnityMap> maps = new ArrayList<>();
+    for (IvrsBlock.Ivmd m : table.ivmds()) {
+      if ((m.flags() & (IvrsBlock.Ivmd.FLAG_UNITY | IvrsBlock.Ivmd.FLAG_EXCL_RANGE)) == 0) {
+        notes.add(InputNote.note(source, Position.offset(m.offset()), "IVMD flags 0x" + hex2(m.flags())
+            + " have neither UNITY nor EXCL_RANGE: the kernel ignores the block (init_memory_definitions)"));
+        continue;
+      }
+      UnityMap u = unityMap(m, lastBdf(table, target, m.pciSegment()));
+      describe(u, source, notes);
+      maps.add(u);
+    }
+    return new AmdRegionBuilder(table, Optional.empty(), target, htRangeIgnore, maps);
+  }
+
+  /** {@code init_unity_map_range} for one IVMD with UNITY or EXCL_RANGE. */
+  private static UnityMap unityMap(IvrsBlock.Ivmd m, int lastBdf) {
+    int start;
+    int end;
+    switch (m.type()) {
+      case IvrsBlock.TYPE_IVMD_ALL -> {
+        start = 0;
+        end = lastBdf;
+      }
+      case IvrsBlock.TYPE_IVMD_RANGE -> {
+        start = m.deviceId();
+        end = m.auxiliaryData();
+      }
+      default -> {
+        start = m.deviceId();
+        end = m.deviceId();
+      }
+    }
+    long addressStart = pageAlign(m.startAddress());
+    long addressEnd = addressStart + pageAlign(m.memoryLength());
+    int prot = m.flags() >>> 1;
+    if (m.exclusionRange()) {
+      // "Treat per-device exclusion ranges as r/w unity-mapped regions"
+      prot = UnityMap.PROT_IR | UnityMap.PROT_IW;
+    }
+    return new UnityMap(m, m.pciSegment(), start, end, addressStart, addressEnd, prot);
+  }
+
+  private static void describe(UnityMap u, String source, List<InputNote> notes) {
+    IvrsBlock.Ivmd m = u.ivmd();
+    Position at = Position.offset(m.offset());
+    if (u.devidEnd() < u.devidStart()) {
+      notes.add(InputNote.warning(source, at, "IVMD device range " + IvrsFormat.devices(m)
+          + " ends before it starts: the kernel's unity map covers no device"));
+    }
+    if (u.length() == 0) {
+      notes.add(InputNote.note(source, at, "IVMD length " + U64.hex16(m.memoryLength())
+          + " page-aligns to 0 (mod 2^64): the kernel reports a zero-length region"));
+    } else if (u.addressStart() != m.startAddress() || pageAlign(m.memoryLength()) != m.memoryLength()) {
+      notes.add(InputNote.note(source, at, "IVMD range start " + U64.hex16(m.startAddress()) + " length "
+          + U64.hex16(m.memoryLength()) + " is not 4 KiB aligned: the kernel rounds start and length up"
+          + " (PAGE_ALIGN) and maps [" + U64.hex16(u.addressStart()) + ", " + U64.hex16(u.addressEnd() - 1) + "]"));
+    }
+  }
+
+  /** {@code get_highest_supported_ivhd_type}. */
+  static int highestSupportedIvhdType(IvrsTable table) {
+    List<IvrsBlock> blocks = table.blocks();
+    if (blocks.isEmpty()) {
+      return -1;
+    }
+    int last = blocks.get(0).type();
+    int devid = deviceIdField(blocks.get(0));
+    for (IvrsBlock b : blocks) {
+      if (b.type() > IVHD_TYPE_MAX_SUPPORTED) {
+        break;
+      }
+      if (deviceIdField(b) == devid) {
+        last = b.type();
+      }
+    }
+    return last;
+  }
+
+  /** The u16 at block offset 4, which the kernel reads as {@code ivhd->devid} from any block. */
+  private static int deviceIdField(IvrsBlock b) {
+    if (b instanceof IvrsBlock.Ivhd h) {
+      return h.deviceId();
+    } else if (b instanceof IvrsBlock.Ivmd m) {
+      return m.deviceId();
+    }
+    return ((IvrsBlock.UnknownBlock) b).deviceIdField();
+  }
+
+  private static Optional<String> initFailure(IvrsTable table, int target, String source, List<InputNote> notes) {
+    if (!table.header().checksumOk()) {
+      return Optional.of("IVRS checksum is bad: the AMD IOMMU driver does not initialise (check_ivrs_checksum,"
+          + " \"IVRS invalid checksum\"), so no device gets reserved regions from it");
+    }
+    if (target < 0) {
+      return Optional.of("the IVRS table has no blocks: no AMD IOMMU is set up, so no device gets reserved regions");
+    }
+    if (!IvrsBlock.Ivhd.isIvhdType(target)) {
+      return Optional.of("get_highest_supported_ivhd_type picks type 0x" + hex2(target) + " (the last block up to"
+          + " type 0x40 with the first block's device id), which is not an IVHD type: the driver fails to"
+          + " initialise (\"Unsupported IVHD type\")");
+    }
+    for (IvrsBlock.Ivhd h : table.ivhds()) {
+      if (h.type() == target && lastDevid(h) < 0) {
+        return Optional.of("IVHD type 0x" + hex2(target) + " at offset 0x" + Long.toHexString(h.offset())
+            + " has no all, select, range-end, alias or extended-select entry: find_last_devid_from_ivhd"
+            + " fails, the PCI segment cannot be allocated and the driver does not initialise");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Position failurePosition(IvrsTable table, int target) {
+    if (!table.header().checksumOk()) {
+      return Position.offset(9);
+    }
+    for (IvrsBlock.Ivhd h : table.ivhds()) {
+      if (h.type() == target && lastDevid(h) < 0) {
+        return Position.offset(h.offset());
+      }
+    }
+    return Position.whole();
+  }
+
+  /** {@code find_last_devid_from_ivhd}: -1 where the kernel returns -EINVAL. */
+  private static int lastDevid(IvrsBlock.Ivhd h) {
+    int last = -1;
+    for (IvhdDeviceEntry e : h.entries()) {
+      switch (e.type()) {
+        case IvhdDeviceEntry.TYPE_ALL -> {
+          return 0xffff;
+        }
+        case IvhdDeviceEntry.TYPE_SELECT, IvhdDeviceEntry.TYPE_RANGE_END, IvhdDeviceEntry.TYPE_ALIAS_SELECT,
+            IvhdDeviceEntry.TYPE_EXT_SELECT -> last = Math.max(last, e.deviceId());
+        default -> {
+          // other entries do not raise last_bdf
+        }
+      }
+    }
+    return last;
+  }
+
+  /** {@code find_last_devid_acpi}: the highest device id of the target-type IVHDs on {@code segment}, or 0. */
+  private static int lastBdf(IvrsTable table, int target, int segment) {
+    int last = 0;
+    for (IvrsBlock.Ivhd h : table.ivhds()) {
+      if (h.type() == target && h.pciSegment() == segment) {
+        last = Math.max(last, lastDevid(h));
+      }
+    }
+    return last;
+  }
+
+  /** {@code PAGE_ALIGN}: rounds up to 4 KiB, wrapping at 2^64. */
+  public static long pageAlign(long value) {
+    return U64.alignUp(value, PAGE_SIZE);
+  }
+
+  /** True unless the driver gives up on this table (then {@link #regionsFor} is always empty). */
+  public boolean driverInitialised() {
+    return notInitialised.isEmpty();
+  }
+
+  /** Why the driver does not initialise from this table, when it does not. */
+  public Optional<String> whyNotInitialised() {
+    return notInitialised;
+  }
+
+  /** The IVHD type the driver uses ({@code amd_iommu_target_ivhd_type}); -1 for a table without blocks. */
+  public int targetIvhdType() {
+    return targetIvhdType;
+  }
+
+  /** {@code pci_seg->last_bdf} of {@code segment}: the upper bound of a type-0x20 IVMD there. */
+  public int lastBdf(int segment) {
+    return lastBdf(table, targetIvhdType, segment);
+  }
+
+  public boolean htRangeIgnore() {
+    return htRangeIgnore;
+  }
+
+  /** The unity maps in the kernel's list order (table order), all segments together. */
+  public List<UnityMap> unityMaps() {
+    return unityMaps;
+  }
+
+  /** {@code amd_iommu_get_resv_regions(device)}: the device's regions, in the driver's order. */
+  public List<Region> regionsFor(PciDevice device) {
+    return regionsFor(device.address());
+  }
+
+  /** The same for a PCI address: segment and 16-bit requester id. */
+  public List<Region> regionsFor(PciAddress address) {
+    if (!driverInitialised()) {
+      return List.of();
+    }
+    List<Region> out = new ArrayList<>();
+    for (UnityMap u : unityMaps) {
+      if (u.covers(address.segment(), address.requesterId())) {
+        out.add(u.region());
+      }
+    }
+    out.add(Region.ofInclusive(MSI_RANGE_START, MSI_RANGE_END, RegionType.MSI, Prot.NONE, RegionSource.MSI_WINDOW));
+    if (!htRangeIgnore) {
+      out.add(Region.ofInclusive(HT_RANGE_START, HT_RANGE_END, RegionType.RESERVED, Prot.NONE, RegionSource.HT_WINDOW));
+    }
+    return out;
+  }
+
+  private static String hex2(int v) {
+    return String.format("%02x", v);
+  }
+}
