@@ -1,0 +1,220 @@
+package dev.resvc.runtime.firmware;
+
+import dev.resvc.runtime.json.Json;
+import dev.resvc.runtime.range.U64;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Prints a decoded IORT table: a summary of its SMMU and RMR nodes (the corpus {@code expected.txt}
+ * format, which can be compared with an independent ACPICA decoding) and a JSON tree with every
+ * decoded field.
+ */
+public final class IortFormat {
+  private IortFormat() {}
+
+  /**
+   * The summary: an {@code iort} line, then in table order one {@code smmuv3} or {@code smmu} line per
+   * SMMU node and one {@code rmr} line per RMR node followed by one {@code rmr-range} line per
+   * descriptor, each ending in a newline. Other node types are not listed.
+   *
+   * <p>An RMR's {@code smmu} lists the distinct output references of its mappings in table order
+   * ({@code -} when it has none); {@code streams} prints a single mapping as its output ID and a range
+   * mapping as {@code <input>+<id count>-><output>}, all in {@code 0x} hex.
+   */
+  public static String text(IortTable table) {
+    StringBuilder sb = new StringBuilder();
+    AcpiHeader h = table.header();
+    sb.append("iort length=0x").append(Long.toHexString(h.length()))
+        .append(" revision=0x").append(hex(h.revision(), 2))
+        .append(" checksum=").append(h.checksumOk() ? "ok" : "bad")
+        .append(" nodes=").append(table.nodeCount())
+        .append('\n');
+    for (IortNode n : table.nodes()) {
+      if (n instanceof IortNode.SmmuV3 s) {
+        sb.append("smmuv3 offset=0x").append(hex(s.offset(), 4)).append(" base=").append(U64.hex16(s.baseAddress()))
+            .append('\n');
+      } else if (n instanceof IortNode.Smmu s) {
+        sb.append("smmu offset=0x").append(hex(s.offset(), 4)).append(" base=").append(U64.hex16(s.baseAddress()))
+            .append('\n');
+      } else if (n instanceof IortNode.Rmr r) {
+        sb.append("rmr offset=0x").append(hex(r.offset(), 4))
+            .append(" revision=").append(r.revision())
+            .append(" flags=0x").append(hex(r.flags(), 8))
+            .append(" remap_permitted=").append(r.remapPermitted() ? 1 : 0)
+            .append(" access_privileged=").append(r.accessPrivileged() ? 1 : 0)
+            .append(" attributes=0x").append(hex(r.accessAttributes(), 2))
+            .append(" smmu=").append(smmus(r.mappings()))
+            .append(" streams=").append(streams(r.mappings()))
+            .append('\n');
+        for (RmrRange range : r.ranges()) {
+          sb.append("rmr-range base=").append(U64.hex16(range.base()))
+              .append(" length=").append(U64.hex16(range.length()))
+              .append('\n');
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  /** One mapping as the summary prints it: {@code 0x6}, or {@code 0x0+0xffff->0x0} for a range. */
+  public static String stream(IdMapping m) {
+    if (m.singleMapping()) {
+      return "0x" + Long.toHexString(m.outputBase());
+    }
+    return "0x" + Long.toHexString(m.inputBase()) + "+0x" + Long.toHexString(m.idCount()) + "->0x"
+        + Long.toHexString(m.outputBase());
+  }
+
+  private static String smmus(List<IdMapping> mappings) {
+    List<Long> refs = new ArrayList<>();
+    for (IdMapping m : mappings) {
+      if (!refs.contains(m.outputReference())) {
+        refs.add(m.outputReference());
+      }
+    }
+    if (refs.isEmpty()) {
+      return "-";
+    }
+    List<String> out = new ArrayList<>();
+    refs.forEach(r -> out.add("0x" + hex(r, 4)));
+    return String.join(",", out);
+  }
+
+  private static String streams(List<IdMapping> mappings) {
+    if (mappings.isEmpty()) {
+      return "-";
+    }
+    List<String> out = new ArrayList<>();
+    mappings.forEach(m -> out.add(stream(m)));
+    return String.join(",", out);
+  }
+
+  /** Every decoded field; 64-bit addresses as {@code "0x%016x"} strings. Notes are not included. */
+  public static Json.Obj json(IortTable table) {
+    AcpiHeader h = table.header();
+    Json.Obj header = Json.object()
+        .put("signature", h.signature())
+        .put("length", h.length())
+        .put("revision", h.revision())
+        .put("checksum", h.checksum())
+        .put("checksumOk", h.checksumOk())
+        .put("oemId", h.oemId())
+        .put("oemTableId", h.oemTableId())
+        .put("oemRevision", h.oemRevision())
+        .put("creatorId", h.creatorId())
+        .put("creatorRevision", h.creatorRevision());
+    Json.Arr nodes = Json.array();
+    for (IortNode n : table.nodes()) {
+      nodes.add(node(n));
+    }
+    return Json.object()
+        .put("header", header)
+        .put("nodeCount", table.nodeCount())
+        .put("nodeOffset", table.nodeOffset())
+        .put("nodes", nodes);
+  }
+
+  private static Json.Obj node(IortNode n) {
+    IortNode.Header h = n.header();
+    Json.Obj o = Json.object()
+        .put("kind", kind(n))
+        .put("offset", h.offset())
+        .put("type", h.type())
+        .put("length", h.length())
+        .put("revision", h.revision())
+        .put("identifier", h.identifier())
+        .put("mappingCount", h.mappingCount())
+        .put("mappingOffset", h.mappingOffset());
+    if (n instanceof IortNode.ItsGroup g) {
+      o.put("itsIdentifiers", g.itsIdentifiers());
+    } else if (n instanceof IortNode.NamedComponent c) {
+      o.put("nodeFlags", c.nodeFlags())
+          .put("memoryProperties", U64.hex16(c.memoryProperties()))
+          .put("memoryAddressLimit", c.memoryAddressLimit())
+          .put("deviceName", c.deviceName());
+    } else if (n instanceof IortNode.RootComplex r) {
+      o.put("memoryProperties", U64.hex16(r.memoryProperties()))
+          .put("atsAttribute", r.atsAttribute())
+          .put("atsSupported", r.atsSupported())
+          .put("pciSegment", r.pciSegment())
+          .put("memoryAddressLimit", r.memoryAddressLimit())
+          .put("pasidCapabilities", r.pasidCapabilities())
+          .put("flags", r.flags());
+    } else if (n instanceof IortNode.Smmu s) {
+      o.put("baseAddress", U64.hex16(s.baseAddress()))
+          .put("span", U64.hex16(s.span()))
+          .put("model", s.model())
+          .put("flags", s.flags())
+          .put("globalInterruptOffset", s.globalInterruptOffset())
+          .put("contextInterruptCount", s.contextInterruptCount())
+          .put("contextInterruptOffset", s.contextInterruptOffset())
+          .put("pmuInterruptCount", s.pmuInterruptCount())
+          .put("pmuInterruptOffset", s.pmuInterruptOffset());
+    } else if (n instanceof IortNode.SmmuV3 s) {
+      o.put("baseAddress", U64.hex16(s.baseAddress()))
+          .put("flags", s.flags())
+          .put("vatosAddress", U64.hex16(s.vatosAddress()))
+          .put("model", s.model())
+          .put("eventGsiv", s.eventGsiv())
+          .put("priGsiv", s.priGsiv())
+          .put("gerrGsiv", s.gerrGsiv())
+          .put("syncGsiv", s.syncGsiv())
+          .put("proximityDomain", s.proximityDomain())
+          .put("idMappingIndex", s.idMappingIndex());
+    } else if (n instanceof IortNode.Pmcg p) {
+      o.put("page0BaseAddress", U64.hex16(p.page0BaseAddress()))
+          .put("overflowGsiv", p.overflowGsiv())
+          .put("nodeReference", p.nodeReference())
+          .put("page1BaseAddress", U64.hex16(p.page1BaseAddress()));
+    } else if (n instanceof IortNode.Rmr r) {
+      Json.Arr ranges = Json.array();
+      for (RmrRange range : r.ranges()) {
+        ranges.add(Json.object().put("base", U64.hex16(range.base())).put("length", U64.hex16(range.length())));
+      }
+      o.put("flags", r.flags())
+          .put("remapPermitted", r.remapPermitted())
+          .put("accessPrivileged", r.accessPrivileged())
+          .put("accessAttributes", r.accessAttributes())
+          .put("rangeCount", r.rangeCount())
+          .put("rangeOffset", r.rangeOffset())
+          .put("ranges", ranges);
+    }
+    Json.Arr maps = Json.array();
+    for (IdMapping m : n.mappings()) {
+      maps.add(Json.object()
+          .put("inputBase", m.inputBase())
+          .put("idCount", m.idCount())
+          .put("outputBase", m.outputBase())
+          .put("outputReference", m.outputReference())
+          .put("flags", m.flags())
+          .put("singleMapping", m.singleMapping()));
+    }
+    o.put("mappings", maps);
+    return o;
+  }
+
+  private static String kind(IortNode n) {
+    if (n instanceof IortNode.ItsGroup) {
+      return "its-group";
+    } else if (n instanceof IortNode.NamedComponent) {
+      return "named-component";
+    } else if (n instanceof IortNode.RootComplex) {
+      return "root-complex";
+    } else if (n instanceof IortNode.Smmu) {
+      return "smmu";
+    } else if (n instanceof IortNode.SmmuV3) {
+      return "smmuv3";
+    } else if (n instanceof IortNode.Pmcg) {
+      return "pmcg";
+    } else if (n instanceof IortNode.Rmr) {
+      return "rmr";
+    }
+    return "unknown";
+  }
+
+  private static String hex(long value, int width) {
+    String digits = Long.toHexString(value);
+    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
+  }
+}

@@ -1,0 +1,469 @@
+package dev.resvc.runtime.kernel;
+
+import dev.resvc.runtime.firmware.IdMapping;
+import dev.resvc.runtime.firmware.IortNode;
+import dev.resvc.runtime.firmware.IortTable;
+import dev.resvc.runtime.firmware.RmrRange;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Prot;
+import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.model.RegionSource;
+import dev.resvc.runtime.model.RegionType;
+import dev.resvc.runtime.range.U64;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The regions the Arm SMMU drivers report for a device on an ACPI (IORT) host, and the stream IDs
+ * that decide them.
+ *
+ * <p>Regions, in the kernel's order ({@code arm_smmu_get_resv_regions} in arm-smmu-v3.c and
+ * arm-smmu.c): first the software MSI window {@code [0x08000000, 0x080fffff]} ({@code sw-msi}, prot
+ * WRITE|NOEXEC|MMIO), then {@code iommu_dma_get_resv_regions} → {@code iort_iommu_get_resv_regions}:
+ * the HiSilicon HW MSI regions (not modelled: they need the ITS base addresses from the MADT) and
+ * the RMR regions of {@code iort_find_rmrs} / {@code iort_node_get_rmr_info} / {@code iort_get_rmrs}.
+ *
+ * <p>RMR selection follows the current kernel: an RMR node counts only when the IORT revision is 5
+ * or more; an ID mapping selects the node when its output reference is the device's SMMU node and
+ * one of the device's stream IDs lies in {@code [outputBase, outputBase + idCount]} (u32
+ * arithmetic). Mappings with an ID count of 0 are <em>not</em> skipped: the merged v6.0 code skipped
+ * them, which dropped every single-ID RMR, and "ACPI/IORT: Remove erroneous id_count check in
+ * iort_node_get_rmr_info()" (2023, also in stable kernels) removed that test.
+ *
+ * <p>Stream IDs: a PCI device's requester ID goes through the first root complex node of its segment
+ * and on through the ID mapping graph until an SMMU node ({@code iort_node_map_id}, {@code
+ * iort_id_map}); a named component takes the output of each of its single mappings in turn ({@code
+ * iort_nc_iommu_map}). The kernel's firmware-bug messages become notes.
+ */
+public final class ArmRegionBuilder {
+  /** {@code MSI_IOVA_BASE}. */
+  public static final long MSI_IOVA_BASE = 0x08000000L;
+  /** {@code MSI_IOVA_LENGTH}. */
+  public static final long MSI_IOVA_LENGTH = 0x100000L;
+  /** RMR descriptors aligned to this need no fix-up ({@code SZ_64K} in {@code iort_get_rmrs}). */
+  public static final long RMR_ALIGNMENT = 0x10000L;
+  /** The arm64 default {@code PAGE_SIZE} (kernels may be built with 16 KiB or 64 KiB pages). */
+  public static final long DEFAULT_PAGE_SIZE = 0x1000L;
+
+  private static final long U32 = 0xffffffffL;
+  private static final String FW_BUG = "[Firmware Bug]: ";
+
+  /**
+   * Where a device's DMA goes: the SMMU node and the stream IDs it puts in its fwspec.
+   *
+   * @param smmuOffset the SMMU node's offset in the table
+   */
+  public record StreamBinding(long smmuOffset, List<Long> streamIds) {
+    public StreamBinding {
+      streamIds = List.copyOf(streamIds);
+    }
+  }
+
+  private final IortTable table;
+  private final String source;
+  private final List<InputNote> notes;
+  private final long pageSize;
+
+  private ArmRegionBuilder(IortTable table, String source, List<InputNote> notes, long pageSize) {
+    this.table = Objects.requireNonNull(table, "table");
+    this.source = Objects.requireNonNull(source, "source");
+    this.notes = Objects.requireNonNull(notes, "notes");
+    if (pageSize <= 0 || Long.bitCount(pageSize) != 1) {
+      throw new IllegalArgumentException("page size " + pageSize + " is not a power of two");
+    }
+    this.pageSize = pageSize;
+  }
+
+  /** A builder for a 4 KiB-page kernel; the kernel's firmware-bug messages go to {@code notes}. */
+  public static ArmRegionBuilder of(IortTable table, String source, List<InputNote> notes) {
+    return new ArmRegionBuilder(table, source, notes, DEFAULT_PAGE_SIZE);
+  }
+
+  /** A builder for a kernel with {@code PAGE_SIZE} {@code pageSize} (4, 16 or 64 KiB on arm64). */
+  public static ArmRegionBuilder of(IortTable table, String source, List<InputNote> notes, long pageSize) {
+    return new ArmRegionBuilder(table, source, notes, pageSize);
+  }
+
+  // --- regions ---
+
+  /**
+   * {@code arm_smmu_get_resv_regions} for a PCI device whose host bridge has {@code preserve_config}
+   * set (firmware _DSM function 5), as a platform that relies on RMRs for PCI devices must provide.
+   * Empty when the device's requester ID reaches no SMMU (the SMMU driver never sees the device).
+   */
+  public List<Region> regionsForPci(PciDevice device) {
+    return regionsForPci(device, true);
+  }
+
+  /**
+   * {@code arm_smmu_get_resv_regions} for a PCI device. Without {@code preserveBootConfig}
+   * ({@code iort_rmr_has_dev}: the host bridge's {@code preserve_config}) the kernel ignores every RMR
+   * for PCI devices, because the stream IDs firmware used may have changed; a note says what was
+   * dropped.
+   */
+  public List<Region> regionsForPci(PciDevice device, boolean preserveBootConfig) {
+    Optional<StreamBinding> binding = streamsForPci(device.address());
+    if (binding.isEmpty()) {
+      return List.of();
+    }
+    StreamBinding b = binding.get();
+    if (preserveBootConfig) {
+      return regionsForStreams(b.smmuOffset(), b.streamIds());
+    }
+    List<InputNote> scratch = new ArrayList<>();
+    List<Region> rmrs = rmrRegions(b.smmuOffset(), b.streamIds(), scratch);
+    if (!rmrs.isEmpty()) {
+      notes.add(InputNote.note(source, Position.whole(), rmrs.size() + " RMR region(s) for " + device.address()
+          + " ignored: its host bridge does not preserve the firmware PCI configuration (preserve_config)"));
+    }
+    return List.of(swMsi());
+  }
+
+  /**
+   * {@code arm_smmu_get_resv_regions} for a device whose fwspec names the SMMU node at {@code
+   * smmuOffset} and the stream IDs {@code streamIds} (u32 values): the SW_MSI window, then its RMR
+   * regions.
+   *
+   * @throws IllegalArgumentException when no SMMU node starts at {@code smmuOffset}
+   */
+  public List<Region> regionsForStreams(long smmuOffset, List<Long> streamIds) {
+    IortNode smmu = table.nodeAt(smmuOffset)
+        .filter(n -> n instanceof IortNode.Smmu || n instanceof IortNode.SmmuV3)
+        .orElseThrow(() -> new IllegalArgumentException("no SMMU node at offset 0x" + Long.toHexString(smmuOffset)));
+    List<Region> out = new ArrayList<>();
+    out.add(swMsi());
+    if (smmu instanceof IortNode.SmmuV3 v3 && v3.model() == IortNode.SmmuV3.MODEL_HISILICON_HI161X) {
+      notes.add(InputNote.note(source, Position.offset(smmuOffset), "SMMUv3 model HiSilicon Hi161x: the kernel also"
+          + " reserves each ITS translation page as an msi region (iort_iommu_msi_get_resv_regions); not modelled,"
+          + " the ITS base addresses are in the MADT"));
+    }
+    out.addAll(rmrRegions(smmuOffset, streamIds, notes));
+    return out;
+  }
+
+  private static Region swMsi() {
+    return new Region(MSI_IOVA_BASE, MSI_IOVA_LENGTH, RegionType.SW_MSI, Prot.MSI_DOORBELL, RegionSource.SW_MSI);
+  }
+
+  /** {@code iort_find_rmrs}: every RMR node, in table order. */
+  private List<Region> rmrRegions(long smmuOffset, List<Long> streamIds, List<InputNote> out) {
+    List<Region> regions = new ArrayList<>();
+    if (table.header().revision() < 5) { // "Only supports ARM DEN 0049E.d onwards"
+      return regions;
+    }
+    for (IortNode.Rmr rmr : table.rmrs()) {
+      nodeRmrInfo(rmr, smmuOffset, streamIds, regions, out);
+    }
+    return regions;
+  }
+
+  /** {@code iort_node_get_rmr_info} with a device. */
+  private void nodeRmrInfo(IortNode.Rmr rmr, long smmuOffset, List<Long> streamIds, List<Region> regions,
+      List<InputNote> out) {
+    if (rmr.header().mappingOffset() == 0 || rmr.header().mappingCount() == 0) {
+      out.add(InputNote.warning(source, Position.offset(rmr.offset()),
+          FW_BUG + "Invalid ID mapping, skipping RMR node at 0x" + Long.toHexString(rmr.offset())));
+      return;
+    }
+    if (rmr.rangeOffset() == 0 || rmr.rangeCount() == 0) {
+      return;
+    }
+    boolean selected = false;
+    for (IdMapping map : rmr.mappings()) {
+      if (map.outputReference() != smmuOffset) {
+        continue;
+      }
+      long last = (map.outputBase() + map.idCount()) & U32;
+      for (long id : streamIds) {
+        long sid = id & U32;
+        if (sid >= map.outputBase() && sid <= last) {
+          selected = true;
+        }
+      }
+    }
+    if (selected) {
+      getRmrs(rmr, regions, out);
+    }
+  }
+
+  /** {@code iort_get_rmrs}: the overlap and zero-length check, then one region per descriptor. */
+  private void getRmrs(IortNode.Rmr rmr, List<Region> regions, List<InputNote> out) {
+    List<RmrRange> ranges = rmr.ranges();
+    for (int i = 0; i < ranges.size(); i++) { // iort_rmr_desc_check_overlap
+      long start = ranges.get(i).base();
+      long length = ranges.get(i).length();
+      if (length == 0) {
+        out.add(InputNote.warning(source, Position.offset(rmr.rangeTableOffset(i)),
+            FW_BUG + "RMR descriptor[0x" + Long.toHexString(start) + "] with zero length, continue anyway"));
+        continue;
+      }
+      long end = start + length - 1;
+      for (int j = i + 1; j < ranges.size(); j++) {
+        long eStart = ranges.get(j).base();
+        long eEnd = eStart + ranges.get(j).length() - 1;
+        if (Long.compareUnsigned(start, eEnd) <= 0 && Long.compareUnsigned(end, eStart) >= 0) {
+          out.add(InputNote.warning(source, Position.offset(rmr.rangeTableOffset(i)),
+              FW_BUG + "RMR descriptor[0x" + Long.toHexString(start) + " - 0x" + Long.toHexString(end)
+                  + "] overlaps, continue anyway"));
+        }
+      }
+    }
+    RegionType type = rmr.remapPermitted() ? RegionType.DIRECT_RELAXABLE : RegionType.DIRECT;
+    Prot prot = rmrProt(rmr.flags());
+    for (int i = 0; i < ranges.size(); i++) {
+      long base = ranges.get(i).base();
+      long length = ranges.get(i).length();
+      long addr = base;
+      long size = length;
+      if ((base & (RMR_ALIGNMENT - 1)) != 0 || (length & (RMR_ALIGNMENT - 1)) != 0) {
+        addr = U64.alignDown(base, pageSize);
+        size = U64.alignUp(length + (base & (pageSize - 1)), pageSize);
+        out.add(InputNote.warning(source, Position.offset(rmr.rangeTableOffset(i)),
+            FW_BUG + "RMR descriptor[0x" + Long.toHexString(base) + " - 0x" + Long.toHexString(base + length - 1)
+                + "] not aligned to 64K, continue with [0x" + Long.toHexString(addr) + " - 0x"
+                + Long.toHexString(addr + size - 1) + "]"));
+      }
+      regions.add(new Region(addr, size, type, prot, RegionSource.IORT_RMR));
+    }
+  }
+
+  /**
+   * The prot bits {@code iort_get_rmrs} gives an RMR node's regions: READ|WRITE, PRIV for flag bit 1,
+   * MMIO for access attributes 0..3 (device memory), CACHE for attribute 5 (normal write-back).
+   */
+  public static Prot rmrProt(long flags) {
+    int prot = Prot.READ | Prot.WRITE;
+    if ((flags & 2) != 0) {
+      prot |= Prot.PRIV;
+    }
+    long attributes = (flags >>> 2) & 0xff;
+    if (attributes <= 3) {
+      prot |= Prot.MMIO;
+    } else if (attributes == 5) {
+      prot |= Prot.CACHE;
+    }
+    return new Prot(prot);
+  }
+
+  // --- stream IDs ---
+
+  /**
+   * {@code iort_iommu_configure_id} for a PCI function: the first root complex node of its segment
+   * ({@code iort_scan_node}) maps its requester ID, through {@code iort_node_map_id}, to an SMMU node
+   * and a stream ID. DMA aliases ({@code pci_for_each_dma_alias}: conventional PCI bridges, quirks)
+   * are not modelled: only the function's own requester ID is mapped.
+   */
+  public Optional<StreamBinding> streamsForPci(PciAddress address) {
+    Optional<IortNode.RootComplex> rc = table.nodes(IortNode.RootComplex.class).stream()
+        .filter(r -> r.pciSegment() == address.segment())
+        .findFirst();
+    if (rc.isEmpty()) {
+      return Optional.empty();
+    }
+    return mapId(rc.get(), address.requesterId())
+        .map(hit -> new StreamBinding(hit.node().offset(), List.of(hit.id())));
+  }
+
+  /**
+   * {@code iort_nc_iommu_map} for the first named component whose device name is {@code deviceName}
+   * ({@code \_SB_.DPU0}): the output of each single mapping, index 0, 1, ..., until one maps nowhere
+   * or to another SMMU than the first ({@code iommu_fwspec_init} refuses a second IOMMU).
+   */
+  public Optional<StreamBinding> streamsForNamedComponent(String deviceName) {
+    Optional<IortNode.NamedComponent> nc = table.nodes(IortNode.NamedComponent.class).stream()
+        .filter(c -> c.deviceName().equals(deviceName))
+        .findFirst();
+    if (nc.isEmpty()) {
+      return Optional.empty();
+    }
+    IortNode node = nc.get();
+    Long smmu = null;
+    List<Long> ids = new ArrayList<>();
+    for (int index = 0; ; index++) {
+      Optional<Hit> hit = mapPlatformId(node, index);
+      if (hit.isEmpty()) {
+        break;
+      }
+      if (smmu != null && smmu != hit.get().node().offset()) {
+        break;
+      }
+      smmu = hit.get().node().offset();
+      ids.add(hit.get().id());
+    }
+    return smmu == null ? Optional.empty() : Optional.of(new StreamBinding(smmu, ids));
+  }
+
+  private record Hit(IortNode node, long id) {}
+
+  private static boolean isIommu(IortNode n) {
+    return n instanceof IortNode.Smmu || n instanceof IortNode.SmmuV3;
+  }
+
+  /** {@code iort_node_map_platform_id} with the IOMMU type mask. */
+  private Optional<Hit> mapPlatformId(IortNode node, int index) {
+    Optional<Hit> first = nodeGetId(node, index);
+    if (first.isEmpty() || isIommu(first.get().node())) {
+      return first;
+    }
+    return mapId(first.get().node(), first.get().id());
+  }
+
+  /** {@code iort_node_get_id}: only a single mapping yields an ID here. */
+  private Optional<Hit> nodeGetId(IortNode node, int index) {
+    if (node.header().mappingOffset() == 0 || index >= node.mappings().size()) {
+      return Optional.empty();
+    }
+    IdMapping map = node.mappings().get(index);
+    if (map.outputReference() == 0) {
+      out(node, FW_BUG + "[node 0x" + Long.toHexString(node.offset()) + " type " + node.type()
+          + "] ID map has NULL parent reference");
+      return Optional.empty();
+    }
+    Optional<IortNode> parent = parent(node, map.outputReference());
+    if (parent.isEmpty() || !map.singleMapping()) {
+      return Optional.empty();
+    }
+    int t = node.type();
+    if (t == IortNode.TYPE_NAMED_COMPONENT || t == IortNode.TYPE_ROOT_COMPLEX || t == IortNode.TYPE_SMMU_V3
+        || t == IortNode.TYPE_PMCG) {
+      return Optional.of(new Hit(parent.get(), map.outputBase()));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * {@code iort_node_map_id} with the IOMMU type mask: follows ID mappings from {@code start} until an
+   * SMMU node. The kernel would loop forever on a cycle; here the walk gives up after visiting as many
+   * nodes as the table has.
+   */
+  private Optional<Hit> mapId(IortNode start, long idIn) {
+    IortNode node = start;
+    long id = idIn & U32;
+    for (int steps = 0; ; steps++) {
+      if (isIommu(node)) {
+        return Optional.of(new Hit(node, id));
+      }
+      if (steps > table.nodes().size()) {
+        out(start, "ID mappings from node 0x" + Long.toHexString(start.offset()) + " form a cycle (the kernel would"
+            + " loop forever)");
+        return Optional.empty();
+      }
+      List<IdMapping> maps = node.mappings();
+      if (node.header().mappingOffset() == 0 || maps.isEmpty()) {
+        return Optional.empty();
+      }
+      if (maps.get(0).outputReference() == 0) {
+        out(node, FW_BUG + "[node 0x" + Long.toHexString(node.offset()) + " type " + node.type()
+            + "] ID map has NULL parent reference");
+        return Optional.empty();
+      }
+      int index = idMappingIndex(node);
+      long mapId = id;
+      long outRef = 0;
+      int rc = 0;
+      IdMapping matched = null;
+      int i;
+      for (i = 0; i < maps.size(); i++) {
+        if (i == index) {
+          continue;
+        }
+        IdMapping map = maps.get(i);
+        long[] result = idMap(node, map, mapId, outRef != 0);
+        rc = (int) result[0];
+        if (result[0] != ENXIO) {
+          id = result[1];
+        }
+        if (rc == 0) {
+          matched = map;
+          break;
+        }
+        if (rc == EAGAIN) {
+          outRef = map.outputReference();
+        }
+      }
+      if (i == maps.size() && outRef == 0) {
+        return Optional.empty();
+      }
+      long next = rc != 0 ? outRef : matched.outputReference();
+      Optional<IortNode> parent = parent(node, next);
+      if (parent.isEmpty()) {
+        return Optional.empty();
+      }
+      node = parent.get();
+    }
+  }
+
+  private static final int ENXIO = -6;
+  private static final int EAGAIN = -11;
+
+  /** {@code iort_id_map}: {rc, output id}; all IDs are u32. */
+  private long[] idMap(IortNode node, IdMapping map, long ridIn, boolean checkOverlap) {
+    int type = node.type();
+    if (map.singleMapping()) {
+      if (type == IortNode.TYPE_NAMED_COMPONENT || type == IortNode.TYPE_ROOT_COMPLEX) {
+        return new long[] {0, map.outputBase()};
+      }
+      out(node, FW_BUG + "[map in node 0x" + Long.toHexString(node.offset()) + "] SINGLE MAPPING flag not allowed"
+          + " for node type " + type + ", skipping ID map");
+      return new long[] {ENXIO, 0};
+    }
+    long last = (map.inputBase() + map.idCount()) & U32;
+    if (ridIn < map.inputBase() || ridIn > last) {
+      return new long[] {ENXIO, 0};
+    }
+    if (checkOverlap) {
+      out(node, FW_BUG + "[map in node 0x" + Long.toHexString(node.offset()) + "] conflicting mapping for input ID 0x"
+          + Long.toHexString(ridIn));
+      if (ridIn != map.inputBase()) {
+        return new long[] {ENXIO, 0};
+      }
+      out(node, FW_BUG + "applying workaround.");
+    }
+    long out = (map.outputBase() + (ridIn - map.inputBase())) & U32;
+    if (map.idCount() > 0 && ridIn == last) {
+      return new long[] {EAGAIN, out};
+    }
+    return new long[] {0, out};
+  }
+
+  /** {@code iort_get_id_mapping_index}: the mapping reserved for the node's own MSIs, or -1. */
+  private int idMappingIndex(IortNode node) {
+    if (node instanceof IortNode.SmmuV3 s) {
+      if (s.revision() < 1) {
+        return -1;
+      }
+      if (s.eventGsiv() != 0 && s.priGsiv() != 0 && s.gerrGsiv() != 0 && s.syncGsiv() != 0) {
+        return -1;
+      }
+      if (s.idMappingIndex() >= s.header().mappingCount()) {
+        out(node, FW_BUG + "[node 0x" + Long.toHexString(node.offset()) + " type " + node.type()
+            + "] ID mapping index overflows valid mappings");
+        return -1;
+      }
+      return (int) s.idMappingIndex();
+    }
+    if (node instanceof IortNode.Pmcg p) {
+      return p.overflowGsiv() != 0 || p.header().mappingCount() == 0 ? -1 : 0;
+    }
+    return -1;
+  }
+
+  /** The node an output reference names; the kernel would read whatever lies there. */
+  private Optional<IortNode> parent(IortNode from, long reference) {
+    Optional<IortNode> parent = table.nodeAt(reference);
+    if (parent.isEmpty()) {
+      out(from, "ID mapping of node 0x" + Long.toHexString(from.offset()) + " references offset 0x"
+          + Long.toHexString(reference) + ", where no node starts");
+    }
+    return parent;
+  }
+
+  private void out(IortNode node, String message) {
+    notes.add(InputNote.warning(source, Position.offset(node.offset()), message));
+  }
+}
