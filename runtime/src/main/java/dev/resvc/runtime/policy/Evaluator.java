@@ -66,7 +66,7 @@ public final class Evaluator {
       List<Region> inputs = new ArrayList<>(member.regions());
       inputs.addAll(group.groupRegions());
       for (Region input : inputs) {
-        ClassifyDecision decision = policy.classify(member.device(), input);
+        ClassifyDecision decision = policy.classify(member.device(), group.id(), input);
         Optional<Region> effective = decision.apply(input);
         classifications.add(new Verdict.Classification(member.device().address(), input, decision, effective));
         effective.ifPresent(r -> {

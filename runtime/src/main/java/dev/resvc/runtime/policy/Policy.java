@@ -23,10 +23,11 @@ public interface Policy {
   int apiVersion();
 
   /**
-   * The first classify rule whose condition holds for this device and one of its regions (the type of
-   * {@code region} is the one the kernel gives it), else the default.
+   * The first classify rule whose condition holds for this device (a member of IOMMU group {@code
+   * group}) and one of its regions (the type of {@code region} is the one the kernel gives it), else
+   * the default.
    */
-  ClassifyDecision classify(PciDevice device, Region region);
+  ClassifyDecision classify(PciDevice device, int group, Region region);
 
   /**
    * The first conflicts rule whose condition holds for a merged region of a group and a guest range it

@@ -1,0 +1,428 @@
+package dev.resvc.compiler.check;
+
+import dev.resvc.compiler.ast.Action;
+import dev.resvc.compiler.ast.Expr;
+import dev.resvc.compiler.ast.Item;
+import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.ast.TestStmt;
+import dev.resvc.compiler.diag.Diagnostic;
+import dev.resvc.compiler.diag.Diagnostics;
+import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.guest.GuestLayoutParser;
+import dev.resvc.runtime.guest.GuestPresets;
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciClasses;
+import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Prot;
+import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.model.RegionSource;
+import dev.resvc.runtime.model.RegionType;
+import dev.resvc.runtime.policy.Severity;
+import dev.resvc.runtime.range.AddressRange;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Turns {@code test} blocks into {@link TestCase}s: a small host (each device in its own IOMMU group
+ * unless {@code group N} says otherwise), a guest, and expectations. A region without {@code type}
+ * gets the type the kernel gives it, so {@code keep} in a policy means "what the kernel does".
+ */
+final class TestChecker {
+  private static final List<String> DEVICE_ATTRS = List.of(
+      "vendor", "device_id", "subsystem_vendor", "subsystem_device", "class", "driver", "group", "below", "bridge");
+
+  private final Diagnostics diags;
+  private final Path rootDir;
+  private final Function<Expr, Optional<Checker.Value>> values;
+  private Set<String> ruleNames = Set.of();
+
+  TestChecker(Diagnostics diags, Path rootDir, Function<Expr, Optional<Checker.Value>> values) {
+    this.diags = diags;
+    this.rootDir = rootDir;
+    this.values = values;
+  }
+
+  TestChecker withRuleNames(Set<String> names) {
+    this.ruleNames = names;
+    return this;
+  }
+
+  List<TestCase> check(List<Item.Test> tests) {
+    List<TestCase> out = new ArrayList<>();
+    Map<String, Span> names = new HashMap<>();
+    for (Item.Test t : tests) {
+      Span previous = names.putIfAbsent(t.name().value(), t.span());
+      if (previous != null) {
+        error("E123", t.name().span(), "a test named \"" + t.name().value() + "\" already exists",
+            Diagnostic.note("first defined here", previous));
+      }
+      int before = diags.errorCount();
+      TestCase c = test(t);
+      if (diags.errorCount() == before && c != null) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  private record DeviceDraft(PciAddress address, int vendor, int deviceId, int subVendor, int subDevice, int classCode,
+      Optional<String> driver, Integer group, List<PciAddress> below, boolean bridge) {}
+
+  private TestCase test(Item.Test t) {
+    Map<PciAddress, DeviceDraft> devices = new LinkedHashMap<>();
+    Map<PciAddress, List<Region>> regions = new HashMap<>();
+    GuestLayout guest = null;
+    List<TestCase.Expect> expects = new ArrayList<>();
+    for (TestStmt s : t.statements()) {
+      if (s instanceof TestStmt.DeviceStmt d) {
+          DeviceDraft draft = device(d);
+          if (draft != null) {
+            if (devices.containsKey(draft.address())) {
+              error("E119", d.address().span(), "device " + draft.address() + " is declared twice in this test");
+            } else {
+              devices.put(draft.address(), draft);
+            }
+          }
+        } else if (s instanceof TestStmt.RegionStmt r) {
+          PciAddress owner = address(r.device());
+          if (owner == null) {
+            continue;
+          }
+          if (!devices.containsKey(owner)) {
+            error("E119", r.device().span(), "region on " + owner.toShortString() + ", which is not declared:"
+                + " add `device " + owner.toShortString() + " …;` before it");
+            continue;
+          }
+          Region region = region(r, devices.get(owner));
+          if (region != null) {
+            regions.computeIfAbsent(owner, k -> new ArrayList<>()).add(region);
+          }
+        } else if (s instanceof TestStmt.GuestStmt g) {
+          if (guest != null) {
+            error("E120", g.span(), "a second `guest` in this test");
+          }
+          guest = guest(g);
+        } else if (s instanceof TestStmt.ExpectStmt e) {
+          TestCase.Expect x = expect(e.expectation(), devices.keySet());
+          if (x != null) {
+            expects.add(x);
+          }
+        }
+    }
+    if (expects.isEmpty()) {
+      error("E120", t.span(), "test \"" + t.name().value() + "\" expects nothing; add `expect …;` statements");
+    }
+    if (guest == null) {
+      guest = GuestPresets.q35(GuestPresets.DEFAULT_RAM);
+    }
+    return new TestCase(t.name().value(), t.span(), host(t.name().value(), devices, regions), guest, expects);
+  }
+
+  private Host host(String name, Map<PciAddress, DeviceDraft> drafts, Map<PciAddress, List<Region>> regions) {
+    Set<Integer> taken = new HashSet<>();
+    drafts.values().forEach(d -> {
+      if (d.group() != null) taken.add(d.group());
+    });
+    TreeMap<Integer, List<PciAddress>> groups = new TreeMap<>();
+    int next = 0;
+    for (DeviceDraft d : drafts.values()) {
+      int id;
+      if (d.group() != null) {
+        id = d.group();
+      } else {
+        while (taken.contains(next)) next++;
+        id = next;
+        taken.add(id);
+      }
+      groups.computeIfAbsent(id, k -> new ArrayList<>()).add(d.address());
+    }
+    Map<PciAddress, PciDevice> built = new LinkedHashMap<>();
+    for (DeviceDraft d : drafts.values()) {
+      built.put(d.address(), new PciDevice(d.address(), d.vendor(), d.deviceId(), d.subVendor(), d.subDevice(),
+          d.classCode(), d.driver(), d.bridge(), d.below()));
+    }
+    List<IommuGroup> iommuGroups = new ArrayList<>();
+    for (Map.Entry<Integer, List<PciAddress>> g : groups.entrySet()) {
+      List<IommuGroup.Member> members = g.getValue().stream().sorted()
+          .map(a -> new IommuGroup.Member(built.get(a), regions.getOrDefault(a, List.of())))
+          .toList();
+      iommuGroups.add(new IommuGroup(g.getKey(), Optional.of("DMA"), members, List.of()));
+    }
+    return new Host("test \"" + name + "\"", List.copyOf(built.values()), iommuGroups);
+  }
+
+  private DeviceDraft device(TestStmt.DeviceStmt d) {
+    PciAddress address = address(d.address());
+    if (address == null) {
+      return null;
+    }
+    int vendor = 0x8086;
+    int deviceId = 0;
+    int subVendor = 0;
+    int subDevice = 0;
+    int classCode = 0;
+    Optional<String> driver = Optional.empty();
+    Integer group = null;
+    List<PciAddress> below = new ArrayList<>();
+    boolean bridge = false;
+    for (TestStmt.Attr a : d.attrs()) {
+      switch (a.name()) {
+        case "vendor" -> vendor = (int) number(a, 0xffff);
+        case "device_id" -> deviceId = (int) number(a, 0xffff);
+        case "subsystem_vendor" -> subVendor = (int) number(a, 0xffff);
+        case "subsystem_device" -> subDevice = (int) number(a, 0xffff);
+        case "class" -> classCode = (int) number(a, 0xffffff);
+        case "group" -> group = (int) number(a, Integer.MAX_VALUE);
+        case "driver" -> driver = Optional.ofNullable(string(a));
+        case "below" -> {
+          PciAddress b = a.value().flatMap(values).filter(v -> v instanceof Checker.Value.BdfV)
+              .map(v -> ((Checker.Value.BdfV) v).address()).orElse(null);
+          if (b == null) {
+            error("E120", a.span(), "`below` takes the PCI address of the bridge above the device");
+          } else {
+            below.add(b);
+          }
+        }
+        case "bridge" -> {
+          if (a.value().isPresent()) {
+            error("E120", a.span(), "`bridge` takes no value");
+          }
+          bridge = true;
+        }
+        default -> unknownAttr(a, DEVICE_ATTRS);
+      }
+    }
+    if (PciClasses.isBridgeClass(classCode)) {
+      bridge = true;
+    }
+    return new DeviceDraft(address, vendor, deviceId, subVendor, subDevice, classCode, driver, group, below, bridge);
+  }
+
+  private long number(TestStmt.Attr a, long max) {
+    Optional<Checker.Value> v = a.value().flatMap(values);
+    if (v.isEmpty() || !(v.get() instanceof Checker.Value.IntV i)) {
+      error("E120", a.span(), "`" + a.name() + "` takes a number");
+      return 0;
+    }
+    if (Long.compareUnsigned(i.value(), max) > 0) {
+      error("E104", a.span(), "`" + a.name() + "` 0x" + Long.toHexString(i.value()) + " is out of range (at most 0x"
+          + Long.toHexString(max) + ")");
+      return 0;
+    }
+    return i.value();
+  }
+
+  private String string(TestStmt.Attr a) {
+    Optional<Checker.Value> v = a.value().flatMap(values);
+    if (v.isEmpty() || !(v.get() instanceof Checker.Value.StrV s)) {
+      error("E120", a.span(), "`" + a.name() + "` takes a string, e.g. driver \"xhci_hcd\"");
+      return null;
+    }
+    return s.value();
+  }
+
+  private void unknownAttr(TestStmt.Attr a, List<String> known) {
+    List<Diagnostic.Note> notes = new ArrayList<>();
+    Names.closest(a.name(), known).ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
+    notes.add(Diagnostic.note("known: " + String.join(", ", known)));
+    diags.add(new Diagnostic("E120", Diagnostic.Severity.ERROR, a.span(), "unknown attribute `" + a.name() + "`", notes));
+  }
+
+  private PciAddress address(Expr.BdfLit b) {
+    try {
+      return PciAddress.of(b.segment(), b.bus(), b.device(), b.function());
+    } catch (IllegalArgumentException e) {
+      error("E005", b.span(), e.getMessage());
+      return null;
+    }
+  }
+
+  private Region region(TestStmt.RegionStmt r, DeviceDraft owner) {
+    Optional<RegionSource> source = RegionSource.byResvName(r.source());
+    if (source.isEmpty()) {
+      List<Diagnostic.Note> notes = new ArrayList<>();
+      List<String> names = Arrays.stream(RegionSource.values()).map(RegionSource::resvName).toList();
+      Names.closest(r.source(), names).ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
+      notes.add(Diagnostic.note("sources: " + String.join(", ", names)));
+      diags.add(new Diagnostic("E101", Diagnostic.Severity.ERROR, r.sourceSpan(),
+          "unknown region source `" + r.source() + "`", notes));
+      return null;
+    }
+    Optional<Checker.Value> range = values.apply(r.range());
+    if (range.isEmpty()) {
+      return null;
+    }
+    if (!(range.get() instanceof Checker.Value.RangeV rv)) {
+      error("E103", r.range().span(), "a region needs an address range (`lo .. hi` or `start + size`)");
+      return null;
+    }
+    RegionType type;
+    if (r.type().isPresent()) {
+      Optional<RegionType> t = RegionType.byResvName(r.type().get());
+      if (t.isEmpty()) {
+        error("E121", r.span(), "`" + r.type().get() + "` is not a region type (" + String.join(", ",
+            EnumField.REGION_TYPE.constants()) + ")");
+        return null;
+      }
+      type = t.get();
+    } else {
+      Optional<RegionType> kernel = kernelType(source.get(), owner.classCode());
+      if (kernel.isEmpty()) {
+        error("E120", r.span(), "a `" + r.source() + "` region needs `type …`: nothing says what the kernel makes of it");
+        return null;
+      }
+      type = kernel.get();
+    }
+    AddressRange span = rv.range();
+    return Region.ofInclusive(span.start(), span.end(), type, prot(source.get()), source.get());
+  }
+
+  /** The type the kernel gives a region of this source for a device of this class. */
+  static Optional<RegionType> kernelType(RegionSource source, int classCode) {
+    return switch (source) {
+      case RMRR -> Optional.of(PciClasses.isUsbOrDisplay(classCode) ? RegionType.DIRECT_RELAXABLE : RegionType.DIRECT);
+      case IVMD, IORT_RMR -> Optional.of(RegionType.DIRECT);
+      case MSI_WINDOW -> Optional.of(RegionType.MSI);
+      case HT_WINDOW, PCI_WINDOW -> Optional.of(RegionType.RESERVED);
+      case SW_MSI -> Optional.of(RegionType.SW_MSI);
+      case FLOPPY_WA -> Optional.of(RegionType.DIRECT_RELAXABLE);
+      case SYSFS -> Optional.empty();
+    };
+  }
+
+  private static Prot prot(RegionSource source) {
+    return switch (source) {
+      case RMRR, IVMD, IORT_RMR, FLOPPY_WA -> Prot.READ_WRITE;
+      case SW_MSI -> Prot.MSI_DOORBELL;
+      default -> Prot.NONE;
+    };
+  }
+
+  private GuestLayout guest(TestStmt.GuestStmt g) {
+    if (g.file().isPresent()) {
+      Expr.StringLit f = g.file().get();
+      Path path = rootDir.resolve(f.value());
+      try {
+        return GuestLayoutParser.parse(Files.readString(path, StandardCharsets.UTF_8), f.value());
+      } catch (IOException e) {
+        error("E120", f.span(), "cannot read guest layout " + path + ": " + e.getMessage());
+      } catch (InputException e) {
+        error("E120", f.span(), "guest layout: " + e.getMessage());
+      }
+      return null;
+    }
+    long ram = GuestPresets.DEFAULT_RAM;
+    for (TestStmt.Attr a : g.attrs()) {
+      if (a.name().equals("ram")) {
+        ram = number(a, -1L);
+      } else {
+        unknownAttr(a, List.of("ram"));
+      }
+    }
+    try {
+      return GuestPresets.preset(g.preset(), ram);
+    } catch (IllegalArgumentException e) {
+      error("E120", g.span(), e.getMessage());
+      return null;
+    }
+  }
+
+  private TestCase.Expect expect(TestStmt.Expectation e, Set<PciAddress> declared) {
+    if (e instanceof TestStmt.Expectation.RegionType r) {
+        PciAddress d = declaredDevice(r.device(), declared);
+        Optional<Checker.Value> addr = values.apply(r.address());
+        Optional<RegionType> type = RegionType.byResvName(r.typeName());
+        if (type.isEmpty()) {
+          error("E121", r.span(), "`" + r.typeName() + "` is not a region type (" + String.join(", ",
+              EnumField.REGION_TYPE.constants()) + ")");
+        }
+        if (d == null || addr.isEmpty() || type.isEmpty()) {
+          return null;
+        }
+        if (!(addr.get() instanceof Checker.Value.IntV i)) {
+          error("E103", r.address().span(), "expected the start address of the region");
+          return null;
+        }
+        return new TestCase.Expect.RegionHasType(r.span(), d, i.value(), type.get());
+      }
+    if (e instanceof TestStmt.Expectation.RegionDropped r) {
+        PciAddress d = declaredDevice(r.device(), declared);
+        Optional<Checker.Value> addr = values.apply(r.address());
+        if (d == null || addr.isEmpty()) {
+          return null;
+        }
+        if (!(addr.get() instanceof Checker.Value.IntV i)) {
+          error("E103", r.address().span(), "expected the start address of the region");
+          return null;
+        }
+        return new TestCase.Expect.RegionDropped(r.span(), d, i.value());
+      }
+    if (e instanceof TestStmt.Expectation.Assignable a) {
+        Optional<PciAddress> d = a.device().map(b -> declaredDevice(b, declared));
+        if (d.isPresent() && d.get() == null) {
+          return null;
+        }
+        return new TestCase.Expect.Assignable(a.span(), a.assignable(), d);
+      }
+    if (e instanceof TestStmt.Expectation.Finding f) {
+        Optional<PciAddress> d = f.device().map(b -> declaredDevice(b, declared));
+        if (d.isPresent() && d.get() == null) {
+          return null;
+        }
+        if (f.rule().isPresent() && !ruleNames.contains(f.rule().get())) {
+          List<Diagnostic.Note> notes = new ArrayList<>();
+          Names.closest(f.rule().get(), ruleNames).ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
+          diags.add(new Diagnostic("E101", Diagnostic.Severity.ERROR, f.span(), "no rule named `" + f.rule().get()
+              + "` in this policy", notes));
+          return null;
+        }
+        Severity s = switch (f.severity()) {
+          case FATAL -> Severity.FATAL;
+          case WARN -> Severity.WARN;
+          case INFO -> Severity.INFO;
+        };
+        return new TestCase.Expect.HasFinding(f.span(), s, f.rule(), d);
+      }
+    if (e instanceof TestStmt.Expectation.NoFindings n) {
+        return new TestCase.Expect.NoFindings(n.span());
+    }
+    throw new AssertionError(e);
+  }
+
+  private PciAddress declaredDevice(Expr.BdfLit b, Set<PciAddress> declared) {
+    PciAddress a = address(b);
+    if (a != null && !declared.contains(a)) {
+      error("E119", b.span(), "device " + a.toShortString() + " is not declared in this test");
+      return null;
+    }
+    return a;
+  }
+
+  private void error(String code, Span span, String message, Diagnostic.Note... notes) {
+    diags.add(Diagnostic.error(code, span, message, notes));
+  }
+
+  static Severity severity(Action.Severity s) {
+    return switch (s) {
+      case FATAL -> Severity.FATAL;
+      case WARN -> Severity.WARN;
+      case INFO -> Severity.INFO;
+    };
+  }
+}

@@ -1,0 +1,145 @@
+package dev.resvc.compiler.testrun;
+
+import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.check.TestCase;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Policy;
+import dev.resvc.runtime.policy.Severity;
+import dev.resvc.runtime.policy.Verdict;
+import dev.resvc.runtime.range.AddressRange;
+import dev.resvc.runtime.range.U64;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Runs a policy's {@code test} blocks through the {@link Evaluator} with a given engine, and explains
+ * each failure with the rule that decided, not just "assertion failed".
+ */
+public final class PolicyTestRunner {
+  private PolicyTestRunner() {}
+
+  /** The outcome of one test block. */
+  public record Result(TestCase test, List<Failure> failures) {
+    public boolean passed() {
+      return failures.isEmpty();
+    }
+  }
+
+  /** One expectation that did not hold, with why. */
+  public record Failure(TestCase.Expect expect, String expected, String actual) {}
+
+  public static List<Result> run(CheckedPolicy checked, Policy engine) {
+    List<Result> results = new ArrayList<>();
+    for (TestCase test : checked.tests()) {
+      Verdict verdict = Evaluator.evaluate(engine, test.host(), test.guest(), AddressRange.FULL);
+      List<Failure> failures = new ArrayList<>();
+      for (TestCase.Expect e : test.expectations()) {
+        check(e, verdict).ifPresent(failures::add);
+      }
+      results.add(new Result(test, failures));
+    }
+    return results;
+  }
+
+  private static Optional<Failure> check(TestCase.Expect e, Verdict v) {
+    if (e instanceof TestCase.Expect.RegionHasType r) {
+      Optional<Verdict.Classification> c = classification(v, r.device(), r.address());
+      if (c.isEmpty()) {
+        return Optional.of(new Failure(e, "a region of " + r.device().toShortString() + " at " + U64.hex(r.address())
+            + " of type " + r.type().resvName(), "no region of " + r.device().toShortString() + " starts there"
+            + regionsOf(v, r.device())));
+      }
+      Verdict.Classification cl = c.get();
+      if (cl.effective().isEmpty()) {
+        return Optional.of(new Failure(e, "type " + r.type().resvName(), "dropped by " + cl.decision().provenance()));
+      }
+      if (cl.effective().get().type() != r.type()) {
+        return Optional.of(new Failure(e, "type " + r.type().resvName(), "type " + cl.effective().get().type().resvName()
+            + ", decided by " + describe(cl)));
+      }
+      return Optional.empty();
+    }
+    if (e instanceof TestCase.Expect.RegionDropped r) {
+      Optional<Verdict.Classification> c = classification(v, r.device(), r.address());
+      if (c.isEmpty()) {
+        return Optional.of(new Failure(e, "the region of " + r.device().toShortString() + " at " + U64.hex(r.address())
+            + " dropped", "no region of " + r.device().toShortString() + " starts there" + regionsOf(v, r.device())));
+      }
+      if (c.get().effective().isPresent()) {
+        return Optional.of(new Failure(e, "dropped", "kept as " + c.get().effective().get().type().resvName()
+            + ", decided by " + describe(c.get())));
+      }
+      return Optional.empty();
+    }
+    if (e instanceof TestCase.Expect.Assignable a) {
+      List<Verdict.Group> groups = groups(v, a.device());
+      List<Verdict.Group> wrong = groups.stream().filter(g -> g.assignable() != a.assignable()).toList();
+      if (wrong.isEmpty()) {
+        return Optional.empty();
+      }
+      String actual = wrong.stream().map(g -> "group " + g.id() + " (" + devices(g) + ") is "
+          + (g.assignable() ? "assignable: no fatal finding" : "not assignable: " + fatal(g))).collect(Collectors.joining("; "));
+      return Optional.of(new Failure(e, a.assignable() ? "assignable" : "not assignable", actual));
+    }
+    if (e instanceof TestCase.Expect.HasFinding h) {
+      List<Verdict.Finding> all = groups(v, h.device()).stream().flatMap(g -> g.findings().stream()).toList();
+      boolean found = all.stream().anyMatch(f -> f.severity() == h.severity()
+          && h.rule().map(rule -> rule.equals(f.provenance().rule())).orElse(true));
+      if (found) {
+        return Optional.empty();
+      }
+      return Optional.of(new Failure(e, "a " + h.severity().keyword() + " finding" + h.rule().map(r -> " from rule " + r).orElse("")
+          + h.device().map(d -> " in the group of " + d.toShortString()).orElse(""), all.isEmpty() ? "no findings"
+          : all.stream().map(PolicyTestRunner::finding).collect(Collectors.joining("; "))));
+    }
+    if (e instanceof TestCase.Expect.NoFindings) {
+      List<Verdict.Finding> all = v.groups().stream().flatMap(g -> g.findings().stream()).toList();
+      if (all.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(new Failure(e, "no findings", all.stream().map(PolicyTestRunner::finding).collect(Collectors.joining("; "))));
+    }
+    throw new AssertionError(e);
+  }
+
+  private static Optional<Verdict.Classification> classification(Verdict v, PciAddress device, long address) {
+    return v.groups().stream().flatMap(g -> g.classifications().stream())
+        .filter(c -> c.device().equals(device) && c.input().start() == address)
+        .findFirst();
+  }
+
+  private static String regionsOf(Verdict v, PciAddress device) {
+    List<String> starts = v.groups().stream().flatMap(g -> g.classifications().stream())
+        .filter(c -> c.device().equals(device)).map(c -> U64.hex(c.input().start())).toList();
+    return starts.isEmpty() ? " (it has none)" : " (its regions start at " + String.join(", ", starts) + ")";
+  }
+
+  private static String describe(Verdict.Classification c) {
+    String kernel = c.decision().kind() == dev.resvc.runtime.policy.ClassifyDecision.Kind.KEEP
+        ? " (keep: the kernel's type " + c.input().type().resvName() + ")" : "";
+    return c.decision().provenance() + kernel;
+  }
+
+  private static List<Verdict.Group> groups(Verdict v, Optional<PciAddress> device) {
+    if (device.isEmpty()) {
+      return v.groups();
+    }
+    return v.groups().stream().filter(g -> g.devices().contains(device.get())).toList();
+  }
+
+  private static String devices(Verdict.Group g) {
+    return g.devices().stream().map(PciAddress::toShortString).collect(Collectors.joining(", "));
+  }
+
+  private static String fatal(Verdict.Group g) {
+    return g.findings().stream().filter(f -> f.severity() == Severity.FATAL).map(PolicyTestRunner::finding)
+        .collect(Collectors.joining("; "));
+  }
+
+  static String finding(Verdict.Finding f) {
+    return f.severity().keyword() + " from " + f.provenance() + ": " + f.message();
+  }
+}
