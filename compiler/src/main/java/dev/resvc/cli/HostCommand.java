@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,9 +28,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Show a host's IOMMU groups: their devices (with class names and drivers) and reserved regions.",
       "",
-      "With a DMAR table (the host's own, readable as root, or --dmar FILE) each device's regions are",
-      "rebuilt as the Intel driver builds them, and every line on which that differs from the kernel's",
-      "reserved_regions is reported on standard error. Without one, the regions are the sysfs lines."
+      "With firmware tables (the host's own DMAR, IVRS or IORT, readable as root, or --dmar, --ivrs,",
+      "--iort FILE) each device's regions are rebuilt as the Intel, AMD or Arm driver builds them, and",
+      "every line on which that differs from the kernel's reserved_regions is reported on standard",
+      "error. Without one, the regions are the sysfs lines."
     })
 final class HostCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -40,8 +40,17 @@ final class HostCommand implements Callable<Integer> {
       description = "/sys (the default) or a snapshot directory made by 'resvc snapshot'.")
   Path path;
 
-  @Option(names = "--dmar", paramLabel = "FILE", description = "A DMAR table to use instead of the host's own.")
+  @Option(names = "--dmar", paramLabel = "FILE",
+      description = "An Intel DMAR table to use instead of the host's own tables.")
   String dmar;
+
+  @Option(names = "--ivrs", paramLabel = "FILE",
+      description = "An AMD IVRS table to use instead of the host's own tables.")
+  String ivrs;
+
+  @Option(names = "--iort", paramLabel = "FILE",
+      description = "An Arm IORT table to use instead of the host's own tables.")
+  String iort;
 
   @Option(names = "--sysfs-only", description = "Ignore firmware tables; show the sysfs lines as they are.")
   boolean sysfsOnly;
@@ -52,7 +61,7 @@ final class HostCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InputException, UsageException {
     List<InputNote> notes = new ArrayList<>();
-    HostLoader.Loaded loaded = HostLoader.load(path, Optional.ofNullable(dmar), sysfsOnly, notes);
+    HostLoader.Loaded loaded = HostLoader.load(path, HostLoader.TableFiles.of(dmar, ivrs, iort), sysfsOnly, notes);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Output.notes(err, notes);
@@ -73,6 +82,7 @@ final class HostCommand implements Callable<Integer> {
       out.println("No IOMMU groups: the IOMMU is off, absent, or this is a VM without a virtual IOMMU.");
       out.println("  Intel: enable VT-d in the firmware setup and boot with intel_iommu=on.");
       out.println("  AMD: enable IOMMU / AMD-Vi in the firmware setup (on by default in Linux when present).");
+      out.println("  Arm: boot with ACPI and an IORT that describes the SMMU (or a device tree with iommus).");
       out.println("  QEMU guest: add a virtual IOMMU (-device intel-iommu, or virtio-iommu-pci).");
       out.println("Devices found:");
       for (PciDevice d : host.devices()) {

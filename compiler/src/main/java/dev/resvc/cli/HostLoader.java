@@ -1,7 +1,9 @@
 package dev.resvc.cli;
 
 import dev.resvc.runtime.firmware.DmarReader;
-import dev.resvc.runtime.firmware.DmarTable;
+import dev.resvc.runtime.firmware.IortReader;
+import dev.resvc.runtime.firmware.IvrsReader;
+import dev.resvc.runtime.host.Firmware;
 import dev.resvc.runtime.host.HostBuilder;
 import dev.resvc.runtime.host.SysfsReader;
 import dev.resvc.runtime.host.SysfsSnapshot;
@@ -13,46 +15,77 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
-/** Reads a host the way every command that takes {@code --host}/{@code PATH} and {@code --dmar} does. */
+/**
+ * Reads a host the way every command that takes {@code --host}/{@code PATH} and {@code --dmar},
+ * {@code --ivrs}, {@code --iort} does.
+ */
 final class HostLoader {
   private HostLoader() {}
 
-  /** A host and where its regions came from, in words for the user. */
-  record Loaded(Host host, SysfsSnapshot snapshot, String regionsFrom) {}
+  /** A host, the tables its regions were rebuilt from, and where its regions came from, in words. */
+  record Loaded(Host host, SysfsSnapshot snapshot, Firmware firmware, String regionsFrom) {}
 
-  static Loaded load(Path root, Optional<String> dmarFile, boolean sysfsOnly, List<InputNote> notes)
+  /** The table files given on the command line; all empty means "the snapshot's own tables". */
+  record TableFiles(Optional<String> dmar, Optional<String> ivrs, Optional<String> iort) {
+    static TableFiles none() {
+      return new TableFiles(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    static TableFiles of(String dmar, String ivrs, String iort) {
+      return new TableFiles(Optional.ofNullable(dmar), Optional.ofNullable(ivrs), Optional.ofNullable(iort));
+    }
+
+    boolean any() {
+      return dmar.isPresent() || ivrs.isPresent() || iort.isPresent();
+    }
+  }
+
+  static Loaded load(Path root, TableFiles files, boolean sysfsOnly, List<InputNote> notes)
       throws InputException, UsageException {
     if (!Files.isDirectory(root)) {
       throw new InputException(root.toString(), Position.whole(),
           Files.exists(root) ? "is not a directory (expected /sys or a snapshot made by 'resvc snapshot')"
               : "no such directory");
     }
-    if (sysfsOnly && dmarFile.isPresent()) {
-      throw new UsageException("--dmar and --sysfs-only contradict each other");
+    if (sysfsOnly && files.any()) {
+      throw new UsageException("--dmar/--ivrs/--iort and --sysfs-only contradict each other");
+    }
+    if (Stream.of(files.dmar(), files.ivrs(), files.iort()).filter(f -> f.equals(Optional.of("-"))).count() > 1) {
+      throw new UsageException("only one of --dmar, --ivrs and --iort can read standard input ('-')");
     }
     SysfsSnapshot snapshot = SysfsReader.read(root, notes);
     String name = root.toString();
     if (sysfsOnly) {
-      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, "sysfs (--sysfs-only)");
+      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, Firmware.none(), "sysfs (--sysfs-only)");
     }
-    byte[] dmarBytes;
-    String dmarName;
-    if (dmarFile.isPresent()) {
-      dmarName = Inputs.displayName(dmarFile.get());
-      dmarBytes = Inputs.bytes(dmarFile.get(), System.in);
-    } else {
-      Optional<byte[]> own = snapshot.acpiTable("DMAR");
-      if (own.isEmpty()) {
-        return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot,
-            "sysfs (no DMAR table" + (snapshot.acpiTables().isEmpty() ? "" : "; "
-                + String.join(", ", snapshot.acpiTables().keySet()) + " not modelled yet") + ")");
-      }
-      dmarName = root.resolve("firmware/acpi/tables/DMAR").toString();
-      dmarBytes = own.get();
+    Firmware firmware = files.any() ? given(files, notes) : HostBuilder.snapshotFirmware(snapshot, notes);
+    if (firmware.isEmpty()) {
+      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, firmware,
+          "sysfs (no DMAR, IVRS or IORT table)");
     }
-    DmarTable dmar = DmarReader.read(dmarBytes, dmarName, false, notes);
-    return new Loaded(HostBuilder.withDmar(snapshot, name, dmar, dmarName, notes), snapshot,
-        "the DMAR table " + dmarName + ", as the Intel VT-d driver builds them");
+    return new Loaded(HostBuilder.withFirmware(snapshot, name, firmware, notes), snapshot, firmware,
+        firmware.describe() + ", as the kernel builds them");
+  }
+
+  private static Firmware given(TableFiles files, List<InputNote> notes) throws InputException {
+    Firmware firmware = Firmware.none();
+    if (files.dmar().isPresent()) {
+      String source = Inputs.displayName(files.dmar().get());
+      firmware = firmware.withDmar(DmarReader.read(Inputs.bytes(files.dmar().get(), System.in), source, false, notes),
+          source);
+    }
+    if (files.ivrs().isPresent()) {
+      String source = Inputs.displayName(files.ivrs().get());
+      firmware = firmware.withIvrs(IvrsReader.read(Inputs.bytes(files.ivrs().get(), System.in), source, false, notes),
+          source);
+    }
+    if (files.iort().isPresent()) {
+      String source = Inputs.displayName(files.iort().get());
+      firmware = firmware.withIort(IortReader.read(Inputs.bytes(files.iort().get(), System.in), source, false, notes),
+          source);
+    }
+    return firmware;
   }
 }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       HostCommand.class,
       SnapshotCommand.class,
       DmarCommand.class,
+      IvrsCommand.class,
+      IortCommand.class,
       RegionsCommand.class,
       IovaCommand.class,
       CommandLine.HelpCommand.class

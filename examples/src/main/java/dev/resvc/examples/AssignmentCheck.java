@@ -1,12 +1,11 @@
 package dev.resvc.examples;
 
-import dev.resvc.runtime.firmware.DmarReader;
-import dev.resvc.runtime.firmware.DmarTable;
 import dev.resvc.runtime.guest.GuestConflicts;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestPresets;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.host.Firmware;
 import dev.resvc.runtime.host.HostBuilder;
 import dev.resvc.runtime.host.SysfsReader;
 import dev.resvc.runtime.host.SysfsSnapshot;
@@ -22,7 +21,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * How a VMM embeds the resvc runtime (and nothing else) to answer "can I assign this group, and will
@@ -48,21 +46,14 @@ public final class AssignmentCheck {
 
   private AssignmentCheck() {}
 
-  /** Reads a host (with its DMAR table when present) and answers for every group. */
+  /** Reads a host (with its DMAR, IVRS or IORT table when present) and answers for every group. */
   public static List<GroupAnswer> check(Path sysfsRoot, GuestLayout guest, List<InputNote> notes)
       throws InputException {
     SysfsSnapshot snapshot = SysfsReader.read(sysfsRoot, notes);
-    Optional<byte[]> dmarBytes = snapshot.acpiTable("DMAR");
-    Host host;
-    AddressRange aperture = AddressRange.FULL;
-    if (dmarBytes.isPresent()) {
-      DmarTable dmar = DmarReader.read(dmarBytes.get(), "DMAR", false, notes);
-      host = HostBuilder.withDmar(snapshot, sysfsRoot.toString(), dmar, "DMAR", notes);
-      // VT-d paging domains span [0, 2^gaw - 1]; the DMAR host address width is the usual bound.
-      aperture = new AddressRange(0, dmar.hostAddressWidth() >= 64 ? -1L : (1L << dmar.hostAddressWidth()) - 1);
-    } else {
-      host = HostBuilder.fromSysfs(snapshot, sysfsRoot.toString());
-    }
+    Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);
+    Host host = HostBuilder.withFirmware(snapshot, sysfsRoot.toString(), firmware, notes);
+    // VT-d: [0, 2^haw - 1] from the DMAR host address width; AMD and Arm: the full 64-bit space.
+    AddressRange aperture = HostBuilder.aperture(firmware);
     List<GroupAnswer> answers = new ArrayList<>();
     for (IommuGroup group : host.groups()) {
       answers.add(answer(group, aperture, guest));

@@ -1,8 +1,15 @@
 package dev.resvc.runtime.host;
 
+import dev.resvc.runtime.firmware.DmarReader;
 import dev.resvc.runtime.firmware.DmarTable;
+import dev.resvc.runtime.firmware.IortReader;
+import dev.resvc.runtime.firmware.IvrsReader;
+import dev.resvc.runtime.firmware.IvrsTable;
+import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.kernel.AmdRegionBuilder;
+import dev.resvc.runtime.kernel.ArmRegionBuilder;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.kernel.IntelRegionBuilder;
 import dev.resvc.runtime.model.Host;
@@ -10,18 +17,22 @@ import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.range.AddressRange;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Builds the runtime {@link Host} from what sysfs shows and, when known, what firmware says.
  *
  * <p>Without firmware tables each group's regions are its {@code reserved_regions} lines, owned by
- * the whole group. With a DMAR table the regions are rebuilt per device as the Intel driver builds
- * them ({@link IntelRegionBuilder}), group membership still comes from sysfs, and the rebuilt group
+ * the whole group. With firmware tables (DMAR, IVRS, IORT: {@link Firmware}) the regions are rebuilt
+ * per device as the vendor's driver builds them ({@link IntelRegionBuilder}, {@link
+ * AmdRegionBuilder}, {@link ArmRegionBuilder}), group membership still comes from sysfs, and the rebuilt group
  * list is compared with the sysfs one: every line on which they disagree becomes a note, because a
  * disagreement means the model of this host is missing something (a quirk, another driver, an older
  * kernel) and the user should know before trusting a verdict.
@@ -36,11 +47,40 @@ public final class HostBuilder {
 
   /**
    * The host with per-device regions rebuilt from {@code dmar}; differences from sysfs are added to
-   * {@code notes}, attributed to {@code dmarSource}.
+   * {@code notes}, attributed to {@code dmarSource}. The same as {@link #withFirmware} with only a
+   * DMAR table.
    */
   public static Host withDmar(SysfsSnapshot snapshot, String name, DmarTable dmar, String dmarSource,
       List<InputNote> notes) {
-    IntelRegionBuilder intel = IntelRegionBuilder.bind(dmar, snapshot.devices(), dmarSource, notes);
+    return withFirmware(snapshot, name, Firmware.none().withDmar(dmar, dmarSource), notes);
+  }
+
+  /**
+   * The host with per-device regions rebuilt from whichever tables {@code firmware} holds, and every
+   * difference from sysfs added to {@code notes}.
+   *
+   * <p>Each device takes the regions of the first table, in the order DMAR, IVRS, IORT, whose IOMMU
+   * serves it: a DMAR remapping unit on its PCI segment; an IVHD of the AMD driver's target type on
+   * its segment whose device ids reach the device's requester id ({@code last_bdf}); an IORT root
+   * complex whose ID mappings lead its requester id to an SMMU. A device no table claims still has an
+   * IOMMU group, so some IOMMU serves it: it takes the first table's regions. A real machine has one
+   * table; with several, a note says which rule decided.
+   *
+   * <p>An IVRS whose driver would not initialise ({@link AmdRegionBuilder#driverInitialised()}:
+   * bad checksum and the like) contributes no region; the builder's warning says why. RMRs reach PCI
+   * devices as if their host bridge preserved the firmware configuration ({@code preserve_config}),
+   * as a platform relying on RMRs must.
+   */
+  public static Host withFirmware(SysfsSnapshot snapshot, String name, Firmware firmware, List<InputNote> notes) {
+    if (firmware.isEmpty()) {
+      return fromSysfs(snapshot, name);
+    }
+    List<Vendor> vendors = vendors(snapshot, firmware, notes);
+    if (vendors.size() > 1) {
+      notes.add(InputNote.note(vendors.get(0).source(), Position.whole(), "several IOMMU tables given ("
+          + String.join(", ", firmware.signatures()) + "); a real machine has one. Each device takes the regions"
+          + " of the first of DMAR, IVRS, IORT whose IOMMU serves it, else of the " + vendors.get(0).signature()));
+    }
     Map<PciAddress, PciDevice> byAddress = new LinkedHashMap<>();
     snapshot.devices().forEach(d -> byAddress.put(d.address(), d));
     List<IommuGroup> groups = new ArrayList<>();
@@ -49,7 +89,8 @@ public final class HostBuilder {
       for (PciAddress a : g.devices()) {
         PciDevice device = byAddress.get(a);
         if (device != null) {
-          members.add(new IommuGroup.Member(device, intel.regionsFor(device)));
+          Vendor vendor = vendors.stream().filter(v -> v.serves().test(device)).findFirst().orElse(vendors.get(0));
+          members.add(new IommuGroup.Member(device, vendor.regions().apply(device)));
         }
       }
       IommuGroup group = new IommuGroup(g.id(), g.domainType(), members, List.of());
@@ -57,6 +98,41 @@ public final class HostBuilder {
       groups.add(group);
     }
     return new Host(name, snapshot.devices(), groups);
+  }
+
+  /** The aperture of a VFIO paging domain on a host with these tables: {@link Firmware#aperture()}. */
+  public static AddressRange aperture(Firmware firmware) {
+    return firmware.aperture();
+  }
+
+  /** One vendor's driver: which devices its IOMMU serves and the regions it reports for them. */
+  private record Vendor(String signature, String source, Predicate<PciDevice> serves,
+      Function<PciDevice, List<Region>> regions) {}
+
+  private static List<Vendor> vendors(SysfsSnapshot snapshot, Firmware firmware, List<InputNote> notes) {
+    List<Vendor> vendors = new ArrayList<>();
+    firmware.dmar().ifPresent(t -> {
+      IntelRegionBuilder intel = IntelRegionBuilder.bind(t.table(), snapshot.devices(), t.source(), notes);
+      vendors.add(new Vendor("DMAR", t.source(),
+          d -> t.table().drhds().stream().anyMatch(u -> u.segment() == d.address().segment()),
+          intel::regionsFor));
+    });
+    firmware.ivrs().ifPresent(t -> {
+      AmdRegionBuilder amd = AmdRegionBuilder.from(t.table(), false, t.source(), notes);
+      vendors.add(new Vendor("IVRS", t.source(), d -> amdServes(amd, t.table(), d.address()), amd::regionsFor));
+    });
+    firmware.iort().ifPresent(t -> {
+      ArmRegionBuilder arm = ArmRegionBuilder.of(t.table(), t.source(), notes);
+      vendors.add(new Vendor("IORT", t.source(), d -> arm.streamsForPci(d.address()).isPresent(),
+          arm::regionsForPci));
+    });
+    return vendors;
+  }
+
+  private static boolean amdServes(AmdRegionBuilder amd, IvrsTable table, PciAddress a) {
+    return amd.driverInitialised()
+        && table.ivhds().stream().anyMatch(h -> h.type() == amd.targetIvhdType() && h.pciSegment() == a.segment())
+        && a.requesterId() <= amd.lastBdf(a.segment());
   }
 
   /** The group list as the kernel would build it from the members' regions. */
@@ -98,5 +174,36 @@ public final class HostBuilder {
   /** The DMAR table to use: the one given, else the snapshot's own. */
   public static Optional<byte[]> dmarBytes(SysfsSnapshot snapshot) {
     return snapshot.acpiTable("DMAR");
+  }
+
+  /**
+   * The snapshot's own tables, decoded leniently (a bad checksum is a warning): whichever of {@code
+   * firmware/acpi/tables/DMAR}, {@code IVRS} and {@code IORT} it holds, named by their path below
+   * the snapshot root.
+   *
+   * @throws InputException when a present table cannot be decoded
+   */
+  public static Firmware snapshotFirmware(SysfsSnapshot snapshot, List<InputNote> notes) throws InputException {
+    Firmware firmware = Firmware.none();
+    Optional<byte[]> dmar = snapshot.acpiTable("DMAR");
+    if (dmar.isPresent()) {
+      String source = tablePath(snapshot, "DMAR");
+      firmware = firmware.withDmar(DmarReader.read(dmar.get(), source, false, notes), source);
+    }
+    Optional<byte[]> ivrs = snapshot.acpiTable("IVRS");
+    if (ivrs.isPresent()) {
+      String source = tablePath(snapshot, "IVRS");
+      firmware = firmware.withIvrs(IvrsReader.read(ivrs.get(), source, false, notes), source);
+    }
+    Optional<byte[]> iort = snapshot.acpiTable("IORT");
+    if (iort.isPresent()) {
+      String source = tablePath(snapshot, "IORT");
+      firmware = firmware.withIort(IortReader.read(iort.get(), source, false, notes), source);
+    }
+    return firmware;
+  }
+
+  private static String tablePath(SysfsSnapshot snapshot, String signature) {
+    return snapshot.root().resolve(SysfsReader.ACPI_TABLES).resolve(signature).toString();
   }
 }
