@@ -161,7 +161,7 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
     List<String> words = new ArrayList<>();
     boolean names = false;
     for (int type : shown.toList()) {
-      if (NAMES.contains(type)) {
+      if (NAMES.contains(type) && shown.contains(ID)) {
         if (!names) {
           words.add(name(ctx));
           names = true;
@@ -180,6 +180,9 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
   }
 
   private static String name(ParserRuleContext ctx) {
+    if (ctx instanceof IdentContext && ctx.getParent() != null) {
+      ctx = ctx.getParent();
+    }
     if (ctx instanceof RuleDefContext) {
       return "a rule name";
     }
@@ -220,7 +223,7 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
     }
     RuleDefContext rule = enclosing(ctx, RuleDefContext.class);
     if (rule != null) {
-      String name = rule.ident() != null ? "`" + rule.ident().getText() + "`" : null;
+      String name = named(rule.ident());
       if (prev != null && prev.getType() == WHEN) {
         return " after `when`";
       }
@@ -246,14 +249,14 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
       return expected.contains(SEMI) && dflt.action() != null ? " after the action of `default`" : after(prev);
     }
     ConstDeclContext constant = enclosing(ctx, ConstDeclContext.class);
-    if (constant != null && constant.ident() != null) {
-      String name = "`" + constant.ident().getText() + "`";
+    if (constant != null && named(constant.ident()) != null) {
+      String name = named(constant.ident());
       return expected.contains(SEMI) && constant.expr() != null
           ? " after the value of constant " + name : after(prev) + " in constant " + name;
     }
     PredicateDeclContext predicate = enclosing(ctx, PredicateDeclContext.class);
-    if (predicate != null && predicate.ident() != null) {
-      String name = "`" + predicate.ident().getText() + "`";
+    if (predicate != null && named(predicate.ident()) != null) {
+      String name = named(predicate.ident());
       return expected.contains(SEMI) && predicate.expr() != null
           ? " after the condition of predicate " + name : after(prev) + " in predicate " + name;
     }
@@ -262,6 +265,12 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
       return after(prev) + " in test " + test.STRING().getText();
     }
     return after(prev);
+  }
+
+  /** {@code `name`} when the parser has read the name, else null. */
+  private static String named(IdentContext id) {
+    return id == null || id.exception != null || id.getText().isEmpty() || id.getStart().getTokenIndex() < 0
+        ? null : "`" + id.getText() + "`";
   }
 
   private static String after(Token prev) {
@@ -380,6 +389,10 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
         if (!inErrorRecoveryMode(p)) {
           beginErrorCondition(p);
           expected(p, tokens.LT(1), expecting);
+        }
+        if (stopsFor(p.getContext()) == null) {
+          // inside an expression: give up on the whole statement rather than resynchronise mid-way
+          throw new InputMismatchException(p);
         }
         consumeUntil(p, expecting.or(getErrorRecoverySet(p)));
       }
