@@ -1,5 +1,5 @@
 /*
- * The .resv policy language (see docs/language-syntax.md). Only dev.resvc.compiler.syntax uses the
+ * The .resv policy language (summarised in docs/language-syntax.md). Only dev.resvc.compiler.syntax uses the
  * generated classes; everything else sees the AST. No actions or semantic predicates here: literal
  * values, ranges and error messages are the hand-written front end's business.
  */
