@@ -1,0 +1,157 @@
+package dev.resvc.compiler.syntax;
+
+import dev.resvc.compiler.ast.Item;
+import dev.resvc.compiler.ast.PolicyFile;
+import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.diag.Diagnostic;
+import dev.resvc.compiler.diag.Diagnostics;
+import dev.resvc.grammar.internal.ResvLexer;
+import dev.resvc.grammar.internal.ResvParser;
+import java.util.ArrayList;
+import java.util.List;
+import org.antlr.v4.runtime.CharStream;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonToken;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.Token;
+
+/**
+ * Parses one {@code .resv} text into a {@link PolicyFile}. Never throws on bad input: every problem
+ * becomes a diagnostic, and what could be parsed is returned so that later phases can report more.
+ * This package is the only one that sees ANTLR.
+ */
+public final class PolicyParser {
+  /**
+   * The deepest nesting accepted: brackets in the token stream, and the depth of an expression tree
+   * (each parenthesis, {@code not}, operator, and each {@code and}/{@code or} of a chain is a level).
+   */
+  public static final int MAX_NESTING = 256;
+
+  /** The parser runs on a thread with this much stack, a second line of defence behind the limits. */
+  private static final long PARSER_STACK_BYTES = 64L << 20;
+
+  private PolicyParser() {}
+
+  public static PolicyFile parse(String text, String fileName, Diagnostics diags) {
+    PolicyFile[] result = new PolicyFile[1];
+    RuntimeException[] failure = new RuntimeException[1];
+    Diagnostics local = new Diagnostics();
+    Thread worker = new Thread(null, () -> {
+      try {
+        result[0] = parseHere(text, fileName, local);
+      } catch (StackOverflowError e) {
+        local.add(Diagnostic.error(Codes.TOO_DEEP, Span.none(fileName),
+            "nesting deeper than this parser can follow (the limit is " + MAX_NESTING + " levels)"));
+        result[0] = new PolicyFile(fileName, List.of(), List.of());
+      } catch (RuntimeException e) {
+        failure[0] = e;
+      }
+    }, "resvc-parser", PARSER_STACK_BYTES);
+    worker.start();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        worker.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    local.all().forEach(diags::add);
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return result[0];
+  }
+
+  private static PolicyFile parseHere(String text, String fileName, Diagnostics diags) {
+    Spans spans = new Spans(fileName, text);
+    CharStream chars = CharStreams.fromString(text, fileName);
+    CheckingLexer lexer = new CheckingLexer(chars, spans, diags);
+    lexer.removeErrorListeners();
+    CommonTokenStream tokens = new CommonTokenStream(lexer);
+    tokens.fill();
+
+    List<PolicyFile.Comment> comments = new ArrayList<>();
+    int depth = 0;
+    Token tooDeep = null;
+    for (Token t : tokens.getTokens()) {
+      if (t.getChannel() == Token.HIDDEN_CHANNEL) {
+        String body = t.getText();
+        int endLine = t.getLine() + (int) body.chars().filter(c -> c == '\n').count();
+        comments.add(new PolicyFile.Comment(spans.of(t), endLine, body));
+      } else if (tooDeep == null) {
+        switch (t.getType()) {
+          case ResvParser.LPAREN, ResvParser.LBRACE -> depth++;
+          case ResvParser.RPAREN, ResvParser.RBRACE -> depth = Math.max(0, depth - 1);
+          default -> { }
+        }
+        if (depth > MAX_NESTING) {
+          tooDeep = t;
+        }
+      }
+    }
+    if (tooDeep != null) {
+      diags.add(Diagnostic.error(Codes.TOO_DEEP, spans.of(tooDeep),
+          "brackets nested deeper than " + MAX_NESTING + " levels; the file was not parsed further"));
+      return new PolicyFile(fileName, List.of(), comments);
+    }
+
+    ResvParser parser = new ResvParser(tokens);
+    parser.removeErrorListeners();
+    parser.setErrorHandler(new PlainErrorStrategy(spans, diags));
+    ResvParser.FileContext tree = parser.file();
+    List<Item> items = new AstBuilder(spans, diags, MAX_NESTING).items(tree);
+    return new PolicyFile(fileName, items, comments);
+  }
+
+  /** The generated lexer, reporting unknown characters and unclosed strings and comments. */
+  private static final class CheckingLexer extends ResvLexer {
+    private final Spans spans;
+    private final Diagnostics diags;
+
+    CheckingLexer(CharStream input, Spans spans, Diagnostics diags) {
+      super(input);
+      this.spans = spans;
+      this.diags = diags;
+    }
+
+    @Override
+    public Token nextToken() {
+      while (true) {
+        Token t = super.nextToken();
+        switch (t.getType()) {
+          case UNKNOWN_CHAR -> {
+            diags.add(Diagnostic.error(Codes.LEXICAL, spans.of(t), "unknown character " + show(t.getText())));
+            continue;
+          }
+          case UNTERMINATED_STRING -> {
+            diags.add(Diagnostic.error(Codes.UNTERMINATED_STRING, spans.of(t),
+                "unterminated string: add the closing `\"` before the end of the line"));
+            ((CommonToken) t).setType(STRING);
+          }
+          case BLOCK_COMMENT -> {
+            String body = t.getText();
+            if (body.length() < 4 || !body.endsWith("*/")) {
+              diags.add(Diagnostic.error(Codes.UNTERMINATED_COMMENT, spans.of(t),
+                  "unterminated comment: `/*` has no matching `*/`"));
+            }
+          }
+          default -> { }
+        }
+        return t;
+      }
+    }
+
+    private static String show(String ch) {
+      int cp = ch.codePointAt(0);
+      if (Character.isISOControl(cp) || Character.isWhitespace(cp) || !Character.isDefined(cp)) {
+        return String.format("U+%04X", cp);
+      }
+      return "`" + ch + "`";
+    }
+  }
+}

@@ -1,0 +1,203 @@
+/*
+ * The .resv policy language (summarised in docs/language-syntax.md). Only dev.resvc.compiler.syntax uses the
+ * generated classes; everything else sees the AST. No actions or semantic predicates here: literal
+ * values, ranges and error messages are the hand-written front end's business.
+ */
+grammar Resv;
+
+// ---------------------------------------------------------------------------------------------
+// Parser
+
+file : topItem* EOF ;
+
+topItem
+  : policyDecl
+  | importDecl
+  | constDecl
+  | predicateDecl
+  | classifyDecl
+  | conflictsDecl
+  | testDecl
+  ;
+
+policyDecl    : POLICY qualifiedName SEMI ;
+qualifiedName : ident (DOT ident)* ;
+importDecl    : IMPORT STRING SEMI ;
+constDecl     : CONST ident ASSIGN expr SEMI ;
+predicateDecl : PREDICATE ident ASSIGN expr SEMI ;
+classifyDecl  : CLASSIFY LBRACE ruleItem* RBRACE ;
+conflictsDecl : CONFLICTS LBRACE ruleItem* RBRACE ;
+
+ruleItem
+  : ruleDef
+  | defaultItem
+  ;
+
+ruleDef     : RULE ident COLON WHEN expr ARROW action SEMI ;
+defaultItem : DEFAULT ARROW action SEMI ;
+
+action
+  : KEEP              # keepAction
+  | DROP              # dropAction
+  | ALLOW             # allowAction
+  | severity STRING   # reportAction
+  | ident             # setTypeAction
+  ;
+
+severity : FATAL | WARN | INFO ;
+
+testDecl : TEST STRING LBRACE testStmt* RBRACE ;
+
+testStmt
+  : deviceStmt
+  | regionStmt
+  | guestStmt
+  | expectStmt
+  ;
+
+deviceStmt : DEVICE BDF attr* SEMI ;
+regionStmt : REGION ident rangeExpr (TYPE ident)? ON BDF SEMI ;
+guestStmt  : GUEST (STRING | ident attr*) SEMI ;
+attr       : ID attrValue? ;
+attrValue  : literal ((DOTDOT | PLUS) literal)? ;
+
+expectStmt : EXPECT expectation SEMI ;
+
+expectation
+  : BDF REGION primary (TYPE ident | DROPPED)   # expectRegion
+  | NOT? ASSIGNABLE BDF?                        # expectAssignable
+  | severity (RULE ident)? (ON BDF)?            # expectFinding
+  | NO FINDINGS                                 # expectNoFindings
+  ;
+
+// Conditions and values, lowest precedence first. Chains are loops, not recursion, so that a long
+// `a and b and …` or `not not …` never deepens the parser's stack; only parentheses nest.
+expr    : andExpr (OR andExpr)* ;
+andExpr : notExpr (AND notExpr)* ;
+notExpr : NOT* relExpr ;
+
+relExpr
+  : rangeExpr ( compareOp rangeExpr
+              | NOT? IN container
+              | MATCHES rangeExpr
+              | HAS rangeExpr
+              )?
+  ;
+
+compareOp : EQ | NE | LT | LE | GT | GE ;
+
+container
+  : LBRACE (rangeExpr (COMMA rangeExpr)*)? RBRACE   # setContainer
+  | rangeExpr                                       # rangeContainer
+  ;
+
+rangeExpr : primary ((DOTDOT | PLUS) primary)? ;
+
+primary
+  : literal                                            # literalPrimary
+  | obj=ident DOT name=ident LPAREN arguments? RPAREN  # methodCallPrimary
+  | obj=ident DOT name=ident                           # fieldPrimary
+  | name=ident LPAREN arguments? RPAREN                # callPrimary
+  | name=ident                                         # namePrimary
+  | LPAREN expr RPAREN                                 # parenPrimary
+  ;
+
+arguments : expr (COMMA expr)* ;
+
+literal
+  : DEC | HEX | BIN | CLASS_PATTERN | STRING | BDF | TRUE | FALSE
+  ;
+
+// `device`, `region`, `guest` and `type` are keywords of test statements but also objects and
+// fields of conditions (`device.class`, `region.type`).
+ident : ID | DEVICE | REGION | GUEST | TYPE ;
+
+// ---------------------------------------------------------------------------------------------
+// Lexer
+
+POLICY     : 'policy' ;
+IMPORT     : 'import' ;
+CONST      : 'const' ;
+PREDICATE  : 'predicate' ;
+CLASSIFY   : 'classify' ;
+CONFLICTS  : 'conflicts' ;
+TEST       : 'test' ;
+RULE       : 'rule' ;
+WHEN       : 'when' ;
+DEFAULT    : 'default' ;
+KEEP       : 'keep' ;
+DROP       : 'drop' ;
+ALLOW      : 'allow' ;
+FATAL      : 'fatal' ;
+WARN       : 'warn' ;
+INFO       : 'info' ;
+AND        : 'and' ;
+OR         : 'or' ;
+NOT        : 'not' ;
+IN         : 'in' ;
+MATCHES    : 'matches' ;
+HAS        : 'has' ;
+TRUE       : 'true' ;
+FALSE      : 'false' ;
+DEVICE     : 'device' ;
+REGION     : 'region' ;
+GUEST      : 'guest' ;
+EXPECT     : 'expect' ;
+ON         : 'on' ;
+TYPE       : 'type' ;
+ASSIGNABLE : 'assignable' ;
+DROPPED    : 'dropped' ;
+NO         : 'no' ;
+FINDINGS   : 'findings' ;
+
+// PCI addresses: bus:device.function with an optional 4-digit segment. Range checks (device <= 0x1f,
+// function <= 7) are the front end's, so that `00:20.0` gets a clear message rather than a lexer error.
+BDF
+  : (HEXDIGIT HEXDIGIT HEXDIGIT HEXDIGIT ':')? HEXDIGIT HEXDIGIT ':' HEXDIGIT HEXDIGIT '.' HEXDIGIT
+  ;
+
+// 0x0c03xx (base + subclass), 0x03xxxx (base class). Longer than a hex literal, so it wins.
+CLASS_PATTERN
+  : '0' [xX] HEXDIGIT HEXDIGIT (HEXDIGIT HEXDIGIT [xX] [xX] | [xX] [xX] [xX] [xX])
+  ;
+
+HEX : '0' [xX] HEXDIGIT (HEXDIGIT | '_')* ;
+BIN : '0' [bB] [01] [01_]* ;
+DEC : [0-9] [0-9_]* [KMGTPE]? ;
+
+ID : [A-Za-z_] [A-Za-z0-9_]* ('-' [A-Za-z0-9_]+)* ;
+
+STRING : '"' (ESCAPE | ~["\\\r\n])* '"' ;
+// A string that reaches the end of its line; the front end reports it and treats it as a string.
+UNTERMINATED_STRING : '"' (ESCAPE | ~["\\\r\n])* '\\'? ;
+
+EQ     : '==' ;
+NE     : '!=' ;
+LE     : '<=' ;
+GE     : '>=' ;
+LT     : '<' ;
+GT     : '>' ;
+ARROW  : '=>' ;
+ASSIGN : '=' ;
+DOTDOT : '..' ;
+DOT    : '.' ;
+PLUS   : '+' ;
+COLON  : ':' ;
+SEMI   : ';' ;
+COMMA  : ',' ;
+LPAREN : '(' ;
+RPAREN : ')' ;
+LBRACE : '{' ;
+RBRACE : '}' ;
+
+LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN) ;
+// Runs to end of file when unclosed; the front end reports that.
+BLOCK_COMMENT : '/*' .*? ('*/' | EOF) -> channel(HIDDEN) ;
+
+WS : [ \t\r\n\f\uFEFF]+ -> skip ;
+
+// Anything else: the front end reports it as an unknown character and drops it.
+UNKNOWN_CHAR : . ;
+
+fragment ESCAPE   : '\\' ~[\r\n] ;
+fragment HEXDIGIT : [0-9a-fA-F] ;
