@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
       ""
     },
     subcommands = {
+      CheckCommand.class,
+      TestCommand.class,
+      ExplainCommand.class,
       HostCommand.class,
       SnapshotCommand.class,
       DmarCommand.class,

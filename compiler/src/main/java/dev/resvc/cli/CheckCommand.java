@@ -1,0 +1,127 @@
+package dev.resvc.cli;
+
+import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.interp.Interpreter;
+import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.json.Json;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Verdict;
+import dev.resvc.runtime.range.AddressRange;
+import dev.resvc.runtime.range.U64;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code resvc check}: the verdict of a policy on a host and a guest. */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evaluate a policy on a host and a guest layout, and print the verdict per IOMMU group: assignable or",
+      "not, the effective merged regions (as reserved_regions would show them), the valid IOVA ranges VFIO",
+      "would report, and every finding with its severity, rule and source line.",
+      "",
+      "Exit status: 0 every group is assignable, 1 some group has a fatal finding, 2 bad input."
+    })
+final class CheckCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The .resv policy.")
+  Path policy;
+
+  @Option(names = "--host", defaultValue = "/sys", paramLabel = "PATH",
+      description = "/sys (the default) or a snapshot made by 'resvc snapshot'.")
+  Path host;
+
+  @Option(names = "--dmar", paramLabel = "FILE", description = "A DMAR table to use instead of the host's own.")
+  String dmar;
+
+  @Option(names = "--ivrs", paramLabel = "FILE", description = "An IVRS table to use instead of the host's own.")
+  String ivrs;
+
+  @Option(names = "--iort", paramLabel = "FILE", description = "An IORT table to use instead of the host's own.")
+  String iort;
+
+  @Option(names = "--guest", defaultValue = "q35", paramLabel = "SPEC",
+      description = "q35, pc or virt with an optional ,ram=SIZE (default ${DEFAULT-VALUE}, 4G of RAM), or a layout file.")
+  String guest;
+
+  @Option(names = "--group", paramLabel = "N", description = "Only this IOMMU group.")
+  Integer onlyGroup;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json.")
+  Format format;
+
+  @Override
+  public Integer call() throws InputException, UsageException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    GuestLayout layout = PolicyInput.guest(guest);
+    Optional<CheckedPolicy> checked = PolicyInput.compile(policy, format, err, out);
+    if (checked.isEmpty()) {
+      return Main.BAD_INPUT;
+    }
+    List<InputNote> notes = new ArrayList<>();
+    HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.of(dmar, ivrs, iort), false, notes);
+    Output.notes(err, notes);
+    Verdict verdict = Evaluator.evaluate(new Interpreter(checked.get()), loaded.host(), layout, loaded.firmware().aperture());
+    List<Verdict.Group> groups = verdict.groups().stream()
+        .filter(g -> onlyGroup == null || g.id() == onlyGroup).toList();
+    if (onlyGroup != null && groups.isEmpty()) {
+      throw new UsageException("--group " + onlyGroup + ": the host has no such IOMMU group");
+    }
+    if (format == Format.json) {
+      out.println(VerdictJson.verdict(verdict, groups));
+    } else {
+      text(verdict, groups, loaded, out);
+    }
+    return groups.stream().allMatch(Verdict.Group::assignable) ? Main.OK : Main.FINDING;
+  }
+
+  private static void text(Verdict verdict, List<Verdict.Group> groups, HostLoader.Loaded loaded, PrintWriter out) {
+    out.println("policy " + verdict.policy() + " on " + verdict.host() + ", guest " + verdict.guest());
+    out.println("regions from " + loaded.regionsFrom());
+    if (groups.isEmpty()) {
+      out.println("no IOMMU groups: nothing can be assigned (see 'resvc host' for why)");
+    }
+    for (Verdict.Group g : groups) {
+      out.println();
+      out.println("group " + g.id() + " (" + String.join(", ", g.devices().stream().map(PciAddress::toString).toList())
+          + "): " + (g.assignable() ? "assignable" : "NOT assignable"));
+      out.println("  effective regions:");
+      if (g.effectiveRegions().isEmpty()) {
+        out.println("    (none)");
+      }
+      for (Verdict.EffectiveRegion r : g.effectiveRegions()) {
+        out.println("    " + r.region().toSysfsLine());
+      }
+      if (g.iova().refused()) {
+        out.println("  valid IOVA ranges: none (VFIO refuses the attach with -EINVAL)");
+      } else {
+        out.println("  valid IOVA ranges:");
+        for (AddressRange r : g.iova().validRanges()) {
+          out.println("    " + U64.hex16(r.start()) + " " + U64.hex16(r.end()));
+        }
+      }
+      if (!g.findings().isEmpty()) {
+        out.println("  findings:");
+        for (Verdict.Finding f : g.findings()) {
+          out.println("    " + f.severity().keyword() + ": " + f.message() + "  [" + f.provenance() + "]");
+        }
+      }
+    }
+    long fatal = groups.stream().filter(g -> !g.assignable()).count();
+    out.println();
+    out.println(groups.size() - fatal + " of " + groups.size() + " groups assignable");
+  }
+}

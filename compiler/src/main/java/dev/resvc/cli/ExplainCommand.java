@@ -1,0 +1,149 @@
+package dev.resvc.cli;
+
+import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.interp.Explainer;
+import dev.resvc.compiler.interp.Interpreter;
+import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Verdict;
+import dev.resvc.runtime.range.U64;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code resvc explain}: the decision chain behind one device's or one address's verdict. */
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Explain how a policy decides for one device (every region it has) or one address (every region",
+      "that covers it): each rule tried in order with the value of every part of its condition, the rule",
+      "that decided, the merged region it ends up in, and the conflicts decision for each guest range."
+    })
+final class ExplainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The .resv policy.")
+  Path policy;
+
+  @Option(names = "--host", defaultValue = "/sys", paramLabel = "PATH", description = "/sys or a snapshot.")
+  Path host;
+
+  @Option(names = "--dmar", paramLabel = "FILE", description = "A DMAR table to use instead of the host's own.")
+  String dmar;
+
+  @Option(names = "--ivrs", paramLabel = "FILE", description = "An IVRS table to use instead of the host's own.")
+  String ivrs;
+
+  @Option(names = "--iort", paramLabel = "FILE", description = "An IORT table to use instead of the host's own.")
+  String iort;
+
+  @Option(names = "--guest", defaultValue = "q35", paramLabel = "SPEC", description = "Guest preset or layout file.")
+  String guest;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Target target;
+
+  static final class Target {
+    @Option(names = "--device", paramLabel = "BDF", description = "A PCI device, e.g. 00:14.0.")
+    String device;
+
+    @Option(names = "--region", paramLabel = "0xADDR", description = "An address: every region covering it.")
+    String region;
+  }
+
+  @Override
+  public Integer call() throws InputException, UsageException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    PciAddress device = null;
+    Long address = null;
+    try {
+      if (target.device != null) {
+        device = PciAddress.parse(target.device);
+      } else {
+        address = U64.parse(target.region);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    final long addr = address == null ? 0 : address;
+    GuestLayout layout = PolicyInput.guest(guest);
+    Optional<CheckedPolicy> checked = PolicyInput.compile(policy, Format.text, err, out);
+    if (checked.isEmpty()) {
+      return Main.BAD_INPUT;
+    }
+    List<InputNote> notes = new ArrayList<>();
+    HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.of(dmar, ivrs, iort), false, notes);
+    Output.notes(err, notes);
+    CheckedPolicy p = checked.get();
+    Verdict verdict = Evaluator.evaluate(new Interpreter(p), loaded.host(), layout, loaded.firmware().aperture());
+    boolean any = false;
+    for (IommuGroup group : loaded.host().groups()) {
+      Verdict.Group gv = verdict.group(group.id()).orElseThrow();
+      for (Verdict.Classification c : gv.classifications()) {
+        boolean relevant = device != null ? c.device().equals(device)
+            : c.input().range().map(r -> r.contains(addr)).orElse(c.input().start() == addr);
+        if (!relevant) {
+          continue;
+        }
+        any = true;
+        PciDevice d = group.member(c.device()).orElseThrow().device();
+        out.println("device " + d.address() + " (group " + group.id() + "), region " + c.input().toSysfsLine()
+            + " from " + c.input().source() + (c.input().type() == null ? "" : ", kernel type " + c.input().type().resvName()));
+        printTrials(out, Explainer.classify(p, new Interpreter.Facts(d, group.id(), c.input(), null)));
+        out.println("  => " + c.decision().actionText() + " by " + c.decision().provenance()
+            + c.effective().map(r -> ": effective type " + r.type().resvName()).orElse(": dropped"));
+        c.effective().ifPresent(eff -> explainConflicts(out, p, gv, eff, c.device()));
+        out.println();
+      }
+      if (device != null && group.member(device).isPresent()) {
+        out.println("group " + group.id() + ": " + (gv.assignable() ? "assignable" : "NOT assignable"));
+        gv.findings().forEach(f -> out.println("  " + f.severity().keyword() + ": " + f.message() + "  [" + f.provenance() + "]"));
+      }
+    }
+    if (!any) {
+      throw new UsageException(device != null
+          ? "device " + device + " has no reserved regions on this host (or is in no IOMMU group)"
+          : "no region covers " + U64.hex16(address));
+    }
+    return Main.OK;
+  }
+
+  private static void explainConflicts(PrintWriter out, CheckedPolicy p, Verdict.Group gv, Region effective, PciAddress d) {
+    for (Verdict.ConflictCheck check : gv.conflictChecks()) {
+      Region merged = check.region().region();
+      if (merged.type() != effective.type() || !check.region().contributors().contains(d)) {
+        continue;
+      }
+      out.println("  merged into " + merged.toSysfsLine() + ", against "
+          + check.guest().map(g -> "guest " + g).orElse("no guest range") + ":");
+      printTrials(out, Explainer.conflict(p, new Interpreter.Facts(null, gv.id(), merged, check.guest().orElse(null))));
+      out.println("  => " + check.decision().severity().keyword() + " by " + check.decision().provenance());
+    }
+  }
+
+  private static void printTrials(PrintWriter out, List<Explainer.Trial> trials) {
+    for (Explainer.Trial t : trials) {
+      out.println("  rule " + t.rule() + " (" + t.location() + "): " + (t.matched() ? "matches" : "does not match"));
+      for (Explainer.Part part : t.parts()) {
+        out.println("      " + (part.value() ? "yes" : "no ") + "  " + part.text()
+            + (part.facts().isEmpty() ? "" : "   [" + part.facts() + "]"));
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.resvc.cli;
+
+import dev.resvc.compiler.PolicyCompiler;
+import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.diag.DiagnosticRenderer;
+import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.guest.GuestLayoutParser;
+import dev.resvc.runtime.guest.GuestPresets;
+import dev.resvc.runtime.input.InputException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Compiling a policy and reading a guest the way every policy command does. */
+final class PolicyInput {
+  private PolicyInput() {}
+
+  /**
+   * Compiles {@code file}; prints diagnostics to {@code err} (text or JSON); empty when there were
+   * errors (the caller exits 2).
+   */
+  static Optional<CheckedPolicy> compile(Path file, Format format, PrintWriter err, PrintWriter out)
+      throws InputException {
+    if (!Files.exists(file)) {
+      throw new InputException(file.toString(), dev.resvc.runtime.input.Position.whole(), "no such file");
+    }
+    PolicyCompiler.Compilation c = PolicyCompiler.compile(file);
+    if (!c.diagnostics().isEmpty()) {
+      if (format == Format.json && c.hasErrors()) {
+        out.println(dev.resvc.runtime.json.Json.object().put("diagnostics", DiagnosticRenderer.json(c.diagnostics())));
+      } else {
+        err.print(c.renderText());
+      }
+    }
+    if (c.hasErrors()) {
+      long n = c.diagnostics().stream().filter(d -> d.severity() == dev.resvc.compiler.diag.Diagnostic.Severity.ERROR).count();
+      err.println("resvc: " + file + ": " + n + (n == 1 ? " error" : " errors"));
+    }
+    return c.policy();
+  }
+
+  /** A preset spec ({@code q35,ram=16G}) or a layout file path. */
+  static GuestLayout guest(String spec) throws InputException, UsageException {
+    Path path = Path.of(spec);
+    if (spec.contains("/") || spec.endsWith(".layout") || Files.isRegularFile(path)) {
+      if (!Files.isRegularFile(path)) {
+        throw new InputException(spec, dev.resvc.runtime.input.Position.whole(), "no such guest layout file");
+      }
+      return GuestLayoutParser.parse(Inputs.text(spec, System.in), spec);
+    }
+    try {
+      return GuestPresets.parseSpec(spec);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--guest: " + e.getMessage());
+    }
+  }
+}
