@@ -1,0 +1,124 @@
+package dev.resvc.cli;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * check, test and explain with the LANGUAGE.md §4 policy on hosts built from real corpus machines:
+ * the answers must be the kernel's (USB and graphics RMRRs relaxable, every other RMRR locks its device).
+ */
+class PolicyCommandsTest {
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final String POLICY = ROOT.resolve("examples/policies/intel-vtd-kernel-default.resv").toString();
+  private static final String DL360 = ROOT.resolve("examples/hosts/hp-proliant-dl360-g7").toString();
+  private static final String DELL = ROOT.resolve("examples/hosts/dell-latitude-5414").toString();
+
+  @TempDir Path tmp;
+
+  @Test
+  void theServersRmrrLockedDevicesAreRefusedAsTheKernelRefusesThem() {
+    CliRun run = CliRun.of("check", "--policy", POLICY, "--host", DL360, "--guest", "q35,ram=16G");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).isEmpty();
+    // Groups 5 (iLO), 9 and 11 (NICs) and 10 (Smart Array) have direct RMRRs.
+    for (String group : new String[] {"group 5 ", "group 9 ", "group 10 ", "group 11 "}) {
+      assertThat(run.out()).containsMatch("(?m)^" + group + "\\(.*\\): NOT assignable$");
+    }
+    assertThat(run.out()).containsMatch("(?m)^group 6 \\(.*\\): assignable$"); // UHCI/EHCI: relaxable RMRRs
+    assertThat(run.out()).contains("fatal: 0000:03:00.0 has a non-relaxable RMRR 0x00000000df61e000..0x00000000df61ffff"
+        + " direct: assignment is refused  [rule rmrr_locked (" + POLICY + ":19)]");
+    assertThat(run.out()).contains("8 of 12 groups assignable");
+    // VT-d aperture from the DMAR host address width (39 bits).
+    assertThat(run.out()).contains("    0x00000000fef00000 0x0000007fffffffff\n");
+  }
+
+  @Test
+  void theLaptopsUsbAndGraphicsAreAssignableWithAWarningForRamOverlap() {
+    CliRun run = CliRun.of("check", "--policy", POLICY, "--host", DELL, "--guest", "pc,ram=3G");
+    assertThat(run.exitCode()).isEqualTo(0);
+    assertThat(run.out()).contains("11 of 11 groups assignable");
+    assertThat(run.out()).contains("warn: relaxable RMRR 0x00000000bb400000..0x00000000bb41ffff direct-relaxable lies in"
+        + " guest RAM 0x00000000bb400000..0x00000000bb41ffff");
+  }
+
+  @Test
+  void checkJsonCarriesProvenance() {
+    CliRun run = CliRun.of("check", "--policy", POLICY, "--host", DL360, "--group", "10", "--format", "json");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("\"rule\": \"rmrr_locked\"");
+    assertThat(run.out()).contains("\"line\": 19");
+    assertThat(run.out()).contains("\"assignable\": false");
+    assertThat(run.out()).doesNotContain("\"id\": 9");
+  }
+
+  @Test
+  void testRunsTheTestBlocks() {
+    CliRun run = CliRun.of("test", POLICY);
+    assertThat(run.exitCode()).isEqualTo(0);
+    assertThat(run.out()).endsWith("1 passed, 0 failed\n");
+  }
+
+  @Test
+  void aFailingTestNamesTheRuleThatDecided() throws IOException {
+    Path policy = tmp.resolve("p.resv");
+    Files.writeString(policy, """
+        policy t.Failing;
+        classify {
+          rule usb_only: when region.source == rmrr and device.class matches 0x0c03xx => direct-relaxable;
+          default => keep;
+        }
+        test "graphics is relaxable" {
+          device 00:02.0 class 0x030000;
+          region rmrr 0x7b800000 .. 0x7fffffff type direct on 00:02.0;
+          expect 00:02.0 region 0x7b800000 type direct-relaxable;
+        }
+        test "nvme stays locked" {
+          device 02:00.0 class 0x010802;
+          region rmrr 0x1000 .. 0x1fff on 02:00.0;
+          expect 02:00.0 region 0x1000 type direct;
+          expect no findings;
+        }
+        """);
+    CliRun run = CliRun.of("test", policy.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("FAIL " + policy + ": graphics is relaxable\n");
+    assertThat(run.out()).contains("expected type direct-relaxable\n");
+    assertThat(run.out()).contains("but got type direct, decided by rule default (" + policy + ":4) (keep: the kernel's type direct)");
+    assertThat(run.out()).contains("PASS " + policy + ": nvme stays locked\n");
+    assertThat(run.out()).endsWith("1 passed, 1 failed\n");
+  }
+
+  @Test
+  void explainShowsEveryRuleTriedAndWhy() {
+    CliRun run = CliRun.of("explain", "--policy", POLICY, "--host", DL360, "--device", "03:00.0");
+    assertThat(run.exitCode()).isEqualTo(0);
+    assertThat(run.out()).contains("rule usb_rmrr (" + POLICY + ":11): does not match");
+    assertThat(run.out()).contains("no   usb = device.class matches 0x0c03xx   [class 0x010400]");
+    assertThat(run.out()).contains("=> keep by rule default (" + POLICY + ":13): effective type direct");
+    assertThat(run.out()).contains("=> fatal by rule rmrr_locked (" + POLICY + ":19)");
+    CliRun byAddress = CliRun.of("explain", "--policy", POLICY, "--host", DELL, "--region", "0xbb400000");
+    assertThat(byAddress.exitCode()).isEqualTo(0);
+    assertThat(byAddress.out()).contains("device 0000:00:14.0 (group 3), region 0x00000000bb400000 0x00000000bb41ffff");
+    assertThat(byAddress.out()).contains("=> direct-relaxable by rule usb_rmrr");
+  }
+
+  @Test
+  void badPoliciesAndOptionsAreExitTwoWithoutAStackTrace() throws IOException {
+    Path bad = tmp.resolve("bad.resv");
+    Files.writeString(bad, "policy t.Bad;\nclassify {\n  rule a: when region.type == 3 => keep;\n}\n");
+    CliRun run = CliRun.of("check", "--policy", bad.toString(), "--host", DELL);
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains(bad + ":3:31: error[E103]: compares region.type with an integer");
+    assertThat(run.err()).contains("  rule a: when region.type == 3 => keep;\n");
+    assertThat(run.err()).doesNotContain("Exception");
+    assertThat(CliRun.of("check", "--policy", POLICY, "--host", DELL, "--guest", "q36").exitCode()).isEqualTo(2);
+    assertThat(CliRun.of("explain", "--policy", POLICY, "--host", DELL, "--device", "00:99.0").err())
+        .contains("device 0x99 is above 0x1f");
+    assertThat(CliRun.of("check", "--policy", tmp.resolve("none.resv").toString(), "--host", DELL).exitCode()).isEqualTo(2);
+  }
+}
