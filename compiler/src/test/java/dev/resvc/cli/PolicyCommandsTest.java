@@ -46,6 +46,52 @@ class PolicyCommandsTest {
         + " guest RAM 0x00000000bb400000..0x00000000bb41ffff");
   }
 
+  private static String host(String name) {
+    return ROOT.resolve("examples/hosts/" + name).toString();
+  }
+
+  private static String policy(String name) {
+    return ROOT.resolve("examples/policies/" + name + ".resv").toString();
+  }
+
+  @Test
+  void vendorPoliciesGiveTheKernelsAnswerOnVendorHosts() {
+    // AMD: the IVMD exclusion range makes the L14's NVMe (group 9) unassignable since 6.6, nothing else.
+    CliRun l14 = CliRun.of("check", "--policy", policy("kernel-amd"), "--host", host("lenovo-thinkpad-l14-gen3-amd"));
+    assertThat(l14.exitCode()).isEqualTo(1);
+    assertThat(l14.out()).containsMatch("(?m)^group 9 \\(0000:01:00.0\\): NOT assignable$");
+    assertThat(l14.out()).contains("18 of 19 groups assignable");
+    // MECHREVO: device-range IVMDs cover every device on buses 00-0f.
+    CliRun mechrevo = CliRun.of("check", "--policy", policy("kernel-amd"), "--host", host("mechrevo-wujie14"));
+    assertThat(mechrevo.exitCode()).isEqualTo(1);
+    assertThat(mechrevo.out()).contains("9 of 22 groups assignable");
+    assertThat(mechrevo.out()).doesNotContainMatch("(?m)^group \\d+ \\([^)]*0000:c[45]:[^)]*\\): NOT assignable$");
+    // The reviewed exclusion ranges relaxed: everything assignable.
+    for (String h : new String[] {"mechrevo-wujie14", "lenovo-thinkpad-l14-gen3-amd"}) {
+      CliRun relaxed = CliRun.of("check", "--policy", policy("amd-relax-exclusion"), "--host", host(h));
+      assertThat(relaxed.exitCode()).isEqualTo(0);
+    }
+    // Arm: the Orion's RMR is remap-permitted and reaches no PCI device; the SW_MSI window lands on the
+    // virt guest's GIC, so every group is assignable.
+    CliRun orion = CliRun.of("check", "--policy", policy("kernel-arm"), "--host", host("radxa-orion-o6"),
+        "--guest", "virt,ram=8G");
+    assertThat(orion.exitCode()).isEqualTo(0);
+    assertThat(orion.out()).contains("    0x0000000008000000 0x00000000080fffff msi\n");
+  }
+
+  @Test
+  void everyShippedPolicyPassesItsTests() throws IOException {
+    try (var files = Files.list(ROOT.resolve("examples/policies"))) {
+      String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("test"),
+          files.filter(f -> f.toString().endsWith(".resv")).sorted().map(Path::toString)).toArray(String[]::new);
+      assertThat(args.length).isAtLeast(5);
+      CliRun run = CliRun.of(args);
+      assertThat(run.err()).isEmpty();
+      assertThat(run.exitCode()).isEqualTo(0);
+      assertThat(run.out()).doesNotContain("FAIL");
+    }
+  }
+
   @Test
   void checkJsonCarriesProvenance() {
     CliRun run = CliRun.of("check", "--policy", POLICY, "--host", DL360, "--group", "10", "--format", "json");
