@@ -217,7 +217,29 @@ public final class Checker {
       "switch", "synchronized", "this", "throw", "throws", "transient", "try", "void", "volatile", "while", "true",
       "false", "null", "var", "record", "yield", "sealed", "permits", "non-sealed");
 
+  /** What a bare name already means wherever a field meets it, or empty: constants and predicates must not hide these. */
+  private static Optional<String> builtIn(String name) {
+    for (EnumField f : EnumField.values()) {
+      if (f.constants().contains(name)) {
+        return Optional.of("a value of " + f.spelling());
+      }
+    }
+    if (PROT_FLAGS.containsKey(name)) {
+      return Optional.of("a protection flag (region.prot has " + name + ")");
+    }
+    if (List.of("device", "region", "guest").contains(name)) {
+      return Optional.of("the `" + name + "` a condition looks at");
+    }
+    return Optional.empty();
+  }
+
   private void declare(String name, Span at, Item.Const c, Item.Predicate p) {
+    Optional<String> builtIn = builtIn(name);
+    if (builtIn.isPresent()) {
+      error("E102", at, "`" + name + "` is already " + builtIn.get() + "; a " + (c != null ? "constant" : "predicate")
+          + " of that name would hide it, so choose another name");
+      return;
+    }
     Span previous = consts.containsKey(name) ? consts.get(name).nameSpan()
         : predicates.containsKey(name) ? predicates.get(name).nameSpan() : null;
     if (previous != null) {
