@@ -24,7 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +42,7 @@ public final class Checker {
   private static final Map<String, Integer> PROT_FLAGS = Map.of(
       "read", Prot.READ, "write", Prot.WRITE, "cache", Prot.CACHE, "noexec", Prot.NOEXEC, "mmio", Prot.MMIO,
       "priv", Prot.PRIV);
+  private static final List<String> PLACEHOLDERS = List.of("region", "device", "guest", "overlap");
   private static final List<String> DEVICE_FIELDS = List.of(
       "bdf", "vendor", "device_id", "subsystem_vendor", "subsystem_device", "class", "driver", "group", "bridge");
   private static final List<String> REGION_FIELDS = List.of("start", "end", "size", "type", "source", "prot");
@@ -52,7 +53,8 @@ public final class Checker {
   private final Map<String, Item.Predicate> predicates = new LinkedHashMap<>();
   private final Map<String, Value> constValues = new HashMap<>();
   private final Map<String, CheckedPredicate> predicateBodies = new HashMap<>();
-  private final Set<String> resolving = new HashSet<>();
+  /** The constants and predicates being resolved, outermost first, as "const X" / "predicate p". */
+  private final Set<String> resolving = new LinkedHashSet<>();
 
   private record CheckedPredicate(Cond body, Set<Scope> scopes) {}
 
@@ -215,7 +217,29 @@ public final class Checker {
       "switch", "synchronized", "this", "throw", "throws", "transient", "try", "void", "volatile", "while", "true",
       "false", "null", "var", "record", "yield", "sealed", "permits", "non-sealed");
 
+  /** What a bare name already means wherever a field meets it, or empty: constants and predicates must not hide these. */
+  private static Optional<String> builtIn(String name) {
+    for (EnumField f : EnumField.values()) {
+      if (f.constants().contains(name)) {
+        return Optional.of("a value of " + f.spelling());
+      }
+    }
+    if (PROT_FLAGS.containsKey(name)) {
+      return Optional.of("a protection flag (region.prot has " + name + ")");
+    }
+    if (List.of("device", "region", "guest").contains(name)) {
+      return Optional.of("the `" + name + "` a condition looks at");
+    }
+    return Optional.empty();
+  }
+
   private void declare(String name, Span at, Item.Const c, Item.Predicate p) {
+    Optional<String> builtIn = builtIn(name);
+    if (builtIn.isPresent()) {
+      error("E102", at, "`" + name + "` is already " + builtIn.get() + "; a " + (c != null ? "constant" : "predicate")
+          + " of that name would hide it, so choose another name");
+      return;
+    }
     Span previous = consts.containsKey(name) ? consts.get(name).nameSpan()
         : predicates.containsKey(name) ? predicates.get(name).nameSpan() : null;
     if (previous != null) {
@@ -299,8 +323,17 @@ public final class Checker {
         try {
           MessageTemplate.parse(r.message().value());
         } catch (IllegalArgumentException e) {
-          error("E107", r.message().span(), "message: " + e.getMessage() + " (placeholders are {region}, {device},"
-              + " {guest} and {overlap}; write {{ and }} for braces)");
+          List<Diagnostic.Note> notes = new ArrayList<>();
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("unknown placeholder \\{(.*)}")
+              .matcher(e.getMessage());
+          if (m.matches()) {
+            Names.closest(m.group(1), PLACEHOLDERS)
+                .ifPresent(n -> notes.add(Diagnostic.note("did you mean `{" + n + "}`?")));
+          }
+          notes.add(Diagnostic.note("placeholders are {region}, {device}, {guest} and {overlap};"
+              + " write {{ and }} for literal braces"));
+          diags.add(new Diagnostic("E107", Diagnostic.Severity.ERROR, r.message().span(),
+              "in the message: " + e.getMessage(), notes));
           return null;
         }
         Severity s = switch (r.severity()) {
@@ -386,7 +419,20 @@ public final class Checker {
   }
 
   Optional<Value> constantForTest(Expr e) {
-    return Optional.ofNullable(value(e));
+    Value v = value(e);
+    return v == null || unknownConstant(v) ? Optional.empty() : Optional.of(v);
+  }
+
+  /**
+   * Reports a bare name met where no enum constant can stand (E101, with the closest constant), and
+   * says whether it did; the caller reports a kind error otherwise.
+   */
+  private boolean unknownConstant(Value v) {
+    if (v instanceof Value.Word w) {
+      unknown("E101", w.span(), "unknown constant `" + w.word() + "`", w.word(), consts.keySet(), null);
+      return true;
+    }
+    return false;
   }
 
   private Value constValue(String name, Span use) {
@@ -395,13 +441,30 @@ public final class Checker {
     }
     Item.Const c = consts.get(name);
     if (!resolving.add("const " + name)) {
-      error("E117", use, "constant `" + name + "` refers to itself");
+      error("E117", use, "constant `" + name + "` refers to itself" + cycle("const " + name));
       return null;
     }
     Value v = value(c.value());
     resolving.remove("const " + name);
     constValues.put(name, v);
     return v;
+  }
+
+  /** {@code : a -> b -> a} for a definition that reaches itself through others; empty when it names itself directly. */
+  private String cycle(String key) {
+    List<String> chain = new ArrayList<>();
+    boolean in = false;
+    for (String r : resolving) {
+      in |= r.equals(key);
+      if (in) {
+        chain.add(r.substring(r.indexOf(' ') + 1));
+      }
+    }
+    if (chain.size() < 2) {
+      return "";
+    }
+    chain.add(chain.get(0));
+    return " through " + String.join(" -> ", chain) + "; a definition cannot depend on itself";
   }
 
   /** Folds a value expression; null (with a diagnostic) when it is not one. */
@@ -439,7 +502,7 @@ public final class Checker {
         Value lo = value(r.start());
         Value hi = value(r.end());
         if (!(lo instanceof Value.IntV l) || !(hi instanceof Value.IntV h)) {
-          if (lo != null && hi != null) {
+          if (lo != null && hi != null && !unknownConstant(lo) & !unknownConstant(hi)) {
             error("E103", r.span(), "a range needs integers at both ends, found " + kindName(lo) + " and " + kindName(hi));
           }
           return null;
@@ -455,7 +518,7 @@ public final class Checker {
         Value lo = value(r.start());
         Value size = value(r.size());
         if (!(lo instanceof Value.IntV l) || !(size instanceof Value.IntV s)) {
-          if (lo != null && size != null) {
+          if (lo != null && size != null && !unknownConstant(lo) & !unknownConstant(size)) {
             error("E103", r.span(), "`start + size` needs integers, found " + kindName(lo) + " and " + kindName(size));
           }
           return null;
@@ -506,7 +569,7 @@ public final class Checker {
       return predicateBodies.get(name);
     }
     if (!resolving.add("predicate " + name)) {
-      error("E117", use, "predicate `" + name + "` refers to itself");
+      error("E117", use, "predicate `" + name + "` refers to itself" + cycle("predicate " + name));
       return null;
     }
     Set<Scope> used = EnumSet.noneOf(Scope.class);
@@ -671,7 +734,7 @@ public final class Checker {
       if (v instanceof Value.BdfV b) {
         return new Cond.DownstreamOf(c.span(), b.address());
       }
-      if (v != null) {
+      if (v != null && !unknownConstant(v)) {
         error("E103", arg.span(), "`downstream_of` takes the PCI address of a bridge, found " + kindName(v));
       }
       return null;
@@ -712,7 +775,7 @@ public final class Checker {
       AddressRange point = new AddressRange(i.value(), i.value());
       return overlaps ? new Cond.RegionOverlaps(c.span(), point) : new Cond.RegionWithin(c.span(), point);
     }
-    if (v != null) {
+    if (v != null && !unknownConstant(v)) {
       error("E103", arg.span(), "`" + c.function() + "` takes an address range or a guest range kind"
           + " (guest, guest.ram, …), found " + kindName(v));
     }
@@ -786,7 +849,10 @@ public final class Checker {
     Optional<IntField> intField = intField(f);
     if (intField.isPresent()) {
       if (!(v instanceof Value.IntV i)) {
-        error("E103", c.span(), "compares " + spelled + " (an integer) with " + kindName(v));
+        if (!unknownConstant(v)) {
+          error("E103", c.span(), "compares " + spelled + " (an integer) with " + kindName(v)
+              + (v instanceof Value.PatternV && name.equals("class") ? "; use `device.class matches …` for a pattern" : ""));
+        }
         return null;
       }
       checkWidth(intField.get(), i);
@@ -798,7 +864,9 @@ public final class Checker {
         return null;
       }
       if (!(v instanceof Value.BdfV b)) {
-        error("E103", c.span(), "compares device.bdf (a PCI address) with " + kindName(v));
+        if (!unknownConstant(v)) {
+          error("E103", c.span(), "compares device.bdf (a PCI address) with " + kindName(v));
+        }
         return null;
       }
       Cond eq = new Cond.BdfIn(c.span(), List.of(b.address()));
@@ -819,7 +887,9 @@ public final class Checker {
         return null;
       }
       if (!(v instanceof Value.StrV s)) {
-        error("E103", c.span(), "compares " + spelled + " (a string) with " + kindName(v));
+        if (!unknownConstant(v)) {
+          error("E103", c.span(), "compares " + spelled + " (a string) with " + kindName(v));
+        }
         return null;
       }
       Cond eq = new Cond.StringIn(c.span(), stringField.get(), List.of(s.value()));
@@ -931,7 +1001,9 @@ public final class Checker {
         List<Long> values = new ArrayList<>();
         for (Value e : s.elements()) {
           if (!(e instanceof Value.IntV i)) {
-            error("E103", e.span(), spelled + " is an integer; this element is " + kindName(e));
+            if (!unknownConstant(e)) {
+              error("E103", e.span(), spelled + " is an integer; this element is " + kindName(e));
+            }
             return null;
           }
           checkWidth(intField.get(), i);
@@ -939,14 +1011,19 @@ public final class Checker {
         }
         return new Cond.IntInSet(in.span(), intField.get(), values);
       }
-      error("E103", in.container().span(), spelled + " is an integer; `in` needs `lo .. hi` or {a, b}, found " + kindName(v));
+      if (!unknownConstant(v)) {
+        error("E103", in.container().span(), spelled + " is an integer; `in` needs `lo .. hi` or {a, b}, found "
+            + kindName(v));
+      }
       return null;
     }
     if (f.field().field().equals("bdf")) {
       List<PciAddress> addresses = new ArrayList<>();
       for (Value e : v instanceof Value.SetV s ? s.elements() : List.of(v)) {
         if (!(e instanceof Value.BdfV b)) {
-          error("E103", e.span(), "device.bdf is a PCI address; this is " + kindName(e));
+          if (!unknownConstant(e)) {
+            error("E103", e.span(), "device.bdf is a PCI address; this is " + kindName(e));
+          }
           return null;
         }
         addresses.add(b.address());
@@ -958,7 +1035,9 @@ public final class Checker {
       List<String> values = new ArrayList<>();
       for (Value e : v instanceof Value.SetV s ? s.elements() : List.of(v)) {
         if (!(e instanceof Value.StrV str)) {
-          error("E103", e.span(), spelled + " is a string; this is " + kindName(e));
+          if (!unknownConstant(e)) {
+            error("E103", e.span(), spelled + " is a string; this is " + kindName(e));
+          }
           return null;
         }
         values.add(str.value());
@@ -998,7 +1077,7 @@ public final class Checker {
     if (v instanceof Value.PatternV p) {
       return new Cond.ClassMatch(m.span(), p.value(), p.bits());
     }
-    if (v != null) {
+    if (v != null && !unknownConstant(v)) {
       error("E122", m.pattern().span(), "`matches` needs a class pattern such as 0x0c03xx, found " + kindName(v));
     }
     return null;

@@ -25,6 +25,7 @@ import dev.resvc.runtime.range.AddressRange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,15 +89,21 @@ final class TestChecker {
     Map<PciAddress, DeviceDraft> devices = new LinkedHashMap<>();
     Map<PciAddress, List<Region>> regions = new HashMap<>();
     GuestLayout guest = null;
+    Map<PciAddress, Span> declaredAt = new HashMap<>();
     List<TestCase.Expect> expects = new ArrayList<>();
+    boolean expectsSomething = false;
+    Span guestAt = null;
     for (TestStmt s : t.statements()) {
       if (s instanceof TestStmt.DeviceStmt d) {
           DeviceDraft draft = device(d);
           if (draft != null) {
             if (devices.containsKey(draft.address())) {
-              error("E119", d.address().span(), "device " + draft.address() + " is declared twice in this test");
+              error("E119", d.address().span(), "device " + draft.address().toShortString()
+                  + " is declared twice in this test", Diagnostic.note("first declared here",
+                  declaredAt.get(draft.address())));
             } else {
               devices.put(draft.address(), draft);
+              declaredAt.put(draft.address(), d.address().span());
             }
           }
         } else if (s instanceof TestStmt.RegionStmt r) {
@@ -114,18 +121,21 @@ final class TestChecker {
             regions.computeIfAbsent(owner, k -> new ArrayList<>()).add(region);
           }
         } else if (s instanceof TestStmt.GuestStmt g) {
-          if (guest != null) {
-            error("E120", g.span(), "a second `guest` in this test");
+          if (guestAt != null) {
+            error("E120", g.span(), "a second `guest` in this test; a test has one guest",
+                Diagnostic.note("the first is here", guestAt));
           }
+          guestAt = g.span();
           guest = guest(g);
         } else if (s instanceof TestStmt.ExpectStmt e) {
+          expectsSomething = true;
           TestCase.Expect x = expect(e.expectation(), devices.keySet());
           if (x != null) {
             expects.add(x);
           }
         }
     }
-    if (expects.isEmpty()) {
+    if (!expectsSomething) {
       error("E120", t.span(), "test \"" + t.name().value() + "\" expects nothing; add `expect …;` statements");
     }
     if (guest == null) {
@@ -317,11 +327,21 @@ final class TestChecker {
   private GuestLayout guest(TestStmt.GuestStmt g) {
     if (g.file().isPresent()) {
       Expr.StringLit f = g.file().get();
-      Path path = rootDir.resolve(f.value());
+      Path path;
+      try {
+        path = rootDir.resolve(f.value());
+      } catch (InvalidPathException e) {
+        error("E120", f.span(), "guest layout \"" + f.value().replace("\0", "\\0") + "\" is not a valid path: "
+            + e.getReason());
+        return null;
+      }
       try {
         return GuestLayoutParser.parse(Files.readString(path, StandardCharsets.UTF_8), f.value());
+      } catch (java.nio.file.NoSuchFileException e) {
+        error("E120", f.span(), "guest layout file " + path + " does not exist (paths are relative to the policy)");
       } catch (IOException e) {
-        error("E120", f.span(), "cannot read guest layout " + path + ": " + e.getMessage());
+        error("E120", f.span(), "cannot read guest layout " + path
+            + (e.getMessage() == null || e.getMessage().equals(path.toString()) ? "" : ": " + e.getMessage()));
       } catch (InputException e) {
         error("E120", f.span(), "guest layout: " + e.getMessage());
       }
