@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       IortCommand.class,
       RegionsCommand.class,
       IovaCommand.class,
+      FmtCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -1,0 +1,378 @@
+package dev.resvc.compiler.format;
+
+import dev.resvc.compiler.ast.Action;
+import dev.resvc.compiler.ast.Expr;
+import dev.resvc.compiler.ast.Item;
+import dev.resvc.compiler.ast.PolicyFile;
+import dev.resvc.compiler.ast.RuleItem;
+import dev.resvc.compiler.ast.TestStmt;
+import dev.resvc.compiler.format.Layout.Blank;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Prints a parsed policy in the canonical layout of {@code docs/language-syntax.md} ("Canonical
+ * layout"), with every comment of the original text back in its place. Literals keep their spelling
+ * and parentheses are kept; only whitespace changes.
+ *
+ * <p>The input must be a file that parsed without errors, together with the exact text it was
+ * parsed from: a file with syntax errors lacks the items that held them, and formatting it would
+ * lose text. {@link Formatting#format} checks that for callers.
+ */
+public final class PolicyFormatter {
+  /** Lines longer than this are broken where the layout allows it (before a rule's {@code =>}). */
+  public static final int WIDTH = 100;
+
+  private static final int INDENT = 2;
+  private static final int CONTINUATION = 4;
+
+  private final Layout out;
+
+  private PolicyFormatter(SourceScan scan) {
+    this.out = new Layout(scan);
+  }
+
+  /**
+   * The canonical text of {@code file}.
+   *
+   * @param file what {@link dev.resvc.compiler.syntax.PolicyParser} returned for {@code originalText},
+   *     without errors
+   * @throws IllegalStateException when the AST does not match the text (it was parsed from something
+   *     else, or with errors)
+   */
+  public static String format(PolicyFile file, String originalText) {
+    PolicyFormatter f = new PolicyFormatter(SourceScan.scan(originalText));
+    f.file(file.items());
+    return f.out.finish();
+  }
+
+  // ---- items -----------------------------------------------------------------------------------
+
+  private void file(List<Item> items) {
+    Item previous = null;
+    for (Item item : items) {
+      Blank before = previous == null ? Blank.ZERO
+          : isDeclaration(previous) && isDeclaration(item) ? Blank.PRESERVE : Blank.ONE;
+      out.startStatement(0, 0, before, Blank.PRESERVE);
+      item(item);
+      previous = item;
+    }
+  }
+
+  /** Declarations of one kind or another that users group, with or without blank lines between. */
+  private static boolean isDeclaration(Item item) {
+    return item instanceof Item.Const || item instanceof Item.Predicate || item instanceof Item.Import;
+  }
+
+  private void item(Item item) {
+    if (item instanceof Item.PolicyDecl p) {
+      out.token("policy");
+      String[] parts = p.qualifiedName().split("\\.", -1);
+      for (int i = 0; i < parts.length; i++) {
+        if (i > 0) {
+          out.token(".");
+        }
+        out.token(parts[i], i == 0);
+      }
+      out.token(";");
+    } else if (item instanceof Item.Import i) {
+      out.token("import");
+      out.spaced(i.path().text());
+      out.token(";");
+    } else if (item instanceof Item.Const c) {
+      binding("const", c.name(), c.value());
+    } else if (item instanceof Item.Predicate p) {
+      binding("predicate", p.name(), p.condition());
+    } else if (item instanceof Item.Classify c) {
+      section("classify", c.items());
+    } else if (item instanceof Item.Conflicts c) {
+      section("conflicts", c.items());
+    } else if (item instanceof Item.Test t) {
+      test(t);
+    } else {
+      throw unexpected(item);
+    }
+  }
+
+  private void binding(String keyword, String name, Expr value) {
+    out.token(keyword);
+    out.spaced(name);
+    out.spaced("=");
+    expr(value, true);
+    out.token(";");
+  }
+
+  private void section(String keyword, List<RuleItem> items) {
+    out.token(keyword);
+    block(items.size(), i -> ruleItem(items.get(i)));
+  }
+
+  private void test(Item.Test t) {
+    out.token("test");
+    out.spaced(t.name().text());
+    block(t.statements().size(), i -> testStmt(t.statements().get(i)));
+  }
+
+  /** {@code { … }} around {@code count} entries, each on its own line, indented; {@code {}} when empty. */
+  private void block(int count, java.util.function.IntConsumer entry) {
+    out.spaced("{");
+    if (count == 0 && !out.commentsPending()) {
+      out.token("}");
+      return;
+    }
+    for (int i = 0; i < count; i++) {
+      out.startStatement(INDENT, INDENT, i == 0 ? Blank.ZERO : Blank.PRESERVE, Blank.PRESERVE);
+      entry.accept(i);
+    }
+    out.startStatement(INDENT, 0, count == 0 ? Blank.ZERO : Blank.PRESERVE, Blank.ZERO);
+    out.token("}");
+  }
+
+  // ---- rules -----------------------------------------------------------------------------------
+
+  private void ruleItem(RuleItem item) {
+    if (item instanceof RuleItem.Default d) {
+      out.token("default");
+      out.spaced("=>");
+      action(d.action());
+      out.token(";");
+    } else if (item instanceof RuleItem.Rule r) {
+      rule(r);
+    } else {
+      throw unexpected(item);
+    }
+  }
+
+  /**
+   * {@code rule NAME: when COND => ACTION;} on one line when it fits in {@link #WIDTH} columns;
+   * otherwise {@code => ACTION;} goes on the next line, under {@code when}.
+   */
+  private void rule(RuleItem.Rule r) {
+    out.token("rule");
+    out.spaced(r.name());
+    out.token(":");
+    out.spaced("when");
+    int when = out.column() - "when".length();
+    int breaksBefore = out.forcedBreaks();
+    out.continuation(when + "when ".length());
+    expr(r.condition(), true);
+    boolean fits = out.column() + " => ".length() + flatLength(r.action()) + ";".length() <= WIDTH;
+    if (!fits || out.forcedBreaks() != breaksBefore || out.commentsPending()) {
+      out.breakTo(when);
+      out.continuation(when);
+      out.token("=>");
+      out.continuation(when + "=> ".length());
+    } else {
+      out.continuation(when);
+      out.spaced("=>");
+    }
+    action(r.action());
+    out.token(";");
+  }
+
+  private void action(Action a) {
+    if (a instanceof Action.Keep) {
+      out.spaced("keep");
+    } else if (a instanceof Action.Drop) {
+      out.spaced("drop");
+    } else if (a instanceof Action.Allow) {
+      out.spaced("allow");
+    } else if (a instanceof Action.SetType s) {
+      out.spaced(s.typeName());
+    } else if (a instanceof Action.Report r) {
+      out.spaced(r.severity().keyword());
+      out.spaced(r.message().text());
+    } else {
+      throw unexpected(a);
+    }
+  }
+
+  private static int flatLength(Action a) {
+    if (a instanceof Action.Report r) {
+      return r.severity().keyword().length() + 1 + r.message().text().length();
+    }
+    if (a instanceof Action.SetType s) {
+      return s.typeName().length();
+    }
+    return a instanceof Action.Allow ? "allow".length() : "keep".length();
+  }
+
+  // ---- test statements -------------------------------------------------------------------------
+
+  private void testStmt(TestStmt s) {
+    if (s instanceof TestStmt.DeviceStmt d) {
+      out.token("device");
+      out.spaced(d.address().text());
+      attrs(d.attrs());
+    } else if (s instanceof TestStmt.RegionStmt r) {
+      out.token("region");
+      out.spaced(r.source());
+      expr(r.range(), true);
+      if (r.type().isPresent()) {
+        out.spaced("type");
+        out.spaced(r.type().get());
+      }
+      out.spaced("on");
+      out.spaced(r.device().text());
+    } else if (s instanceof TestStmt.GuestStmt g) {
+      out.token("guest");
+      if (g.file().isPresent()) {
+        out.spaced(g.file().get().text());
+      } else {
+        out.spaced(g.preset());
+        attrs(g.attrs());
+      }
+    } else if (s instanceof TestStmt.ExpectStmt e) {
+      out.token("expect");
+      expectation(e.expectation());
+    } else {
+      throw unexpected(s);
+    }
+    out.token(";");
+  }
+
+  private void attrs(List<TestStmt.Attr> attrs) {
+    for (TestStmt.Attr a : attrs) {
+      out.spaced(a.name());
+      a.value().ifPresent(v -> expr(v, true));
+    }
+  }
+
+  private void expectation(TestStmt.Expectation x) {
+    if (x instanceof TestStmt.Expectation.RegionType r) {
+      out.spaced(r.device().text());
+      out.spaced("region");
+      expr(r.address(), true);
+      out.spaced("type");
+      out.spaced(r.typeName());
+    } else if (x instanceof TestStmt.Expectation.RegionDropped r) {
+      out.spaced(r.device().text());
+      out.spaced("region");
+      expr(r.address(), true);
+      out.spaced("dropped");
+    } else if (x instanceof TestStmt.Expectation.Assignable a) {
+      if (!a.assignable()) {
+        out.spaced("not");
+      }
+      out.spaced("assignable");
+      optionalBdf(a.device(), null);
+    } else if (x instanceof TestStmt.Expectation.Finding f) {
+      out.spaced(f.severity().keyword());
+      if (f.rule().isPresent()) {
+        out.spaced("rule");
+        out.spaced(f.rule().get());
+      }
+      optionalBdf(f.device(), "on");
+    } else if (x instanceof TestStmt.Expectation.NoFindings) {
+      out.spaced("no");
+      out.spaced("findings");
+    } else {
+      throw unexpected(x);
+    }
+  }
+
+  private void optionalBdf(Optional<Expr.BdfLit> device, String keyword) {
+    if (device.isPresent()) {
+      if (keyword != null) {
+        out.spaced(keyword);
+      }
+      out.spaced(device.get().text());
+    }
+  }
+
+  private static IllegalStateException unexpected(Object node) {
+    return new IllegalStateException("the formatter does not know " + node.getClass().getName());
+  }
+
+  // ---- expressions -----------------------------------------------------------------------------
+
+  /** Prints {@code e}; {@code space}: a space before its first token. */
+  private void expr(Expr e, boolean space) {
+    if (e instanceof Expr.BoolLit b) {
+      out.token(b.value() ? "true" : "false", space);
+    } else if (e instanceof Expr.IntLit i) {
+      out.token(i.text(), space);
+    } else if (e instanceof Expr.StringLit s) {
+      out.token(s.text(), space);
+    } else if (e instanceof Expr.BdfLit b) {
+      out.token(b.text(), space);
+    } else if (e instanceof Expr.ClassPattern c) {
+      out.token(c.text(), space);
+    } else if (e instanceof Expr.Name n) {
+      out.token(n.name(), space);
+    } else if (e instanceof Expr.Field f) {
+      out.token(f.object(), space);
+      out.token(".");
+      out.token(f.field());
+    } else if (e instanceof Expr.Call c) {
+      call(c, space);
+    } else if (e instanceof Expr.RangeLit r) {
+      binary(r.start(), "..", r.end(), space);
+    } else if (e instanceof Expr.SizedRange r) {
+      binary(r.start(), "+", r.size(), space);
+    } else if (e instanceof Expr.SetLit s) {
+      out.token("{", space);
+      list(s.elements());
+      out.token("}");
+    } else if (e instanceof Expr.Paren p) {
+      out.token("(", space);
+      expr(p.inner(), false);
+      out.token(")");
+    } else if (e instanceof Expr.Not n) {
+      out.token("not", space);
+      expr(n.operand(), true);
+    } else if (e instanceof Expr.And a) {
+      binary(a.left(), "and", a.right(), space);
+    } else if (e instanceof Expr.Or o) {
+      binary(o.left(), "or", o.right(), space);
+    } else if (e instanceof Expr.Compare c) {
+      binary(c.left(), c.op().symbol(), c.right(), space);
+    } else if (e instanceof Expr.In i) {
+      expr(i.left(), space);
+      if (i.negated()) {
+        out.spaced("not");
+      }
+      out.spaced("in");
+      expr(i.container(), true);
+    } else if (e instanceof Expr.Matches m) {
+      binary(m.left(), "matches", m.pattern(), space);
+    } else if (e instanceof Expr.Has h) {
+      binary(h.left(), "has", h.flag(), space);
+    } else {
+      throw unexpected(e);
+    }
+  }
+
+  private void binary(Expr left, String op, Expr right, boolean space) {
+    expr(left, space);
+    out.spaced(op);
+    expr(right, true);
+  }
+
+  /**
+   * {@code f(args)} or {@code device.f(args)}: the AST does not keep the object of a method call
+   * (only {@code device} has methods), so the original text tells which was written.
+   */
+  private void call(Expr.Call c, boolean space) {
+    if (out.nextStartsWith(c.function() + "(")) {
+      out.token(c.function(), space);
+    } else {
+      String object = "device";
+      out.token(object, space);
+      out.token(".");
+      out.token(c.function());
+    }
+    out.token("(");
+    list(c.args());
+    out.token(")");
+  }
+
+  private void list(List<Expr> elements) {
+    for (int i = 0; i < elements.size(); i++) {
+      if (i > 0) {
+        out.token(",");
+      }
+      expr(elements.get(i), i > 0);
+    }
+  }
+}
