@@ -39,7 +39,12 @@ class RepositoryPoliciesTest {
     Path root = repoRoot();
     int formatted = 0;
     for (Path file : policies(root)) {
-      String text = Files.readString(file, StandardCharsets.UTF_8);
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (java.nio.charset.MalformedInputException e) {
+        continue; // a fixture that is deliberately not UTF-8 (E012) does not parse
+      }
       Diagnostics d = new Diagnostics();
       PolicyParser.parse(text, "t.resv", d);
       if (d.hasErrors()) {
@@ -48,7 +53,7 @@ class RepositoryPoliciesTest {
       Fmt.fmt(text);
       formatted++;
     }
-    assertThat(formatted).isAtLeast(1);
+    assertThat(formatted).isAtLeast(20);
   }
 
   @Test
