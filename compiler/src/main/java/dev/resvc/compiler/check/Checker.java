@@ -24,8 +24,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,21 +38,46 @@ import java.util.Set;
  */
 public final class Checker {
   /** The functions a condition may call, with their argument counts. */
-  private static final Map<String, Integer> FUNCTIONS = Map.of("overlaps", 1, "within", 1, "downstream_of", 1);
-  private static final Map<String, Integer> PROT_FLAGS = Map.of(
-      "read", Prot.READ, "write", Prot.WRITE, "cache", Prot.CACHE, "noexec", Prot.NOEXEC, "mmio", Prot.MMIO,
-      "priv", Prot.PRIV);
+  private static final Map<String, Integer> FUNCTIONS =
+      Map.of("overlaps", 1, "within", 1, "downstream_of", 1);
+
+  private static final Map<String, Integer> PROT_FLAGS =
+      Map.of(
+          "read",
+          Prot.READ,
+          "write",
+          Prot.WRITE,
+          "cache",
+          Prot.CACHE,
+          "noexec",
+          Prot.NOEXEC,
+          "mmio",
+          Prot.MMIO,
+          "priv",
+          Prot.PRIV);
   private static final List<String> PLACEHOLDERS = List.of("region", "device", "guest", "overlap");
-  private static final List<String> DEVICE_FIELDS = List.of(
-      "bdf", "vendor", "device_id", "subsystem_vendor", "subsystem_device", "class", "driver", "group", "bridge");
-  private static final List<String> REGION_FIELDS = List.of("start", "end", "size", "type", "source", "prot");
-  private static final List<String> GUEST_FIELDS = List.of("name", "kind", "start", "end", "ram", "mmio", "rom", "reserved");
+  private static final List<String> DEVICE_FIELDS =
+      List.of(
+          "bdf",
+          "vendor",
+          "device_id",
+          "subsystem_vendor",
+          "subsystem_device",
+          "class",
+          "driver",
+          "group",
+          "bridge");
+  private static final List<String> REGION_FIELDS =
+      List.of("start", "end", "size", "type", "source", "prot");
+  private static final List<String> GUEST_FIELDS =
+      List.of("name", "kind", "start", "end", "ram", "mmio", "rom", "reserved");
 
   private final Diagnostics diags;
   private final Map<String, Item.Const> consts = new LinkedHashMap<>();
   private final Map<String, Item.Predicate> predicates = new LinkedHashMap<>();
   private final Map<String, Value> constValues = new HashMap<>();
   private final Map<String, CheckedPredicate> predicateBodies = new HashMap<>();
+
   /** The constants and predicates being resolved, outermost first, as "const X" / "predicate p". */
   private final Set<String> resolving = new LinkedHashSet<>();
 
@@ -68,7 +93,8 @@ public final class Checker {
    * @param rootDir the directory test blocks resolve guest layout files against
    * @return the checked policy, or empty when any error was reported
    */
-  public static Optional<CheckedPolicy> check(PolicyFile root, List<PolicyFile> imports, Path rootDir, Diagnostics diags) {
+  public static Optional<CheckedPolicy> check(
+      PolicyFile root, List<PolicyFile> imports, Path rootDir, Diagnostics diags) {
     Checker c = new Checker(diags);
     int errorsBefore = diags.errorCount();
     CheckedPolicy policy = c.run(root, imports, rootDir);
@@ -82,12 +108,17 @@ public final class Checker {
     for (PolicyFile f : imports) {
       for (Item item : f.items()) {
         if (item instanceof Item.Const c) {
-            declare(c.name(), c.nameSpan(), c, null);
+          declare(c.name(), c.nameSpan(), c, null);
         } else if (item instanceof Item.Predicate p) {
-            declare(p.name(), p.nameSpan(), null, p);
-        } else if (item instanceof Item.Import i) { } else {
-            error("E116", item.span(), "an imported file may only hold constants, predicates and imports;"
-              + " this " + describe(item) + " belongs in the importing policy");
+          declare(p.name(), p.nameSpan(), null, p);
+        } else if (!(item instanceof Item.Import)) {
+          error(
+              "E116",
+              item.span(),
+              "an imported file may only hold constants, predicates and imports;"
+                  + " this "
+                  + describe(item)
+                  + " belongs in the importing policy");
         }
       }
     }
@@ -97,37 +128,51 @@ public final class Checker {
     List<Item.Test> tests = new ArrayList<>();
     for (Item item : root.items()) {
       if (item instanceof Item.PolicyDecl p) {
-          if (decl != null) {
-            error("E114", p.span(), "a second `policy` declaration", Diagnostic.note("the first is here", decl.span()));
-          } else {
-            decl = p;
-          }
-        } else if (item instanceof Item.Const c) {
-          declare(c.name(), c.nameSpan(), c, null);
+        if (decl != null) {
+          error(
+              "E114",
+              p.span(),
+              "a second `policy` declaration",
+              Diagnostic.note("the first is here", decl.span()));
+        } else {
+          decl = p;
+        }
+      } else if (item instanceof Item.Const c) {
+        declare(c.name(), c.nameSpan(), c, null);
       } else if (item instanceof Item.Predicate p) {
-          declare(p.name(), p.nameSpan(), null, p);
+        declare(p.name(), p.nameSpan(), null, p);
       } else if (item instanceof Item.Classify c) {
-          if (classify != null) {
-            error("E114", c.span(), "a second `classify` section; put all classify rules in one",
-                Diagnostic.note("the first is here", classify.span()));
-          } else {
-            classify = c;
-          }
-        } else if (item instanceof Item.Conflicts c) {
-          if (conflicts != null) {
-            error("E114", c.span(), "a second `conflicts` section; put all conflicts rules in one",
-                Diagnostic.note("the first is here", conflicts.span()));
-          } else {
-            conflicts = c;
-          }
-        } else if (item instanceof Item.Test t) {
-          tests.add(t);
-      } else if (item instanceof Item.Import i) { }
+        if (classify != null) {
+          error(
+              "E114",
+              c.span(),
+              "a second `classify` section; put all classify rules in one",
+              Diagnostic.note("the first is here", classify.span()));
+        } else {
+          classify = c;
+        }
+      } else if (item instanceof Item.Conflicts c) {
+        if (conflicts != null) {
+          error(
+              "E114",
+              c.span(),
+              "a second `conflicts` section; put all conflicts rules in one",
+              Diagnostic.note("the first is here", conflicts.span()));
+        } else {
+          conflicts = c;
+        }
+      } else if (item instanceof Item.Test t) {
+        tests.add(t);
+      }
+      // Imports were resolved by the loader; nothing to check here.
     }
     String name = "";
     if (decl == null) {
-      error("E115", Span.none(root.file()), "the policy has no name: start the file with `policy NAME;`"
-          + " (e.g. `policy examples.MyPolicy;`, also the generated Java class)");
+      error(
+          "E115",
+          Span.none(root.file()),
+          "the policy has no name: start the file with `policy NAME;`"
+              + " (e.g. `policy examples.MyPolicy;`, also the generated Java class)");
     } else {
       name = decl.qualifiedName();
       checkQualifiedName(decl);
@@ -137,85 +182,161 @@ public final class Checker {
     predicates.keySet().forEach(n -> predicate(n, predicates.get(n).nameSpan()));
 
     List<CheckedPolicy.ClassifyRule> classifyRules = new ArrayList<>();
-    ClassifyDecision classifyDefault = ClassifyDecision.keep(Provenance.implicitDefault(root.file()));
+    ClassifyDecision classifyDefault =
+        ClassifyDecision.keep(Provenance.implicitDefault(root.file()));
     if (classify != null) {
       checkSectionShape("classify", classify.span(), classify.items());
       for (RuleItem ri : classify.items()) {
         if (ri instanceof RuleItem.Rule r) {
-            uniqueRule(r, ruleNames);
-            Cond cond = condition(r.condition(), EnumSet.of(Scope.DEVICE, Scope.REGION), "classify");
-            ClassifyDecision d = classifyAction(r.action(), provenance(r.name(), r.span()));
-            if (cond != null && d != null) {
-              classifyRules.add(new CheckedPolicy.ClassifyRule(r.name(), r.span(), cond, d));
-            }
-          } else if (ri instanceof RuleItem.Default d) {
-            ClassifyDecision decision = classifyAction(d.action(), provenance(Provenance.DEFAULT_RULE, d.span()));
-            if (decision != null) {
-              classifyDefault = decision;
-            }
+          uniqueRule(r, ruleNames);
+          Cond cond = condition(r.condition(), EnumSet.of(Scope.DEVICE, Scope.REGION), "classify");
+          ClassifyDecision d = classifyAction(r.action(), provenance(r.name(), r.span()));
+          if (cond != null && d != null) {
+            classifyRules.add(new CheckedPolicy.ClassifyRule(r.name(), r.span(), cond, d));
           }
+        } else if (ri instanceof RuleItem.Default d) {
+          ClassifyDecision decision =
+              classifyAction(d.action(), provenance(Provenance.DEFAULT_RULE, d.span()));
+          if (decision != null) {
+            classifyDefault = decision;
+          }
+        }
       }
     }
     List<CheckedPolicy.ConflictRule> conflictRules = new ArrayList<>();
-    ConflictDecision conflictDefault = ConflictDecision.allow(Provenance.implicitDefault(root.file()));
+    ConflictDecision conflictDefault =
+        ConflictDecision.allow(Provenance.implicitDefault(root.file()));
     if (conflicts != null) {
       checkSectionShape("conflicts", conflicts.span(), conflicts.items());
       for (RuleItem ri : conflicts.items()) {
         if (ri instanceof RuleItem.Rule r) {
-            uniqueRule(r, ruleNames);
-            Cond cond = condition(r.condition(), EnumSet.of(Scope.REGION, Scope.GUEST), "conflicts");
-            ConflictDecision d = conflictAction(r.action(), provenance(r.name(), r.span()));
-            if (cond != null && d != null) {
-              conflictRules.add(new CheckedPolicy.ConflictRule(r.name(), r.span(), cond, d));
-            }
-          } else if (ri instanceof RuleItem.Default d) {
-            ConflictDecision decision = conflictAction(d.action(), provenance(Provenance.DEFAULT_RULE, d.span()));
-            if (decision != null) {
-              conflictDefault = decision;
-            }
+          uniqueRule(r, ruleNames);
+          Cond cond = condition(r.condition(), EnumSet.of(Scope.REGION, Scope.GUEST), "conflicts");
+          ConflictDecision d = conflictAction(r.action(), provenance(r.name(), r.span()));
+          if (cond != null && d != null) {
+            conflictRules.add(new CheckedPolicy.ConflictRule(r.name(), r.span(), cond, d));
           }
+        } else if (ri instanceof RuleItem.Default d) {
+          ConflictDecision decision =
+              conflictAction(d.action(), provenance(Provenance.DEFAULT_RULE, d.span()));
+          if (decision != null) {
+            conflictDefault = decision;
+          }
+        }
       }
     }
-    List<TestCase> testCases = new TestChecker(diags, rootDir, this::constantForTest)
-        .withRuleNames(ruleNames.keySet()).check(tests);
-    return new CheckedPolicy(name, root.file(), classifyRules, classifyDefault, conflictRules, conflictDefault, testCases);
+    List<TestCase> testCases =
+        new TestChecker(diags, rootDir, this::constantForTest)
+            .withRuleNames(ruleNames.keySet())
+            .check(tests);
+    return new CheckedPolicy(
+        name,
+        root.file(),
+        classifyRules,
+        classifyDefault,
+        conflictRules,
+        conflictDefault,
+        testCases);
   }
 
   private static String describe(Item item) {
     if (item instanceof Item.PolicyDecl p) {
-        return "`policy` declaration";
+      return "`policy` declaration";
     }
     if (item instanceof Item.Classify c) {
-        return "`classify` section";
+      return "`classify` section";
     }
     if (item instanceof Item.Conflicts c) {
-        return "`conflicts` section";
+      return "`conflicts` section";
     }
     if (item instanceof Item.Test t) {
-        return "`test` block";
+      return "`test` block";
     }
     {
-        return "item";
+      return "item";
     }
   }
 
   private void checkQualifiedName(Item.PolicyDecl decl) {
     for (String part : decl.qualifiedName().split("\\.", -1)) {
-      if (part.isEmpty() || !Character.isJavaIdentifierStart(part.charAt(0))
-          || !part.chars().allMatch(Character::isJavaIdentifierPart) || JAVA_KEYWORDS.contains(part)) {
-        error("E115", decl.span(), "`" + decl.qualifiedName() + "` cannot name a Java class: `" + part
-            + "` is not a Java identifier (letters, digits, `_`; not a keyword)");
+      if (part.isEmpty()
+          || !Character.isJavaIdentifierStart(part.charAt(0))
+          || !part.chars().allMatch(Character::isJavaIdentifierPart)
+          || JAVA_KEYWORDS.contains(part)) {
+        error(
+            "E115",
+            decl.span(),
+            "`"
+                + decl.qualifiedName()
+                + "` cannot name a Java class: `"
+                + part
+                + "` is not a Java identifier (letters, digits, `_`; not a keyword)");
         return;
       }
     }
   }
 
-  private static final Set<String> JAVA_KEYWORDS = Set.of("abstract", "assert", "boolean", "break", "byte", "case",
-      "catch", "char", "class", "const", "continue", "default", "do", "double", "else", "enum", "extends", "final",
-      "finally", "float", "for", "goto", "if", "implements", "import", "instanceof", "int", "interface", "long",
-      "native", "new", "package", "private", "protected", "public", "return", "short", "static", "strictfp", "super",
-      "switch", "synchronized", "this", "throw", "throws", "transient", "try", "void", "volatile", "while", "true",
-      "false", "null", "var", "record", "yield", "sealed", "permits", "non-sealed");
+  private static final Set<String> JAVA_KEYWORDS =
+      Set.of(
+          "abstract",
+          "assert",
+          "boolean",
+          "break",
+          "byte",
+          "case",
+          "catch",
+          "char",
+          "class",
+          "const",
+          "continue",
+          "default",
+          "do",
+          "double",
+          "else",
+          "enum",
+          "extends",
+          "final",
+          "finally",
+          "float",
+          "for",
+          "goto",
+          "if",
+          "implements",
+          "import",
+          "instanceof",
+          "int",
+          "interface",
+          "long",
+          "native",
+          "new",
+          "package",
+          "private",
+          "protected",
+          "public",
+          "return",
+          "short",
+          "static",
+          "strictfp",
+          "super",
+          "switch",
+          "synchronized",
+          "this",
+          "throw",
+          "throws",
+          "transient",
+          "try",
+          "void",
+          "volatile",
+          "while",
+          "true",
+          "false",
+          "null",
+          "var",
+          "record",
+          "yield",
+          "sealed",
+          "permits",
+          "non-sealed");
 
   /** What a bare name already means wherever a field meets it, or empty: constants and predicates must not hide these. */
   private static Optional<String> builtIn(String name) {
@@ -236,14 +357,28 @@ public final class Checker {
   private void declare(String name, Span at, Item.Const c, Item.Predicate p) {
     Optional<String> builtIn = builtIn(name);
     if (builtIn.isPresent()) {
-      error("E102", at, "`" + name + "` is already " + builtIn.get() + "; a " + (c != null ? "constant" : "predicate")
-          + " of that name would hide it, so choose another name");
+      error(
+          "E102",
+          at,
+          "`"
+              + name
+              + "` is already "
+              + builtIn.get()
+              + "; a "
+              + (c != null ? "constant" : "predicate")
+              + " of that name would hide it, so choose another name");
       return;
     }
-    Span previous = consts.containsKey(name) ? consts.get(name).nameSpan()
-        : predicates.containsKey(name) ? predicates.get(name).nameSpan() : null;
+    Span previous =
+        consts.containsKey(name)
+            ? consts.get(name).nameSpan()
+            : predicates.containsKey(name) ? predicates.get(name).nameSpan() : null;
     if (previous != null) {
-      error("E102", at, "`" + name + "` is already defined", Diagnostic.note("first defined here", previous));
+      error(
+          "E102",
+          at,
+          "`" + name + "` is already defined",
+          Diagnostic.note("first defined here", previous));
       return;
     }
     if (c != null) {
@@ -256,8 +391,14 @@ public final class Checker {
   private void uniqueRule(RuleItem.Rule r, Map<String, Span> ruleNames) {
     Span previous = ruleNames.putIfAbsent(r.name(), r.nameSpan());
     if (previous != null) {
-      error("E102", r.nameSpan(), "a rule named `" + r.name() + "` already exists; rule names identify decisions,"
-          + " so they must be unique", Diagnostic.note("first defined here", previous));
+      error(
+          "E102",
+          r.nameSpan(),
+          "a rule named `"
+              + r.name()
+              + "` already exists; rule names identify decisions,"
+              + " so they must be unique",
+          Diagnostic.note("first defined here", previous));
     }
   }
 
@@ -270,13 +411,24 @@ public final class Checker {
     for (RuleItem ri : items) {
       if (ri instanceof RuleItem.Default d) {
         if (seen != null) {
-          error("E110", d.span(), "a second `default` in `" + section + "`",
+          error(
+              "E110",
+              d.span(),
+              "a second `default` in `" + section + "`",
               Diagnostic.note("the first is here", seen.span()));
         }
         seen = d;
       } else if (seen != null && ri instanceof RuleItem.Rule r) {
-        error("E105", r.nameSpan(), "rule `" + r.name() + "` comes after `default` and can never run;"
-            + " `default` must be the last entry of `" + section + "`", Diagnostic.note("default is here", seen.span()));
+        error(
+            "E105",
+            r.nameSpan(),
+            "rule `"
+                + r.name()
+                + "` comes after `default` and can never run;"
+                + " `default` must be the last entry of `"
+                + section
+                + "`",
+            Diagnostic.note("default is here", seen.span()));
       }
     }
   }
@@ -287,82 +439,114 @@ public final class Checker {
 
   private ClassifyDecision classifyAction(Action action, Provenance p) {
     if (action instanceof Action.Keep k) {
-        return ClassifyDecision.keep(p);
+      return ClassifyDecision.keep(p);
     }
     if (action instanceof Action.Drop d) {
-        return ClassifyDecision.drop(p);
+      return ClassifyDecision.drop(p);
     }
     if (action instanceof Action.SetType t) {
-        Optional<RegionType> type = RegionType.byResvName(t.typeName());
-        if (type.isEmpty()) {
-          List<String> names = new ArrayList<>(EnumField.REGION_TYPE.constants());
-          names.addAll(List.of("keep", "drop"));
-          unknown("E121", t.span(), "`" + t.typeName() + "` is not a classify action", t.typeName(), names,
-              "expected keep, drop or a region type: " + String.join(", ", EnumField.REGION_TYPE.constants()));
-          return null;
-        }
-        return ClassifyDecision.setType(type.get(), p);
+      Optional<RegionType> type = RegionType.byResvName(t.typeName());
+      if (type.isEmpty()) {
+        List<String> names = new ArrayList<>(EnumField.REGION_TYPE.constants());
+        names.addAll(List.of("keep", "drop"));
+        unknown(
+            "E121",
+            t.span(),
+            "`" + t.typeName() + "` is not a classify action",
+            t.typeName(),
+            names,
+            "expected keep, drop or a region type: "
+                + String.join(", ", EnumField.REGION_TYPE.constants()));
+        return null;
       }
+      return ClassifyDecision.setType(type.get(), p);
+    }
     if (action instanceof Action.Allow a) {
-        error("E109", a.span(), "`allow` belongs in `conflicts`; a classify rule decides keep, drop or a region type");
-        return null;
-      }
+      error(
+          "E109",
+          a.span(),
+          "`allow` belongs in `conflicts`; a classify rule decides keep, drop or a region type");
+      return null;
+    }
     if (action instanceof Action.Report r) {
-        error("E109", r.span(), "`" + r.severity().keyword() + "` belongs in `conflicts`; a classify rule decides"
-            + " keep, drop or a region type");
-        return null;
-      }
+      error(
+          "E109",
+          r.span(),
+          "`"
+              + r.severity().keyword()
+              + "` belongs in `conflicts`; a classify rule decides"
+              + " keep, drop or a region type");
+      return null;
+    }
     throw new AssertionError(action);
   }
 
   private ConflictDecision conflictAction(Action action, Provenance p) {
     if (action instanceof Action.Allow a) {
-        return ConflictDecision.allow(p);
+      return ConflictDecision.allow(p);
     }
     if (action instanceof Action.Report r) {
-        try {
-          MessageTemplate.parse(r.message().value());
-        } catch (IllegalArgumentException e) {
-          List<Diagnostic.Note> notes = new ArrayList<>();
-          java.util.regex.Matcher m = java.util.regex.Pattern.compile("unknown placeholder \\{(.*)}")
-              .matcher(e.getMessage());
-          if (m.matches()) {
-            Names.closest(m.group(1), PLACEHOLDERS)
-                .ifPresent(n -> notes.add(Diagnostic.note("did you mean `{" + n + "}`?")));
-          }
-          notes.add(Diagnostic.note("placeholders are {region}, {device}, {guest} and {overlap};"
-              + " write {{ and }} for literal braces"));
-          diags.add(new Diagnostic("E107", Diagnostic.Severity.ERROR, r.message().span(),
-              "in the message: " + e.getMessage(), notes));
-          return null;
+      try {
+        MessageTemplate.parse(r.message().value());
+      } catch (IllegalArgumentException e) {
+        List<Diagnostic.Note> notes = new ArrayList<>();
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("unknown placeholder \\{(.*)}").matcher(e.getMessage());
+        if (m.matches()) {
+          Names.closest(m.group(1), PLACEHOLDERS)
+              .ifPresent(n -> notes.add(Diagnostic.note("did you mean `{" + n + "}`?")));
         }
-        Severity s = switch (r.severity()) {
-          case FATAL -> Severity.FATAL;
-          case WARN -> Severity.WARN;
-          case INFO -> Severity.INFO;
-        };
-        return ConflictDecision.report(s, r.message().value(), p);
-      }
-    if (action instanceof Action.Keep k) {
-        return sectionAction(k.span(), "keep");
-    }
-    if (action instanceof Action.Drop d) {
-        return sectionAction(d.span(), "drop");
-    }
-    if (action instanceof Action.SetType t) {
-        if (RegionType.byResvName(t.typeName()).isPresent()) {
-          return sectionAction(t.span(), t.typeName());
-        }
-        unknown("E121", t.span(), "`" + t.typeName() + "` is not a conflicts action", t.typeName(),
-            List.of("allow", "fatal", "warn", "info"), "expected allow, or fatal/warn/info with a message");
+        notes.add(
+            Diagnostic.note(
+                "placeholders are {region}, {device}, {guest} and {overlap};"
+                    + " write {{ and }} for literal braces"));
+        diags.add(
+            new Diagnostic(
+                "E107",
+                Diagnostic.Severity.ERROR,
+                r.message().span(),
+                "in the message: " + e.getMessage(),
+                notes));
         return null;
       }
+      Severity s =
+          switch (r.severity()) {
+            case FATAL -> Severity.FATAL;
+            case WARN -> Severity.WARN;
+            case INFO -> Severity.INFO;
+          };
+      return ConflictDecision.report(s, r.message().value(), p);
+    }
+    if (action instanceof Action.Keep k) {
+      return sectionAction(k.span(), "keep");
+    }
+    if (action instanceof Action.Drop d) {
+      return sectionAction(d.span(), "drop");
+    }
+    if (action instanceof Action.SetType t) {
+      if (RegionType.byResvName(t.typeName()).isPresent()) {
+        return sectionAction(t.span(), t.typeName());
+      }
+      unknown(
+          "E121",
+          t.span(),
+          "`" + t.typeName() + "` is not a conflicts action",
+          t.typeName(),
+          List.of("allow", "fatal", "warn", "info"),
+          "expected allow, or fatal/warn/info with a message");
+      return null;
+    }
     throw new AssertionError(action);
   }
 
   private ConflictDecision sectionAction(Span span, String word) {
-    error("E109", span, "`" + word + "` belongs in `classify`; a conflicts rule decides allow, or fatal/warn/info"
-        + " with a message");
+    error(
+        "E109",
+        span,
+        "`"
+            + word
+            + "` belongs in `classify`; a conflicts rule decides allow, or fatal/warn/info"
+            + " with a message");
     return null;
   }
 
@@ -392,28 +576,28 @@ public final class Checker {
 
   static String kindName(Value v) {
     if (v instanceof Value.IntV i) {
-        return "an integer";
+      return "an integer";
     }
     if (v instanceof Value.RangeV r) {
-        return "an address range";
+      return "an address range";
     }
     if (v instanceof Value.BdfV b) {
-        return "a PCI address";
+      return "a PCI address";
     }
     if (v instanceof Value.PatternV p) {
-        return "a class pattern";
+      return "a class pattern";
     }
     if (v instanceof Value.StrV s) {
-        return "a string";
+      return "a string";
     }
     if (v instanceof Value.BoolV b) {
-        return "a boolean";
+      return "a boolean";
     }
     if (v instanceof Value.Word w) {
-        return "the name `" + w.word() + "`";
+      return "the name `" + w.word() + "`";
     }
     if (v instanceof Value.SetV s) {
-        return "a set";
+      return "a set";
     }
     throw new AssertionError(v);
   }
@@ -429,7 +613,8 @@ public final class Checker {
    */
   private boolean unknownConstant(Value v) {
     if (v instanceof Value.Word w) {
-      unknown("E101", w.span(), "unknown constant `" + w.word() + "`", w.word(), consts.keySet(), null);
+      unknown(
+          "E101", w.span(), "unknown constant `" + w.word() + "`", w.word(), consts.keySet(), null);
       return true;
     }
     return false;
@@ -470,92 +655,114 @@ public final class Checker {
   /** Folds a value expression; null (with a diagnostic) when it is not one. */
   Value value(Expr e) {
     if (e instanceof Expr.IntLit i) {
-        return new Value.IntV(i.span(), i.value());
+      return new Value.IntV(i.span(), i.value());
     }
     if (e instanceof Expr.StringLit s) {
-        return new Value.StrV(s.span(), s.value());
+      return new Value.StrV(s.span(), s.value());
     }
     if (e instanceof Expr.BoolLit b) {
-        return new Value.BoolV(b.span(), b.value());
+      return new Value.BoolV(b.span(), b.value());
     }
     if (e instanceof Expr.BdfLit b) {
-        return bdf(b);
+      return bdf(b);
     }
     if (e instanceof Expr.ClassPattern p) {
-        return new Value.PatternV(p.span(), p.value(), p.matchedBits());
+      return new Value.PatternV(p.span(), p.value(), p.matchedBits());
     }
     if (e instanceof Expr.Paren p) {
-        return value(p.inner());
+      return value(p.inner());
     }
     if (e instanceof Expr.Name n) {
-        if (consts.containsKey(n.name())) {
-          Value v = constValue(n.name(), n.span());
-          return v;
-        }
-        if (predicates.containsKey(n.name())) {
-          error("E103", n.span(), "`" + n.name() + "` is a predicate (a condition), not a value");
-          return null;
-        }
-        return new Value.Word(n.span(), n.name());
+      if (consts.containsKey(n.name())) {
+        Value v = constValue(n.name(), n.span());
+        return v;
       }
-    if (e instanceof Expr.RangeLit r) {
-        Value lo = value(r.start());
-        Value hi = value(r.end());
-        if (!(lo instanceof Value.IntV l) || !(hi instanceof Value.IntV h)) {
-          if (lo != null && hi != null && !unknownConstant(lo) & !unknownConstant(hi)) {
-            error("E103", r.span(), "a range needs integers at both ends, found " + kindName(lo) + " and " + kindName(hi));
-          }
-          return null;
-        }
-        if (U64.lessThan(h.value(), l.value())) {
-          error("E118", r.span(), "range end " + U64.hex(h.value()) + " lies below its start " + U64.hex(l.value())
-              + " (ranges are inclusive: `lo .. hi`)");
-          return null;
-        }
-        return new Value.RangeV(r.span(), new AddressRange(l.value(), h.value()));
-      }
-    if (e instanceof Expr.SizedRange r) {
-        Value lo = value(r.start());
-        Value size = value(r.size());
-        if (!(lo instanceof Value.IntV l) || !(size instanceof Value.IntV s)) {
-          if (lo != null && size != null && !unknownConstant(lo) & !unknownConstant(size)) {
-            error("E103", r.span(), "`start + size` needs integers, found " + kindName(lo) + " and " + kindName(size));
-          }
-          return null;
-        }
-        if (s.value() == 0) {
-          error("E118", r.span(), "a range of size 0 covers nothing");
-          return null;
-        }
-        if (Long.compareUnsigned(l.value() + s.value() - 1, l.value()) < 0) {
-          error("E104", r.span(), U64.hex(l.value()) + " + " + U64.hex(s.value()) + " runs past 0xffffffffffffffff");
-          return null;
-        }
-        return new Value.RangeV(r.span(), new AddressRange(l.value(), l.value() + s.value() - 1));
-      }
-    if (e instanceof Expr.SetLit s) {
-        List<Value> elements = new ArrayList<>();
-        boolean ok = true;
-        for (Expr x : s.elements()) {
-          Value v = value(x);
-          if (v == null) {
-            ok = false;
-          } else {
-            elements.add(v);
-          }
-        }
-        return ok ? new Value.SetV(s.span(), elements) : null;
-      }
-    {
-        error("E103", e.span(), "expected a value (a number, range, PCI address, class pattern, string or"
-            + " constant) but found a condition");
+      if (predicates.containsKey(n.name())) {
+        error("E103", n.span(), "`" + n.name() + "` is a predicate (a condition), not a value");
         return null;
       }
+      return new Value.Word(n.span(), n.name());
+    }
+    if (e instanceof Expr.RangeLit r) {
+      Value lo = value(r.start());
+      Value hi = value(r.end());
+      if (!(lo instanceof Value.IntV l) || !(hi instanceof Value.IntV h)) {
+        if (lo != null && hi != null && !unknownConstant(lo) & !unknownConstant(hi)) {
+          error(
+              "E103",
+              r.span(),
+              "a range needs integers at both ends, found "
+                  + kindName(lo)
+                  + " and "
+                  + kindName(hi));
+        }
+        return null;
+      }
+      if (U64.lessThan(h.value(), l.value())) {
+        error(
+            "E118",
+            r.span(),
+            "range end "
+                + U64.hex(h.value())
+                + " lies below its start "
+                + U64.hex(l.value())
+                + " (ranges are inclusive: `lo .. hi`)");
+        return null;
+      }
+      return new Value.RangeV(r.span(), new AddressRange(l.value(), h.value()));
+    }
+    if (e instanceof Expr.SizedRange r) {
+      Value lo = value(r.start());
+      Value size = value(r.size());
+      if (!(lo instanceof Value.IntV l) || !(size instanceof Value.IntV s)) {
+        if (lo != null && size != null && !unknownConstant(lo) & !unknownConstant(size)) {
+          error(
+              "E103",
+              r.span(),
+              "`start + size` needs integers, found " + kindName(lo) + " and " + kindName(size));
+        }
+        return null;
+      }
+      if (s.value() == 0) {
+        error("E118", r.span(), "a range of size 0 covers nothing");
+        return null;
+      }
+      if (Long.compareUnsigned(l.value() + s.value() - 1, l.value()) < 0) {
+        error(
+            "E104",
+            r.span(),
+            U64.hex(l.value()) + " + " + U64.hex(s.value()) + " runs past 0xffffffffffffffff");
+        return null;
+      }
+      return new Value.RangeV(r.span(), new AddressRange(l.value(), l.value() + s.value() - 1));
+    }
+    if (e instanceof Expr.SetLit s) {
+      List<Value> elements = new ArrayList<>();
+      boolean ok = true;
+      for (Expr x : s.elements()) {
+        Value v = value(x);
+        if (v == null) {
+          ok = false;
+        } else {
+          elements.add(v);
+        }
+      }
+      return ok ? new Value.SetV(s.span(), elements) : null;
+    }
+    {
+      error(
+          "E103",
+          e.span(),
+          "expected a value (a number, range, PCI address, class pattern, string or"
+              + " constant) but found a condition");
+      return null;
+    }
   }
 
   private Value bdf(Expr.BdfLit b) {
     try {
-      return new Value.BdfV(b.span(), PciAddress.of(b.segment(), b.bus(), b.device(), b.function()));
+      return new Value.BdfV(
+          b.span(), PciAddress.of(b.segment(), b.bus(), b.device(), b.function()));
     } catch (IllegalArgumentException e) {
       error("E005", b.span(), e.getMessage());
       return null;
@@ -573,7 +780,8 @@ public final class Checker {
       return null;
     }
     Set<Scope> used = EnumSet.noneOf(Scope.class);
-    Cond body = cond(predicates.get(name).condition(), EnumSet.allOf(Scope.class), "predicate", used);
+    Cond body =
+        cond(predicates.get(name).condition(), EnumSet.allOf(Scope.class), "predicate", used);
     resolving.remove("predicate " + name);
     CheckedPredicate p = body == null ? null : new CheckedPredicate(body, used);
     predicateBodies.put(name, p);
@@ -586,81 +794,97 @@ public final class Checker {
 
   private Cond cond(Expr e, Set<Scope> allowed, String section, Set<Scope> used) {
     if (e instanceof Expr.BoolLit b) {
-        return new Cond.Bool(b.span(), b.value());
+      return new Cond.Bool(b.span(), b.value());
     }
     if (e instanceof Expr.Paren p) {
-        return cond(p.inner(), allowed, section, used);
+      return cond(p.inner(), allowed, section, used);
     }
     if (e instanceof Expr.Not n) {
-        Cond inner = cond(n.operand(), allowed, section, used);
-        return inner == null ? null : new Cond.Not(n.span(), inner);
-      }
+      Cond inner = cond(n.operand(), allowed, section, used);
+      return inner == null ? null : new Cond.Not(n.span(), inner);
+    }
     if (e instanceof Expr.And a) {
-        Cond l = cond(a.left(), allowed, section, used);
-        Cond r = cond(a.right(), allowed, section, used);
-        return l == null || r == null ? null : new Cond.And(a.span(), flatten(l, r, true));
-      }
+      Cond l = cond(a.left(), allowed, section, used);
+      Cond r = cond(a.right(), allowed, section, used);
+      return l == null || r == null ? null : new Cond.And(a.span(), flatten(l, r, true));
+    }
     if (e instanceof Expr.Or o) {
-        Cond l = cond(o.left(), allowed, section, used);
-        Cond r = cond(o.right(), allowed, section, used);
-        return l == null || r == null ? null : new Cond.Or(o.span(), flatten(l, r, false));
-      }
+      Cond l = cond(o.left(), allowed, section, used);
+      Cond r = cond(o.right(), allowed, section, used);
+      return l == null || r == null ? null : new Cond.Or(o.span(), flatten(l, r, false));
+    }
     if (e instanceof Expr.Name n) {
-        if (predicates.containsKey(n.name())) {
-          CheckedPredicate p = predicate(n.name(), n.span());
-          if (p == null) {
+      if (predicates.containsKey(n.name())) {
+        CheckedPredicate p = predicate(n.name(), n.span());
+        if (p == null) {
+          return null;
+        }
+        for (Scope s : p.scopes()) {
+          if (!allowed.contains(s)) {
+            error(
+                "E108",
+                n.span(),
+                "predicate `"
+                    + n.name()
+                    + "` looks at `"
+                    + s.word()
+                    + "`, which is not"
+                    + " available in `"
+                    + section
+                    + "`"
+                    + scopeHint(section));
             return null;
           }
-          for (Scope s : p.scopes()) {
-            if (!allowed.contains(s)) {
-              error("E108", n.span(), "predicate `" + n.name() + "` looks at `" + s.word() + "`, which is not"
-                  + " available in `" + section + "`" + scopeHint(section));
-              return null;
-            }
-          }
-          used.addAll(p.scopes());
-          return new Cond.PredicateRef(n.span(), n.name(), p.body());
         }
-        if (consts.containsKey(n.name())) {
-          error("E103", n.span(), "`" + n.name() + "` is a constant, not a condition; compare it with a field");
-          return null;
-        }
-        List<String> names = new ArrayList<>(predicates.keySet());
-        names.addAll(consts.keySet());
-        unknown("E101", n.span(), "unknown predicate `" + n.name() + "`", n.name(), names, null);
+        used.addAll(p.scopes());
+        return new Cond.PredicateRef(n.span(), n.name(), p.body());
+      }
+      if (consts.containsKey(n.name())) {
+        error(
+            "E103",
+            n.span(),
+            "`" + n.name() + "` is a constant, not a condition; compare it with a field");
         return null;
       }
+      List<String> names = new ArrayList<>(predicates.keySet());
+      names.addAll(consts.keySet());
+      unknown("E101", n.span(), "unknown predicate `" + n.name() + "`", n.name(), names, null);
+      return null;
+    }
     if (e instanceof Expr.Field f) {
-        Scope s = fieldScope(f, allowed, section, used);
-        if (s == null) {
-          return null;
-        }
-        if (f.object().equals("device") && f.field().equals("bridge")) {
-          return new Cond.IsBridge(f.span());
-        }
-        error("E103", f.span(), "`" + f.object() + "." + f.field() + "` is not a condition; compare it with a value");
+      Scope s = fieldScope(f, allowed, section, used);
+      if (s == null) {
         return null;
       }
+      if (f.object().equals("device") && f.field().equals("bridge")) {
+        return new Cond.IsBridge(f.span());
+      }
+      error(
+          "E103",
+          f.span(),
+          "`" + f.object() + "." + f.field() + "` is not a condition; compare it with a value");
+      return null;
+    }
     if (e instanceof Expr.Call c) {
-        return call(c, allowed, section, used);
+      return call(c, allowed, section, used);
     }
     if (e instanceof Expr.Compare c) {
-        return compare(c, allowed, section, used);
+      return compare(c, allowed, section, used);
     }
     if (e instanceof Expr.In in) {
-        Cond inner = in(in, allowed, section, used);
-        return inner == null ? null : in.negated() ? new Cond.Not(in.span(), inner) : inner;
-      }
+      Cond inner = in(in, allowed, section, used);
+      return inner == null ? null : in.negated() ? new Cond.Not(in.span(), inner) : inner;
+    }
     if (e instanceof Expr.Matches m) {
-        return matches(m, allowed, section, used);
+      return matches(m, allowed, section, used);
     }
     if (e instanceof Expr.Has h) {
-        return has(h, allowed, section, used);
+      return has(h, allowed, section, used);
     }
     {
-        error("E103", e.span(), "expected a condition but found a value");
-        return null;
-      }
+      error("E103", e.span(), "expected a condition but found a value");
+      return null;
+    }
   }
 
   private static List<Cond> flatten(Cond l, Cond r, boolean and) {
@@ -680,8 +904,9 @@ public final class Checker {
   private static String scopeHint(String section) {
     return switch (section) {
       case "classify" -> " (classify sees `device` and `region`)";
-      case "conflicts" -> " (conflicts sees the merged `region` and the `guest` range; device decisions belong in"
-          + " classify, and messages can still name devices with {device})";
+      case "conflicts" ->
+          " (conflicts sees the merged `region` and the `guest` range; device decisions belong in"
+              + " classify, and messages can still name devices with {device})";
       default -> "";
     };
   }
@@ -691,22 +916,44 @@ public final class Checker {
     Scope scope;
     List<String> fields;
     switch (f.object()) {
-      case "device" -> { scope = Scope.DEVICE; fields = DEVICE_FIELDS; }
-      case "region" -> { scope = Scope.REGION; fields = REGION_FIELDS; }
-      case "guest" -> { scope = Scope.GUEST; fields = GUEST_FIELDS; }
+      case "device" -> {
+        scope = Scope.DEVICE;
+        fields = DEVICE_FIELDS;
+      }
+      case "region" -> {
+        scope = Scope.REGION;
+        fields = REGION_FIELDS;
+      }
+      case "guest" -> {
+        scope = Scope.GUEST;
+        fields = GUEST_FIELDS;
+      }
       default -> {
-        unknown("E111", f.span(), "unknown object `" + f.object() + "`", f.object(), List.of("device", "region", "guest"),
+        unknown(
+            "E111",
+            f.span(),
+            "unknown object `" + f.object() + "`",
+            f.object(),
+            List.of("device", "region", "guest"),
             "fields belong to device, region or guest");
         return null;
       }
     }
     if (!fields.contains(f.field())) {
-      unknown("E111", f.span(), "`" + f.object() + "` has no field `" + f.field() + "`", f.field(), fields,
+      unknown(
+          "E111",
+          f.span(),
+          "`" + f.object() + "` has no field `" + f.field() + "`",
+          f.field(),
+          fields,
           f.object() + " fields: " + String.join(", ", fields));
       return null;
     }
     if (!allowed.contains(scope)) {
-      error("E108", f.span(), "`" + f.object() + "` is not available in `" + section + "`" + scopeHint(section));
+      error(
+          "E108",
+          f.span(),
+          "`" + f.object() + "` is not available in `" + section + "`" + scopeHint(section));
       return null;
     }
     used.add(scope);
@@ -716,17 +963,29 @@ public final class Checker {
   private Cond call(Expr.Call c, Set<Scope> allowed, String section, Set<Scope> used) {
     Integer arity = FUNCTIONS.get(c.function());
     if (arity == null) {
-      unknown("E112", c.span(), "unknown function `" + c.function() + "`", c.function(), FUNCTIONS.keySet(), null);
+      unknown(
+          "E112",
+          c.span(),
+          "unknown function `" + c.function() + "`",
+          c.function(),
+          FUNCTIONS.keySet(),
+          null);
       return null;
     }
     if (c.args().size() != arity) {
-      error("E112", c.span(), "`" + c.function() + "` takes " + arity + " argument, found " + c.args().size());
+      error(
+          "E112",
+          c.span(),
+          "`" + c.function() + "` takes " + arity + " argument, found " + c.args().size());
       return null;
     }
     Expr arg = c.args().get(0);
     if (c.function().equals("downstream_of")) {
       if (!allowed.contains(Scope.DEVICE)) {
-        error("E108", c.span(), "`device` is not available in `" + section + "`" + scopeHint(section));
+        error(
+            "E108",
+            c.span(),
+            "`device` is not available in `" + section + "`" + scopeHint(section));
         return null;
       }
       used.add(Scope.DEVICE);
@@ -735,17 +994,24 @@ public final class Checker {
         return new Cond.DownstreamOf(c.span(), b.address());
       }
       if (v != null && !unknownConstant(v)) {
-        error("E103", arg.span(), "`downstream_of` takes the PCI address of a bridge, found " + kindName(v));
+        error(
+            "E103",
+            arg.span(),
+            "`downstream_of` takes the PCI address of a bridge, found " + kindName(v));
       }
       return null;
     }
     if (!allowed.contains(Scope.REGION)) {
-      error("E108", c.span(), "`" + c.function() + "` tests the region, which is not available in `" + section + "`");
+      error(
+          "E108",
+          c.span(),
+          "`" + c.function() + "` tests the region, which is not available in `" + section + "`");
       return null;
     }
     used.add(Scope.REGION);
     boolean overlaps = c.function().equals("overlaps");
-    boolean guestWord = arg instanceof Expr.Name n && n.name().equals("guest") && !consts.containsKey("guest");
+    boolean guestWord =
+        arg instanceof Expr.Name n && n.name().equals("guest") && !consts.containsKey("guest");
     if (guestWord || (arg instanceof Expr.Field f && f.object().equals("guest"))) {
       int mask;
       if (guestWord) {
@@ -754,14 +1020,22 @@ public final class Checker {
         Expr.Field f = (Expr.Field) arg;
         Optional<GuestKind> kind = GuestKind.byResvName(f.field());
         if (kind.isEmpty()) {
-          unknown("E111", f.span(), "`guest." + f.field() + "` is not a kind of guest range", f.field(),
-              EnumField.GUEST_KIND.constants(), "use guest.ram, guest.mmio, guest.rom, guest.reserved or guest");
+          unknown(
+              "E111",
+              f.span(),
+              "`guest." + f.field() + "` is not a kind of guest range",
+              f.field(),
+              EnumField.GUEST_KIND.constants(),
+              "use guest.ram, guest.mmio, guest.rom, guest.reserved or guest");
           return null;
         }
         mask = 1 << kind.get().ordinal();
       }
       if (!allowed.contains(Scope.GUEST)) {
-        error("E108", arg.span(), "`guest` is not available in `" + section + "`" + scopeHint(section));
+        error(
+            "E108",
+            arg.span(),
+            "`guest` is not available in `" + section + "`" + scopeHint(section));
         return null;
       }
       used.add(Scope.GUEST);
@@ -769,15 +1043,25 @@ public final class Checker {
     }
     Value v = value(arg);
     if (v instanceof Value.RangeV r) {
-      return overlaps ? new Cond.RegionOverlaps(c.span(), r.range()) : new Cond.RegionWithin(c.span(), r.range());
+      return overlaps
+          ? new Cond.RegionOverlaps(c.span(), r.range())
+          : new Cond.RegionWithin(c.span(), r.range());
     }
     if (v instanceof Value.IntV i) {
       AddressRange point = new AddressRange(i.value(), i.value());
-      return overlaps ? new Cond.RegionOverlaps(c.span(), point) : new Cond.RegionWithin(c.span(), point);
+      return overlaps
+          ? new Cond.RegionOverlaps(c.span(), point)
+          : new Cond.RegionWithin(c.span(), point);
     }
     if (v != null && !unknownConstant(v)) {
-      error("E103", arg.span(), "`" + c.function() + "` takes an address range or a guest range kind"
-          + " (guest, guest.ram, …), found " + kindName(v));
+      error(
+          "E103",
+          arg.span(),
+          "`"
+              + c.function()
+              + "` takes an address range or a guest range kind"
+              + " (guest, guest.ram, …), found "
+              + kindName(v));
     }
     return null;
   }
@@ -819,7 +1103,8 @@ public final class Checker {
       valueSide = c.left();
       op = flip(op);
     } else {
-      error("E113", c.span(), "compares two constants; one side must be a field such as region.type");
+      error(
+          "E113", c.span(), "compares two constants; one side must be a field such as region.type");
       return null;
     }
     FieldRef f = fieldOf(fieldSide, allowed, section, used);
@@ -836,22 +1121,34 @@ public final class Checker {
     Optional<EnumField> enumField = enumField(f);
     if (enumField.isPresent()) {
       if (!equality) {
-        error("E113", c.span(), "`" + op.symbol() + "` does not apply to " + spelled + "; use == , != or in {…}");
+        error(
+            "E113",
+            c.span(),
+            "`" + op.symbol() + "` does not apply to " + spelled + "; use == , != or in {…}");
         return null;
       }
       Integer mask = enumMask(enumField.get(), v);
       if (mask == null) {
         return null;
       }
-      return op == CompareOp.EQ ? new Cond.EnumIn(c.span(), enumField.get(), mask)
+      return op == CompareOp.EQ
+          ? new Cond.EnumIn(c.span(), enumField.get(), mask)
           : new Cond.EnumIn(c.span(), enumField.get(), enumField.get().allMask() & ~mask);
     }
     Optional<IntField> intField = intField(f);
     if (intField.isPresent()) {
       if (!(v instanceof Value.IntV i)) {
         if (!unknownConstant(v)) {
-          error("E103", c.span(), "compares " + spelled + " (an integer) with " + kindName(v)
-              + (v instanceof Value.PatternV && name.equals("class") ? "; use `device.class matches …` for a pattern" : ""));
+          error(
+              "E103",
+              c.span(),
+              "compares "
+                  + spelled
+                  + " (an integer) with "
+                  + kindName(v)
+                  + (v instanceof Value.PatternV && name.equals("class")
+                      ? "; use `device.class matches …` for a pattern"
+                      : ""));
         }
         return null;
       }
@@ -860,7 +1157,10 @@ public final class Checker {
     }
     if (name.equals("bdf")) {
       if (!equality) {
-        error("E113", c.span(), "`" + op.symbol() + "` does not apply to device.bdf; use ==, != or in {…}");
+        error(
+            "E113",
+            c.span(),
+            "`" + op.symbol() + "` does not apply to device.bdf; use ==, != or in {…}");
         return null;
       }
       if (!(v instanceof Value.BdfV b)) {
@@ -874,7 +1174,10 @@ public final class Checker {
     }
     if (name.equals("bridge")) {
       if (!equality || !(v instanceof Value.BoolV b)) {
-        error("E103", c.span(), "device.bridge is a boolean; write `device.bridge` or `not device.bridge`");
+        error(
+            "E103",
+            c.span(),
+            "device.bridge is a boolean; write `device.bridge` or `not device.bridge`");
         return null;
       }
       Cond is = new Cond.IsBridge(c.span());
@@ -883,7 +1186,10 @@ public final class Checker {
     Optional<Cond.StringField> stringField = stringField(f);
     if (stringField.isPresent()) {
       if (!equality) {
-        error("E113", c.span(), "`" + op.symbol() + "` does not apply to " + spelled + "; use == or !=");
+        error(
+            "E113",
+            c.span(),
+            "`" + op.symbol() + "` does not apply to " + spelled + "; use == or !=");
         return null;
       }
       if (!(v instanceof Value.StrV s)) {
@@ -895,9 +1201,17 @@ public final class Checker {
       Cond eq = new Cond.StringIn(c.span(), stringField.get(), List.of(s.value()));
       return op == CompareOp.EQ ? eq : new Cond.Not(c.span(), eq);
     }
-    error("E113", c.span(), spelled + " cannot be compared with `" + op.symbol() + "`"
-        + (name.equals("prot") ? "; use `region.prot has write`" : "")
-        + (f.scope() == Scope.GUEST ? "; to test the kind of guest range use overlaps(guest." + name + ")" : ""));
+    error(
+        "E113",
+        c.span(),
+        spelled
+            + " cannot be compared with `"
+            + op.symbol()
+            + "`"
+            + (name.equals("prot") ? "; use `region.prot has write`" : "")
+            + (f.scope() == Scope.GUEST
+                ? "; to test the kind of guest range use overlaps(guest." + name + ")"
+                : ""));
     return null;
   }
 
@@ -914,8 +1228,17 @@ public final class Checker {
 
   private void checkWidth(IntField field, Value.IntV v) {
     if (field.bits() < 64 && Long.compareUnsigned(v.value(), (1L << field.bits()) - 1) > 0) {
-      error("E104", v.span(), U64.hex(v.value()) + " does not fit " + field.spelling() + ", which is "
-          + field.bits() + " bits wide (at most " + U64.hex((1L << field.bits()) - 1) + ")");
+      error(
+          "E104",
+          v.span(),
+          U64.hex(v.value())
+              + " does not fit "
+              + field.spelling()
+              + ", which is "
+              + field.bits()
+              + " bits wide (at most "
+              + U64.hex((1L << field.bits()) - 1)
+              + ")");
     }
   }
 
@@ -960,14 +1283,26 @@ public final class Checker {
       return mask;
     }
     if (!(v instanceof Value.Word w)) {
-      error("E103", v.span(), "compares " + field.spelling() + " with " + kindName(v) + "; expected one of "
-          + String.join(", ", field.constants()));
+      error(
+          "E103",
+          v.span(),
+          "compares "
+              + field.spelling()
+              + " with "
+              + kindName(v)
+              + "; expected one of "
+              + String.join(", ", field.constants()));
       return null;
     }
     int index = field.constants().indexOf(w.word());
     if (index < 0) {
-      unknown("E101", w.span(), "`" + w.word() + "` is not a value of " + field.spelling(), w.word(),
-          field.constants(), field.spelling() + " is one of " + String.join(", ", field.constants()));
+      unknown(
+          "E101",
+          w.span(),
+          "`" + w.word() + "` is not a value of " + field.spelling(),
+          w.word(),
+          field.constants(),
+          field.spelling() + " is one of " + String.join(", ", field.constants()));
       return null;
     }
     return 1 << index;
@@ -1012,8 +1347,10 @@ public final class Checker {
         return new Cond.IntInSet(in.span(), intField.get(), values);
       }
       if (!unknownConstant(v)) {
-        error("E103", in.container().span(), spelled + " is an integer; `in` needs `lo .. hi` or {a, b}, found "
-            + kindName(v));
+        error(
+            "E103",
+            in.container().span(),
+            spelled + " is an integer; `in` needs `lo .. hi` or {a, b}, found " + kindName(v));
       }
       return null;
     }
@@ -1057,14 +1394,21 @@ public final class Checker {
       return null;
     }
     if (!(f.field().object().equals("device") && f.field().field().equals("class"))) {
-      error("E113", m.span(), "`matches` applies to device.class, not " + f.field().object() + "." + f.field().field());
+      error(
+          "E113",
+          m.span(),
+          "`matches` applies to device.class, not " + f.field().object() + "." + f.field().field());
       return null;
     }
     if (m.pattern() instanceof Expr.IntLit lit) {
-      String digits = lit.text().startsWith("0x") || lit.text().startsWith("0X") ? lit.text().substring(2) : "";
+      String digits =
+          lit.text().startsWith("0x") || lit.text().startsWith("0X") ? lit.text().substring(2) : "";
       if (digits.replace("_", "").length() != 6) {
-        error("E122", lit.span(), "a class pattern has 6 hex digits with `xx` for the parts that may vary:"
-            + " 0x0c03xx (USB controllers), 0x03xxxx (display controllers), 0x0c0330 (xHCI)");
+        error(
+            "E122",
+            lit.span(),
+            "a class pattern has 6 hex digits with `xx` for the parts that may vary:"
+                + " 0x0c03xx (USB controllers), 0x03xxxx (display controllers), 0x0c0330 (xHCI)");
         return null;
       }
       if (Long.compareUnsigned(lit.value(), 0xffffff) > 0) {
@@ -1078,7 +1422,10 @@ public final class Checker {
       return new Cond.ClassMatch(m.span(), p.value(), p.bits());
     }
     if (v != null && !unknownConstant(v)) {
-      error("E122", m.pattern().span(), "`matches` needs a class pattern such as 0x0c03xx, found " + kindName(v));
+      error(
+          "E122",
+          m.pattern().span(),
+          "`matches` needs a class pattern such as 0x0c03xx, found " + kindName(v));
     }
     return null;
   }
@@ -1092,13 +1439,21 @@ public final class Checker {
       return null;
     }
     if (!(f.field().object().equals("region") && f.field().field().equals("prot"))) {
-      error("E113", h.span(), "`has` applies to region.prot, not " + f.field().object() + "." + f.field().field());
+      error(
+          "E113",
+          h.span(),
+          "`has` applies to region.prot, not " + f.field().object() + "." + f.field().field());
       return null;
     }
     if (!(h.flag() instanceof Expr.Name n) || !PROT_FLAGS.containsKey(n.name())) {
       String word = h.flag() instanceof Expr.Name n ? n.name() : "";
-      unknown("E101", h.flag().span(), "unknown protection flag" + (word.isEmpty() ? "" : " `" + word + "`"), word,
-          PROT_FLAGS.keySet(), "flags: read, write, cache, noexec, mmio, priv");
+      unknown(
+          "E101",
+          h.flag().span(),
+          "unknown protection flag" + (word.isEmpty() ? "" : " `" + word + "`"),
+          word,
+          PROT_FLAGS.keySet(),
+          "flags: read, write, cache, noexec, mmio, priv");
       return null;
     }
     return new Cond.ProtHas(h.span(), PROT_FLAGS.get(((Expr.Name) h.flag()).name()));
@@ -1110,10 +1465,16 @@ public final class Checker {
     diags.add(Diagnostic.error(code, span, message, notes));
   }
 
-  private void unknown(String code, Span span, String message, String name, java.util.Collection<String> candidates,
+  private void unknown(
+      String code,
+      Span span,
+      String message,
+      String name,
+      java.util.Collection<String> candidates,
       String hint) {
     List<Diagnostic.Note> notes = new ArrayList<>();
-    Names.closest(name, candidates).ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
+    Names.closest(name, candidates)
+        .ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
     if (hint != null) {
       notes.add(Diagnostic.note(hint));
     }

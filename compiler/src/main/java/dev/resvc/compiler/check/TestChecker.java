@@ -45,8 +45,17 @@ import java.util.function.Function;
  * gets the type the kernel gives it, so {@code keep} in a policy means "what the kernel does".
  */
 final class TestChecker {
-  private static final List<String> DEVICE_ATTRS = List.of(
-      "vendor", "device_id", "subsystem_vendor", "subsystem_device", "class", "driver", "group", "below", "bridge");
+  private static final List<String> DEVICE_ATTRS =
+      List.of(
+          "vendor",
+          "device_id",
+          "subsystem_vendor",
+          "subsystem_device",
+          "class",
+          "driver",
+          "group",
+          "below",
+          "bridge");
 
   private final Diagnostics diags;
   private final Path rootDir;
@@ -70,7 +79,10 @@ final class TestChecker {
     for (Item.Test t : tests) {
       Span previous = names.putIfAbsent(t.name().value(), t.span());
       if (previous != null) {
-        error("E123", t.name().span(), "a test named \"" + t.name().value() + "\" already exists",
+        error(
+            "E123",
+            t.name().span(),
+            "a test named \"" + t.name().value() + "\" already exists",
             Diagnostic.note("first defined here", previous));
       }
       int before = diags.errorCount();
@@ -82,8 +94,17 @@ final class TestChecker {
     return out;
   }
 
-  private record DeviceDraft(PciAddress address, int vendor, int deviceId, int subVendor, int subDevice, int classCode,
-      Optional<String> driver, Integer group, List<PciAddress> below, boolean bridge) {}
+  private record DeviceDraft(
+      PciAddress address,
+      int vendor,
+      int deviceId,
+      int subVendor,
+      int subDevice,
+      int classCode,
+      Optional<String> driver,
+      Integer group,
+      List<PciAddress> below,
+      boolean bridge) {}
 
   private TestCase test(Item.Test t) {
     Map<PciAddress, DeviceDraft> devices = new LinkedHashMap<>();
@@ -95,60 +116,80 @@ final class TestChecker {
     Span guestAt = null;
     for (TestStmt s : t.statements()) {
       if (s instanceof TestStmt.DeviceStmt d) {
-          DeviceDraft draft = device(d);
-          if (draft != null) {
-            if (devices.containsKey(draft.address())) {
-              error("E119", d.address().span(), "device " + draft.address().toShortString()
-                  + " is declared twice in this test", Diagnostic.note("first declared here",
-                  declaredAt.get(draft.address())));
-            } else {
-              devices.put(draft.address(), draft);
-              declaredAt.put(draft.address(), d.address().span());
-            }
-          }
-        } else if (s instanceof TestStmt.RegionStmt r) {
-          PciAddress owner = address(r.device());
-          if (owner == null) {
-            continue;
-          }
-          if (!devices.containsKey(owner)) {
-            error("E119", r.device().span(), "region on " + owner.toShortString() + ", which is not declared:"
-                + " add `device " + owner.toShortString() + " …;` before it");
-            continue;
-          }
-          Region region = region(r, devices.get(owner));
-          if (region != null) {
-            regions.computeIfAbsent(owner, k -> new ArrayList<>()).add(region);
-          }
-        } else if (s instanceof TestStmt.GuestStmt g) {
-          if (guestAt != null) {
-            error("E120", g.span(), "a second `guest` in this test; a test has one guest",
-                Diagnostic.note("the first is here", guestAt));
-          }
-          guestAt = g.span();
-          guest = guest(g);
-        } else if (s instanceof TestStmt.ExpectStmt e) {
-          expectsSomething = true;
-          TestCase.Expect x = expect(e.expectation(), devices.keySet());
-          if (x != null) {
-            expects.add(x);
+        DeviceDraft draft = device(d);
+        if (draft != null) {
+          if (devices.containsKey(draft.address())) {
+            error(
+                "E119",
+                d.address().span(),
+                "device " + draft.address().toShortString() + " is declared twice in this test",
+                Diagnostic.note("first declared here", declaredAt.get(draft.address())));
+          } else {
+            devices.put(draft.address(), draft);
+            declaredAt.put(draft.address(), d.address().span());
           }
         }
+      } else if (s instanceof TestStmt.RegionStmt r) {
+        PciAddress owner = address(r.device());
+        if (owner == null) {
+          continue;
+        }
+        if (!devices.containsKey(owner)) {
+          error(
+              "E119",
+              r.device().span(),
+              "region on "
+                  + owner.toShortString()
+                  + ", which is not declared:"
+                  + " add `device "
+                  + owner.toShortString()
+                  + " …;` before it");
+          continue;
+        }
+        Region region = region(r, devices.get(owner));
+        if (region != null) {
+          regions.computeIfAbsent(owner, k -> new ArrayList<>()).add(region);
+        }
+      } else if (s instanceof TestStmt.GuestStmt g) {
+        if (guestAt != null) {
+          error(
+              "E120",
+              g.span(),
+              "a second `guest` in this test; a test has one guest",
+              Diagnostic.note("the first is here", guestAt));
+        }
+        guestAt = g.span();
+        guest = guest(g);
+      } else if (s instanceof TestStmt.ExpectStmt e) {
+        expectsSomething = true;
+        TestCase.Expect x = expect(e.expectation(), devices.keySet());
+        if (x != null) {
+          expects.add(x);
+        }
+      }
     }
     if (!expectsSomething) {
-      error("E120", t.span(), "test \"" + t.name().value() + "\" expects nothing; add `expect …;` statements");
+      error(
+          "E120",
+          t.span(),
+          "test \"" + t.name().value() + "\" expects nothing; add `expect …;` statements");
     }
     if (guest == null) {
       guest = GuestPresets.q35(GuestPresets.DEFAULT_RAM);
     }
-    return new TestCase(t.name().value(), t.span(), host(t.name().value(), devices, regions), guest, expects);
+    return new TestCase(
+        t.name().value(), t.span(), host(t.name().value(), devices, regions), guest, expects);
   }
 
-  private Host host(String name, Map<PciAddress, DeviceDraft> drafts, Map<PciAddress, List<Region>> regions) {
+  private Host host(
+      String name, Map<PciAddress, DeviceDraft> drafts, Map<PciAddress, List<Region>> regions) {
     Set<Integer> taken = new HashSet<>();
-    drafts.values().forEach(d -> {
-      if (d.group() != null) taken.add(d.group());
-    });
+    drafts
+        .values()
+        .forEach(
+            d -> {
+              if (d.group() != null) taken.add(d.group());
+            });
     TreeMap<Integer, List<PciAddress>> groups = new TreeMap<>();
     int next = 0;
     for (DeviceDraft d : drafts.values()) {
@@ -164,14 +205,26 @@ final class TestChecker {
     }
     Map<PciAddress, PciDevice> built = new LinkedHashMap<>();
     for (DeviceDraft d : drafts.values()) {
-      built.put(d.address(), new PciDevice(d.address(), d.vendor(), d.deviceId(), d.subVendor(), d.subDevice(),
-          d.classCode(), d.driver(), d.bridge(), d.below()));
+      built.put(
+          d.address(),
+          new PciDevice(
+              d.address(),
+              d.vendor(),
+              d.deviceId(),
+              d.subVendor(),
+              d.subDevice(),
+              d.classCode(),
+              d.driver(),
+              d.bridge(),
+              d.below()));
     }
     List<IommuGroup> iommuGroups = new ArrayList<>();
     for (Map.Entry<Integer, List<PciAddress>> g : groups.entrySet()) {
-      List<IommuGroup.Member> members = g.getValue().stream().sorted()
-          .map(a -> new IommuGroup.Member(built.get(a), regions.getOrDefault(a, List.of())))
-          .toList();
+      List<IommuGroup.Member> members =
+          g.getValue().stream()
+              .sorted()
+              .map(a -> new IommuGroup.Member(built.get(a), regions.getOrDefault(a, List.of())))
+              .toList();
       iommuGroups.add(new IommuGroup(g.getKey(), Optional.of("DMA"), members, List.of()));
     }
     return new Host("test \"" + name + "\"", List.copyOf(built.values()), iommuGroups);
@@ -201,8 +254,12 @@ final class TestChecker {
         case "group" -> group = (int) number(a, Integer.MAX_VALUE);
         case "driver" -> driver = Optional.ofNullable(string(a));
         case "below" -> {
-          PciAddress b = a.value().flatMap(values).filter(v -> v instanceof Checker.Value.BdfV)
-              .map(v -> ((Checker.Value.BdfV) v).address()).orElse(null);
+          PciAddress b =
+              a.value()
+                  .flatMap(values)
+                  .filter(v -> v instanceof Checker.Value.BdfV)
+                  .map(v -> ((Checker.Value.BdfV) v).address())
+                  .orElse(null);
           if (b == null) {
             error("E120", a.span(), "`below` takes the PCI address of the bridge above the device");
           } else {
@@ -221,7 +278,8 @@ final class TestChecker {
     if (PciClasses.isBridgeClass(classCode)) {
       bridge = true;
     }
-    return new DeviceDraft(address, vendor, deviceId, subVendor, subDevice, classCode, driver, group, below, bridge);
+    return new DeviceDraft(
+        address, vendor, deviceId, subVendor, subDevice, classCode, driver, group, below, bridge);
   }
 
   private long number(TestStmt.Attr a, long max) {
@@ -231,8 +289,16 @@ final class TestChecker {
       return 0;
     }
     if (Long.compareUnsigned(i.value(), max) > 0) {
-      error("E104", a.span(), "`" + a.name() + "` 0x" + Long.toHexString(i.value()) + " is out of range (at most 0x"
-          + Long.toHexString(max) + ")");
+      error(
+          "E104",
+          a.span(),
+          "`"
+              + a.name()
+              + "` 0x"
+              + Long.toHexString(i.value())
+              + " is out of range (at most 0x"
+              + Long.toHexString(max)
+              + ")");
       return 0;
     }
     return i.value();
@@ -249,9 +315,16 @@ final class TestChecker {
 
   private void unknownAttr(TestStmt.Attr a, List<String> known) {
     List<Diagnostic.Note> notes = new ArrayList<>();
-    Names.closest(a.name(), known).ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
+    Names.closest(a.name(), known)
+        .ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
     notes.add(Diagnostic.note("known: " + String.join(", ", known)));
-    diags.add(new Diagnostic("E120", Diagnostic.Severity.ERROR, a.span(), "unknown attribute `" + a.name() + "`", notes));
+    diags.add(
+        new Diagnostic(
+            "E120",
+            Diagnostic.Severity.ERROR,
+            a.span(),
+            "unknown attribute `" + a.name() + "`",
+            notes));
   }
 
   private PciAddress address(Expr.BdfLit b) {
@@ -267,11 +340,18 @@ final class TestChecker {
     Optional<RegionSource> source = RegionSource.byResvName(r.source());
     if (source.isEmpty()) {
       List<Diagnostic.Note> notes = new ArrayList<>();
-      List<String> names = Arrays.stream(RegionSource.values()).map(RegionSource::resvName).toList();
-      Names.closest(r.source(), names).ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
+      List<String> names =
+          Arrays.stream(RegionSource.values()).map(RegionSource::resvName).toList();
+      Names.closest(r.source(), names)
+          .ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
       notes.add(Diagnostic.note("sources: " + String.join(", ", names)));
-      diags.add(new Diagnostic("E101", Diagnostic.Severity.ERROR, r.sourceSpan(),
-          "unknown region source `" + r.source() + "`", notes));
+      diags.add(
+          new Diagnostic(
+              "E101",
+              Diagnostic.Severity.ERROR,
+              r.sourceSpan(),
+              "unknown region source `" + r.source() + "`",
+              notes));
       return null;
     }
     Optional<Checker.Value> range = values.apply(r.range());
@@ -279,22 +359,36 @@ final class TestChecker {
       return null;
     }
     if (!(range.get() instanceof Checker.Value.RangeV rv)) {
-      error("E103", r.range().span(), "a region needs an address range (`lo .. hi` or `start + size`)");
+      error(
+          "E103",
+          r.range().span(),
+          "a region needs an address range (`lo .. hi` or `start + size`)");
       return null;
     }
     RegionType type;
     if (r.type().isPresent()) {
       Optional<RegionType> t = RegionType.byResvName(r.type().get());
       if (t.isEmpty()) {
-        error("E121", r.span(), "`" + r.type().get() + "` is not a region type (" + String.join(", ",
-            EnumField.REGION_TYPE.constants()) + ")");
+        error(
+            "E121",
+            r.span(),
+            "`"
+                + r.type().get()
+                + "` is not a region type ("
+                + String.join(", ", EnumField.REGION_TYPE.constants())
+                + ")");
         return null;
       }
       type = t.get();
     } else {
       Optional<RegionType> kernel = kernelType(source.get(), owner.classCode());
       if (kernel.isEmpty()) {
-        error("E120", r.span(), "a `" + r.source() + "` region needs `type …`: nothing says what the kernel makes of it");
+        error(
+            "E120",
+            r.span(),
+            "a `"
+                + r.source()
+                + "` region needs `type …`: nothing says what the kernel makes of it");
         return null;
       }
       type = kernel.get();
@@ -306,7 +400,11 @@ final class TestChecker {
   /** The type the kernel gives a region of this source for a device of this class. */
   static Optional<RegionType> kernelType(RegionSource source, int classCode) {
     return switch (source) {
-      case RMRR -> Optional.of(PciClasses.isUsbOrDisplay(classCode) ? RegionType.DIRECT_RELAXABLE : RegionType.DIRECT);
+      case RMRR ->
+          Optional.of(
+              PciClasses.isUsbOrDisplay(classCode)
+                  ? RegionType.DIRECT_RELAXABLE
+                  : RegionType.DIRECT);
       case IVMD, IORT_RMR -> Optional.of(RegionType.DIRECT);
       case MSI_WINDOW -> Optional.of(RegionType.MSI);
       case HT_WINDOW, PCI_WINDOW -> Optional.of(RegionType.RESERVED);
@@ -331,17 +429,31 @@ final class TestChecker {
       try {
         path = rootDir.resolve(f.value());
       } catch (InvalidPathException e) {
-        error("E120", f.span(), "guest layout \"" + f.value().replace("\0", "\\0") + "\" is not a valid path: "
-            + e.getReason());
+        error(
+            "E120",
+            f.span(),
+            "guest layout \""
+                + f.value().replace("\0", "\\0")
+                + "\" is not a valid path: "
+                + e.getReason());
         return null;
       }
       try {
         return GuestLayoutParser.parse(Files.readString(path, StandardCharsets.UTF_8), f.value());
       } catch (java.nio.file.NoSuchFileException e) {
-        error("E120", f.span(), "guest layout file " + path + " does not exist (paths are relative to the policy)");
+        error(
+            "E120",
+            f.span(),
+            "guest layout file " + path + " does not exist (paths are relative to the policy)");
       } catch (IOException e) {
-        error("E120", f.span(), "cannot read guest layout " + path
-            + (e.getMessage() == null || e.getMessage().equals(path.toString()) ? "" : ": " + e.getMessage()));
+        error(
+            "E120",
+            f.span(),
+            "cannot read guest layout "
+                + path
+                + (e.getMessage() == null || e.getMessage().equals(path.toString())
+                    ? ""
+                    : ": " + e.getMessage()));
       } catch (InputException e) {
         error("E120", f.span(), "guest layout: " + e.getMessage());
       }
@@ -365,62 +477,75 @@ final class TestChecker {
 
   private TestCase.Expect expect(TestStmt.Expectation e, Set<PciAddress> declared) {
     if (e instanceof TestStmt.Expectation.RegionType r) {
-        PciAddress d = declaredDevice(r.device(), declared);
-        Optional<Checker.Value> addr = values.apply(r.address());
-        Optional<RegionType> type = RegionType.byResvName(r.typeName());
-        if (type.isEmpty()) {
-          error("E121", r.span(), "`" + r.typeName() + "` is not a region type (" + String.join(", ",
-              EnumField.REGION_TYPE.constants()) + ")");
-        }
-        if (d == null || addr.isEmpty() || type.isEmpty()) {
-          return null;
-        }
-        if (!(addr.get() instanceof Checker.Value.IntV i)) {
-          error("E103", r.address().span(), "expected the start address of the region");
-          return null;
-        }
-        return new TestCase.Expect.RegionHasType(r.span(), d, i.value(), type.get());
+      PciAddress d = declaredDevice(r.device(), declared);
+      Optional<Checker.Value> addr = values.apply(r.address());
+      Optional<RegionType> type = RegionType.byResvName(r.typeName());
+      if (type.isEmpty()) {
+        error(
+            "E121",
+            r.span(),
+            "`"
+                + r.typeName()
+                + "` is not a region type ("
+                + String.join(", ", EnumField.REGION_TYPE.constants())
+                + ")");
       }
+      if (d == null || addr.isEmpty() || type.isEmpty()) {
+        return null;
+      }
+      if (!(addr.get() instanceof Checker.Value.IntV i)) {
+        error("E103", r.address().span(), "expected the start address of the region");
+        return null;
+      }
+      return new TestCase.Expect.RegionHasType(r.span(), d, i.value(), type.get());
+    }
     if (e instanceof TestStmt.Expectation.RegionDropped r) {
-        PciAddress d = declaredDevice(r.device(), declared);
-        Optional<Checker.Value> addr = values.apply(r.address());
-        if (d == null || addr.isEmpty()) {
-          return null;
-        }
-        if (!(addr.get() instanceof Checker.Value.IntV i)) {
-          error("E103", r.address().span(), "expected the start address of the region");
-          return null;
-        }
-        return new TestCase.Expect.RegionDropped(r.span(), d, i.value());
+      PciAddress d = declaredDevice(r.device(), declared);
+      Optional<Checker.Value> addr = values.apply(r.address());
+      if (d == null || addr.isEmpty()) {
+        return null;
       }
+      if (!(addr.get() instanceof Checker.Value.IntV i)) {
+        error("E103", r.address().span(), "expected the start address of the region");
+        return null;
+      }
+      return new TestCase.Expect.RegionDropped(r.span(), d, i.value());
+    }
     if (e instanceof TestStmt.Expectation.Assignable a) {
-        Optional<PciAddress> d = a.device().map(b -> declaredDevice(b, declared));
-        if (d.isPresent() && d.get() == null) {
-          return null;
-        }
-        return new TestCase.Expect.Assignable(a.span(), a.assignable(), d);
+      Optional<PciAddress> d = a.device().map(b -> declaredDevice(b, declared));
+      if (d.isPresent() && d.get() == null) {
+        return null;
       }
+      return new TestCase.Expect.Assignable(a.span(), a.assignable(), d);
+    }
     if (e instanceof TestStmt.Expectation.Finding f) {
-        Optional<PciAddress> d = f.device().map(b -> declaredDevice(b, declared));
-        if (d.isPresent() && d.get() == null) {
-          return null;
-        }
-        if (f.rule().isPresent() && !ruleNames.contains(f.rule().get())) {
-          List<Diagnostic.Note> notes = new ArrayList<>();
-          Names.closest(f.rule().get(), ruleNames).ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
-          diags.add(new Diagnostic("E101", Diagnostic.Severity.ERROR, f.span(), "no rule named `" + f.rule().get()
-              + "` in this policy", notes));
-          return null;
-        }
-        Severity s = switch (f.severity()) {
-          case FATAL -> Severity.FATAL;
-          case WARN -> Severity.WARN;
-          case INFO -> Severity.INFO;
-        };
-        return new TestCase.Expect.HasFinding(f.span(), s, f.rule(), d);
+      Optional<PciAddress> d = f.device().map(b -> declaredDevice(b, declared));
+      if (d.isPresent() && d.get() == null) {
+        return null;
       }
+      if (f.rule().isPresent() && !ruleNames.contains(f.rule().get())) {
+        List<Diagnostic.Note> notes = new ArrayList<>();
+        Names.closest(f.rule().get(), ruleNames)
+            .ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
+        diags.add(
+            new Diagnostic(
+                "E101",
+                Diagnostic.Severity.ERROR,
+                f.span(),
+                "no rule named `" + f.rule().get() + "` in this policy",
+                notes));
+        return null;
+      }
+      Severity s =
+          switch (f.severity()) {
+            case FATAL -> Severity.FATAL;
+            case WARN -> Severity.WARN;
+            case INFO -> Severity.INFO;
+          };
+      return new TestCase.Expect.HasFinding(f.span(), s, f.rule(), d);
+    }
     if (e instanceof TestStmt.Expectation.NoFindings n) {
-        return new TestCase.Expect.NoFindings(n.span());
+      return new TestCase.Expect.NoFindings(n.span());
     }
     throw new AssertionError(e);
   }
