@@ -1,0 +1,32 @@
+package dev.resvc.compiler.codegen;
+
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import dev.resvc.compiler.interp.Interpreter;
+import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Policy;
+import dev.resvc.runtime.range.AddressRange;
+
+/** Evaluates a host under the interpreter and a compiled policy and demands identical outcomes. */
+final class Differential {
+  private Differential() {}
+
+  /** The verdict, or the exception the evaluation threw (both engines must throw alike). */
+  static Object outcome(Policy p, Host host, GuestLayout guest, AddressRange aperture) {
+    try {
+      return Evaluator.evaluate(p, host, guest, aperture);
+    } catch (RuntimeException e) {
+      return e.getClass().getName() + ": " + e.getMessage();
+    }
+  }
+
+  static void assertSame(Interpreter interpreter, Policy compiled, Host host, GuestLayout guest, AddressRange aperture,
+      String context) {
+    Object expected = outcome(interpreter, host, guest, aperture);
+    Object actual = outcome(compiled, host, guest, aperture);
+    assertWithMessage("%s\nhost %s\nguest %s, aperture %s", context, host, guest.name(), aperture)
+        .that(actual).isEqualTo(expected);
+  }
+}

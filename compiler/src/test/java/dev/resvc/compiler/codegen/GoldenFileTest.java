@@ -1,0 +1,46 @@
+package dev.resvc.compiler.codegen;
+
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The generated Java of a few policies, checked in under {@code src/test/resources/golden/}. A change
+ * to the generator that changes them fails here; when the change is meant, regenerate them with
+ *
+ * <pre>./mvnw -pl compiler test -Dtest=GoldenFileTest -Dresvc.golden.update=true</pre>
+ *
+ * and review the diff. The golden files are also the cross-run witness of determinism: they were
+ * written by another JVM, and every run must reproduce them byte for byte.
+ */
+class GoldenFileTest {
+  static final Path GOLDEN = Path.of("src/test/resources/golden");
+  static final boolean UPDATE = Boolean.getBoolean("resvc.golden.update");
+
+  static Stream<Arguments> policies() {
+    return Stream.of(
+        Arguments.of(Codegen.EXAMPLES.resolve("intel-vtd-kernel-default.resv"), "IntelVtdKernelDefault.java"),
+        Arguments.of(Path.of("src/test/resources/codegen/rich.resv"), "Rich.java"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("policies")
+  void generatedSourceMatchesGolden(Path policy, String golden) throws IOException {
+    String actual = Codegen.check(policy).generate().toString();
+    Path file = GOLDEN.resolve(golden);
+    if (UPDATE) {
+      Files.createDirectories(GOLDEN);
+      Files.writeString(file, actual, StandardCharsets.UTF_8);
+    }
+    assertWithMessage("%s differs from the generated source; if the change is meant, rerun with"
+        + " -Dresvc.golden.update=true and review the diff", file)
+        .that(actual).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+  }
+}

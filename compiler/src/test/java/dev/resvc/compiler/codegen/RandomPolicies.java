@@ -1,0 +1,201 @@
+package dev.resvc.compiler.codegen;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Random {@code .resv} texts over the whole condition language: {@code and}/{@code or}/{@code not} and
+ * parentheses, every comparison, sets and ranges, class patterns of 8, 16 and 24 bits, {@code has},
+ * {@code overlaps}/{@code within} with ranges and guest kinds, {@code downstream_of}, PCI address sets,
+ * driver and guest-name strings, {@code region.size} up to 2^64, predicates, imported constants and
+ * predicates, and every kind of {@code default}. Constants come from small pools shared with {@link
+ * RandomHosts}, so that conditions hold often enough to matter.
+ */
+final class RandomPolicies {
+  /** The file random policies may import. */
+  static final String COMMON = """
+      // Imported by random policies.
+      const MSI = 0xfee00000 .. 0xfeefffff;
+      const LOW = 0 + 4G;
+      predicate usb = device.class matches 0x0c03xx;
+      predicate firmware = region.source in {rmrr, ivmd, iort-rmr};
+      """;
+
+  static final List<String> VENDORS = List.of("0x8086", "0x1022", "0x10de", "0x15b3");
+  static final List<String> DEVICE_IDS = List.of("0xa36d", "0x1572", "0x10fb", "0x2000", "0");
+  static final List<String> CLASS_PATTERNS = List.of("0x0c03xx", "0x03xxxx", "0x0c0330", "0x06xxxx", "0x0604xx",
+      "0x020000", "0x01xxxx");
+  static final List<String> CLASSES = List.of("0x0c0330", "0x030000", "0x060400", "0x020000", "0x010802");
+  static final List<String> BDFS = List.of("00:14.0", "00:02.0", "01:00.0", "00:1c.0", "0001:3b:00.1", "02:00.1",
+      "ffff:ff:1f.7");
+  static final List<String> BRIDGES = List.of("00:1c.0", "00:01.0", "0001:3a:00.0");
+  static final List<String> DRIVERS = List.of("\"xhci_hcd\"", "\"i915\"", "\"vfio-pci\"", "\"\"", "\"a\\\\b\\\"c\"");
+  static final List<String> U64S = List.of("0", "1", "0x1000", "0x3e2e0000", "0xfee00000", "0xfeefffff",
+      "0x100000000", "0xfffffffffffff000", "0xffffffffffffffff", "4G", "1M");
+  static final List<String> SIZES = List.of("0", "1", "0x1000", "0x20000", "0x100000", "1M", "16M", "4G",
+      "0xffffffffffffffff", "0x8000000000000000");
+  static final List<String> RANGES = List.of("0xfee00000 .. 0xfeefffff", "0 .. 0xffffffff",
+      "0x100000000 .. 0xffffffffffffffff", "0xfee00000 + 1M", "0 .. 0xffffffffffffffff", "0x3e2e0000 + 0x20000",
+      "0xffffffffffffffff .. 0xffffffffffffffff");
+  static final List<String> IMPORTED_RANGES = List.of("MSI", "LOW");
+  static final List<String> TYPES = List.of("direct", "direct-relaxable", "reserved", "msi", "sw-msi");
+  static final List<String> SOURCES = List.of("rmrr", "ivmd", "iort-rmr", "msi-window", "ht-window", "pci-window",
+      "sw-msi", "floppy-wa", "sysfs");
+  static final List<String> PROTS = List.of("read", "write", "cache", "noexec", "mmio", "priv");
+  static final List<String> KINDS = List.of("ram", "mmio", "rom", "reserved");
+  static final List<String> GUEST_NAMES = List.of("\"low-ram\"", "\"high-ram\"", "\"pci-hole\"", "\"bios\"",
+      "\"lapic-msi\"", "\"ram\"");
+  static final List<String> OPS = List.of("==", "!=", "<", "<=", ">", ">=");
+  static final List<String> MESSAGES = List.of("\"{region} overlaps {guest} at {overlap}\"", "\"{device} is stuck\"",
+      "\"plain\"", "\"braces {{ and }} around {region}\"", "\"quote \\\" backslash \\\\ tab \\t newline \\n\"",
+      "\"\"");
+
+  private final Random r;
+  private final boolean imports;
+
+  private RandomPolicies(Random r, boolean imports) {
+    this.r = r;
+    this.imports = imports;
+  }
+
+  /** A random policy named {@code className}; it imports {@code common.resv} when {@code imports}. */
+  static String text(Random r, String className, boolean imports) {
+    return new RandomPolicies(r, imports).policy(className);
+  }
+
+  private String policy(String className) {
+    StringBuilder sb = new StringBuilder("policy ").append(className).append(";\n");
+    if (imports) {
+      sb.append("import \"common.resv\";\n");
+    }
+    sb.append("predicate dp = ").append(expr(Section.CLASSIFY, 2, false)).append(";\n");
+    sb.append("predicate gp = ").append(expr(Section.CONFLICTS, 2, false)).append(";\n");
+    int classify = r.nextInt(7);
+    boolean classifyDefault = r.nextInt(3) > 0;
+    if (classify > 0 || classifyDefault) {
+      sb.append("classify {\n");
+      for (int i = 0; i < classify; i++) {
+        sb.append("  rule c").append(i).append(": when ").append(expr(Section.CLASSIFY, 3, true)).append(" => ")
+            .append(classifyAction()).append(";\n");
+      }
+      if (classifyDefault) {
+        sb.append("  default => ").append(classifyAction()).append(";\n");
+      }
+      sb.append("}\n");
+    }
+    int conflicts = r.nextInt(7);
+    boolean conflictDefault = r.nextInt(3) > 0;
+    if (conflicts > 0 || conflictDefault) {
+      sb.append("conflicts {\n");
+      for (int i = 0; i < conflicts; i++) {
+        sb.append("  rule x").append(i).append(": when ").append(expr(Section.CONFLICTS, 3, true)).append(" => ")
+            .append(conflictAction()).append(";\n");
+      }
+      if (conflictDefault) {
+        sb.append("  default => ").append(conflictAction()).append(";\n");
+      }
+      sb.append("}\n");
+    }
+    return sb.toString();
+  }
+
+  enum Section { CLASSIFY, CONFLICTS }
+
+  private String classifyAction() {
+    int k = r.nextInt(TYPES.size() + 2);
+    return k == 0 ? "keep" : k == 1 ? "drop" : TYPES.get(k - 2);
+  }
+
+  private String conflictAction() {
+    int k = r.nextInt(4);
+    return k == 0 ? "allow" : List.of("fatal", "warn", "info").get(k - 1) + " " + pick(MESSAGES);
+  }
+
+  private String expr(Section s, int depth, boolean predicates) {
+    if (depth == 0 || r.nextInt(10) < 4) {
+      return atom(s, predicates);
+    }
+    return switch (r.nextInt(5)) {
+      case 0, 1 -> "(" + expr(s, depth - 1, predicates) + ") and " + expr(s, depth - 1, predicates);
+      case 2, 3 -> expr(s, depth - 1, predicates) + " or (" + expr(s, depth - 1, predicates) + ")";
+      default -> "not (" + expr(s, depth - 1, predicates) + ")";
+    };
+  }
+
+  private String atom(Section s, boolean predicates) {
+    if (predicates && r.nextInt(12) == 0) {
+      return s == Section.CLASSIFY ? "dp" : "gp";
+    }
+    if (imports && r.nextInt(12) == 0) {
+      return s == Section.CLASSIFY && r.nextBoolean() ? "usb" : "firmware";
+    }
+    if (r.nextInt(30) == 0) {
+      return r.nextBoolean() ? "true" : "false";
+    }
+    if (s == Section.CLASSIFY && r.nextInt(2) == 0) {
+      return deviceAtom();
+    }
+    if (s == Section.CONFLICTS && r.nextInt(2) == 0) {
+      return guestAtom();
+    }
+    return regionAtom();
+  }
+
+  private String deviceAtom() {
+    return switch (r.nextInt(14)) {
+      case 0 -> "device.vendor " + pick(OPS) + " " + pick(VENDORS);
+      case 1 -> "device.device_id in {" + pick(DEVICE_IDS) + ", " + pick(DEVICE_IDS) + "}";
+      case 2 -> "device.subsystem_vendor in 0x1000 .. 0x8086";
+      case 3 -> "device.subsystem_device " + pick(OPS) + " " + pick(DEVICE_IDS);
+      case 4 -> "device.class matches " + pick(CLASS_PATTERNS);
+      case 5 -> "device.class " + pick(OPS) + " " + pick(CLASSES);
+      case 6 -> "device.group " + pick(OPS) + " " + r.nextInt(6);
+      case 7 -> "device.bdf == " + pick(BDFS);
+      case 8 -> "device.bdf in {" + pick(BDFS) + ", " + pick(BDFS) + "}";
+      case 9 -> "device.bdf != " + pick(BDFS);
+      case 10 -> "device.downstream_of(" + pick(BRIDGES) + ")";
+      case 11 -> "device.driver " + (r.nextBoolean() ? "== " : "!= ") + pick(DRIVERS);
+      case 12 -> "device.driver in {" + pick(DRIVERS) + ", " + pick(DRIVERS) + "}";
+      default -> r.nextBoolean() ? "device.bridge" : "device.bridge == false";
+    };
+  }
+
+  private String regionAtom() {
+    return switch (r.nextInt(12)) {
+      case 0 -> "region.type == " + pick(TYPES);
+      case 1 -> "region.type in {" + pick(TYPES) + ", " + pick(TYPES) + "}";
+      case 2 -> "region.type != " + pick(TYPES);
+      case 3 -> "region.source == " + pick(SOURCES);
+      case 4 -> "region.source in {" + pick(SOURCES) + ", " + pick(SOURCES) + ", " + pick(SOURCES) + "}";
+      case 5 -> "region.prot has " + pick(PROTS);
+      case 6 -> (r.nextBoolean() ? "region.start " : "region.end ") + pick(OPS) + " " + pick(U64S);
+      case 7 -> "region.size " + pick(OPS) + " " + pick(SIZES);
+      case 8 -> r.nextBoolean() ? "region.size in " + pick(SIZES) + " .. 0xffffffffffffffff"
+          : "region.size in {" + pick(SIZES) + ", " + pick(SIZES) + "}";
+      case 9 -> "region.start in " + pick(RANGES);
+      case 10 -> "overlaps(" + range() + ")";
+      default -> "within(" + range() + ")";
+    };
+  }
+
+  private String range() {
+    return imports && r.nextInt(4) == 0 ? pick(IMPORTED_RANGES) : pick(RANGES);
+  }
+
+  private String guestAtom() {
+    return switch (r.nextInt(8)) {
+      case 0 -> "overlaps(guest)";
+      case 1 -> "overlaps(guest." + pick(KINDS) + ")";
+      case 2 -> "within(guest)";
+      case 3 -> "within(guest." + pick(KINDS) + ")";
+      case 4 -> "guest.kind " + (r.nextBoolean() ? "== " : "!= ") + pick(KINDS);
+      case 5 -> "guest.name " + (r.nextBoolean() ? "== " : "!= ") + pick(GUEST_NAMES);
+      case 6 -> (r.nextBoolean() ? "guest.start " : "guest.end ") + pick(OPS) + " " + pick(U64S);
+      default -> "guest.start in " + pick(RANGES);
+    };
+  }
+
+  private String pick(List<String> xs) {
+    return xs.get(r.nextInt(xs.size()));
+  }
+}
