@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
       IortCommand.class,
       RegionsCommand.class,
       IovaCommand.class,
+      LintCommand.class,
+      DiffCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

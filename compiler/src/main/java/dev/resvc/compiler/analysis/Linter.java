@@ -208,10 +208,8 @@ public final class Linter {
         message = "always true: " + pattern.orElse("`" + text + "` holds for every " + inputs());
       } else {
         code = ALWAYS_FALSE;
-        message = "always false: " + pattern.orElse("`" + text + "` holds for no " + inputs());
-        if (top) {
-          message += ", so rule `" + rules.get(rule).name() + "` never fires";
-        }
+        message = "always false" + (top ? ", so rule `" + rules.get(rule).name() + "` never fires" : "") + ": "
+            + pattern.orElse("`" + text + "` holds for no " + inputs());
       }
       List<Diagnostic.Note> notes = new ArrayList<>();
       notes.add(Diagnostic.note("no " + inputs() + " make it " + (s.kind() == Const.TRUE ? "false" : "true")));
