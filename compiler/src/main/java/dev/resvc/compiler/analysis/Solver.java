@@ -117,7 +117,15 @@ final class Solver {
     for (int i = 1; i < ors.size(); i++) {
       if (ors.get(i).size() < ors.get(best).size()) best = i;
     }
-    List<Formula> chosen = ors.get(best);
+    // Try first the disjunct that occurs in most open disjunctions: it settles the most at once.
+    java.util.Map<Formula, Integer> counts = new java.util.HashMap<>();
+    for (List<Formula> or : ors) {
+      for (Formula d : or) {
+        counts.merge(d, 1, Integer::sum);
+      }
+    }
+    List<Formula> chosen = new ArrayList<>(ors.get(best));
+    chosen.sort((x, y) -> Integer.compare(counts.get(y), counts.get(x)));
     List<Formula> rest = new ArrayList<>();
     for (int i = 0; i < ors.size(); i++) {
       if (i != best) rest.add(new Any(ors.get(i)));
