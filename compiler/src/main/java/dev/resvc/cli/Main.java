@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
       RegionsCommand.class,
       IovaCommand.class,
       FmtCommand.class,
+      LintCommand.class,
+      DiffCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -1,0 +1,119 @@
+package dev.resvc.cli;
+
+import dev.resvc.compiler.analysis.Differ;
+import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.interp.Interpreter;
+import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Verdict;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code resvc diff}: what changes in behaviour between two versions of a policy. */
+@Command(
+    name = "diff",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compare two policies semantically: 'equivalent', or every distinct behaviour that changed, grouped",
+      "by the old and new rule that decide it, each with a witness device/region/guest and both decisions.",
+      "With --hosts, also evaluate both policies on host snapshots and list the groups whose verdict changes.",
+      "",
+      "Exit status: 0 equivalent, 1 different (or not decided), 2 bad input."
+    })
+final class DiffCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "OLD", description = "The policy as it is.")
+  Path oldFile;
+
+  @Parameters(index = "1", paramLabel = "NEW", description = "The policy as it would be.")
+  Path newFile;
+
+  @Option(names = "--hosts", arity = "1..*", paramLabel = "DIR", description = "Host snapshots to evaluate both on.")
+  List<Path> hosts = new ArrayList<>();
+
+  @Option(names = "--guest", defaultValue = "q35", paramLabel = "SPEC",
+      description = "The guest layout for --hosts (default ${DEFAULT-VALUE}).")
+  String guest;
+
+  @Override
+  public Integer call() throws InputException, UsageException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Optional<CheckedPolicy> old = PolicyInput.compile(oldFile, Format.text, err, out);
+    Optional<CheckedPolicy> neu = PolicyInput.compile(newFile, Format.text, err, out);
+    if (old.isEmpty() || neu.isEmpty()) {
+      return Main.BAD_INPUT;
+    }
+    GuestLayout layout = PolicyInput.guest(guest);
+    Differ.Result result = Differ.diff(old.get(), neu.get());
+    boolean different = !result.equivalent();
+    if (result.equivalent()) {
+      out.println("equivalent: every device, region and guest range gets the same decision");
+    } else {
+      out.println(result.changes().size() + (result.changes().size() == 1 ? " behaviour changes" : " behaviours change")
+          + (result.undecided().isEmpty() ? "" : ", " + result.undecided().size() + " not decided"));
+      for (Differ.Change c : result.changes()) {
+        out.println();
+        out.println(c.section().word() + ": " + label(c.oldRule()) + " -> " + label(c.newRule()));
+        out.println("  old decision: " + c.oldAction());
+        out.println("  new decision: " + c.newAction());
+        for (String line : c.witness().describe()) {
+          out.println("  witness: " + line);
+        }
+      }
+      for (String u : result.undecided()) {
+        out.println();
+        out.println("not decided (budget exceeded): " + u);
+      }
+    }
+    for (Path host : hosts) {
+      List<InputNote> notes = new ArrayList<>();
+      HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.none(), false, notes);
+      Output.notes(err, notes);
+      Verdict before = Evaluator.evaluate(new Interpreter(old.get()), loaded.host(), layout, loaded.firmware().aperture());
+      Verdict after = Evaluator.evaluate(new Interpreter(neu.get()), loaded.host(), layout, loaded.firmware().aperture());
+      Map<Integer, Verdict.Group> afterById = new LinkedHashMap<>();
+      after.groups().forEach(g -> afterById.put(g.id(), g));
+      List<String> changed = new ArrayList<>();
+      for (Verdict.Group b : before.groups()) {
+        Verdict.Group a = afterById.get(b.id());
+        if (a == null || !summary(a).equals(summary(b))) {
+          changed.add("  group " + b.id() + ": " + (b.assignable() ? "assignable" : "NOT assignable") + " -> "
+              + (a == null ? "absent" : a.assignable() ? "assignable" : "NOT assignable")
+              + (a != null && a.assignable() == b.assignable() ? " (regions or findings differ)" : ""));
+        }
+      }
+      out.println();
+      out.println("host " + host + ": " + (changed.isEmpty() ? "no group's verdict changes"
+          : changed.size() + (changed.size() == 1 ? " group's verdict changes" : " groups' verdicts change")));
+      changed.forEach(out::println);
+      different |= !changed.isEmpty();
+    }
+    return different ? Main.FINDING : Main.OK;
+  }
+
+  private static String label(String rule) {
+    return rule.equals("default") ? "default" : "rule `" + rule + "`";
+  }
+
+  /** What a group's verdict is, without rule names or lines. */
+  private static List<Object> summary(Verdict.Group g) {
+    return List.of(g.assignable(),
+        g.effectiveRegions().stream().map(r -> r.region().toSysfsLine()).toList(),
+        g.findings().stream().map(f -> f.severity() + " " + f.message()).toList());
+  }
+}

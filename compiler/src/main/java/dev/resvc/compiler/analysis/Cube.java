@@ -1,0 +1,164 @@
+package dev.resvc.compiler.analysis;
+
+import dev.resvc.compiler.analysis.Formula.Atom;
+import dev.resvc.compiler.analysis.Formula.BoolAtom;
+import dev.resvc.compiler.analysis.Formula.EnumAtom;
+import dev.resvc.compiler.analysis.Formula.FinAtom;
+import dev.resvc.compiler.analysis.Formula.IntAtom;
+import dev.resvc.compiler.analysis.Formula.SizeAtom;
+import dev.resvc.compiler.check.EnumField;
+import dev.resvc.compiler.check.IntField;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A conjunction of atoms kept as one domain per variable: interval sets for integers, masks for
+ * enums, a value for booleans, included/excluded sets for finite domains. Immutable; adding an atom
+ * returns a new cube, or {@code null} when some domain becomes empty. The relations between region,
+ * size and guest variables are not checked here but by {@link Solver} at the leaves.
+ */
+final class Cube {
+  /** Values an IOMMU group number takes (a non-negative {@code int}). */
+  static final USet GROUP_DOMAIN = USet.range(0, Integer.MAX_VALUE);
+
+  /** Three-valued status of an atom or formula under a cube. */
+  enum Status { TRUE, FALSE, UNKNOWN }
+
+  record Fin(Set<Object> in, Set<Object> out) {
+    boolean nonEmpty() {
+      return in == null || !out.containsAll(in);
+    }
+
+    /** The possible values when finite, else null. */
+    Set<Object> possible() {
+      if (in == null) {
+        return null;
+      }
+      Set<Object> p = new LinkedHashSet<>(in);
+      p.removeAll(out);
+      return p;
+    }
+  }
+
+  final USet[] ints;
+  final USet sizeLow;
+  final boolean sizeFull;
+  final int[] enums;
+  final Map<String, Boolean> bools;
+  final Map<String, Fin> fins;
+
+  private Cube(USet[] ints, USet sizeLow, boolean sizeFull, int[] enums, Map<String, Boolean> bools,
+      Map<String, Fin> fins) {
+    this.ints = ints;
+    this.sizeLow = sizeLow;
+    this.sizeFull = sizeFull;
+    this.enums = enums;
+    this.bools = bools;
+    this.fins = fins;
+  }
+
+  static Cube initial() {
+    USet[] ints = new USet[IntField.values().length];
+    for (IntField f : IntField.values()) {
+      ints[f.ordinal()] = f == IntField.DEVICE_GROUP ? GROUP_DOMAIN : USet.width(f.bits());
+    }
+    int[] enums = new int[EnumField.values().length];
+    for (EnumField f : EnumField.values()) {
+      enums[f.ordinal()] = f.allMask();
+    }
+    return new Cube(ints, USet.ALL, true, enums, Map.of(), Map.of());
+  }
+
+  Status status(Atom a) {
+    if (a instanceof IntAtom i) {
+      USet d = ints[i.field().ordinal()];
+      if (d.subsetOf(i.set())) return Status.TRUE;
+      if (d.disjoint(i.set())) return Status.FALSE;
+      return Status.UNKNOWN;
+    } else if (a instanceof SizeAtom s) {
+      boolean fullIn = !sizeFull || s.full();
+      boolean fullOut = !sizeFull || !s.full();
+      if (fullIn && sizeLow.subsetOf(s.low())) return Status.TRUE;
+      if (fullOut && sizeLow.disjoint(s.low())) return Status.FALSE;
+      return Status.UNKNOWN;
+    } else if (a instanceof EnumAtom e) {
+      int d = enums[e.field().ordinal()];
+      if ((d & ~e.mask()) == 0) return Status.TRUE;
+      if ((d & e.mask()) == 0) return Status.FALSE;
+      return Status.UNKNOWN;
+    } else if (a instanceof BoolAtom b) {
+      Boolean v = bools.get(b.var());
+      if (v == null) return Status.UNKNOWN;
+      return v == b.value() ? Status.TRUE : Status.FALSE;
+    } else if (a instanceof FinAtom f) {
+      Fin d = fins.get(f.var());
+      Status positive;
+      if (d == null) {
+        positive = Status.UNKNOWN;
+      } else {
+        Set<Object> p = d.possible();
+        if (p != null && f.values().containsAll(p)) {
+          positive = Status.TRUE;
+        } else if (p != null ? java.util.Collections.disjoint(p, f.values()) : d.out().containsAll(f.values())) {
+          positive = Status.FALSE;
+        } else {
+          positive = Status.UNKNOWN;
+        }
+      }
+      if (f.positive() || positive == Status.UNKNOWN) return positive;
+      return positive == Status.TRUE ? Status.FALSE : Status.TRUE;
+    }
+    throw new AssertionError(a);
+  }
+
+  /** This cube with {@code a} added, or null when that leaves some variable no value. */
+  Cube add(Atom a) {
+    if (a instanceof IntAtom i) {
+      USet d = ints[i.field().ordinal()].intersect(i.set());
+      if (d.isEmpty()) return null;
+      USet[] n = ints.clone();
+      n[i.field().ordinal()] = d;
+      return new Cube(n, sizeLow, sizeFull, enums, bools, fins);
+    } else if (a instanceof SizeAtom s) {
+      USet low = sizeLow.intersect(s.low());
+      boolean full = sizeFull && s.full();
+      if (low.isEmpty() && !full) return null;
+      return new Cube(ints, low, full, enums, bools, fins);
+    } else if (a instanceof EnumAtom e) {
+      int d = enums[e.field().ordinal()] & e.mask();
+      if (d == 0) return null;
+      int[] n = enums.clone();
+      n[e.field().ordinal()] = d;
+      return new Cube(ints, sizeLow, sizeFull, n, bools, fins);
+    } else if (a instanceof BoolAtom b) {
+      Boolean v = bools.get(b.var());
+      if (v != null) return v == b.value() ? this : null;
+      Map<String, Boolean> n = new HashMap<>(bools);
+      n.put(b.var(), b.value());
+      return new Cube(ints, sizeLow, sizeFull, enums, n, fins);
+    } else if (a instanceof FinAtom f) {
+      Fin d = fins.getOrDefault(f.var(), new Fin(null, Set.of()));
+      Fin nd;
+      if (f.positive()) {
+        Set<Object> in = new LinkedHashSet<>(d.in() == null ? f.values() : d.in());
+        if (d.in() != null) in.retainAll(f.values());
+        nd = new Fin(in, d.out());
+      } else {
+        Set<Object> out = new LinkedHashSet<>(d.out());
+        out.addAll(f.values());
+        nd = new Fin(d.in(), out);
+      }
+      if (!nd.nonEmpty()) return null;
+      Map<String, Fin> n = new HashMap<>(fins);
+      n.put(f.var(), nd);
+      return new Cube(ints, sizeLow, sizeFull, enums, bools, n);
+    }
+    throw new AssertionError(a);
+  }
+
+  USet intDomain(IntField f) {
+    return ints[f.ordinal()];
+  }
+}

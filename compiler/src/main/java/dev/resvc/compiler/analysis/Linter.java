@@ -1,0 +1,501 @@
+package dev.resvc.compiler.analysis;
+
+import dev.resvc.compiler.analysis.Analyzer.Lit;
+import dev.resvc.compiler.analysis.Analyzer.Outcome;
+import dev.resvc.compiler.analysis.Analyzer.Sat;
+import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.check.Cond;
+import dev.resvc.compiler.check.CondPrinter;
+import dev.resvc.compiler.check.EnumField;
+import dev.resvc.compiler.diag.Diagnostic;
+import dev.resvc.runtime.model.RegionSource;
+import dev.resvc.runtime.model.RegionType;
+import dev.resvc.runtime.policy.ClassifyDecision;
+import dev.resvc.runtime.policy.ConflictDecision;
+import dev.resvc.runtime.policy.Provenance;
+import dev.resvc.runtime.policy.Severity;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The policy analyser: always-true and always-false conditions, shadowed and redundant rules,
+ * unreachable defaults, overlapping rules whose order decides, and review notes for drops and
+ * relaxed RMRRs. Every finding is exact on the decidable fragment and carries a witness the
+ * interpreter confirms; a query that runs out of budget is reported as not decided (I204).
+ */
+public final class Linter {
+  private Linter() {}
+
+  /** What each kind of finding claims; see docs/diagnostics.md. */
+  public static final String ALWAYS_TRUE = "W201";
+  public static final String ALWAYS_FALSE = "W202";
+  public static final String SHADOWED = "W203";
+  public static final String REDUNDANT = "W204";
+  public static final String DEFAULT_UNREACHABLE = "W205";
+  public static final String ORDER_DECIDES = "I201";
+  public static final String DROP = "I202";
+  public static final String RELAXED_RMRR = "I203";
+  public static final String NOT_DECIDED = "I204";
+
+  /**
+   * One finding with what it is about: the section, the sub-condition (W201/W202), the rules by index
+   * in their section (the rule the finding is on first; -1 stands for the default), and the witness.
+   */
+  public record Finding(Diagnostic diagnostic, Section section, Optional<Cond> subject, List<Integer> rules,
+      Optional<Witness> witness) {
+    public String code() {
+      return diagnostic.code();
+    }
+  }
+
+  /** A rule of either section, with what it decides reduced to what matters for behaviour. */
+  record Rule(String name, Span span, Cond cond, Object effect, String action, boolean drop, boolean relaxes) {}
+
+  public static List<Diagnostic> lint(CheckedPolicy policy) {
+    return analyse(policy).stream().map(Finding::diagnostic).toList();
+  }
+
+  public static List<Finding> analyse(CheckedPolicy policy) {
+    return analyse(policy, Analyzer.DEFAULT_BUDGET);
+  }
+
+  public static List<Finding> analyse(CheckedPolicy policy, long budget) {
+    List<Finding> out = new ArrayList<>();
+    List<Rule> classify = policy.classifyRules().stream()
+        .map(r -> rule(r.name(), r.span(), r.condition(), r.decision())).toList();
+    List<Rule> conflicts = policy.conflictRules().stream()
+        .map(r -> rule(r.name(), r.span(), r.condition(), r.decision())).toList();
+    ClassifyDecision cd = policy.classifyDefault();
+    ConflictDecision fd = policy.conflictDefault();
+    Rule classifyDefault = rule(Provenance.DEFAULT_RULE, defaultSpan(cd.provenance(), policy.file()), null, cd);
+    Rule conflictDefault = rule(Provenance.DEFAULT_RULE, defaultSpan(fd.provenance(), policy.file()), null, fd);
+    new Run(new Analyzer(Section.CLASSIFY, budget), classify, classifyDefault, out).all();
+    new Run(new Analyzer(Section.CONFLICTS, budget), conflicts, conflictDefault, out).all();
+    out.sort(Comparator.comparing((Finding f) -> f.diagnostic().span().file())
+        .thenComparingInt(f -> f.diagnostic().span().line())
+        .thenComparingInt(f -> f.diagnostic().span().column())
+        .thenComparing(Finding::code));
+    return List.copyOf(out);
+  }
+
+  static Rule rule(String name, Span span, Cond cond, ClassifyDecision d) {
+    return new Rule(name, span, cond, List.of(d.kind(), Objects.toString(d.type())), d.actionText(),
+        d.kind() == ClassifyDecision.Kind.DROP,
+        d.kind() == ClassifyDecision.Kind.SET_TYPE && d.type() == RegionType.DIRECT_RELAXABLE);
+  }
+
+  static Rule rule(String name, Span span, Cond cond, ConflictDecision d) {
+    String message = d.message() == null ? "" : d.message().source();
+    String action = d.severity() == Severity.ALLOW ? "allow" : d.severity().keyword() + " \"" + message + "\"";
+    return new Rule(name, span, cond, List.of(d.severity(), message), action, false, false);
+  }
+
+  static Span defaultSpan(Provenance p, String file) {
+    return p.line() > 0 ? new Span(p.file(), p.line(), 1, 0) : Span.none(file);
+  }
+
+  /** The analysis of one section. */
+  private static final class Run {
+    private final Analyzer a;
+    private final List<Rule> rules;
+    private final Rule dflt;
+    private final List<Finding> out;
+    private final Set<Span> reportedConds = new HashSet<>();
+    private final Set<Integer> undecidedRules = new HashSet<>();
+    private final boolean[] neverFires;
+
+    Run(Analyzer a, List<Rule> rules, Rule dflt, List<Finding> out) {
+      this.a = a;
+      this.rules = rules;
+      this.dflt = dflt;
+      this.out = out;
+      this.neverFires = new boolean[rules.size()];
+    }
+
+    private String inputs() {
+      return a.section() == Section.CLASSIFY ? "device and region" : "region and guest range";
+    }
+
+    void all() {
+      for (int j = 0; j < rules.size(); j++) {
+        conditions(j);
+      }
+      rulesAndDefault();
+      reviews();
+    }
+
+    // ---- always true / always false ----------------------------------------------------------
+
+    private enum Const { TRUE, FALSE, CONTINGENT, UNDECIDED }
+
+    private record Status(Const kind, Optional<Witness> witness) {}
+
+    private void conditions(int j) {
+      Rule r = rules.get(j);
+      Status top = visit(r.cond(), j, true);
+      if (top.kind() == Const.FALSE) {
+        neverFires[j] = true;
+      }
+    }
+
+    private Status status(Cond c, int rule) {
+      Outcome t = a.check(Lit.yes(c));
+      Outcome f = a.check(Lit.no(c));
+      if (t instanceof Analyzer.Undecided || f instanceof Analyzer.Undecided) {
+        undecided(rule, "whether `" + CondPrinter.print(c) + "` can be true and can be false", c.span());
+        return new Status(Const.UNDECIDED, Optional.empty());
+      }
+      if (t.unsat()) {
+        return new Status(Const.FALSE, f instanceof Sat s ? Optional.of(s.witness()) : Optional.empty());
+      }
+      if (f.unsat()) {
+        return new Status(Const.TRUE, Optional.of(((Sat) t).witness()));
+      }
+      return new Status(Const.CONTINGENT, Optional.empty());
+    }
+
+    private Status visit(Cond c, int rule, boolean top) {
+      if (c instanceof Cond.Not n) {
+        Status s = visit(n.operand(), rule, top);
+        return switch (s.kind()) {
+          case TRUE -> new Status(Const.FALSE, s.witness());
+          case FALSE -> new Status(Const.TRUE, s.witness());
+          default -> s;
+        };
+      }
+      if (c instanceof Cond.PredicateRef p) {
+        return visit(p.body(), rule, top);
+      }
+      if (c instanceof Cond.Bool b) {
+        return new Status(b.value() ? Const.TRUE : Const.FALSE, Optional.empty());
+      }
+      List<Status> children = new ArrayList<>();
+      List<Cond> terms = c instanceof Cond.And and ? and.terms() : c instanceof Cond.Or or ? or.terms() : List.of();
+      for (Cond t : terms) {
+        children.add(visit(t, rule, false));
+      }
+      Status s = status(c, rule);
+      if (s.kind() != Const.TRUE && s.kind() != Const.FALSE) {
+        return s;
+      }
+      boolean explained = false;
+      if (c instanceof Cond.Or) {
+        explained = s.kind() == Const.TRUE ? children.stream().anyMatch(x -> x.kind() == Const.TRUE)
+            : children.stream().allMatch(x -> x.kind() == Const.FALSE);
+      } else if (c instanceof Cond.And) {
+        explained = s.kind() == Const.FALSE ? children.stream().anyMatch(x -> x.kind() == Const.FALSE)
+            : children.stream().allMatch(x -> x.kind() == Const.TRUE);
+      }
+      if (!explained && reportedConds.add(c.span())) {
+        report(c, s, rule, top);
+      }
+      return s;
+    }
+
+    private void report(Cond c, Status s, int rule, boolean top) {
+      String text = CondPrinter.print(c);
+      String message;
+      String code;
+      Optional<String> pattern = confusion(c, s.kind() == Const.TRUE);
+      if (s.kind() == Const.TRUE) {
+        code = ALWAYS_TRUE;
+        message = "always true: " + pattern.orElse("`" + text + "` holds for every " + inputs());
+      } else {
+        code = ALWAYS_FALSE;
+        message = "always false" + (top ? ", so rule `" + rules.get(rule).name() + "` never fires" : "") + ": "
+            + pattern.orElse("`" + text + "` holds for no " + inputs());
+      }
+      List<Diagnostic.Note> notes = new ArrayList<>();
+      notes.add(Diagnostic.note("no " + inputs() + " make it " + (s.kind() == Const.TRUE ? "false" : "true")));
+      s.witness().ifPresent(w -> notes.add(Diagnostic.note(
+          "witness (the condition is " + (s.kind() == Const.TRUE ? "true" : "false") + "): " + w.text())));
+      add(code, Diagnostic.Severity.WARNING, c.span(), message, notes, Optional.of(c), List.of(rule), s.witness());
+    }
+
+    /**
+     * The and/or confusion: an {@code or} of {@code !=} tests of one field against different constants
+     * (always true), or an {@code and} of {@code ==} tests of one field against different constants
+     * (always false).
+     */
+    private static Optional<String> confusion(Cond c, boolean alwaysTrue) {
+      List<Cond> terms = alwaysTrue && c instanceof Cond.Or o ? o.terms()
+          : !alwaysTrue && c instanceof Cond.And x ? x.terms() : null;
+      if (terms == null || terms.size() < 2) {
+        return Optional.empty();
+      }
+      String field = null;
+      List<String> values = new ArrayList<>();
+      for (Cond t : terms) {
+        Optional<String[]> single = single(t, !alwaysTrue);
+        if (single.isEmpty() || (field != null && !field.equals(single.get()[0]))
+            || values.contains(single.get()[1])) {
+          return Optional.empty();
+        }
+        field = single.get()[0];
+        values.add(single.get()[1]);
+      }
+      String what = field.replace('.', ' ');
+      List<String> quoted = values.stream().map(v -> "`" + v + "`").toList();
+      if (alwaysTrue) {
+        return Optional.of("every " + what + " differs from " + String.join(" or from ", quoted)
+            + "; did you mean `and`?");
+      }
+      return Optional.of("no " + what + " is both " + String.join(" and ", quoted) + "; did you mean `or`?");
+    }
+
+    /** {field, constant} when {@code c} is {@code field == constant} (equal) or {@code field != constant}. */
+    private static Optional<String[]> single(Cond c, boolean equal) {
+      if (c instanceof Cond.PredicateRef p) {
+        return single(p.body(), equal);
+      }
+      if (c instanceof Cond.Not n) {
+        return single(n.operand(), !equal);
+      }
+      if (c instanceof Cond.EnumIn e) {
+        int mask = equal ? e.mask() : e.field().allMask() & ~e.mask();
+        return Integer.bitCount(mask) == 1
+            ? Optional.of(new String[] {e.field().spelling(), e.field().names(mask).get(0)}) : Optional.empty();
+      }
+      if (c instanceof Cond.IntCompare i
+          && i.op() == (equal ? dev.resvc.compiler.ast.Expr.CompareOp.EQ : dev.resvc.compiler.ast.Expr.CompareOp.NE)) {
+        return Optional.of(new String[] {i.field().spelling(), dev.resvc.runtime.range.U64.hex(i.value())});
+      }
+      if (equal && c instanceof Cond.StringIn s && s.values().size() == 1) {
+        return Optional.of(new String[] {s.field().spelling(), "\"" + s.values().get(0) + "\""});
+      }
+      if (equal && c instanceof Cond.BdfIn b && b.addresses().size() == 1) {
+        return Optional.of(new String[] {"device.bdf", b.addresses().get(0).toString()});
+      }
+      return Optional.empty();
+    }
+
+    // ---- shadowed, redundant, order-dependent, default ---------------------------------------
+
+    private void rulesAndDefault() {
+      int n = rules.size();
+      List<List<Integer>> earlier = new ArrayList<>();
+      Witness[][] overlap = new Witness[n][];
+      boolean[] dead = neverFires.clone();
+      for (int j = 0; j < n; j++) {
+        overlap[j] = new Witness[j];
+        List<Integer> e = new ArrayList<>();
+        for (int i = 0; i < j; i++) {
+          if (neverFires[i] || neverFires[j]) continue;
+          Outcome o = a.check(Lit.yes(rules.get(i).cond()), Lit.yes(rules.get(j).cond()));
+          if (o instanceof Sat s) {
+            overlap[j][i] = s.witness();
+            e.add(i);
+          } else if (!o.unsat()) {
+            e.add(i);
+          }
+        }
+        earlier.add(e);
+      }
+      for (int j = 0; j < n; j++) {
+        if (neverFires[j] || earlier.get(j).isEmpty()) continue;
+        Rule r = rules.get(j);
+        Outcome o = a.check(firesOrNot(j, earlier.get(j), true));
+        if (o instanceof Analyzer.Undecided) {
+          undecided(j, "whether rule `" + r.name() + "` can fire", r.span());
+          continue;
+        }
+        if (o.sat()) continue;
+        dead[j] = true;
+        Optional<Witness> w = witnessOf(r.cond());
+        Integer same = null;
+        for (int i : earlier.get(j)) {
+          if (rules.get(i).effect().equals(r.effect())
+              && a.check(Lit.yes(rules.get(i).cond()), Lit.no(r.cond())).unsat()
+              && a.check(Lit.yes(r.cond()), Lit.no(rules.get(i).cond())).unsat()) {
+            same = i;
+            break;
+          }
+        }
+        if (same != null) {
+          Rule s = rules.get(same);
+          add(REDUNDANT, Diagnostic.Severity.WARNING, r.span(),
+              "rule `" + r.name() + "` is identical in effect to rule `" + s.name()
+                  + "`: it matches the same inputs and decides the same (" + r.action() + ")",
+              withWitness(List.of(Diagnostic.note("rule `" + s.name() + "` is here", s.span())), w,
+                  "both rules match"),
+              Optional.empty(), List.of(j, same), w);
+          continue;
+        }
+        List<Integer> cover = minimalCover(j, earlier.get(j));
+        List<Integer> ids = new ArrayList<>(List.of(j));
+        ids.addAll(cover);
+        String names = names(cover);
+        List<Diagnostic.Note> notes = new ArrayList<>();
+        for (int i : cover) {
+          notes.add(Diagnostic.note("rule `" + rules.get(i).name() + "` is here", rules.get(i).span()));
+        }
+        add(SHADOWED, Diagnostic.Severity.WARNING, r.span(),
+            "rule `" + r.name() + "` never fires: earlier " + (cover.size() == 1 ? "rule " : "rules ") + names
+                + (cover.size() == 1 ? " catches" : " catch") + " every " + inputs() + " it matches",
+            withWitness(notes, w, "matched by `" + r.name() + "` but decided earlier"), Optional.empty(), ids, w);
+      }
+      for (int j = 0; j < n; j++) {
+        if (dead[j]) continue;
+        for (int i = 0; i < j; i++) {
+          if (dead[i] || overlap[j][i] == null || rules.get(i).effect().equals(rules.get(j).effect())) continue;
+          List<Lit> lits = new ArrayList<>(firesOrNot(i, earlier.get(i), true));
+          lits.add(Lit.yes(rules.get(j).cond()));
+          Outcome o = a.check(lits);
+          if (o instanceof Sat s) {
+            Rule ri = rules.get(i);
+            Rule rj = rules.get(j);
+            add(ORDER_DECIDES, Diagnostic.Severity.INFO, rj.span(),
+                "rules `" + ri.name() + "` and `" + rj.name() + "` overlap with different actions ("
+                    + ri.action() + " vs " + rj.action() + "): `" + ri.name() + "` wins because it comes first",
+                withWitness(List.of(Diagnostic.note("rule `" + ri.name() + "` is here", ri.span())),
+                    Optional.of(s.witness()), "both match"),
+                Optional.empty(), List.of(j, i), Optional.of(s.witness()));
+          } else if (o instanceof Analyzer.Undecided) {
+            undecided(j, "whether rules `" + rules.get(i).name() + "` and `" + rules.get(j).name() + "` overlap",
+                rules.get(j).span());
+          }
+        }
+      }
+      defaultReachable();
+    }
+
+    /** The literals for "rule j fires": its condition, and none of {@code before} matches. */
+    private List<Lit> firesOrNot(int j, List<Integer> before, boolean fires) {
+      List<Lit> lits = new ArrayList<>();
+      lits.add(new Lit(rules.get(j).cond(), fires));
+      for (int i : before) {
+        lits.add(Lit.no(rules.get(i).cond()));
+      }
+      return lits;
+    }
+
+    private List<Integer> minimalCover(int j, List<Integer> earlier) {
+      List<Integer> cover = new ArrayList<>(earlier);
+      if (cover.size() > 16) {
+        return cover;
+      }
+      for (int k = cover.size() - 1; k >= 0 && cover.size() > 1; k--) {
+        List<Integer> without = new ArrayList<>(cover);
+        without.remove(k);
+        if (a.check(firesOrNot(j, without, true)).unsat()) {
+          cover = without;
+        }
+      }
+      return cover;
+    }
+
+    private void defaultReachable() {
+      if (rules.isEmpty()) return;
+      List<Lit> none = new ArrayList<>();
+      for (Rule r : rules) {
+        none.add(Lit.no(r.cond()));
+      }
+      Outcome o = a.check(none);
+      if (o instanceof Analyzer.Undecided) {
+        undecided(-1, "whether the " + a.section().word() + " default can be reached", dflt.span());
+        return;
+      }
+      if (o.sat()) return;
+      int lo = 1;
+      int hi = rules.size();
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (a.check(none.subList(0, mid)).unsat()) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      List<Integer> prefix = new ArrayList<>();
+      for (int i = 0; i < lo; i++) {
+        prefix.add(i);
+      }
+      Span at = dflt.span().line() > 1 || dflt.span().length() > 0 ? dflt.span() : rules.get(lo - 1).span();
+      add(DEFAULT_UNREACHABLE, Diagnostic.Severity.WARNING, at,
+          "the " + a.section().word() + " default (" + dflt.action() + ") is never reached: "
+              + (lo == 1 ? "rule " : "rules ") + names(prefix) + (lo == 1 ? " matches" : " together match")
+              + " every " + inputs(),
+          List.of(Diagnostic.note("the last rule needed is `" + rules.get(lo - 1).name() + "`", rules.get(lo - 1).span())),
+          Optional.empty(), List.of(-1), Optional.empty());
+    }
+
+    // ---- review notes ------------------------------------------------------------------------
+
+    private void reviews() {
+      if (a.section() != Section.CLASSIFY) return;
+      Span s = Span.none("<analysis>");
+      Cond rmrr = new Cond.EnumIn(s, EnumField.REGION_SOURCE, 1 << RegionSource.RMRR.ordinal());
+      Cond usb = new Cond.ClassMatch(s, 0x0c0300, 16);
+      Cond display = new Cond.ClassMatch(s, 0x030000, 8);
+      List<Integer> before = new ArrayList<>();
+      for (int j = 0; j <= rules.size(); j++) {
+        boolean isDefault = j == rules.size();
+        Rule r = isDefault ? dflt : rules.get(j);
+        if (r.drop() && !(isDefault && dflt.span().length() == 0 && dflt.span().line() == 1)) {
+          add(DROP, Diagnostic.Severity.INFO, r.span(),
+              "review: " + (isDefault ? "the default" : "rule `" + r.name() + "`")
+                  + " drops regions: the kernel will neither reserve nor identity-map what it matches",
+              List.of(), Optional.empty(), List.of(isDefault ? -1 : j), Optional.empty());
+        }
+        if (r.relaxes() && (isDefault || !neverFires[j])) {
+          List<Lit> lits = new ArrayList<>();
+          if (!isDefault) lits.add(Lit.yes(r.cond()));
+          for (int i : before) lits.add(Lit.no(rules.get(i).cond()));
+          lits.add(Lit.yes(rmrr));
+          lits.add(Lit.no(usb));
+          lits.add(Lit.no(display));
+          Outcome o = a.check(lits);
+          if (o instanceof Sat w) {
+            add(RELAXED_RMRR, Diagnostic.Severity.INFO, r.span(),
+                "review: " + (isDefault ? "the default" : "rule `" + r.name() + "`")
+                    + " makes an RMRR relaxable for a device that is neither a USB controller (0x0c03xx) nor a"
+                    + " display device (0x03xxxx), which the kernel never does",
+                withWitness(new ArrayList<>(), Optional.of(w.witness()), "relaxed"), Optional.empty(),
+                List.of(isDefault ? -1 : j), Optional.of(w.witness()));
+          } else if (o instanceof Analyzer.Undecided) {
+            undecided(isDefault ? -1 : j, "whether `" + r.name() + "` relaxes an RMRR of another class", r.span());
+          }
+        }
+        if (!isDefault) before.add(j);
+      }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private Optional<Witness> witnessOf(Cond c) {
+      return a.check(Lit.yes(c)) instanceof Sat s ? Optional.of(s.witness()) : Optional.empty();
+    }
+
+    private static List<Diagnostic.Note> withWitness(List<Diagnostic.Note> notes, Optional<Witness> w, String what) {
+      List<Diagnostic.Note> out = new ArrayList<>(notes);
+      w.ifPresent(x -> out.add(Diagnostic.note("witness (" + what + "): " + x.text())));
+      return out;
+    }
+
+    private String names(List<Integer> ids) {
+      List<String> names = ids.stream().map(i -> "`" + rules.get(i).name() + "`").toList();
+      if (names.size() > 6) {
+        return String.join(", ", names.subList(0, 5)) + " … " + names.get(names.size() - 1);
+      }
+      return String.join(", ", names);
+    }
+
+    private void undecided(int rule, String what, Span span) {
+      if (!undecidedRules.add(rule)) return;
+      add(NOT_DECIDED, Diagnostic.Severity.INFO, span,
+          "not decided: " + what + " (the query exceeded the analysis budget)", List.of(), Optional.empty(),
+          List.of(rule), Optional.empty());
+    }
+
+    private void add(String code, Diagnostic.Severity sev, Span span, String message, List<Diagnostic.Note> notes,
+        Optional<Cond> subject, List<Integer> ids, Optional<Witness> w) {
+      out.add(new Finding(new Diagnostic(code, sev, span, message, notes), a.section(), subject, ids, w));
+    }
+  }
+}
