@@ -41,7 +41,7 @@ class DiffTest {
   @Test
   void reorderedRulesAreEquivalent(@TempDir Path dir) throws IOException {
     String text = Files.readString(EXAMPLE);
-    String usb = "  rule usb_rmrr:      when region.source == rmrr and usb      => direct-relaxable;\n";
+    String usb = "  rule usb_rmrr: when region.source == rmrr and usb => direct-relaxable;\n";
     String gfx = "  rule graphics_rmrr: when region.source == rmrr and graphics => direct-relaxable;\n";
     assertThat(text).contains(usb + gfx);
     Path swapped = dir.resolve("swapped.resv");
