@@ -1,7 +1,5 @@
 package dev.resvc.cli;
 
-import dev.resvc.compiler.check.CheckedPolicy;
-import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
@@ -36,6 +34,11 @@ import picocli.CommandLine.Spec;
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Option(names = "--engine", defaultValue = "compiled",
+      description = "compiled (the generated Java class, as a VMM embeds it; the default) or interpreted"
+          + " (the reference interpreter); both give identical results.")
+  Engine engine;
+
   @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The .resv policy.")
   Path policy;
 
@@ -67,14 +70,15 @@ final class CheckCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     GuestLayout layout = PolicyInput.guest(guest);
-    Optional<CheckedPolicy> checked = PolicyInput.compile(policy, format, err, out);
-    if (checked.isEmpty()) {
+    dev.resvc.compiler.PolicyCompiler.Compilation compilation = PolicyInput.compilation(policy, format, err, out);
+    if (compilation.policy().isEmpty()) {
       return Main.BAD_INPUT;
     }
     List<InputNote> notes = new ArrayList<>();
     HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.of(dmar, ivrs, iort), false, notes);
     Output.notes(err, notes);
-    Verdict verdict = Evaluator.evaluate(new Interpreter(checked.get()), loaded.host(), layout, loaded.firmware().aperture());
+    Verdict verdict = Evaluator.evaluate(engine.instantiate(compilation), loaded.host(), layout,
+        loaded.firmware().aperture());
     List<Verdict.Group> groups = verdict.groups().stream()
         .filter(g -> onlyGroup == null || g.id() == onlyGroup).toList();
     if (onlyGroup != null && groups.isEmpty()) {

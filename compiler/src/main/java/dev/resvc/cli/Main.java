@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       CheckCommand.class,
+      CompileCommand.class,
       TestCommand.class,
       ExplainCommand.class,
       HostCommand.class,

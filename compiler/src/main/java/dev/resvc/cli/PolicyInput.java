@@ -22,6 +22,12 @@ final class PolicyInput {
    */
   static Optional<CheckedPolicy> compile(Path file, Format format, PrintWriter err, PrintWriter out)
       throws InputException {
+    return compilation(file, format, err, out).policy();
+  }
+
+  /** As {@link #compile}, keeping the sources (the compiled engine hashes them into the class header). */
+  static PolicyCompiler.Compilation compilation(Path file, Format format, PrintWriter err, PrintWriter out)
+      throws InputException {
     if (!Files.exists(file)) {
       throw new InputException(file.toString(), dev.resvc.runtime.input.Position.whole(), "no such file");
     }
@@ -37,7 +43,7 @@ final class PolicyInput {
       long n = c.diagnostics().stream().filter(d -> d.severity() == dev.resvc.compiler.diag.Diagnostic.Severity.ERROR).count();
       err.println("resvc: " + file + ": " + n + (n == 1 ? " error" : " errors"));
     }
-    return c.policy();
+    return c;
   }
 
   /** A preset spec ({@code q35,ram=16G}) or a layout file path. */

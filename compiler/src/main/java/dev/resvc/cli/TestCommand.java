@@ -1,16 +1,14 @@
 package dev.resvc.cli;
 
-import dev.resvc.compiler.check.CheckedPolicy;
-import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.compiler.testrun.PolicyTestRunner;
 import dev.resvc.runtime.input.InputException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,6 +25,11 @@ import picocli.CommandLine.Spec;
 final class TestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Option(names = "--engine", defaultValue = "compiled",
+      description = "compiled (the generated Java class, as a VMM embeds it; the default) or interpreted"
+          + " (the reference interpreter); both give identical results.")
+  Engine engine;
+
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "The .resv policies.")
   List<Path> files;
 
@@ -38,12 +41,13 @@ final class TestCommand implements Callable<Integer> {
     int failed = 0;
     boolean broken = false;
     for (Path file : files) {
-      Optional<CheckedPolicy> checked = PolicyInput.compile(file, Format.text, err, out);
-      if (checked.isEmpty()) {
+      dev.resvc.compiler.PolicyCompiler.Compilation compilation = PolicyInput.compilation(file, Format.text, err, out);
+      if (compilation.policy().isEmpty()) {
         broken = true;
         continue;
       }
-      List<PolicyTestRunner.Result> results = PolicyTestRunner.run(checked.get(), new Interpreter(checked.get()));
+      List<PolicyTestRunner.Result> results =
+          PolicyTestRunner.run(compilation.policy().get(), engine.instantiate(compilation));
       if (results.isEmpty()) {
         out.println(file + ": no tests");
       }

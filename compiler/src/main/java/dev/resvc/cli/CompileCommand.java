@@ -1,0 +1,132 @@
+package dev.resvc.cli;
+
+import com.palantir.javapoet.JavaFile;
+import dev.resvc.compiler.PolicyCompiler;
+import dev.resvc.compiler.analysis.Linter;
+import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.codegen.InMemoryJavaCompiler;
+import dev.resvc.compiler.codegen.JarWriter;
+import dev.resvc.compiler.codegen.PolicyGenerator;
+import dev.resvc.compiler.diag.Diagnostic;
+import dev.resvc.compiler.diag.DiagnosticRenderer;
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.Position;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code resvc compile}: policies to Java sources, class files or a jar. */
+@Command(
+    name = "compile",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compile policies to Java: one public final class per policy (its `policy` name gives package and",
+      "class), implementing dev.resvc.runtime.policy.Policy and depending on the resvc runtime only.",
+      "The analyser runs first; its findings are warnings unless --deny-warnings.",
+      "",
+      "Exit status: 0 compiled, 1 warnings with --deny-warnings, 2 a policy does not compile or bad usage."
+    })
+final class CompileCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "The .resv policies.")
+  List<Path> files;
+
+  @Option(names = "-d", paramLabel = "OUTDIR", description = "Write class files (and the ServiceLoader registration) here.")
+  Path classesDir;
+
+  @Option(names = "--java-out", paramLabel = "DIR", description = "Write the generated Java sources here.")
+  Path javaOut;
+
+  @Option(names = "--jar", paramLabel = "OUT.jar", description = "Write a jar, ready to put on a classpath.")
+  Path jar;
+
+  @Option(names = "--deny-warnings", description = "Fail (exit 1) when the analyser reports a warning.")
+  boolean denyWarnings;
+
+  @Override
+  public Integer call() throws InputException, UsageException {
+    if (classesDir == null && javaOut == null && jar == null) {
+      throw new UsageException("say where the output goes: -d OUTDIR, --java-out DIR and/or --jar OUT.jar");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<JavaFile> generated = new ArrayList<>();
+    List<String> classNames = new ArrayList<>();
+    boolean warnings = false;
+    boolean broken = false;
+    for (Path file : files) {
+      PolicyCompiler.Compilation c = PolicyInput.compilation(file, Format.text, err, out);
+      if (c.policy().isEmpty()) {
+        broken = true;
+        continue;
+      }
+      CheckedPolicy policy = c.policy().get();
+      List<Diagnostic> findings = Linter.lint(policy);
+      if (!findings.isEmpty()) {
+        err.print(new DiagnosticRenderer(c.sources()).text(findings));
+        warnings |= findings.stream().anyMatch(d -> d.severity() != Diagnostic.Severity.INFO);
+      }
+      String className = PolicyGenerator.className(policy);
+      if (classNames.contains(className)) {
+        throw new UsageException("two policies are named " + policy.name() + "; each needs its own `policy` name");
+      }
+      classNames.add(className);
+      generated.add(PolicyGenerator.generate(policy, PolicyGenerator.sourceHash(c.sources())));
+    }
+    if (broken) {
+      return Main.BAD_INPUT;
+    }
+    if (warnings && denyWarnings) {
+      err.println("resvc: warnings are errors (--deny-warnings); nothing written");
+      return Main.FINDING;
+    }
+    try {
+      if (javaOut != null) {
+        for (JavaFile f : generated) {
+          f.writeTo(javaOut);
+        }
+      }
+      if (classesDir != null || jar != null) {
+        SortedMap<String, byte[]> classes = InMemoryJavaCompiler.compile(generated);
+        if (classesDir != null) {
+          writeClasses(classesDir, classes, classNames);
+        }
+        if (jar != null) {
+          if (jar.getParent() != null) {
+            Files.createDirectories(jar.getParent());
+          }
+          JarWriter.write(jar, classes, classNames);
+        }
+      }
+    } catch (IOException e) {
+      throw new InputException(e.getMessage() == null ? "output" : e.getMessage(), Position.whole(),
+          "cannot write: " + e);
+    }
+    err.println("resvc: compiled " + classNames.size() + (classNames.size() == 1 ? " policy: " : " policies: ")
+        + String.join(", ", classNames));
+    return Main.OK;
+  }
+
+  private static void writeClasses(Path dir, Map<String, byte[]> classes, List<String> policies) throws IOException {
+    for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+      Path target = dir.resolve(e.getKey().replace('.', '/') + ".class");
+      Files.createDirectories(target.getParent());
+      Files.write(target, e.getValue());
+    }
+    Path services = dir.resolve(PolicyGenerator.SERVICE_FILE);
+    Files.createDirectories(services.getParent());
+    Files.writeString(services, PolicyGenerator.serviceFile(policies));
+  }
+}
