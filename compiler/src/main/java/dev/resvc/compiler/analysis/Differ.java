@@ -2,7 +2,12 @@ package dev.resvc.compiler.analysis;
 
 import dev.resvc.compiler.analysis.Analyzer.Lit;
 import dev.resvc.compiler.analysis.Analyzer.Outcome;
+import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.check.Cond;
+import dev.resvc.compiler.check.EnumField;
+import dev.resvc.runtime.model.RegionType;
+import dev.resvc.runtime.policy.ClassifyDecision;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,6 +62,7 @@ public final class Differ {
         List<Lit> lits = new ArrayList<>();
         fires(lits, olds, i);
         fires(lits, news, j);
+        keepVersusType(o, n).ifPresent(lits::add);
         Outcome out = a.check(lits);
         String label = a.section().word() + ": old " + name(o) + " (" + o.action() + ") -> new " + name(n)
             + " (" + n.action() + ")";
@@ -67,6 +73,23 @@ public final class Differ {
         }
       }
     }
+  }
+
+  /**
+   * {@code keep} and {@code set type T} decide the same for a region that already has type T, so the
+   * behaviour only changes for regions of another type.
+   */
+  private static java.util.Optional<Lit> keepVersusType(Linter.Rule o, Linter.Rule n) {
+    java.util.Optional<RegionType> type = keptVersus(o, n).or(() -> keptVersus(n, o));
+    return type.map(t -> Lit.no(new Cond.EnumIn(Span.none("diff"), EnumField.REGION_TYPE, 1 << t.ordinal())));
+  }
+
+  private static java.util.Optional<RegionType> keptVersus(Linter.Rule keep, Linter.Rule other) {
+    if (keep.effect() instanceof List<?> k && other.effect() instanceof List<?> t
+        && k.get(0) == ClassifyDecision.Kind.KEEP && t.get(0) == ClassifyDecision.Kind.SET_TYPE) {
+      return RegionType.byResvName(other.action());
+    }
+    return java.util.Optional.empty();
   }
 
   private static String name(Linter.Rule r) {
