@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,6 +35,8 @@ import picocli.CommandLine.Spec;
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin HostAndGuestOptions where;
+
   @Option(names = "--engine", defaultValue = "compiled",
       description = "compiled (the generated Java class, as a VMM embeds it; the default) or interpreted"
           + " (the reference interpreter); both give identical results.")
@@ -41,23 +44,6 @@ final class CheckCommand implements Callable<Integer> {
 
   @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The .resv policy.")
   Path policy;
-
-  @Option(names = "--host", defaultValue = "/sys", paramLabel = "PATH",
-      description = "/sys (the default) or a snapshot made by 'resvc snapshot'.")
-  Path host;
-
-  @Option(names = "--dmar", paramLabel = "FILE", description = "A DMAR table to use instead of the host's own.")
-  String dmar;
-
-  @Option(names = "--ivrs", paramLabel = "FILE", description = "An IVRS table to use instead of the host's own.")
-  String ivrs;
-
-  @Option(names = "--iort", paramLabel = "FILE", description = "An IORT table to use instead of the host's own.")
-  String iort;
-
-  @Option(names = "--guest", defaultValue = "q35", paramLabel = "SPEC",
-      description = "q35, pc or virt with an optional ,ram=SIZE (default ${DEFAULT-VALUE}, 4G of RAM), or a layout file.")
-  String guest;
 
   @Option(names = "--group", paramLabel = "N", description = "Only this IOMMU group.")
   Integer onlyGroup;
@@ -69,13 +55,13 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() throws InputException, UsageException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    GuestLayout layout = PolicyInput.guest(guest);
+    GuestLayout layout = where.guestLayout();
     dev.resvc.compiler.PolicyCompiler.Compilation compilation = PolicyInput.compilation(policy, format, err, out);
     if (compilation.policy().isEmpty()) {
       return Main.BAD_INPUT;
     }
     List<InputNote> notes = new ArrayList<>();
-    HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.of(dmar, ivrs, iort), false, notes);
+    HostLoader.Loaded loaded = where.loadHost(notes);
     Output.notes(err, notes);
     Verdict verdict = Evaluator.evaluate(engine.instantiate(compilation), loaded.host(), layout,
         loaded.firmware().aperture());

@@ -5,14 +5,9 @@ import dev.resvc.runtime.firmware.DmarReader;
 import dev.resvc.runtime.firmware.DmarTable;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
-import java.util.ArrayList;
+import dev.resvc.runtime.json.Json;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code resvc dmar}: decode an Intel DMAR table. */
 @Command(
@@ -23,24 +18,19 @@ import picocli.CommandLine.Spec;
       "remapping units, RMRRs with their device scopes, and every other structure by type and length.",
       "A wrong checksum is a warning (the kernel accepts such tables too); --strict makes it an error."
     })
-final class DmarCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Parameters(index = "0", paramLabel = "FILE", description = "The binary DMAR table; '-' reads standard input.")
-  String file;
-
-  @Option(names = "--format", defaultValue = "text", description = "text (one line per structure) or json (every field).")
-  Format format;
-
-  @Option(names = "--strict", description = "Treat a wrong checksum as an error.")
-  boolean strict;
+final class DmarCommand extends AcpiTableCommand<DmarTable> {
+  @Override
+  DmarTable read(byte[] data, String name, boolean strict, List<InputNote> notes) throws InputException {
+    return DmarReader.read(data, name, strict, notes);
+  }
 
   @Override
-  public Integer call() throws InputException {
-    List<InputNote> notes = new ArrayList<>();
-    DmarTable table = DmarReader.read(Inputs.bytes(file, System.in), Inputs.displayName(file), strict, notes);
-    Output.notes(spec.commandLine().getErr(), notes);
-    spec.commandLine().getOut().print(format == Format.json ? DmarFormat.json(table) + "\n" : DmarFormat.text(table));
-    return Main.OK;
+  String text(DmarTable table) {
+    return DmarFormat.text(table);
+  }
+
+  @Override
+  Json.Obj json(DmarTable table) {
+    return DmarFormat.json(table);
   }
 }

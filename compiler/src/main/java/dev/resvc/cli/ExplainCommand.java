@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,23 +38,10 @@ import picocli.CommandLine.Spec;
 final class ExplainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin HostAndGuestOptions where;
+
   @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The .resv policy.")
   Path policy;
-
-  @Option(names = "--host", defaultValue = "/sys", paramLabel = "PATH", description = "/sys or a snapshot.")
-  Path host;
-
-  @Option(names = "--dmar", paramLabel = "FILE", description = "A DMAR table to use instead of the host's own.")
-  String dmar;
-
-  @Option(names = "--ivrs", paramLabel = "FILE", description = "An IVRS table to use instead of the host's own.")
-  String ivrs;
-
-  @Option(names = "--iort", paramLabel = "FILE", description = "An IORT table to use instead of the host's own.")
-  String iort;
-
-  @Option(names = "--guest", defaultValue = "q35", paramLabel = "SPEC", description = "Guest preset or layout file.")
-  String guest;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Target target;
@@ -82,13 +70,13 @@ final class ExplainCommand implements Callable<Integer> {
       throw new UsageException(e.getMessage());
     }
     final long addr = address == null ? 0 : address;
-    GuestLayout layout = PolicyInput.guest(guest);
+    GuestLayout layout = where.guestLayout();
     Optional<CheckedPolicy> checked = PolicyInput.compile(policy, Format.text, err, out);
     if (checked.isEmpty()) {
       return Main.BAD_INPUT;
     }
     List<InputNote> notes = new ArrayList<>();
-    HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.of(dmar, ivrs, iort), false, notes);
+    HostLoader.Loaded loaded = where.loadHost(notes);
     Output.notes(err, notes);
     CheckedPolicy p = checked.get();
     Verdict verdict = Evaluator.evaluate(new Interpreter(p), loaded.host(), layout, loaded.firmware().aperture());

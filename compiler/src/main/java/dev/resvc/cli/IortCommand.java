@@ -5,14 +5,9 @@ import dev.resvc.runtime.firmware.IortReader;
 import dev.resvc.runtime.firmware.IortTable;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
-import java.util.ArrayList;
+import dev.resvc.runtime.json.Json;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code resvc iort}: decode an Arm IORT table. */
 @Command(
@@ -23,25 +18,19 @@ import picocli.CommandLine.Spec;
       "the SMMU nodes and the RMR nodes with their stream IDs and ranges (text), or every node (json).",
       "A wrong checksum is a warning (the kernel uses such tables too); --strict makes it an error."
     })
-final class IortCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Parameters(index = "0", paramLabel = "FILE", description = "The binary IORT table; '-' reads standard input.")
-  String file;
-
-  @Option(names = "--format", defaultValue = "text",
-      description = "text (SMMU and RMR lines) or json (every node and field, ID mappings included).")
-  Format format;
-
-  @Option(names = "--strict", description = "Treat a wrong checksum as an error.")
-  boolean strict;
+final class IortCommand extends AcpiTableCommand<IortTable> {
+  @Override
+  IortTable read(byte[] data, String name, boolean strict, List<InputNote> notes) throws InputException {
+    return IortReader.read(data, name, strict, notes);
+  }
 
   @Override
-  public Integer call() throws InputException {
-    List<InputNote> notes = new ArrayList<>();
-    IortTable table = IortReader.read(Inputs.bytes(file, System.in), Inputs.displayName(file), strict, notes);
-    Output.notes(spec.commandLine().getErr(), notes);
-    spec.commandLine().getOut().print(format == Format.json ? IortFormat.json(table) + "\n" : IortFormat.text(table));
-    return Main.OK;
+  String text(IortTable table) {
+    return IortFormat.text(table);
+  }
+
+  @Override
+  Json.Obj json(IortTable table) {
+    return IortFormat.json(table);
   }
 }

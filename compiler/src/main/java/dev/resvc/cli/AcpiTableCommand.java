@@ -1,0 +1,45 @@
+package dev.resvc.cli;
+
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * What {@code resvc dmar}, {@code ivrs} and {@code iort} share: read one binary ACPI table, print its
+ * one-line-per-item summary (the corpus {@code expected.txt} format) or every decoded field as JSON.
+ */
+abstract class AcpiTableCommand<T> implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The binary table; '-' reads standard input.")
+  String file;
+
+  @Option(names = "--format", defaultValue = "text",
+      description = "text (one line per item, the corpus expected.txt format) or json (every decoded field).")
+  Format format;
+
+  @Option(names = "--strict", description = "Treat a wrong checksum as an error.")
+  boolean strict;
+
+  abstract T read(byte[] data, String name, boolean strict, List<InputNote> notes) throws InputException;
+
+  abstract String text(T table);
+
+  abstract Json.Obj json(T table);
+
+  @Override
+  public Integer call() throws InputException {
+    List<InputNote> notes = new ArrayList<>();
+    T table = read(Inputs.bytes(file, System.in), Inputs.displayName(file), strict, notes);
+    Output.notes(spec.commandLine().getErr(), notes);
+    spec.commandLine().getOut().print(format == Format.json ? json(table) + "\n" : text(table));
+    return Main.OK;
+  }
+}
