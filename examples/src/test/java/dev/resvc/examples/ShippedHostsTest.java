@@ -181,6 +181,55 @@ class ShippedHostsTest {
     assertThat(answers.stream().allMatch(AssignmentCheck.GroupAnswer::assignable)).isTrue();
   }
 
+  /** The notes a host's firmware gives, rendered, and every one of them a note, not a warning. */
+  private static List<String> workaroundNotes(Path dir) throws InputException {
+    List<InputNote> notes = new ArrayList<>();
+    SysfsSnapshot snapshot = SysfsReader.read(dir, notes);
+    HostBuilder.withFirmware(snapshot, dir.toString(), HostBuilder.snapshotFirmware(snapshot, notes), notes);
+    assertThat(warnings(notes)).isEmpty();
+    return notes.stream().filter(n -> n.level() == InputNote.Level.NOTE).map(InputNote::render)
+        .filter(s -> s.contains("is broken - applying workaround")).toList();
+  }
+
+  @Test
+  void theZ270sAddInUsbControllerIsBoundByTheKernelsWorkaroundAndEverythingIsAssignable() throws InputException {
+    Path dir = HOSTS.resolve("asus-prime-z270-a");
+    // pci-endpoint@03:00.0 starts at bus 03, but 03:00.0 is below root port 00:1c.0: dmar_match_pci_path's
+    // one-hop fallback binds it ("RMRR entry for device 03:00.0 is broken - applying workaround").
+    assertThat(workaroundNotes(dir)).hasSize(1);
+    assertThat(workaroundNotes(dir).get(0)).contains("RMRR entry for device 03:00.0 is broken");
+    List<AssignmentCheck.GroupAnswer> answers = AssignmentCheck.check(dir, GuestPresets.q35(8L << 30), new ArrayList<>());
+    assertThat(unassignable(answers)).isEmpty();
+    AssignmentCheck.GroupAnswer asmedia = answers.stream().filter(a -> a.groupId() == 10).findFirst().orElseThrow();
+    // The relaxable USB RMRR stays in the valid IOVA ranges: only the interrupt window is cut out.
+    assertThat(asmedia.validIova()).hasSize(2);
+  }
+
+  @Test
+  void theX99sFiveUsbControllersShareOneRelaxableRmrrInsideGuestRam() throws InputException {
+    Path dir = HOSTS.resolve("msi-ms-7885");
+    assertThat(workaroundNotes(dir)).hasSize(2);
+    List<InputNote> notes = new ArrayList<>();
+    SysfsSnapshot snapshot = SysfsReader.read(dir, notes);
+    Host host = HostBuilder.withFirmware(snapshot, "x99", HostBuilder.snapshotFirmware(snapshot, notes), notes);
+    List<String> withRmrr = new ArrayList<>();
+    for (IommuGroup g : host.groups()) {
+      for (IommuGroup.Member m : g.members()) {
+        if (m.regions().stream().anyMatch(r -> r.toSysfsLine().equals(
+            "0x000000003b430000 0x000000003b43ffff direct-relaxable"))) {
+          withRmrr.add(m.device().address().toString());
+        }
+      }
+    }
+    assertThat(withRmrr).containsExactly(
+        "0000:00:14.0", "0000:00:1a.0", "0000:00:1d.0", "0000:06:00.0", "0000:07:00.0");
+    // Relaxable: a pc guest whose low RAM covers 0x3b430000 still maps, and every group is assignable.
+    List<AssignmentCheck.GroupAnswer> answers = AssignmentCheck.check(dir, GuestPresets.pc(3L << 30), new ArrayList<>());
+    assertThat(unassignable(answers)).isEmpty();
+    // haw 0x2d: a 46-bit aperture.
+    assertThat(answers.get(0).validIova().get(answers.get(0).validIova().size() - 1).end()).isEqualTo((1L << 46) - 1);
+  }
+
   @Test
   void theCustomGuestLayoutParses() throws IOException, InputException {
     GuestLayout layout = GuestLayoutParser.parse(Files.readString(Path.of("guests/small-x86.layout")), "small-x86.layout");

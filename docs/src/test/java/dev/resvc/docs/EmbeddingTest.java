@@ -1,0 +1,77 @@
+package dev.resvc.docs;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import dev.resvc.compiler.PolicyCompiler;
+import dev.resvc.compiler.interp.Interpreter;
+import dev.resvc.runtime.guest.GuestPresets;
+import dev.resvc.runtime.host.Firmware;
+import dev.resvc.runtime.host.HostBuilder;
+import dev.resvc.runtime.host.SysfsReader;
+import dev.resvc.runtime.host.SysfsSnapshot;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Policy;
+import dev.resvc.runtime.policy.Verdict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The policy-driven example of docs/embedding.md, run as written there (paths from the repository root). */
+class EmbeddingTest {
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  @Test
+  void theEmbeddingExampleReportsWhatResvcCheckReports() throws Exception {
+    Policy policy = new Interpreter(
+        PolicyCompiler.compile(ROOT.resolve("examples/policies/kernel-intel.resv")).policy().orElseThrow());
+
+    // --- as in embedding.md ---
+    List<InputNote> notes = new ArrayList<>();
+    SysfsSnapshot snapshot = SysfsReader.read(ROOT.resolve("examples/hosts/hp-proliant-dl360-g7"), notes);
+    Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);
+    Host host = HostBuilder.withFirmware(snapshot, "dl360", firmware, notes);
+    Verdict verdict = Evaluator.evaluate(policy, host, GuestPresets.parseSpec("q35,ram=16G"),
+        HostBuilder.aperture(firmware));
+    List<String> lines = new ArrayList<>();
+    for (Verdict.Group g : verdict.groups()) {
+      if (!g.assignable()) {
+        for (Verdict.Finding f : g.findings()) {
+          lines.add("group " + g.id() + ": " + f.severity() + " " + f.message()
+              + " [" + f.provenance().rule() + " " + f.provenance().file() + ":" + f.provenance().line() + "]");
+        }
+      }
+    }
+    // ---
+
+    assertThat(verdict.groups().stream().filter(g -> !g.assignable()).map(Verdict.Group::id).toList())
+        .containsExactly(5, 9, 10, 11).inOrder();
+    assertThat(lines).contains("group 10: FATAL 0000:03:00.0 has the direct region"
+        + " 0x00000000df61e000..0x00000000df61ffff direct: the kernel refuses to assign it [rmrr_locked "
+        + ROOT.resolve("examples/policies/kernel-intel.resv") + ":26]");
+    // The snippet in the page is this code.
+    String page = Files.readString(Path.of("embedding.md"));
+    assertThat(page).contains("Verdict verdict = Evaluator.evaluate(POLICY, host, GuestPresets.parseSpec(\"q35,ram=16G\"),");
+    assertThat(page).contains("Host host = HostBuilder.withFirmware(snapshot, \"dl360\", firmware, notes);");
+  }
+
+  @Test
+  void aPolicyBuiltForAnotherApiVersionIsRefusedWithAMessage() throws Exception {
+    Policy real = new Interpreter(
+        PolicyCompiler.compile(ROOT.resolve("examples/policies/kernel-intel.resv")).policy().orElseThrow());
+    Policy stale = new Policy() {
+      @Override public String name() { return real.name(); }
+      @Override public int apiVersion() { return Policy.API_VERSION + 1; }
+      @Override public dev.resvc.runtime.policy.ClassifyDecision classify(
+          dev.resvc.runtime.model.PciDevice d, int g, dev.resvc.runtime.model.Region r) { return real.classify(d, g, r); }
+      @Override public dev.resvc.runtime.policy.ConflictDecision conflict(
+          dev.resvc.runtime.model.Region r, dev.resvc.runtime.guest.GuestRange g) { return real.conflict(r, g); }
+    };
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> Evaluator.checkApiVersion(stale));
+    assertThat(e).hasMessageThat().contains("recompile the policy");
+  }
+}
