@@ -60,6 +60,7 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
+    cli.setUsageHelpWidth(110); // descriptions are written in lines of at most ~105 characters
     cli.setExecutionExceptionHandler(new Failures());
     cli.setParameterExceptionHandler(Failures::usage);
     int code = cli.execute(args);
