@@ -88,6 +88,11 @@ final class CheckCommand implements Callable<Integer> {
       out.println();
       out.println("group " + g.id() + " (" + String.join(", ", g.devices().stream().map(PciAddress::toString).toList())
           + "): " + (g.assignable() ? "assignable" : "NOT assignable"));
+      for (PciAddress a : g.devices()) {
+        loaded.host().device(a).ifPresent(d -> out.println("  device " + d.address() + "  "
+            + dev.resvc.runtime.model.PciClasses.name(d.classCode()) + String.format(" [%04x:%04x]", d.vendor(), d.deviceId())
+            + d.driver().map(n -> "  driver " + n).orElse("")));
+      }
       out.println("  effective regions:");
       if (g.effectiveRegions().isEmpty()) {
         out.println("    (none)");
@@ -112,6 +117,8 @@ final class CheckCommand implements Callable<Integer> {
     }
     long fatal = groups.stream().filter(g -> !g.assignable()).count();
     out.println();
-    out.println(groups.size() - fatal + " of " + groups.size() + " groups assignable");
+    out.println(groups.size() - fatal + " of " + groups.size() + " groups assignable" + (fatal == 0 ? ""
+        : "; not assignable: group " + String.join(", ", groups.stream().filter(g -> !g.assignable())
+            .map(g -> Integer.toString(g.id())).toList())));
   }
 }
