@@ -121,4 +121,19 @@ public record AcpiHeader(
     }
     return sb.toString();
   }
+
+  /** Every header field, as the {@code header} object of the tables' JSON forms. */
+  public dev.resvc.runtime.json.Json.Obj json() {
+    return dev.resvc.runtime.json.Json.object()
+        .put("signature", signature)
+        .put("length", length)
+        .put("revision", revision)
+        .put("checksum", checksum)
+        .put("checksumOk", checksumOk)
+        .put("oemId", oemId)
+        .put("oemTableId", oemTableId)
+        .put("oemRevision", oemRevision)
+        .put("creatorId", creatorId)
+        .put("creatorRevision", creatorRevision);
+  }
 }

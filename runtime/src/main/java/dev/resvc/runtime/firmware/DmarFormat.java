@@ -21,24 +21,24 @@ public final class DmarFormat {
     StringBuilder sb = new StringBuilder();
     AcpiHeader h = table.header();
     sb.append("dmar length=0x").append(Long.toHexString(h.length()))
-        .append(" revision=0x").append(hex(h.revision(), 2))
+        .append(" revision=0x").append(U64.digits(h.revision(), 2))
         .append(" checksum=").append(h.checksumOk() ? "ok" : "bad")
-        .append(" haw=0x").append(hex(table.haw(), 2))
-        .append(" flags=0x").append(hex(table.flags(), 2))
+        .append(" haw=0x").append(U64.digits(table.haw(), 2))
+        .append(" flags=0x").append(U64.digits(table.flags(), 2))
         .append('\n');
     for (DmarStructure s : table.structures()) {
       if (s instanceof DmarStructure.Drhd d) {
-        sb.append("drhd flags=0x").append(hex(d.flags(), 2))
-            .append(" segment=0x").append(hex(d.segment(), 4))
+        sb.append("drhd flags=0x").append(U64.digits(d.flags(), 2))
+            .append(" segment=0x").append(U64.digits(d.segment(), 4))
             .append(" base=").append(U64.hex16(d.registerBase()))
             .append(" scopes=").append(scopes(d.scopes()));
       } else if (s instanceof DmarStructure.Rmrr r) {
-        sb.append("rmrr segment=0x").append(hex(r.segment(), 4))
+        sb.append("rmrr segment=0x").append(U64.digits(r.segment(), 4))
             .append(" base=").append(U64.hex16(r.baseAddress()))
             .append(" end=").append(U64.hex16(r.endAddress()))
             .append(" scopes=").append(scopes(r.scopes()));
       } else {
-        sb.append("other type=0x").append(hex(s.type(), 4)).append(" length=0x").append(hex(s.length(), 4));
+        sb.append("other type=0x").append(U64.digits(s.type(), 4)).append(" length=0x").append(U64.digits(s.length(), 4));
       }
       sb.append('\n');
     }
@@ -52,12 +52,12 @@ public final class DmarFormat {
   public static String scope(DeviceScope scope) {
     StringBuilder sb = new StringBuilder(scope.kindName());
     if (scope.hasEnumerationId()) {
-      sb.append('#').append(hex(scope.enumerationId(), 2));
+      sb.append('#').append(U64.digits(scope.enumerationId(), 2));
     }
-    sb.append('@').append(hex(scope.startBus(), 2));
+    sb.append('@').append(U64.digits(scope.startBus(), 2));
     String sep = ":";
     for (PathHop hop : scope.path()) {
-      sb.append(sep).append(hex(hop.device(), 2)).append('.').append(Integer.toHexString(hop.function()));
+      sb.append(sep).append(U64.digits(hop.device(), 2)).append('.').append(Integer.toHexString(hop.function()));
       sep = "/";
     }
     return sb.toString();
@@ -79,18 +79,7 @@ public final class DmarFormat {
 
   /** Every decoded field; addresses as {@code "0x%016x"} strings. Notes are not included. */
   public static Json.Obj json(DmarTable table) {
-    AcpiHeader h = table.header();
-    Json.Obj header = Json.object()
-        .put("signature", h.signature())
-        .put("length", h.length())
-        .put("revision", h.revision())
-        .put("checksum", h.checksum())
-        .put("checksumOk", h.checksumOk())
-        .put("oemId", h.oemId())
-        .put("oemTableId", h.oemTableId())
-        .put("oemRevision", h.oemRevision())
-        .put("creatorId", h.creatorId())
-        .put("creatorRevision", h.creatorRevision());
+    Json.Obj header = table.header().json();
     Json.Arr structures = Json.array();
     for (DmarStructure s : table.structures()) {
       structures.add(structure(s));
@@ -176,8 +165,4 @@ public final class DmarFormat {
     return arr;
   }
 
-  private static String hex(long value, int width) {
-    String digits = Long.toHexString(value);
-    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
-  }
 }

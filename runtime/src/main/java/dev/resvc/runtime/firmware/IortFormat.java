@@ -26,24 +26,24 @@ public final class IortFormat {
     StringBuilder sb = new StringBuilder();
     AcpiHeader h = table.header();
     sb.append("iort length=0x").append(Long.toHexString(h.length()))
-        .append(" revision=0x").append(hex(h.revision(), 2))
+        .append(" revision=0x").append(U64.digits(h.revision(), 2))
         .append(" checksum=").append(h.checksumOk() ? "ok" : "bad")
         .append(" nodes=").append(table.nodeCount())
         .append('\n');
     for (IortNode n : table.nodes()) {
       if (n instanceof IortNode.SmmuV3 s) {
-        sb.append("smmuv3 offset=0x").append(hex(s.offset(), 4)).append(" base=").append(U64.hex16(s.baseAddress()))
+        sb.append("smmuv3 offset=0x").append(U64.digits(s.offset(), 4)).append(" base=").append(U64.hex16(s.baseAddress()))
             .append('\n');
       } else if (n instanceof IortNode.Smmu s) {
-        sb.append("smmu offset=0x").append(hex(s.offset(), 4)).append(" base=").append(U64.hex16(s.baseAddress()))
+        sb.append("smmu offset=0x").append(U64.digits(s.offset(), 4)).append(" base=").append(U64.hex16(s.baseAddress()))
             .append('\n');
       } else if (n instanceof IortNode.Rmr r) {
-        sb.append("rmr offset=0x").append(hex(r.offset(), 4))
+        sb.append("rmr offset=0x").append(U64.digits(r.offset(), 4))
             .append(" revision=").append(r.revision())
-            .append(" flags=0x").append(hex(r.flags(), 8))
+            .append(" flags=0x").append(U64.digits(r.flags(), 8))
             .append(" remap_permitted=").append(r.remapPermitted() ? 1 : 0)
             .append(" access_privileged=").append(r.accessPrivileged() ? 1 : 0)
-            .append(" attributes=0x").append(hex(r.accessAttributes(), 2))
+            .append(" attributes=0x").append(U64.digits(r.accessAttributes(), 2))
             .append(" smmu=").append(smmus(r.mappings()))
             .append(" streams=").append(streams(r.mappings()))
             .append('\n');
@@ -77,7 +77,7 @@ public final class IortFormat {
       return "-";
     }
     List<String> out = new ArrayList<>();
-    refs.forEach(r -> out.add("0x" + hex(r, 4)));
+    refs.forEach(r -> out.add("0x" + U64.digits(r, 4)));
     return String.join(",", out);
   }
 
@@ -92,18 +92,7 @@ public final class IortFormat {
 
   /** Every decoded field; 64-bit addresses as {@code "0x%016x"} strings. Notes are not included. */
   public static Json.Obj json(IortTable table) {
-    AcpiHeader h = table.header();
-    Json.Obj header = Json.object()
-        .put("signature", h.signature())
-        .put("length", h.length())
-        .put("revision", h.revision())
-        .put("checksum", h.checksum())
-        .put("checksumOk", h.checksumOk())
-        .put("oemId", h.oemId())
-        .put("oemTableId", h.oemTableId())
-        .put("oemRevision", h.oemRevision())
-        .put("creatorId", h.creatorId())
-        .put("creatorRevision", h.creatorRevision());
+    Json.Obj header = table.header().json();
     Json.Arr nodes = Json.array();
     for (IortNode n : table.nodes()) {
       nodes.add(node(n));
@@ -213,8 +202,4 @@ public final class IortFormat {
     return "unknown";
   }
 
-  private static String hex(long value, int width) {
-    String digits = Long.toHexString(value);
-    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
-  }
 }

@@ -1,5 +1,7 @@
 package dev.resvc.runtime.firmware;
 
+import dev.resvc.runtime.range.U64;
+
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
@@ -36,8 +38,8 @@ public final class IortReader {
     AcpiHeader header = AcpiHeader.parse(data, source, "IORT", HEADER_LENGTH, notes);
     TableBytes bytes = TableBytes.of(data, source).truncate((int) header.length());
     if (!header.checksumOk()) {
-      String what = "checksum is wrong: the table's bytes sum to 0x" + hex(bytes.byteSum(), 2)
-          + ", expected 0x00 (checksum byte 0x" + hex(header.checksum(), 2) + ")";
+      String what = "checksum is wrong: the table's bytes sum to 0x" + U64.digits(bytes.byteSum(), 2)
+          + ", expected 0x00 (checksum byte 0x" + U64.digits(header.checksum(), 2) + ")";
       if (strict) {
         throw new InputException(source, Position.offset(9), what);
       }
@@ -145,7 +147,7 @@ public final class IortReader {
       case IortNode.TYPE_RMR -> rmr(s, h, maps, notes);
       default -> {
         notes.add(InputNote.note(s.source(), Position.offset(o),
-            "unknown node type 0x" + hex(type, 2) + " (length 0x" + Integer.toHexString(length)
+            "unknown node type 0x" + U64.digits(type, 2) + " (length 0x" + Integer.toHexString(length)
                 + ") skipped by its length, as the kernel does"));
         yield new IortNode.UnknownNode(h, maps);
       }
@@ -238,12 +240,8 @@ public final class IortReader {
       case IortNode.TYPE_SMMU_V3 -> "SMMUv3";
       case IortNode.TYPE_PMCG -> "PMCG";
       case IortNode.TYPE_RMR -> "RMR";
-      default -> "type 0x" + hex(type, 2);
+      default -> "type 0x" + U64.digits(type, 2);
     };
   }
 
-  private static String hex(long v, int width) {
-    String digits = Long.toHexString(v);
-    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
-  }
 }

@@ -19,25 +19,25 @@ public final class IvrsFormat {
     StringBuilder sb = new StringBuilder();
     AcpiHeader h = table.header();
     sb.append("ivrs length=0x").append(Long.toHexString(h.length()))
-        .append(" revision=0x").append(hex(h.revision(), 2))
+        .append(" revision=0x").append(U64.digits(h.revision(), 2))
         .append(" checksum=").append(h.checksumOk() ? "ok" : "bad")
-        .append(" ivinfo=0x").append(hex(table.ivinfo(), 8))
+        .append(" ivinfo=0x").append(U64.digits(table.ivinfo(), 8))
         .append('\n');
     for (IvrsBlock b : table.blocks()) {
       if (b instanceof IvrsBlock.Ivhd d) {
-        sb.append("ivhd type=0x").append(hex(d.type(), 2))
-            .append(" flags=0x").append(hex(d.flags(), 2))
+        sb.append("ivhd type=0x").append(U64.digits(d.type(), 2))
+            .append(" flags=0x").append(U64.digits(d.flags(), 2))
             .append(" iommu=").append(bdf(d.deviceId()))
-            .append(" segment=0x").append(hex(d.pciSegment(), 4))
+            .append(" segment=0x").append(U64.digits(d.pciSegment(), 4))
             .append(" base=").append(U64.hex16(d.baseAddress()));
       } else if (b instanceof IvrsBlock.Ivmd m) {
-        sb.append("ivmd type=0x").append(hex(m.type(), 2))
-            .append(" flags=0x").append(hex(m.flags(), 2))
+        sb.append("ivmd type=0x").append(U64.digits(m.type(), 2))
+            .append(" flags=0x").append(U64.digits(m.flags(), 2))
             .append(" devices=").append(devices(m))
             .append(" start=").append(U64.hex16(m.startAddress()))
             .append(" length=").append(U64.hex16(m.memoryLength()));
       } else {
-        sb.append("other type=0x").append(hex(b.type(), 2)).append(" length=0x").append(hex(b.length(), 4));
+        sb.append("other type=0x").append(U64.digits(b.type(), 2)).append(" length=0x").append(U64.digits(b.length(), 4));
       }
       sb.append('\n');
     }
@@ -60,18 +60,7 @@ public final class IvrsFormat {
 
   /** Every decoded field; 64-bit values as {@code "0x%016x"} strings. Notes are not included. */
   public static Json.Obj json(IvrsTable table) {
-    AcpiHeader h = table.header();
-    Json.Obj header = Json.object()
-        .put("signature", h.signature())
-        .put("length", h.length())
-        .put("revision", h.revision())
-        .put("checksum", h.checksum())
-        .put("checksumOk", h.checksumOk())
-        .put("oemId", h.oemId())
-        .put("oemTableId", h.oemTableId())
-        .put("oemRevision", h.oemRevision())
-        .put("creatorId", h.creatorId())
-        .put("creatorRevision", h.creatorRevision());
+    Json.Obj header = table.header().json();
     Json.Arr blocks = Json.array();
     for (IvrsBlock b : table.blocks()) {
       blocks.add(block(b));
@@ -174,8 +163,4 @@ public final class IvrsFormat {
     return "unknown";
   }
 
-  private static String hex(long value, int width) {
-    String digits = Long.toHexString(value);
-    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
-  }
 }

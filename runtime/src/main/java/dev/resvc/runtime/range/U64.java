@@ -46,6 +46,12 @@ public final class U64 {
     return "0x" + "0".repeat(16 - digits.length()) + digits;
   }
 
+  /** Lowercase hex digits, zero-padded to at least {@code width} (no {@code 0x}). */
+  public static String digits(long value, int width) {
+    String digits = Long.toHexString(value);
+    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
+  }
+
   /** {@code 0x} followed by the shortest lowercase hex digits. */
   public static String hex(long value) {
     return "0x" + Long.toHexString(value);
