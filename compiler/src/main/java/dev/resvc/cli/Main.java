@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       TestCommand.class,
       ExplainCommand.class,
       HostCommand.class,
+      GuestCommand.class,
       SnapshotCommand.class,
       DmarCommand.class,
       IvrsCommand.class,
