@@ -30,8 +30,17 @@ public final class PolicyCompiler {
   }
 
   public static Compilation compile(Path file) {
+    return compile(file, file.toString());
+  }
+
+  /**
+   * As {@link #compile(Path)}, reading {@code file} but naming it (and, relative to it, its imports)
+   * {@code name} in diagnostics, sources and provenance: see {@link PolicyLoader#load(Path, String,
+   * Diagnostics)}.
+   */
+  public static Compilation compile(Path file, String name) {
     Diagnostics diags = new Diagnostics();
-    dev.resvc.compiler.syntax.LoadedPolicy loaded = PolicyLoader.load(file, diags);
+    dev.resvc.compiler.syntax.LoadedPolicy loaded = PolicyLoader.load(file, name, diags);
     Optional<CheckedPolicy> checked = Optional.empty();
     if (!diags.hasErrors()) {
       Path dir = file.toAbsolutePath().getParent();

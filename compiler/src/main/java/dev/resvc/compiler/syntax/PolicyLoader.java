@@ -39,8 +39,17 @@ public final class PolicyLoader {
   }
 
   public static LoadedPolicy load(Path file, Diagnostics diags) {
+    return load(file, file.toString(), diags);
+  }
+
+  /**
+   * As {@link #load(Path, Diagnostics)}, reading {@code file} but naming it {@code name} in spans and
+   * sources; imports are named by joining their path to the directory of their importer's name. A
+   * build tool passes a name relative to its project so that generated code never holds the absolute
+   * path of the machine that built it.
+   */
+  public static LoadedPolicy load(Path file, String name, Diagnostics diags) {
     PolicyLoader loader = new PolicyLoader(diags);
-    String name = file.toString();
     PolicyFile root = loader.loadFile(file, name, Span.none(name));
     if (root == null) {
       root = new PolicyFile(name, List.of(), List.of());
@@ -62,9 +71,10 @@ public final class PolicyLoader {
     loading.put(key, name);
     done.put(key, null);
     Path dir = path.getParent();
+    Path nameDir = Path.of(name).getParent();
     for (Item item : parsed.items()) {
       if (item instanceof Item.Import imp) {
-        importFile(dir, imp);
+        importFile(dir, nameDir, imp);
       }
     }
     loading.remove(key);
@@ -73,11 +83,13 @@ public final class PolicyLoader {
     return parsed;
   }
 
-  private void importFile(Path dir, Item.Import imp) {
+  private void importFile(Path dir, Path nameDir, Item.Import imp) {
     Span at = imp.path().span();
     Path target;
+    Path targetName;
     try {
       target = (dir == null ? Path.of(imp.path().value()) : dir.resolve(imp.path().value())).normalize();
+      targetName = (nameDir == null ? Path.of(imp.path().value()) : nameDir.resolve(imp.path().value())).normalize();
     } catch (InvalidPathException e) {
       diags.add(Diagnostic.error(Codes.IMPORT_MISSING, at, "cannot import \"" + imp.path().value()
           + "\": not a valid path"));
@@ -104,7 +116,7 @@ public final class PolicyLoader {
       diags.add(Diagnostic.error(Codes.IMPORT_MISSING, at, "imported file " + target + " does not exist"));
       return;
     }
-    loadFile(target, target.toString(), at);
+    loadFile(target, targetName.toString(), at);
   }
 
   /** The file's text, or null after reporting E012 (or E010 for a missing root) at {@code from}. */
