@@ -282,11 +282,16 @@ public final class Linter {
       List<List<Integer>> earlier = new ArrayList<>();
       Witness[][] overlap = new Witness[n][];
       boolean[] dead = neverFires.clone();
+      Signature[] signatures = new Signature[n];
+      for (int j = 0; j < n; j++) {
+        signatures[j] = Signature.of(rules.get(j).cond());
+      }
       for (int j = 0; j < n; j++) {
         overlap[j] = new Witness[j];
         List<Integer> e = new ArrayList<>();
         for (int i = 0; i < j; i++) {
           if (neverFires[i] || neverFires[j]) continue;
+          if (Signature.disjoint(signatures[i], signatures[j])) continue; // cannot both hold: no overlap
           Outcome o = a.check(Lit.yes(rules.get(i).cond()), Lit.yes(rules.get(j).cond()));
           if (o instanceof Sat s) {
             overlap[j][i] = s.witness();
