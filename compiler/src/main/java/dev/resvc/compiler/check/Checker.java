@@ -509,13 +509,7 @@ public final class Checker {
                 notes));
         return null;
       }
-      Severity s =
-          switch (r.severity()) {
-            case FATAL -> Severity.FATAL;
-            case WARN -> Severity.WARN;
-            case INFO -> Severity.INFO;
-          };
-      return ConflictDecision.report(s, r.message().value(), p);
+      return ConflictDecision.report(severity(r.severity()), r.message().value(), p);
     }
     if (action instanceof Action.Keep k) {
       return sectionAction(k.span(), "keep");
@@ -537,6 +531,15 @@ public final class Checker {
       return null;
     }
     throw new AssertionError(action);
+  }
+
+  /** The runtime severity a {@code fatal}/{@code warn}/{@code info} keyword stands for. */
+  static Severity severity(Action.Severity s) {
+    return switch (s) {
+      case FATAL -> Severity.FATAL;
+      case WARN -> Severity.WARN;
+      case INFO -> Severity.INFO;
+    };
   }
 
   private ConflictDecision sectionAction(Span span, String word) {

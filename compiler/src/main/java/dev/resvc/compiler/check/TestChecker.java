@@ -536,13 +536,7 @@ final class TestChecker {
                 notes));
         return null;
       }
-      Severity s =
-          switch (f.severity()) {
-            case FATAL -> Severity.FATAL;
-            case WARN -> Severity.WARN;
-            case INFO -> Severity.INFO;
-          };
-      return new TestCase.Expect.HasFinding(f.span(), s, f.rule(), d);
+      return new TestCase.Expect.HasFinding(f.span(), Checker.severity(f.severity()), f.rule(), d);
     }
     if (e instanceof TestStmt.Expectation.NoFindings n) {
       return new TestCase.Expect.NoFindings(n.span());
@@ -563,11 +557,4 @@ final class TestChecker {
     diags.add(Diagnostic.error(code, span, message, notes));
   }
 
-  static Severity severity(Action.Severity s) {
-    return switch (s) {
-      case FATAL -> Severity.FATAL;
-      case WARN -> Severity.WARN;
-      case INFO -> Severity.INFO;
-    };
-  }
 }
