@@ -109,6 +109,11 @@ class PolicyCommandsTest {
       assertThat(run.err()).isEmpty();
       assertThat(run.exitCode()).isEqualTo(0);
       assertThat(run.out()).doesNotContain("FAIL");
+      args[0] = "lint";
+      CliRun lint = CliRun.of(java.util.stream.Stream.concat(java.util.stream.Stream.of("lint", "--deny-warnings"),
+          java.util.Arrays.stream(args).skip(1)).toArray(String[]::new));
+      assertThat(lint.exitCode()).isEqualTo(0); // lint clean: review notes only, no warning
+      assertThat(lint.out() + lint.err()).doesNotContain("warning[");
     }
   }
 
