@@ -473,10 +473,10 @@ final class AstBuilder {
 
   /** True when the parser recovered from an error anywhere inside {@code root}. */
   private static boolean hasError(ParserRuleContext root) {
-    Deque<ParseTree> todo = new ArrayDeque<>();
-    todo.push(root);
-    while (!todo.isEmpty()) {
-      ParseTree t = todo.pop();
+    Deque<ParseTree> pending = new ArrayDeque<>();
+    pending.push(root);
+    while (!pending.isEmpty()) {
+      ParseTree t = pending.pop();
       if (t instanceof org.antlr.v4.runtime.tree.ErrorNode) {
         return true;
       }
@@ -485,7 +485,7 @@ final class AstBuilder {
           return true;
         }
         for (int i = 0; i < ctx.getChildCount(); i++) {
-          todo.push(ctx.getChild(i));
+          pending.push(ctx.getChild(i));
         }
       }
     }
