@@ -46,22 +46,23 @@ public final class IntelVtdKernelDefault implements Policy {
 
   @Override
   public ClassifyDecision classify(PciDevice device, int group, Region region) {
-    int cls = device.classCode();
     // Only the rules that can hold for this region source; first match wins, in source order.
     switch (region.source().ordinal()) {
       case 0: // rmrr
-        // rule usb_rmrr (../examples/policies/intel-vtd-kernel-default.resv:11): region.source == rmrr and usb
-        if ((cls >>> 8) == 0x0c03) return USB_RMRR;
-        // rule graphics_rmrr (../examples/policies/intel-vtd-kernel-default.resv:12): region.source == rmrr and graphics
-        if ((cls >>> 16) == 0x03) return GRAPHICS_RMRR;
-        break;
+        {
+          int cls = device.classCode();
+          // rule usb_rmrr (../examples/policies/intel-vtd-kernel-default.resv:11): region.source == rmrr and usb
+          if ((cls >>> 8) == 0x0c03) return USB_RMRR;
+          // rule graphics_rmrr (../examples/policies/intel-vtd-kernel-default.resv:12): region.source == rmrr and graphics
+          if ((cls >>> 16) == 0x03) return GRAPHICS_RMRR;
+          break;
+        }
     }
     return CLASSIFY_DEFAULT;
   }
 
   @Override
   public ConflictDecision conflict(Region region, GuestRange guest) {
-    GuestKind gkind = guest == null ? null : guest.kind();
     // Only the rules that can hold for this region type; first match wins, in source order.
     switch (region.type().ordinal()) {
       case 0: // direct
@@ -69,13 +70,19 @@ public final class IntelVtdKernelDefault implements Policy {
         if (true) return RMRR_LOCKED;
         break;
       case 1: // direct-relaxable
-        // rule relaxed_ram (../examples/policies/intel-vtd-kernel-default.resv:21): region.type == direct-relaxable and overlaps(guest.ram)
-        if (gkind == GuestKind.RAM) return RELAXED_RAM;
-        break;
+        {
+          GuestKind gkind = guest == null ? null : guest.kind();
+          // rule relaxed_ram (../examples/policies/intel-vtd-kernel-default.resv:21): region.type == direct-relaxable and overlaps(guest.ram)
+          if (gkind == GuestKind.RAM) return RELAXED_RAM;
+          break;
+        }
       case 3: // msi
-        // rule msi_in_ram (../examples/policies/intel-vtd-kernel-default.resv:17): region.type == msi and overlaps(guest.ram)
-        if (gkind == GuestKind.RAM) return MSI_IN_RAM;
-        break;
+        {
+          GuestKind gkind = guest == null ? null : guest.kind();
+          // rule msi_in_ram (../examples/policies/intel-vtd-kernel-default.resv:17): region.type == msi and overlaps(guest.ram)
+          if (gkind == GuestKind.RAM) return MSI_IN_RAM;
+          break;
+        }
     }
     return CONFLICT_DEFAULT;
   }

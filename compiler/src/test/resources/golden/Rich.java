@@ -62,122 +62,176 @@ public final class Rich implements Policy {
 
   @Override
   public ClassifyDecision classify(PciDevice device, int group, Region region) {
-    int vendor = device.vendor();
-    int deviceId = device.deviceId();
-    int cls = device.classCode();
-    int bdf = device.address().segment() << 16 | device.address().requesterId();
-    boolean bridge = device.bridge();
-    String driver = device.driver().orElse("");
-    List<PciAddress> upstream = device.upstreamBridges();
-    RegionType rtype = region.type();
-    int prot = region.prot().bits();
-    long start = region.start();
-    long end = region.end();
-    boolean covers = Long.compareUnsigned(end, start) >= 0;
     // Only the rules that can hold for this region source; first match wins, in source order.
     switch (region.source().ordinal()) {
       case 0: // rmrr
-        // rule usb_rmrr (src/test/resources/codegen/rich.resv:11): firmware_region and usb and region.size <= 0x100000
-        if ((cls >>> 8) == 0x0c03 && compareSize(start, end, 0x100000L) <= 0) return USB_RMRR;
-        // rule display_rmrr (src/test/resources/codegen/rich.resv:12): region.source == rmrr and display and device.vendor == 0x8086
-        if ((cls >>> 16) == 0x03 && vendor == 0x8086) return DISPLAY_RMRR;
-        // rule pinned (src/test/resources/codegen/rich.resv:14): device.bdf in {00:14.0, 0001:3b:00.1} and region.type in {direct, direct-relaxable}
-        if ((bdf == 0xa0 || bdf == 0x13b01) && (rtype == RegionType.DIRECT || rtype == RegionType.DIRECT_RELAXABLE)) return PINNED;
-        // rule below_bridge (src/test/resources/codegen/rich.resv:15): device.downstream_of(00:1c.0) and device.driver == "vfio-pci"
-        if (downstreamOf(upstream, 0xe0) && driver.equals("vfio-pci")) return BELOW_BRIDGE;
-        // rule huge (src/test/resources/codegen/rich.resv:16): region.size > 0xffffffffffffffff or region.size == 0x0
-        if (compareSize(start, end, 0xffffffffffffffffL) > 0 || compareSize(start, end, 0L) == 0) return HUGE;
-        // rule low_window (src/test/resources/codegen/rich.resv:17): within(0x0 .. 0xffffffff) and region.prot has write and device.group >= 0x4
-        if ((covers && Long.compareUnsigned(0L, start) <= 0 && Long.compareUnsigned(end, 0xffffffffL) <= 0) && (prot & 2) == 2 && Long.compareUnsigned(group, 4L) >= 0) return LOW_WINDOW;
-        break;
+        {
+          int vendor = device.vendor();
+          int cls = device.classCode();
+          int bdf = device.address().segment() << 16 | device.address().requesterId();
+          String driver = device.driver().orElse("");
+          List<PciAddress> upstream = device.upstreamBridges();
+          RegionType rtype = region.type();
+          int prot = region.prot().bits();
+          long start = region.start();
+          long end = region.end();
+          boolean covers = Long.compareUnsigned(end, start) >= 0;
+          // rule usb_rmrr (src/test/resources/codegen/rich.resv:11): firmware_region and usb and region.size <= 0x100000
+          if ((cls >>> 8) == 0x0c03 && compareSize(start, end, 0x100000L) <= 0) return USB_RMRR;
+          // rule display_rmrr (src/test/resources/codegen/rich.resv:12): region.source == rmrr and display and device.vendor == 0x8086
+          if ((cls >>> 16) == 0x03 && vendor == 0x8086) return DISPLAY_RMRR;
+          // rule pinned (src/test/resources/codegen/rich.resv:14): device.bdf in {00:14.0, 0001:3b:00.1} and region.type in {direct, direct-relaxable}
+          if ((bdf == 0xa0 || bdf == 0x13b01) && (rtype == RegionType.DIRECT || rtype == RegionType.DIRECT_RELAXABLE)) return PINNED;
+          // rule below_bridge (src/test/resources/codegen/rich.resv:15): device.downstream_of(00:1c.0) and device.driver == "vfio-pci"
+          if (downstreamOf(upstream, 0xe0) && driver.equals("vfio-pci")) return BELOW_BRIDGE;
+          // rule huge (src/test/resources/codegen/rich.resv:16): region.size > 0xffffffffffffffff or region.size == 0x0
+          if (compareSize(start, end, 0xffffffffffffffffL) > 0 || compareSize(start, end, 0L) == 0) return HUGE;
+          // rule low_window (src/test/resources/codegen/rich.resv:17): within(0x0 .. 0xffffffff) and region.prot has write and device.group >= 0x4
+          if ((covers && Long.compareUnsigned(0L, start) <= 0 && Long.compareUnsigned(end, 0xffffffffL) <= 0) && (prot & 2) == 2 && Long.compareUnsigned(group, 4L) >= 0) return LOW_WINDOW;
+          break;
+        }
       case 1: // ivmd
-        // rule usb_rmrr (src/test/resources/codegen/rich.resv:11): firmware_region and usb and region.size <= 0x100000
-        if ((cls >>> 8) == 0x0c03 && compareSize(start, end, 0x100000L) <= 0) return USB_RMRR;
-        // rule nic_ivmd (src/test/resources/codegen/rich.resv:13): region.source == ivmd and device.device_id in {0x10fb, 0x1572, 0x1593} and not device.bridge
-        if ((deviceId == 0x10fb || deviceId == 0x1572 || deviceId == 0x1593) && !bridge) return NIC_IVMD;
-        // rule pinned (src/test/resources/codegen/rich.resv:14): device.bdf in {00:14.0, 0001:3b:00.1} and region.type in {direct, direct-relaxable}
-        if ((bdf == 0xa0 || bdf == 0x13b01) && (rtype == RegionType.DIRECT || rtype == RegionType.DIRECT_RELAXABLE)) return PINNED;
-        // rule below_bridge (src/test/resources/codegen/rich.resv:15): device.downstream_of(00:1c.0) and device.driver == "vfio-pci"
-        if (downstreamOf(upstream, 0xe0) && driver.equals("vfio-pci")) return BELOW_BRIDGE;
-        // rule huge (src/test/resources/codegen/rich.resv:16): region.size > 0xffffffffffffffff or region.size == 0x0
-        if (compareSize(start, end, 0xffffffffffffffffL) > 0 || compareSize(start, end, 0L) == 0) return HUGE;
-        // rule low_window (src/test/resources/codegen/rich.resv:17): within(0x0 .. 0xffffffff) and region.prot has write and device.group >= 0x4
-        if ((covers && Long.compareUnsigned(0L, start) <= 0 && Long.compareUnsigned(end, 0xffffffffL) <= 0) && (prot & 2) == 2 && Long.compareUnsigned(group, 4L) >= 0) return LOW_WINDOW;
-        break;
+        {
+          int deviceId = device.deviceId();
+          int cls = device.classCode();
+          int bdf = device.address().segment() << 16 | device.address().requesterId();
+          boolean bridge = device.bridge();
+          String driver = device.driver().orElse("");
+          List<PciAddress> upstream = device.upstreamBridges();
+          RegionType rtype = region.type();
+          int prot = region.prot().bits();
+          long start = region.start();
+          long end = region.end();
+          boolean covers = Long.compareUnsigned(end, start) >= 0;
+          // rule usb_rmrr (src/test/resources/codegen/rich.resv:11): firmware_region and usb and region.size <= 0x100000
+          if ((cls >>> 8) == 0x0c03 && compareSize(start, end, 0x100000L) <= 0) return USB_RMRR;
+          // rule nic_ivmd (src/test/resources/codegen/rich.resv:13): region.source == ivmd and device.device_id in {0x10fb, 0x1572, 0x1593} and not device.bridge
+          if ((deviceId == 0x10fb || deviceId == 0x1572 || deviceId == 0x1593) && !bridge) return NIC_IVMD;
+          // rule pinned (src/test/resources/codegen/rich.resv:14): device.bdf in {00:14.0, 0001:3b:00.1} and region.type in {direct, direct-relaxable}
+          if ((bdf == 0xa0 || bdf == 0x13b01) && (rtype == RegionType.DIRECT || rtype == RegionType.DIRECT_RELAXABLE)) return PINNED;
+          // rule below_bridge (src/test/resources/codegen/rich.resv:15): device.downstream_of(00:1c.0) and device.driver == "vfio-pci"
+          if (downstreamOf(upstream, 0xe0) && driver.equals("vfio-pci")) return BELOW_BRIDGE;
+          // rule huge (src/test/resources/codegen/rich.resv:16): region.size > 0xffffffffffffffff or region.size == 0x0
+          if (compareSize(start, end, 0xffffffffffffffffL) > 0 || compareSize(start, end, 0L) == 0) return HUGE;
+          // rule low_window (src/test/resources/codegen/rich.resv:17): within(0x0 .. 0xffffffff) and region.prot has write and device.group >= 0x4
+          if ((covers && Long.compareUnsigned(0L, start) <= 0 && Long.compareUnsigned(end, 0xffffffffL) <= 0) && (prot & 2) == 2 && Long.compareUnsigned(group, 4L) >= 0) return LOW_WINDOW;
+          break;
+        }
       case 2: // iort-rmr
-        // rule usb_rmrr (src/test/resources/codegen/rich.resv:11): firmware_region and usb and region.size <= 0x100000
-        if ((cls >>> 8) == 0x0c03 && compareSize(start, end, 0x100000L) <= 0) return USB_RMRR;
-        // rule pinned (src/test/resources/codegen/rich.resv:14): device.bdf in {00:14.0, 0001:3b:00.1} and region.type in {direct, direct-relaxable}
-        if ((bdf == 0xa0 || bdf == 0x13b01) && (rtype == RegionType.DIRECT || rtype == RegionType.DIRECT_RELAXABLE)) return PINNED;
-        // rule below_bridge (src/test/resources/codegen/rich.resv:15): device.downstream_of(00:1c.0) and device.driver == "vfio-pci"
-        if (downstreamOf(upstream, 0xe0) && driver.equals("vfio-pci")) return BELOW_BRIDGE;
-        // rule huge (src/test/resources/codegen/rich.resv:16): region.size > 0xffffffffffffffff or region.size == 0x0
-        if (compareSize(start, end, 0xffffffffffffffffL) > 0 || compareSize(start, end, 0L) == 0) return HUGE;
-        // rule low_window (src/test/resources/codegen/rich.resv:17): within(0x0 .. 0xffffffff) and region.prot has write and device.group >= 0x4
-        if ((covers && Long.compareUnsigned(0L, start) <= 0 && Long.compareUnsigned(end, 0xffffffffL) <= 0) && (prot & 2) == 2 && Long.compareUnsigned(group, 4L) >= 0) return LOW_WINDOW;
-        break;
+        {
+          int cls = device.classCode();
+          int bdf = device.address().segment() << 16 | device.address().requesterId();
+          String driver = device.driver().orElse("");
+          List<PciAddress> upstream = device.upstreamBridges();
+          RegionType rtype = region.type();
+          int prot = region.prot().bits();
+          long start = region.start();
+          long end = region.end();
+          boolean covers = Long.compareUnsigned(end, start) >= 0;
+          // rule usb_rmrr (src/test/resources/codegen/rich.resv:11): firmware_region and usb and region.size <= 0x100000
+          if ((cls >>> 8) == 0x0c03 && compareSize(start, end, 0x100000L) <= 0) return USB_RMRR;
+          // rule pinned (src/test/resources/codegen/rich.resv:14): device.bdf in {00:14.0, 0001:3b:00.1} and region.type in {direct, direct-relaxable}
+          if ((bdf == 0xa0 || bdf == 0x13b01) && (rtype == RegionType.DIRECT || rtype == RegionType.DIRECT_RELAXABLE)) return PINNED;
+          // rule below_bridge (src/test/resources/codegen/rich.resv:15): device.downstream_of(00:1c.0) and device.driver == "vfio-pci"
+          if (downstreamOf(upstream, 0xe0) && driver.equals("vfio-pci")) return BELOW_BRIDGE;
+          // rule huge (src/test/resources/codegen/rich.resv:16): region.size > 0xffffffffffffffff or region.size == 0x0
+          if (compareSize(start, end, 0xffffffffffffffffL) > 0 || compareSize(start, end, 0L) == 0) return HUGE;
+          // rule low_window (src/test/resources/codegen/rich.resv:17): within(0x0 .. 0xffffffff) and region.prot has write and device.group >= 0x4
+          if ((covers && Long.compareUnsigned(0L, start) <= 0 && Long.compareUnsigned(end, 0xffffffffL) <= 0) && (prot & 2) == 2 && Long.compareUnsigned(group, 4L) >= 0) return LOW_WINDOW;
+          break;
+        }
       case 3: // msi-window
       case 4: // ht-window
       case 5: // pci-window
       case 6: // sw-msi
       case 7: // floppy-wa
       case 8: // sysfs
-        // rule pinned (src/test/resources/codegen/rich.resv:14): device.bdf in {00:14.0, 0001:3b:00.1} and region.type in {direct, direct-relaxable}
-        if ((bdf == 0xa0 || bdf == 0x13b01) && (rtype == RegionType.DIRECT || rtype == RegionType.DIRECT_RELAXABLE)) return PINNED;
-        // rule below_bridge (src/test/resources/codegen/rich.resv:15): device.downstream_of(00:1c.0) and device.driver == "vfio-pci"
-        if (downstreamOf(upstream, 0xe0) && driver.equals("vfio-pci")) return BELOW_BRIDGE;
-        // rule huge (src/test/resources/codegen/rich.resv:16): region.size > 0xffffffffffffffff or region.size == 0x0
-        if (compareSize(start, end, 0xffffffffffffffffL) > 0 || compareSize(start, end, 0L) == 0) return HUGE;
-        // rule low_window (src/test/resources/codegen/rich.resv:17): within(0x0 .. 0xffffffff) and region.prot has write and device.group >= 0x4
-        if ((covers && Long.compareUnsigned(0L, start) <= 0 && Long.compareUnsigned(end, 0xffffffffL) <= 0) && (prot & 2) == 2 && Long.compareUnsigned(group, 4L) >= 0) return LOW_WINDOW;
-        break;
+        {
+          int bdf = device.address().segment() << 16 | device.address().requesterId();
+          String driver = device.driver().orElse("");
+          List<PciAddress> upstream = device.upstreamBridges();
+          RegionType rtype = region.type();
+          int prot = region.prot().bits();
+          long start = region.start();
+          long end = region.end();
+          boolean covers = Long.compareUnsigned(end, start) >= 0;
+          // rule pinned (src/test/resources/codegen/rich.resv:14): device.bdf in {00:14.0, 0001:3b:00.1} and region.type in {direct, direct-relaxable}
+          if ((bdf == 0xa0 || bdf == 0x13b01) && (rtype == RegionType.DIRECT || rtype == RegionType.DIRECT_RELAXABLE)) return PINNED;
+          // rule below_bridge (src/test/resources/codegen/rich.resv:15): device.downstream_of(00:1c.0) and device.driver == "vfio-pci"
+          if (downstreamOf(upstream, 0xe0) && driver.equals("vfio-pci")) return BELOW_BRIDGE;
+          // rule huge (src/test/resources/codegen/rich.resv:16): region.size > 0xffffffffffffffff or region.size == 0x0
+          if (compareSize(start, end, 0xffffffffffffffffL) > 0 || compareSize(start, end, 0L) == 0) return HUGE;
+          // rule low_window (src/test/resources/codegen/rich.resv:17): within(0x0 .. 0xffffffff) and region.prot has write and device.group >= 0x4
+          if ((covers && Long.compareUnsigned(0L, start) <= 0 && Long.compareUnsigned(end, 0xffffffffL) <= 0) && (prot & 2) == 2 && Long.compareUnsigned(group, 4L) >= 0) return LOW_WINDOW;
+          break;
+        }
     }
     return CLASSIFY_DEFAULT;
   }
 
   @Override
   public ConflictDecision conflict(Region region, GuestRange guest) {
-    long start = region.start();
-    long end = region.end();
-    boolean covers = Long.compareUnsigned(end, start) >= 0;
-    boolean hasGuest = guest != null;
-    GuestKind gkind = guest == null ? null : guest.kind();
-    String gname = guest == null ? null : guest.name();
-    long gstart = guest == null ? 0L : guest.range().start();
-    long gend = guest == null ? 0L : guest.range().end();
     // Only the rules that can hold for this region type; first match wins, in source order.
     switch (region.type().ordinal()) {
       case 0: // direct
-        // rule msi_window (src/test/resources/codegen/rich.resv:24): overlaps(0xfee00000 .. 0xfeefffff) and not overlaps(guest.mmio)
-        if ((covers && Long.compareUnsigned(start, 0xfeefffffL) <= 0 && Long.compareUnsigned(0xfee00000L, end) <= 0) && !(gkind == GuestKind.MMIO)) return MSI_WINDOW;
-        // rule direct_locked (src/test/resources/codegen/rich.resv:25): region.type == direct
-        if (true) return DIRECT_LOCKED;
-        // rule high (src/test/resources/codegen/rich.resv:28): region.start in 0x100000000 .. 0xffffffffffffffff and guest.kind in {ram, mmio, reserved}
-        if ((Long.compareUnsigned(start, 0x100000000L) >= 0 && Long.compareUnsigned(start, 0xffffffffffffffffL) <= 0) && (gkind == GuestKind.RAM || gkind == GuestKind.MMIO || gkind == GuestKind.RESERVED)) return HIGH;
-        break;
+        {
+          long start = region.start();
+          long end = region.end();
+          boolean covers = Long.compareUnsigned(end, start) >= 0;
+          GuestKind gkind = guest == null ? null : guest.kind();
+          // rule msi_window (src/test/resources/codegen/rich.resv:24): overlaps(0xfee00000 .. 0xfeefffff) and not overlaps(guest.mmio)
+          if ((covers && Long.compareUnsigned(start, 0xfeefffffL) <= 0 && Long.compareUnsigned(0xfee00000L, end) <= 0) && !(gkind == GuestKind.MMIO)) return MSI_WINDOW;
+          // rule direct_locked (src/test/resources/codegen/rich.resv:25): region.type == direct
+          if (true) return DIRECT_LOCKED;
+          // rule high (src/test/resources/codegen/rich.resv:28): region.start in 0x100000000 .. 0xffffffffffffffff and guest.kind in {ram, mmio, reserved}
+          if ((Long.compareUnsigned(start, 0x100000000L) >= 0 && Long.compareUnsigned(start, 0xffffffffffffffffL) <= 0) && (gkind == GuestKind.RAM || gkind == GuestKind.MMIO || gkind == GuestKind.RESERVED)) return HIGH;
+          break;
+        }
       case 1: // direct-relaxable
-        // rule msi_window (src/test/resources/codegen/rich.resv:24): overlaps(0xfee00000 .. 0xfeefffff) and not overlaps(guest.mmio)
-        if ((covers && Long.compareUnsigned(start, 0xfeefffffL) <= 0 && Long.compareUnsigned(0xfee00000L, end) <= 0) && !(gkind == GuestKind.MMIO)) return MSI_WINDOW;
-        // rule low_ram (src/test/resources/codegen/rich.resv:26): region.type == direct-relaxable and within(guest.ram) and guest.name == "low-ram" and guest.start < 0x100000
-        if ((gkind == GuestKind.RAM && covers && Long.compareUnsigned(gstart, start) <= 0 && Long.compareUnsigned(end, gend) <= 0) && "low-ram".equals(gname) && (hasGuest && Long.compareUnsigned(gstart, 0x100000L) < 0)) return LOW_RAM;
-        // rule high (src/test/resources/codegen/rich.resv:28): region.start in 0x100000000 .. 0xffffffffffffffff and guest.kind in {ram, mmio, reserved}
-        if ((Long.compareUnsigned(start, 0x100000000L) >= 0 && Long.compareUnsigned(start, 0xffffffffffffffffL) <= 0) && (gkind == GuestKind.RAM || gkind == GuestKind.MMIO || gkind == GuestKind.RESERVED)) return HIGH;
-        break;
+        {
+          long start = region.start();
+          long end = region.end();
+          boolean covers = Long.compareUnsigned(end, start) >= 0;
+          boolean hasGuest = guest != null;
+          GuestKind gkind = guest == null ? null : guest.kind();
+          String gname = guest == null ? null : guest.name();
+          long gstart = guest == null ? 0L : guest.range().start();
+          long gend = guest == null ? 0L : guest.range().end();
+          // rule msi_window (src/test/resources/codegen/rich.resv:24): overlaps(0xfee00000 .. 0xfeefffff) and not overlaps(guest.mmio)
+          if ((covers && Long.compareUnsigned(start, 0xfeefffffL) <= 0 && Long.compareUnsigned(0xfee00000L, end) <= 0) && !(gkind == GuestKind.MMIO)) return MSI_WINDOW;
+          // rule low_ram (src/test/resources/codegen/rich.resv:26): region.type == direct-relaxable and within(guest.ram) and guest.name == "low-ram" and guest.start < 0x100000
+          if ((gkind == GuestKind.RAM && covers && Long.compareUnsigned(gstart, start) <= 0 && Long.compareUnsigned(end, gend) <= 0) && "low-ram".equals(gname) && (hasGuest && Long.compareUnsigned(gstart, 0x100000L) < 0)) return LOW_RAM;
+          // rule high (src/test/resources/codegen/rich.resv:28): region.start in 0x100000000 .. 0xffffffffffffffff and guest.kind in {ram, mmio, reserved}
+          if ((Long.compareUnsigned(start, 0x100000000L) >= 0 && Long.compareUnsigned(start, 0xffffffffffffffffL) <= 0) && (gkind == GuestKind.RAM || gkind == GuestKind.MMIO || gkind == GuestKind.RESERVED)) return HIGH;
+          break;
+        }
       case 2: // reserved
-        // rule msi_window (src/test/resources/codegen/rich.resv:24): overlaps(0xfee00000 .. 0xfeefffff) and not overlaps(guest.mmio)
-        if ((covers && Long.compareUnsigned(start, 0xfeefffffL) <= 0 && Long.compareUnsigned(0xfee00000L, end) <= 0) && !(gkind == GuestKind.MMIO)) return MSI_WINDOW;
-        // rule high (src/test/resources/codegen/rich.resv:28): region.start in 0x100000000 .. 0xffffffffffffffff and guest.kind in {ram, mmio, reserved}
-        if ((Long.compareUnsigned(start, 0x100000000L) >= 0 && Long.compareUnsigned(start, 0xffffffffffffffffL) <= 0) && (gkind == GuestKind.RAM || gkind == GuestKind.MMIO || gkind == GuestKind.RESERVED)) return HIGH;
-        break;
+        {
+          long start = region.start();
+          long end = region.end();
+          boolean covers = Long.compareUnsigned(end, start) >= 0;
+          GuestKind gkind = guest == null ? null : guest.kind();
+          // rule msi_window (src/test/resources/codegen/rich.resv:24): overlaps(0xfee00000 .. 0xfeefffff) and not overlaps(guest.mmio)
+          if ((covers && Long.compareUnsigned(start, 0xfeefffffL) <= 0 && Long.compareUnsigned(0xfee00000L, end) <= 0) && !(gkind == GuestKind.MMIO)) return MSI_WINDOW;
+          // rule high (src/test/resources/codegen/rich.resv:28): region.start in 0x100000000 .. 0xffffffffffffffff and guest.kind in {ram, mmio, reserved}
+          if ((Long.compareUnsigned(start, 0x100000000L) >= 0 && Long.compareUnsigned(start, 0xffffffffffffffffL) <= 0) && (gkind == GuestKind.RAM || gkind == GuestKind.MMIO || gkind == GuestKind.RESERVED)) return HIGH;
+          break;
+        }
       case 3: // msi
       case 4: // sw-msi
-        // rule msi_in_ram (src/test/resources/codegen/rich.resv:22): region.type in {msi, sw-msi} and overlaps(guest.ram)
-        if (gkind == GuestKind.RAM) return MSI_IN_RAM;
-        // rule msi_window (src/test/resources/codegen/rich.resv:24): overlaps(0xfee00000 .. 0xfeefffff) and not overlaps(guest.mmio)
-        if ((covers && Long.compareUnsigned(start, 0xfeefffffL) <= 0 && Long.compareUnsigned(0xfee00000L, end) <= 0) && !(gkind == GuestKind.MMIO)) return MSI_WINDOW;
-        // rule high (src/test/resources/codegen/rich.resv:28): region.start in 0x100000000 .. 0xffffffffffffffff and guest.kind in {ram, mmio, reserved}
-        if ((Long.compareUnsigned(start, 0x100000000L) >= 0 && Long.compareUnsigned(start, 0xffffffffffffffffL) <= 0) && (gkind == GuestKind.RAM || gkind == GuestKind.MMIO || gkind == GuestKind.RESERVED)) return HIGH;
-        break;
+        {
+          long start = region.start();
+          long end = region.end();
+          boolean covers = Long.compareUnsigned(end, start) >= 0;
+          GuestKind gkind = guest == null ? null : guest.kind();
+          // rule msi_in_ram (src/test/resources/codegen/rich.resv:22): region.type in {msi, sw-msi} and overlaps(guest.ram)
+          if (gkind == GuestKind.RAM) return MSI_IN_RAM;
+          // rule msi_window (src/test/resources/codegen/rich.resv:24): overlaps(0xfee00000 .. 0xfeefffff) and not overlaps(guest.mmio)
+          if ((covers && Long.compareUnsigned(start, 0xfeefffffL) <= 0 && Long.compareUnsigned(0xfee00000L, end) <= 0) && !(gkind == GuestKind.MMIO)) return MSI_WINDOW;
+          // rule high (src/test/resources/codegen/rich.resv:28): region.start in 0x100000000 .. 0xffffffffffffffff and guest.kind in {ram, mmio, reserved}
+          if ((Long.compareUnsigned(start, 0x100000000L) >= 0 && Long.compareUnsigned(start, 0xffffffffffffffffL) <= 0) && (gkind == GuestKind.RAM || gkind == GuestKind.MMIO || gkind == GuestKind.RESERVED)) return HIGH;
+          break;
+        }
     }
     return CONFLICT_DEFAULT;
   }

@@ -328,6 +328,8 @@ public final class PolicyGenerator {
       // Each list the generated code walks, keyed by its code, with the field values that walk it.
       Map<String, List<Integer>> valuesByList = new LinkedHashMap<>();
       Map<String, List<Occurrence>> lists = new LinkedHashMap<>();
+      // The locals each list reads, so that a switch case reads only what its own rules test.
+      Map<String, Set<Local>> usedByList = new LinkedHashMap<>();
       if (dispatch == null) {
         List<Occurrence> list = occurrences(rules, known, used);
         if (!list.isEmpty()) {
@@ -336,23 +338,27 @@ public final class PolicyGenerator {
         }
       } else {
         for (int v = 0; v < dispatch.constants().size(); v++) {
-          List<Occurrence> list = occurrences(rules, known.with(dispatch, v), used);
+          Set<Local> usedHere = EnumSet.noneOf(Local.class);
+          List<Occurrence> list = occurrences(rules, known.with(dispatch, v), usedHere);
           if (list.isEmpty()) {
             continue;
           }
+          used.addAll(usedHere);
           String key = listKey(list);
           lists.putIfAbsent(key, list);
+          usedByList.computeIfAbsent(key, k -> EnumSet.noneOf(Local.class)).addAll(usedHere);
           valuesByList.computeIfAbsent(key, k -> new ArrayList<>()).add(v);
         }
       }
       int occurrences = lists.values().stream().mapToInt(List::size).sum();
       boolean inline = !large && occurrences <= RULES_PER_METHOD;
       Set<Local> locals = Local.closure(used);
+      // With a switch and the rules inline, each case reads the fields its rules test, after the
+      // switch has decided: a region whose case has no rule, or needs fewer fields, reads nothing more.
+      boolean perCase = inline && dispatch != null;
 
-      for (Local l : locals) {
-        if (l.init() != null) {
-          m.addStatement("$T $L = $L", l.type(), l.javaName(), l.init());
-        }
+      if (!perCase) {
+        declare(m, locals);
       }
       if (!inline && !lists.isEmpty()) {
         m.addStatement("$T found", decisionType);
@@ -362,7 +368,7 @@ public final class PolicyGenerator {
         String accessor = dispatch == EnumField.REGION_TYPE ? "type" : "source";
         m.addComment("Only the rules that can hold for this region $L; first match wins, in source order.", accessor);
         m.beginControlFlow("switch ($L.ordinal())",
-            locals.contains(dispatchLocal) ? dispatchLocal.javaName() : "region." + accessor + "()");
+            !perCase && locals.contains(dispatchLocal) ? dispatchLocal.javaName() : "region." + accessor + "()");
       }
       for (Map.Entry<String, List<Occurrence>> e : lists.entrySet()) {
         if (dispatch != null) {
@@ -370,6 +376,12 @@ public final class PolicyGenerator {
             m.addCode("case $L: // $L\n", v, JavaText.comment(dispatch.constants().get(v)));
           }
           m.addCode("$>");
+        }
+        Set<Local> caseLocals = perCase ? Local.closure(usedByList.get(e.getKey())) : Set.of();
+        boolean block = caseLocals.stream().anyMatch(l -> l.init() != null);
+        if (block) {
+          m.addCode("{\n$>");
+          declare(m, caseLocals);
         }
         if (inline) {
           for (Occurrence o : e.getValue()) {
@@ -383,6 +395,9 @@ public final class PolicyGenerator {
         }
         if (dispatch != null) {
           m.addStatement("break");
+          if (block) {
+            m.addCode("$<}\n");
+          }
           m.addCode("$<");
         }
       }
@@ -391,6 +406,15 @@ public final class PolicyGenerator {
       }
       m.addStatement("return $L", decisionRefs.get(kind + ":default"));
       return m.build();
+    }
+
+    /** Declares {@code locals} (in their enum order, which puts each after the locals it reads). */
+    private static void declare(MethodSpec.Builder m, Set<Local> locals) {
+      for (Local l : locals) {
+        if (l.init() != null) {
+          m.addStatement("$T $L = $L", l.type(), l.javaName(), l.init());
+        }
+      }
     }
 
     /** The rules that can hold where {@code known} holds, each with its condition compiled there. */
