@@ -29,6 +29,7 @@ public final class BenchMain {
         .measurementTime(TimeValue.milliseconds(100))
         .param("rules", "10", "100")
         .param("compileRules", "100")
+        .param("lintRules", "100")
         .param("largeRegions", "1000")
         .shouldFailOnError(true);
   }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** Runs every benchmark once in quick mode (see {@link BenchMain}), so the benchmarks never rot. */
 class QuickBenchTest {
-  private static final Class<?>[] BENCHMARKS = {ClassifyBench.class, HostBench.class, MergeBench.class, CompileBench.class};
+  private static final Class<?>[] BENCHMARKS =
+      {ClassifyBench.class, HostBench.class, MergeBench.class, CompileBench.class, LintBench.class};
 
   @Test
   void everyBenchmarkProducesAResult() throws Exception {
