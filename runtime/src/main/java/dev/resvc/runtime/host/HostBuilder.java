@@ -171,11 +171,6 @@ public final class HostBuilder {
     }
   }
 
-  /** The DMAR table to use: the one given, else the snapshot's own. */
-  public static Optional<byte[]> dmarBytes(SysfsSnapshot snapshot) {
-    return snapshot.acpiTable("DMAR");
-  }
-
   /**
    * The snapshot's own tables, decoded leniently (a bad checksum is a warning): whichever of {@code
    * firmware/acpi/tables/DMAR}, {@code IVRS} and {@code IORT} it holds, named by their path below

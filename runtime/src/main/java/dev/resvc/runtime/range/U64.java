@@ -57,10 +57,6 @@ public final class U64 {
     return "0x" + Long.toHexString(value);
   }
 
-  public static String toDecimal(long value) {
-    return Long.toUnsignedString(value);
-  }
-
   public static BigInteger toBigInteger(long value) {
     BigInteger b = BigInteger.valueOf(value);
     return value < 0 ? b.add(TWO_TO_64) : b;
