@@ -1,11 +1,11 @@
 package dev.resvc.runtime.firmware;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-
 /** Writes little-endian DMAR tables for tests; {@link #build()} fills in the length and fixes the checksum. */
-public final class DmarBuilder {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+public final class DmarBuilder extends AcpiTableWriter<DmarBuilder> {
+  @Override
+  protected DmarBuilder self() {
+    return this;
+  }
 
   /** A 48-byte DMAR header: revision 1, haw 0x26 (39 bits), flags 0x01. */
   public static DmarBuilder dmar() {
@@ -16,38 +16,6 @@ public final class DmarBuilder {
       b.u8(0);
     }
     return b;
-  }
-
-  /** The offset the next byte will be written at. */
-  public int offset() {
-    return out.size();
-  }
-
-  public DmarBuilder u8(int v) {
-    out.write(v);
-    return this;
-  }
-
-  public DmarBuilder u16(int v) {
-    return u8(v).u8(v >>> 8);
-  }
-
-  public DmarBuilder u32(long v) {
-    return u16((int) v).u16((int) (v >>> 16));
-  }
-
-  public DmarBuilder u64(long v) {
-    return u32(v).u32(v >>> 32);
-  }
-
-  public DmarBuilder ascii(String s) {
-    out.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
-    return this;
-  }
-
-  public DmarBuilder bytes(byte[] b) {
-    out.writeBytes(b);
-    return this;
   }
 
   /** A DRHD whose length covers its scopes. */
@@ -89,29 +57,6 @@ public final class DmarBuilder {
     return b;
   }
 
-  /** The table with its length field set to the bytes written and a correct checksum. */
-  public byte[] build() {
-    byte[] t = out.toByteArray();
-    int n = t.length;
-    t[4] = (byte) n;
-    t[5] = (byte) (n >>> 8);
-    t[6] = (byte) (n >>> 16);
-    t[7] = (byte) (n >>> 24);
-    return fixChecksum(t);
-  }
-
-  /** Sets byte 9 so that the first {@code length} bytes (from the header) sum to 0 mod 256. */
-  public static byte[] fixChecksum(byte[] t) {
-    int length = (t[4] & 0xff) | (t[5] & 0xff) << 8;
-    t[9] = 0;
-    int sum = 0;
-    for (int i = 0; i < Math.min(length, t.length); i++) {
-      sum += t[i];
-    }
-    t[9] = (byte) -sum;
-    return t;
-  }
-
   private DmarBuilder scopes(byte[]... scopes) {
     for (byte[] s : scopes) {
       bytes(s);
@@ -119,11 +64,4 @@ public final class DmarBuilder {
     return this;
   }
 
-  private static int total(byte[]... scopes) {
-    int n = 0;
-    for (byte[] s : scopes) {
-      n += s.length;
-    }
-    return n;
-  }
 }

@@ -1,11 +1,13 @@
 package dev.resvc.runtime.firmware;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Writes little-endian IVRS tables for tests; {@link #build()} fills in the length and fixes the checksum. */
-public final class IvrsBuilder {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+public final class IvrsBuilder extends AcpiTableWriter<IvrsBuilder> {
+  @Override
+  protected IvrsBuilder self() {
+    return this;
+  }
 
   /** A 48-byte IVRS header: revision 2, IVinfo 0x00203043, reserved 0. */
   public static IvrsBuilder ivrs() {
@@ -13,38 +15,6 @@ public final class IvrsBuilder {
     b.ascii("IVRS").u32(0).u8(2).u8(0).ascii("RESVC ").ascii("TESTTBL ").u32(1).ascii("RSVC").u32(0x20260101);
     b.u32(0x00203043L).u64(0);
     return b;
-  }
-
-  /** The offset the next byte will be written at. */
-  public int offset() {
-    return out.size();
-  }
-
-  public IvrsBuilder u8(int v) {
-    out.write(v);
-    return this;
-  }
-
-  public IvrsBuilder u16(int v) {
-    return u8(v).u8(v >>> 8);
-  }
-
-  public IvrsBuilder u32(long v) {
-    return u16((int) v).u16((int) (v >>> 16));
-  }
-
-  public IvrsBuilder u64(long v) {
-    return u32(v).u32(v >>> 32);
-  }
-
-  public IvrsBuilder ascii(String s) {
-    out.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
-    return this;
-  }
-
-  public IvrsBuilder bytes(byte[] b) {
-    out.writeBytes(b);
-    return this;
   }
 
   /** An IVHD of {@code type} (0x10, 0x11 or 0x40) whose length covers its entries. */
@@ -128,22 +98,4 @@ public final class IvrsBuilder {
     return b;
   }
 
-  /** The table with its length field set to the bytes written and a correct checksum. */
-  public byte[] build() {
-    byte[] t = out.toByteArray();
-    int n = t.length;
-    t[4] = (byte) n;
-    t[5] = (byte) (n >>> 8);
-    t[6] = (byte) (n >>> 16);
-    t[7] = (byte) (n >>> 24);
-    return DmarBuilder.fixChecksum(t);
-  }
-
-  private static int total(byte[]... entries) {
-    int n = 0;
-    for (byte[] e : entries) {
-      n += e.length;
-    }
-    return n;
-  }
 }
