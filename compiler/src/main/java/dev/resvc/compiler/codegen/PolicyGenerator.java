@@ -1,5 +1,6 @@
 package dev.resvc.compiler.codegen;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -27,6 +28,8 @@ import dev.resvc.runtime.policy.ConflictDecision;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Severity;
+import dev.resvc.runtime.policy.index.KeyIndex;
+import dev.resvc.runtime.policy.index.WindowIndex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +64,18 @@ public final class PolicyGenerator {
   /** The most rules one generated method tests. */
   public static final int RULES_PER_METHOD = 200;
 
+  /**
+   * From this many rules on, a section finds its candidate rules through indexes ({@link IndexPlan})
+   * instead of testing its rules in turn.
+   */
+  public static final int INDEX_THRESHOLD = 128;
+
+  /** The rules one generated {@code holds} method of an indexed section tests (by rule number). */
+  static final int HOLDS_PER_METHOD = 64;
+
+  /** Table lines per text block in an index table. */
+  private static final int TABLE_LINES_PER_BLOCK = 1000;
+
   /** Above this many rules, decisions and rule methods move into nested classes. */
   static final int LARGE_POLICY = 1000;
 
@@ -87,7 +102,20 @@ public final class PolicyGenerator {
 
   /** As {@link #generate(CheckedPolicy, String)}, claiming another API version (tests of the handshake). */
   static JavaFile generate(CheckedPolicy policy, String sourceHash, int apiVersion) {
-    return new Generator(policy, sourceHash, apiVersion).file();
+    return new Generator(policy, sourceHash, apiVersion, Tuning.DEFAULT).file();
+  }
+
+  /**
+   * How eagerly sections are indexed: from {@code indexThreshold} rules on, with indexes of at least
+   * {@code minIndexRules} rules. Tests lower both to index the small random policies they compare.
+   */
+  record Tuning(int indexThreshold, int minIndexRules) {
+    static final Tuning DEFAULT = new Tuning(INDEX_THRESHOLD, IndexPlan.MIN_RULES);
+  }
+
+  /** As {@link #generate(CheckedPolicy, String)}, tuned (tests). */
+  static JavaFile generate(CheckedPolicy policy, String sourceHash, Tuning tuning) {
+    return new Generator(policy, sourceHash, Policy.API_VERSION, tuning).file();
   }
 
   /** The fully qualified name of the class generated for {@code policy}. */
@@ -154,12 +182,21 @@ public final class PolicyGenerator {
     private final EnumSet<Helper> helpers = EnumSet.noneOf(Helper.class);
     private final List<TypeSpec> nested = new ArrayList<>();
     private final Map<String, CodeBlock> decisionRefs = new LinkedHashMap<>();
+    /** Decision holder classes of a large policy that fill an indexed section's decision array. */
+    private final List<String> classifyFillers = new ArrayList<>();
+    private final List<String> conflictFillers = new ArrayList<>();
+    private final Tuning tuning;
+    private final boolean classifyIndexed;
+    private final boolean conflictIndexed;
     private int chunks;
 
-    Generator(CheckedPolicy policy, String sourceHash, int apiVersion) {
+    Generator(CheckedPolicy policy, String sourceHash, int apiVersion, Tuning tuning) {
       this.policy = policy;
+      this.tuning = tuning;
       this.sourceHash = sourceHash;
       this.apiVersion = apiVersion;
+      this.classifyIndexed = policy.classifyRules().size() >= tuning.indexThreshold();
+      this.conflictIndexed = policy.conflictRules().size() >= tuning.indexThreshold();
       this.self = ClassName.get(policy.packageName(), policy.simpleName());
       this.large = policy.classifyRules().size() + policy.conflictRules().size() > LARGE_POLICY;
       this.type = TypeSpec.classBuilder(self).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
@@ -245,9 +282,33 @@ public final class PolicyGenerator {
             .addJavadoc("Decisions $L to $L, in rule order.\n", start,
                 Math.min(start + DECISIONS_PER_CLASS, fields.size()) - 1);
         b.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+        MethodSpec.Builder fillClassify = MethodSpec.methodBuilder("fillClassify").addModifiers(Modifier.STATIC)
+            .addParameter(ClassifyDecision[].class, "decisions")
+            .addJavadoc("Puts this class's classify decisions at their rule numbers.\n");
+        MethodSpec.Builder fillConflict = MethodSpec.methodBuilder("fillConflict").addModifiers(Modifier.STATIC)
+            .addParameter(ConflictDecision[].class, "decisions")
+            .addJavadoc("Puts this class's conflicts decisions at their rule numbers.\n");
+        boolean anyClassify = false;
+        boolean anyConflict = false;
         for (int i = start; i < Math.min(start + DECISIONS_PER_CLASS, fields.size()); i++) {
           b.addField(fields.get(i));
           decisionRefs.put(keys.get(i), CodeBlock.of("$N.$N", holder, fields.get(i).name()));
+          int number = Integer.parseInt(keys.get(i).substring(keys.get(i).indexOf(':') + 1));
+          if (keys.get(i).startsWith("classify:") && classifyIndexed) {
+            fillClassify.addStatement("decisions[$L] = $N", number, fields.get(i).name());
+            anyClassify = true;
+          } else if (keys.get(i).startsWith("conflict:") && conflictIndexed) {
+            fillConflict.addStatement("decisions[$L] = $N", number, fields.get(i).name());
+            anyConflict = true;
+          }
+        }
+        if (anyClassify) {
+          b.addMethod(fillClassify.build());
+          classifyFillers.add(holder);
+        }
+        if (anyConflict) {
+          b.addMethod(fillConflict.build());
+          conflictFillers.add(holder);
         }
         nested.add(b.build());
       }
@@ -312,6 +373,9 @@ public final class PolicyGenerator {
     // classify and conflict
 
     private MethodSpec section(boolean classify, List<RuleView> rules, List<MethodSpec> chunkMethods) {
+      if (classify ? classifyIndexed : conflictIndexed) {
+        return indexedSection(classify, rules, chunkMethods);
+      }
       String kind = classify ? "classify" : "conflict";
       Class<?> decisionType = classify ? ClassifyDecision.class : ConflictDecision.class;
       Known known = Known.scopes(classify ? EnumSet.of(Scope.GUEST) : EnumSet.of(Scope.DEVICE));
@@ -406,6 +470,264 @@ public final class PolicyGenerator {
       }
       m.addStatement("return $L", decisionRefs.get(kind + ":default"));
       return m.build();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Indexed sections
+
+    /**
+     * A section of many rules: the method looks its candidates up in the tables of a nested {@code
+     * …Index} class, tests each candidate's whole condition in a {@code switch} on its rule number, and
+     * returns the decision of the lowest-numbered rule that holds.
+     */
+    private MethodSpec indexedSection(boolean classify, List<RuleView> rules, List<MethodSpec> chunkMethods) {
+      String kind = classify ? "classify" : "conflict";
+      String title = classify ? "Classify" : "Conflict";
+      Class<?> decisionType = classify ? ClassifyDecision.class : ConflictDecision.class;
+      Known known = Known.scopes(classify ? EnumSet.of(Scope.GUEST) : EnumSet.of(Scope.DEVICE));
+
+      List<Integer> numbers = new ArrayList<>();
+      List<Cond> conditions = new ArrayList<>();
+      List<RuleView> live = new ArrayList<>();
+      for (RuleView r : rules) {
+        Cond c = CondCompiler.simplify(r.condition(), known);
+        if (c instanceof Cond.Bool b && !b.value()) {
+          continue;
+        }
+        numbers.add(r.index());
+        conditions.add(c);
+        live.add(r);
+      }
+      IndexPlan.Plan plan = IndexPlan.plan(numbers, conditions, tuning.minIndexRules());
+
+      // The tables.
+      String index = typeName(title + "Index");
+      TypeSpec.Builder ix = TypeSpec.classBuilder(index).addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+          .addJavadoc("Where {@code $L} finds the rules that can hold: each rule is listed under the values its\n"
+              + "condition allows for one field (its most selective), or among the rules tested in turn.\n"
+              + "Rules are numbered from 0 in source order; a table line reads {@code VALUE: RULE RULE ...}.\n", kind);
+      ix.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+      for (Map.Entry<IndexPlan.Field, java.util.SortedMap<Long, List<Integer>>> e : plan.keyTables().entrySet()) {
+        List<String> lines = new ArrayList<>();
+        int entries = 0;
+        for (Map.Entry<Long, List<Integer>> k : e.getValue().entrySet()) {
+          lines.add("0x" + Long.toHexString(k.getKey()) + ": " + joinNumbers(k.getValue()));
+          entries += k.getValue().size();
+        }
+        ix.addField(FieldSpec.builder(KeyIndex.class, e.getKey().constant(), Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("Rules by $L: $L values, $L entries.\n", e.getKey().description, lines.size(), entries)
+            .initializer(tableCall(CodeBlock.of("$T.parse", KeyIndex.class), lines)).build());
+      }
+      for (Map.Entry<IndexPlan.Field, java.util.SortedMap<IndexPlan.Window, List<Integer>>> e
+          : plan.windowTables().entrySet()) {
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<IndexPlan.Window, List<Integer>> w : e.getValue().entrySet()) {
+          lines.add("0x" + Long.toHexString(w.getKey().lo()) + "..0x" + Long.toHexString(w.getKey().hi()) + ": "
+              + joinNumbers(w.getValue()));
+        }
+        ix.addField(FieldSpec.builder(WindowIndex.class, e.getKey().constant(), Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("Rules by the window holding $L: $L windows.\n", e.getKey().description, lines.size())
+            .initializer(tableCall(CodeBlock.of("$T.parse", WindowIndex.class), lines)).build());
+      }
+      if (!plan.unindexed().isEmpty()) {
+        List<String> lines = new ArrayList<>();
+        for (int start = 0; start < plan.unindexed().size(); start += 32) {
+          lines.add(joinNumbers(plan.unindexed().subList(start, Math.min(start + 32, plan.unindexed().size()))));
+        }
+        ix.addField(FieldSpec.builder(int[].class, "UNINDEXED", Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("The rules no table holds: $L, tested in turn.\n", plan.unindexed().size())
+            .initializer(tableCall(CodeBlock.of("$T.parseList", KeyIndex.class), lines)).build());
+      }
+      ix.addField(FieldSpec.builder(ArrayTypeName.of(decisionType), "DECISIONS", Modifier.STATIC, Modifier.FINAL)
+          .addJavadoc("The decision of each rule, by rule number.\n")
+          .initializer(decisionsArray(ix, classify, rules.size(), decisionType)).build());
+      nested.add(ix.build());
+
+      // The rule tests, by rule number.
+      List<ParameterSpec> params = new ArrayList<>();
+      List<String> args = new ArrayList<>();
+      if (classify) {
+        params.add(ParameterSpec.builder(PciDevice.class, "device").build());
+        params.add(ParameterSpec.builder(int.class, "group").build());
+        params.add(ParameterSpec.builder(Region.class, "region").build());
+        args.addAll(List.of("device", "group", "region"));
+      } else {
+        params.add(ParameterSpec.builder(Region.class, "region").build());
+        params.add(ParameterSpec.builder(GuestRange.class, "guest").build());
+        args.addAll(List.of("region", "guest"));
+      }
+      String argList = String.join(", ", args);
+      MethodSpec holds = holdsMethods(kind, live, conditions, params, argList, chunkMethods);
+      chunkMethods.add(holds);
+      MethodSpec first = MethodSpec.methodBuilder(kind + "First").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .addJavadoc("The first of {@code rules} (ascending) below {@code limit} whose condition holds, else\n"
+              + "{@code limit}.\n")
+          .returns(int.class).addParameter(int[].class, "rules").addParameter(int.class, "limit").addParameters(params)
+          .beginControlFlow("for (int i = 0; i < rules.length; i++)")
+          .addStatement("int rule = rules[i]")
+          .addStatement("if (rule >= limit) return limit")
+          .addStatement("if ($N(rule, $L)) return rule", holds, argList)
+          .endControlFlow()
+          .addStatement("return limit")
+          .build();
+      chunkMethods.add(first);
+
+      // The method.
+      MethodSpec.Builder m = MethodSpec.methodBuilder(kind).addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC).returns(decisionType).addParameters(params);
+      Set<Local> lookups = EnumSet.noneOf(Local.class);
+      for (IndexPlan.Field f : plan.fields()) {
+        lookups.add(f.local);
+        if (f == IndexPlan.Field.OVERLAP) {
+          lookups.add(Local.START);
+          lookups.add(Local.END);
+        }
+      }
+      declare(m, Local.closure(lookups));
+      m.addComment("$L rules: look up the few that can hold, keep the first in source order that does.", rules.size());
+      m.addStatement("int first = $T.MAX_VALUE", Integer.class);
+      for (IndexPlan.Field f : plan.fields()) {
+        if (f == IndexPlan.Field.OVERLAP) {
+          m.beginControlFlow("if (covers)");
+          m.addStatement("int s = $N.$L.segment(start)", index, f.constant());
+          m.beginControlFlow("for (int last = $N.$L.segment(s, end); s <= last; s++)", index, f.constant());
+          m.addStatement("first = $N($N.$L.rules(s), first, $L)", first, index, f.constant(), argList);
+          m.endControlFlow();
+          m.endControlFlow();
+        } else if (f.windows()) {
+          m.addStatement("first = $N($N.$L.rulesAt($L), first, $L)", first, index, f.constant(), f.lookup, argList);
+        } else {
+          m.addStatement("first = $N($N.$L.rules($L), first, $L)", first, index, f.constant(), f.lookup, argList);
+        }
+      }
+      if (!plan.unindexed().isEmpty()) {
+        m.addStatement("first = $N($N.UNINDEXED, first, $L)", first, index, argList);
+      }
+      m.addStatement("return first == $T.MAX_VALUE ? $L : $N.DECISIONS[first]", Integer.class,
+          decisionRefs.get(kind + ":default"), index);
+      return m.build();
+    }
+
+    /** {@code 3 17 20}. */
+    private static String joinNumbers(List<Integer> numbers) {
+      StringBuilder sb = new StringBuilder();
+      for (int n : numbers) {
+        if (sb.length() > 0) {
+          sb.append(' ');
+        }
+        sb.append(n);
+      }
+      return sb.toString();
+    }
+
+    /**
+     * {@code parse("""…""", …)}: the table as text blocks, one table line per source line, a block per
+     * {@link #TABLE_LINES_PER_BLOCK} lines (a string constant holds at most 65,535 bytes). Table lines
+     * hold only hex digits, decimal digits, {@code x}, {@code :}, {@code .} and spaces.
+     */
+    private static CodeBlock tableCall(CodeBlock method, List<String> lines) {
+      CodeBlock.Builder b = CodeBlock.builder().add("$L(", method);
+      for (int start = 0; start < lines.size(); start += TABLE_LINES_PER_BLOCK) {
+        b.add(start == 0 ? "\n$>$>\"\"\"\n" : ",\n\"\"\"\n");
+        for (String line : lines.subList(start, Math.min(start + TABLE_LINES_PER_BLOCK, lines.size()))) {
+          b.add("$L\n", line);
+        }
+        b.add("\"\"\"");
+      }
+      return b.add(lines.isEmpty() ? ")" : ")$<$<").build();
+    }
+
+    /** The decision array of an indexed section: inline, or filled by the decision holders of a large policy. */
+    private CodeBlock decisionsArray(TypeSpec.Builder ix, boolean classify, int count, Class<?> decisionType) {
+      if (!large) {
+        CodeBlock.Builder b = CodeBlock.builder().add("{\n$>$>");
+        for (int i = 0; i < count; i++) {
+          b.add(i == 0 ? "$L" : ",\n$L", decisionRefs.get((classify ? "classify:" : "conflict:") + i));
+        }
+        return b.add("$<$<}").build();
+      }
+      // A large policy's decisions live in holder classes; each fills in its own.
+      MethodSpec.Builder fill = MethodSpec.methodBuilder("decisions").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .returns(ArrayTypeName.of(decisionType))
+          .addStatement("$T[] decisions = new $T[$L]", decisionType, decisionType, count);
+      for (String holder : classify ? classifyFillers : conflictFillers) {
+        fill.addStatement("$N.$N(decisions)", holder, classify ? "fillClassify" : "fillConflict");
+      }
+      ix.addMethod(fill.addStatement("return decisions").build());
+      return CodeBlock.of("decisions()");
+    }
+
+    /**
+     * {@code KIND + "Holds"}: whether rule {@code rule}'s condition holds, as a {@code switch} over
+     * rule numbers, split into methods of {@link #HOLDS_PER_METHOD} rules (nested classes in a large
+     * policy) with a dispatch on {@code rule / HOLDS_PER_METHOD} when there are several.
+     */
+    private MethodSpec holdsMethods(String kind, List<RuleView> live, List<Cond> conditions,
+        List<ParameterSpec> params, String argList, List<MethodSpec> chunkMethods) {
+      TreeMap<Integer, List<Integer>> byChunk = new TreeMap<>();
+      for (int i = 0; i < live.size(); i++) {
+        byChunk.computeIfAbsent(live.get(i).index() / HOLDS_PER_METHOD, k -> new ArrayList<>()).add(i);
+      }
+      MethodSpec.Builder top = MethodSpec.methodBuilder(kind + "Holds").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+          .returns(boolean.class).addParameter(int.class, "rule").addParameters(params);
+      if (byChunk.size() <= 1) {
+        top.addJavadoc("Whether the condition of rule number {@code rule} holds.\n");
+        holdsSwitch(top, kind, live, conditions, byChunk.isEmpty() ? List.of() : byChunk.firstEntry().getValue());
+        return top.build();
+      }
+      top.addJavadoc("Whether the condition of rule number {@code rule} holds: asks the method for its $L rules.\n",
+          HOLDS_PER_METHOD);
+      top.beginControlFlow("switch (rule / $L)", HOLDS_PER_METHOD);
+      for (Map.Entry<Integer, List<Integer>> e : byChunk.entrySet()) {
+        int from = e.getKey() * HOLDS_PER_METHOD;
+        MethodSpec.Builder chunk = MethodSpec.methodBuilder(large ? "holds" : kind + "Holds" + e.getKey())
+            .addModifiers(large ? new Modifier[] {Modifier.STATIC} : new Modifier[] {Modifier.PRIVATE, Modifier.STATIC})
+            .returns(boolean.class).addParameter(int.class, "rule").addParameters(params)
+            .addJavadoc("Rules $L to $L.\n", from, from + HOLDS_PER_METHOD - 1);
+        holdsSwitch(chunk, kind, live, conditions, e.getValue());
+        CodeBlock target;
+        if (large) {
+          String holder = typeName((kind.equals("classify") ? "ClassifyRules" : "ConflictRules") + e.getKey());
+          nested.add(TypeSpec.classBuilder(holder).addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+              .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
+              .addMethod(chunk.build()).build());
+          target = CodeBlock.of("$N.holds", holder);
+        } else {
+          MethodSpec method = chunk.build();
+          chunkMethods.add(method);
+          target = CodeBlock.of("$N", method.name());
+        }
+        top.addCode("case $L:\n$>", e.getKey());
+        top.addStatement("return $L(rule, $L)", target, argList);
+        top.addCode("$<");
+      }
+      top.addCode("default:\n$>");
+      top.addStatement("throw new $T($S + rule)", IllegalArgumentException.class, "no " + kind + " rule number ");
+      top.addCode("$<");
+      top.endControlFlow();
+      return top.build();
+    }
+
+    /** A {@code switch (rule)} with a case per rule of {@code which} (positions in {@code live}). */
+    private void holdsSwitch(MethodSpec.Builder m, String kind, List<RuleView> live, List<Cond> conditions,
+        List<Integer> which) {
+      m.beginControlFlow("switch (rule)");
+      for (int i : which) {
+        RuleView r = live.get(i);
+        Set<Local> used = EnumSet.noneOf(Local.class);
+        J test = CondCompiler.compile(conditions.get(i), used, helpers);
+        String comment = "rule " + r.name() + " (" + r.span().file() + ":" + r.span().line() + "): "
+            + CondPrinter.print(r.condition());
+        m.addCode("// $L\n", JavaText.comment(comment));
+        m.addCode("case $L: {\n$>", r.index());
+        declare(m, Local.closure(used));
+        m.addStatement("return $L", test.code());
+        m.addCode("$<}\n");
+      }
+      m.addCode("default:\n$>");
+      m.addStatement("throw new $T($S + rule)", IllegalArgumentException.class, "no " + kind + " rule number ");
+      m.addCode("$<");
+      m.endControlFlow();
     }
 
     /** Declares {@code locals} (in their enum order, which puts each after the locals it reads). */

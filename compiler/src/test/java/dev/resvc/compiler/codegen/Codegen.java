@@ -22,6 +22,11 @@ final class Codegen {
     JavaFile generate() {
       return PolicyGenerator.generate(policy, hash);
     }
+
+    /** With every section indexed, down to indexes of one rule. */
+    JavaFile generateIndexed() {
+      return PolicyGenerator.generate(policy, hash, new PolicyGenerator.Tuning(0, 1));
+    }
   }
 
   static Checked check(Path file) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The proof of equivalence: random policies (through the whole front end) × random hosts, guests and
  * apertures, evaluated by the interpreter and by the generated class; every verdict — classifications
  * with provenance, effective regions, IOVA list, conflict checks, findings with their messages — must
- * be equal. {@code -Dresvc.differential.cases=N} sets the number of (policy, host) cases (default
+ * be equal. Half of the policies are generated with every section indexed, as large policies are.
+ * {@code -Dresvc.differential.cases=N} sets the number of (policy, host) cases (default
  * 4000); {@code -Dresvc.differential.seed=S} replays a run.
  */
 class DifferentialTest {
@@ -46,7 +47,8 @@ class DifferentialTest {
       for (int i = batch * POLICIES_PER_JAVAC; i < Math.min(policies, (batch + 1) * POLICIES_PER_JAVAC); i++) {
         String text = RandomPolicies.text(r, "diff.P" + i, r.nextBoolean());
         Codegen.Checked checked = Codegen.checkText(dir, "p" + i + ".resv", text);
-        files.add(checked.generate());
+        // Every other policy with its sections indexed as if they were large (see IndexPlan).
+        files.add(i % 2 == 0 ? checked.generate() : checked.generateIndexed());
         interpreters.add(new Interpreter(checked.policy()));
         texts.add(text);
       }

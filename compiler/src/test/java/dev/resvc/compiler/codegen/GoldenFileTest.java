@@ -26,14 +26,17 @@ class GoldenFileTest {
 
   static Stream<Arguments> policies() {
     return Stream.of(
-        Arguments.of(Codegen.EXAMPLES.resolve("intel-vtd-kernel-default.resv"), "IntelVtdKernelDefault.java"),
-        Arguments.of(Path.of("src/test/resources/codegen/rich.resv"), "Rich.java"));
+        Arguments.of(Codegen.EXAMPLES.resolve("intel-vtd-kernel-default.resv"), "IntelVtdKernelDefault.java", false),
+        Arguments.of(Path.of("src/test/resources/codegen/rich.resv"), "Rich.java", false),
+        // The shape of a large policy's indexed sections, on a policy small enough to read.
+        Arguments.of(Path.of("src/test/resources/codegen/rich.resv"), "RichIndexed.java", true));
   }
 
   @ParameterizedTest(name = "{1}")
   @MethodSource("policies")
-  void generatedSourceMatchesGolden(Path policy, String golden) throws IOException {
-    String actual = Codegen.check(policy).generate().toString();
+  void generatedSourceMatchesGolden(Path policy, String golden, boolean indexed) throws IOException {
+    Codegen.Checked checked = Codegen.check(policy);
+    String actual = (indexed ? checked.generateIndexed() : checked.generate()).toString();
     Path file = GOLDEN.resolve(golden);
     if (UPDATE) {
       Files.createDirectories(GOLDEN);

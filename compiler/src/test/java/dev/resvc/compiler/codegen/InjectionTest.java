@@ -16,6 +16,7 @@ import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
 import java.nio.file.Path;
+import com.palantir.javapoet.JavaFile;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -52,10 +53,20 @@ class InjectionTest {
 
   @Test
   void hostileNamesAndStringsCompileAndBehaveLikeTheInterpreter() {
+    hostileNamesAndStrings(false);
+  }
+
+  @Test
+  void hostileNamesAndStringsCompileAndBehaveLikeTheInterpreterInIndexedSections() {
+    hostileNamesAndStrings(true);
+  }
+
+  private void hostileNamesAndStrings(boolean indexed) {
     Codegen.Checked checked = Codegen.checkText(dir, "inj \\u000a é \"q\".resv", POLICY);
-    String source = checked.generate().toString();
+    JavaFile file = indexed ? checked.generateIndexed() : checked.generate();
+    String source = file.toString();
     assertThat(source.chars().allMatch(c -> c == '\n' || (c >= 0x20 && c < 0x7f))).isTrue();
-    Policy compiled = CompiledPolicies.load(InMemoryJavaCompiler.compile(List.of(checked.generate())));
+    Policy compiled = CompiledPolicies.load(InMemoryJavaCompiler.compile(List.of(file)));
     assertThat(compiled.name()).isEqualTo("inj.Policy");
     Interpreter interpreter = new Interpreter(checked.policy());
 
