@@ -41,7 +41,7 @@ public final class IntelVtdKernelDefault implements Policy {
   @Override
   public int apiVersion() {
     // Policy.API_VERSION of the runtime this class was generated against
-    return 1;
+    return 2;
   }
 
   @Override

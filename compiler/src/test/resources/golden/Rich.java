@@ -57,7 +57,7 @@ public final class Rich implements Policy {
   @Override
   public int apiVersion() {
     // Policy.API_VERSION of the runtime this class was generated against
-    return 1;
+    return 2;
   }
 
   @Override

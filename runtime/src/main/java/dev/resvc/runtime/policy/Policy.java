@@ -14,7 +14,7 @@ import dev.resvc.runtime.model.Region;
  */
 public interface Policy {
   /** The version of this interface; bumped on any incompatible change. */
-  int API_VERSION = 1;
+  int API_VERSION = 2;
 
   /** The policy's qualified name ({@code policy examples.IntelVtdKernelDefault;}). */
   String name();
