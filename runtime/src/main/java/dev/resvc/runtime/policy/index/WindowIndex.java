@@ -27,6 +27,16 @@ public final class WindowIndex {
    */
   private final long[] flipped;
   private final int[][] rules;
+  /**
+   * A directory over the addresses from the second segment's start ({@code base}) to the last
+   * segment's start ({@code base + span}), in buckets of {@code 2^shift} bytes: {@code directory[b]}
+   * is the segment holding the bucket's first address, so a lookup searches only the few segments
+   * from {@code directory[b]} to {@code directory[b + 1]} instead of all of them.
+   */
+  private final long base;
+  private final long span;
+  private final int shift;
+  private final int[] directory;
 
   private WindowIndex(long[] starts, int[][] rules) {
     this.starts = starts;
@@ -35,6 +45,25 @@ public final class WindowIndex {
       flipped[k] = starts[k] ^ Long.MIN_VALUE;
     }
     this.rules = rules;
+    int n = starts.length;
+    if (n < 3) {
+      this.base = n == 2 ? starts[1] : 0;
+      this.span = 0;
+      this.shift = 0;
+      this.directory = new int[] {0, 0};
+      return;
+    }
+    this.base = starts[1];
+    this.span = starts[n - 1] - base;
+    int spanBits = 64 - Long.numberOfLeadingZeros(span);
+    int directoryBits = 33 - Integer.numberOfLeadingZeros(n);
+    this.shift = Math.max(0, spanBits - directoryBits);
+    int buckets = (int) (span >>> shift) + 1;
+    this.directory = new int[buckets + 1];
+    for (int b = 0; b <= buckets; b++) {
+      long offset = (long) b << shift;
+      directory[b] = b == buckets || Long.compareUnsigned(offset, span) >= 0 ? n - 1 : segment(starts, base + offset);
+    }
   }
 
   /**
@@ -130,18 +159,26 @@ public final class WindowIndex {
 
   /** The segment holding {@code address} (unsigned): pass it to {@link #rules(int)}. */
   public int segment(long address) {
-    // A branch-free binary search: the probe sequence does not depend on the data, so the CPU never
-    // mispredicts it.
+    if (Long.compareUnsigned(address, base) < 0) {
+      return 0;
+    }
+    long offset = address - base;
+    if (Long.compareUnsigned(offset, span) >= 0) {
+      return starts.length - 1;
+    }
+    int b = (int) (offset >>> shift);
+    int from = directory[b];
+    // A branch-free binary search over the bucket's segments: the probe sequence does not depend on
+    // the data, so the CPU never mispredicts it.
     long key = address ^ Long.MIN_VALUE;
     long[] f = flipped;
-    int base = 0;
-    int n = f.length;
+    int n = directory[b + 1] - from + 1;
     while (n > 1) {
       int half = n >>> 1;
-      base = f[base + half] <= key ? base + half : base;
+      from = f[from + half] <= key ? from + half : from;
       n -= half;
     }
-    return base;
+    return from;
   }
 
   /**
