@@ -68,7 +68,7 @@ public final class PolicyGenerator {
    * From this many rules on, a section finds its candidate rules through indexes ({@link IndexPlan})
    * instead of testing its rules in turn.
    */
-  public static final int INDEX_THRESHOLD = 128;
+  public static final int INDEX_THRESHOLD = 64;
 
   /** The rules one generated {@code holds} method of an indexed section tests (by rule number). */
   static final int HOLDS_PER_METHOD = 64;
