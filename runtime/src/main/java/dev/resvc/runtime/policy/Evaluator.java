@@ -8,12 +8,14 @@ import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * Runs a policy over a host and a guest: the fixed pipeline of LANGUAGE.md §5, identical for compiled
@@ -29,6 +31,11 @@ import java.util.TreeSet;
  *       range when it overlaps none);
  *   <li>a group is assignable when no finding is fatal.
  * </ol>
+ *
+ * <p>The verdict is built without rendering anything: a finding keeps its rule's message template and
+ * what the placeholders stand for, and renders the text when {@link Verdict.Finding#message()} is
+ * first called. The loops here run once per (device, region) pair and per merged region, so they use
+ * arrays of the exact size and no streams.
  */
 public final class Evaluator {
   private Evaluator() {}
@@ -42,11 +49,12 @@ public final class Evaluator {
    */
   public static Verdict evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
     checkApiVersion(policy);
-    List<Verdict.Group> groups = new ArrayList<>();
-    for (IommuGroup group : host.groups()) {
-      groups.add(evaluateGroup(policy, group, guest, aperture));
+    List<IommuGroup> hostGroups = host.groups();
+    Verdict.Group[] groups = new Verdict.Group[hostGroups.size()];
+    for (int i = 0; i < groups.length; i++) {
+      groups[i] = evaluateGroup(policy, hostGroups.get(i), guest, aperture);
     }
-    return new Verdict(policy.name(), host.name(), guest.name(), groups);
+    return new Verdict(policy.name(), host.name(), guest.name(), List.of(groups));
   }
 
   /** Refuses a policy compiled against another version of this interface, with a message that says what to do. */
@@ -59,101 +67,194 @@ public final class Evaluator {
   }
 
   public static Verdict.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest, AddressRange aperture) {
-    List<Verdict.Classification> classifications = new ArrayList<>();
-    List<Region> effectiveInOrder = new ArrayList<>();
-    List<PciAddress> ownerInOrder = new ArrayList<>();
-    for (IommuGroup.Member member : group.members()) {
-      List<Region> inputs = new ArrayList<>(member.regions());
-      inputs.addAll(group.groupRegions());
-      for (Region input : inputs) {
-        ClassifyDecision decision = policy.classify(member.device(), group.id(), input);
-        Optional<Region> effective = decision.apply(input);
-        classifications.add(new Verdict.Classification(member.device().address(), input, decision, effective));
-        effective.ifPresent(r -> {
-          effectiveInOrder.add(r);
-          ownerInOrder.add(member.device().address());
-        });
+    int groupId = group.id();
+    List<IommuGroup.Member> members = group.members();
+    List<Region> groupRegions = group.groupRegions();
+    int memberCount = members.size();
+    int groupRegionCount = groupRegions.size();
+
+    // 1. Classify, device by device: its own regions, then the group's.
+    int pairs = 0;
+    for (int m = 0; m < memberCount; m++) {
+      pairs += members.get(m).regions().size() + groupRegionCount;
+    }
+    Verdict.Classification[] classifications = new Verdict.Classification[pairs];
+    Region[] effective = new Region[memberCount == 0 ? groupRegionCount : pairs];
+    PciAddress[] owners = new PciAddress[pairs];
+    PciAddress[] devices = new PciAddress[memberCount];
+    int classified = 0;
+    int effectiveCount = 0;
+    for (int m = 0; m < memberCount; m++) {
+      IommuGroup.Member member = members.get(m);
+      PciAddress address = member.device().address();
+      devices[m] = address;
+      List<Region> own = member.regions();
+      int ownCount = own.size();
+      for (int i = 0; i < ownCount + groupRegionCount; i++) {
+        Region input = i < ownCount ? own.get(i) : groupRegions.get(i - ownCount);
+        ClassifyDecision decision = policy.classify(member.device(), groupId, input);
+        Optional<Region> result = decision.apply(input);
+        classifications[classified++] = new Verdict.Classification(address, input, decision, result);
+        if (result.isPresent()) {
+          effective[effectiveCount] = result.get();
+          owners[effectiveCount] = address;
+          effectiveCount++;
+        }
       }
     }
-    if (group.members().isEmpty()) {
-      effectiveInOrder.addAll(group.groupRegions());
+    if (memberCount == 0) {
+      for (int i = 0; i < groupRegionCount; i++) {
+        effective[effectiveCount++] = groupRegions.get(i);
+      }
     }
 
+    // 2. Merge as the kernel does.
     GroupRegionMerger merger = new GroupRegionMerger();
-    effectiveInOrder.forEach(merger::insert);
+    for (int i = 0; i < effectiveCount; i++) {
+      merger.insert(effective[i]);
+    }
     List<Region> merged = merger.regions();
-    List<Verdict.EffectiveRegion> effectiveRegions = new ArrayList<>();
-    for (Region m : merged) {
-      effectiveRegions.add(new Verdict.EffectiveRegion(m, contributors(m, effectiveInOrder, ownerInOrder)));
+    int mergedCount = merged.size();
+    Verdict.EffectiveRegion[] effectiveRegions = new Verdict.EffectiveRegion[mergedCount];
+    // Without members the group's regions have no owner: contributors() then fails as it always has.
+    int ownerCount = memberCount == 0 ? 0 : effectiveCount;
+    PciAddress[] scratch = new PciAddress[effectiveCount];
+    for (int i = 0; i < mergedCount; i++) {
+      Region m = merged.get(i);
+      effectiveRegions[i] =
+          new Verdict.EffectiveRegion(m, contributors(m, effective, effectiveCount, owners, ownerCount, scratch));
     }
 
+    // 3. VFIO's valid IOVA list.
     VfioIovaList.AttachResult iova = VfioIovaList.attachGroup(aperture, merged);
-    List<Verdict.ConflictCheck> checks = new ArrayList<>();
-    List<Verdict.Finding> findings = new ArrayList<>();
+
+    // 4. Conflicts: each merged region with each guest range it overlaps, or with none.
+    List<GuestRange> guestRanges = guest.ranges();
+    int guestCount = guestRanges.size();
+    Verdict.ConflictCheck[] checks = new Verdict.ConflictCheck[mergedCount];
+    int checkCount = 0;
+    Verdict.Finding[] findings = new Verdict.Finding[iova.refused() ? 1 + mergedCount : mergedCount];
+    int findingCount = 0;
     if (iova.refused()) {
-      findings.add(new Verdict.Finding(group.id(), Severity.FATAL,
+      findings[findingCount++] = new Verdict.Finding(groupId, Severity.FATAL,
           "no valid IOVA range remains in aperture " + aperture
               + ": VFIO refuses to attach the group (-EINVAL)",
-          NO_IOVA, firstExcluded(merged), Optional.empty(), Optional.empty()));
+          NO_IOVA, firstExcluded(merged), Optional.empty(), Optional.empty());
     }
-    for (Verdict.EffectiveRegion er : effectiveRegions) {
+    for (int i = 0; i < mergedCount; i++) {
+      Verdict.EffectiveRegion er = effectiveRegions[i];
       Region region = er.region();
-      List<GuestRange> overlapping = region.range().map(guest::overlapping).orElse(List.of());
-      if (overlapping.isEmpty()) {
-        check(policy, group.id(), er, null, checks, findings);
+      boolean inverted = region.isInverted();
+      long start = region.start();
+      long end = region.end();
+      boolean overlapsAny = false;
+      for (int j = 0; !inverted && j < guestCount; j++) {
+        GuestRange g = guestRanges.get(j);
+        AddressRange r = g.range();
+        if (Long.compareUnsigned(r.start(), end) > 0 || Long.compareUnsigned(start, r.end()) > 0) {
+          continue;
+        }
+        overlapsAny = true;
+        AddressRange overlap = new AddressRange(U64.max(start, r.start()), U64.min(end, r.end()));
+        if (checkCount == checks.length) {
+          checks = Arrays.copyOf(checks, checks.length + mergedCount);
+        }
+        if (findingCount == findings.length) {
+          findings = Arrays.copyOf(findings, findings.length + mergedCount);
+        }
+        ConflictDecision decision = policy.conflict(region, g);
+        Optional<GuestRange> guestRange = Optional.of(g);
+        Optional<AddressRange> overlapRange = Optional.of(overlap);
+        checks[checkCount++] = new Verdict.ConflictCheck(er, guestRange, overlapRange, decision);
+        if (decision.severity() != Severity.ALLOW) {
+          findings[findingCount++] = finding(groupId, decision, er, guestRange, overlapRange);
+        }
       }
-      for (GuestRange g : overlapping) {
-        check(policy, group.id(), er, g, checks, findings);
+      if (!overlapsAny) {
+        if (checkCount == checks.length) {
+          checks = Arrays.copyOf(checks, checks.length + mergedCount);
+        }
+        if (findingCount == findings.length) {
+          findings = Arrays.copyOf(findings, findings.length + mergedCount);
+        }
+        ConflictDecision decision = policy.conflict(region, null);
+        checks[checkCount++] = new Verdict.ConflictCheck(er, Optional.empty(), Optional.empty(), decision);
+        if (decision.severity() != Severity.ALLOW) {
+          findings[findingCount++] = finding(groupId, decision, er, Optional.empty(), Optional.empty());
+        }
       }
     }
-    List<PciAddress> devices = group.members().stream().map(m -> m.device().address()).toList();
-    return new Verdict.Group(group.id(), devices, classifications, effectiveRegions, iova, checks, findings);
+    return new Verdict.Group(groupId, List.of(devices), List.of(classifications), List.of(effectiveRegions), iova,
+        immutable(checks, checkCount), immutable(findings, findingCount));
   }
 
-  private static void check(Policy policy, int groupId, Verdict.EffectiveRegion er, GuestRange g,
-      List<Verdict.ConflictCheck> checks, List<Verdict.Finding> findings) {
-    Region region = er.region();
-    ConflictDecision decision = policy.conflict(region, g);
-    Optional<GuestRange> guestRange = Optional.ofNullable(g);
-    Optional<AddressRange> overlap = guestRange.flatMap(x -> region.range().flatMap(r -> r.intersection(x.range())));
-    checks.add(new Verdict.ConflictCheck(er, guestRange, overlap, decision));
-    if (decision.severity() != Severity.ALLOW) {
-      String[] values = new String[MessageTemplate.Placeholder.values().length];
-      values[MessageTemplate.Placeholder.REGION.ordinal()] =
-          U64.hex16(region.start()) + ".." + U64.hex16(region.end()) + " " + region.type().resvName();
-      values[MessageTemplate.Placeholder.DEVICE.ordinal()] = er.contributors().isEmpty()
-          ? "the group" : String.join(", ", er.contributors().stream().map(PciAddress::toString).toList());
-      values[MessageTemplate.Placeholder.GUEST.ordinal()] =
-          guestRange.map(x -> x.name() + " (" + x.kind() + " " + x.range() + ")").orElse("no guest range");
-      values[MessageTemplate.Placeholder.OVERLAP.ordinal()] = overlap.map(AddressRange::toString).orElse("nothing");
-      findings.add(new Verdict.Finding(groupId, decision.severity(), decision.message().render(values),
-          decision.provenance(), region, guestRange, overlap));
+  private static Verdict.Finding finding(int groupId, ConflictDecision decision, Verdict.EffectiveRegion er,
+      Optional<GuestRange> guest, Optional<AddressRange> overlap) {
+    return Verdict.Finding.deferred(groupId, decision.severity(), decision.message(), er.contributors(),
+        decision.provenance(), er.region(), guest, overlap);
+  }
+
+  /** The first {@code n} elements as an immutable list (which the verdict's records keep without a copy). */
+  private static <T> List<T> immutable(T[] array, int n) {
+    switch (n) {
+      case 0:
+        return List.of();
+      case 1:
+        return List.of(array[0]);
+      case 2:
+        return List.of(array[0], array[1]);
+      default:
+        return List.of(n == array.length ? array : Arrays.copyOf(array, n));
     }
   }
 
   /** The region that VFIO cut first: an empty list means at least one region was not relaxable. */
   private static Region firstExcluded(List<Region> merged) {
-    return merged.stream().filter(r -> r.type() != dev.resvc.runtime.model.RegionType.DIRECT_RELAXABLE)
-        .findFirst().orElseThrow();
+    for (Region r : merged) {
+      if (r.type() != RegionType.DIRECT_RELAXABLE) {
+        return r;
+      }
+    }
+    throw new NoSuchElementException("No value present");
   }
 
   /**
    * The devices whose effective regions a merged region covers: same type, starting inside it (or, for
-   * a region that covers nothing, at its start). Sorted by address.
+   * a region that covers nothing, at its start). Sorted by address, each once.
    */
-  private static List<PciAddress> contributors(Region merged, List<Region> effective, List<PciAddress> owners) {
-    TreeSet<PciAddress> out = new TreeSet<>();
-    Optional<AddressRange> span = merged.range();
-    for (int i = 0; i < effective.size(); i++) {
-      Region r = effective.get(i);
-      if (r.type() != merged.type()) {
+  private static List<PciAddress> contributors(Region merged, Region[] effective, int count, PciAddress[] owners,
+      int ownerCount, PciAddress[] scratch) {
+    RegionType type = merged.type();
+    long start = merged.start();
+    boolean inverted = merged.isInverted();
+    long end = merged.end();
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+      Region r = effective[i];
+      if (r.type() != type) {
         continue;
       }
-      boolean inside = span.isPresent() ? span.get().contains(r.start()) : r.start() == merged.start();
-      if (inside) {
-        out.add(owners.get(i));
+      long s = r.start();
+      boolean inside = inverted
+          ? s == start
+          : Long.compareUnsigned(start, s) <= 0 && Long.compareUnsigned(s, end) <= 0;
+      if (!inside) {
+        continue;
       }
+      PciAddress owner = owners[Objects.checkIndex(i, ownerCount)];
+      // Insertion into the sorted prefix, skipping a device already there.
+      int at = n;
+      int c = 1;
+      while (at > 0 && (c = scratch[at - 1].compareTo(owner)) > 0) {
+        at--;
+      }
+      if (at > 0 && c == 0) {
+        continue;
+      }
+      System.arraycopy(scratch, at, scratch, at + 1, n - at);
+      scratch[at] = owner;
+      n++;
     }
-    return List.copyOf(out);
+    return immutable(scratch, n);
   }
 }
