@@ -36,7 +36,8 @@ import java.util.Optional;
  * <p>The verdict is built without rendering anything: a finding keeps its rule's message template and
  * what the placeholders stand for, and renders the text when {@link Verdict.Finding#message()} is
  * first called. The loops here run once per (device, region) pair and per merged region, so they use
- * arrays of the exact size and no streams.
+ * no streams or {@code Optional} chains, and fill working arrays that each list of a group is copied
+ * out of once.
  */
 public final class Evaluator {
   private Evaluator() {}
@@ -91,6 +92,10 @@ public final class Evaluator {
     private Verdict.EffectiveRegion[] effectiveRegions = new Verdict.EffectiveRegion[16];
     private Verdict.ConflictCheck[] checks = new Verdict.ConflictCheck[16];
     private Verdict.Finding[] findings = new Verdict.Finding[16];
+    /** Set by {@link #classify}: how many regions it left in {@link #effective}. */
+    private int effectiveCount;
+    /** Set by {@link #conflicts}: how many findings are in {@link #findings}. */
+    private int findingCount;
 
     @SuppressWarnings("unchecked")
     Work(GuestLayout guest) {
@@ -142,11 +147,6 @@ public final class Evaluator {
       return new Verdict.Group(groupId, listOf(devices, group.members().size()), listOf(classifications, classified),
           listOf(effectiveRegions, mergedCount), iova, listOf(checks, checkCount), listOf(findings, this.findingCount));
     }
-
-    /** Set by {@link #classify}: how many regions it left in {@link #effective}. */
-    private int effectiveCount;
-    /** Set by {@link #conflicts}: how many findings are in {@link #findings}. */
-    private int findingCount;
 
     /**
      * Classifies every (device, region) pair of the group, device by device, its own regions then the
