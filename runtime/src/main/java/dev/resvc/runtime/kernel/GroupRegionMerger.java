@@ -3,7 +3,7 @@ package dev.resvc.runtime.kernel;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.range.U64;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -35,23 +35,25 @@ public final class GroupRegionMerger {
   /** Orders entries of one type: unsigned start, then newest first among equal starts. */
   private record Key(long start, long seq) {}
 
-  private static Comparator<Key> unsignedKeyOrder() {
-    return (a, b) -> {
-      int c = Long.compareUnsigned(a.start, b.start);
-      return c != 0 ? c : Long.compare(a.seq, b.seq);
-    };
-  }
+  private static final Comparator<Key> KEY_ORDER = (a, b) -> {
+    int c = Long.compareUnsigned(a.start, b.start);
+    return c != 0 ? c : Long.compare(a.seq, b.seq);
+  };
 
-  /** One sorted map per region type; values are the entries' current state. */
-  private final List<TreeMap<Key, Region>> byType = new ArrayList<>();
+  private static final Comparator<Region> START_ORDER = (a, b) -> Long.compareUnsigned(a.start(), b.start());
+
+  private static final int TYPES = RegionType.values().length;
+
+  /**
+   * One sorted map per region type, made when the first region of the type is inserted (a group has
+   * regions of two or three types, mostly); values are the entries' current state.
+   */
+  @SuppressWarnings("unchecked")
+  private final TreeMap<Key, Region>[] byType = new TreeMap[TYPES];
   /** Decreasing, so that a newer entry sorts before older ones with the same start. */
   private long nextSeq = 0;
 
-  public GroupRegionMerger() {
-    for (int i = 0; i < RegionType.values().length; i++) {
-      byType.add(new TreeMap<>(unsignedKeyOrder()));
-    }
-  }
+  public GroupRegionMerger() {}
 
   /** The kernel's group list for {@code regions} inserted in order into an empty list. */
   public static List<Region> merge(List<Region> regions) {
@@ -64,11 +66,18 @@ public final class GroupRegionMerger {
 
   /** {@code iommu_insert_resv_region(region, list)}. */
   public void insert(Region region) {
-    TreeMap<Key, Region> list = byType.get(region.type().ordinal());
+    int type = region.type().ordinal();
+    TreeMap<Key, Region> list = byType[type];
+    if (list == null) {
+      list = new TreeMap<>(KEY_ORDER);
+      byType[type] = list;
+    }
     Key key = new Key(region.start(), --nextSeq);
+    // Sorts before every entry with the new one's start: the bound of both searches below.
+    Key startBound = new Key(region.start(), Long.MIN_VALUE);
 
     // The entry before the new one in the sweep: the last one that starts strictly lower.
-    Map.Entry<Key, Region> before = list.lowerEntry(new Key(region.start(), Long.MIN_VALUE));
+    Map.Entry<Key, Region> before = list.lowerEntry(startBound);
     Key topKey;
     Region top;
     if (before != null && !keptAfter(before.getValue(), region)) {
@@ -79,7 +88,7 @@ public final class GroupRegionMerger {
       top = region;
     }
     // Absorb following entries until one is kept; the rest of the list is a fixed point already.
-    Map.Entry<Key, Region> next = list.ceilingEntry(new Key(region.start(), Long.MIN_VALUE));
+    Map.Entry<Key, Region> next = list.ceilingEntry(startBound);
     while (next != null && !keptAfter(top, next.getValue())) {
       top = absorb(top, next.getValue());
       list.remove(next.getKey());
@@ -105,23 +114,31 @@ public final class GroupRegionMerger {
    * start and type in the kernel's order (newest insertion first).
    */
   public List<Region> regions() {
-    List<Map.Entry<Key, Region>> all = new ArrayList<>();
+    int size = 0;
     for (TreeMap<Key, Region> list : byType) {
-      all.addAll(list.entrySet());
+      size += list == null ? 0 : list.size();
     }
-    Comparator<Key> keyOrder = unsignedKeyOrder();
-    all.sort((a, b) -> {
-      int c = Long.compareUnsigned(a.getKey().start(), b.getKey().start());
-      if (c != 0) {
-        return c;
+    Region[] all = new Region[size];
+    int n = 0;
+    for (TreeMap<Key, Region> list : byType) {
+      if (list != null) {
+        for (Region r : list.values()) {
+          all[n++] = r;
+        }
       }
-      c = Integer.compare(a.getValue().type().ordinal(), b.getValue().type().ordinal());
-      return c != 0 ? c : keyOrder.compare(a.getKey(), b.getKey());
-    });
-    return all.stream().map(Map.Entry::getValue).toList();
+    }
+    // Types in enum order, each in its map's order (start, then newest first; an entry's key has the
+    // start of its region): sorting by start alone, stably, gives (start, type, newest first).
+    Arrays.sort(all, START_ORDER);
+    return List.of(all);
   }
 
   public boolean isEmpty() {
-    return byType.stream().allMatch(TreeMap::isEmpty);
+    for (TreeMap<Key, Region> list : byType) {
+      if (list != null && !list.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -37,7 +37,16 @@ public final class VfioIovaList {
     }
   }
 
-  private final List<AddressRange> nodes = new ArrayList<>();
+  private final List<AddressRange> nodes;
+
+  /** An empty list. */
+  public VfioIovaList() {
+    this(10);
+  }
+
+  private VfioIovaList(int capacity) {
+    nodes = new ArrayList<>(capacity);
+  }
 
   /**
    * The valid IOVA list after attaching one group to an empty container whose domain has {@code
@@ -45,14 +54,31 @@ public final class VfioIovaList {
    * merged regions.
    */
   public static AttachResult attachGroup(AddressRange aperture, List<Region> groupRegions) {
-    VfioIovaList list = new VfioIovaList();
+    // each region cuts at most one range in two: the list never holds more than this
+    VfioIovaList list = new VfioIovaList(groupRegions.size() + 1);
     list.resize(aperture);
     list.exclude(groupRegions);
     return new AttachResult(list.ranges(), swMsiCookieBase(groupRegions));
   }
 
+  /** An immutable copy of the list. */
   public List<AddressRange> ranges() {
-    return List.copyOf(nodes);
+    // List.of with a few arguments keeps the one array it is called with; List.copyOf makes two.
+    List<AddressRange> n = nodes;
+    switch (n.size()) {
+      case 0:
+        return List.of();
+      case 1:
+        return List.of(n.get(0));
+      case 2:
+        return List.of(n.get(0), n.get(1));
+      case 3:
+        return List.of(n.get(0), n.get(1), n.get(2));
+      case 4:
+        return List.of(n.get(0), n.get(1), n.get(2), n.get(3));
+      default:
+        return List.copyOf(n);
+    }
   }
 
   public boolean isEmpty() {

@@ -5,7 +5,9 @@ import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
+import dev.resvc.runtime.range.U64;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The answer for a host and a guest under a policy: one {@link Group} per IOMMU group, by id. */
@@ -15,11 +17,21 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
   }
 
   public boolean allAssignable() {
-    return groups.stream().allMatch(Group::assignable);
+    for (Group g : groups) {
+      if (!g.assignable()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public Optional<Group> group(int id) {
-    return groups.stream().filter(g -> g.id() == id).findFirst();
+    for (Group g : groups) {
+      if (g.id() == id) {
+        return Optional.of(g);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The verdict for one IOMMU group. */
@@ -41,7 +53,12 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
 
     /** Assignable when no finding is fatal. */
     public boolean assignable() {
-      return findings.stream().noneMatch(f -> f.severity() == Severity.FATAL);
+      for (Finding f : findings) {
+        if (f.severity() == Severity.FATAL) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -59,7 +76,140 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
   public record ConflictCheck(EffectiveRegion region, Optional<GuestRange> guest, Optional<AddressRange> overlap,
       ConflictDecision decision) {}
 
-  /** A reported conflict: not {@code allow}. */
-  public record Finding(int group, Severity severity, String message, Provenance provenance, Region region,
-      Optional<GuestRange> guest, Optional<AddressRange> overlap) {}
+  /**
+   * A reported conflict: not {@code allow}.
+   *
+   * <p>Behaves as a record of its seven accessors: {@code equals}, {@code hashCode} and {@code
+   * toString} are those of a record with these components. The evaluator does not render the
+   * message: it keeps the rule's {@link MessageTemplate} and what its placeholders stand for, and
+   * {@link #message()} fills them in on its first call (most verdicts are read for {@code
+   * assignable} alone). The text is the same as if it had been rendered at once; a rendered message
+   * is kept, and two threads racing on the first call render the same text.
+   */
+  public static final class Finding {
+    private final int group;
+    private final Severity severity;
+    private final Provenance provenance;
+    private final Region region;
+    private final Optional<GuestRange> guest;
+    private final Optional<AddressRange> overlap;
+    /** Null once the message is given or rendered. */
+    private final MessageTemplate template;
+    /** The devices {@code {device}} names: the contributors of the merged region. */
+    private final List<PciAddress> devices;
+    /** The message, once rendered; a benign race, like {@link String#hashCode()}. */
+    private String message;
+
+    /** A finding with its message already written out. */
+    public Finding(int group, Severity severity, String message, Provenance provenance, Region region,
+        Optional<GuestRange> guest, Optional<AddressRange> overlap) {
+      this(group, severity, message, null, null, provenance, region, guest, overlap);
+    }
+
+    /**
+     * A finding whose message is {@code template} with {@code {region}} standing for {@code region},
+     * {@code {device}} for {@code devices} ("the group" when there are none), {@code {guest}} for
+     * {@code guest} and {@code {overlap}} for {@code overlap}, rendered when first asked for.
+     */
+    static Finding deferred(int group, Severity severity, MessageTemplate template, List<PciAddress> devices,
+        Provenance provenance, Region region, Optional<GuestRange> guest, Optional<AddressRange> overlap) {
+      Objects.requireNonNull(template, "template");
+      Objects.requireNonNull(devices, "devices");
+      return new Finding(group, severity, null, template, devices, provenance, region, guest, overlap);
+    }
+
+    private Finding(int group, Severity severity, String message, MessageTemplate template, List<PciAddress> devices,
+        Provenance provenance, Region region, Optional<GuestRange> guest, Optional<AddressRange> overlap) {
+      this.group = group;
+      this.severity = severity;
+      this.message = message;
+      this.template = template;
+      this.devices = devices;
+      this.provenance = provenance;
+      this.region = region;
+      this.guest = guest;
+      this.overlap = overlap;
+    }
+
+    public int group() {
+      return group;
+    }
+
+    public Severity severity() {
+      return severity;
+    }
+
+    /** The rule's message with its placeholders filled in. */
+    public String message() {
+      String m = message;
+      if (m == null && template != null) {
+        m = template.render(placeholderValues(region, devices, guest, overlap));
+        message = m;
+      }
+      return m;
+    }
+
+    public Provenance provenance() {
+      return provenance;
+    }
+
+    public Region region() {
+      return region;
+    }
+
+    public Optional<GuestRange> guest() {
+      return guest;
+    }
+
+    public Optional<AddressRange> overlap() {
+      return overlap;
+    }
+
+    /**
+     * What the placeholders of a conflicts message stand for, indexed by {@link
+     * MessageTemplate.Placeholder#ordinal()}.
+     */
+    static String[] placeholderValues(Region region, List<PciAddress> devices, Optional<GuestRange> guest,
+        Optional<AddressRange> overlap) {
+      String[] values = new String[MessageTemplate.Placeholder.values().length];
+      values[MessageTemplate.Placeholder.REGION.ordinal()] =
+          U64.hex16(region.start()) + ".." + U64.hex16(region.end()) + " " + region.type().resvName();
+      values[MessageTemplate.Placeholder.DEVICE.ordinal()] = devices.isEmpty()
+          ? "the group" : String.join(", ", devices.stream().map(PciAddress::toString).toList());
+      values[MessageTemplate.Placeholder.GUEST.ordinal()] =
+          guest.map(x -> x.name() + " (" + x.kind() + " " + x.range() + ")").orElse("no guest range");
+      values[MessageTemplate.Placeholder.OVERLAP.ordinal()] = overlap.map(AddressRange::toString).orElse("nothing");
+      return values;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o == this || o instanceof Finding f
+          && group == f.group
+          && Objects.equals(severity, f.severity)
+          && Objects.equals(message(), f.message())
+          && Objects.equals(provenance, f.provenance)
+          && Objects.equals(region, f.region)
+          && Objects.equals(guest, f.guest)
+          && Objects.equals(overlap, f.overlap);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = Integer.hashCode(group);
+      h = 31 * h + Objects.hashCode(severity);
+      h = 31 * h + Objects.hashCode(message());
+      h = 31 * h + Objects.hashCode(provenance);
+      h = 31 * h + Objects.hashCode(region);
+      h = 31 * h + Objects.hashCode(guest);
+      return 31 * h + Objects.hashCode(overlap);
+    }
+
+    /** As a record prints itself: {@code Finding[group=3, severity=FATAL, message=..., ...]}. */
+    @Override
+    public String toString() {
+      return "Finding[group=" + group + ", severity=" + severity + ", message=" + message() + ", provenance="
+          + provenance + ", region=" + region + ", guest=" + guest + ", overlap=" + overlap + "]";
+    }
+  }
 }

@@ -1,0 +1,139 @@
+package dev.resvc.runtime.policy;
+
+import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.GroupRegionMerger;
+import dev.resvc.runtime.kernel.VfioIovaList;
+import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.range.AddressRange;
+import dev.resvc.runtime.range.U64;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The evaluator as it was before findings rendered their messages lazily (commit df086b3), kept
+ * verbatim as the oracle the current {@link Evaluator} is compared with: every message rendered at
+ * once, streams and {@code Optional} chains. Test code only.
+ */
+public final class EagerEvaluator {
+  private EagerEvaluator() {}
+
+  private static final Provenance NO_IOVA = Evaluator.NO_IOVA;
+
+  /**
+   * @param aperture the IOMMU domain aperture VFIO starts from (VT-d: {@code [0, 2^haw - 1]})
+   * @throws IllegalArgumentException when the policy was built against another runtime API version
+   */
+  public static Verdict evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
+    Evaluator.checkApiVersion(policy);
+    List<Verdict.Group> groups = new ArrayList<>();
+    for (IommuGroup group : host.groups()) {
+      groups.add(evaluateGroup(policy, group, guest, aperture));
+    }
+    return new Verdict(policy.name(), host.name(), guest.name(), groups);
+  }
+
+  public static Verdict.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest, AddressRange aperture) {
+    List<Verdict.Classification> classifications = new ArrayList<>();
+    List<Region> effectiveInOrder = new ArrayList<>();
+    List<PciAddress> ownerInOrder = new ArrayList<>();
+    for (IommuGroup.Member member : group.members()) {
+      List<Region> inputs = new ArrayList<>(member.regions());
+      inputs.addAll(group.groupRegions());
+      for (Region input : inputs) {
+        ClassifyDecision decision = policy.classify(member.device(), group.id(), input);
+        Optional<Region> effective = decision.apply(input);
+        classifications.add(new Verdict.Classification(member.device().address(), input, decision, effective));
+        effective.ifPresent(r -> {
+          effectiveInOrder.add(r);
+          ownerInOrder.add(member.device().address());
+        });
+      }
+    }
+    if (group.members().isEmpty()) {
+      effectiveInOrder.addAll(group.groupRegions());
+    }
+
+    GroupRegionMerger merger = new GroupRegionMerger();
+    effectiveInOrder.forEach(merger::insert);
+    List<Region> merged = merger.regions();
+    List<Verdict.EffectiveRegion> effectiveRegions = new ArrayList<>();
+    for (Region m : merged) {
+      effectiveRegions.add(new Verdict.EffectiveRegion(m, contributors(m, effectiveInOrder, ownerInOrder)));
+    }
+
+    VfioIovaList.AttachResult iova = VfioIovaList.attachGroup(aperture, merged);
+    List<Verdict.ConflictCheck> checks = new ArrayList<>();
+    List<Verdict.Finding> findings = new ArrayList<>();
+    if (iova.refused()) {
+      findings.add(new Verdict.Finding(group.id(), Severity.FATAL,
+          "no valid IOVA range remains in aperture " + aperture
+              + ": VFIO refuses to attach the group (-EINVAL)",
+          NO_IOVA, firstExcluded(merged), Optional.empty(), Optional.empty()));
+    }
+    for (Verdict.EffectiveRegion er : effectiveRegions) {
+      Region region = er.region();
+      List<GuestRange> overlapping = region.range().map(guest::overlapping).orElse(List.of());
+      if (overlapping.isEmpty()) {
+        check(policy, group.id(), er, null, checks, findings);
+      }
+      for (GuestRange g : overlapping) {
+        check(policy, group.id(), er, g, checks, findings);
+      }
+    }
+    List<PciAddress> devices = group.members().stream().map(m -> m.device().address()).toList();
+    return new Verdict.Group(group.id(), devices, classifications, effectiveRegions, iova, checks, findings);
+  }
+
+  private static void check(Policy policy, int groupId, Verdict.EffectiveRegion er, GuestRange g,
+      List<Verdict.ConflictCheck> checks, List<Verdict.Finding> findings) {
+    Region region = er.region();
+    ConflictDecision decision = policy.conflict(region, g);
+    Optional<GuestRange> guestRange = Optional.ofNullable(g);
+    Optional<AddressRange> overlap = guestRange.flatMap(x -> region.range().flatMap(r -> r.intersection(x.range())));
+    checks.add(new Verdict.ConflictCheck(er, guestRange, overlap, decision));
+    if (decision.severity() != Severity.ALLOW) {
+      String[] values = new String[MessageTemplate.Placeholder.values().length];
+      values[MessageTemplate.Placeholder.REGION.ordinal()] =
+          U64.hex16(region.start()) + ".." + U64.hex16(region.end()) + " " + region.type().resvName();
+      values[MessageTemplate.Placeholder.DEVICE.ordinal()] = er.contributors().isEmpty()
+          ? "the group" : String.join(", ", er.contributors().stream().map(PciAddress::toString).toList());
+      values[MessageTemplate.Placeholder.GUEST.ordinal()] =
+          guestRange.map(x -> x.name() + " (" + x.kind() + " " + x.range() + ")").orElse("no guest range");
+      values[MessageTemplate.Placeholder.OVERLAP.ordinal()] = overlap.map(AddressRange::toString).orElse("nothing");
+      findings.add(new Verdict.Finding(groupId, decision.severity(), decision.message().render(values),
+          decision.provenance(), region, guestRange, overlap));
+    }
+  }
+
+  /** The region that VFIO cut first: an empty list means at least one region was not relaxable. */
+  private static Region firstExcluded(List<Region> merged) {
+    return merged.stream().filter(r -> r.type() != dev.resvc.runtime.model.RegionType.DIRECT_RELAXABLE)
+        .findFirst().orElseThrow();
+  }
+
+  /**
+   * The devices whose effective regions a merged region covers: same type, starting inside it (or, for
+   * a region that covers nothing, at its start). Sorted by address.
+   */
+  private static List<PciAddress> contributors(Region merged, List<Region> effective, List<PciAddress> owners) {
+    TreeSet<PciAddress> out = new TreeSet<>();
+    Optional<AddressRange> span = merged.range();
+    for (int i = 0; i < effective.size(); i++) {
+      Region r = effective.get(i);
+      if (r.type() != merged.type()) {
+        continue;
+      }
+      boolean inside = span.isPresent() ? span.get().contains(r.start()) : r.start() == merged.start();
+      if (inside) {
+        out.add(owners.get(i));
+      }
+    }
+    return List.copyOf(out);
+  }
+}
