@@ -15,7 +15,6 @@ import dev.resvc.runtime.range.U64;
 import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -118,7 +117,7 @@ public final class Evaluator {
       int groupId = group.id();
       int classified = classify(policy, group);
       int effectiveCount = this.effectiveCount;
-      // Without members the group's regions have no owner: contributors() then fails as it always has.
+      // Without members the group's regions are merged as they are and belong to no device.
       int ownerCount = effectiveCount;
       if (group.members().isEmpty()) {
         List<Region> groupRegions = group.groupRegions();
@@ -300,7 +299,10 @@ public final class Evaluator {
         if (!inside) {
           continue;
         }
-        PciAddress owner = owners[Objects.checkIndex(i, ownerCount)];
+        if (i >= ownerCount) {
+          continue; // a region of a group without members: no device contributes it
+        }
+        PciAddress owner = owners[i];
         // Insertion into the sorted prefix, skipping a device already there.
         int at = n;
         int c = 1;

@@ -130,7 +130,7 @@ public final class EagerEvaluator {
         continue;
       }
       boolean inside = span.isPresent() ? span.get().contains(r.start()) : r.start() == merged.start();
-      if (inside) {
+      if (inside && i < owners.size()) { // the regions of a group without members belong to no device
         out.add(owners.get(i));
       }
     }

@@ -68,22 +68,27 @@ class EvaluatorEquivalenceTest {
     // the random cases reach what they are meant to
     assertThat(verdicts).isAtLeast(700);
     assertThat(findings).isAtLeast(1500);
-    assertThat(thrown).isAtLeast(30); // groups without members but with regions, see below
+    assertThat(thrown).isEqualTo(0); // groups without members but with regions included, see below
   }
 
   /**
-   * A group with regions but no members has never evaluated: its merged regions look for an owner
-   * among no devices. The evaluator keeps failing exactly as before (same exception, same message).
+   * A group with regions but no members (a snapshot taken while its devices were unplugged) is
+   * evaluated: its regions are merged and checked, and no device contributes them. Before, its merged
+   * regions looked for an owner among no devices and the evaluation failed.
    */
   @Test
-  void aGroupWithRegionsButNoMembersFailsAsBefore() {
+  void aGroupWithRegionsButNoMembersIsEvaluated() {
     Region rmrr = Region.ofInclusive(0x1000, 0x1fff, RegionType.DIRECT, Prot.READ_WRITE, RegionSource.SYSFS);
     Host host = new Host("h", List.of(), List.of(new IommuGroup(0, Optional.empty(), List.of(), List.of(rmrr))));
     Policy p = new ScatterPolicy(1);
     GuestLayout guest = GuestPresets.q35(1L << 30);
-    Object expected = outcome(() -> EagerEvaluator.evaluate(p, host, guest, AddressRange.FULL));
-    assertThat(expected).isEqualTo("java.lang.IndexOutOfBoundsException: Index 0 out of bounds for length 0");
-    assertThat(outcome(() -> Evaluator.evaluate(p, host, guest, AddressRange.FULL))).isEqualTo(expected);
+    Verdict v = Evaluator.evaluate(p, host, guest, AddressRange.FULL);
+    assertThat(v.groups()).hasSize(1);
+    assertThat(v.groups().get(0).classifications()).isEmpty();
+    assertThat(v.groups().get(0).effectiveRegions()).hasSize(1);
+    assertThat(v.groups().get(0).effectiveRegions().get(0).region()).isEqualTo(rmrr);
+    assertThat(v.groups().get(0).effectiveRegions().get(0).contributors()).isEmpty();
+    assertThat(outcome(() -> EagerEvaluator.evaluate(p, host, guest, AddressRange.FULL))).isEqualTo(v);
   }
 
   private static List<String> messages(Verdict v) {
