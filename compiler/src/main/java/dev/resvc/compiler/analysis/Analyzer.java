@@ -3,6 +3,7 @@ package dev.resvc.compiler.analysis;
 import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.interp.Interpreter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,11 @@ public final class Analyzer {
 
   private final Section section;
   private final long budget;
+  /** Each condition's formula, built once; equal formulas are one object (see {@link #intern}). */
   private final Map<Cond, Formula> formulas = new IdentityHashMap<>();
+  /** The negation of each interned formula, built once. */
+  private final Map<Formula, Formula> negations = new IdentityHashMap<>();
+  private final Map<Formula, Formula> interned = new HashMap<>();
 
   public Analyzer(Section section) {
     this(section, DEFAULT_BUDGET);
@@ -70,8 +75,7 @@ public final class Analyzer {
   public Outcome check(List<Lit> lits) {
     List<Formula> terms = new ArrayList<>();
     for (Lit l : lits) {
-      Formula f = formulas.computeIfAbsent(l.cond(), c -> Formula.of(c, section));
-      terms.add(l.value() ? f : Formula.negate(f));
+      terms.add(formula(l));
     }
     Optional<Witness> w;
     try {
@@ -92,6 +96,47 @@ public final class Analyzer {
       }
     }
     return new Sat(w.get());
+  }
+
+  /** The formula of a literal: built, interned and negated once per condition. */
+  Formula formula(Lit l) {
+    Formula f = formulas.get(l.cond());
+    if (f == null) {
+      f = intern(Formula.of(l.cond(), section));
+      formulas.put(l.cond(), f);
+    }
+    if (l.value()) {
+      return f;
+    }
+    Formula n = negations.get(f);
+    if (n == null) {
+      n = intern(Formula.negate(f));
+      negations.put(f, n);
+    }
+    return n;
+  }
+
+  /**
+   * The one object equal to {@code f}: sub-formulas are interned first, so equal formulas share
+   * their parts and the solver can count equal disjuncts by identity.
+   */
+  private Formula intern(Formula f) {
+    Formula x = f;
+    if (f instanceof Formula.All a) {
+      x = new Formula.All(internAll(a.terms()));
+    } else if (f instanceof Formula.Any a) {
+      x = new Formula.Any(internAll(a.terms()));
+    }
+    Formula known = interned.putIfAbsent(x, x);
+    return known == null ? x : known;
+  }
+
+  private List<Formula> internAll(List<Formula> terms) {
+    List<Formula> out = new ArrayList<>(terms.size());
+    for (Formula t : terms) {
+      out.add(intern(t));
+    }
+    return List.copyOf(out);
   }
 
   /**

@@ -98,13 +98,21 @@ final class Cube {
       if (d == null) {
         positive = Status.UNKNOWN;
       } else {
-        Set<Object> p = d.possible();
-        if (p != null && f.values().containsAll(p)) {
-          positive = Status.TRUE;
-        } else if (p != null ? java.util.Collections.disjoint(p, f.values()) : d.out().containsAll(f.values())) {
-          positive = Status.FALSE;
+        // Without building the possible values (in minus out): are they all in, or all outside, the atom's?
+        if (d.in() != null) {
+          boolean all = true;
+          boolean none = true;
+          for (Object v : d.in()) {
+            if (d.out().contains(v)) continue;
+            if (f.values().contains(v)) {
+              none = false;
+            } else {
+              all = false;
+            }
+          }
+          positive = all ? Status.TRUE : none ? Status.FALSE : Status.UNKNOWN;
         } else {
-          positive = Status.UNKNOWN;
+          positive = d.out().containsAll(f.values()) ? Status.FALSE : Status.UNKNOWN;
         }
       }
       if (f.positive() || positive == Status.UNKNOWN) return positive;

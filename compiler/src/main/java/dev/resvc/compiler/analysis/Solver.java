@@ -15,7 +15,6 @@ import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.range.AddressRange;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,6 @@ final class Solver {
     }
   }
 
-  private static final BigInteger MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final int Z = 0;
   private static final int S = 1;
   private static final int E = 2;
@@ -86,25 +84,34 @@ final class Solver {
       boolean unit = false;
       for (List<Formula> or : ors) {
         tick();
-        List<Formula> open = new ArrayList<>();
+        // The disjuncts still open: all of them (the list itself), one, or a new shorter list.
+        int size = or.size();
+        int open = 0;
+        int first = -1;
         boolean satisfied = false;
-        for (Formula d : or) {
-          Cube.Status st = status(d, cube);
+        for (int k = 0; k < size; k++) {
+          Cube.Status st = status(or.get(k), cube);
           if (st == Cube.Status.TRUE) {
             satisfied = true;
             break;
           }
           if (st == Cube.Status.UNKNOWN) {
-            open.add(d);
+            if (open++ == 0) first = k;
           }
         }
         if (satisfied) continue;
-        if (open.isEmpty()) return Optional.empty();
-        if (open.size() == 1) {
-          work.add(open.get(0));
+        if (open == 0) return Optional.empty();
+        if (open == 1) {
+          work.add(or.get(first));
           unit = true;
+        } else if (open == size) {
+          kept.add(or);
         } else {
-          kept.add(open);
+          List<Formula> still = new ArrayList<>(open);
+          for (int k = first; k < size; k++) {
+            if (status(or.get(k), cube) == Cube.Status.UNKNOWN) still.add(or.get(k));
+          }
+          kept.add(still);
         }
       }
       ors = kept;
@@ -118,14 +125,19 @@ final class Solver {
       if (ors.get(i).size() < ors.get(best).size()) best = i;
     }
     // Try first the disjunct that occurs in most open disjunctions: it settles the most at once.
-    java.util.Map<Formula, Integer> counts = new java.util.HashMap<>();
+    // Equal formulas are one object (Analyzer interns them), so they are counted by identity.
+    List<Formula> chosen = new ArrayList<>(ors.get(best));
+    java.util.Map<Formula, int[]> counts = new java.util.IdentityHashMap<>();
+    for (Formula d : chosen) {
+      counts.put(d, new int[1]);
+    }
     for (List<Formula> or : ors) {
       for (Formula d : or) {
-        counts.merge(d, 1, Integer::sum);
+        int[] c = counts.get(d);
+        if (c != null) c[0]++;
       }
     }
-    List<Formula> chosen = new ArrayList<>(ors.get(best));
-    chosen.sort((x, y) -> Integer.compare(counts.get(y), counts.get(x)));
+    chosen.sort((x, y) -> Integer.compare(counts.get(y)[0], counts.get(x)[0]));
     List<Formula> rest = new ArrayList<>();
     for (int i = 0; i < ors.size(); i++) {
       if (i != best) rest.add(new Any(ors.get(i)));
@@ -166,7 +178,42 @@ final class Solver {
 
   // ---- the leaf: region start/end/size and the guest range -------------------------------------
 
-  private record Edge(int from, int to, BigInteger w) {}
+  /**
+   * Difference constraints {@code x_from - x_to <= w} over {0, s, e, gs, ge}. Weights and distances are
+   * 128-bit two's complement numbers kept as (high, low) longs: sums of a few unsigned 64-bit bounds
+   * need more than 64 bits, and BigInteger here cost more than the rest of the search.
+   */
+  private static final class Edges {
+    int size;
+    final int[] from = new int[16];
+    final int[] to = new int[16];
+    final long[] hi = new long[16];
+    final long[] lo = new long[16];
+
+    /** {@code x_a - x_b <= v} (v unsigned). */
+    void add(int a, int b, long v) {
+      put(a, b, 0, v);
+    }
+
+    /** {@code x_a - x_b <= -v} (v unsigned). */
+    void addNeg(int a, int b, long v) {
+      put(a, b, v == 0 ? 0 : -1, -v);
+    }
+
+    private void put(int a, int b, long h, long l) {
+      from[size] = a;
+      to[size] = b;
+      hi[size] = h;
+      lo[size] = l;
+      size++;
+    }
+
+    /** lo <= x <= hi. */
+    void bound(int x, long lo, long hi) {
+      add(x, Z, hi);
+      addNeg(Z, x, lo);
+    }
+  }
 
   private Optional<Witness> leaf(Cube cube) {
     Boolean covers = cube.bools.get(Formula.COVERS);
@@ -185,7 +232,7 @@ final class Solver {
 
   /** s, e, gs, ge, or null when the region/guest constraints have no solution in this case. */
   private long[] solveRegion(Cube cube, boolean covers, boolean guest) {
-    List<Edge> fixed = new ArrayList<>();
+    Edges fixed = new Edges();
     USet diff;
     if (covers) {
       USet low = cube.sizeLow.intersect(USet.atLeast(1));
@@ -203,22 +250,22 @@ final class Solver {
       if (diff.isEmpty()) return null;
     } else {
       if (!cube.sizeLow.contains(0)) return null;
-      fixed.add(edge(E, S, BigInteger.ONE.negate()));   // e - s <= -1
+      fixed.addNeg(E, S, 1);   // e - s <= -1
       diff = null;
     }
     Boolean startIn = cube.bools.get(Formula.START_IN_GUEST);
     Boolean endIn = cube.bools.get(Formula.END_IN_GUEST);
     boolean useGuest = guest || startIn != null || endIn != null;
     if (guest) {
-      fixed.add(edge(S, GE, BigInteger.ZERO));   // s <= ge
-      fixed.add(edge(GS, E, BigInteger.ZERO));   // gs <= e
-      fixed.add(edge(GS, GE, BigInteger.ZERO));  // gs <= ge
+      fixed.add(S, GE, 0);   // s <= ge
+      fixed.add(GS, E, 0);   // gs <= e
+      fixed.add(GS, GE, 0);  // gs <= ge
     }
     if (startIn != null) {
-      fixed.add(startIn ? edge(GS, S, BigInteger.ZERO) : edge(S, GS, BigInteger.ONE.negate()));
+      if (startIn) fixed.add(GS, S, 0); else fixed.addNeg(S, GS, 1);
     }
     if (endIn != null) {
-      fixed.add(endIn ? edge(E, GE, BigInteger.ZERO) : edge(GE, E, BigInteger.ONE.negate()));
+      if (endIn) fixed.add(E, GE, 0); else fixed.addNeg(GE, E, 1);
     }
     USet sd = cube.intDomain(IntField.REGION_START);
     USet ed = cube.intDomain(IntField.REGION_END);
@@ -227,21 +274,25 @@ final class Solver {
     USet dd = diff == null ? USet.ALL : diff;
     boolean needDiff = diff != null && !diff.isAll();
     if (covers && !needDiff) {
-      fixed.add(edge(S, E, BigInteger.ZERO));   // s - e <= 0
+      fixed.add(S, E, 0);   // s - e <= 0
     }
     int[] idx = new int[5];
     int[] sizes = {sd.intervals(), ed.intervals(), gsd.intervals(), ged.intervals(), needDiff ? dd.intervals() : 1};
+    Edges edges = new Edges();
     while (true) {
       tick();
-      List<Edge> edges = new ArrayList<>(fixed);
-      bound(edges, S, sd.lo(idx[0]), sd.hi(idx[0]));
-      bound(edges, E, ed.lo(idx[1]), ed.hi(idx[1]));
-      bound(edges, GS, gsd.lo(idx[2]), gsd.hi(idx[2]));
-      bound(edges, GE, ged.lo(idx[3]), ged.hi(idx[3]));
+      edges.size = 0;
+      for (int k = 0; k < fixed.size; k++) {
+        edges.put(fixed.from[k], fixed.to[k], fixed.hi[k], fixed.lo[k]);
+      }
+      edges.bound(S, sd.lo(idx[0]), sd.hi(idx[0]));
+      edges.bound(E, ed.lo(idx[1]), ed.hi(idx[1]));
+      edges.bound(GS, gsd.lo(idx[2]), gsd.hi(idx[2]));
+      edges.bound(GE, ged.lo(idx[3]), ged.hi(idx[3]));
       if (needDiff) {
         // lo <= e - s <= hi
-        edges.add(edge(E, S, unsigned(dd.hi(idx[4]))));
-        edges.add(edge(S, E, unsigned(dd.lo(idx[4])).negate()));
+        edges.add(E, S, dd.hi(idx[4]));
+        edges.addNeg(S, E, dd.lo(idx[4]));
       }
       long[] sol = bellmanFord(edges);
       if (sol != null) return sol;
@@ -258,43 +309,39 @@ final class Solver {
     return a.complement().intersect(b.complement()).complement();
   }
 
-  private static BigInteger unsigned(long v) {
-    return new BigInteger(Long.toUnsignedString(v));
-  }
-
-  /** The constraint {@code x_a - x_b <= w}. */
-  private static Edge edge(int a, int b, BigInteger w) {
-    return new Edge(a, b, w);
-  }
-
-  private static void bound(List<Edge> edges, int x, long lo, long hi) {
-    edges.add(edge(x, Z, unsigned(hi)));             // x - 0 <= hi
-    edges.add(edge(Z, x, unsigned(lo).negate()));    // 0 - x <= -lo
-  }
-
   /**
    * The least solution of the constraints {@code x_a - x_b <= w} with {@code x_Z = 0}: shortest paths
    * over {@code y = -x}, where each constraint is an edge a → b of weight w. Null on a negative cycle.
    */
-  private static long[] bellmanFord(List<Edge> edges) {
-    BigInteger[] dist = new BigInteger[5];
-    dist[Z] = BigInteger.ZERO;
+  private static long[] bellmanFord(Edges edges) {
+    long[] dHi = new long[5];
+    long[] dLo = new long[5];
+    boolean[] set = new boolean[5];
+    set[Z] = true;
     for (int round = 0; round < 6; round++) {
       boolean changed = false;
-      for (Edge ed : edges) {
-        if (dist[ed.from()] == null) continue;
-        BigInteger nd = dist[ed.from()].add(ed.w());
-        if (dist[ed.to()] == null || nd.compareTo(dist[ed.to()]) < 0) {
-          dist[ed.to()] = nd;
+      for (int k = 0; k < edges.size; k++) {
+        int f = edges.from[k];
+        int t = edges.to[k];
+        if (!set[f]) continue;
+        long lo = dLo[f] + edges.lo[k];
+        long hi = dHi[f] + edges.hi[k] + (Long.compareUnsigned(lo, dLo[f]) < 0 ? 1 : 0);
+        if (!set[t] || hi < dHi[t] || (hi == dHi[t] && Long.compareUnsigned(lo, dLo[t]) < 0)) {
+          dHi[t] = hi;
+          dLo[t] = lo;
+          set[t] = true;
           changed = true;
         }
       }
       if (!changed) {
+        if (dHi[Z] != 0 || dLo[Z] != 0) return null;
         long[] out = new long[4];
         for (int v = 1; v <= 4; v++) {
-          BigInteger x = dist[v].negate();
-          if (x.signum() < 0 || x.compareTo(MAX) > 0 || dist[Z].signum() != 0) return null;
-          out[v - 1] = x.longValue();
+          // x = -dist must lie in [0, 2^64 - 1]: its high half is zero.
+          long xLo = -dLo[v];
+          long xHi = ~dHi[v] + (dLo[v] == 0 ? 1 : 0);
+          if (xHi != 0) return null;
+          out[v - 1] = xLo;
         }
         return out;
       }

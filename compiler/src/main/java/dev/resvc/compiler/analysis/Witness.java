@@ -2,6 +2,7 @@ package dev.resvc.compiler.analysis;
 
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.U64;
@@ -24,11 +25,18 @@ public record Witness(Section section, PciDevice device, int group, Region regio
   public List<String> describe() {
     List<String> out = new ArrayList<>();
     if (device != null) {
-      StringBuilder d = new StringBuilder("device ").append(device.address())
-          .append(String.format(" vendor 0x%04x device_id 0x%04x class 0x%06x", device.vendor(), device.deviceId(),
-              device.classCode()));
+      PciAddress a = device.address();
+      StringBuilder d = new StringBuilder("device ");
+      hex(d, a.segment(), 4).append(':');
+      hex(d, a.bus(), 2).append(':');
+      hex(d, a.device(), 2).append('.');
+      hex(d, a.function(), 1);
+      hex(d.append(" vendor 0x"), device.vendor(), 4);
+      hex(d.append(" device_id 0x"), device.deviceId(), 4);
+      hex(d.append(" class 0x"), device.classCode(), 6);
       if (device.subsystemVendor() != 0 || device.subsystemDevice() != 0) {
-        d.append(String.format(" subsystem 0x%04x:0x%04x", device.subsystemVendor(), device.subsystemDevice()));
+        hex(d.append(" subsystem 0x"), device.subsystemVendor(), 4);
+        hex(d.append(":0x"), device.subsystemDevice(), 4);
       }
       device.driver().ifPresent(drv -> d.append(" driver \"").append(drv).append('"'));
       if (device.bridge()) {
@@ -53,6 +61,15 @@ public record Witness(Section section, PciDevice device, int group, Region regio
               + ".." + U64.hex16(guest.range().end()));
     }
     return out;
+  }
+
+  /** {@code String.format("%0<width>x", v)}, which this is called often enough to be worth avoiding. */
+  private static StringBuilder hex(StringBuilder b, int v, int width) {
+    String digits = Integer.toHexString(v);
+    for (int i = digits.length(); i < width; i++) {
+      b.append('0');
+    }
+    return b.append(digits);
   }
 
   /** {@code describe()} joined with "; ". */
