@@ -1,0 +1,171 @@
+package dev.resvc.compiler.analysis;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import dev.resvc.compiler.ast.Expr.CompareOp;
+import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.check.Cond;
+import dev.resvc.compiler.check.EnumField;
+import dev.resvc.compiler.check.IntField;
+import dev.resvc.compiler.diag.Diagnostic;
+import dev.resvc.compiler.interp.Interpreter;
+import dev.resvc.runtime.guest.GuestKind;
+import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Prot;
+import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.model.RegionSource;
+import dev.resvc.runtime.model.RegionType;
+import dev.resvc.runtime.policy.ClassifyDecision;
+import dev.resvc.runtime.policy.ConflictDecision;
+import dev.resvc.runtime.policy.Provenance;
+import dev.resvc.runtime.policy.Severity;
+import dev.resvc.runtime.range.AddressRange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The soundness of what the linter's index rests on: a signature admits every input its condition holds on. */
+class IndexedLintTest {
+  private static final PciAddress A = PciAddress.of(0, 0, 2, 0);
+  private static final PciAddress B = PciAddress.of(0, 0, 0x1c, 0);
+  private static final PciAddress C = PciAddress.of(0, 3, 0, 1);
+  private static final long[] SMALL = {0, 1, 2, 3, 0x10, 0x1000, -2L, -1L};
+  private int line = 1;
+
+  private Span span() {
+    return new Span("random.resv", line++, 1, 1);
+  }
+
+  // ---- random conditions over small pools of constants, every kind of test ---------------------
+
+  private Cond atom(Random r, Section s) {
+    CompareOp op = CompareOp.values()[r.nextInt(CompareOp.values().length)];
+    long v = SMALL[r.nextInt(SMALL.length)];
+    int k = r.nextInt(s == Section.CLASSIFY ? 19 : 12);
+    return switch (k) {
+      case 0 -> new Cond.EnumIn(span(), EnumField.REGION_TYPE, r.nextInt(EnumField.REGION_TYPE.allMask() + 1));
+      case 1 -> new Cond.EnumIn(span(), EnumField.REGION_SOURCE, 1 + r.nextInt(7));
+      case 2 -> new Cond.IntCompare(span(), IntField.REGION_SIZE, op, v);
+      case 3 -> new Cond.IntCompare(span(), IntField.REGION_START, op, v);
+      case 4 -> new Cond.IntCompare(span(), IntField.REGION_END, op, v);
+      case 5 -> new Cond.RegionOverlaps(span(), new AddressRange(r.nextInt(3), 2 + r.nextInt(3)));
+      case 6 -> new Cond.RegionWithin(span(), new AddressRange(r.nextInt(3), 2 + r.nextInt(3)));
+      case 7 -> new Cond.IntInRange(span(), IntField.REGION_START, r.nextInt(3), 1 + r.nextInt(3));
+      case 8 -> new Cond.ProtHas(span(), 1 << r.nextInt(2));
+      case 9 -> new Cond.GuestIs(span(), 1 + r.nextInt(15));
+      case 10 -> new Cond.WithinGuest(span(), 1 + r.nextInt(15));
+      case 11 -> switch (r.nextInt(3)) {
+        case 0 -> new Cond.StringIn(span(), Cond.StringField.GUEST_NAME, List.of("g"));
+        case 1 -> new Cond.EnumIn(span(), EnumField.GUEST_KIND, 1 + r.nextInt(EnumField.GUEST_KIND.allMask()));
+        default -> new Cond.IntCompare(span(), r.nextBoolean() ? IntField.GUEST_START : IntField.GUEST_END, op, v);
+      };
+      case 12 -> new Cond.IntCompare(span(), IntField.DEVICE_VENDOR, op, r.nextInt(4));
+      case 13 -> new Cond.IntInSet(span(), IntField.DEVICE_VENDOR, r.nextBoolean() ? List.of(1L, 2L) : List.of(0L, 3L));
+      case 14 -> new Cond.ClassMatch(span(), r.nextBoolean() ? 0x0c0300 : 0x030000, r.nextBoolean() ? 8 : 16);
+      case 15 -> new Cond.BdfIn(span(), r.nextBoolean() ? List.of(A) : List.of(A, B));
+      case 16 -> new Cond.StringIn(span(), Cond.StringField.DEVICE_DRIVER, r.nextBoolean() ? List.of("x") : List.of("", "x"));
+      case 17 -> new Cond.IntInRange(span(), r.nextBoolean() ? IntField.DEVICE_ID : IntField.DEVICE_GROUP, r.nextInt(3),
+          1 + r.nextInt(3));
+      default -> r.nextBoolean() ? new Cond.IsBridge(span()) : new Cond.DownstreamOf(span(), B);
+    };
+  }
+
+  private Cond cond(Random r, Section s, int depth) {
+    if (depth == 0 || r.nextInt(3) == 0) {
+      return atom(r, s);
+    }
+    return switch (r.nextInt(5)) {
+      case 0, 1 -> new Cond.And(span(), List.of(cond(r, s, depth - 1), cond(r, s, depth - 1)));
+      case 2 -> new Cond.Or(span(), List.of(cond(r, s, depth - 1), cond(r, s, depth - 1)));
+      case 3 -> new Cond.PredicateRef(span(), "p", cond(r, s, depth - 1));
+      default -> new Cond.Not(span(), cond(r, s, depth - 1));
+    };
+  }
+
+  private static final Provenance AT = new Provenance("x", "random.resv", 1);
+  private static final List<ClassifyDecision> ACTIONS = List.of(ClassifyDecision.keep(AT), ClassifyDecision.drop(AT),
+      ClassifyDecision.setType(RegionType.DIRECT_RELAXABLE, AT), ClassifyDecision.setType(RegionType.RESERVED, AT));
+  private static final List<ConflictDecision> VERDICTS = List.of(ConflictDecision.allow(AT),
+      ConflictDecision.report(Severity.WARN, "w", AT));
+
+  private static CheckedPolicy policy(Random r, List<Cond> classify, List<Cond> conflicts) {
+    List<CheckedPolicy.ClassifyRule> cr = new ArrayList<>();
+    for (int i = 0; i < classify.size(); i++) {
+      cr.add(new CheckedPolicy.ClassifyRule("c" + i, new Span("random.resv", 10_000 + i, 3, 4), classify.get(i),
+          ACTIONS.get(r.nextInt(ACTIONS.size()))));
+    }
+    List<CheckedPolicy.ConflictRule> fr = new ArrayList<>();
+    for (int i = 0; i < conflicts.size(); i++) {
+      fr.add(new CheckedPolicy.ConflictRule("f" + i, new Span("random.resv", 20_000 + i, 3, 4), conflicts.get(i),
+          VERDICTS.get(r.nextInt(VERDICTS.size()))));
+    }
+    return new CheckedPolicy("random.P", "random.resv", cr, ClassifyDecision.keep(Provenance.implicitDefault("random.resv")),
+        fr, ConflictDecision.allow(Provenance.implicitDefault("random.resv")), List.of());
+  }
+
+  // ---- inputs from the same pools ----------------------------------------------------------------
+
+  private static Interpreter.Facts sample(Random r, Section s) {
+    long start = SMALL[r.nextInt(SMALL.length)];
+    long end = r.nextInt(3) == 0 ? SMALL[r.nextInt(SMALL.length)] : start + r.nextInt(6) - 1;
+    Region region = Region.ofInclusive(start, end, RegionType.values()[r.nextInt(RegionType.values().length)],
+        new Prot(r.nextInt(64)), RegionSource.values()[r.nextInt(RegionSource.values().length)]);
+    if (s == Section.CLASSIFY) {
+      int[] classes = {0x0c0330, 0x030000, 0x020000, 0x0c0000, 0x060400};
+      PciAddress[] addresses = {A, B, C, PciAddress.of(0, 1, 0, 0)};
+      PciDevice d = new PciDevice(addresses[r.nextInt(addresses.length)], r.nextInt(4), r.nextInt(5), 0, 0,
+          classes[r.nextInt(classes.length)], r.nextBoolean() ? Optional.empty() : Optional.of(r.nextBoolean() ? "x" : "y"),
+          r.nextBoolean(), r.nextBoolean() ? List.of(B) : List.of());
+      return new Interpreter.Facts(d, r.nextInt(4), region, null);
+    }
+    GuestRange g = null;
+    if (region.range().isPresent() && r.nextInt(4) != 0) {
+      long gs = r.nextBoolean() ? 0 : region.start();
+      long ge = r.nextBoolean() ? region.end() : region.end() + r.nextInt(3);
+      if (Long.compareUnsigned(ge, region.end()) < 0 || Long.compareUnsigned(ge, gs) < 0) ge = region.end();
+      g = new GuestRange(r.nextBoolean() ? "g" : "h", GuestKind.values()[r.nextInt(GuestKind.values().length)],
+          new AddressRange(gs, ge));
+    }
+    return new Interpreter.Facts(null, -1, region, g);
+  }
+
+  // ---- what the index rests on -------------------------------------------------------------------
+
+  @Test
+  void aSignatureAdmitsEveryInputItsConditionHoldsOn() {
+    Random r = new Random(11);
+    for (int round = 0; round < 200; round++) {
+      Section s = round % 2 == 0 ? Section.CLASSIFY : Section.CONFLICTS;
+      List<Cond> conds = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        conds.add(cond(r, s, 1 + r.nextInt(3)));
+      }
+      Signature[] sigs = conds.stream().map(Signature::of).toArray(Signature[]::new);
+      PointIndex index = new PointIndex(sigs);
+      for (int k = 0; k < 200; k++) {
+        Interpreter.Facts f = sample(r, s);
+        long[] candidates = index.candidates(f, conds.size());
+        List<Integer> holding = new ArrayList<>();
+        for (int i = 0; i < conds.size(); i++) {
+          if (Interpreter.eval(conds.get(i), f)) holding.add(i);
+        }
+        for (int i : holding) {
+          if ((candidates[i >>> 6] & (1L << i)) == 0) {
+            assertWithMessage("not a candidate: " + conds.get(i) + " on " + f).fail();
+          }
+          for (int j : holding) {
+            if (Signature.disjoint(sigs[i], sigs[j])) {
+              assertWithMessage("disjoint: " + conds.get(i) + " and " + conds.get(j) + " on " + f).fail();
+            }
+          }
+        }
+      }
+    }
+  }
+}
