@@ -53,6 +53,7 @@ public final class Analyzer {
   /** The negation of each interned formula, built once. */
   private final Map<Formula, Formula> negations = new IdentityHashMap<>();
   private final Map<Formula, Formula> interned = new HashMap<>();
+  private final Map<Cond, Solver.Flat> flats = new IdentityHashMap<>();
 
   public Analyzer(Section section) {
     this(section, DEFAULT_BUDGET);
@@ -83,6 +84,70 @@ public final class Analyzer {
     } catch (Solver.OutOfBudget e) {
       return new Undecided("the query needs more than " + budget + " steps");
     }
+    return confirmed(w, lits);
+  }
+
+  /**
+   * As {@link #check(List)}, but the conditions required true start the search as their precomputed
+   * cubes ({@link #flat}): the same answer, found with less work, though possibly another witness.
+   */
+  Outcome checkFlat(List<Lit> lits) {
+    Cube start = Cube.initial();
+    List<Formula> work = new ArrayList<>();
+    for (Lit l : lits) {
+      if (l.value()) {
+        Solver.Flat f = flat(l.cond());
+        start = f.cube() == null ? null : start == Cube.initial() ? f.cube() : start.meet(f.cube());
+        if (start == null) {
+          return new Unsat();
+        }
+        work.addAll(f.ors());
+      } else {
+        work.add(formula(l));
+      }
+    }
+    Optional<Witness> w;
+    try {
+      w = new Solver(section, budget).solve(start, work);
+    } catch (Solver.OutOfBudget e) {
+      return new Undecided("the query needs more than " + budget + " steps");
+    }
+    return confirmed(w, lits);
+  }
+
+  /**
+   * Whether both conditions can hold on one input: TRUE or FALSE, or null when the query exceeds the
+   * budget. Exact, like {@link #check}, but builds no witness (so none is confirmed).
+   */
+  Boolean overlap(Cond x, Cond y) {
+    Solver.Flat a = flat(x);
+    Solver.Flat b = flat(y);
+    Cube start = a.cube() == null || b.cube() == null ? null : a.cube().meet(b.cube());
+    if (start == null) {
+      return false;
+    }
+    List<Formula> work = a.ors().isEmpty() ? b.ors() : new ArrayList<>(a.ors());
+    if (!a.ors().isEmpty()) {
+      work.addAll(b.ors());
+    }
+    try {
+      return new Solver(section, budget).satisfiable(start, work);
+    } catch (Solver.OutOfBudget e) {
+      return null;
+    }
+  }
+
+  /** The condition required true, as the cube of its top-level atoms and the disjunctions left; built once. */
+  Solver.Flat flat(Cond c) {
+    Solver.Flat f = flats.get(c);
+    if (f == null) {
+      f = Solver.flatten(formula(Lit.yes(c)));
+      flats.put(c, f);
+    }
+    return f;
+  }
+
+  private Outcome confirmed(Optional<Witness> w, List<Lit> lits) {
     if (w.isEmpty()) {
       return new Unsat();
     }

@@ -59,7 +59,14 @@ final class Cube {
     this.fins = fins;
   }
 
+  private static final Cube INITIAL = build();
+
+  /** The cube of all inputs (cubes are immutable, so one object serves). */
   static Cube initial() {
+    return INITIAL;
+  }
+
+  private static Cube build() {
     USet[] ints = new USet[IntField.values().length];
     for (IntField f : IntField.values()) {
       ints[f.ordinal()] = f == IntField.DEVICE_GROUP ? GROUP_DOMAIN : USet.width(f.bits());
@@ -164,6 +171,65 @@ final class Cube {
       return new Cube(ints, sizeLow, sizeFull, enums, bools, n);
     }
     throw new AssertionError(a);
+  }
+
+  /** The cube of the inputs in both cubes, or null when some variable is left no value. */
+  Cube meet(Cube o) {
+    USet[] n = ints;
+    for (int i = 0; i < ints.length; i++) {
+      USet d = ints[i].intersect(o.ints[i]);
+      if (d != ints[i]) {
+        if (d.isEmpty()) return null;
+        if (n == ints) n = ints.clone();
+        n[i] = d;
+      }
+    }
+    USet low = sizeLow.intersect(o.sizeLow);
+    boolean full = sizeFull && o.sizeFull;
+    if (low.isEmpty() && !full) return null;
+    int[] e = enums;
+    for (int i = 0; i < enums.length; i++) {
+      int d = enums[i] & o.enums[i];
+      if (d == 0) return null;
+      if (d != enums[i]) {
+        if (e == enums) e = enums.clone();
+        e[i] = d;
+      }
+    }
+    Map<String, Boolean> b = bools;
+    for (Map.Entry<String, Boolean> x : o.bools.entrySet()) {
+      Boolean v = bools.get(x.getKey());
+      if (v == null) {
+        if (b == bools) b = new HashMap<>(bools);
+        b.put(x.getKey(), x.getValue());
+      } else if (!v.equals(x.getValue())) {
+        return null;
+      }
+    }
+    Map<String, Fin> f = fins;
+    for (Map.Entry<String, Fin> x : o.fins.entrySet()) {
+      Fin mine = fins.get(x.getKey());
+      Fin theirs = x.getValue();
+      Fin nd;
+      if (mine == null) {
+        nd = theirs;
+      } else {
+        Set<Object> in;
+        if (mine.in() == null) {
+          in = theirs.in();
+        } else {
+          in = new LinkedHashSet<>(mine.in());
+          if (theirs.in() != null) in.retainAll(theirs.in());
+        }
+        Set<Object> out = new LinkedHashSet<>(mine.out());
+        out.addAll(theirs.out());
+        nd = new Fin(in, out);
+        if (!nd.nonEmpty()) return null;
+      }
+      if (f == fins) f = new HashMap<>(fins);
+      f.put(x.getKey(), nd);
+    }
+    return new Cube(n, low, full, e, b, f);
   }
 
   USet intDomain(IntField f) {

@@ -9,6 +9,7 @@ import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.CondPrinter;
 import dev.resvc.compiler.check.EnumField;
 import dev.resvc.compiler.diag.Diagnostic;
+import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.policy.ClassifyDecision;
@@ -17,8 +18,10 @@ import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Severity;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -66,6 +69,15 @@ public final class Linter {
   }
 
   public static List<Finding> analyse(CheckedPolicy policy, long budget) {
+    return analyse(policy, budget, false);
+  }
+
+  /**
+   * With {@code reference}, the rule pairs are checked the simple way this analyser started with:
+   * every pair through the solver, every overlap query with all the earlier rules. Tests compare the
+   * indexed path against it; the findings are the same, the witnesses of I201 may differ.
+   */
+  static List<Finding> analyse(CheckedPolicy policy, long budget, boolean reference) {
     List<Finding> out = new ArrayList<>();
     List<Rule> classify = policy.classifyRules().stream()
         .map(r -> rule(r.name(), r.span(), r.condition(), r.decision())).toList();
@@ -75,8 +87,8 @@ public final class Linter {
     ConflictDecision fd = policy.conflictDefault();
     Rule classifyDefault = rule(Provenance.DEFAULT_RULE, defaultSpan(cd.provenance(), policy.file()), null, cd);
     Rule conflictDefault = rule(Provenance.DEFAULT_RULE, defaultSpan(fd.provenance(), policy.file()), null, fd);
-    new Run(new Analyzer(Section.CLASSIFY, budget), classify, classifyDefault, out).all();
-    new Run(new Analyzer(Section.CONFLICTS, budget), conflicts, conflictDefault, out).all();
+    new Run(new Analyzer(Section.CLASSIFY, budget), classify, classifyDefault, out, reference).all();
+    new Run(new Analyzer(Section.CONFLICTS, budget), conflicts, conflictDefault, out, reference).all();
     out.sort(Comparator.comparing((Finding f) -> f.diagnostic().span().file())
         .thenComparingInt(f -> f.diagnostic().span().line())
         .thenComparingInt(f -> f.diagnostic().span().column())
@@ -100,6 +112,9 @@ public final class Linter {
     return p.line() > 0 ? new Span(p.file(), p.line(), 1, 0) : Span.none(file);
   }
 
+  /** Rounds of the lazy overlap query before the full query is asked instead. */
+  private static final int LAZY_ROUNDS = 4;
+
   /** The analysis of one section. */
   private static final class Run {
     private final Analyzer a;
@@ -109,13 +124,15 @@ public final class Linter {
     private final Set<Span> reportedConds = new HashSet<>();
     private final Set<Integer> undecidedRules = new HashSet<>();
     private final boolean[] neverFires;
+    private final boolean reference;
 
-    Run(Analyzer a, List<Rule> rules, Rule dflt, List<Finding> out) {
+    Run(Analyzer a, List<Rule> rules, Rule dflt, List<Finding> out, boolean reference) {
       this.a = a;
       this.rules = rules;
       this.dflt = dflt;
       this.out = out;
       this.neverFires = new boolean[rules.size()];
+      this.reference = reference;
     }
 
     private String inputs() {
@@ -279,33 +296,25 @@ public final class Linter {
 
     private void rulesAndDefault() {
       int n = rules.size();
-      List<List<Integer>> earlier = new ArrayList<>();
-      Witness[][] overlap = new Witness[n][];
       boolean[] dead = neverFires.clone();
-      Signature[] signatures = new Signature[n];
-      for (int j = 0; j < n; j++) {
-        signatures[j] = Signature.of(rules.get(j).cond());
+      if (reference) {
+        referencePairs();
+      } else {
+        compatiblePairs();
       }
       for (int j = 0; j < n; j++) {
-        overlap[j] = new Witness[j];
-        List<Integer> e = new ArrayList<>();
-        for (int i = 0; i < j; i++) {
-          if (neverFires[i] || neverFires[j]) continue;
-          if (Signature.disjoint(signatures[i], signatures[j])) continue; // cannot both hold: no overlap
-          Outcome o = a.check(Lit.yes(rules.get(i).cond()), Lit.yes(rules.get(j).cond()));
-          if (o instanceof Sat s) {
-            overlap[j][i] = s.witness();
-            e.add(i);
-          } else if (!o.unsat()) {
-            e.add(i);
-          }
-        }
-        earlier.add(e);
-      }
-      for (int j = 0; j < n; j++) {
-        if (neverFires[j] || earlier.get(j).isEmpty()) continue;
+        if (neverFires[j]) continue;
         Rule r = rules.get(j);
-        Outcome o = a.check(firesOrNot(j, earlier.get(j), true));
+        Outcome o = null;
+        if (!reference) {
+          if (isEmpty(compatible[j])) continue;
+          o = lazily(List.of(Lit.yes(r.cond())), null, j, compatible[j]);
+          if (o != null && o.unsat() && earlier(j).isEmpty()) continue;
+        }
+        if (o == null) {
+          if (earlier(j).isEmpty()) continue;
+          o = a.check(firesOrNot(j, earlier(j), true));
+        }
         if (o instanceof Analyzer.Undecided) {
           undecided(j, "whether rule `" + r.name() + "` can fire", r.span());
           continue;
@@ -314,7 +323,7 @@ public final class Linter {
         dead[j] = true;
         Optional<Witness> w = witnessOf(r.cond());
         Integer same = null;
-        for (int i : earlier.get(j)) {
+        for (int i : earlier(j)) {
           if (rules.get(i).effect().equals(r.effect())
               && a.check(Lit.yes(rules.get(i).cond()), Lit.no(r.cond())).unsat()
               && a.check(Lit.yes(r.cond()), Lit.no(rules.get(i).cond())).unsat()) {
@@ -332,7 +341,7 @@ public final class Linter {
               Optional.empty(), List.of(j, same), w);
           continue;
         }
-        List<Integer> cover = minimalCover(j, earlier.get(j));
+        List<Integer> cover = minimalCover(j, earlier(j));
         List<Integer> ids = new ArrayList<>(List.of(j));
         ids.addAll(cover);
         String names = names(cover);
@@ -347,11 +356,22 @@ public final class Linter {
       }
       for (int j = 0; j < n; j++) {
         if (dead[j]) continue;
-        for (int i = 0; i < j; i++) {
-          if (dead[i] || overlap[j][i] == null || rules.get(i).effect().equals(rules.get(j).effect())) continue;
-          List<Lit> lits = new ArrayList<>(firesOrNot(i, earlier.get(i), true));
-          lits.add(Lit.yes(rules.get(j).cond()));
-          Outcome o = a.check(lits);
+        for (int i : reference ? earlier(j) : members(compatible[j])) {
+          if (dead[i] || rules.get(i).effect().equals(rules.get(j).effect())) continue;
+          Outcome o;
+          if (reference) {
+            if (!has(overlaps[j], i)) continue;
+            o = firesAndMatches(i, j);
+          } else {
+            // Do the rules overlap? As in the reference, a pair not known to overlap is not reported.
+            List<Lit> both = List.of(Lit.yes(rules.get(i).cond()), Lit.yes(rules.get(j).cond()));
+            Outcome first = a.checkFlat(both);
+            if (!first.sat()) continue;
+            o = lazily(both, first, i, compatible[i], compatible[j]);
+            if (o == null) {
+              o = firesAndMatches(i, j);
+            }
+          }
           if (o instanceof Sat s) {
             Rule ri = rules.get(i);
             Rule rj = rules.get(j);
@@ -368,6 +388,144 @@ public final class Linter {
         }
       }
       defaultReachable();
+    }
+
+    // The earlier rules a rule overlaps. The reference path asks the solver about every pair up front,
+    // with a witness each. The indexed path only compares signatures up front (compatible[j]: the rules
+    // before j whose signature is not disjoint from j's, a superset of those overlapping j); the few
+    // queries that need the exact list (a shadowed rule, a query the lazy rounds do not settle) have it
+    // worked out when first asked, by the solver without witnesses.
+
+    /** The rules before j that overlap it, or may (not decided): solver-checked, in order. */
+    private final Map<Integer, List<Integer>> earlier = new HashMap<>();
+    /** Reference path: the rules before j known to overlap it (a witness was found), as a bit set. */
+    private long[][] overlaps;
+    /** Indexed path: the rules before j whose signatures are not disjoint from j's, as a bit set. */
+    private long[][] compatible;
+    /** Indexed path: the rules' signatures, indexed by field. */
+    private PointIndex index;
+
+    private void referencePairs() {
+      int n = rules.size();
+      overlaps = new long[n][];
+      for (int j = 0; j < n; j++) {
+        overlaps[j] = new long[(j + 63) >>> 6];
+        List<Integer> e = new ArrayList<>();
+        for (int i = 0; i < j; i++) {
+          if (neverFires[i] || neverFires[j]) continue;
+          Outcome o = a.check(Lit.yes(rules.get(i).cond()), Lit.yes(rules.get(j).cond()));
+          if (o instanceof Sat) {
+            set(overlaps[j], i);
+          }
+          if (!o.unsat()) {
+            e.add(i);
+          }
+        }
+        earlier.put(j, e);
+      }
+    }
+
+    private void compatiblePairs() {
+      int n = rules.size();
+      Signature[] signatures = new Signature[n];
+      for (int j = 0; j < n; j++) {
+        signatures[j] = Signature.of(rules.get(j).cond());
+      }
+      index = new PointIndex(signatures);
+      compatible = new long[n][];
+      for (int j = 0; j < n; j++) {
+        compatible[j] = new long[(j + 63) >>> 6];
+        if (neverFires[j]) continue;
+        for (int i = 0; i < j; i++) {
+          if (!neverFires[i] && !Signature.disjoint(signatures[i], signatures[j])) {
+            set(compatible[j], i);
+          }
+        }
+      }
+    }
+
+    private List<Integer> earlier(int j) {
+      List<Integer> e = earlier.get(j);
+      if (e == null) {
+        e = new ArrayList<>();
+        for (int i : members(compatible[j])) {
+          if (!Boolean.FALSE.equals(a.overlap(rules.get(i).cond(), rules.get(j).cond()))) {
+            e.add(i);
+          }
+        }
+        earlier.put(j, e);
+      }
+      return e;
+    }
+
+    private static void set(long[] bits, int i) {
+      bits[i >>> 6] |= 1L << i;
+    }
+
+    private static boolean has(long[] bits, int i) {
+      return (bits[i >>> 6] & (1L << i)) != 0;
+    }
+
+    private static boolean isEmpty(long[] bits) {
+      for (long w : bits) {
+        if (w != 0) return false;
+      }
+      return true;
+    }
+
+    private static List<Integer> members(long[] bits) {
+      List<Integer> out = new ArrayList<>();
+      for (int w = 0; w < bits.length; w++) {
+        for (long b = bits[w]; b != 0; b &= b - 1) {
+          out.add((w << 6) + Long.numberOfTrailingZeros(b));
+        }
+      }
+      return out;
+    }
+
+    /** Does rule i fire on some input rule j matches? The query with all the rules before i it overlaps. */
+    private Outcome firesAndMatches(int i, int j) {
+      List<Lit> lits = new ArrayList<>(firesOrNot(i, earlier(i), true));
+      lits.add(Lit.yes(rules.get(j).cond()));
+      return a.check(lits);
+    }
+
+    /**
+     * Whether some input satisfies {@code base} and matches none of the rules below {@code limit}
+     * (among them, only those in every one of {@code among} can match such an input), asked lazily:
+     * find an input satisfying the query so far ({@code first}, when given, is the answer for
+     * {@code base} alone), exclude the rules that match it (the {@link PointIndex} narrows them down, the
+     * interpreter decides), and ask again. An input no rule matches answers yes, confirmed by the
+     * interpreter; no input answers no, since the query so far is weaker than the full one. A few rounds
+     * settle almost every query with a small one; null when they do not (or a round is not decided), and
+     * the full query must decide.
+     */
+    private Outcome lazily(List<Lit> base, Outcome first, int limit, long[]... among) {
+      List<Lit> lits = new ArrayList<>(base);
+      for (int round = 0; round < LAZY_ROUNDS; round++) {
+        Outcome o = round == 0 && first != null ? first : a.checkFlat(lits);
+        if (!(o instanceof Sat s)) {
+          return o.unsat() ? o : null;
+        }
+        Interpreter.Facts facts = s.witness().facts();
+        long[] candidates = index.candidates(facts, limit);
+        boolean matched = false;
+        for (int w = 0; w < candidates.length; w++) {
+          long bits = candidates[w];
+          for (long[] m : among) {
+            bits &= w < m.length ? m[w] : 0;
+          }
+          for (; bits != 0; bits &= bits - 1) {
+            int k = (w << 6) + Long.numberOfTrailingZeros(bits);
+            if (k < limit && Interpreter.eval(rules.get(k).cond(), facts)) {
+              lits.add(Lit.no(rules.get(k).cond()));
+              matched = true;
+            }
+          }
+        }
+        if (!matched) return o;
+      }
+      return null;
     }
 
     /** The literals for "rule j fires": its condition, and none of {@code before} matches. */

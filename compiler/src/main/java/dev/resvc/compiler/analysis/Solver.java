@@ -43,6 +43,11 @@ final class Solver {
   private final Section section;
   private final long budget;
   private long steps;
+  /** False while only satisfiability is asked: a feasible leaf then answers {@link #FEASIBLE}. */
+  private boolean witnesses = true;
+
+  /** The answer of a feasible leaf when no witness is wanted (never returned by {@link #solve}). */
+  private static final Optional<Witness> FEASIBLE = Optional.of(new Witness(Section.CLASSIFY, null, 0, null, null));
 
   Solver(Section section, long budget) {
     this.section = section;
@@ -53,6 +58,49 @@ final class Solver {
   Optional<Witness> solve(Formula f) {
     steps = 0;
     return search(Cube.initial(), List.of(f));
+  }
+
+  /** A satisfying witness of the formulas within {@code start}, or empty; throws {@link OutOfBudget}. */
+  Optional<Witness> solve(Cube start, List<Formula> work) {
+    steps = 0;
+    return search(start, work);
+  }
+
+  /** Whether the formulas can hold together within {@code start}, without building a witness. */
+  boolean satisfiable(Cube start, List<Formula> work) {
+    steps = 0;
+    witnesses = false;
+    try {
+      return search(start, work).isPresent();
+    } finally {
+      witnesses = true;
+    }
+  }
+
+  /**
+   * A formula split into the cube of its top-level atoms ({@code null} when they conflict) and the
+   * disjunctions left to search: what a condition contributes to every query, worked out once.
+   */
+  record Flat(Cube cube, List<Formula> ors) {}
+
+  static Flat flatten(Formula f) {
+    Cube cube = Cube.initial();
+    List<Formula> ors = new ArrayList<>();
+    List<Formula> work = new ArrayList<>(List.of(f));
+    while (!work.isEmpty()) {
+      Formula x = work.remove(work.size() - 1);
+      if (x instanceof Const c) {
+        if (!c.value()) return new Flat(null, List.of());
+      } else if (x instanceof Atom a) {
+        cube = cube.add(a);
+        if (cube == null) return new Flat(null, List.of());
+      } else if (x instanceof All a) {
+        work.addAll(a.terms());
+      } else {
+        ors.add(x);
+      }
+    }
+    return new Flat(cube, List.copyOf(ors));
   }
 
   private void tick() {
@@ -223,7 +271,7 @@ final class Solver {
         if (g && !c) continue;
         long[] values = solveRegion(cube, c, g);
         if (values != null) {
-          return Optional.of(witness(cube, values, g));
+          return witnesses ? Optional.of(witness(cube, values, g)) : FEASIBLE;
         }
       }
     }
@@ -234,7 +282,9 @@ final class Solver {
   private long[] solveRegion(Cube cube, boolean covers, boolean guest) {
     Edges fixed = new Edges();
     USet diff;
-    if (covers) {
+    if (covers && cube.sizeFull && cube.sizeLow.isAll()) {
+      diff = USet.ALL;   // any size from 1 to 2^64: end - start is anything
+    } else if (covers) {
       USet low = cube.sizeLow.intersect(USet.atLeast(1));
       List<long[]> parts = new ArrayList<>();
       for (int i = 0; i < low.intervals(); i++) {
@@ -351,15 +401,22 @@ final class Solver {
 
   // ---- witnesses ------------------------------------------------------------------------------
 
+  private static final RegionType[] TYPES = RegionType.values();
+  private static final RegionSource[] SOURCES = RegionSource.values();
+  /** The boolean variables of {@code region.prot has} bits 0 to 5 (the bits a witness can show). */
+  private static final String[] PROT_BITS = {"region.prot has 0", "region.prot has 1", "region.prot has 2",
+      "region.prot has 3", "region.prot has 4", "region.prot has 5"};
+
   private Witness witness(Cube cube, long[] v, boolean guestPresent) {
     long s = v[0];
     long e = v[1];
-    RegionType type = RegionType.values()[Integer.numberOfTrailingZeros(cube.enums[EnumField.REGION_TYPE.ordinal()])];
-    RegionSource source =
-        RegionSource.values()[Integer.numberOfTrailingZeros(cube.enums[EnumField.REGION_SOURCE.ordinal()])];
+    RegionType type = TYPES[Integer.numberOfTrailingZeros(cube.enums[EnumField.REGION_TYPE.ordinal()])];
+    RegionSource source = SOURCES[Integer.numberOfTrailingZeros(cube.enums[EnumField.REGION_SOURCE.ordinal()])];
     int prot = 0;
-    for (int i = 0; i < 6; i++) {
-      if (Boolean.TRUE.equals(cube.bools.get("region.prot has " + i))) prot |= 1 << i;
+    if (!cube.bools.isEmpty()) {
+      for (int i = 0; i < PROT_BITS.length; i++) {
+        if (Boolean.TRUE.equals(cube.bools.get(PROT_BITS[i]))) prot |= 1 << i;
+      }
     }
     Region region = new Region(s, e - s + 1, type, new Prot(prot), source);
     if (section == Section.CONFLICTS) {
@@ -371,14 +428,14 @@ final class Solver {
       }
       return new Witness(section, null, -1, region, g);
     }
-    List<PciAddress> upstream = new ArrayList<>();
+    List<PciAddress> upstream = cube.bools.isEmpty() ? List.of() : new ArrayList<>();
     for (Map.Entry<String, Boolean> b : cube.bools.entrySet()) {
       if (b.getKey().startsWith("device.downstream_of(") && b.getValue()) {
         String addr = b.getKey().substring("device.downstream_of(".length(), b.getKey().length() - 1);
         upstream.add(PciAddress.parse(addr));
       }
     }
-    upstream.sort(null);
+    if (upstream.size() > 1) upstream.sort(null);
     Cube.Fin bdfDomain = cube.fins.get(Formula.BDF);
     PciAddress address;
     Set<Object> possible = bdfDomain == null ? null : bdfDomain.possible();

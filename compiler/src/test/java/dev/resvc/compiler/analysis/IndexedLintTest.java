@@ -30,7 +30,13 @@ import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The soundness of what the linter's index rests on: a signature admits every input its condition holds on. */
+/**
+ * The linter's indexed path (signatures, the point index, lazy overlap queries) against its reference
+ * path (every pair through the solver, every query with all earlier rules): the same findings, in the
+ * same order, with the same messages, notes and witnesses, except that an I201 witness may be another
+ * input, which the interpreter must confirm. Also the soundness of what the index rests on: a
+ * signature admits every input its condition holds on.
+ */
 class IndexedLintTest {
   private static final PciAddress A = PciAddress.of(0, 0, 2, 0);
   private static final PciAddress B = PciAddress.of(0, 0, 0x1c, 0);
@@ -133,6 +139,99 @@ class IndexedLintTest {
           new AddressRange(gs, ge));
     }
     return new Interpreter.Facts(null, -1, region, g);
+  }
+
+  // ---- the comparison ----------------------------------------------------------------------------
+
+  private static void assertSameFindings(CheckedPolicy p) {
+    List<Linter.Finding> indexed = Linter.analyse(p, Analyzer.DEFAULT_BUDGET, false);
+    List<Linter.Finding> reference = Linter.analyse(p, Analyzer.DEFAULT_BUDGET, true);
+    assertWithMessage("findings of " + p.name()).that(indexed.size()).isEqualTo(reference.size());
+    for (int k = 0; k < indexed.size(); k++) {
+      Linter.Finding x = indexed.get(k);
+      Linter.Finding y = reference.get(k);
+      if (!x.code().equals(Linter.ORDER_DECIDES)) {
+        assertThat(x).isEqualTo(y);
+        continue;
+      }
+      Diagnostic dx = x.diagnostic();
+      Diagnostic dy = y.diagnostic();
+      assertThat(List.of(dx.code(), dx.severity(), dx.span(), dx.message(), dx.notes().get(0), dx.notes().size()))
+          .isEqualTo(List.of(dy.code(), dy.severity(), dy.span(), dy.message(), dy.notes().get(0), dy.notes().size()));
+      assertThat(List.of(x.section(), x.subject(), x.rules())).isEqualTo(List.of(y.section(), y.subject(), y.rules()));
+      // The witness: rule i decides it and rule j matches it.
+      Interpreter.Facts w = x.witness().orElseThrow().facts();
+      assertThat(Analyzer.inDomain(w, x.section())).isTrue();
+      assertThat(dx.notes().get(1).message()).isEqualTo("witness (both match): " + x.witness().get().text());
+      List<Cond> conds = x.section() == Section.CLASSIFY
+          ? p.classifyRules().stream().map(CheckedPolicy.ClassifyRule::condition).toList()
+          : p.conflictRules().stream().map(CheckedPolicy.ConflictRule::condition).toList();
+      int j = x.rules().get(0);
+      int i = x.rules().get(1);
+      int first = 0;
+      while (!Interpreter.eval(conds.get(first), w)) first++;
+      assertWithMessage(dx.toString()).that(first).isEqualTo(i);
+      assertWithMessage(dx.toString()).that(Interpreter.eval(conds.get(j), w)).isTrue();
+    }
+  }
+
+  @Test
+  void randomPoliciesHaveTheSameFindingsIndexedAndNot() {
+    Random r = new Random(20261126);
+    int findings = 0;
+    for (int round = 0; round < 300; round++) {
+      int n = 2 + r.nextInt(round < 200 ? 8 : 24);
+      List<Cond> classify = new ArrayList<>();
+      List<Cond> conflicts = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        classify.add(cond(r, Section.CLASSIFY, 1 + r.nextInt(3)));
+        conflicts.add(cond(r, Section.CONFLICTS, 1 + r.nextInt(3)));
+      }
+      CheckedPolicy p = policy(r, classify, conflicts);
+      assertSameFindings(p);
+      findings += Linter.analyse(p).size();
+    }
+    assertThat(findings).isGreaterThan(2000);
+  }
+
+  /** Rules like the benchmark's rule mix: vendor, device, class, bdf, source and range tests. */
+  @Test
+  void aRuleMixHasTheSameFindingsIndexedAndNot() {
+    Random r = new Random(5);
+    int[] vendors = {0x8086, 0x10de, 0x1002, 0x14e4};
+    int[] classes = {0x0c0300, 0x030000, 0x010800, 0x0c0500, 0x020000};
+    int rmrr = 1 << RegionSource.RMRR.ordinal();
+    int ivmd = 1 << RegionSource.IVMD.ordinal();
+    List<Cond> rules = new ArrayList<>();
+    for (int i = 0; i < 180; i++) {
+      Span s = span();
+      Cond vendor = new Cond.IntCompare(s, IntField.DEVICE_VENDOR, CompareOp.EQ, vendors[r.nextInt(vendors.length)]);
+      Cond device = new Cond.IntCompare(s, IntField.DEVICE_ID, CompareOp.EQ, 0x1000 + i * 7);
+      int cls = classes[r.nextInt(classes.length)];
+      long window = 0x1_0000_0000L + i * 0x10_0000L;
+      AddressRange range = new AddressRange(window, window + 0xf_ffffL);
+      rules.add(switch (i % 7) {
+        case 0 -> new Cond.And(s, List.of(new Cond.EnumIn(s, EnumField.REGION_SOURCE, rmrr), vendor,
+            new Cond.ClassMatch(s, cls, 16), device));
+        case 1 -> new Cond.And(s, List.of(vendor, device));
+        case 2 -> new Cond.And(s, List.of(new Cond.EnumIn(s, EnumField.REGION_SOURCE, rmrr | ivmd),
+            new Cond.BdfIn(s, List.of(PciAddress.of(0, i / 32, i % 32, r.nextInt(8))))));
+        case 3 -> new Cond.And(s, List.of(new Cond.EnumIn(s, EnumField.REGION_SOURCE, rmrr), new Cond.RegionWithin(s, range)));
+        case 4 -> new Cond.And(s, List.of(vendor, new Cond.IntInRange(s, IntField.REGION_START, range.start(), range.end())));
+        case 5 -> new Cond.And(s, List.of(new Cond.ClassMatch(s, cls, 8),
+            new Cond.EnumIn(s, EnumField.REGION_TYPE, 1 << RegionType.DIRECT.ordinal()), new Cond.RegionOverlaps(s, range)));
+        // Copies of earlier rules (shadowed or redundant), and an `or` with a `not`.
+        default -> i % 14 == 6 ? rules.get(i - 5) : new Cond.Or(s, List.of(new Cond.And(s, List.of(vendor, device)),
+            new Cond.And(s, List.of(new Cond.ClassMatch(s, cls, 16), new Cond.Not(s,
+                new Cond.EnumIn(s, EnumField.REGION_SOURCE, rmrr)), device))));
+      });
+    }
+    CheckedPolicy p = policy(r, rules, List.of());
+    assertSameFindings(p);
+    List<Linter.Finding> fs = Linter.analyse(p);
+    assertThat(fs.stream().filter(f -> f.code().equals(Linter.ORDER_DECIDES)).count()).isGreaterThan(1000L);
+    assertThat(fs.stream().filter(f -> f.code().equals(Linter.SHADOWED) || f.code().equals(Linter.REDUNDANT)).count())
+        .isGreaterThan(0L);
   }
 
   // ---- what the index rests on -------------------------------------------------------------------
