@@ -54,6 +54,8 @@ public final class Analyzer {
   private final Map<Formula, Formula> negations = new IdentityHashMap<>();
   private final Map<Formula, Formula> interned = new HashMap<>();
   private final Map<Cond, Solver.Flat> flats = new IdentityHashMap<>();
+  /** One solver for every query (each starts afresh; an analyser is used by one thread at a time). */
+  private final Solver solver;
 
   public Analyzer(Section section) {
     this(section, DEFAULT_BUDGET);
@@ -62,6 +64,7 @@ public final class Analyzer {
   public Analyzer(Section section, long budget) {
     this.section = section;
     this.budget = budget;
+    this.solver = new Solver(section, budget);
   }
 
   public Section section() {
@@ -80,7 +83,7 @@ public final class Analyzer {
     }
     Optional<Witness> w;
     try {
-      w = new Solver(section, budget).solve(new Formula.All(terms));
+      w = solver.solve(new Formula.All(terms));
     } catch (Solver.OutOfBudget e) {
       return new Undecided("the query needs more than " + budget + " steps");
     }
@@ -108,7 +111,7 @@ public final class Analyzer {
     }
     Optional<Witness> w;
     try {
-      w = new Solver(section, budget).solve(start, work);
+      w = solver.solve(start, work);
     } catch (Solver.OutOfBudget e) {
       return new Undecided("the query needs more than " + budget + " steps");
     }
@@ -131,7 +134,7 @@ public final class Analyzer {
       work.addAll(b.ors());
     }
     try {
-      return new Solver(section, budget).satisfiable(start, work);
+      return solver.satisfiable(start, work);
     } catch (Solver.OutOfBudget e) {
       return null;
     }

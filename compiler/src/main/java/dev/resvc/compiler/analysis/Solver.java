@@ -45,6 +45,12 @@ final class Solver {
   private long steps;
   /** False while only satisfiability is asked: a feasible leaf then answers {@link #FEASIBLE}. */
   private boolean witnesses = true;
+  /** The leaf's constraints, reused from one leaf to the next. */
+  private Edges fixed;
+  private Edges edges;
+  private final long[] distHi = new long[5];
+  private final long[] distLo = new long[5];
+  private final boolean[] distSet = new boolean[5];
 
   /** The answer of a feasible leaf when no witness is wanted (never returned by {@link #solve}). */
   private static final Optional<Witness> FEASIBLE = Optional.of(new Witness(Section.CLASSIFY, null, 0, null, null));
@@ -280,7 +286,11 @@ final class Solver {
 
   /** s, e, gs, ge, or null when the region/guest constraints have no solution in this case. */
   private long[] solveRegion(Cube cube, boolean covers, boolean guest) {
-    Edges fixed = new Edges();
+    if (fixed == null) {
+      fixed = new Edges();
+      edges = new Edges();
+    }
+    fixed.size = 0;
     USet diff;
     if (covers && cube.sizeFull && cube.sizeLow.isAll()) {
       diff = USet.ALL;   // any size from 1 to 2^64: end - start is anything
@@ -328,7 +338,6 @@ final class Solver {
     }
     int[] idx = new int[5];
     int[] sizes = {sd.intervals(), ed.intervals(), gsd.intervals(), ged.intervals(), needDiff ? dd.intervals() : 1};
-    Edges edges = new Edges();
     while (true) {
       tick();
       edges.size = 0;
@@ -363,10 +372,13 @@ final class Solver {
    * The least solution of the constraints {@code x_a - x_b <= w} with {@code x_Z = 0}: shortest paths
    * over {@code y = -x}, where each constraint is an edge a → b of weight w. Null on a negative cycle.
    */
-  private static long[] bellmanFord(Edges edges) {
-    long[] dHi = new long[5];
-    long[] dLo = new long[5];
-    boolean[] set = new boolean[5];
+  private long[] bellmanFord(Edges edges) {
+    long[] dHi = distHi;
+    long[] dLo = distLo;
+    boolean[] set = distSet;
+    java.util.Arrays.fill(dHi, 0);
+    java.util.Arrays.fill(dLo, 0);
+    java.util.Arrays.fill(set, false);
     set[Z] = true;
     for (int round = 0; round < 6; round++) {
       boolean changed = false;
@@ -438,10 +450,19 @@ final class Solver {
     if (upstream.size() > 1) upstream.sort(null);
     Cube.Fin bdfDomain = cube.fins.get(Formula.BDF);
     PciAddress address;
-    Set<Object> possible = bdfDomain == null ? null : bdfDomain.possible();
-    if (possible != null) {
-      address = (PciAddress) possible.stream().filter(a -> !upstream.contains(a)).findFirst()
-          .orElse(possible.iterator().next());
+    if (bdfDomain != null && bdfDomain.in() != null) {
+      // The first possible address (in minus out, in order) that is not an upstream bridge, else the first.
+      PciAddress first = null;
+      address = null;
+      for (Object a : bdfDomain.in()) {
+        if (bdfDomain.out().contains(a)) continue;
+        if (first == null) first = (PciAddress) a;
+        if (!upstream.contains(a)) {
+          address = (PciAddress) a;
+          break;
+        }
+      }
+      if (address == null) address = first;
     } else {
       address = null;
       for (int n = 0; address == null; n++) {
@@ -465,9 +486,10 @@ final class Solver {
   }
 
   private static Object pick(Cube.Fin domain, java.util.function.IntFunction<String> fresh) {
-    Set<Object> possible = domain == null ? null : domain.possible();
-    if (possible != null) {
-      return possible.iterator().next();
+    if (domain != null && domain.in() != null) {
+      for (Object v : domain.in()) {
+        if (!domain.out().contains(v)) return v;
+      }
     }
     for (int n = 0; ; n++) {
       String cand = fresh.apply(n);
