@@ -92,7 +92,8 @@ public final class Analyzer {
 
   /**
    * As {@link #check(List)}, but the conditions required true start the search as their precomputed
-   * cubes ({@link #flat}): the same answer, found with less work, though possibly another witness.
+   * cubes ({@link #flat}), and a witness's region is kept short ({@link Solver#solveTight}): the same
+   * answer, found with less work, though possibly another witness.
    */
   Outcome checkFlat(List<Lit> lits) {
     Cube start = Cube.initial();
@@ -111,7 +112,7 @@ public final class Analyzer {
     }
     Optional<Witness> w;
     try {
-      w = solver.solve(start, work);
+      w = solver.solveTight(start, work);
     } catch (Solver.OutOfBudget e) {
       return new Undecided("the query needs more than " + budget + " steps");
     }

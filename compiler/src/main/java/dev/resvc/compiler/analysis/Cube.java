@@ -10,6 +10,7 @@ import dev.resvc.compiler.check.EnumField;
 import dev.resvc.compiler.check.IntField;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -126,6 +127,75 @@ final class Cube {
       return positive == Status.TRUE ? Status.FALSE : Status.TRUE;
     }
     throw new AssertionError(a);
+  }
+
+  /**
+   * This cube with all the atoms added, in order, or null when that leaves some variable no value: the
+   * same cube as adding them one by one, built with one copy of each domain instead of one per atom.
+   */
+  Cube addAll(List<Atom> atoms) {
+    if (atoms.size() <= 1) {
+      return atoms.isEmpty() ? this : add(atoms.get(0));
+    }
+    USet[] n = ints;
+    USet low = sizeLow;
+    boolean full = sizeFull;
+    int[] e = enums;
+    Map<String, Boolean> b = bools;
+    Map<String, Set<Object>[]> f = null;   // per touched finite-domain variable: {in (or null), out}, fresh copies
+    for (Atom a : atoms) {
+      if (a instanceof IntAtom i) {
+        USet d = n[i.field().ordinal()].intersect(i.set());
+        if (d.isEmpty()) return null;
+        if (n == ints) n = ints.clone();
+        n[i.field().ordinal()] = d;
+      } else if (a instanceof SizeAtom s) {
+        low = low.intersect(s.low());
+        full = full && s.full();
+        if (low.isEmpty() && !full) return null;
+      } else if (a instanceof EnumAtom x) {
+        int d = e[x.field().ordinal()] & x.mask();
+        if (d == 0) return null;
+        if (e == enums) e = enums.clone();
+        e[x.field().ordinal()] = d;
+      } else if (a instanceof BoolAtom x) {
+        Boolean v = b.get(x.var());
+        if (v != null) {
+          if (v != x.value()) return null;
+        } else {
+          if (b == bools) b = new HashMap<>(bools);
+          b.put(x.var(), x.value());
+        }
+      } else if (a instanceof FinAtom x) {
+        if (f == null) f = new HashMap<>();
+        @SuppressWarnings("unchecked")
+        Set<Object>[] d = f.computeIfAbsent(x.var(), k -> {
+          Fin old = fins.getOrDefault(k, new Fin(null, Set.of()));
+          return new Set[] {old.in() == null ? null : new LinkedHashSet<>(old.in()), new LinkedHashSet<>(old.out())};
+        });
+        if (x.positive()) {
+          if (d[0] == null) {
+            d[0] = new LinkedHashSet<>(x.values());
+          } else {
+            d[0].retainAll(x.values());
+          }
+        } else {
+          d[1].addAll(x.values());
+        }
+      } else {
+        throw new AssertionError(a);
+      }
+    }
+    Map<String, Fin> nf = fins;
+    if (f != null) {
+      nf = new HashMap<>(fins);
+      for (Map.Entry<String, Set<Object>[]> x : f.entrySet()) {
+        Fin d = new Fin(x.getValue()[0], x.getValue()[1]);
+        if (!d.nonEmpty()) return null;
+        nf.put(x.getKey(), d);
+      }
+    }
+    return new Cube(n, low, full, e, b, nf);
   }
 
   /** This cube with {@code a} added, or null when that leaves some variable no value. */

@@ -45,6 +45,8 @@ final class Solver {
   private long steps;
   /** False while only satisfiability is asked: a feasible leaf then answers {@link #FEASIBLE}. */
   private boolean witnesses = true;
+  /** True while {@link #solveTight} runs. */
+  private boolean tight;
   /** The leaf's constraints, reused from one leaf to the next. */
   private Edges fixed;
   private Edges edges;
@@ -66,10 +68,20 @@ final class Solver {
     return search(Cube.initial(), List.of(f));
   }
 
-  /** A satisfying witness of the formulas within {@code start}, or empty; throws {@link OutOfBudget}. */
-  Optional<Witness> solve(Cube start, List<Formula> work) {
+  /**
+   * A satisfying witness of the formulas within {@code start}, or empty; throws {@link OutOfBudget}.
+   * Its region is the shortest one ending where the least solution ends (not the least solution,
+   * which starts at the lowest start allowed and so often spans many other ranges): a witness that
+   * other rules' address tests are less likely to match.
+   */
+  Optional<Witness> solveTight(Cube start, List<Formula> work) {
     steps = 0;
-    return search(start, work);
+    tight = true;
+    try {
+      return search(start, work);
+    } finally {
+      tight = false;
+    }
   }
 
   /** Whether the formulas can hold together within {@code start}, without building a witness. */
@@ -120,20 +132,24 @@ final class Solver {
     Cube cube = start;
     List<Formula> work = new ArrayList<>(work0);
     List<List<Formula>> ors = new ArrayList<>();
+    List<Atom> atoms = new ArrayList<>();
     while (true) {
+      // The atoms are added together once the work is flattened (the same cube, with fewer copies).
+      atoms.clear();
       while (!work.isEmpty()) {
         Formula f = work.remove(work.size() - 1);
         if (f instanceof Const c) {
           if (!c.value()) return Optional.empty();
         } else if (f instanceof Atom a) {
-          cube = cube.add(a);
-          if (cube == null) return Optional.empty();
+          atoms.add(a);
         } else if (f instanceof All a) {
           work.addAll(a.terms());
         } else if (f instanceof Any a) {
           ors.add(a.terms());
         }
       }
+      cube = cube.addAll(atoms);
+      if (cube == null) return Optional.empty();
       List<List<Formula>> kept = new ArrayList<>();
       boolean unit = false;
       for (List<Formula> or : ors) {
@@ -181,17 +197,30 @@ final class Solver {
     // Try first the disjunct that occurs in most open disjunctions: it settles the most at once.
     // Equal formulas are one object (Analyzer interns them), so they are counted by identity.
     List<Formula> chosen = new ArrayList<>(ors.get(best));
-    java.util.Map<Formula, int[]> counts = new java.util.IdentityHashMap<>();
-    for (Formula d : chosen) {
-      counts.put(d, new int[1]);
-    }
+    Formula[] options = chosen.toArray(new Formula[0]);
+    int[] counts = new int[options.length];
     for (List<Formula> or : ors) {
-      for (Formula d : or) {
-        int[] c = counts.get(d);
-        if (c != null) c[0]++;
+      for (int k = 0; k < or.size(); k++) {
+        Formula d = or.get(k);
+        for (int c = 0; c < options.length; c++) {
+          if (options[c] == d) counts[c]++;
+        }
       }
     }
-    chosen.sort((x, y) -> Integer.compare(counts.get(y)[0], counts.get(x)[0]));
+    // Most shared first; a stable insertion sort, as there are only a few.
+    for (int a = 1; a < options.length; a++) {
+      Formula x = options[a];
+      int n = counts[a];
+      int b = a - 1;
+      while (b >= 0 && counts[b] < n) {
+        options[b + 1] = options[b];
+        counts[b + 1] = counts[b];
+        b--;
+      }
+      options[b + 1] = x;
+      counts[b + 1] = n;
+    }
+    chosen = java.util.Arrays.asList(options);
     List<Formula> rest = new ArrayList<>();
     for (int i = 0; i < ors.size(); i++) {
       if (i != best) rest.add(new Any(ors.get(i)));
@@ -239,10 +268,10 @@ final class Solver {
    */
   private static final class Edges {
     int size;
-    final int[] from = new int[16];
-    final int[] to = new int[16];
-    final long[] hi = new long[16];
-    final long[] lo = new long[16];
+    final int[] from = new int[24];
+    final int[] to = new int[24];
+    final long[] hi = new long[24];
+    final long[] lo = new long[24];
 
     /** {@code x_a - x_b <= v} (v unsigned). */
     void add(int a, int b, long v) {
@@ -353,7 +382,15 @@ final class Solver {
         edges.add(E, S, dd.hi(idx[4]));
         edges.addNeg(S, E, dd.lo(idx[4]));
       }
-      long[] sol = bellmanFord(edges);
+      long[] sol = bellmanFord(edges, false);
+      if (sol != null && tight) {
+        // The shortest region ending at the least end: the latest start with end and guest range kept.
+        edges.bound(E, sol[1], sol[1]);
+        edges.bound(GS, sol[2], sol[2]);
+        edges.bound(GE, sol[3], sol[3]);
+        long[] late = bellmanFord(edges, true);
+        if (late != null) sol[0] = late[0];
+      }
       if (sol != null) return sol;
       int k = 0;
       while (k < 5 && ++idx[k] == sizes[k]) {
@@ -371,8 +408,9 @@ final class Solver {
   /**
    * The least solution of the constraints {@code x_a - x_b <= w} with {@code x_Z = 0}: shortest paths
    * over {@code y = -x}, where each constraint is an edge a → b of weight w. Null on a negative cycle.
+   * With {@code greatest}, the greatest solution: shortest paths over x, each constraint an edge b → a.
    */
-  private long[] bellmanFord(Edges edges) {
+  private long[] bellmanFord(Edges edges, boolean greatest) {
     long[] dHi = distHi;
     long[] dLo = distLo;
     boolean[] set = distSet;
@@ -383,8 +421,8 @@ final class Solver {
     for (int round = 0; round < 6; round++) {
       boolean changed = false;
       for (int k = 0; k < edges.size; k++) {
-        int f = edges.from[k];
-        int t = edges.to[k];
+        int f = greatest ? edges.to[k] : edges.from[k];
+        int t = greatest ? edges.from[k] : edges.to[k];
         if (!set[f]) continue;
         long lo = dLo[f] + edges.lo[k];
         long hi = dHi[f] + edges.hi[k] + (Long.compareUnsigned(lo, dLo[f]) < 0 ? 1 : 0);
@@ -399,9 +437,9 @@ final class Solver {
         if (dHi[Z] != 0 || dLo[Z] != 0) return null;
         long[] out = new long[4];
         for (int v = 1; v <= 4; v++) {
-          // x = -dist must lie in [0, 2^64 - 1]: its high half is zero.
-          long xLo = -dLo[v];
-          long xHi = ~dHi[v] + (dLo[v] == 0 ? 1 : 0);
+          // x (-dist for the least solution, dist for the greatest) must lie in [0, 2^64 - 1]: its high half is zero.
+          long xLo = greatest ? dLo[v] : -dLo[v];
+          long xHi = greatest ? dHi[v] : ~dHi[v] + (dLo[v] == 0 ? 1 : 0);
           if (xHi != 0) return null;
           out[v - 1] = xLo;
         }
