@@ -17,7 +17,6 @@ import dev.resvc.runtime.policy.ConflictDecision;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Severity;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -89,11 +88,18 @@ public final class Linter {
     Rule conflictDefault = rule(Provenance.DEFAULT_RULE, defaultSpan(fd.provenance(), policy.file()), null, fd);
     new Run(new Analyzer(Section.CLASSIFY, budget), classify, classifyDefault, out, reference).all();
     new Run(new Analyzer(Section.CONFLICTS, budget), conflicts, conflictDefault, out, reference).all();
-    out.sort(Comparator.comparing((Finding f) -> f.diagnostic().span().file())
-        .thenComparingInt(f -> f.diagnostic().span().line())
-        .thenComparingInt(f -> f.diagnostic().span().column())
-        .thenComparing(Finding::code));
+    out.sort(Linter::byPlace);
     return List.copyOf(out);
+  }
+
+  /** By file, line, column and code (stable, so findings at one place keep the order they were found in). */
+  private static int byPlace(Finding x, Finding y) {
+    Span a = x.diagnostic().span();
+    Span b = y.diagnostic().span();
+    int c = a.file() == b.file() ? 0 : a.file().compareTo(b.file());
+    if (c == 0) c = Integer.compare(a.line(), b.line());
+    if (c == 0) c = Integer.compare(a.column(), b.column());
+    return c != 0 ? c : x.code().compareTo(y.code());
   }
 
   static Rule rule(String name, Span span, Cond cond, ClassifyDecision d) {
@@ -125,6 +131,8 @@ public final class Linter {
     private final Set<Integer> undecidedRules = new HashSet<>();
     private final boolean[] neverFires;
     private final boolean reference;
+    /** Per rule, a number standing for its effect: equal numbers, equal effects. */
+    private final int[] effects;
 
     Run(Analyzer a, List<Rule> rules, Rule dflt, List<Finding> out, boolean reference) {
       this.a = a;
@@ -133,6 +141,11 @@ public final class Linter {
       this.out = out;
       this.neverFires = new boolean[rules.size()];
       this.reference = reference;
+      this.effects = new int[rules.size()];
+      Map<Object, Integer> ids = new HashMap<>();
+      for (int i = 0; i < rules.size(); i++) {
+        effects[i] = ids.computeIfAbsent(rules.get(i).effect(), e -> ids.size());
+      }
     }
 
     private String inputs() {
@@ -356,8 +369,9 @@ public final class Linter {
       }
       for (int j = 0; j < n; j++) {
         if (dead[j]) continue;
-        for (int i : reference ? earlier(j) : members(compatible[j])) {
-          if (dead[i] || rules.get(i).effect().equals(rules.get(j).effect())) continue;
+        int[] before = reference ? earlier(j).stream().mapToInt(Integer::intValue).toArray() : members(compatible[j]);
+        for (int i : before) {
+          if (dead[i] || effects[i] == effects[j]) continue;
           Outcome o;
           if (reference) {
             if (!has(overlaps[j], i)) continue;
@@ -473,11 +487,16 @@ public final class Linter {
       return true;
     }
 
-    private static List<Integer> members(long[] bits) {
-      List<Integer> out = new ArrayList<>();
+    private static int[] members(long[] bits) {
+      int n = 0;
+      for (long w : bits) {
+        n += Long.bitCount(w);
+      }
+      int[] out = new int[n];
+      n = 0;
       for (int w = 0; w < bits.length; w++) {
         for (long b = bits[w]; b != 0; b &= b - 1) {
-          out.add((w << 6) + Long.numberOfTrailingZeros(b));
+          out[n++] = (w << 6) + Long.numberOfTrailingZeros(b);
         }
       }
       return out;
