@@ -626,13 +626,23 @@ public final class Linter {
               List.of(), Optional.empty(), List.of(isDefault ? -1 : j), Optional.empty());
         }
         if (r.relaxes() && (isDefault || !neverFires[j])) {
-          List<Lit> lits = new ArrayList<>();
-          if (!isDefault) lits.add(Lit.yes(r.cond()));
-          for (int i : before) lits.add(Lit.no(rules.get(i).cond()));
-          lits.add(Lit.yes(rmrr));
-          lits.add(Lit.no(usb));
-          lits.add(Lit.no(display));
-          Outcome o = a.check(lits);
+          // An RMRR of a device neither USB nor display that the rule (or default) decides: asked lazily
+          // (only rules before it that overlap it can match such an input), else in full.
+          List<Lit> relaxed = new ArrayList<>();
+          if (!isDefault) relaxed.add(Lit.yes(r.cond()));
+          relaxed.add(Lit.yes(rmrr));
+          relaxed.add(Lit.no(usb));
+          relaxed.add(Lit.no(display));
+          Outcome o = reference ? null : isDefault ? lazily(relaxed, null, j) : lazily(relaxed, null, j, compatible[j]);
+          if (o == null) {
+            List<Lit> lits = new ArrayList<>();
+            if (!isDefault) lits.add(Lit.yes(r.cond()));
+            for (int i : before) lits.add(Lit.no(rules.get(i).cond()));
+            lits.add(Lit.yes(rmrr));
+            lits.add(Lit.no(usb));
+            lits.add(Lit.no(display));
+            o = a.check(lits);
+          }
           if (o instanceof Sat w) {
             add(RELAXED_RMRR, Diagnostic.Severity.INFO, r.span(),
                 "review: " + (isDefault ? "the default" : "rule `" + r.name() + "`")
