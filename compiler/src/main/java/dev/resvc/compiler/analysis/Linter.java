@@ -133,6 +133,7 @@ public final class Linter {
     private final boolean reference;
     /** Per rule, a number standing for its effect: equal numbers, equal effects. */
     private final int[] effects;
+    private final Diagnostic.Note[] isHere;
 
     Run(Analyzer a, List<Rule> rules, Rule dflt, List<Finding> out, boolean reference) {
       this.a = a;
@@ -142,6 +143,7 @@ public final class Linter {
       this.neverFires = new boolean[rules.size()];
       this.reference = reference;
       this.effects = new int[rules.size()];
+      this.isHere = new Diagnostic.Note[rules.size()];
       Map<Object, Integer> ids = new HashMap<>();
       for (int i = 0; i < rules.size(); i++) {
         effects[i] = ids.computeIfAbsent(rules.get(i).effect(), e -> ids.size());
@@ -392,8 +394,7 @@ public final class Linter {
             add(ORDER_DECIDES, Diagnostic.Severity.INFO, rj.span(),
                 "rules `" + ri.name() + "` and `" + rj.name() + "` overlap with different actions ("
                     + ri.action() + " vs " + rj.action() + "): `" + ri.name() + "` wins because it comes first",
-                withWitness(List.of(Diagnostic.note("rule `" + ri.name() + "` is here", ri.span())),
-                    Optional.of(s.witness()), "both match"),
+                withWitness(List.of(isHere(i)), Optional.of(s.witness()), "both match"),
                 Optional.empty(), List.of(j, i), Optional.of(s.witness()));
           } else if (o instanceof Analyzer.Undecided) {
             undecided(j, "whether rules `" + rules.get(i).name() + "` and `" + rules.get(j).name() + "` overlap",
@@ -662,6 +663,16 @@ public final class Linter {
 
     private Optional<Witness> witnessOf(Cond c) {
       return a.check(Lit.yes(c)) instanceof Sat s ? Optional.of(s.witness()) : Optional.empty();
+    }
+
+    /** The note "rule `name` is here", one per rule however many findings name it. */
+    private Diagnostic.Note isHere(int i) {
+      Diagnostic.Note n = isHere[i];
+      if (n == null) {
+        n = Diagnostic.note("rule `" + rules.get(i).name() + "` is here", rules.get(i).span());
+        isHere[i] = n;
+      }
+      return n;
     }
 
     private static List<Diagnostic.Note> withWitness(List<Diagnostic.Note> notes, Optional<Witness> w, String what) {

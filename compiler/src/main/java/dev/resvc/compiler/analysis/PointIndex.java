@@ -119,8 +119,13 @@ final class PointIndex {
     for (IntIndex x : ints) {
       Long v = value(x.field(), facts, d, r, g);
       long[] admit = v == null ? null : x.pieces()[piece(x.cuts(), v)];
+      long any = 0;
       for (int i = 0; i < w; i++) {
         out[i] &= x.unbounded()[i] | (admit == null ? 0 : admit[i]);
+        any |= out[i];
+      }
+      if (any == 0) {
+        return out;
       }
     }
     and(out, w, r == null ? null : enums[EnumField.REGION_TYPE.ordinal()][r.type().ordinal()], enumsAbsent[EnumField.REGION_TYPE.ordinal()]);

@@ -375,8 +375,11 @@ final class Solver {
       }
       edges.bound(S, sd.lo(idx[0]), sd.hi(idx[0]));
       edges.bound(E, ed.lo(idx[1]), ed.hi(idx[1]));
-      edges.bound(GS, gsd.lo(idx[2]), gsd.hi(idx[2]));
-      edges.bound(GE, ged.lo(idx[3]), ged.hi(idx[3]));
+      if (useGuest) {
+        // Otherwise nothing ties the guest range to the region: its least values are 0, as unconstrained.
+        edges.bound(GS, gsd.lo(idx[2]), gsd.hi(idx[2]));
+        edges.bound(GE, ged.lo(idx[3]), ged.hi(idx[3]));
+      }
       if (needDiff) {
         // lo <= e - s <= hi
         edges.add(E, S, dd.hi(idx[4]));
@@ -386,8 +389,10 @@ final class Solver {
       if (sol != null && tight) {
         // The shortest region ending at the least end: the latest start with end and guest range kept.
         edges.bound(E, sol[1], sol[1]);
-        edges.bound(GS, sol[2], sol[2]);
-        edges.bound(GE, sol[3], sol[3]);
+        if (useGuest) {
+          edges.bound(GS, sol[2], sol[2]);
+          edges.bound(GE, sol[3], sol[3]);
+        }
         long[] late = bellmanFord(edges, true);
         if (late != null) sol[0] = late[0];
       }
