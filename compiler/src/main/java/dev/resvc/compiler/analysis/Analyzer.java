@@ -71,6 +71,11 @@ public final class Analyzer {
     return section;
   }
 
+  /** Steps one query may take. */
+  public long budget() {
+    return budget;
+  }
+
   public Outcome check(Lit... lits) {
     return check(List.of(lits));
   }

@@ -266,8 +266,9 @@ final class Cube {
         e[i] = d;
       }
     }
-    Map<String, Boolean> b = bools;
-    for (Map.Entry<String, Boolean> x : o.bools.entrySet()) {
+    // The maps are never changed once a cube is built, so an empty one can give way to the other's.
+    Map<String, Boolean> b = bools.isEmpty() ? o.bools : bools;
+    for (Map.Entry<String, Boolean> x : b == o.bools ? Map.<String, Boolean>of().entrySet() : o.bools.entrySet()) {
       Boolean v = bools.get(x.getKey());
       if (v == null) {
         if (b == bools) b = new HashMap<>(bools);
@@ -276,8 +277,8 @@ final class Cube {
         return null;
       }
     }
-    Map<String, Fin> f = fins;
-    for (Map.Entry<String, Fin> x : o.fins.entrySet()) {
+    Map<String, Fin> f = fins.isEmpty() ? o.fins : fins;
+    for (Map.Entry<String, Fin> x : f == o.fins ? Map.<String, Fin>of().entrySet() : o.fins.entrySet()) {
       Fin mine = fins.get(x.getKey());
       Fin theirs = x.getValue();
       Fin nd;

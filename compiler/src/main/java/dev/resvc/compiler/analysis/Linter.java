@@ -17,6 +17,7 @@ import dev.resvc.runtime.policy.ConflictDecision;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Severity;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * The policy analyser: always-true and always-false conditions, shadowed and redundant rules,
@@ -118,6 +121,9 @@ public final class Linter {
     return p.line() > 0 ? new Span(p.file(), p.line(), 1, 0) : Span.none(file);
   }
 
+  /** Policies with at least this many rules in a section have their rule pairs checked on all cores. */
+  private static final int PARALLEL_RULES = 128;
+
   /** Rounds of the lazy overlap query before the full query is asked instead. */
   private static final int LAZY_ROUNDS = 4;
 
@@ -134,6 +140,8 @@ public final class Linter {
     /** Per rule, a number standing for its effect: equal numbers, equal effects. */
     private final int[] effects;
     private final Diagnostic.Note[] isHere;
+    /** Per rule, the literal "its condition holds". */
+    private final Lit[] matches;
 
     Run(Analyzer a, List<Rule> rules, Rule dflt, List<Finding> out, boolean reference) {
       this.a = a;
@@ -144,6 +152,7 @@ public final class Linter {
       this.reference = reference;
       this.effects = new int[rules.size()];
       this.isHere = new Diagnostic.Note[rules.size()];
+      this.matches = rules.stream().map(r -> Lit.yes(r.cond())).toArray(Lit[]::new);
       Map<Object, Integer> ids = new HashMap<>();
       for (int i = 0; i < rules.size(); i++) {
         effects[i] = ids.computeIfAbsent(rules.get(i).effect(), e -> ids.size());
@@ -323,7 +332,7 @@ public final class Linter {
         Outcome o = null;
         if (!reference) {
           if (isEmpty(compatible[j])) continue;
-          o = lazily(List.of(Lit.yes(r.cond())), null, j, compatible[j]);
+          o = lazily(a, List.of(Lit.yes(r.cond())), null, j, compatible[j]);
           if (o != null && o.unsat() && earlier(j).isEmpty()) continue;
         }
         if (o == null) {
@@ -369,40 +378,76 @@ public final class Linter {
                 + (cover.size() == 1 ? " catches" : " catch") + " every " + inputs() + " it matches",
             withWitness(notes, w, "matched by `" + r.name() + "` but decided earlier"), Optional.empty(), ids, w);
       }
+      // Overlapping rules whose order decides (I201): each rule j on its own, so on the indexed path the
+      // rules of a large policy are spread over the cores, each thread with an analyser of its own.
+      Finding[][] found = new Finding[n][];
+      String[] notDecided = new String[n];
+      for (int i = 0; i < n; i++) {
+        isHere(i);
+      }
+      if (reference || n < PARALLEL_RULES) {
+        for (int j = 0; j < n; j++) {
+          List<Finding> f = new ArrayList<>();
+          notDecided[j] = orderDecides(a, j, dead, f);
+          found[j] = f.toArray(new Finding[0]);
+        }
+      } else {
+        Thread owner = Thread.currentThread();
+        Map<Thread, Analyzer> analyzers = new ConcurrentHashMap<>();
+        IntStream.range(0, n).parallel().forEach(j -> {
+          Analyzer an = Thread.currentThread() == owner ? a
+              : analyzers.computeIfAbsent(Thread.currentThread(), t -> new Analyzer(a.section(), a.budget()));
+          List<Finding> f = new ArrayList<>();
+          notDecided[j] = orderDecides(an, j, dead, f);
+          found[j] = f.toArray(new Finding[0]);
+        });
+      }
       for (int j = 0; j < n; j++) {
-        if (dead[j]) continue;
-        int[] before = reference ? earlier(j).stream().mapToInt(Integer::intValue).toArray() : members(compatible[j]);
-        for (int i : before) {
-          if (dead[i] || effects[i] == effects[j]) continue;
-          Outcome o;
-          if (reference) {
-            if (!has(overlaps[j], i)) continue;
-            o = firesAndMatches(i, j);
-          } else {
-            // Do the rules overlap? As in the reference, a pair not known to overlap is not reported.
-            List<Lit> both = List.of(Lit.yes(rules.get(i).cond()), Lit.yes(rules.get(j).cond()));
-            Outcome first = a.checkFlat(both);
-            if (!first.sat()) continue;
-            o = lazily(both, first, i, compatible[i], compatible[j]);
-            if (o == null) {
-              o = firesAndMatches(i, j);
-            }
-          }
-          if (o instanceof Sat s) {
-            Rule ri = rules.get(i);
-            Rule rj = rules.get(j);
-            add(ORDER_DECIDES, Diagnostic.Severity.INFO, rj.span(),
-                "rules `" + ri.name() + "` and `" + rj.name() + "` overlap with different actions ("
-                    + ri.action() + " vs " + rj.action() + "): `" + ri.name() + "` wins because it comes first",
-                withWitness(List.of(isHere(i)), Optional.of(s.witness()), "both match"),
-                Optional.empty(), List.of(j, i), Optional.of(s.witness()));
-          } else if (o instanceof Analyzer.Undecided) {
-            undecided(j, "whether rules `" + rules.get(i).name() + "` and `" + rules.get(j).name() + "` overlap",
-                rules.get(j).span());
-          }
+        out.addAll(Arrays.asList(found[j]));
+        if (notDecided[j] != null) {
+          undecided(j, notDecided[j], rules.get(j).span());
         }
       }
       defaultReachable();
+    }
+
+    /**
+     * The I201 findings of rule j, in order, into {@code found}, asking {@code an}; returns what was not
+     * decided (the first such pair), or null.
+     */
+    private String orderDecides(Analyzer an, int j, boolean[] dead, List<Finding> found) {
+      if (dead[j]) return null;
+      String notDecided = null;
+      int[] before = reference ? earlier(an, j).stream().mapToInt(Integer::intValue).toArray() : members(compatible[j]);
+      for (int i : before) {
+        if (dead[i] || effects[i] == effects[j]) continue;
+        Outcome o;
+        if (reference) {
+          if (!has(overlaps[j], i)) continue;
+          o = firesAndMatches(an, i, j);
+        } else {
+          // Do the rules overlap? As in the reference, a pair not known to overlap is not reported.
+          List<Lit> both = List.of(matches[i], matches[j]);
+          Outcome first = an.checkFlat(both);
+          if (!first.sat()) continue;
+          o = lazily(an, both, first, i, compatible[i], compatible[j]);
+          if (o == null) {
+            o = firesAndMatches(an, i, j);
+          }
+        }
+        if (o instanceof Sat s) {
+          Rule ri = rules.get(i);
+          Rule rj = rules.get(j);
+          found.add(finding(ORDER_DECIDES, Diagnostic.Severity.INFO, rj.span(),
+              "rules `" + ri.name() + "` and `" + rj.name() + "` overlap with different actions ("
+                  + ri.action() + " vs " + rj.action() + "): `" + ri.name() + "` wins because it comes first",
+              withWitness(List.of(isHere(i)), Optional.of(s.witness()), "both match"),
+              Optional.empty(), List.of(j, i), Optional.of(s.witness())));
+        } else if (o instanceof Analyzer.Undecided && notDecided == null) {
+          notDecided = "whether rules `" + rules.get(i).name() + "` and `" + rules.get(j).name() + "` overlap";
+        }
+      }
+      return notDecided;
     }
 
     // The earlier rules a rule overlaps. The reference path asks the solver about every pair up front,
@@ -412,7 +457,7 @@ public final class Linter {
     // worked out when first asked, by the solver without witnesses.
 
     /** The rules before j that overlap it, or may (not decided): solver-checked, in order. */
-    private final Map<Integer, List<Integer>> earlier = new HashMap<>();
+    private final Map<Integer, List<Integer>> earlier = new ConcurrentHashMap<>();
     /** Reference path: the rules before j known to overlap it (a witness was found), as a bit set. */
     private long[][] overlaps;
     /** Indexed path: the rules before j whose signatures are not disjoint from j's, as a bit set. */
@@ -460,11 +505,15 @@ public final class Linter {
     }
 
     private List<Integer> earlier(int j) {
+      return earlier(a, j);
+    }
+
+    private List<Integer> earlier(Analyzer an, int j) {
       List<Integer> e = earlier.get(j);
       if (e == null) {
         e = new ArrayList<>();
         for (int i : members(compatible[j])) {
-          if (!Boolean.FALSE.equals(a.overlap(rules.get(i).cond(), rules.get(j).cond()))) {
+          if (!Boolean.FALSE.equals(an.overlap(rules.get(i).cond(), rules.get(j).cond()))) {
             e.add(i);
           }
         }
@@ -504,10 +553,10 @@ public final class Linter {
     }
 
     /** Does rule i fire on some input rule j matches? The query with all the rules before i it overlaps. */
-    private Outcome firesAndMatches(int i, int j) {
-      List<Lit> lits = new ArrayList<>(firesOrNot(i, earlier(i), true));
+    private Outcome firesAndMatches(Analyzer an, int i, int j) {
+      List<Lit> lits = new ArrayList<>(firesOrNot(i, earlier(an, i), true));
       lits.add(Lit.yes(rules.get(j).cond()));
-      return a.check(lits);
+      return an.check(lits);
     }
 
     /**
@@ -520,10 +569,10 @@ public final class Linter {
      * settle almost every query with a small one; null when they do not (or a round is not decided), and
      * the full query must decide.
      */
-    private Outcome lazily(List<Lit> base, Outcome first, int limit, long[]... among) {
+    private Outcome lazily(Analyzer an, List<Lit> base, Outcome first, int limit, long[]... among) {
       List<Lit> lits = new ArrayList<>(base);
       for (int round = 0; round < LAZY_ROUNDS; round++) {
-        Outcome o = round == 0 && first != null ? first : a.checkFlat(lits);
+        Outcome o = round == 0 && first != null ? first : an.checkFlat(lits);
         if (!(o instanceof Sat s)) {
           return o.unsat() ? o : null;
         }
@@ -634,7 +683,7 @@ public final class Linter {
           relaxed.add(Lit.yes(rmrr));
           relaxed.add(Lit.no(usb));
           relaxed.add(Lit.no(display));
-          Outcome o = reference ? null : isDefault ? lazily(relaxed, null, j) : lazily(relaxed, null, j, compatible[j]);
+          Outcome o = reference ? null : isDefault ? lazily(a, relaxed, null, j) : lazily(a, relaxed, null, j, compatible[j]);
           if (o == null) {
             List<Lit> lits = new ArrayList<>();
             if (!isDefault) lits.add(Lit.yes(r.cond()));
@@ -677,7 +726,8 @@ public final class Linter {
 
     private static List<Diagnostic.Note> withWitness(List<Diagnostic.Note> notes, Optional<Witness> w, String what) {
       List<Diagnostic.Note> out = new ArrayList<>(notes);
-      w.ifPresent(x -> out.add(Diagnostic.note("witness (" + what + "): " + x.text())));
+      w.ifPresent(x -> out.add(Diagnostic.note(x.appendText(new StringBuilder(240).append("witness (").append(what)
+          .append("): ")).toString())));
       return out;
     }
 
@@ -698,7 +748,12 @@ public final class Linter {
 
     private void add(String code, Diagnostic.Severity sev, Span span, String message, List<Diagnostic.Note> notes,
         Optional<Cond> subject, List<Integer> ids, Optional<Witness> w) {
-      out.add(new Finding(new Diagnostic(code, sev, span, message, notes), a.section(), subject, ids, w));
+      out.add(finding(code, sev, span, message, notes, subject, ids, w));
+    }
+
+    private Finding finding(String code, Diagnostic.Severity sev, Span span, String message, List<Diagnostic.Note> notes,
+        Optional<Cond> subject, List<Integer> ids, Optional<Witness> w) {
+      return new Finding(new Diagnostic(code, sev, span, message, notes), a.section(), subject, ids, w);
     }
   }
 }

@@ -53,6 +53,9 @@ final class Solver {
   private final long[] distHi = new long[5];
   private final long[] distLo = new long[5];
   private final boolean[] distSet = new boolean[5];
+  /** The solutions, valid until the next leaf. */
+  private final long[] leastOut = new long[4];
+  private final long[] greatestOut = new long[4];
 
   /** The answer of a feasible leaf when no witness is wanted (never returned by {@link #solve}). */
   private static final Optional<Witness> FEASIBLE = Optional.of(new Witness(Section.CLASSIFY, null, 0, null, null));
@@ -129,6 +132,9 @@ final class Solver {
 
   private Optional<Witness> search(Cube start, List<Formula> work0) {
     tick();
+    if (work0.isEmpty()) {
+      return leaf(start);
+    }
     Cube cube = start;
     List<Formula> work = new ArrayList<>(work0);
     List<List<Formula>> ors = new ArrayList<>();
@@ -440,7 +446,7 @@ final class Solver {
       }
       if (!changed) {
         if (dHi[Z] != 0 || dLo[Z] != 0) return null;
-        long[] out = new long[4];
+        long[] out = greatest ? greatestOut : leastOut;
         for (int v = 1; v <= 4; v++) {
           // x (-dist for the least solution, dist for the greatest) must lie in [0, 2^64 - 1]: its high half is zero.
           long xLo = greatest ? dLo[v] : -dLo[v];

@@ -36,7 +36,11 @@ public record Witness(Section section, PciDevice device, int group, Region regio
 
   /** {@code describe()} joined with "; ". */
   public String text() {
-    StringBuilder b = new StringBuilder(160);
+    return appendText(new StringBuilder(200)).toString();
+  }
+
+  /** Appends {@link #text()}. */
+  StringBuilder appendText(StringBuilder b) {
     if (device != null) {
       deviceLine(b).append("; ");
     }
@@ -44,7 +48,7 @@ public record Witness(Section section, PciDevice device, int group, Region regio
     if (section == Section.CONFLICTS) {
       guestLine(b.append("; "));
     }
-    return b.toString();
+    return b;
   }
 
   private StringBuilder deviceLine(StringBuilder d) {
