@@ -65,7 +65,9 @@ public record Witness(Section section, PciDevice device, int group, Region regio
       hex(d.append(" subsystem 0x"), device.subsystemVendor(), 4);
       hex(d.append(":0x"), device.subsystemDevice(), 4);
     }
-    device.driver().ifPresent(drv -> d.append(" driver \"").append(drv).append('"'));
+    if (device.driver().isPresent()) {
+      d.append(" driver \"").append(device.driver().get()).append('"');
+    }
     if (device.bridge()) {
       d.append(" (a bridge)");
     }
@@ -101,22 +103,22 @@ public record Witness(Section section, PciDevice device, int group, Region regio
 
   /** {@code String.format("%0<width>x", v)}. */
   private static StringBuilder hex(StringBuilder b, int v, int width) {
-    int digits = Math.max(1, 8 - Integer.numberOfLeadingZeros(v) / 4);
-    for (int i = digits; i < width; i++) {
-      b.append('0');
+    int digits = Math.max(width, Math.max(1, 8 - Integer.numberOfLeadingZeros(v) / 4));
+    char[] out = new char[digits];
+    for (int i = digits - 1, shift = 0; i >= 0; i--, shift += 4) {
+      out[i] = shift < 32 ? DIGITS[(v >>> shift) & 0xf] : '0';
     }
-    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
-      b.append(DIGITS[(v >>> shift) & 0xf]);
-    }
-    return b;
+    return b.append(out);
   }
 
   /** {@link U64#hex16}: {@code 0x} and 16 digits. */
   private static StringBuilder hex16(StringBuilder b, long v) {
-    b.append("0x");
-    for (int shift = 60; shift >= 0; shift -= 4) {
-      b.append(DIGITS[(int) (v >>> shift) & 0xf]);
+    char[] out = new char[18];
+    out[0] = '0';
+    out[1] = 'x';
+    for (int i = 17; i >= 2; i--, v >>>= 4) {
+      out[i] = DIGITS[(int) v & 0xf];
     }
-    return b;
+    return b.append(out);
   }
 }
