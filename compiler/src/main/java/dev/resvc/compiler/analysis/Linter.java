@@ -142,6 +142,8 @@ public final class Linter {
     private final Diagnostic.Note[] isHere;
     /** Per rule, the literal "its condition holds". */
     private final Lit[] matches;
+    /** Rule indices, boxed once. */
+    private final Integer[] ids;
 
     Run(Analyzer a, List<Rule> rules, Rule dflt, List<Finding> out, boolean reference) {
       this.a = a;
@@ -153,6 +155,10 @@ public final class Linter {
       this.effects = new int[rules.size()];
       this.isHere = new Diagnostic.Note[rules.size()];
       this.matches = rules.stream().map(r -> Lit.yes(r.cond())).toArray(Lit[]::new);
+      this.ids = new Integer[rules.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = i;
+      }
       Map<Object, Integer> ids = new HashMap<>();
       for (int i = 0; i < rules.size(); i++) {
         effects[i] = ids.computeIfAbsent(rules.get(i).effect(), e -> ids.size());
@@ -418,6 +424,7 @@ public final class Linter {
     private String orderDecides(Analyzer an, int j, boolean[] dead, List<Finding> found) {
       if (dead[j]) return null;
       String notDecided = null;
+      StringBuilder text = new StringBuilder(256);
       int[] before = reference ? earlier(an, j).stream().mapToInt(Integer::intValue).toArray() : members(compatible[j]);
       for (int i : before) {
         if (dead[i] || effects[i] == effects[j]) continue;
@@ -441,8 +448,8 @@ public final class Linter {
           found.add(finding(ORDER_DECIDES, Diagnostic.Severity.INFO, rj.span(),
               "rules `" + ri.name() + "` and `" + rj.name() + "` overlap with different actions ("
                   + ri.action() + " vs " + rj.action() + "): `" + ri.name() + "` wins because it comes first",
-              withWitness(List.of(isHere(i)), Optional.of(s.witness()), "both match"),
-              Optional.empty(), List.of(j, i), Optional.of(s.witness())));
+              List.of(isHere(i), witnessNote(text, s.witness(), "both match")),
+              Optional.empty(), List.of(ids[j], ids[i]), Optional.of(s.witness())));
         } else if (o instanceof Analyzer.Undecided && notDecided == null) {
           notDecided = "whether rules `" + rules.get(i).name() + "` and `" + rules.get(j).name() + "` overlap";
         }
@@ -570,7 +577,7 @@ public final class Linter {
      * the full query must decide.
      */
     private Outcome lazily(Analyzer an, List<Lit> base, Outcome first, int limit, long[]... among) {
-      List<Lit> lits = new ArrayList<>(base);
+      List<Lit> lits = base;
       for (int round = 0; round < LAZY_ROUNDS; round++) {
         Outcome o = round == 0 && first != null ? first : an.checkFlat(lits);
         if (!(o instanceof Sat s)) {
@@ -587,6 +594,7 @@ public final class Linter {
           for (; bits != 0; bits &= bits - 1) {
             int k = (w << 6) + Long.numberOfTrailingZeros(bits);
             if (k < limit && Interpreter.eval(rules.get(k).cond(), facts)) {
+              if (lits == base) lits = new ArrayList<>(base);
               lits.add(Lit.no(rules.get(k).cond()));
               matched = true;
             }
@@ -722,6 +730,12 @@ public final class Linter {
         isHere[i] = n;
       }
       return n;
+    }
+
+    /** The note "witness (what): …", written with {@code text} (cleared first). */
+    private static Diagnostic.Note witnessNote(StringBuilder text, Witness w, String what) {
+      text.setLength(0);
+      return Diagnostic.note(w.appendText(text.append("witness (").append(what).append("): ")).toString());
     }
 
     private static List<Diagnostic.Note> withWitness(List<Diagnostic.Note> notes, Optional<Witness> w, String what) {

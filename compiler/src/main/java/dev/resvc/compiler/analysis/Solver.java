@@ -463,6 +463,7 @@ final class Solver {
   // ---- witnesses ------------------------------------------------------------------------------
 
   private static final RegionType[] TYPES = RegionType.values();
+  private static final Prot NO_PROT = new Prot(0);
   private static final RegionSource[] SOURCES = RegionSource.values();
   /** The boolean variables of {@code region.prot has} bits 0 to 5 (the bits a witness can show). */
   private static final String[] PROT_BITS = {"region.prot has 0", "region.prot has 1", "region.prot has 2",
@@ -479,7 +480,7 @@ final class Solver {
         if (Boolean.TRUE.equals(cube.bools.get(PROT_BITS[i]))) prot |= 1 << i;
       }
     }
-    Region region = new Region(s, e - s + 1, type, new Prot(prot), source);
+    Region region = new Region(s, e - s + 1, type, prot == 0 ? NO_PROT : new Prot(prot), source);
     if (section == Section.CONFLICTS) {
       GuestRange g = null;
       if (guestPresent) {
