@@ -99,26 +99,34 @@ public record Witness(Section section, PciDevice device, int group, Region regio
   // Lint output can carry hundreds of thousands of witnesses: digits are written straight into the text
   // (String.format and U64.hex16 cost more than the rest of a finding).
 
-  private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+  /** "00" to "ff". */
+  private static final String[] BYTES = new String[256];
 
-  /** {@code String.format("%0<width>x", v)}. */
+  static {
+    for (int i = 0; i < 256; i++) {
+      BYTES[i] = (i < 16 ? "0" : "") + Integer.toHexString(i);
+    }
+  }
+
+  /** {@code String.format("%0<width>x", v)}, for widths up to 8. */
   private static StringBuilder hex(StringBuilder b, int v, int width) {
     int digits = Math.max(width, Math.max(1, 8 - Integer.numberOfLeadingZeros(v) / 4));
-    char[] out = new char[digits];
-    for (int i = digits - 1, shift = 0; i >= 0; i--, shift += 4) {
-      out[i] = shift < 32 ? DIGITS[(v >>> shift) & 0xf] : '0';
+    if ((digits & 1) != 0) {
+      b.append(BYTES[(v >>> (4 * (digits - 1))) & 0xf].charAt(1));
+      digits--;
     }
-    return b.append(out);
+    for (int shift = 4 * digits - 8; shift >= 0; shift -= 8) {
+      b.append(BYTES[(v >>> shift) & 0xff]);
+    }
+    return b;
   }
 
   /** {@link U64#hex16}: {@code 0x} and 16 digits. */
   private static StringBuilder hex16(StringBuilder b, long v) {
-    char[] out = new char[18];
-    out[0] = '0';
-    out[1] = 'x';
-    for (int i = 17; i >= 2; i--, v >>>= 4) {
-      out[i] = DIGITS[(int) v & 0xf];
+    b.append("0x");
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      b.append(BYTES[(int) (v >>> shift) & 0xff]);
     }
-    return b.append(out);
+    return b;
   }
 }
