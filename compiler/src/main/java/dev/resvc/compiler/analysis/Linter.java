@@ -63,7 +63,8 @@ public final class Linter {
   record Rule(String name, Span span, Cond cond, Object effect, String action, boolean drop, boolean relaxes) {}
 
   public static List<Diagnostic> lint(CheckedPolicy policy) {
-    return analyse(policy).stream().map(Finding::diagnostic).toList();
+    // Only the diagnostics are returned: the witnesses (already in the notes' text) need not be kept.
+    return analyse(policy, Analyzer.DEFAULT_BUDGET, false, false).stream().map(Finding::diagnostic).toList();
   }
 
   public static List<Finding> analyse(CheckedPolicy policy) {
@@ -77,9 +78,14 @@ public final class Linter {
   /**
    * With {@code reference}, the rule pairs are checked the simple way this analyser started with:
    * every pair through the solver, every overlap query with all the earlier rules. Tests compare the
-   * indexed path against it; the findings are the same, the witnesses of I201 may differ.
+   * indexed path against it; the findings are the same, the witnesses of I201 and I203 may differ.
    */
   static List<Finding> analyse(CheckedPolicy policy, long budget, boolean reference) {
+    return analyse(policy, budget, reference, true);
+  }
+
+  /** Without {@code keepWitnesses}, findings carry no {@link Finding#witness} (their notes still show it). */
+  private static List<Finding> analyse(CheckedPolicy policy, long budget, boolean reference, boolean keepWitnesses) {
     List<Finding> out = new ArrayList<>();
     List<Rule> classify = policy.classifyRules().stream()
         .map(r -> rule(r.name(), r.span(), r.condition(), r.decision())).toList();
@@ -89,8 +95,8 @@ public final class Linter {
     ConflictDecision fd = policy.conflictDefault();
     Rule classifyDefault = rule(Provenance.DEFAULT_RULE, defaultSpan(cd.provenance(), policy.file()), null, cd);
     Rule conflictDefault = rule(Provenance.DEFAULT_RULE, defaultSpan(fd.provenance(), policy.file()), null, fd);
-    new Run(new Analyzer(Section.CLASSIFY, budget), classify, classifyDefault, out, reference).all();
-    new Run(new Analyzer(Section.CONFLICTS, budget), conflicts, conflictDefault, out, reference).all();
+    new Run(new Analyzer(Section.CLASSIFY, budget), classify, classifyDefault, out, reference, keepWitnesses).all();
+    new Run(new Analyzer(Section.CONFLICTS, budget), conflicts, conflictDefault, out, reference, keepWitnesses).all();
     out.sort(Linter::byPlace);
     return List.copyOf(out);
   }
@@ -137,6 +143,7 @@ public final class Linter {
     private final Set<Integer> undecidedRules = new HashSet<>();
     private final boolean[] neverFires;
     private final boolean reference;
+    private final boolean keepWitnesses;
     /** Per rule, a number standing for its effect: equal numbers, equal effects. */
     private final int[] effects;
     private final Diagnostic.Note[] isHere;
@@ -145,13 +152,14 @@ public final class Linter {
     /** Rule indices, boxed once. */
     private final Integer[] ids;
 
-    Run(Analyzer a, List<Rule> rules, Rule dflt, List<Finding> out, boolean reference) {
+    Run(Analyzer a, List<Rule> rules, Rule dflt, List<Finding> out, boolean reference, boolean keepWitnesses) {
       this.a = a;
       this.rules = rules;
       this.dflt = dflt;
       this.out = out;
       this.neverFires = new boolean[rules.size()];
       this.reference = reference;
+      this.keepWitnesses = keepWitnesses;
       this.effects = new int[rules.size()];
       this.isHere = new Diagnostic.Note[rules.size()];
       this.matches = rules.stream().map(r -> Lit.yes(r.cond())).toArray(Lit[]::new);
@@ -767,7 +775,8 @@ public final class Linter {
 
     private Finding finding(String code, Diagnostic.Severity sev, Span span, String message, List<Diagnostic.Note> notes,
         Optional<Cond> subject, List<Integer> ids, Optional<Witness> w) {
-      return new Finding(new Diagnostic(code, sev, span, message, notes), a.section(), subject, ids, w);
+      return new Finding(new Diagnostic(code, sev, span, message, notes), a.section(), subject, ids,
+          keepWitnesses ? w : Optional.empty());
     }
   }
 }
