@@ -149,10 +149,15 @@ public final class Analyzer {
   /** The condition required true, as the cube of its top-level atoms and the disjunctions left; built once. */
   Solver.Flat flat(Cond c) {
     Solver.Flat f = flats.get(c);
-    if (f == null) {
-      f = Solver.flatten(formula(Lit.yes(c)));
-      flats.put(c, f);
-    }
+    return f != null ? f : newFlat(c);
+  }
+
+  // The work on a first use is kept out of the methods called for every query, which the JIT then
+  // compiles sooner and smaller.
+
+  private Solver.Flat newFlat(Cond c) {
+    Solver.Flat f = Solver.flatten(formula(Lit.yes(c)));
+    flats.put(c, f);
     return f;
   }
 
@@ -176,17 +181,24 @@ public final class Analyzer {
   Formula formula(Lit l) {
     Formula f = formulas.get(l.cond());
     if (f == null) {
-      f = intern(Formula.of(l.cond(), section));
-      formulas.put(l.cond(), f);
+      f = newFormula(l.cond());
     }
     if (l.value()) {
       return f;
     }
     Formula n = negations.get(f);
-    if (n == null) {
-      n = intern(Formula.negate(f));
-      negations.put(f, n);
-    }
+    return n != null ? n : newNegation(f);
+  }
+
+  private Formula newFormula(Cond c) {
+    Formula f = intern(Formula.of(c, section));
+    formulas.put(c, f);
+    return f;
+  }
+
+  private Formula newNegation(Formula f) {
+    Formula n = intern(Formula.negate(f));
+    negations.put(f, n);
     return n;
   }
 

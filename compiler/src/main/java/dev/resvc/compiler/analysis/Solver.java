@@ -132,9 +132,11 @@ final class Solver {
 
   private Optional<Witness> search(Cube start, List<Formula> work0) {
     tick();
-    if (work0.isEmpty()) {
-      return leaf(start);
-    }
+    return work0.isEmpty() ? leaf(start) : split(start, work0);
+  }
+
+  /** {@link #search} with work to do: propagate, then split on a disjunction. */
+  private Optional<Witness> split(Cube start, List<Formula> work0) {
     Cube cube = start;
     List<Formula> work = new ArrayList<>(work0);
     List<List<Formula>> ors = new ArrayList<>();
@@ -474,55 +476,16 @@ final class Solver {
     long e = v[1];
     RegionType type = TYPES[Integer.numberOfTrailingZeros(cube.enums[EnumField.REGION_TYPE.ordinal()])];
     RegionSource source = SOURCES[Integer.numberOfTrailingZeros(cube.enums[EnumField.REGION_SOURCE.ordinal()])];
-    int prot = 0;
-    if (!cube.bools.isEmpty()) {
-      for (int i = 0; i < PROT_BITS.length; i++) {
-        if (Boolean.TRUE.equals(cube.bools.get(PROT_BITS[i]))) prot |= 1 << i;
-      }
-    }
+    int prot = cube.bools.isEmpty() ? 0 : prot(cube);
     Region region = new Region(s, e - s + 1, type, prot == 0 ? NO_PROT : new Prot(prot), source);
     if (section == Section.CONFLICTS) {
-      GuestRange g = null;
-      if (guestPresent) {
-        GuestKind kind = GuestKind.values()[Integer.numberOfTrailingZeros(cube.enums[EnumField.GUEST_KIND.ordinal()])];
-        String name = (String) pick(cube.fins.get(Formula.GUEST_NAME), n -> "guest-range-" + n);
-        g = new GuestRange(name, kind, new AddressRange(v[2], v[3]));
-      }
-      return new Witness(section, null, -1, region, g);
+      return new Witness(section, null, -1, region, guestPresent ? guest(cube, v) : null);
     }
-    List<PciAddress> upstream = cube.bools.isEmpty() ? List.of() : new ArrayList<>();
-    for (Map.Entry<String, Boolean> b : cube.bools.entrySet()) {
-      if (b.getKey().startsWith("device.downstream_of(") && b.getValue()) {
-        String addr = b.getKey().substring("device.downstream_of(".length(), b.getKey().length() - 1);
-        upstream.add(PciAddress.parse(addr));
-      }
-    }
-    if (upstream.size() > 1) upstream.sort(null);
+    List<PciAddress> upstream = cube.bools.isEmpty() ? List.of() : upstream(cube);
     Cube.Fin bdfDomain = cube.fins.get(Formula.BDF);
-    PciAddress address;
-    if (bdfDomain != null && bdfDomain.in() != null) {
-      // The first possible address (in minus out, in order) that is not an upstream bridge, else the first.
-      PciAddress first = null;
-      address = null;
-      for (Object a : bdfDomain.in()) {
-        if (bdfDomain.out().contains(a)) continue;
-        if (first == null) first = (PciAddress) a;
-        if (!upstream.contains(a)) {
-          address = (PciAddress) a;
-          break;
-        }
-      }
-      if (address == null) address = first;
-    } else {
-      address = null;
-      for (int n = 0; address == null; n++) {
-        PciAddress cand = PciAddress.of(0, (n >> 8) & 0xff, (n >> 3) & 0x1f, n & 7);
-        if ((bdfDomain == null || !bdfDomain.out().contains(cand)) && !upstream.contains(cand)) {
-          address = cand;
-        }
-      }
-    }
-    String driver = (String) pick(cube.fins.get(Formula.DRIVER), n -> n == 0 ? "" : "witness-driver-" + n);
+    PciAddress address = bdfDomain == null && upstream.isEmpty() ? FIRST_ADDRESS : address(bdfDomain, upstream);
+    Cube.Fin drivers = cube.fins.get(Formula.DRIVER);
+    String driver = drivers == null ? "" : (String) pick(drivers, n -> n == 0 ? "" : "witness-driver-" + n);
     PciDevice device = new PciDevice(address,
         (int) cube.intDomain(IntField.DEVICE_VENDOR).min(),
         (int) cube.intDomain(IntField.DEVICE_ID).min(),
@@ -533,6 +496,58 @@ final class Solver {
         Boolean.TRUE.equals(cube.bools.get(Formula.BRIDGE)),
         upstream);
     return new Witness(section, device, (int) cube.intDomain(IntField.DEVICE_GROUP).min(), region, null);
+  }
+
+  // The less common parts of a witness are kept out of witness(), which runs for every query.
+
+  /** The address a witness's device gets when nothing is asked of it. */
+  private static final PciAddress FIRST_ADDRESS = PciAddress.of(0, 0, 0, 0);
+
+  private static int prot(Cube cube) {
+    int prot = 0;
+    for (int i = 0; i < PROT_BITS.length; i++) {
+      if (Boolean.TRUE.equals(cube.bools.get(PROT_BITS[i]))) prot |= 1 << i;
+    }
+    return prot;
+  }
+
+  private static GuestRange guest(Cube cube, long[] v) {
+    GuestKind kind = GuestKind.values()[Integer.numberOfTrailingZeros(cube.enums[EnumField.GUEST_KIND.ordinal()])];
+    String name = (String) pick(cube.fins.get(Formula.GUEST_NAME), n -> "guest-range-" + n);
+    return new GuestRange(name, kind, new AddressRange(v[2], v[3]));
+  }
+
+  private static List<PciAddress> upstream(Cube cube) {
+    List<PciAddress> upstream = new ArrayList<>();
+    for (Map.Entry<String, Boolean> b : cube.bools.entrySet()) {
+      if (b.getKey().startsWith("device.downstream_of(") && b.getValue()) {
+        String addr = b.getKey().substring("device.downstream_of(".length(), b.getKey().length() - 1);
+        upstream.add(PciAddress.parse(addr));
+      }
+    }
+    if (upstream.size() > 1) upstream.sort(null);
+    return upstream;
+  }
+
+  /** The first possible address (in minus out, in order) that is not an upstream bridge, else the first. */
+  private static PciAddress address(Cube.Fin bdfDomain, List<PciAddress> upstream) {
+    if (bdfDomain != null && bdfDomain.in() != null) {
+      PciAddress first = null;
+      for (Object a : bdfDomain.in()) {
+        if (bdfDomain.out().contains(a)) continue;
+        if (first == null) first = (PciAddress) a;
+        if (!upstream.contains(a)) {
+          return (PciAddress) a;
+        }
+      }
+      return first;
+    }
+    for (int n = 0; ; n++) {
+      PciAddress cand = PciAddress.of(0, (n >> 8) & 0xff, (n >> 3) & 0x1f, n & 7);
+      if ((bdfDomain == null || !bdfDomain.out().contains(cand)) && !upstream.contains(cand)) {
+        return cand;
+      }
+    }
   }
 
   private static Object pick(Cube.Fin domain, java.util.function.IntFunction<String> fresh) {
