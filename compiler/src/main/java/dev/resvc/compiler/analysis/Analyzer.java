@@ -3,6 +3,7 @@ package dev.resvc.compiler.analysis;
 import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.interp.Interpreter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,14 @@ public final class Analyzer {
 
   private final Section section;
   private final long budget;
+  /** Each condition's formula, built once; equal formulas are one object (see {@link #intern}). */
   private final Map<Cond, Formula> formulas = new IdentityHashMap<>();
+  /** The negation of each interned formula, built once. */
+  private final Map<Formula, Formula> negations = new IdentityHashMap<>();
+  private final Map<Formula, Formula> interned = new HashMap<>();
+  private final Map<Cond, Solver.Flat> flats = new IdentityHashMap<>();
+  /** One solver for every query (each starts afresh; an analyser is used by one thread at a time). */
+  private final Solver solver;
 
   public Analyzer(Section section) {
     this(section, DEFAULT_BUDGET);
@@ -56,10 +64,16 @@ public final class Analyzer {
   public Analyzer(Section section, long budget) {
     this.section = section;
     this.budget = budget;
+    this.solver = new Solver(section, budget);
   }
 
   public Section section() {
     return section;
+  }
+
+  /** Steps one query may take. */
+  public long budget() {
+    return budget;
   }
 
   public Outcome check(Lit... lits) {
@@ -70,15 +84,84 @@ public final class Analyzer {
   public Outcome check(List<Lit> lits) {
     List<Formula> terms = new ArrayList<>();
     for (Lit l : lits) {
-      Formula f = formulas.computeIfAbsent(l.cond(), c -> Formula.of(c, section));
-      terms.add(l.value() ? f : Formula.negate(f));
+      terms.add(formula(l));
     }
     Optional<Witness> w;
     try {
-      w = new Solver(section, budget).solve(new Formula.All(terms));
+      w = solver.solve(new Formula.All(terms));
     } catch (Solver.OutOfBudget e) {
       return new Undecided("the query needs more than " + budget + " steps");
     }
+    return confirmed(w, lits);
+  }
+
+  /**
+   * As {@link #check(List)}, but the conditions required true start the search as their precomputed
+   * cubes ({@link #flat}), and a witness's region is kept short ({@link Solver#solveTight}): the same
+   * answer, found with less work, though possibly another witness.
+   */
+  Outcome checkFlat(List<Lit> lits) {
+    Cube start = Cube.initial();
+    List<Formula> work = new ArrayList<>();
+    for (Lit l : lits) {
+      if (l.value()) {
+        Solver.Flat f = flat(l.cond());
+        start = f.cube() == null ? null : start == Cube.initial() ? f.cube() : start.meet(f.cube());
+        if (start == null) {
+          return new Unsat();
+        }
+        work.addAll(f.ors());
+      } else {
+        work.add(formula(l));
+      }
+    }
+    Optional<Witness> w;
+    try {
+      w = solver.solveTight(start, work);
+    } catch (Solver.OutOfBudget e) {
+      return new Undecided("the query needs more than " + budget + " steps");
+    }
+    return confirmed(w, lits);
+  }
+
+  /**
+   * Whether both conditions can hold on one input: TRUE or FALSE, or null when the query exceeds the
+   * budget. Exact, like {@link #check}, but builds no witness (so none is confirmed).
+   */
+  Boolean overlap(Cond x, Cond y) {
+    Solver.Flat a = flat(x);
+    Solver.Flat b = flat(y);
+    Cube start = a.cube() == null || b.cube() == null ? null : a.cube().meet(b.cube());
+    if (start == null) {
+      return false;
+    }
+    List<Formula> work = a.ors().isEmpty() ? b.ors() : new ArrayList<>(a.ors());
+    if (!a.ors().isEmpty()) {
+      work.addAll(b.ors());
+    }
+    try {
+      return solver.satisfiable(start, work);
+    } catch (Solver.OutOfBudget e) {
+      return null;
+    }
+  }
+
+  /** The condition required true, as the cube of its top-level atoms and the disjunctions left; built once. */
+  Solver.Flat flat(Cond c) {
+    Solver.Flat f = flats.get(c);
+    return f != null ? f : newFlat(c);
+  }
+
+  // The work on a first use is kept out of the methods called for every query, which the JIT then
+  // compiles sooner and smaller.
+
+  private Solver.Flat newFlat(Cond c) {
+    Solver.Flat f = Solver.flatten(formula(Lit.yes(c)));
+    flats.put(c, f);
+    return f;
+  }
+
+  private Outcome confirmed(Optional<Witness> w, List<Lit> lits) {
     if (w.isEmpty()) {
       return new Unsat();
     }
@@ -92,6 +175,54 @@ public final class Analyzer {
       }
     }
     return new Sat(w.get());
+  }
+
+  /** The formula of a literal: built, interned and negated once per condition. */
+  Formula formula(Lit l) {
+    Formula f = formulas.get(l.cond());
+    if (f == null) {
+      f = newFormula(l.cond());
+    }
+    if (l.value()) {
+      return f;
+    }
+    Formula n = negations.get(f);
+    return n != null ? n : newNegation(f);
+  }
+
+  private Formula newFormula(Cond c) {
+    Formula f = intern(Formula.of(c, section));
+    formulas.put(c, f);
+    return f;
+  }
+
+  private Formula newNegation(Formula f) {
+    Formula n = intern(Formula.negate(f));
+    negations.put(f, n);
+    return n;
+  }
+
+  /**
+   * The one object equal to {@code f}: sub-formulas are interned first, so equal formulas share
+   * their parts and the solver can count equal disjuncts by identity.
+   */
+  private Formula intern(Formula f) {
+    Formula x = f;
+    if (f instanceof Formula.All a) {
+      x = new Formula.All(internAll(a.terms()));
+    } else if (f instanceof Formula.Any a) {
+      x = new Formula.Any(internAll(a.terms()));
+    }
+    Formula known = interned.putIfAbsent(x, x);
+    return known == null ? x : known;
+  }
+
+  private List<Formula> internAll(List<Formula> terms) {
+    List<Formula> out = new ArrayList<>(terms.size());
+    for (Formula t : terms) {
+      out.add(intern(t));
+    }
+    return List.copyOf(out);
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.resvc.compiler.check.EnumField;
 import dev.resvc.compiler.check.IntField;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -59,7 +60,14 @@ final class Cube {
     this.fins = fins;
   }
 
+  private static final Cube INITIAL = build();
+
+  /** The cube of all inputs (cubes are immutable, so one object serves). */
   static Cube initial() {
+    return INITIAL;
+  }
+
+  private static Cube build() {
     USet[] ints = new USet[IntField.values().length];
     for (IntField f : IntField.values()) {
       ints[f.ordinal()] = f == IntField.DEVICE_GROUP ? GROUP_DOMAIN : USet.width(f.bits());
@@ -98,19 +106,96 @@ final class Cube {
       if (d == null) {
         positive = Status.UNKNOWN;
       } else {
-        Set<Object> p = d.possible();
-        if (p != null && f.values().containsAll(p)) {
-          positive = Status.TRUE;
-        } else if (p != null ? java.util.Collections.disjoint(p, f.values()) : d.out().containsAll(f.values())) {
-          positive = Status.FALSE;
+        // Without building the possible values (in minus out): are they all in, or all outside, the atom's?
+        if (d.in() != null) {
+          boolean all = true;
+          boolean none = true;
+          for (Object v : d.in()) {
+            if (d.out().contains(v)) continue;
+            if (f.values().contains(v)) {
+              none = false;
+            } else {
+              all = false;
+            }
+          }
+          positive = all ? Status.TRUE : none ? Status.FALSE : Status.UNKNOWN;
         } else {
-          positive = Status.UNKNOWN;
+          positive = d.out().containsAll(f.values()) ? Status.FALSE : Status.UNKNOWN;
         }
       }
       if (f.positive() || positive == Status.UNKNOWN) return positive;
       return positive == Status.TRUE ? Status.FALSE : Status.TRUE;
     }
     throw new AssertionError(a);
+  }
+
+  /**
+   * This cube with all the atoms added, in order, or null when that leaves some variable no value: the
+   * same cube as adding them one by one, built with one copy of each domain instead of one per atom.
+   */
+  Cube addAll(List<Atom> atoms) {
+    if (atoms.size() <= 1) {
+      return atoms.isEmpty() ? this : add(atoms.get(0));
+    }
+    USet[] n = ints;
+    USet low = sizeLow;
+    boolean full = sizeFull;
+    int[] e = enums;
+    Map<String, Boolean> b = bools;
+    Map<String, Set<Object>[]> f = null;   // per touched finite-domain variable: {in (or null), out}, fresh copies
+    for (Atom a : atoms) {
+      if (a instanceof IntAtom i) {
+        USet d = n[i.field().ordinal()].intersect(i.set());
+        if (d.isEmpty()) return null;
+        if (n == ints) n = ints.clone();
+        n[i.field().ordinal()] = d;
+      } else if (a instanceof SizeAtom s) {
+        low = low.intersect(s.low());
+        full = full && s.full();
+        if (low.isEmpty() && !full) return null;
+      } else if (a instanceof EnumAtom x) {
+        int d = e[x.field().ordinal()] & x.mask();
+        if (d == 0) return null;
+        if (e == enums) e = enums.clone();
+        e[x.field().ordinal()] = d;
+      } else if (a instanceof BoolAtom x) {
+        Boolean v = b.get(x.var());
+        if (v != null) {
+          if (v != x.value()) return null;
+        } else {
+          if (b == bools) b = new HashMap<>(bools);
+          b.put(x.var(), x.value());
+        }
+      } else if (a instanceof FinAtom x) {
+        if (f == null) f = new HashMap<>();
+        @SuppressWarnings("unchecked")
+        Set<Object>[] d = f.computeIfAbsent(x.var(), k -> {
+          Fin old = fins.getOrDefault(k, new Fin(null, Set.of()));
+          return new Set[] {old.in() == null ? null : new LinkedHashSet<>(old.in()), new LinkedHashSet<>(old.out())};
+        });
+        if (x.positive()) {
+          if (d[0] == null) {
+            d[0] = new LinkedHashSet<>(x.values());
+          } else {
+            d[0].retainAll(x.values());
+          }
+        } else {
+          d[1].addAll(x.values());
+        }
+      } else {
+        throw new AssertionError(a);
+      }
+    }
+    Map<String, Fin> nf = fins;
+    if (f != null) {
+      nf = new HashMap<>(fins);
+      for (Map.Entry<String, Set<Object>[]> x : f.entrySet()) {
+        Fin d = new Fin(x.getValue()[0], x.getValue()[1]);
+        if (!d.nonEmpty()) return null;
+        nf.put(x.getKey(), d);
+      }
+    }
+    return new Cube(n, low, full, e, b, nf);
   }
 
   /** This cube with {@code a} added, or null when that leaves some variable no value. */
@@ -156,6 +241,66 @@ final class Cube {
       return new Cube(ints, sizeLow, sizeFull, enums, bools, n);
     }
     throw new AssertionError(a);
+  }
+
+  /** The cube of the inputs in both cubes, or null when some variable is left no value. */
+  Cube meet(Cube o) {
+    USet[] n = ints;
+    for (int i = 0; i < ints.length; i++) {
+      USet d = ints[i].intersect(o.ints[i]);
+      if (d != ints[i]) {
+        if (d.isEmpty()) return null;
+        if (n == ints) n = ints.clone();
+        n[i] = d;
+      }
+    }
+    USet low = sizeLow.intersect(o.sizeLow);
+    boolean full = sizeFull && o.sizeFull;
+    if (low.isEmpty() && !full) return null;
+    int[] e = enums;
+    for (int i = 0; i < enums.length; i++) {
+      int d = enums[i] & o.enums[i];
+      if (d == 0) return null;
+      if (d != enums[i]) {
+        if (e == enums) e = enums.clone();
+        e[i] = d;
+      }
+    }
+    // The maps are never changed once a cube is built, so an empty one can give way to the other's.
+    Map<String, Boolean> b = bools.isEmpty() ? o.bools : bools;
+    for (Map.Entry<String, Boolean> x : b == o.bools ? Map.<String, Boolean>of().entrySet() : o.bools.entrySet()) {
+      Boolean v = bools.get(x.getKey());
+      if (v == null) {
+        if (b == bools) b = new HashMap<>(bools);
+        b.put(x.getKey(), x.getValue());
+      } else if (!v.equals(x.getValue())) {
+        return null;
+      }
+    }
+    Map<String, Fin> f = fins.isEmpty() ? o.fins : fins;
+    for (Map.Entry<String, Fin> x : f == o.fins ? Map.<String, Fin>of().entrySet() : o.fins.entrySet()) {
+      Fin mine = fins.get(x.getKey());
+      Fin theirs = x.getValue();
+      Fin nd;
+      if (mine == null) {
+        nd = theirs;
+      } else {
+        Set<Object> in;
+        if (mine.in() == null) {
+          in = theirs.in();
+        } else {
+          in = new LinkedHashSet<>(mine.in());
+          if (theirs.in() != null) in.retainAll(theirs.in());
+        }
+        Set<Object> out = new LinkedHashSet<>(mine.out());
+        out.addAll(theirs.out());
+        nd = new Fin(in, out);
+        if (!nd.nonEmpty()) return null;
+      }
+      if (f == fins) f = new HashMap<>(fins);
+      f.put(x.getKey(), nd);
+    }
+    return new Cube(n, low, full, e, b, f);
   }
 
   USet intDomain(IntField f) {

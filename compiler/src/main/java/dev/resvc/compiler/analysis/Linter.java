@@ -9,6 +9,7 @@ import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.CondPrinter;
 import dev.resvc.compiler.check.EnumField;
 import dev.resvc.compiler.diag.Diagnostic;
+import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.policy.ClassifyDecision;
@@ -16,12 +17,16 @@ import dev.resvc.runtime.policy.ConflictDecision;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Severity;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * The policy analyser: always-true and always-false conditions, shadowed and redundant rules,
@@ -58,7 +63,8 @@ public final class Linter {
   record Rule(String name, Span span, Cond cond, Object effect, String action, boolean drop, boolean relaxes) {}
 
   public static List<Diagnostic> lint(CheckedPolicy policy) {
-    return analyse(policy).stream().map(Finding::diagnostic).toList();
+    // Only the diagnostics are returned: the witnesses (already in the notes' text) need not be kept.
+    return analyse(policy, Analyzer.DEFAULT_BUDGET, false, false).stream().map(Finding::diagnostic).toList();
   }
 
   public static List<Finding> analyse(CheckedPolicy policy) {
@@ -66,6 +72,20 @@ public final class Linter {
   }
 
   public static List<Finding> analyse(CheckedPolicy policy, long budget) {
+    return analyse(policy, budget, false);
+  }
+
+  /**
+   * With {@code reference}, the rule pairs are checked the simple way this analyser started with:
+   * every pair through the solver, every overlap query with all the earlier rules. Tests compare the
+   * indexed path against it; the findings are the same, the witnesses of I201 and I203 may differ.
+   */
+  static List<Finding> analyse(CheckedPolicy policy, long budget, boolean reference) {
+    return analyse(policy, budget, reference, true);
+  }
+
+  /** Without {@code keepWitnesses}, findings carry no {@link Finding#witness} (their notes still show it). */
+  private static List<Finding> analyse(CheckedPolicy policy, long budget, boolean reference, boolean keepWitnesses) {
     List<Finding> out = new ArrayList<>();
     List<Rule> classify = policy.classifyRules().stream()
         .map(r -> rule(r.name(), r.span(), r.condition(), r.decision())).toList();
@@ -75,13 +95,20 @@ public final class Linter {
     ConflictDecision fd = policy.conflictDefault();
     Rule classifyDefault = rule(Provenance.DEFAULT_RULE, defaultSpan(cd.provenance(), policy.file()), null, cd);
     Rule conflictDefault = rule(Provenance.DEFAULT_RULE, defaultSpan(fd.provenance(), policy.file()), null, fd);
-    new Run(new Analyzer(Section.CLASSIFY, budget), classify, classifyDefault, out).all();
-    new Run(new Analyzer(Section.CONFLICTS, budget), conflicts, conflictDefault, out).all();
-    out.sort(Comparator.comparing((Finding f) -> f.diagnostic().span().file())
-        .thenComparingInt(f -> f.diagnostic().span().line())
-        .thenComparingInt(f -> f.diagnostic().span().column())
-        .thenComparing(Finding::code));
+    new Run(new Analyzer(Section.CLASSIFY, budget), classify, classifyDefault, out, reference, keepWitnesses).all();
+    new Run(new Analyzer(Section.CONFLICTS, budget), conflicts, conflictDefault, out, reference, keepWitnesses).all();
+    out.sort(Linter::byPlace);
     return List.copyOf(out);
+  }
+
+  /** By file, line, column and code (stable, so findings at one place keep the order they were found in). */
+  private static int byPlace(Finding x, Finding y) {
+    Span a = x.diagnostic().span();
+    Span b = y.diagnostic().span();
+    int c = a.file() == b.file() ? 0 : a.file().compareTo(b.file());
+    if (c == 0) c = Integer.compare(a.line(), b.line());
+    if (c == 0) c = Integer.compare(a.column(), b.column());
+    return c != 0 ? c : x.code().compareTo(y.code());
   }
 
   static Rule rule(String name, Span span, Cond cond, ClassifyDecision d) {
@@ -100,6 +127,12 @@ public final class Linter {
     return p.line() > 0 ? new Span(p.file(), p.line(), 1, 0) : Span.none(file);
   }
 
+  /** Policies with at least this many rules in a section have their rule pairs checked on all cores. */
+  private static final int PARALLEL_RULES = 128;
+
+  /** Rounds of the lazy overlap query before the full query is asked instead. */
+  private static final int LAZY_ROUNDS = 4;
+
   /** The analysis of one section. */
   private static final class Run {
     private final Analyzer a;
@@ -109,13 +142,35 @@ public final class Linter {
     private final Set<Span> reportedConds = new HashSet<>();
     private final Set<Integer> undecidedRules = new HashSet<>();
     private final boolean[] neverFires;
+    private final boolean reference;
+    private final boolean keepWitnesses;
+    /** Per rule, a number standing for its effect: equal numbers, equal effects. */
+    private final int[] effects;
+    private final Diagnostic.Note[] isHere;
+    /** Per rule, the literal "its condition holds". */
+    private final Lit[] matches;
+    /** Rule indices, boxed once. */
+    private final Integer[] ids;
 
-    Run(Analyzer a, List<Rule> rules, Rule dflt, List<Finding> out) {
+    Run(Analyzer a, List<Rule> rules, Rule dflt, List<Finding> out, boolean reference, boolean keepWitnesses) {
       this.a = a;
       this.rules = rules;
       this.dflt = dflt;
       this.out = out;
       this.neverFires = new boolean[rules.size()];
+      this.reference = reference;
+      this.keepWitnesses = keepWitnesses;
+      this.effects = new int[rules.size()];
+      this.isHere = new Diagnostic.Note[rules.size()];
+      this.matches = rules.stream().map(r -> Lit.yes(r.cond())).toArray(Lit[]::new);
+      this.ids = new Integer[rules.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = i;
+      }
+      Map<Object, Integer> ids = new HashMap<>();
+      for (int i = 0; i < rules.size(); i++) {
+        effects[i] = ids.computeIfAbsent(rules.get(i).effect(), e -> ids.size());
+      }
     }
 
     private String inputs() {
@@ -279,33 +334,25 @@ public final class Linter {
 
     private void rulesAndDefault() {
       int n = rules.size();
-      List<List<Integer>> earlier = new ArrayList<>();
-      Witness[][] overlap = new Witness[n][];
       boolean[] dead = neverFires.clone();
-      Signature[] signatures = new Signature[n];
-      for (int j = 0; j < n; j++) {
-        signatures[j] = Signature.of(rules.get(j).cond());
+      if (reference) {
+        referencePairs();
+      } else {
+        compatiblePairs();
       }
       for (int j = 0; j < n; j++) {
-        overlap[j] = new Witness[j];
-        List<Integer> e = new ArrayList<>();
-        for (int i = 0; i < j; i++) {
-          if (neverFires[i] || neverFires[j]) continue;
-          if (Signature.disjoint(signatures[i], signatures[j])) continue; // cannot both hold: no overlap
-          Outcome o = a.check(Lit.yes(rules.get(i).cond()), Lit.yes(rules.get(j).cond()));
-          if (o instanceof Sat s) {
-            overlap[j][i] = s.witness();
-            e.add(i);
-          } else if (!o.unsat()) {
-            e.add(i);
-          }
-        }
-        earlier.add(e);
-      }
-      for (int j = 0; j < n; j++) {
-        if (neverFires[j] || earlier.get(j).isEmpty()) continue;
+        if (neverFires[j]) continue;
         Rule r = rules.get(j);
-        Outcome o = a.check(firesOrNot(j, earlier.get(j), true));
+        Outcome o = null;
+        if (!reference) {
+          if (isEmpty(compatible[j])) continue;
+          o = lazily(a, List.of(Lit.yes(r.cond())), null, j, compatible[j]);
+          if (o != null && o.unsat() && earlier(j).isEmpty()) continue;
+        }
+        if (o == null) {
+          if (earlier(j).isEmpty()) continue;
+          o = a.check(firesOrNot(j, earlier(j), true));
+        }
         if (o instanceof Analyzer.Undecided) {
           undecided(j, "whether rule `" + r.name() + "` can fire", r.span());
           continue;
@@ -314,7 +361,7 @@ public final class Linter {
         dead[j] = true;
         Optional<Witness> w = witnessOf(r.cond());
         Integer same = null;
-        for (int i : earlier.get(j)) {
+        for (int i : earlier(j)) {
           if (rules.get(i).effect().equals(r.effect())
               && a.check(Lit.yes(rules.get(i).cond()), Lit.no(r.cond())).unsat()
               && a.check(Lit.yes(r.cond()), Lit.no(rules.get(i).cond())).unsat()) {
@@ -332,7 +379,7 @@ public final class Linter {
               Optional.empty(), List.of(j, same), w);
           continue;
         }
-        List<Integer> cover = minimalCover(j, earlier.get(j));
+        List<Integer> cover = minimalCover(j, earlier(j));
         List<Integer> ids = new ArrayList<>(List.of(j));
         ids.addAll(cover);
         String names = names(cover);
@@ -345,29 +392,225 @@ public final class Linter {
                 + (cover.size() == 1 ? " catches" : " catch") + " every " + inputs() + " it matches",
             withWitness(notes, w, "matched by `" + r.name() + "` but decided earlier"), Optional.empty(), ids, w);
       }
+      // Overlapping rules whose order decides (I201): each rule j on its own, so on the indexed path the
+      // rules of a large policy are spread over the cores, each thread with an analyser of its own.
+      Finding[][] found = new Finding[n][];
+      String[] notDecided = new String[n];
+      for (int i = 0; i < n; i++) {
+        isHere(i);
+      }
+      if (reference || n < PARALLEL_RULES) {
+        for (int j = 0; j < n; j++) {
+          List<Finding> f = new ArrayList<>();
+          notDecided[j] = orderDecides(a, j, dead, f);
+          found[j] = f.toArray(new Finding[0]);
+        }
+      } else {
+        Thread owner = Thread.currentThread();
+        Map<Thread, Analyzer> analyzers = new ConcurrentHashMap<>();
+        IntStream.range(0, n).parallel().forEach(j -> {
+          Analyzer an = Thread.currentThread() == owner ? a
+              : analyzers.computeIfAbsent(Thread.currentThread(), t -> new Analyzer(a.section(), a.budget()));
+          List<Finding> f = new ArrayList<>();
+          notDecided[j] = orderDecides(an, j, dead, f);
+          found[j] = f.toArray(new Finding[0]);
+        });
+      }
       for (int j = 0; j < n; j++) {
-        if (dead[j]) continue;
-        for (int i = 0; i < j; i++) {
-          if (dead[i] || overlap[j][i] == null || rules.get(i).effect().equals(rules.get(j).effect())) continue;
-          List<Lit> lits = new ArrayList<>(firesOrNot(i, earlier.get(i), true));
-          lits.add(Lit.yes(rules.get(j).cond()));
-          Outcome o = a.check(lits);
-          if (o instanceof Sat s) {
-            Rule ri = rules.get(i);
-            Rule rj = rules.get(j);
-            add(ORDER_DECIDES, Diagnostic.Severity.INFO, rj.span(),
-                "rules `" + ri.name() + "` and `" + rj.name() + "` overlap with different actions ("
-                    + ri.action() + " vs " + rj.action() + "): `" + ri.name() + "` wins because it comes first",
-                withWitness(List.of(Diagnostic.note("rule `" + ri.name() + "` is here", ri.span())),
-                    Optional.of(s.witness()), "both match"),
-                Optional.empty(), List.of(j, i), Optional.of(s.witness()));
-          } else if (o instanceof Analyzer.Undecided) {
-            undecided(j, "whether rules `" + rules.get(i).name() + "` and `" + rules.get(j).name() + "` overlap",
-                rules.get(j).span());
-          }
+        out.addAll(Arrays.asList(found[j]));
+        if (notDecided[j] != null) {
+          undecided(j, notDecided[j], rules.get(j).span());
         }
       }
       defaultReachable();
+    }
+
+    /**
+     * The I201 findings of rule j, in order, into {@code found}, asking {@code an}; returns what was not
+     * decided (the first such pair), or null.
+     */
+    private String orderDecides(Analyzer an, int j, boolean[] dead, List<Finding> found) {
+      if (dead[j]) return null;
+      String notDecided = null;
+      StringBuilder text = new StringBuilder(256);
+      int[] before = reference ? earlier(an, j).stream().mapToInt(Integer::intValue).toArray() : members(compatible[j]);
+      for (int i : before) {
+        if (dead[i] || effects[i] == effects[j]) continue;
+        Outcome o;
+        if (reference) {
+          if (!has(overlaps[j], i)) continue;
+          o = firesAndMatches(an, i, j);
+        } else {
+          // Do the rules overlap? As in the reference, a pair not known to overlap is not reported.
+          List<Lit> both = List.of(matches[i], matches[j]);
+          Outcome first = an.checkFlat(both);
+          if (!first.sat()) continue;
+          o = lazily(an, both, first, i, compatible[i], compatible[j]);
+          if (o == null) {
+            o = firesAndMatches(an, i, j);
+          }
+        }
+        if (o instanceof Sat s) {
+          Rule ri = rules.get(i);
+          Rule rj = rules.get(j);
+          found.add(finding(ORDER_DECIDES, Diagnostic.Severity.INFO, rj.span(),
+              "rules `" + ri.name() + "` and `" + rj.name() + "` overlap with different actions ("
+                  + ri.action() + " vs " + rj.action() + "): `" + ri.name() + "` wins because it comes first",
+              List.of(isHere(i), witnessNote(text, s.witness(), "both match")),
+              Optional.empty(), List.of(ids[j], ids[i]), Optional.of(s.witness())));
+        } else if (o instanceof Analyzer.Undecided && notDecided == null) {
+          notDecided = "whether rules `" + rules.get(i).name() + "` and `" + rules.get(j).name() + "` overlap";
+        }
+      }
+      return notDecided;
+    }
+
+    // The earlier rules a rule overlaps. The reference path asks the solver about every pair up front,
+    // with a witness each. The indexed path only compares signatures up front (compatible[j]: the rules
+    // before j whose signature is not disjoint from j's, a superset of those overlapping j); the few
+    // queries that need the exact list (a shadowed rule, a query the lazy rounds do not settle) have it
+    // worked out when first asked, by the solver without witnesses.
+
+    /** The rules before j that overlap it, or may (not decided): solver-checked, in order. */
+    private final Map<Integer, List<Integer>> earlier = new ConcurrentHashMap<>();
+    /** Reference path: the rules before j known to overlap it (a witness was found), as a bit set. */
+    private long[][] overlaps;
+    /** Indexed path: the rules before j whose signatures are not disjoint from j's, as a bit set. */
+    private long[][] compatible;
+    /** Indexed path: the rules' signatures, indexed by field. */
+    private PointIndex index;
+
+    private void referencePairs() {
+      int n = rules.size();
+      overlaps = new long[n][];
+      for (int j = 0; j < n; j++) {
+        overlaps[j] = new long[(j + 63) >>> 6];
+        List<Integer> e = new ArrayList<>();
+        for (int i = 0; i < j; i++) {
+          if (neverFires[i] || neverFires[j]) continue;
+          Outcome o = a.check(Lit.yes(rules.get(i).cond()), Lit.yes(rules.get(j).cond()));
+          if (o instanceof Sat) {
+            set(overlaps[j], i);
+          }
+          if (!o.unsat()) {
+            e.add(i);
+          }
+        }
+        earlier.put(j, e);
+      }
+    }
+
+    private void compatiblePairs() {
+      int n = rules.size();
+      Signature[] signatures = new Signature[n];
+      for (int j = 0; j < n; j++) {
+        signatures[j] = Signature.of(rules.get(j).cond());
+      }
+      index = new PointIndex(signatures);
+      compatible = new long[n][];
+      for (int j = 0; j < n; j++) {
+        compatible[j] = new long[(j + 63) >>> 6];
+        if (neverFires[j]) continue;
+        for (int i = 0; i < j; i++) {
+          if (!neverFires[i] && !Signature.disjoint(signatures[i], signatures[j])) {
+            set(compatible[j], i);
+          }
+        }
+      }
+    }
+
+    private List<Integer> earlier(int j) {
+      return earlier(a, j);
+    }
+
+    private List<Integer> earlier(Analyzer an, int j) {
+      List<Integer> e = earlier.get(j);
+      if (e == null) {
+        e = new ArrayList<>();
+        for (int i : members(compatible[j])) {
+          if (!Boolean.FALSE.equals(an.overlap(rules.get(i).cond(), rules.get(j).cond()))) {
+            e.add(i);
+          }
+        }
+        earlier.put(j, e);
+      }
+      return e;
+    }
+
+    private static void set(long[] bits, int i) {
+      bits[i >>> 6] |= 1L << i;
+    }
+
+    private static boolean has(long[] bits, int i) {
+      return (bits[i >>> 6] & (1L << i)) != 0;
+    }
+
+    private static boolean isEmpty(long[] bits) {
+      for (long w : bits) {
+        if (w != 0) return false;
+      }
+      return true;
+    }
+
+    private static int[] members(long[] bits) {
+      int n = 0;
+      for (long w : bits) {
+        n += Long.bitCount(w);
+      }
+      int[] out = new int[n];
+      n = 0;
+      for (int w = 0; w < bits.length; w++) {
+        for (long b = bits[w]; b != 0; b &= b - 1) {
+          out[n++] = (w << 6) + Long.numberOfTrailingZeros(b);
+        }
+      }
+      return out;
+    }
+
+    /** Does rule i fire on some input rule j matches? The query with all the rules before i it overlaps. */
+    private Outcome firesAndMatches(Analyzer an, int i, int j) {
+      List<Lit> lits = new ArrayList<>(firesOrNot(i, earlier(an, i), true));
+      lits.add(Lit.yes(rules.get(j).cond()));
+      return an.check(lits);
+    }
+
+    /**
+     * Whether some input satisfies {@code base} and matches none of the rules below {@code limit}
+     * (among them, only those in every one of {@code among} can match such an input), asked lazily:
+     * find an input satisfying the query so far ({@code first}, when given, is the answer for
+     * {@code base} alone), exclude the rules that match it (the {@link PointIndex} narrows them down, the
+     * interpreter decides), and ask again. An input no rule matches answers yes, confirmed by the
+     * interpreter; no input answers no, since the query so far is weaker than the full one. A few rounds
+     * settle almost every query with a small one; null when they do not (or a round is not decided), and
+     * the full query must decide.
+     */
+    private Outcome lazily(Analyzer an, List<Lit> base, Outcome first, int limit, long[]... among) {
+      List<Lit> lits = base;
+      for (int round = 0; round < LAZY_ROUNDS; round++) {
+        Outcome o = round == 0 && first != null ? first : an.checkFlat(lits);
+        if (!(o instanceof Sat s)) {
+          return o.unsat() ? o : null;
+        }
+        Interpreter.Facts facts = s.witness().facts();
+        long[] candidates = index.candidates(facts, limit);
+        boolean matched = false;
+        for (int w = 0; w < candidates.length; w++) {
+          long bits = candidates[w];
+          for (long[] m : among) {
+            bits &= w < m.length ? m[w] : 0;
+          }
+          for (; bits != 0; bits &= bits - 1) {
+            int k = (w << 6) + Long.numberOfTrailingZeros(bits);
+            if (k < limit && Interpreter.eval(rules.get(k).cond(), facts)) {
+              if (lits == base) lits = new ArrayList<>(base);
+              lits.add(Lit.no(rules.get(k).cond()));
+              matched = true;
+            }
+          }
+        }
+        if (!matched) return o;
+      }
+      return null;
     }
 
     /** The literals for "rule j fires": its condition, and none of {@code before} matches. */
@@ -449,13 +692,23 @@ public final class Linter {
               List.of(), Optional.empty(), List.of(isDefault ? -1 : j), Optional.empty());
         }
         if (r.relaxes() && (isDefault || !neverFires[j])) {
-          List<Lit> lits = new ArrayList<>();
-          if (!isDefault) lits.add(Lit.yes(r.cond()));
-          for (int i : before) lits.add(Lit.no(rules.get(i).cond()));
-          lits.add(Lit.yes(rmrr));
-          lits.add(Lit.no(usb));
-          lits.add(Lit.no(display));
-          Outcome o = a.check(lits);
+          // An RMRR of a device neither USB nor display that the rule (or default) decides: asked lazily
+          // (only rules before it that overlap it can match such an input), else in full.
+          List<Lit> relaxed = new ArrayList<>();
+          if (!isDefault) relaxed.add(Lit.yes(r.cond()));
+          relaxed.add(Lit.yes(rmrr));
+          relaxed.add(Lit.no(usb));
+          relaxed.add(Lit.no(display));
+          Outcome o = reference ? null : isDefault ? lazily(a, relaxed, null, j) : lazily(a, relaxed, null, j, compatible[j]);
+          if (o == null) {
+            List<Lit> lits = new ArrayList<>();
+            if (!isDefault) lits.add(Lit.yes(r.cond()));
+            for (int i : before) lits.add(Lit.no(rules.get(i).cond()));
+            lits.add(Lit.yes(rmrr));
+            lits.add(Lit.no(usb));
+            lits.add(Lit.no(display));
+            o = a.check(lits);
+          }
           if (o instanceof Sat w) {
             add(RELAXED_RMRR, Diagnostic.Severity.INFO, r.span(),
                 "review: " + (isDefault ? "the default" : "rule `" + r.name() + "`")
@@ -477,9 +730,26 @@ public final class Linter {
       return a.check(Lit.yes(c)) instanceof Sat s ? Optional.of(s.witness()) : Optional.empty();
     }
 
+    /** The note "rule `name` is here", one per rule however many findings name it. */
+    private Diagnostic.Note isHere(int i) {
+      Diagnostic.Note n = isHere[i];
+      if (n == null) {
+        n = Diagnostic.note("rule `" + rules.get(i).name() + "` is here", rules.get(i).span());
+        isHere[i] = n;
+      }
+      return n;
+    }
+
+    /** The note "witness (what): …", written with {@code text} (cleared first). */
+    private static Diagnostic.Note witnessNote(StringBuilder text, Witness w, String what) {
+      text.setLength(0);
+      return Diagnostic.note(w.appendText(text.append("witness (").append(what).append("): ")).toString());
+    }
+
     private static List<Diagnostic.Note> withWitness(List<Diagnostic.Note> notes, Optional<Witness> w, String what) {
       List<Diagnostic.Note> out = new ArrayList<>(notes);
-      w.ifPresent(x -> out.add(Diagnostic.note("witness (" + what + "): " + x.text())));
+      w.ifPresent(x -> out.add(Diagnostic.note(x.appendText(new StringBuilder(240).append("witness (").append(what)
+          .append("): ")).toString())));
       return out;
     }
 
@@ -500,7 +770,13 @@ public final class Linter {
 
     private void add(String code, Diagnostic.Severity sev, Span span, String message, List<Diagnostic.Note> notes,
         Optional<Cond> subject, List<Integer> ids, Optional<Witness> w) {
-      out.add(new Finding(new Diagnostic(code, sev, span, message, notes), a.section(), subject, ids, w));
+      out.add(finding(code, sev, span, message, notes, subject, ids, w));
+    }
+
+    private Finding finding(String code, Diagnostic.Severity sev, Span span, String message, List<Diagnostic.Note> notes,
+        Optional<Cond> subject, List<Integer> ids, Optional<Witness> w) {
+      return new Finding(new Diagnostic(code, sev, span, message, notes), a.section(), subject, ids,
+          keepWitnesses ? w : Optional.empty());
     }
   }
 }

@@ -15,7 +15,6 @@ import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.range.AddressRange;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,6 @@ final class Solver {
     }
   }
 
-  private static final BigInteger MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final int Z = 0;
   private static final int S = 1;
   private static final int E = 2;
@@ -45,6 +43,22 @@ final class Solver {
   private final Section section;
   private final long budget;
   private long steps;
+  /** False while only satisfiability is asked: a feasible leaf then answers {@link #FEASIBLE}. */
+  private boolean witnesses = true;
+  /** True while {@link #solveTight} runs. */
+  private boolean tight;
+  /** The leaf's constraints, reused from one leaf to the next. */
+  private Edges fixed;
+  private Edges edges;
+  private final long[] distHi = new long[5];
+  private final long[] distLo = new long[5];
+  private final boolean[] distSet = new boolean[5];
+  /** The solutions, valid until the next leaf. */
+  private final long[] leastOut = new long[4];
+  private final long[] greatestOut = new long[4];
+
+  /** The answer of a feasible leaf when no witness is wanted (never returned by {@link #solve}). */
+  private static final Optional<Witness> FEASIBLE = Optional.of(new Witness(Section.CLASSIFY, null, 0, null, null));
 
   Solver(Section section, long budget) {
     this.section = section;
@@ -57,6 +71,59 @@ final class Solver {
     return search(Cube.initial(), List.of(f));
   }
 
+  /**
+   * A satisfying witness of the formulas within {@code start}, or empty; throws {@link OutOfBudget}.
+   * Its region is the shortest one ending where the least solution ends (not the least solution,
+   * which starts at the lowest start allowed and so often spans many other ranges): a witness that
+   * other rules' address tests are less likely to match.
+   */
+  Optional<Witness> solveTight(Cube start, List<Formula> work) {
+    steps = 0;
+    tight = true;
+    try {
+      return search(start, work);
+    } finally {
+      tight = false;
+    }
+  }
+
+  /** Whether the formulas can hold together within {@code start}, without building a witness. */
+  boolean satisfiable(Cube start, List<Formula> work) {
+    steps = 0;
+    witnesses = false;
+    try {
+      return search(start, work).isPresent();
+    } finally {
+      witnesses = true;
+    }
+  }
+
+  /**
+   * A formula split into the cube of its top-level atoms ({@code null} when they conflict) and the
+   * disjunctions left to search: what a condition contributes to every query, worked out once.
+   */
+  record Flat(Cube cube, List<Formula> ors) {}
+
+  static Flat flatten(Formula f) {
+    Cube cube = Cube.initial();
+    List<Formula> ors = new ArrayList<>();
+    List<Formula> work = new ArrayList<>(List.of(f));
+    while (!work.isEmpty()) {
+      Formula x = work.remove(work.size() - 1);
+      if (x instanceof Const c) {
+        if (!c.value()) return new Flat(null, List.of());
+      } else if (x instanceof Atom a) {
+        cube = cube.add(a);
+        if (cube == null) return new Flat(null, List.of());
+      } else if (x instanceof All a) {
+        work.addAll(a.terms());
+      } else {
+        ors.add(x);
+      }
+    }
+    return new Flat(cube, List.copyOf(ors));
+  }
+
   private void tick() {
     if (++steps > budget) {
       throw new OutOfBudget();
@@ -65,46 +132,64 @@ final class Solver {
 
   private Optional<Witness> search(Cube start, List<Formula> work0) {
     tick();
+    return work0.isEmpty() ? leaf(start) : split(start, work0);
+  }
+
+  /** {@link #search} with work to do: propagate, then split on a disjunction. */
+  private Optional<Witness> split(Cube start, List<Formula> work0) {
     Cube cube = start;
     List<Formula> work = new ArrayList<>(work0);
     List<List<Formula>> ors = new ArrayList<>();
+    List<Atom> atoms = new ArrayList<>();
     while (true) {
+      // The atoms are added together once the work is flattened (the same cube, with fewer copies).
+      atoms.clear();
       while (!work.isEmpty()) {
         Formula f = work.remove(work.size() - 1);
         if (f instanceof Const c) {
           if (!c.value()) return Optional.empty();
         } else if (f instanceof Atom a) {
-          cube = cube.add(a);
-          if (cube == null) return Optional.empty();
+          atoms.add(a);
         } else if (f instanceof All a) {
           work.addAll(a.terms());
         } else if (f instanceof Any a) {
           ors.add(a.terms());
         }
       }
+      cube = cube.addAll(atoms);
+      if (cube == null) return Optional.empty();
       List<List<Formula>> kept = new ArrayList<>();
       boolean unit = false;
       for (List<Formula> or : ors) {
         tick();
-        List<Formula> open = new ArrayList<>();
+        // The disjuncts still open: all of them (the list itself), one, or a new shorter list.
+        int size = or.size();
+        int open = 0;
+        int first = -1;
         boolean satisfied = false;
-        for (Formula d : or) {
-          Cube.Status st = status(d, cube);
+        for (int k = 0; k < size; k++) {
+          Cube.Status st = status(or.get(k), cube);
           if (st == Cube.Status.TRUE) {
             satisfied = true;
             break;
           }
           if (st == Cube.Status.UNKNOWN) {
-            open.add(d);
+            if (open++ == 0) first = k;
           }
         }
         if (satisfied) continue;
-        if (open.isEmpty()) return Optional.empty();
-        if (open.size() == 1) {
-          work.add(open.get(0));
+        if (open == 0) return Optional.empty();
+        if (open == 1) {
+          work.add(or.get(first));
           unit = true;
+        } else if (open == size) {
+          kept.add(or);
         } else {
-          kept.add(open);
+          List<Formula> still = new ArrayList<>(open);
+          for (int k = first; k < size; k++) {
+            if (status(or.get(k), cube) == Cube.Status.UNKNOWN) still.add(or.get(k));
+          }
+          kept.add(still);
         }
       }
       ors = kept;
@@ -118,14 +203,32 @@ final class Solver {
       if (ors.get(i).size() < ors.get(best).size()) best = i;
     }
     // Try first the disjunct that occurs in most open disjunctions: it settles the most at once.
-    java.util.Map<Formula, Integer> counts = new java.util.HashMap<>();
+    // Equal formulas are one object (Analyzer interns them), so they are counted by identity.
+    List<Formula> chosen = new ArrayList<>(ors.get(best));
+    Formula[] options = chosen.toArray(new Formula[0]);
+    int[] counts = new int[options.length];
     for (List<Formula> or : ors) {
-      for (Formula d : or) {
-        counts.merge(d, 1, Integer::sum);
+      for (int k = 0; k < or.size(); k++) {
+        Formula d = or.get(k);
+        for (int c = 0; c < options.length; c++) {
+          if (options[c] == d) counts[c]++;
+        }
       }
     }
-    List<Formula> chosen = new ArrayList<>(ors.get(best));
-    chosen.sort((x, y) -> Integer.compare(counts.get(y), counts.get(x)));
+    // Most shared first; a stable insertion sort, as there are only a few.
+    for (int a = 1; a < options.length; a++) {
+      Formula x = options[a];
+      int n = counts[a];
+      int b = a - 1;
+      while (b >= 0 && counts[b] < n) {
+        options[b + 1] = options[b];
+        counts[b + 1] = counts[b];
+        b--;
+      }
+      options[b + 1] = x;
+      counts[b + 1] = n;
+    }
+    chosen = java.util.Arrays.asList(options);
     List<Formula> rest = new ArrayList<>();
     for (int i = 0; i < ors.size(); i++) {
       if (i != best) rest.add(new Any(ors.get(i)));
@@ -166,7 +269,42 @@ final class Solver {
 
   // ---- the leaf: region start/end/size and the guest range -------------------------------------
 
-  private record Edge(int from, int to, BigInteger w) {}
+  /**
+   * Difference constraints {@code x_from - x_to <= w} over {0, s, e, gs, ge}. Weights and distances are
+   * 128-bit two's complement numbers kept as (high, low) longs: sums of a few unsigned 64-bit bounds
+   * need more than 64 bits, and BigInteger here cost more than the rest of the search.
+   */
+  private static final class Edges {
+    int size;
+    final int[] from = new int[24];
+    final int[] to = new int[24];
+    final long[] hi = new long[24];
+    final long[] lo = new long[24];
+
+    /** {@code x_a - x_b <= v} (v unsigned). */
+    void add(int a, int b, long v) {
+      put(a, b, 0, v);
+    }
+
+    /** {@code x_a - x_b <= -v} (v unsigned). */
+    void addNeg(int a, int b, long v) {
+      put(a, b, v == 0 ? 0 : -1, -v);
+    }
+
+    private void put(int a, int b, long h, long l) {
+      from[size] = a;
+      to[size] = b;
+      hi[size] = h;
+      lo[size] = l;
+      size++;
+    }
+
+    /** lo <= x <= hi. */
+    void bound(int x, long lo, long hi) {
+      add(x, Z, hi);
+      addNeg(Z, x, lo);
+    }
+  }
 
   private Optional<Witness> leaf(Cube cube) {
     Boolean covers = cube.bools.get(Formula.COVERS);
@@ -176,7 +314,7 @@ final class Solver {
         if (g && !c) continue;
         long[] values = solveRegion(cube, c, g);
         if (values != null) {
-          return Optional.of(witness(cube, values, g));
+          return witnesses ? Optional.of(witness(cube, values, g)) : FEASIBLE;
         }
       }
     }
@@ -185,9 +323,15 @@ final class Solver {
 
   /** s, e, gs, ge, or null when the region/guest constraints have no solution in this case. */
   private long[] solveRegion(Cube cube, boolean covers, boolean guest) {
-    List<Edge> fixed = new ArrayList<>();
+    if (fixed == null) {
+      fixed = new Edges();
+      edges = new Edges();
+    }
+    fixed.size = 0;
     USet diff;
-    if (covers) {
+    if (covers && cube.sizeFull && cube.sizeLow.isAll()) {
+      diff = USet.ALL;   // any size from 1 to 2^64: end - start is anything
+    } else if (covers) {
       USet low = cube.sizeLow.intersect(USet.atLeast(1));
       List<long[]> parts = new ArrayList<>();
       for (int i = 0; i < low.intervals(); i++) {
@@ -203,22 +347,22 @@ final class Solver {
       if (diff.isEmpty()) return null;
     } else {
       if (!cube.sizeLow.contains(0)) return null;
-      fixed.add(edge(E, S, BigInteger.ONE.negate()));   // e - s <= -1
+      fixed.addNeg(E, S, 1);   // e - s <= -1
       diff = null;
     }
     Boolean startIn = cube.bools.get(Formula.START_IN_GUEST);
     Boolean endIn = cube.bools.get(Formula.END_IN_GUEST);
     boolean useGuest = guest || startIn != null || endIn != null;
     if (guest) {
-      fixed.add(edge(S, GE, BigInteger.ZERO));   // s <= ge
-      fixed.add(edge(GS, E, BigInteger.ZERO));   // gs <= e
-      fixed.add(edge(GS, GE, BigInteger.ZERO));  // gs <= ge
+      fixed.add(S, GE, 0);   // s <= ge
+      fixed.add(GS, E, 0);   // gs <= e
+      fixed.add(GS, GE, 0);  // gs <= ge
     }
     if (startIn != null) {
-      fixed.add(startIn ? edge(GS, S, BigInteger.ZERO) : edge(S, GS, BigInteger.ONE.negate()));
+      if (startIn) fixed.add(GS, S, 0); else fixed.addNeg(S, GS, 1);
     }
     if (endIn != null) {
-      fixed.add(endIn ? edge(E, GE, BigInteger.ZERO) : edge(GE, E, BigInteger.ONE.negate()));
+      if (endIn) fixed.add(E, GE, 0); else fixed.addNeg(GE, E, 1);
     }
     USet sd = cube.intDomain(IntField.REGION_START);
     USet ed = cube.intDomain(IntField.REGION_END);
@@ -227,23 +371,39 @@ final class Solver {
     USet dd = diff == null ? USet.ALL : diff;
     boolean needDiff = diff != null && !diff.isAll();
     if (covers && !needDiff) {
-      fixed.add(edge(S, E, BigInteger.ZERO));   // s - e <= 0
+      fixed.add(S, E, 0);   // s - e <= 0
     }
     int[] idx = new int[5];
     int[] sizes = {sd.intervals(), ed.intervals(), gsd.intervals(), ged.intervals(), needDiff ? dd.intervals() : 1};
     while (true) {
       tick();
-      List<Edge> edges = new ArrayList<>(fixed);
-      bound(edges, S, sd.lo(idx[0]), sd.hi(idx[0]));
-      bound(edges, E, ed.lo(idx[1]), ed.hi(idx[1]));
-      bound(edges, GS, gsd.lo(idx[2]), gsd.hi(idx[2]));
-      bound(edges, GE, ged.lo(idx[3]), ged.hi(idx[3]));
+      edges.size = 0;
+      for (int k = 0; k < fixed.size; k++) {
+        edges.put(fixed.from[k], fixed.to[k], fixed.hi[k], fixed.lo[k]);
+      }
+      edges.bound(S, sd.lo(idx[0]), sd.hi(idx[0]));
+      edges.bound(E, ed.lo(idx[1]), ed.hi(idx[1]));
+      if (useGuest) {
+        // Otherwise nothing ties the guest range to the region: its least values are 0, as unconstrained.
+        edges.bound(GS, gsd.lo(idx[2]), gsd.hi(idx[2]));
+        edges.bound(GE, ged.lo(idx[3]), ged.hi(idx[3]));
+      }
       if (needDiff) {
         // lo <= e - s <= hi
-        edges.add(edge(E, S, unsigned(dd.hi(idx[4]))));
-        edges.add(edge(S, E, unsigned(dd.lo(idx[4])).negate()));
+        edges.add(E, S, dd.hi(idx[4]));
+        edges.addNeg(S, E, dd.lo(idx[4]));
       }
-      long[] sol = bellmanFord(edges);
+      long[] sol = bellmanFord(edges, false);
+      if (sol != null && tight) {
+        // The shortest region ending at the least end: the latest start with end and guest range kept.
+        edges.bound(E, sol[1], sol[1]);
+        if (useGuest) {
+          edges.bound(GS, sol[2], sol[2]);
+          edges.bound(GE, sol[3], sol[3]);
+        }
+        long[] late = bellmanFord(edges, true);
+        if (late != null) sol[0] = late[0];
+      }
       if (sol != null) return sol;
       int k = 0;
       while (k < 5 && ++idx[k] == sizes[k]) {
@@ -258,43 +418,43 @@ final class Solver {
     return a.complement().intersect(b.complement()).complement();
   }
 
-  private static BigInteger unsigned(long v) {
-    return new BigInteger(Long.toUnsignedString(v));
-  }
-
-  /** The constraint {@code x_a - x_b <= w}. */
-  private static Edge edge(int a, int b, BigInteger w) {
-    return new Edge(a, b, w);
-  }
-
-  private static void bound(List<Edge> edges, int x, long lo, long hi) {
-    edges.add(edge(x, Z, unsigned(hi)));             // x - 0 <= hi
-    edges.add(edge(Z, x, unsigned(lo).negate()));    // 0 - x <= -lo
-  }
-
   /**
    * The least solution of the constraints {@code x_a - x_b <= w} with {@code x_Z = 0}: shortest paths
    * over {@code y = -x}, where each constraint is an edge a → b of weight w. Null on a negative cycle.
+   * With {@code greatest}, the greatest solution: shortest paths over x, each constraint an edge b → a.
    */
-  private static long[] bellmanFord(List<Edge> edges) {
-    BigInteger[] dist = new BigInteger[5];
-    dist[Z] = BigInteger.ZERO;
+  private long[] bellmanFord(Edges edges, boolean greatest) {
+    long[] dHi = distHi;
+    long[] dLo = distLo;
+    boolean[] set = distSet;
+    java.util.Arrays.fill(dHi, 0);
+    java.util.Arrays.fill(dLo, 0);
+    java.util.Arrays.fill(set, false);
+    set[Z] = true;
     for (int round = 0; round < 6; round++) {
       boolean changed = false;
-      for (Edge ed : edges) {
-        if (dist[ed.from()] == null) continue;
-        BigInteger nd = dist[ed.from()].add(ed.w());
-        if (dist[ed.to()] == null || nd.compareTo(dist[ed.to()]) < 0) {
-          dist[ed.to()] = nd;
+      for (int k = 0; k < edges.size; k++) {
+        int f = greatest ? edges.to[k] : edges.from[k];
+        int t = greatest ? edges.from[k] : edges.to[k];
+        if (!set[f]) continue;
+        long lo = dLo[f] + edges.lo[k];
+        long hi = dHi[f] + edges.hi[k] + (Long.compareUnsigned(lo, dLo[f]) < 0 ? 1 : 0);
+        if (!set[t] || hi < dHi[t] || (hi == dHi[t] && Long.compareUnsigned(lo, dLo[t]) < 0)) {
+          dHi[t] = hi;
+          dLo[t] = lo;
+          set[t] = true;
           changed = true;
         }
       }
       if (!changed) {
-        long[] out = new long[4];
+        if (dHi[Z] != 0 || dLo[Z] != 0) return null;
+        long[] out = greatest ? greatestOut : leastOut;
         for (int v = 1; v <= 4; v++) {
-          BigInteger x = dist[v].negate();
-          if (x.signum() < 0 || x.compareTo(MAX) > 0 || dist[Z].signum() != 0) return null;
-          out[v - 1] = x.longValue();
+          // x (-dist for the least solution, dist for the greatest) must lie in [0, 2^64 - 1]: its high half is zero.
+          long xLo = greatest ? dLo[v] : -dLo[v];
+          long xHi = greatest ? dHi[v] : ~dHi[v] + (dLo[v] == 0 ? 1 : 0);
+          if (xHi != 0) return null;
+          out[v - 1] = xLo;
         }
         return out;
       }
@@ -304,50 +464,28 @@ final class Solver {
 
   // ---- witnesses ------------------------------------------------------------------------------
 
+  private static final RegionType[] TYPES = RegionType.values();
+  private static final Prot NO_PROT = new Prot(0);
+  private static final RegionSource[] SOURCES = RegionSource.values();
+  /** The boolean variables of {@code region.prot has} bits 0 to 5 (the bits a witness can show). */
+  private static final String[] PROT_BITS = {"region.prot has 0", "region.prot has 1", "region.prot has 2",
+      "region.prot has 3", "region.prot has 4", "region.prot has 5"};
+
   private Witness witness(Cube cube, long[] v, boolean guestPresent) {
     long s = v[0];
     long e = v[1];
-    RegionType type = RegionType.values()[Integer.numberOfTrailingZeros(cube.enums[EnumField.REGION_TYPE.ordinal()])];
-    RegionSource source =
-        RegionSource.values()[Integer.numberOfTrailingZeros(cube.enums[EnumField.REGION_SOURCE.ordinal()])];
-    int prot = 0;
-    for (int i = 0; i < 6; i++) {
-      if (Boolean.TRUE.equals(cube.bools.get("region.prot has " + i))) prot |= 1 << i;
-    }
-    Region region = new Region(s, e - s + 1, type, new Prot(prot), source);
+    RegionType type = TYPES[Integer.numberOfTrailingZeros(cube.enums[EnumField.REGION_TYPE.ordinal()])];
+    RegionSource source = SOURCES[Integer.numberOfTrailingZeros(cube.enums[EnumField.REGION_SOURCE.ordinal()])];
+    int prot = cube.bools.isEmpty() ? 0 : prot(cube);
+    Region region = new Region(s, e - s + 1, type, prot == 0 ? NO_PROT : new Prot(prot), source);
     if (section == Section.CONFLICTS) {
-      GuestRange g = null;
-      if (guestPresent) {
-        GuestKind kind = GuestKind.values()[Integer.numberOfTrailingZeros(cube.enums[EnumField.GUEST_KIND.ordinal()])];
-        String name = (String) pick(cube.fins.get(Formula.GUEST_NAME), n -> "guest-range-" + n);
-        g = new GuestRange(name, kind, new AddressRange(v[2], v[3]));
-      }
-      return new Witness(section, null, -1, region, g);
+      return new Witness(section, null, -1, region, guestPresent ? guest(cube, v) : null);
     }
-    List<PciAddress> upstream = new ArrayList<>();
-    for (Map.Entry<String, Boolean> b : cube.bools.entrySet()) {
-      if (b.getKey().startsWith("device.downstream_of(") && b.getValue()) {
-        String addr = b.getKey().substring("device.downstream_of(".length(), b.getKey().length() - 1);
-        upstream.add(PciAddress.parse(addr));
-      }
-    }
-    upstream.sort(null);
+    List<PciAddress> upstream = cube.bools.isEmpty() ? List.of() : upstream(cube);
     Cube.Fin bdfDomain = cube.fins.get(Formula.BDF);
-    PciAddress address;
-    Set<Object> possible = bdfDomain == null ? null : bdfDomain.possible();
-    if (possible != null) {
-      address = (PciAddress) possible.stream().filter(a -> !upstream.contains(a)).findFirst()
-          .orElse(possible.iterator().next());
-    } else {
-      address = null;
-      for (int n = 0; address == null; n++) {
-        PciAddress cand = PciAddress.of(0, (n >> 8) & 0xff, (n >> 3) & 0x1f, n & 7);
-        if ((bdfDomain == null || !bdfDomain.out().contains(cand)) && !upstream.contains(cand)) {
-          address = cand;
-        }
-      }
-    }
-    String driver = (String) pick(cube.fins.get(Formula.DRIVER), n -> n == 0 ? "" : "witness-driver-" + n);
+    PciAddress address = bdfDomain == null && upstream.isEmpty() ? FIRST_ADDRESS : address(bdfDomain, upstream);
+    Cube.Fin drivers = cube.fins.get(Formula.DRIVER);
+    String driver = drivers == null ? "" : (String) pick(drivers, n -> n == 0 ? "" : "witness-driver-" + n);
     PciDevice device = new PciDevice(address,
         (int) cube.intDomain(IntField.DEVICE_VENDOR).min(),
         (int) cube.intDomain(IntField.DEVICE_ID).min(),
@@ -360,10 +498,63 @@ final class Solver {
     return new Witness(section, device, (int) cube.intDomain(IntField.DEVICE_GROUP).min(), region, null);
   }
 
+  // The less common parts of a witness are kept out of witness(), which runs for every query.
+
+  /** The address a witness's device gets when nothing is asked of it. */
+  private static final PciAddress FIRST_ADDRESS = PciAddress.of(0, 0, 0, 0);
+
+  private static int prot(Cube cube) {
+    int prot = 0;
+    for (int i = 0; i < PROT_BITS.length; i++) {
+      if (Boolean.TRUE.equals(cube.bools.get(PROT_BITS[i]))) prot |= 1 << i;
+    }
+    return prot;
+  }
+
+  private static GuestRange guest(Cube cube, long[] v) {
+    GuestKind kind = GuestKind.values()[Integer.numberOfTrailingZeros(cube.enums[EnumField.GUEST_KIND.ordinal()])];
+    String name = (String) pick(cube.fins.get(Formula.GUEST_NAME), n -> "guest-range-" + n);
+    return new GuestRange(name, kind, new AddressRange(v[2], v[3]));
+  }
+
+  private static List<PciAddress> upstream(Cube cube) {
+    List<PciAddress> upstream = new ArrayList<>();
+    for (Map.Entry<String, Boolean> b : cube.bools.entrySet()) {
+      if (b.getKey().startsWith("device.downstream_of(") && b.getValue()) {
+        String addr = b.getKey().substring("device.downstream_of(".length(), b.getKey().length() - 1);
+        upstream.add(PciAddress.parse(addr));
+      }
+    }
+    if (upstream.size() > 1) upstream.sort(null);
+    return upstream;
+  }
+
+  /** The first possible address (in minus out, in order) that is not an upstream bridge, else the first. */
+  private static PciAddress address(Cube.Fin bdfDomain, List<PciAddress> upstream) {
+    if (bdfDomain != null && bdfDomain.in() != null) {
+      PciAddress first = null;
+      for (Object a : bdfDomain.in()) {
+        if (bdfDomain.out().contains(a)) continue;
+        if (first == null) first = (PciAddress) a;
+        if (!upstream.contains(a)) {
+          return (PciAddress) a;
+        }
+      }
+      return first;
+    }
+    for (int n = 0; ; n++) {
+      PciAddress cand = PciAddress.of(0, (n >> 8) & 0xff, (n >> 3) & 0x1f, n & 7);
+      if ((bdfDomain == null || !bdfDomain.out().contains(cand)) && !upstream.contains(cand)) {
+        return cand;
+      }
+    }
+  }
+
   private static Object pick(Cube.Fin domain, java.util.function.IntFunction<String> fresh) {
-    Set<Object> possible = domain == null ? null : domain.possible();
-    if (possible != null) {
-      return possible.iterator().next();
+    if (domain != null && domain.in() != null) {
+      for (Object v : domain.in()) {
+        if (!domain.out().contains(v)) return v;
+      }
     }
     for (int n = 0; ; n++) {
       String cand = fresh.apply(n);

@@ -119,6 +119,14 @@ final class USet {
     if (isAll()) {
       return o;
     }
+    if (bounds.length == 2 && o.bounds.length == 2) {
+      long lo = Long.compareUnsigned(bounds[0], o.bounds[0]) >= 0 ? bounds[0] : o.bounds[0];
+      long hi = Long.compareUnsigned(bounds[1], o.bounds[1]) <= 0 ? bounds[1] : o.bounds[1];
+      if (lo == bounds[0] && hi == bounds[1]) {
+        return this;
+      }
+      return Long.compareUnsigned(lo, hi) <= 0 ? new USet(new long[] {lo, hi}) : EMPTY;
+    }
     List<Long> out = new ArrayList<>();
     int i = 0;
     int j = 0;
@@ -170,11 +178,36 @@ final class USet {
 
   /** True when every member of this set is in {@code o}. */
   boolean subsetOf(USet o) {
-    return o.isAll() || intersect(o.complement()).isEmpty();
+    if (o.isAll()) {
+      return true;
+    }
+    // Each interval of this set must lie inside one interval of o (o's intervals are non-adjacent).
+    int j = 0;
+    for (int i = 0; i < intervals(); i++) {
+      long lo = lo(i);
+      while (j < o.intervals() && Long.compareUnsigned(o.hi(j), lo) < 0) {
+        j++;
+      }
+      if (j == o.intervals() || Long.compareUnsigned(o.lo(j), lo) > 0 || Long.compareUnsigned(hi(i), o.hi(j)) > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   boolean disjoint(USet o) {
-    return intersect(o).isEmpty();
+    int i = 0;
+    int j = 0;
+    while (i < intervals() && j < o.intervals()) {
+      if (Long.compareUnsigned(hi(i), o.lo(j)) < 0) {
+        i++;
+      } else if (Long.compareUnsigned(o.hi(j), lo(i)) < 0) {
+        j++;
+      } else {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.resvc.compiler.analysis;
 
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.U64;
@@ -24,39 +25,108 @@ public record Witness(Section section, PciDevice device, int group, Region regio
   public List<String> describe() {
     List<String> out = new ArrayList<>();
     if (device != null) {
-      StringBuilder d = new StringBuilder("device ").append(device.address())
-          .append(String.format(" vendor 0x%04x device_id 0x%04x class 0x%06x", device.vendor(), device.deviceId(),
-              device.classCode()));
-      if (device.subsystemVendor() != 0 || device.subsystemDevice() != 0) {
-        d.append(String.format(" subsystem 0x%04x:0x%04x", device.subsystemVendor(), device.subsystemDevice()));
-      }
-      device.driver().ifPresent(drv -> d.append(" driver \"").append(drv).append('"'));
-      if (device.bridge()) {
-        d.append(" (a bridge)");
-      }
-      if (!device.upstreamBridges().isEmpty()) {
-        d.append(" below ").append(String.join(", ", device.upstreamBridges().stream().map(Object::toString).toList()));
-      }
-      d.append(" in group ").append(group);
-      out.add(d.toString());
+      out.add(deviceLine(new StringBuilder()).toString());
     }
-    StringBuilder r = new StringBuilder("region ").append(region.type().resvName()).append(' ')
-        .append(U64.hex16(region.start())).append("..").append(U64.hex16(region.end()))
-        .append(" from ").append(region.source().resvName()).append(", prot ").append(region.prot());
-    if (region.isInverted()) {
-      r.append(" (covers no address)");
-    }
-    out.add(r.toString());
+    out.add(regionLine(new StringBuilder()).toString());
     if (section == Section.CONFLICTS) {
-      out.add(guest == null ? "no guest range (the region overlaps none)"
-          : "guest range \"" + guest.name() + "\" " + guest.kind().resvName() + " " + U64.hex16(guest.range().start())
-              + ".." + U64.hex16(guest.range().end()));
+      out.add(guestLine(new StringBuilder()).toString());
     }
     return out;
   }
 
   /** {@code describe()} joined with "; ". */
   public String text() {
-    return String.join("; ", describe());
+    return appendText(new StringBuilder(200)).toString();
+  }
+
+  /** Appends {@link #text()}. */
+  StringBuilder appendText(StringBuilder b) {
+    if (device != null) {
+      deviceLine(b).append("; ");
+    }
+    regionLine(b);
+    if (section == Section.CONFLICTS) {
+      guestLine(b.append("; "));
+    }
+    return b;
+  }
+
+  private StringBuilder deviceLine(StringBuilder d) {
+    PciAddress a = device.address();
+    d.append("device ");
+    hex(d, a.segment(), 4).append(':');
+    hex(d, a.bus(), 2).append(':');
+    hex(d, a.device(), 2).append('.');
+    hex(d, a.function(), 1);
+    hex(d.append(" vendor 0x"), device.vendor(), 4);
+    hex(d.append(" device_id 0x"), device.deviceId(), 4);
+    hex(d.append(" class 0x"), device.classCode(), 6);
+    if (device.subsystemVendor() != 0 || device.subsystemDevice() != 0) {
+      hex(d.append(" subsystem 0x"), device.subsystemVendor(), 4);
+      hex(d.append(":0x"), device.subsystemDevice(), 4);
+    }
+    if (device.driver().isPresent()) {
+      d.append(" driver \"").append(device.driver().get()).append('"');
+    }
+    if (device.bridge()) {
+      d.append(" (a bridge)");
+    }
+    if (!device.upstreamBridges().isEmpty()) {
+      d.append(" below ").append(String.join(", ", device.upstreamBridges().stream().map(Object::toString).toList()));
+    }
+    return d.append(" in group ").append(group);
+  }
+
+  private StringBuilder regionLine(StringBuilder r) {
+    r.append("region ").append(region.type().resvName()).append(' ');
+    hex16(r, region.start()).append("..");
+    hex16(r, region.end()).append(" from ").append(region.source().resvName()).append(", prot ").append(region.prot());
+    if (region.isInverted()) {
+      r.append(" (covers no address)");
+    }
+    return r;
+  }
+
+  private StringBuilder guestLine(StringBuilder g) {
+    if (guest == null) {
+      return g.append("no guest range (the region overlaps none)");
+    }
+    g.append("guest range \"").append(guest.name()).append("\" ").append(guest.kind().resvName()).append(' ');
+    hex16(g, guest.range().start()).append("..");
+    return hex16(g, guest.range().end());
+  }
+
+  // Lint output can carry hundreds of thousands of witnesses: digits are written straight into the text
+  // (String.format and U64.hex16 cost more than the rest of a finding).
+
+  /** "00" to "ff". */
+  private static final String[] BYTES = new String[256];
+
+  static {
+    for (int i = 0; i < 256; i++) {
+      BYTES[i] = (i < 16 ? "0" : "") + Integer.toHexString(i);
+    }
+  }
+
+  /** {@code String.format("%0<width>x", v)}, for widths up to 8. */
+  private static StringBuilder hex(StringBuilder b, int v, int width) {
+    int digits = Math.max(width, Math.max(1, 8 - Integer.numberOfLeadingZeros(v) / 4));
+    if ((digits & 1) != 0) {
+      b.append(BYTES[(v >>> (4 * (digits - 1))) & 0xf].charAt(1));
+      digits--;
+    }
+    for (int shift = 4 * digits - 8; shift >= 0; shift -= 8) {
+      b.append(BYTES[(v >>> shift) & 0xff]);
+    }
+    return b;
+  }
+
+  /** {@link U64#hex16}: {@code 0x} and 16 digits. */
+  private static StringBuilder hex16(StringBuilder b, long v) {
+    b.append("0x");
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      b.append(BYTES[(int) (v >>> shift) & 0xff]);
+    }
+    return b;
   }
 }

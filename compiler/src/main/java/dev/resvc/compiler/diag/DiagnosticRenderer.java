@@ -2,6 +2,7 @@ package dev.resvc.compiler.diag;
 
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.runtime.json.Json;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,8 @@ import java.util.Map;
  */
 public final class DiagnosticRenderer {
   private final Map<String, String> sources;
+  /** Each file's lines, split once (a lint of a large policy quotes the same file many thousand times). */
+  private final Map<String, String[]> lines = new HashMap<>();
 
   /** @param sources file name (as in spans) to its text, for quoting source lines */
   public DiagnosticRenderer(Map<String, String> sources) {
@@ -56,7 +59,7 @@ public final class DiagnosticRenderer {
     if (text == null) {
       return null;
     }
-    String[] lines = text.split("\n", -1);
+    String[] lines = this.lines.computeIfAbsent(file, f -> text.split("\n", -1));
     if (lineNo < 1 || lineNo > lines.length) {
       return null;
     }

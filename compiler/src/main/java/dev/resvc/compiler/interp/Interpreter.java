@@ -10,6 +10,7 @@ import dev.resvc.runtime.policy.ClassifyDecision;
 import dev.resvc.runtime.policy.ConflictDecision;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.range.AddressRange;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -67,15 +68,18 @@ public final class Interpreter implements Policy {
     if (c instanceof Cond.Bool b) {
       return b.value();
     } else if (c instanceof Cond.And a) {
-      for (Cond t : a.terms()) {
-        if (!eval(t, f)) {
+      // Indexed loops: the analyser evaluates conditions millions of times, and the iterators showed.
+      List<Cond> terms = a.terms();
+      for (int k = 0; k < terms.size(); k++) {
+        if (!eval(terms.get(k), f)) {
           return false;
         }
       }
       return true;
     } else if (c instanceof Cond.Or o) {
-      for (Cond t : o.terms()) {
-        if (eval(t, f)) {
+      List<Cond> terms = o.terms();
+      for (int k = 0; k < terms.size(); k++) {
+        if (eval(terms.get(k), f)) {
           return true;
         }
       }
