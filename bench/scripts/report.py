@@ -43,7 +43,8 @@ def fmt(v):
 def ratio(a, b):
     if a is None or b is None:
         return "—"
-    return f"{a[0] / b[0]:.2f}×"
+    r = a[0] / b[0]
+    return f"{r:.2f}×" if r >= 0.1 else f"{r:.4f}×"
 
 def main(argv):
     svg = None

@@ -45,7 +45,8 @@ import java.util.stream.Stream;
  * <p>Incremental: a state file records, per policy, the SHA-256 of every input (the file and all its
  * imports, the keys of {@link PolicyCompiler.Compilation#sources()}), its class and the SHA-256 of the
  * generated source. A policy is regenerated only when an input's content changed, its output was
- * changed or removed, or the generator version or options differ. Outputs of policies that disappeared
+ * changed or removed, or the generator ({@link PolicyGenerator#fingerprint()}: its version and a hash of
+ * its code) or the options differ. Outputs of policies that disappeared
  * (file deleted, or renamed its class) are deleted. Only files the state file lists are ever deleted.
  *
  * <p>File names in diagnostics, provenance and generated headers are relative to the project base
@@ -112,7 +113,7 @@ public final class ResvSourceGenerator {
    */
   public Result run() throws PolicyFailure, IOException {
     Path base = config.baseDir().toAbsolutePath().normalize();
-    String options = "denyWarnings=" + config.denyWarnings() + " generator=" + PolicyGenerator.version();
+    String options = "denyWarnings=" + config.denyWarnings() + " generator=" + PolicyGenerator.fingerprint();
     Map<String, Entry> old = readState(options);
     Map<String, Entry> fresh = new TreeMap<>();
     List<String> generated = new ArrayList<>();

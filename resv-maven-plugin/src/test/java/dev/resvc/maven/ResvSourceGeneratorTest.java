@@ -109,6 +109,18 @@ class ResvSourceGeneratorTest {
   }
 
   @Test
+  void anotherGeneratorRegeneratesEverything() throws Exception {
+    run();
+    Path state = project.resolve("target/resv-maven-plugin/state.tsv");
+    String text = Files.readString(state);
+    assertThat(text).contains(PolicyGenerator.fingerprint());
+    // What a rebuilt resvc of the same version leaves behind: the same inputs, other generator code.
+    Files.writeString(state, text.replace(PolicyGenerator.fingerprint(), PolicyGenerator.version() + " api 1 code 0"));
+    assertThat(run().generated()).hasSize(2);
+    assertThat(logged).contains("INFO resv: generator version or options changed; regenerating every policy");
+  }
+
+  @Test
   void aChangedImportRegeneratesItsImporterOnly() throws Exception {
     run();
     write("lib/classes.resv", "predicate usb = device.class matches 0x0c0330;\n");

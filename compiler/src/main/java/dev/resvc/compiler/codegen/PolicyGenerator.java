@@ -92,6 +92,44 @@ public final class PolicyGenerator {
   }
 
   /**
+   * What identifies this generator's code, for build tools that skip unchanged inputs: the version,
+   * the runtime API version and a SHA-256 of the compiler's classes (its jar, or its class directory
+   * in a development build), so that a rebuilt snapshot of resvc regenerates what it would write
+   * differently.
+   */
+  public static synchronized String fingerprint() {
+    if (fingerprint == null) {
+      fingerprint = VERSION + " api " + Policy.API_VERSION + " code " + codeHash();
+    }
+    return fingerprint;
+  }
+
+  private static String fingerprint;
+
+  private static String codeHash() {
+    try {
+      java.net.URL where = PolicyGenerator.class.getProtectionDomain().getCodeSource().getLocation();
+      java.nio.file.Path path = java.nio.file.Path.of(where.toURI());
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      if (java.nio.file.Files.isDirectory(path)) {
+        List<java.nio.file.Path> files;
+        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(path)) {
+          files = walk.filter(java.nio.file.Files::isRegularFile).sorted().toList();
+        }
+        for (java.nio.file.Path f : files) {
+          sha.update(path.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+          sha.update(java.nio.file.Files.readAllBytes(f));
+        }
+      } else {
+        sha.update(java.nio.file.Files.readAllBytes(path));
+      }
+      return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+    } catch (IOException | java.net.URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
+      return "unknown-" + System.nanoTime(); // cannot tell: count as changed, so that outputs are regenerated
+    }
+  }
+
+  /**
    * The Java class for {@code policy}.
    *
    * @param sourceHash the SHA-256 of the policy's sources (see {@link #sourceHash}), stamped in the header
