@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Compile policies to Java: one public final class per policy (its `policy` name gives package and",
       "class), implementing dev.resvc.runtime.policy.Policy and depending on the resvc runtime only.",
-      "The analyser runs first; its findings are warnings unless --deny-warnings.",
+      "The analyser runs first; its findings are warnings unless --deny-warnings. --no-lint skips it: a",
+      "generated policy of thousands of overlapping rules can have millions of rule-pair findings.",
       "",
       "Exit status: 0 compiled, 1 warnings with --deny-warnings, 2 a policy does not compile or bad usage."
     })
@@ -55,10 +56,16 @@ final class CompileCommand implements Callable<Integer> {
   @Option(names = "--deny-warnings", description = "Fail (exit 1) when the analyser reports a warning.")
   boolean denyWarnings;
 
+  @Option(names = "--no-lint", description = "Do not run the analyser (checker errors still stop the compilation).")
+  boolean noLint;
+
   @Override
   public Integer call() throws InputException, UsageException {
     if (classesDir == null && javaOut == null && jar == null) {
       throw new UsageException("say where the output goes: -d OUTDIR, --java-out DIR and/or --jar OUT.jar");
+    }
+    if (noLint && denyWarnings) {
+      throw new UsageException("--deny-warnings needs the analyser; drop --no-lint, or --deny-warnings");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -73,7 +80,7 @@ final class CompileCommand implements Callable<Integer> {
         continue;
       }
       CheckedPolicy policy = c.policy().get();
-      List<Diagnostic> findings = Linter.lint(policy);
+      List<Diagnostic> findings = noLint ? List.of() : Linter.lint(policy);
       if (!findings.isEmpty()) {
         err.print(new DiagnosticRenderer(c.sources()).text(findings));
         warnings |= findings.stream().anyMatch(d -> d.severity() != Diagnostic.Severity.INFO);

@@ -77,6 +77,14 @@ class CompileAndEngineTest {
     CliRun deny = CliRun.of("compile", "--deny-warnings", "--java-out", tmp.resolve("o2").toString(), bug.toString());
     assertThat(deny.exitCode()).isEqualTo(1);
     assertThat(Files.exists(tmp.resolve("o2"))).isFalse();
+    CliRun quiet = CliRun.of("compile", "--no-lint", "--java-out", tmp.resolve("o3").toString(), bug.toString());
+    assertThat(quiet.exitCode()).isEqualTo(0);
+    assertThat(quiet.err()).doesNotContain("did you mean");
+    assertThat(Files.exists(tmp.resolve("o3/t/KernelBug.java"))).isTrue();
+    CliRun both = CliRun.of("compile", "--no-lint", "--deny-warnings", "--java-out", tmp.resolve("o4").toString(),
+        bug.toString());
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("--deny-warnings needs the analyser");
   }
 
   @Test
