@@ -32,10 +32,15 @@ import dev.resvc.runtime.policy.index.KeyIndex;
 import dev.resvc.runtime.policy.index.WindowIndex;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -44,8 +49,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Modifier;
 
@@ -108,23 +115,23 @@ public final class PolicyGenerator {
 
   private static String codeHash() {
     try {
-      java.net.URL where = PolicyGenerator.class.getProtectionDomain().getCodeSource().getLocation();
-      java.nio.file.Path path = java.nio.file.Path.of(where.toURI());
+      URL where = PolicyGenerator.class.getProtectionDomain().getCodeSource().getLocation();
+      Path path = Path.of(where.toURI());
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      if (java.nio.file.Files.isDirectory(path)) {
-        List<java.nio.file.Path> files;
-        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(path)) {
-          files = walk.filter(java.nio.file.Files::isRegularFile).sorted().toList();
+      if (Files.isDirectory(path)) {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(path)) {
+          files = walk.filter(Files::isRegularFile).sorted().toList();
         }
-        for (java.nio.file.Path f : files) {
+        for (Path f : files) {
           sha.update(path.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
-          sha.update(java.nio.file.Files.readAllBytes(f));
+          sha.update(Files.readAllBytes(f));
         }
       } else {
-        sha.update(java.nio.file.Files.readAllBytes(path));
+        sha.update(Files.readAllBytes(path));
       }
       return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-    } catch (IOException | java.net.URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
+    } catch (IOException | URISyntaxException | NoSuchAlgorithmException | RuntimeException e) {
       return "unknown-" + System.nanoTime(); // cannot tell: count as changed, so that outputs are regenerated
     }
   }
@@ -545,7 +552,7 @@ public final class PolicyGenerator {
               + "condition allows for one field (its most selective), or among the rules tested in turn.\n"
               + "Rules are numbered from 0 in source order; a table line reads {@code VALUE: RULE RULE ...}.\n", kind);
       ix.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-      for (Map.Entry<IndexPlan.Field, java.util.SortedMap<Long, List<Integer>>> e : plan.keyTables().entrySet()) {
+      for (Map.Entry<IndexPlan.Field, SortedMap<Long, List<Integer>>> e : plan.keyTables().entrySet()) {
         List<String> lines = new ArrayList<>();
         int entries = 0;
         for (Map.Entry<Long, List<Integer>> k : e.getValue().entrySet()) {
@@ -556,7 +563,7 @@ public final class PolicyGenerator {
             .addJavadoc("Rules by $L: $L values, $L entries.\n", e.getKey().description, lines.size(), entries)
             .initializer(tableCall(CodeBlock.of("$T.parse", KeyIndex.class), lines)).build());
       }
-      for (Map.Entry<IndexPlan.Field, java.util.SortedMap<IndexPlan.Window, List<Integer>>> e
+      for (Map.Entry<IndexPlan.Field, SortedMap<IndexPlan.Window, List<Integer>>> e
           : plan.windowTables().entrySet()) {
         List<String> lines = new ArrayList<>();
         for (Map.Entry<IndexPlan.Window, List<Integer>> w : e.getValue().entrySet()) {

@@ -19,10 +19,8 @@ import java.util.TreeSet;
 public final class WindowIndex {
   private static final int[] NONE = new int[0];
 
-  /** {@code starts[k]} is the first address of segment k; {@code starts[0] == 0}. */
-  private final long[] starts;
   /**
-   * The same, each with its sign bit flipped, so that signed order is the unsigned order of the
+   * The first address of each segment (the first is 0), each with its sign bit flipped, so that signed order is the unsigned order of the
    * addresses and the search compiles to plain compares.
    */
   private final long[] flipped;
@@ -39,7 +37,6 @@ public final class WindowIndex {
   private final int[] directory;
 
   private WindowIndex(long[] starts, int[][] rules) {
-    this.starts = starts;
     this.flipped = new long[starts.length];
     for (int k = 0; k < starts.length; k++) {
       flipped[k] = starts[k] ^ Long.MIN_VALUE;
@@ -164,7 +161,7 @@ public final class WindowIndex {
     }
     long offset = address - base;
     if (Long.compareUnsigned(offset, span) >= 0) {
-      return starts.length - 1;
+      return flipped.length - 1;
     }
     int b = (int) (offset >>> shift);
     int from = directory[b];
@@ -204,12 +201,12 @@ public final class WindowIndex {
 
   /** How many segments the windows cut the address space into. */
   public int segments() {
-    return starts.length;
+    return flipped.length;
   }
 
   @Override
   public String toString() {
-    return "WindowIndex[" + starts.length + " segments, " + Arrays.stream(rules).mapToInt(r -> r.length).sum()
+    return "WindowIndex[" + flipped.length + " segments, " + Arrays.stream(rules).mapToInt(r -> r.length).sum()
         + " entries]";
   }
 }
