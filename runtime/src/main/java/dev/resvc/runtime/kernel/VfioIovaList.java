@@ -3,7 +3,7 @@ package dev.resvc.runtime.kernel;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.range.AddressRange;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,30 +22,23 @@ import java.util.Optional;
  *       anything, and a zero-length region at 0 removes everything.
  * </ul>
  *
- * <p>Mutable, like the kernel's list; not thread-safe.
+ * <p>The nodes are kept as two arrays of bounds rather than a list of {@link AddressRange}s: an
+ * evaluation attaches every group of a host, and most callers only ask whether the list came out
+ * empty. Mutable, like the kernel's list; not thread-safe.
  */
 public final class VfioIovaList {
-  /** What VFIO answers to a group attach: the ranges, or -EINVAL because none remain. */
-  public record AttachResult(List<AddressRange> validRanges, Optional<Long> swMsiCookieBase) {
-    public AttachResult {
-      validRanges = List.copyOf(validRanges);
-    }
-
-    /** {@code vfio_iommu_resv_exclude} left nothing: the attach fails with -EINVAL. */
-    public boolean refused() {
-      return validRanges.isEmpty();
-    }
-  }
-
-  private final List<AddressRange> nodes;
+  private long[] starts;
+  private long[] ends;
+  private int size;
 
   /** An empty list. */
   public VfioIovaList() {
-    this(10);
+    this(4);
   }
 
   private VfioIovaList(int capacity) {
-    nodes = new ArrayList<>(capacity);
+    starts = new long[capacity];
+    ends = new long[capacity];
   }
 
   /**
@@ -54,69 +47,62 @@ public final class VfioIovaList {
    * merged regions.
    */
   public static AttachResult attachGroup(AddressRange aperture, List<Region> groupRegions) {
-    // each region cuts at most one range in two: the list never holds more than this
+    // A region of a merged list cuts at most one range in two, so this is enough unless a region
+    // runs past 2^64 (exclude grows the arrays then).
     VfioIovaList list = new VfioIovaList(groupRegions.size() + 1);
     list.resize(aperture);
     list.exclude(groupRegions);
-    return new AttachResult(list.ranges(), swMsiCookieBase(groupRegions));
+    return new AttachResult(list.starts, list.ends, list.size, groupRegions);
   }
 
   /** An immutable copy of the list. */
   public List<AddressRange> ranges() {
-    // List.of with a few arguments keeps the one array it is called with; List.copyOf makes two.
-    List<AddressRange> n = nodes;
-    switch (n.size()) {
-      case 0:
-        return List.of();
-      case 1:
-        return List.of(n.get(0));
-      case 2:
-        return List.of(n.get(0), n.get(1));
-      case 3:
-        return List.of(n.get(0), n.get(1), n.get(2));
-      case 4:
-        return List.of(n.get(0), n.get(1), n.get(2), n.get(3));
-      default:
-        return List.copyOf(n);
-    }
+    return toList(starts, ends, size);
   }
 
   public boolean isEmpty() {
-    return nodes.isEmpty();
+    return size == 0;
   }
 
   /** {@code vfio_iommu_aper_resize(iova, start, end)}. */
   public void resize(AddressRange aperture) {
     long start = aperture.start();
     long end = aperture.end();
-    if (nodes.isEmpty()) {
-      nodes.add(aperture);
+    if (size == 0) {
+      starts[0] = start;
+      ends[0] = end;
+      size = 1;
       return;
     }
     // Adjust the list start: drop ranges below the new start, clip the one containing it.
-    while (!nodes.isEmpty()) {
-      AddressRange node = nodes.get(0);
-      if (Long.compareUnsigned(start, node.start()) < 0) {
+    int first = 0;
+    while (first < size) {
+      if (Long.compareUnsigned(start, starts[first]) < 0) {
         break;
       }
-      if (Long.compareUnsigned(start, node.end()) < 0) { // start >= node.start already holds
-        nodes.set(0, new AddressRange(start, node.end()));
+      if (Long.compareUnsigned(start, ends[first]) < 0) { // start >= node.start already holds
+        starts[first] = start;
         break;
       }
-      nodes.remove(0);
+      first++;
     }
     // Adjust the list end: keep ranges below it, clip the one containing it, drop the rest.
-    for (int i = 0; i < nodes.size(); ) {
-      AddressRange node = nodes.get(i);
-      if (Long.compareUnsigned(end, node.end()) > 0) {
-        i++;
-      } else if (Long.compareUnsigned(end, node.start()) > 0) { // end <= node.end already holds
-        nodes.set(i, new AddressRange(node.start(), end));
-        i++;
+    int kept = 0;
+    for (int i = first; i < size; i++) {
+      long s = starts[i];
+      long e = ends[i];
+      if (Long.compareUnsigned(end, e) > 0) {
+        // kept as it is
+      } else if (Long.compareUnsigned(end, s) > 0) { // end <= node.end already holds
+        e = end;
       } else {
-        nodes.remove(i);
+        continue;
       }
+      starts[kept] = s;
+      ends[kept] = e;
+      kept++;
     }
+    size = kept;
   }
 
   /**
@@ -125,29 +111,47 @@ public final class VfioIovaList {
    * @return false when the list is left empty (the kernel returns -EINVAL)
    */
   public boolean exclude(List<Region> regions) {
-    for (Region region : regions) {
+    for (int r = 0; r < regions.size(); r++) {
+      Region region = regions.get(r);
       if (region.type() == RegionType.DIRECT_RELAXABLE) {
         continue;
       }
       long start = region.start();
       long end = region.start() + region.length() - 1;
-      for (int i = 0; i < nodes.size(); ) {
-        AddressRange n = nodes.get(i);
-        if (Long.compareUnsigned(start, n.end()) > 0 || Long.compareUnsigned(end, n.start()) < 0) {
+      for (int i = 0; i < size; ) {
+        long s = starts[i];
+        long e = ends[i];
+        if (Long.compareUnsigned(start, e) > 0 || Long.compareUnsigned(end, s) < 0) {
           i++;
           continue;
         }
-        // New pieces go before the node, then the node goes: the walk continues after them.
-        nodes.remove(i);
-        if (Long.compareUnsigned(start, n.start()) > 0) {
-          nodes.add(i++, new AddressRange(n.start(), start - 1));
-        }
-        if (Long.compareUnsigned(end, n.end()) < 0) {
-          nodes.add(i++, new AddressRange(end + 1, n.end()));
+        // The pieces around the region take the node's place, and the walk goes on after them.
+        boolean below = Long.compareUnsigned(start, s) > 0;
+        boolean above = Long.compareUnsigned(end, e) < 0;
+        if (below && above) {
+          if (size == starts.length) {
+            starts = Arrays.copyOf(starts, 2 * size);
+            ends = Arrays.copyOf(ends, 2 * size);
+          }
+          System.arraycopy(starts, i + 1, starts, i + 2, size - i - 1);
+          System.arraycopy(ends, i + 1, ends, i + 2, size - i - 1);
+          ends[i] = start - 1;
+          starts[i + 1] = end + 1;
+          ends[i + 1] = e;
+          size++;
+          i += 2;
+        } else if (below) {
+          ends[i++] = start - 1;
+        } else if (above) {
+          starts[i++] = end + 1;
+        } else {
+          System.arraycopy(starts, i + 1, starts, i, size - i - 1);
+          System.arraycopy(ends, i + 1, ends, i, size - i - 1);
+          size--;
         }
       }
     }
-    return !nodes.isEmpty();
+    return size != 0;
   }
 
   /**
@@ -156,12 +160,12 @@ public final class VfioIovaList {
    * fails. An empty list (no IOMMU-backed group) accepts anything.
    */
   public boolean dmaValid(long iova, long size) {
-    if (nodes.isEmpty()) {
+    if (this.size == 0) {
       return true;
     }
     long last = iova + size - 1;
-    for (AddressRange n : nodes) {
-      if (Long.compareUnsigned(n.start(), iova) <= 0 && Long.compareUnsigned(last, n.end()) <= 0) {
+    for (int i = 0; i < this.size; i++) {
+      if (Long.compareUnsigned(starts[i], iova) <= 0 && Long.compareUnsigned(last, ends[i]) <= 0) {
         return true;
       }
     }
@@ -173,15 +177,113 @@ public final class VfioIovaList {
    * sw-msi} region becomes the base of the MSI cookie VFIO maps doorbells at.
    */
   public static Optional<Long> swMsiCookieBase(List<Region> groupRegions) {
-    Optional<Long> base = Optional.empty();
-    for (Region r : groupRegions) {
-      if (r.type() == RegionType.MSI) {
-        return Optional.empty();
+    int at = swMsiCookieRegion(groupRegions);
+    return at < 0 ? Optional.empty() : Optional.of(groupRegions.get(at).start());
+  }
+
+  /** The index of the region {@link #swMsiCookieBase} takes its start from, or -1. */
+  private static int swMsiCookieRegion(List<Region> groupRegions) {
+    int at = -1;
+    for (int i = 0; i < groupRegions.size(); i++) {
+      RegionType type = groupRegions.get(i).type();
+      if (type == RegionType.MSI) {
+        return -1;
       }
-      if (r.type() == RegionType.SW_MSI) {
-        base = Optional.of(r.start());
+      if (type == RegionType.SW_MSI) {
+        at = i;
       }
     }
-    return base;
+    return at;
+  }
+
+  private static List<AddressRange> toList(long[] starts, long[] ends, int size) {
+    AddressRange[] ranges = new AddressRange[size];
+    for (int i = 0; i < size; i++) {
+      ranges[i] = new AddressRange(starts[i], ends[i]);
+    }
+    return List.of(ranges);
+  }
+
+  /**
+   * What VFIO answers to a group attach: the ranges, or -EINVAL because none remain.
+   *
+   * <p>Behaves as a record of its two accessors ({@code equals}, {@code hashCode}, {@code
+   * toString}). The ranges are kept as bounds and made into {@link AddressRange}s when {@link
+   * #validRanges()} is first called: an evaluation attaches every group of the host and is mostly
+   * read for {@link #refused()} alone. Immutable; two threads racing on the first call build equal
+   * lists.
+   */
+  public static final class AttachResult {
+    private final long[] starts;
+    private final long[] ends;
+    private final int count;
+    private final boolean hasSwMsiCookie;
+    private final long swMsiCookieBase;
+    /** The ranges, once built; a benign race, like {@link String#hashCode()}. */
+    private List<AddressRange> validRanges;
+
+    public AttachResult(List<AddressRange> validRanges, Optional<Long> swMsiCookieBase) {
+      this.validRanges = List.copyOf(validRanges);
+      this.count = this.validRanges.size();
+      this.starts = new long[count];
+      this.ends = new long[count];
+      for (int i = 0; i < count; i++) {
+        starts[i] = this.validRanges.get(i).start();
+        ends[i] = this.validRanges.get(i).end();
+      }
+      this.hasSwMsiCookie = swMsiCookieBase.isPresent();
+      this.swMsiCookieBase = hasSwMsiCookie ? swMsiCookieBase.get() : 0;
+    }
+
+    /** Takes the arrays of a list that is discarded after this call. */
+    private AttachResult(long[] starts, long[] ends, int count, List<Region> groupRegions) {
+      this.starts = starts;
+      this.ends = ends;
+      this.count = count;
+      int at = swMsiCookieRegion(groupRegions);
+      this.hasSwMsiCookie = at >= 0;
+      this.swMsiCookieBase = at >= 0 ? groupRegions.get(at).start() : 0;
+    }
+
+    /** The valid IOVA ranges in the kernel's list order. */
+    public List<AddressRange> validRanges() {
+      List<AddressRange> v = validRanges;
+      if (v == null) {
+        v = toList(starts, ends, count);
+        validRanges = v;
+      }
+      return v;
+    }
+
+    /** The base of the MSI cookie, when the group has a {@code sw-msi} region and no {@code msi} one. */
+    public Optional<Long> swMsiCookieBase() {
+      return hasSwMsiCookie ? Optional.of(swMsiCookieBase) : Optional.empty();
+    }
+
+    /** {@code vfio_iommu_resv_exclude} left nothing: the attach fails with -EINVAL. */
+    public boolean refused() {
+      return count == 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o == this || o instanceof AttachResult a
+          && count == a.count
+          && Arrays.equals(starts, 0, count, a.starts, 0, count)
+          && Arrays.equals(ends, 0, count, a.ends, 0, count)
+          && hasSwMsiCookie == a.hasSwMsiCookie
+          && swMsiCookieBase == a.swMsiCookieBase;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * validRanges().hashCode() + swMsiCookieBase().hashCode();
+    }
+
+    /** As a record prints itself: {@code AttachResult[validRanges=[...], swMsiCookieBase=Optional.empty]}. */
+    @Override
+    public String toString() {
+      return "AttachResult[validRanges=" + validRanges() + ", swMsiCookieBase=" + swMsiCookieBase() + "]";
+    }
   }
 }
