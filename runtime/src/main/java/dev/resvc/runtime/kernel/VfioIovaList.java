@@ -22,13 +22,13 @@ import java.util.Optional;
  *       anything, and a zero-length region at 0 removes everything.
  * </ul>
  *
- * <p>The nodes are kept as two arrays of bounds rather than a list of {@link AddressRange}s: an
+ * <p>The nodes are kept as one array of bounds rather than a list of {@link AddressRange}s: an
  * evaluation attaches every group of a host, and most callers only ask whether the list came out
  * empty. Mutable, like the kernel's list; not thread-safe.
  */
 public final class VfioIovaList {
-  private long[] starts;
-  private long[] ends;
+  /** The nodes' bounds, interleaved: node {@code i} is {@code [bounds[2i], bounds[2i + 1]]}. */
+  private long[] bounds;
   private int size;
 
   /** An empty list. */
@@ -37,8 +37,7 @@ public final class VfioIovaList {
   }
 
   private VfioIovaList(int capacity) {
-    starts = new long[capacity];
-    ends = new long[capacity];
+    bounds = new long[2 * capacity];
   }
 
   /**
@@ -48,16 +47,31 @@ public final class VfioIovaList {
    */
   public static AttachResult attachGroup(AddressRange aperture, List<Region> groupRegions) {
     // A region of a merged list cuts at most one range in two, so this is enough unless a region
-    // runs past 2^64 (exclude grows the arrays then).
+    // runs past 2^64 (exclude grows the array then).
     VfioIovaList list = new VfioIovaList(groupRegions.size() + 1);
     list.resize(aperture);
-    list.exclude(groupRegions);
-    return new AttachResult(list.starts, list.ends, list.size, groupRegions);
+    // vfio_iommu_resv_exclude and vfio_iommu_has_sw_msi in one pass over the regions
+    boolean msi = false;
+    int swMsi = -1;
+    for (int r = 0; r < groupRegions.size(); r++) {
+      Region region = groupRegions.get(r);
+      RegionType type = region.type();
+      if (type != RegionType.DIRECT_RELAXABLE) {
+        list.exclude(region.start(), region.start() + region.length() - 1);
+      }
+      if (type == RegionType.MSI) {
+        msi = true;
+      } else if (type == RegionType.SW_MSI) {
+        swMsi = r;
+      }
+    }
+    boolean cookie = !msi && swMsi >= 0;
+    return new AttachResult(list.bounds, list.size, cookie, cookie ? groupRegions.get(swMsi).start() : 0);
   }
 
   /** An immutable copy of the list. */
   public List<AddressRange> ranges() {
-    return toList(starts, ends, size);
+    return toList(bounds, size);
   }
 
   public boolean isEmpty() {
@@ -68,20 +82,21 @@ public final class VfioIovaList {
   public void resize(AddressRange aperture) {
     long start = aperture.start();
     long end = aperture.end();
+    long[] b = bounds;
     if (size == 0) {
-      starts[0] = start;
-      ends[0] = end;
+      b[0] = start;
+      b[1] = end;
       size = 1;
       return;
     }
     // Adjust the list start: drop ranges below the new start, clip the one containing it.
     int first = 0;
     while (first < size) {
-      if (Long.compareUnsigned(start, starts[first]) < 0) {
+      if (Long.compareUnsigned(start, b[2 * first]) < 0) {
         break;
       }
-      if (Long.compareUnsigned(start, ends[first]) < 0) { // start >= node.start already holds
-        starts[first] = start;
+      if (Long.compareUnsigned(start, b[2 * first + 1]) < 0) { // start >= node.start already holds
+        b[2 * first] = start;
         break;
       }
       first++;
@@ -89,8 +104,8 @@ public final class VfioIovaList {
     // Adjust the list end: keep ranges below it, clip the one containing it, drop the rest.
     int kept = 0;
     for (int i = first; i < size; i++) {
-      long s = starts[i];
-      long e = ends[i];
+      long s = b[2 * i];
+      long e = b[2 * i + 1];
       if (Long.compareUnsigned(end, e) > 0) {
         // kept as it is
       } else if (Long.compareUnsigned(end, s) > 0) { // end <= node.end already holds
@@ -98,8 +113,8 @@ public final class VfioIovaList {
       } else {
         continue;
       }
-      starts[kept] = s;
-      ends[kept] = e;
+      b[2 * kept] = s;
+      b[2 * kept + 1] = e;
       kept++;
     }
     size = kept;
@@ -113,45 +128,47 @@ public final class VfioIovaList {
   public boolean exclude(List<Region> regions) {
     for (int r = 0; r < regions.size(); r++) {
       Region region = regions.get(r);
-      if (region.type() == RegionType.DIRECT_RELAXABLE) {
-        continue;
-      }
-      long start = region.start();
-      long end = region.start() + region.length() - 1;
-      for (int i = 0; i < size; ) {
-        long s = starts[i];
-        long e = ends[i];
-        if (Long.compareUnsigned(start, e) > 0 || Long.compareUnsigned(end, s) < 0) {
-          i++;
-          continue;
-        }
-        // The pieces around the region take the node's place, and the walk goes on after them.
-        boolean below = Long.compareUnsigned(start, s) > 0;
-        boolean above = Long.compareUnsigned(end, e) < 0;
-        if (below && above) {
-          if (size == starts.length) {
-            starts = Arrays.copyOf(starts, 2 * size);
-            ends = Arrays.copyOf(ends, 2 * size);
-          }
-          System.arraycopy(starts, i + 1, starts, i + 2, size - i - 1);
-          System.arraycopy(ends, i + 1, ends, i + 2, size - i - 1);
-          ends[i] = start - 1;
-          starts[i + 1] = end + 1;
-          ends[i + 1] = e;
-          size++;
-          i += 2;
-        } else if (below) {
-          ends[i++] = start - 1;
-        } else if (above) {
-          starts[i++] = end + 1;
-        } else {
-          System.arraycopy(starts, i + 1, starts, i, size - i - 1);
-          System.arraycopy(ends, i + 1, ends, i, size - i - 1);
-          size--;
-        }
+      if (region.type() != RegionType.DIRECT_RELAXABLE) {
+        exclude(region.start(), region.start() + region.length() - 1);
       }
     }
     return size != 0;
+  }
+
+  /** Cuts {@code [start, end]} (with the kernel's wrapping {@code end}) out of every node it overlaps. */
+  private void exclude(long start, long end) {
+    long[] b = bounds;
+    for (int i = 0; i < size; ) {
+      long s = b[2 * i];
+      long e = b[2 * i + 1];
+      if (Long.compareUnsigned(start, e) > 0 || Long.compareUnsigned(end, s) < 0) {
+        i++;
+        continue;
+      }
+      // The pieces around the region take the node's place, and the walk goes on after them.
+      boolean below = Long.compareUnsigned(start, s) > 0;
+      boolean above = Long.compareUnsigned(end, e) < 0;
+      if (below && above) {
+        if (2 * size == b.length) {
+          b = bounds = Arrays.copyOf(b, 2 * b.length);
+        }
+        System.arraycopy(b, 2 * i + 2, b, 2 * i + 4, 2 * (size - i - 1));
+        b[2 * i + 1] = start - 1;
+        b[2 * i + 2] = end + 1;
+        b[2 * i + 3] = e;
+        size++;
+        i += 2;
+      } else if (below) {
+        b[2 * i + 1] = start - 1;
+        i++;
+      } else if (above) {
+        b[2 * i] = end + 1;
+        i++;
+      } else {
+        System.arraycopy(b, 2 * i + 2, b, 2 * i, 2 * (size - i - 1));
+        size--;
+      }
+    }
   }
 
   /**
@@ -165,7 +182,7 @@ public final class VfioIovaList {
     }
     long last = iova + size - 1;
     for (int i = 0; i < this.size; i++) {
-      if (Long.compareUnsigned(starts[i], iova) <= 0 && Long.compareUnsigned(last, ends[i]) <= 0) {
+      if (Long.compareUnsigned(bounds[2 * i], iova) <= 0 && Long.compareUnsigned(last, bounds[2 * i + 1]) <= 0) {
         return true;
       }
     }
@@ -177,29 +194,22 @@ public final class VfioIovaList {
    * sw-msi} region becomes the base of the MSI cookie VFIO maps doorbells at.
    */
   public static Optional<Long> swMsiCookieBase(List<Region> groupRegions) {
-    int at = swMsiCookieRegion(groupRegions);
-    return at < 0 ? Optional.empty() : Optional.of(groupRegions.get(at).start());
-  }
-
-  /** The index of the region {@link #swMsiCookieBase} takes its start from, or -1. */
-  private static int swMsiCookieRegion(List<Region> groupRegions) {
-    int at = -1;
-    for (int i = 0; i < groupRegions.size(); i++) {
-      RegionType type = groupRegions.get(i).type();
-      if (type == RegionType.MSI) {
-        return -1;
+    Optional<Long> base = Optional.empty();
+    for (Region r : groupRegions) {
+      if (r.type() == RegionType.MSI) {
+        return Optional.empty();
       }
-      if (type == RegionType.SW_MSI) {
-        at = i;
+      if (r.type() == RegionType.SW_MSI) {
+        base = Optional.of(r.start());
       }
     }
-    return at;
+    return base;
   }
 
-  private static List<AddressRange> toList(long[] starts, long[] ends, int size) {
+  private static List<AddressRange> toList(long[] bounds, int size) {
     AddressRange[] ranges = new AddressRange[size];
     for (int i = 0; i < size; i++) {
-      ranges[i] = new AddressRange(starts[i], ends[i]);
+      ranges[i] = new AddressRange(bounds[2 * i], bounds[2 * i + 1]);
     }
     return List.of(ranges);
   }
@@ -214,8 +224,8 @@ public final class VfioIovaList {
    * lists.
    */
   public static final class AttachResult {
-    private final long[] starts;
-    private final long[] ends;
+    /** Interleaved, as in the list. */
+    private final long[] bounds;
     private final int count;
     private final boolean hasSwMsiCookie;
     private final long swMsiCookieBase;
@@ -225,31 +235,28 @@ public final class VfioIovaList {
     public AttachResult(List<AddressRange> validRanges, Optional<Long> swMsiCookieBase) {
       this.validRanges = List.copyOf(validRanges);
       this.count = this.validRanges.size();
-      this.starts = new long[count];
-      this.ends = new long[count];
+      this.bounds = new long[2 * count];
       for (int i = 0; i < count; i++) {
-        starts[i] = this.validRanges.get(i).start();
-        ends[i] = this.validRanges.get(i).end();
+        bounds[2 * i] = this.validRanges.get(i).start();
+        bounds[2 * i + 1] = this.validRanges.get(i).end();
       }
       this.hasSwMsiCookie = swMsiCookieBase.isPresent();
       this.swMsiCookieBase = hasSwMsiCookie ? swMsiCookieBase.get() : 0;
     }
 
-    /** Takes the arrays of a list that is discarded after this call. */
-    private AttachResult(long[] starts, long[] ends, int count, List<Region> groupRegions) {
-      this.starts = starts;
-      this.ends = ends;
+    /** Takes the array of a list that is discarded after this call. */
+    private AttachResult(long[] bounds, int count, boolean hasSwMsiCookie, long swMsiCookieBase) {
+      this.bounds = bounds;
       this.count = count;
-      int at = swMsiCookieRegion(groupRegions);
-      this.hasSwMsiCookie = at >= 0;
-      this.swMsiCookieBase = at >= 0 ? groupRegions.get(at).start() : 0;
+      this.hasSwMsiCookie = hasSwMsiCookie;
+      this.swMsiCookieBase = swMsiCookieBase;
     }
 
     /** The valid IOVA ranges in the kernel's list order. */
     public List<AddressRange> validRanges() {
       List<AddressRange> v = validRanges;
       if (v == null) {
-        v = toList(starts, ends, count);
+        v = toList(bounds, count);
         validRanges = v;
       }
       return v;
@@ -269,8 +276,7 @@ public final class VfioIovaList {
     public boolean equals(Object o) {
       return o == this || o instanceof AttachResult a
           && count == a.count
-          && Arrays.equals(starts, 0, count, a.starts, 0, count)
-          && Arrays.equals(ends, 0, count, a.ends, 0, count)
+          && Arrays.equals(bounds, 0, 2 * count, a.bounds, 0, 2 * count)
           && hasSwMsiCookie == a.hasSwMsiCookie
           && swMsiCookieBase == a.swMsiCookieBase;
     }

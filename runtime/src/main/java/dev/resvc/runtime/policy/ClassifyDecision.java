@@ -49,6 +49,12 @@ public record ClassifyDecision(Kind kind, RegionType type, Provenance provenance
     };
   }
 
+  /** {@link #apply}'s region, or null when it is dropped: for loops that run once per region. */
+  Region applyOrNull(Region region) {
+    Kind k = kind;
+    return k == Kind.KEEP ? region : k == Kind.DROP ? null : region.withType(type);
+  }
+
   /** {@code keep}, {@code drop} or the type's name. */
   public String actionText() {
     return kind == Kind.SET_TYPE ? type.resvName() : kind.name().toLowerCase(java.util.Locale.ROOT);

@@ -2,6 +2,7 @@ package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.VfioIovaList;
+import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
@@ -34,31 +35,158 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
     return Optional.empty();
   }
 
-  /** The verdict for one IOMMU group. */
-  public record Group(
-      int id,
-      List<PciAddress> devices,
-      List<Classification> classifications,
-      List<EffectiveRegion> effectiveRegions,
-      VfioIovaList.AttachResult iova,
-      List<ConflictCheck> conflictChecks,
-      List<Finding> findings) {
-    public Group {
-      devices = List.copyOf(devices);
-      classifications = List.copyOf(classifications);
-      effectiveRegions = List.copyOf(effectiveRegions);
-      conflictChecks = List.copyOf(conflictChecks);
-      findings = List.copyOf(findings);
+  /**
+   * The verdict for one IOMMU group.
+   *
+   * <p>Behaves as a record of its seven list and result accessors: {@code equals}, {@code hashCode}
+   * and {@code toString} are those of a record with the components {@code id}, {@code devices},
+   * {@code classifications}, {@code effectiveRegions}, {@code iova}, {@code conflictChecks} and
+   * {@code findings}. The evaluator decides everything at once (every classification, the merge, the
+   * IOVA list, every conflicts decision, and so {@link #assignable()}), but it keeps only the
+   * decisions: the lists of records are built from them, the host's group and the guest when one of
+   * them is first read, since most verdicts are read for {@code assignable} alone. Immutable; two
+   * threads racing on the first read build equal lists.
+   */
+  public static final class Group {
+    private final int id;
+    private final boolean assignable;
+    private final List<Region> mergedRegions;
+    private final VfioIovaList.AttachResult iova;
+    // What the lists are built from; null when the group was made from its lists.
+    private final IommuGroup source;
+    private final ClassifyDecision[] classifyDecisions;
+    private final ConflictDecision[] conflictDecisions;
+    private final GuestOverlaps guests;
+    private final AddressRange aperture;
+    /** The lists, once built; a benign race, like {@link String#hashCode()}. */
+    private GroupLists lists;
+
+    /** A group verdict made from its lists; assignable when no finding is fatal. */
+    public Group(int id, List<PciAddress> devices, List<Classification> classifications,
+        List<EffectiveRegion> effectiveRegions, VfioIovaList.AttachResult iova, List<ConflictCheck> conflictChecks,
+        List<Finding> findings) {
+      this.id = id;
+      this.iova = iova;
+      this.lists = new GroupLists(devices, classifications, effectiveRegions, conflictChecks, findings);
+      this.source = null;
+      this.classifyDecisions = null;
+      this.conflictDecisions = null;
+      this.guests = null;
+      this.aperture = null;
+      boolean fatal = false;
+      for (Finding f : this.lists.findings()) {
+        fatal |= f.severity() == Severity.FATAL;
+      }
+      this.assignable = !fatal;
+      Region[] merged = new Region[this.lists.effectiveRegions().size()];
+      for (int i = 0; i < merged.length; i++) {
+        merged[i] = this.lists.effectiveRegions().get(i).region();
+      }
+      this.mergedRegions = List.of(merged);
+    }
+
+    /**
+     * The evaluator's group verdict: the classify decisions for the (device, region) pairs in
+     * classification order, the conflicts decisions in check order, and what they are about.
+     */
+    Group(IommuGroup source, ClassifyDecision[] classifyDecisions, List<Region> mergedRegions,
+        VfioIovaList.AttachResult iova, ConflictDecision[] conflictDecisions, GuestOverlaps guests,
+        AddressRange aperture, boolean assignable) {
+      this.id = source.id();
+      this.source = source;
+      this.classifyDecisions = classifyDecisions;
+      this.conflictDecisions = conflictDecisions;
+      this.guests = guests;
+      this.aperture = aperture;
+      this.mergedRegions = mergedRegions;
+      this.iova = iova;
+      this.assignable = assignable;
+    }
+
+    private GroupLists lists() {
+      GroupLists l = lists;
+      if (l == null) {
+        l = GroupLists.build(source, classifyDecisions, mergedRegions, iova, conflictDecisions, guests, aperture);
+        lists = l;
+      }
+      return l;
+    }
+
+    public int id() {
+      return id;
     }
 
     /** Assignable when no finding is fatal. */
     public boolean assignable() {
-      for (Finding f : findings) {
-        if (f.severity() == Severity.FATAL) {
-          return false;
-        }
-      }
-      return true;
+      return assignable;
+    }
+
+    /** The group's devices, in ascending address order. */
+    public List<PciAddress> devices() {
+      return lists().devices();
+    }
+
+    /** Every (device, region) pair and what the classify rules made of it, device by device. */
+    public List<Classification> classifications() {
+      return lists().classifications();
+    }
+
+    /**
+     * The kernel's group list of the effective regions ({@code iommu_get_group_resv_regions}): what
+     * {@code /sys/kernel/iommu_groups/N/reserved_regions} would show under this policy. The regions
+     * of {@link #effectiveRegions()}, without their contributors.
+     */
+    public List<Region> mergedRegions() {
+      return mergedRegions;
+    }
+
+    /** The merged regions with the devices whose regions each one covers. */
+    public List<EffectiveRegion> effectiveRegions() {
+      return lists().effectiveRegions();
+    }
+
+    /** VFIO's valid IOVA list for the group alone in a container, or its refusal. */
+    public VfioIovaList.AttachResult iova() {
+      return iova;
+    }
+
+    /** Every conflicts decision: each merged region with each guest range it overlaps, or with none. */
+    public List<ConflictCheck> conflictChecks() {
+      return lists().conflictChecks();
+    }
+
+    /** The conflicts that are not {@code allow}, after VFIO's own refusal when there is one. */
+    public List<Finding> findings() {
+      return lists().findings();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o == this || o instanceof Group g
+          && id == g.id
+          && Objects.equals(iova, g.iova)
+          && lists().equals(g.lists());
+    }
+
+    @Override
+    public int hashCode() {
+      GroupLists l = lists();
+      int h = Integer.hashCode(id);
+      h = 31 * h + l.devices().hashCode();
+      h = 31 * h + l.classifications().hashCode();
+      h = 31 * h + l.effectiveRegions().hashCode();
+      h = 31 * h + Objects.hashCode(iova);
+      h = 31 * h + l.conflictChecks().hashCode();
+      return 31 * h + l.findings().hashCode();
+    }
+
+    /** As a record prints itself: {@code Group[id=3, devices=[...], ...]}. */
+    @Override
+    public String toString() {
+      GroupLists l = lists();
+      return "Group[id=" + id + ", devices=" + l.devices() + ", classifications=" + l.classifications()
+          + ", effectiveRegions=" + l.effectiveRegions() + ", iova=" + iova + ", conflictChecks="
+          + l.conflictChecks() + ", findings=" + l.findings() + "]";
     }
   }
 

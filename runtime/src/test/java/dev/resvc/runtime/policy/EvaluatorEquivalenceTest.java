@@ -41,6 +41,8 @@ class EvaluatorEquivalenceTest {
     int verdicts = 0;
     int findings = 0;
     int thrown = 0;
+    int assignable = 0;
+    int unassignable = 0;
     for (int i = 0; i < 1000; i++) {
       Policy policy = new ScatterPolicy(r.nextLong());
       Host host = host(r, i);
@@ -56,6 +58,20 @@ class EvaluatorEquivalenceTest {
       }
       Verdict e = (Verdict) expected;
       Verdict a = (Verdict) actual;
+      // what is decided at once, read before any list is built
+      for (int g = 0; g < e.groups().size(); g++) {
+        assertWithMessage(CONTEXT, context).that(a.groups().get(g).assignable())
+            .isEqualTo(e.groups().get(g).assignable());
+        if (e.groups().get(g).assignable()) {
+          assignable++;
+        } else {
+          unassignable++;
+        }
+        assertWithMessage(CONTEXT, context).that(a.groups().get(g).iova()).isEqualTo(e.groups().get(g).iova());
+        assertWithMessage(CONTEXT, context).that(a.groups().get(g).mergedRegions())
+            .isEqualTo(e.groups().get(g).effectiveRegions().stream().map(Verdict.EffectiveRegion::region).toList());
+      }
+      assertWithMessage(CONTEXT, context).that(a.allAssignable()).isEqualTo(e.allAssignable());
       // the messages, read before anything else could render them
       assertWithMessage(CONTEXT, context).that(messages(a)).isEqualTo(messages(e));
       assertWithMessage(CONTEXT, context).that(a).isEqualTo(e);
@@ -68,6 +84,8 @@ class EvaluatorEquivalenceTest {
     // the random cases reach what they are meant to
     assertThat(verdicts).isAtLeast(700);
     assertThat(findings).isAtLeast(1500);
+    assertThat(assignable).isAtLeast(300);
+    assertThat(unassignable).isAtLeast(300);
     assertThat(thrown).isEqualTo(0); // groups without members but with regions included, see below
   }
 

@@ -1,0 +1,100 @@
+package dev.resvc.runtime.policy;
+
+import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.range.AddressRange;
+import dev.resvc.runtime.range.U64;
+import java.util.Optional;
+
+/**
+ * A guest layout's ranges as arrays of bounds, and the one walk that finds the ranges a region
+ * overlaps. The evaluator asks the conflicts rules in this walk's order and keeps only their
+ * decisions; {@link GroupLists} walks again to pair each decision with its guest range. Immutable,
+ * shared by every group of an evaluation.
+ */
+final class GuestOverlaps {
+  /** Up to this many ranges, {@link #first} counts rather than searches. */
+  static final int LINEAR = 16;
+
+  private final GuestRange[] ranges;
+  /** {@code Optional.of} each range, made once for all the checks that name it. */
+  private final Optional<GuestRange>[] optionals;
+  /**
+   * The ranges' bounds in ascending order (a layout keeps its ranges sorted and disjoint), with the
+   * sign bit flipped so that signed comparison orders them as unsigned addresses.
+   */
+  private final long[] flippedStarts;
+  private final long[] flippedEnds;
+
+  @SuppressWarnings("unchecked")
+  GuestOverlaps(GuestLayout guest) {
+    ranges = guest.ranges().toArray(new GuestRange[0]);
+    optionals = new Optional[ranges.length];
+    flippedStarts = new long[ranges.length];
+    flippedEnds = new long[ranges.length];
+    for (int i = 0; i < ranges.length; i++) {
+      optionals[i] = Optional.of(ranges[i]);
+      flippedStarts[i] = ranges[i].range().start() ^ Long.MIN_VALUE;
+      flippedEnds[i] = ranges[i].range().end() ^ Long.MIN_VALUE;
+    }
+  }
+
+  /**
+   * The first range that {@code [start, end]} overlaps, or -1; an inverted region ({@code end} below
+   * {@code start}) covers nothing and overlaps none. The candidate is the first range that ends at or
+   * above {@code start}: its index is the number of ranges that end below it, counted without
+   * branches for the handful of ranges a machine type has, searched for in longer layouts.
+   */
+  int first(long start, long end) {
+    long flippedEnd = end ^ Long.MIN_VALUE;
+    long flippedStart = start ^ Long.MIN_VALUE;
+    if (flippedEnd < flippedStart) {
+      return -1;
+    }
+    long[] ends = this.flippedEnds;
+    int at;
+    if (ends.length <= LINEAR) {
+      at = 0;
+      for (long e : ends) {
+        at += e < flippedStart ? 1 : 0;
+      }
+    } else {
+      int lo = 0;
+      int hi = ends.length;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (ends[mid] < flippedStart) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      at = lo;
+    }
+    return at < ends.length && flippedStarts[at] <= flippedEnd ? at : -1;
+  }
+
+  /**
+   * The range after {@code j} when {@code [start, end]} overlaps it too, or -1. The ranges are
+   * disjoint and ascending, so the one after an overlapped range ends above the region's start and
+   * overlaps it exactly when it starts at or below the region's end.
+   */
+  int next(long end, int j) {
+    int k = j + 1;
+    return k < flippedStarts.length && flippedStarts[k] <= (end ^ Long.MIN_VALUE) ? k : -1;
+  }
+
+  GuestRange range(int j) {
+    return ranges[j];
+  }
+
+  Optional<GuestRange> optional(int j) {
+    return optionals[j];
+  }
+
+  /** What {@code [start, end]} shares with range {@code j}, which it overlaps. */
+  AddressRange overlap(long start, long end, int j) {
+    AddressRange range = ranges[j].range();
+    return new AddressRange(U64.max(start, range.start()), U64.min(end, range.end()));
+  }
+}

@@ -1,0 +1,95 @@
+package dev.resvc.runtime.policy;
+
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import dev.resvc.runtime.guest.GuestKind;
+import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.guest.GuestPresets;
+import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.range.AddressRange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link GuestOverlaps}' walk ({@code first}, then {@code next} while it answers) against {@link
+ * GuestLayout#overlapping}, on layouts short enough to be counted and long enough to be searched,
+ * with ranges and regions crowding both ends of the address space.
+ */
+class GuestOverlapsTest {
+  @Test
+  void walkFindsExactlyTheOverlappingRanges() {
+    Random r = new Random(7);
+    int overlaps = 0;
+    for (int layoutSize : new int[] {0, 1, 2, 5, GuestOverlaps.LINEAR, GuestOverlaps.LINEAR + 1, 40}) {
+      for (int trial = 0; trial < 200; trial++) {
+        GuestLayout layout = layout(r, layoutSize);
+        GuestOverlaps guests = new GuestOverlaps(layout);
+        for (int q = 0; q < 50; q++) {
+          long start = address(r);
+          long end = r.nextInt(4) == 0 ? address(r) : start + r.nextInt(0x3000) - 1;
+          List<GuestRange> expected = Long.compareUnsigned(end, start) < 0
+              ? List.of() : layout.overlapping(new AddressRange(start, end));
+          List<GuestRange> walked = new ArrayList<>();
+          for (int j = guests.first(start, end); j >= 0; j = guests.next(end, j)) {
+            walked.add(guests.range(j));
+            assertWithMessage("overlap of [%s, %s] with %s", Long.toHexString(start), Long.toHexString(end),
+                guests.range(j)).that(guests.overlap(start, end, j))
+                .isEqualTo(new AddressRange(start, end).intersection(guests.range(j).range()).orElseThrow());
+          }
+          assertWithMessage("[%s, %s] in %s", Long.toHexString(start), Long.toHexString(end), layout)
+              .that(walked).isEqualTo(expected);
+          overlaps += walked.size();
+        }
+      }
+    }
+    assertWithMessage("walks that found something").that(overlaps).isAtLeast(10_000);
+  }
+
+  @Test
+  void theQ35LayoutFindsTheMsiWindowAndLowRam() {
+    GuestOverlaps guests = new GuestOverlaps(GuestPresets.q35(8L << 30));
+    int msi = guests.first(0xfee00000L, 0xfeefffffL);
+    assertWithMessage("msi window").that(guests.range(msi).name()).isEqualTo("lapic-msi");
+    assertWithMessage("after the msi window").that(guests.next(0xfeefffffL, msi)).isEqualTo(-1);
+    int rmrr = guests.first(0x3e2e0000L, 0x3e2fffffL);
+    assertWithMessage("rmrr").that(guests.range(rmrr).name()).isEqualTo("low-ram");
+    assertWithMessage("above every range").that(guests.first(0x300000000L, -1L)).isEqualTo(-1);
+    assertWithMessage("zero-length").that(guests.first(0x1000, 0xfff)).isEqualTo(-1);
+  }
+
+  /** Disjoint ranges at random bounds, some touching each other and the ends of the address space. */
+  private static GuestLayout layout(Random r, int size) {
+    TreeSet<Long> cuts = new TreeSet<>(Long::compareUnsigned);
+    while (cuts.size() < 2 * size) {
+      cuts.add(address(r));
+    }
+    List<Long> sorted = new ArrayList<>(cuts);
+    List<GuestRange> ranges = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      long start = sorted.get(2 * i);
+      long end = sorted.get(2 * i + 1);
+      if (r.nextBoolean() && i + 1 < size) {
+        end = sorted.get(2 * i + 2) - 1; // touches the next range
+      }
+      ranges.add(new GuestRange("r" + i, GuestKind.values()[r.nextInt(GuestKind.values().length)],
+          new AddressRange(start, end)));
+    }
+    return new GuestLayout("random-" + size, ranges);
+  }
+
+  private static long address(Random r) {
+    switch (r.nextInt(4)) {
+      case 0:
+        return r.nextInt(0x10000);
+      case 1:
+        return -1L - r.nextInt(0x10000);
+      case 2:
+        return Long.MIN_VALUE + r.nextInt(0x10000) - 0x8000;
+      default:
+        return r.nextLong();
+    }
+  }
+}
