@@ -83,6 +83,26 @@ public class HostBench {
     return verdict(s.interpreter, s);
   }
 
+  /**
+   * The compiled verdict read in full, as {@code resvc check} reads it: every group's lists of
+   * records, each finding's message and the valid IOVA ranges, which the verdict builds when first
+   * read.
+   */
+  @Benchmark
+  public void verdictCompiledReadInFull(HostState s, Blackhole bh) {
+    Verdict v = verdict(s.compiled, s);
+    for (Verdict.Group g : v.groups()) {
+      bh.consume(g.devices());
+      bh.consume(g.classifications());
+      bh.consume(g.effectiveRegions());
+      bh.consume(g.conflictChecks());
+      bh.consume(g.iova().validRanges());
+      for (Verdict.Finding f : g.findings()) {
+        bh.consume(f.message());
+      }
+    }
+  }
+
   /** The merge step alone: what {@link Evaluator} does between classifying and the IOVA list. */
   @Benchmark
   public void mergeOnly(HostState s, Blackhole bh) {

@@ -78,6 +78,11 @@ public final class VfioIovaList {
     return size == 0;
   }
 
+  /** Empties the list and keeps its storage, for a caller that works through many lists in turn. */
+  public void clear() {
+    size = 0;
+  }
+
   /** {@code vfio_iommu_aper_resize(iova, start, end)}. */
   public void resize(AddressRange aperture) {
     long start = aperture.start();
@@ -152,7 +157,9 @@ public final class VfioIovaList {
         if (2 * size == b.length) {
           b = bounds = Arrays.copyOf(b, 2 * b.length);
         }
-        System.arraycopy(b, 2 * i + 2, b, 2 * i + 4, 2 * (size - i - 1));
+        if (i + 1 < size) { // a merged list's regions ascend, so the node cut is mostly the last
+          System.arraycopy(b, 2 * i + 2, b, 2 * i + 4, 2 * (size - i - 1));
+        }
         b[2 * i + 1] = start - 1;
         b[2 * i + 2] = end + 1;
         b[2 * i + 3] = e;
@@ -165,7 +172,9 @@ public final class VfioIovaList {
         b[2 * i] = end + 1;
         i++;
       } else {
-        System.arraycopy(b, 2 * i + 2, b, 2 * i, 2 * (size - i - 1));
+        if (i + 1 < size) {
+          System.arraycopy(b, 2 * i + 2, b, 2 * i, 2 * (size - i - 1));
+        }
         size--;
       }
     }

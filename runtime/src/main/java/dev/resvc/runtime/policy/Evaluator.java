@@ -76,6 +76,7 @@ public final class Evaluator {
     private ClassifyDecision[] classify = new ClassifyDecision[16];
     private Region[] effective = new Region[16];
     private ConflictDecision[] conflicts = new ConflictDecision[16];
+    private final VfioIovaList iovaList = new VfioIovaList();
     /** Set by {@link #classify}: how many regions it left in {@link #effective}. */
     private int effectiveCount;
     /** Set by {@link #conflicts}: whether a decision was fatal. */
@@ -91,13 +92,17 @@ public final class Evaluator {
      */
     Verdict.Group evaluateGroup(Policy policy, IommuGroup group, AddressRange aperture) {
       int classified = classify(policy, group);
-      ClassifyDecision[] classify = Arrays.copyOf(this.classify, classified);
       List<Region> merged = merge(effectiveCount);
-      VfioIovaList.AttachResult iova = VfioIovaList.attachGroup(aperture, merged);
+      // Only whether VFIO refuses is needed now: the group's verdict works the ranges out when read.
+      VfioIovaList iova = iovaList;
+      iova.clear();
+      iova.resize(aperture);
+      boolean refused = !iova.exclude(merged);
       int checks = conflicts(policy, merged);
-      ConflictDecision[] conflicts = Arrays.copyOf(this.conflicts, checks);
-      boolean assignable = !iova.refused() && !anyFatal;
-      return new Verdict.Group(group, classify, merged, iova, conflicts, guests, aperture, assignable);
+      Object[] decisions = new Object[classified + checks];
+      System.arraycopy(classify, 0, decisions, 0, classified);
+      System.arraycopy(conflicts, 0, decisions, classified, checks);
+      return new Verdict.Group(group, decisions, classified, merged, guests, aperture, !refused && !anyFatal);
     }
 
     /**
@@ -181,11 +186,19 @@ public final class Evaluator {
       GuestOverlaps guests = this.guests;
       int count = 0;
       boolean fatal = false;
+      // The merged list is sorted by start, so the first candidate range only moves forward.
+      int cursor = 0;
+      long previousStart = 0;
       for (int i = 0; i < merged.size(); i++) {
         Region region = merged.get(i);
         long start = region.start();
         long end = region.end();
-        int j = guests.first(start, end);
+        if (Long.compareUnsigned(start, previousStart) < 0) {
+          cursor = 0; // not sorted after all: start over rather than miss a range
+        }
+        previousStart = start;
+        cursor = guests.endingFrom(start, cursor);
+        int j = guests.overlapping(start, end, cursor);
         if (j < 0) {
           ConflictDecision decision = policy.conflict(region, null);
           fatal |= decision.severity() == Severity.FATAL;

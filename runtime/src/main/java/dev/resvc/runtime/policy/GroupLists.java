@@ -32,23 +32,23 @@ record GroupLists(
   }
 
   /**
-   * The lists of the group verdict made of {@code group}'s classify decisions (for the (device,
-   * region) pairs in classification order), its merged list and IOVA result, and its conflicts
-   * decisions (in check order).
+   * The lists of the group verdict made of {@code group}'s decisions (the classify decisions for the
+   * {@code classified} (device, region) pairs in classification order, then the conflicts decisions
+   * in check order), its merged list and its IOVA result.
    */
-  static GroupLists build(IommuGroup group, ClassifyDecision[] classify, List<Region> merged,
-      VfioIovaList.AttachResult iova, ConflictDecision[] conflicts, GuestOverlaps guests, AddressRange aperture) {
+  static GroupLists build(IommuGroup group, Object[] decisions, int classified, List<Region> merged,
+      VfioIovaList.AttachResult iova, GuestOverlaps guests, AddressRange aperture) {
     int groupId = group.id();
     List<IommuGroup.Member> members = group.members();
     List<Region> groupRegions = group.groupRegions();
 
     // The classifications, and the effective regions in merge order with the device each came from.
     PciAddress[] devices = new PciAddress[members.size()];
-    Verdict.Classification[] classifications = new Verdict.Classification[classify.length];
-    int inputs = Math.max(classify.length, groupRegions.size());
+    Verdict.Classification[] classifications = new Verdict.Classification[classified];
+    int inputs = Math.max(classified, groupRegions.size());
     Region[] effective = new Region[inputs];
     PciAddress[] owners = new PciAddress[inputs];
-    int classified = 0;
+    int pair = 0;
     int effectiveCount = 0;
     for (int m = 0; m < members.size(); m++) {
       IommuGroup.Member member = members.get(m);
@@ -57,9 +57,9 @@ record GroupLists(
       List<Region> own = member.regions();
       for (int i = 0; i < own.size() + groupRegions.size(); i++) {
         Region input = i < own.size() ? own.get(i) : groupRegions.get(i - own.size());
-        ClassifyDecision decision = classify[classified];
+        ClassifyDecision decision = (ClassifyDecision) decisions[pair];
         Optional<Region> result = decision.apply(input);
-        classifications[classified++] = new Verdict.Classification(address, input, decision, result);
+        classifications[pair++] = new Verdict.Classification(address, input, decision, result);
         if (result.isPresent()) {
           effective[effectiveCount] = result.get();
           owners[effectiveCount] = address;
@@ -81,8 +81,9 @@ record GroupLists(
       effectiveRegions[i] = new Verdict.EffectiveRegion(m, contributors(m, effective, owners, effectiveCount, ownerCount));
     }
 
-    Verdict.ConflictCheck[] checks = new Verdict.ConflictCheck[conflicts.length];
-    Verdict.Finding[] findings = new Verdict.Finding[conflicts.length + 1];
+    int checked = decisions.length - classified;
+    Verdict.ConflictCheck[] checks = new Verdict.ConflictCheck[checked];
+    Verdict.Finding[] findings = new Verdict.Finding[checked + 1];
     int findingCount = 0;
     if (iova.refused()) {
       findings[findingCount++] = new Verdict.Finding(groupId, Severity.FATAL,
@@ -96,14 +97,14 @@ record GroupLists(
       long end = region.end();
       int j = guests.first(start, end);
       if (j < 0) {
-        ConflictDecision decision = conflicts[checkCount];
+        ConflictDecision decision = (ConflictDecision) decisions[classified + checkCount];
         checks[checkCount++] = new Verdict.ConflictCheck(er, Optional.empty(), Optional.empty(), decision);
         if (decision.severity() != Severity.ALLOW) {
           findings[findingCount++] = finding(groupId, decision, er, Optional.empty(), Optional.empty());
         }
       }
       for (; j >= 0; j = guests.next(end, j)) {
-        ConflictDecision decision = conflicts[checkCount];
+        ConflictDecision decision = (ConflictDecision) decisions[classified + checkCount];
         Optional<AddressRange> overlap = Optional.of(guests.overlap(start, end, j));
         checks[checkCount++] = new Verdict.ConflictCheck(er, guests.optional(j), overlap, decision);
         if (decision.severity() != Severity.ALLOW) {
@@ -111,9 +112,9 @@ record GroupLists(
         }
       }
     }
-    if (checkCount != checks.length) {
-      throw new IllegalStateException("group " + groupId + ": " + checks.length + " conflicts decisions kept for "
-          + checkCount + " checks");
+    if (pair != classified || checkCount != checks.length) {
+      throw new IllegalStateException("group " + groupId + ": " + classified + " classify and " + checked
+          + " conflicts decisions kept for " + pair + " pairs and " + checkCount + " checks");
     }
     return new GroupLists(List.of(devices), List.of(classifications), List.of(effectiveRegions), List.of(checks),
         List.of(Arrays.copyOf(findings, findingCount)));

@@ -75,6 +75,32 @@ final class GuestOverlaps {
   }
 
   /**
+   * The first range at or after {@code from} that ends at or above {@code start}. A caller that
+   * visits regions in ascending order of start keeps this as a cursor: it only moves forward, so the
+   * regions of a merged list (sorted by start) find their candidates in constant time each.
+   */
+  int endingFrom(long start, int from) {
+    long flippedStart = start ^ Long.MIN_VALUE;
+    long[] ends = this.flippedEnds;
+    int j = from;
+    while (j < ends.length && ends[j] < flippedStart) {
+      j++;
+    }
+    return j;
+  }
+
+  /**
+   * Range {@code j} (from {@link #endingFrom}) when {@code [start, end]} overlaps it, else -1: it
+   * ends at or above {@code start}, so it overlaps when it starts at or below {@code end} and the
+   * region is not inverted.
+   */
+  int overlapping(long start, long end, int j) {
+    long flippedEnd = end ^ Long.MIN_VALUE;
+    return j < flippedStarts.length && flippedStarts[j] <= flippedEnd && flippedEnd >= (start ^ Long.MIN_VALUE)
+        ? j : -1;
+  }
+
+  /**
    * The range after {@code j} when {@code [start, end]} overlaps it too, or -1. The ranges are
    * disjoint and ascending, so the one after an overlapped range ends above the region's start and
    * overlaps it exactly when it starts at or below the region's end.

@@ -51,14 +51,19 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
     private final int id;
     private final boolean assignable;
     private final List<Region> mergedRegions;
-    private final VfioIovaList.AttachResult iova;
-    // What the lists are built from; null when the group was made from its lists.
+    // What the lists and the IOVA result are built from; null when the group was made from them.
     private final IommuGroup source;
-    private final ClassifyDecision[] classifyDecisions;
-    private final ConflictDecision[] conflictDecisions;
+    /**
+     * The decisions in the order the evaluator asked for them: a {@link ClassifyDecision} per
+     * (device, region) pair, then a {@link ConflictDecision} per check. One array, not two: an
+     * evaluation makes one per group.
+     */
+    private final Object[] decisions;
+    private final int classified;
     private final GuestOverlaps guests;
     private final AddressRange aperture;
-    /** The lists, once built; a benign race, like {@link String#hashCode()}. */
+    /** The IOVA result and the lists, once built; benign races, like {@link String#hashCode()}. */
+    private VfioIovaList.AttachResult iova;
     private GroupLists lists;
 
     /** A group verdict made from its lists; assignable when no finding is fatal. */
@@ -66,11 +71,11 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
         List<EffectiveRegion> effectiveRegions, VfioIovaList.AttachResult iova, List<ConflictCheck> conflictChecks,
         List<Finding> findings) {
       this.id = id;
-      this.iova = iova;
+      this.iova = Objects.requireNonNull(iova, "iova");
       this.lists = new GroupLists(devices, classifications, effectiveRegions, conflictChecks, findings);
       this.source = null;
-      this.classifyDecisions = null;
-      this.conflictDecisions = null;
+      this.decisions = null;
+      this.classified = 0;
       this.guests = null;
       this.aperture = null;
       boolean fatal = false;
@@ -86,27 +91,26 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
     }
 
     /**
-     * The evaluator's group verdict: the classify decisions for the (device, region) pairs in
-     * classification order, the conflicts decisions in check order, and what they are about.
+     * The evaluator's group verdict: {@code decisions} holds the classify decisions for the {@code
+     * classified} (device, region) pairs in classification order, then the conflicts decisions in
+     * check order; {@code mergedRegions} is immutable.
      */
-    Group(IommuGroup source, ClassifyDecision[] classifyDecisions, List<Region> mergedRegions,
-        VfioIovaList.AttachResult iova, ConflictDecision[] conflictDecisions, GuestOverlaps guests,
+    Group(IommuGroup source, Object[] decisions, int classified, List<Region> mergedRegions, GuestOverlaps guests,
         AddressRange aperture, boolean assignable) {
       this.id = source.id();
       this.source = source;
-      this.classifyDecisions = classifyDecisions;
-      this.conflictDecisions = conflictDecisions;
+      this.decisions = decisions;
+      this.classified = classified;
       this.guests = guests;
       this.aperture = aperture;
       this.mergedRegions = mergedRegions;
-      this.iova = iova;
       this.assignable = assignable;
     }
 
     private GroupLists lists() {
       GroupLists l = lists;
       if (l == null) {
-        l = GroupLists.build(source, classifyDecisions, mergedRegions, iova, conflictDecisions, guests, aperture);
+        l = GroupLists.build(source, decisions, classified, mergedRegions, iova(), guests, aperture);
         lists = l;
       }
       return l;
@@ -145,9 +149,18 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
       return lists().effectiveRegions();
     }
 
-    /** VFIO's valid IOVA list for the group alone in a container, or its refusal. */
+    /**
+     * VFIO's valid IOVA list for the group alone in a container, or its refusal. The evaluator
+     * learns only whether VFIO refuses; the ranges are worked out again, from the merged regions and
+     * the aperture, when this is first called.
+     */
     public VfioIovaList.AttachResult iova() {
-      return iova;
+      VfioIovaList.AttachResult r = iova;
+      if (r == null) {
+        r = VfioIovaList.attachGroup(aperture, mergedRegions);
+        iova = r;
+      }
+      return r;
     }
 
     /** Every conflicts decision: each merged region with each guest range it overlaps, or with none. */
@@ -164,7 +177,7 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
     public boolean equals(Object o) {
       return o == this || o instanceof Group g
           && id == g.id
-          && Objects.equals(iova, g.iova)
+          && iova().equals(g.iova())
           && lists().equals(g.lists());
     }
 
@@ -175,7 +188,7 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
       h = 31 * h + l.devices().hashCode();
       h = 31 * h + l.classifications().hashCode();
       h = 31 * h + l.effectiveRegions().hashCode();
-      h = 31 * h + Objects.hashCode(iova);
+      h = 31 * h + iova().hashCode();
       h = 31 * h + l.conflictChecks().hashCode();
       return 31 * h + l.findings().hashCode();
     }
@@ -185,7 +198,7 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
     public String toString() {
       GroupLists l = lists();
       return "Group[id=" + id + ", devices=" + l.devices() + ", classifications=" + l.classifications()
-          + ", effectiveRegions=" + l.effectiveRegions() + ", iova=" + iova + ", conflictChecks="
+          + ", effectiveRegions=" + l.effectiveRegions() + ", iova=" + iova() + ", conflictChecks="
           + l.conflictChecks() + ", findings=" + l.findings() + "]";
     }
   }

@@ -48,6 +48,51 @@ class GuestOverlapsTest {
     assertWithMessage("walks that found something").that(overlaps).isAtLeast(10_000);
   }
 
+  /**
+   * The evaluator's walk over a merged list: a cursor from {@code endingFrom} that only moves
+   * forward while starts ascend, and starts over when they do not.
+   */
+  @Test
+  void cursorWalkOverAscendingStartsFindsTheSameRanges() {
+    Random r = new Random(11);
+    int overlaps = 0;
+    for (int layoutSize : new int[] {0, 1, 3, 8, 40}) {
+      for (int trial = 0; trial < 300; trial++) {
+        GuestLayout layout = layout(r, layoutSize);
+        GuestOverlaps guests = new GuestOverlaps(layout);
+        List<long[]> regions = new ArrayList<>();
+        for (int q = 0; q < 12; q++) {
+          long start = address(r);
+          regions.add(new long[] {start, r.nextInt(4) == 0 ? address(r) : start + r.nextInt(0x3000) - 1});
+        }
+        if (trial % 4 != 0) { // mostly sorted by start, as a merged list is; sometimes not
+          regions.sort((a, b) -> Long.compareUnsigned(a[0], b[0]));
+        }
+        int cursor = 0;
+        long previous = 0;
+        for (long[] region : regions) {
+          long start = region[0];
+          long end = region[1];
+          if (Long.compareUnsigned(start, previous) < 0) {
+            cursor = 0;
+          }
+          previous = start;
+          cursor = guests.endingFrom(start, cursor);
+          List<GuestRange> walked = new ArrayList<>();
+          for (int j = guests.overlapping(start, end, cursor); j >= 0; j = guests.next(end, j)) {
+            walked.add(guests.range(j));
+          }
+          List<GuestRange> expected = Long.compareUnsigned(end, start) < 0
+              ? List.of() : layout.overlapping(new AddressRange(start, end));
+          assertWithMessage("[%s, %s] in %s", Long.toHexString(start), Long.toHexString(end), layout)
+              .that(walked).isEqualTo(expected);
+          overlaps += walked.size();
+        }
+      }
+    }
+    assertWithMessage("walks that found something").that(overlaps).isAtLeast(3_000);
+  }
+
   @Test
   void theQ35LayoutFindsTheMsiWindowAndLowRam() {
     GuestOverlaps guests = new GuestOverlaps(GuestPresets.q35(8L << 30));
