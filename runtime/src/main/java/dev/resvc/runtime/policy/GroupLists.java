@@ -105,10 +105,11 @@ record GroupLists(
       }
       for (; j >= 0; j = guests.next(end, j)) {
         ConflictDecision decision = (ConflictDecision) decisions[classified + checkCount];
+        Optional<GuestRange> guest = Optional.of(guests.range(j));
         Optional<AddressRange> overlap = Optional.of(guests.overlap(start, end, j));
-        checks[checkCount++] = new Verdict.ConflictCheck(er, guests.optional(j), overlap, decision);
+        checks[checkCount++] = new Verdict.ConflictCheck(er, guest, overlap, decision);
         if (decision.severity() != Severity.ALLOW) {
-          findings[findingCount++] = finding(groupId, decision, er, guests.optional(j), overlap);
+          findings[findingCount++] = finding(groupId, decision, er, guest, overlap);
         }
       }
     }

@@ -4,7 +4,7 @@ import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
-import java.util.Optional;
+import java.util.List;
 
 /**
  * A guest layout's ranges as arrays of bounds, and the one walk that finds the ranges a region
@@ -16,9 +16,7 @@ final class GuestOverlaps {
   /** Up to this many ranges, {@link #first} counts rather than searches. */
   static final int LINEAR = 16;
 
-  private final GuestRange[] ranges;
-  /** {@code Optional.of} each range, made once for all the checks that name it. */
-  private final Optional<GuestRange>[] optionals;
+  private final List<GuestRange> ranges;
   /**
    * The ranges' bounds in ascending order (a layout keeps its ranges sorted and disjoint), with the
    * sign bit flipped so that signed comparison orders them as unsigned addresses.
@@ -26,16 +24,15 @@ final class GuestOverlaps {
   private final long[] flippedStarts;
   private final long[] flippedEnds;
 
-  @SuppressWarnings("unchecked")
   GuestOverlaps(GuestLayout guest) {
-    ranges = guest.ranges().toArray(new GuestRange[0]);
-    optionals = new Optional[ranges.length];
-    flippedStarts = new long[ranges.length];
-    flippedEnds = new long[ranges.length];
-    for (int i = 0; i < ranges.length; i++) {
-      optionals[i] = Optional.of(ranges[i]);
-      flippedStarts[i] = ranges[i].range().start() ^ Long.MIN_VALUE;
-      flippedEnds[i] = ranges[i].range().end() ^ Long.MIN_VALUE;
+    ranges = guest.ranges(); // immutable
+    int n = ranges.size();
+    flippedStarts = new long[n];
+    flippedEnds = new long[n];
+    for (int i = 0; i < n; i++) {
+      AddressRange range = ranges.get(i).range();
+      flippedStarts[i] = range.start() ^ Long.MIN_VALUE;
+      flippedEnds[i] = range.end() ^ Long.MIN_VALUE;
     }
   }
 
@@ -111,16 +108,12 @@ final class GuestOverlaps {
   }
 
   GuestRange range(int j) {
-    return ranges[j];
-  }
-
-  Optional<GuestRange> optional(int j) {
-    return optionals[j];
+    return ranges.get(j);
   }
 
   /** What {@code [start, end]} shares with range {@code j}, which it overlaps. */
   AddressRange overlap(long start, long end, int j) {
-    AddressRange range = ranges[j].range();
+    AddressRange range = ranges.get(j).range();
     return new AddressRange(U64.max(start, range.start()), U64.min(end, range.end()));
   }
 }
