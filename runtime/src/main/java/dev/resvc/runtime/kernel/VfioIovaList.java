@@ -140,6 +140,19 @@ public final class VfioIovaList {
     return size != 0;
   }
 
+  /**
+   * {@code vfio_iommu_resv_exclude} for one region: the list after excluding a group's regions one
+   * by one, in their order, is the list after {@link #exclude(List)}.
+   *
+   * @return false when the list is left empty
+   */
+  public boolean exclude(Region region) {
+    if (region.type() != RegionType.DIRECT_RELAXABLE) {
+      exclude(region.start(), region.start() + region.length() - 1);
+    }
+    return size != 0;
+  }
+
   /** Cuts {@code [start, end]} (with the kernel's wrapping {@code end}) out of every node it overlaps. */
   private void exclude(long start, long end) {
     long[] b = bounds;

@@ -44,9 +44,15 @@ class VfioIovaListPropertyTest {
       if (step.aperture() != null) {
         list.resize(step.aperture());
         reference.resize(step.aperture());
-      } else {
+      } else if (done.size() % 2 == 0) {
         assertWithMessage("after %s", done).that(list.exclude(step.regions()))
             .isEqualTo(reference.exclude(step.regions()));
+      } else { // region by region, as the evaluator does it
+        boolean left = !list.isEmpty();
+        for (Region region : step.regions()) {
+          left = list.exclude(region);
+        }
+        assertWithMessage("after %s", done).that(left).isEqualTo(reference.exclude(step.regions()));
       }
       assertWithMessage("after %s", done).that(list.ranges()).isEqualTo(reference.ranges());
       assertWithMessage("after %s", done).that(list.isEmpty()).isEqualTo(reference.ranges().isEmpty());
