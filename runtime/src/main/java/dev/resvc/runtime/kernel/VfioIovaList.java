@@ -69,42 +69,6 @@ public final class VfioIovaList {
     return new AttachResult(list.bounds, list.size, cookie, cookie ? groupRegions.get(swMsi).start() : 0);
   }
 
-  /**
-   * Whether {@link #attachGroup} refuses the attach (-EINVAL: no valid range left), without building
-   * the list. When every region VFIO excludes covers its addresses the usual way ({@code start + length
-   * - 1} not below {@code start}) and they come in ascending order of start, as in a merged list, the
-   * list ends up empty exactly when those regions together cover the aperture: exclusion then removes
-   * exactly the covered addresses, and a piece is only kept when it is not empty. That is one sweep.
-   * Any other list (a zero-length region, one running past 2^64, regions out of order) gets the
-   * kernel's walk.
-   */
-  public static boolean refuses(AddressRange aperture, List<Region> groupRegions) {
-    long last = aperture.end();
-    long next = aperture.start(); // the lowest aperture address not yet covered
-    boolean covered = false;
-    long previousStart = 0;
-    for (int r = 0; r < groupRegions.size(); r++) {
-      Region region = groupRegions.get(r);
-      if (region.type() == RegionType.DIRECT_RELAXABLE) {
-        continue;
-      }
-      long start = region.start();
-      long end = start + region.length() - 1;
-      if (Long.compareUnsigned(end, start) < 0 || Long.compareUnsigned(start, previousStart) < 0) {
-        return attachGroup(aperture, groupRegions).refused();
-      }
-      previousStart = start;
-      if (!covered && Long.compareUnsigned(start, next) <= 0 && Long.compareUnsigned(end, next) >= 0) {
-        if (Long.compareUnsigned(end, last) >= 0) {
-          covered = true; // up to the aperture's end; the rest is only checked for the walk's cases
-        } else {
-          next = end + 1;
-        }
-      }
-    }
-    return covered;
-  }
-
   /** An immutable copy of the list. */
   public List<AddressRange> ranges() {
     return toList(bounds, size);
@@ -112,6 +76,11 @@ public final class VfioIovaList {
 
   public boolean isEmpty() {
     return size == 0;
+  }
+
+  /** Empties the list and keeps its storage, for a caller that works through many lists in turn. */
+  public void clear() {
+    size = 0;
   }
 
   /** {@code vfio_iommu_aper_resize(iova, start, end)}. */
@@ -167,6 +136,19 @@ public final class VfioIovaList {
       if (region.type() != RegionType.DIRECT_RELAXABLE) {
         exclude(region.start(), region.start() + region.length() - 1);
       }
+    }
+    return size != 0;
+  }
+
+  /**
+   * {@code vfio_iommu_resv_exclude} for one region: the list after excluding a group's regions one
+   * by one, in their order, is the list after {@link #exclude(List)}.
+   *
+   * @return false when the list is left empty
+   */
+  public boolean exclude(Region region) {
+    if (region.type() != RegionType.DIRECT_RELAXABLE) {
+      exclude(region.start(), region.start() + region.length() - 1);
     }
     return size != 0;
   }

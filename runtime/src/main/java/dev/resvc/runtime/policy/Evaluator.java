@@ -76,9 +76,10 @@ public final class Evaluator {
     private ClassifyDecision[] classify = new ClassifyDecision[16];
     private Region[] effective = new Region[16];
     private ConflictDecision[] conflicts = new ConflictDecision[16];
+    private final VfioIovaList iovaList = new VfioIovaList();
     /** Set by {@link #classify}: how many regions it left in {@link #effective}. */
     private int effectiveCount;
-    /** Set by {@link #conflicts}: whether a decision was fatal. */
+    /** Set by {@link #excludeAndCheck}: whether a decision was fatal. */
     private boolean anyFatal;
 
     Work(GuestLayout guest) {
@@ -93,8 +94,10 @@ public final class Evaluator {
       int classified = classify(policy, group);
       List<Region> merged = merge(effectiveCount);
       // Only whether VFIO refuses is needed now: the group's verdict works the ranges out when read.
-      boolean refused = VfioIovaList.refuses(aperture, merged);
-      int checks = conflicts(policy, merged);
+      iovaList.clear();
+      iovaList.resize(aperture);
+      int checks = excludeAndCheck(policy, merged);
+      boolean refused = iovaList.isEmpty();
       Object[] decisions = new Object[classified + checks];
       System.arraycopy(classify, 0, decisions, 0, classified);
       System.arraycopy(conflicts, 0, decisions, classified, checks);
@@ -175,11 +178,13 @@ public final class Evaluator {
     }
 
     /**
-     * Asks the conflicts rules for each merged region with each guest range it overlaps, or once with
-     * none, into {@link #conflicts}; returns the number of decisions.
+     * One pass over the merged regions: each is excluded from {@link #iovaList} (VFIO's walk, in
+     * list order), and the conflicts rules are asked for it with each guest range it overlaps, or
+     * once with none, into {@link #conflicts}. Returns the number of decisions.
      */
-    private int conflicts(Policy policy, List<Region> merged) {
+    private int excludeAndCheck(Policy policy, List<Region> merged) {
       GuestOverlaps guests = this.guests;
+      VfioIovaList iova = this.iovaList;
       int count = 0;
       boolean fatal = false;
       // The merged list is sorted by start, so the first candidate range only moves forward.
@@ -187,6 +192,7 @@ public final class Evaluator {
       long previousStart = 0;
       for (int i = 0; i < merged.size(); i++) {
         Region region = merged.get(i);
+        iova.exclude(region);
         long start = region.start();
         long end = region.end();
         if (Long.compareUnsigned(start, previousStart) < 0) {

@@ -44,9 +44,15 @@ class VfioIovaListPropertyTest {
       if (step.aperture() != null) {
         list.resize(step.aperture());
         reference.resize(step.aperture());
-      } else {
+      } else if (done.size() % 2 == 0) {
         assertWithMessage("after %s", done).that(list.exclude(step.regions()))
             .isEqualTo(reference.exclude(step.regions()));
+      } else { // region by region, as the evaluator does it
+        boolean left = !list.isEmpty();
+        for (Region region : step.regions()) {
+          left = list.exclude(region);
+        }
+        assertWithMessage("after %s", done).that(left).isEqualTo(reference.exclude(step.regions()));
       }
       assertWithMessage("after %s", done).that(list.ranges()).isEqualTo(reference.ranges());
       assertWithMessage("after %s", done).that(list.isEmpty()).isEqualTo(reference.ranges().isEmpty());
@@ -68,57 +74,6 @@ class VfioIovaListPropertyTest {
     assertThat(result).isEqualTo(rebuilt);
     assertThat(result.hashCode()).isEqualTo(rebuilt.hashCode());
     assertThat(result.toString()).isEqualTo(rebuilt.toString());
-  }
-
-  @Property(tries = 3000)
-  void refusesIsTheWalksAnswer(@ForAll("apertures") AddressRange aperture,
-      @ForAll("regionLists") List<Region> regions) {
-    assertThat(VfioIovaList.refuses(aperture, regions))
-        .isEqualTo(VfioIovaList.attachGroup(aperture, regions).refused());
-    List<Region> merged = GroupRegionMerger.merge(regions); // ascending starts: the sweep's case
-    assertThat(VfioIovaList.refuses(aperture, merged))
-        .isEqualTo(VfioIovaList.attachGroup(aperture, merged).refused());
-  }
-
-  /**
-   * Regions that tile an aperture with small gaps and overlaps, in order, so that the sweep meets
-   * both answers often; with a relaxable region, or one out of order, now and then.
-   */
-  @org.junit.jupiter.api.Test
-  void refusesSweepsTilingsAsTheWalkDoes() {
-    java.util.Random random = new java.util.Random(3);
-    int refused = 0;
-    int accepted = 0;
-    for (int i = 0; i < 20_000; i++) {
-      long base = random.nextInt(3) == 0 ? -1L - random.nextInt(0x400) : random.nextInt(3) == 0
-          ? Long.MIN_VALUE - 0x200 + random.nextInt(0x400) : random.nextInt(0x400);
-      AddressRange aperture = Long.compareUnsigned(base, base + 0x100) <= 0
-          ? new AddressRange(base, base + 0x100) : new AddressRange(base, -1L);
-      List<Region> regions = new ArrayList<>();
-      long at = aperture.start() - random.nextInt(4);
-      while (regions.size() < 12) {
-        long start = at + random.nextInt(3) - 1; // a gap, a touch or an overlap with the last
-        long length = 1 + random.nextInt(0x60);
-        RegionType type = random.nextInt(10) == 0 ? RegionType.DIRECT_RELAXABLE : RegionType.RESERVED;
-        regions.add(new Region(start, length, type, Prot.NONE, RegionSource.SYSFS));
-        at = start + length;
-        if (Long.compareUnsigned(at, start) < 0) {
-          break; // ran past 2^64
-        }
-      }
-      if (random.nextInt(8) == 0) {
-        java.util.Collections.swap(regions, 0, regions.size() - 1);
-      }
-      boolean walk = VfioIovaList.attachGroup(aperture, regions).refused();
-      assertWithMessage("%s, %s", aperture, regions).that(VfioIovaList.refuses(aperture, regions)).isEqualTo(walk);
-      if (walk) {
-        refused++;
-      } else {
-        accepted++;
-      }
-    }
-    assertThat(refused).isAtLeast(1_000);
-    assertThat(accepted).isAtLeast(1_000);
   }
 
   @Property(tries = 1000)
