@@ -28,9 +28,9 @@ import java.util.List;
  *
  * <p>The evaluator takes every decision but builds no records: a group's verdict keeps the rules'
  * decisions in the order they were asked, the merged list and whether VFIO refuses the attach, and
- * builds its IOVA ranges and lists of records (and renders finding messages) only when they are read. The loops here run once per
- * (device, region) pair and per merged region, so they use no streams or {@code Optional}s and
- * fill working arrays reused from group to group.
+ * builds its IOVA ranges and lists of records (and renders finding messages) only when they are
+ * read. The loops here run once per (device, region) pair and per merged region, so they use no
+ * streams or {@code Optional}s and fill working arrays reused from group to group.
  */
 public final class Evaluator {
   private Evaluator() {}

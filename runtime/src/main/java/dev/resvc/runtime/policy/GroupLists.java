@@ -78,7 +78,8 @@ record GroupLists(
     Verdict.EffectiveRegion[] effectiveRegions = new Verdict.EffectiveRegion[merged.size()];
     for (int i = 0; i < effectiveRegions.length; i++) {
       Region m = merged.get(i);
-      effectiveRegions[i] = new Verdict.EffectiveRegion(m, contributors(m, effective, owners, effectiveCount, ownerCount));
+      List<PciAddress> contributors = contributors(m, effective, owners, effectiveCount, ownerCount);
+      effectiveRegions[i] = new Verdict.EffectiveRegion(m, contributors);
     }
 
     int checked = decisions.length - classified;
