@@ -50,23 +50,9 @@ public final class VfioIovaList {
     // runs past 2^64 (exclude grows the array then).
     VfioIovaList list = new VfioIovaList(groupRegions.size() + 1);
     list.resize(aperture);
-    // vfio_iommu_resv_exclude and vfio_iommu_has_sw_msi in one pass over the regions
-    boolean msi = false;
-    int swMsi = -1;
-    for (int r = 0; r < groupRegions.size(); r++) {
-      Region region = groupRegions.get(r);
-      RegionType type = region.type();
-      if (type != RegionType.DIRECT_RELAXABLE) {
-        list.exclude(region.start(), region.start() + region.length() - 1);
-      }
-      if (type == RegionType.MSI) {
-        msi = true;
-      } else if (type == RegionType.SW_MSI) {
-        swMsi = r;
-      }
-    }
-    boolean cookie = !msi && swMsi >= 0;
-    return new AttachResult(list.bounds, list.size, cookie, cookie ? groupRegions.get(swMsi).start() : 0);
+    list.exclude(groupRegions);
+    Optional<Long> cookie = swMsiCookieBase(groupRegions);
+    return new AttachResult(list.bounds, list.size, cookie.isPresent(), cookie.orElse(0L));
   }
 
   /** An immutable copy of the list. */

@@ -42,11 +42,7 @@ public record ClassifyDecision(Kind kind, RegionType type, Provenance provenance
 
   /** The region after this decision, or empty when it is dropped. */
   public Optional<Region> apply(Region region) {
-    return switch (kind) {
-      case KEEP -> Optional.of(region);
-      case DROP -> Optional.empty();
-      case SET_TYPE -> Optional.of(region.withType(type));
-    };
+    return Optional.ofNullable(applyOrNull(region));
   }
 
   /** {@link #apply}'s region, or null when it is dropped: for loops that run once per region. */

@@ -129,17 +129,8 @@ public final class Evaluator {
           decisions = this.classify;
           effective = this.effective;
         }
-        for (int i = 0; i < ownCount; i++) {
-          Region input = own.get(i);
-          ClassifyDecision decision = policy.classify(device, groupId, input);
-          decisions[classified++] = decision;
-          Region result = decision.applyOrNull(input);
-          if (result != null) {
-            effective[effectiveCount++] = result;
-          }
-        }
-        for (int i = 0; i < groupRegionCount; i++) {
-          Region input = groupRegions.get(i);
+        for (int i = 0; i < ownCount + groupRegionCount; i++) {
+          Region input = i < ownCount ? own.get(i) : groupRegions.get(i - ownCount);
           ClassifyDecision decision = policy.classify(device, groupId, input);
           decisions[classified++] = decision;
           Region result = decision.applyOrNull(input);
