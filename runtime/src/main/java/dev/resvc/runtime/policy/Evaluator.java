@@ -30,7 +30,9 @@ import java.util.List;
  * decisions in the order they were asked, the merged list and whether VFIO refuses the attach, and
  * builds its IOVA ranges and lists of records (and renders finding messages) only when they are
  * read. The loops here run once per (device, region) pair and per merged region, so they use no
- * streams or {@code Optional}s and fill working arrays reused from group to group.
+ * streams or {@code Optional}s and fill working arrays reused from group to group; the decisions of
+ * all groups go into one array, a slice each, since copying references into a new array per group
+ * (with the collector's card marking) cost more than the policy's decisions themselves.
  */
 public final class Evaluator {
   private Evaluator() {}
@@ -46,7 +48,8 @@ public final class Evaluator {
     checkApiVersion(policy);
     List<IommuGroup> hostGroups = host.groups();
     Verdict.Group[] groups = new Verdict.Group[hostGroups.size()];
-    Work work = new Work(guest);
+    // A group of the shipped hosts takes about eight decisions.
+    Work work = new Work(guest, 8 * groups.length);
     for (int i = 0; i < groups.length; i++) {
       groups[i] = work.evaluateGroup(policy, hostGroups.get(i), aperture);
     }
@@ -63,27 +66,33 @@ public final class Evaluator {
   }
 
   public static Verdict.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest, AddressRange aperture) {
-    return new Work(guest).evaluateGroup(policy, group, aperture);
+    return new Work(guest, 16).evaluateGroup(policy, group, aperture);
   }
 
   /**
-   * One evaluation's working arrays, reused from group to group; what a group's verdict keeps is
-   * copied out of them once, at its size. Not shared between evaluations, so evaluating stays
-   * thread-safe.
+   * One evaluation's working state. Every group's decisions go into one array, a slice per group in
+   * host order, which the groups' verdicts share: no group copies its decisions out. The effective
+   * regions and the IOVA list are reused from group to group. Not shared between evaluations, so
+   * evaluating stays thread-safe.
    */
   private static final class Work {
     private final GuestOverlaps guests;
-    private ClassifyDecision[] classify = new ClassifyDecision[16];
+    /**
+     * The decisions taken so far, {@link #decided} of them. When it grows, the groups already made
+     * keep the array they were made with, which holds their slices unchanged.
+     */
+    private Object[] decisions;
+    private int decided;
     private Region[] effective = new Region[16];
-    private ConflictDecision[] conflicts = new ConflictDecision[16];
     private final VfioIovaList iovaList = new VfioIovaList();
     /** Set by {@link #classify}: how many regions it left in {@link #effective}. */
     private int effectiveCount;
     /** Set by {@link #excludeAndCheck}: whether a decision was fatal. */
     private boolean anyFatal;
 
-    Work(GuestLayout guest) {
+    Work(GuestLayout guest, int decisionCapacity) {
       guests = new GuestOverlaps(guest);
+      decisions = new Object[Math.max(16, decisionCapacity)];
     }
 
     /*
@@ -91,23 +100,23 @@ public final class Evaluator {
      * method holding all of them spent the budget on the merge and called the rest out of line.
      */
     Verdict.Group evaluateGroup(Policy policy, IommuGroup group, AddressRange aperture) {
+      int offset = decided;
       int classified = classify(policy, group);
       List<Region> merged = merge(effectiveCount);
       // Only whether VFIO refuses is needed now: the group's verdict works the ranges out when read.
       iovaList.clear();
       iovaList.resize(aperture);
-      int checks = excludeAndCheck(policy, merged);
+      int checked = excludeAndCheck(policy, merged);
       boolean refused = iovaList.isEmpty();
-      Object[] decisions = new Object[classified + checks];
-      System.arraycopy(classify, 0, decisions, 0, classified);
-      System.arraycopy(conflicts, 0, decisions, classified, checks);
-      return new Verdict.Group(group, decisions, classified, merged, guests, aperture, !refused && !anyFatal);
+      return new Verdict.Group(group, decisions, offset, classified, checked, merged, guests, aperture,
+          !refused && !anyFatal);
     }
 
     /**
      * Classifies every (device, region) pair of the group, device by device, its own regions then the
-     * group's, into {@link #classify}; the regions kept go to {@link #effective} (a group without
-     * members has its regions there as they are). Returns the number of pairs.
+     * group's, appending the decisions to {@link #decisions}; the regions kept go to {@link
+     * #effective} (a group without members has its regions there as they are). Returns the number of
+     * pairs.
      */
     private int classify(Policy policy, IommuGroup group) {
       int groupId = group.id();
@@ -115,24 +124,26 @@ public final class Evaluator {
       List<Region> groupRegions = group.groupRegions();
       int memberCount = members.size();
       int groupRegionCount = groupRegions.size();
-      ClassifyDecision[] decisions = this.classify;
+      Object[] decisions = this.decisions;
       Region[] effective = this.effective;
-      int classified = 0;
+      int decided = this.decided;
       int effectiveCount = 0;
       for (int m = 0; m < memberCount; m++) {
         IommuGroup.Member member = members.get(m);
         PciDevice device = member.device();
         List<Region> own = member.regions();
         int ownCount = own.size();
-        if (decisions.length < classified + ownCount + groupRegionCount) {
-          grow(classified + ownCount + groupRegionCount);
-          decisions = this.classify;
-          effective = this.effective;
+        int pairs = ownCount + groupRegionCount;
+        if (decisions.length - decided < pairs) {
+          decisions = this.decisions = Arrays.copyOf(decisions, Math.max(decided + pairs, 2 * decisions.length));
         }
-        for (int i = 0; i < ownCount + groupRegionCount; i++) {
+        if (effective.length - effectiveCount < pairs) {
+          effective = this.effective = Arrays.copyOf(effective, Math.max(effectiveCount + pairs, 2 * effective.length));
+        }
+        for (int i = 0; i < pairs; i++) {
           Region input = i < ownCount ? own.get(i) : groupRegions.get(i - ownCount);
           ClassifyDecision decision = policy.classify(device, groupId, input);
-          decisions[classified++] = decision;
+          decisions[decided++] = decision;
           Region result = decision.applyOrNull(input);
           if (result != null) {
             effective[effectiveCount++] = result;
@@ -141,21 +152,16 @@ public final class Evaluator {
       }
       if (memberCount == 0) {
         if (effective.length < groupRegionCount) {
-          grow(groupRegionCount);
-          effective = this.effective;
+          effective = this.effective = new Region[groupRegionCount];
         }
         for (int i = 0; i < groupRegionCount; i++) {
           effective[effectiveCount++] = groupRegions.get(i);
         }
       }
+      int classified = decided - this.decided;
+      this.decided = decided;
       this.effectiveCount = effectiveCount;
       return classified;
-    }
-
-    private void grow(int capacity) {
-      int n = Math.max(capacity, 2 * classify.length);
-      classify = Arrays.copyOf(classify, n);
-      effective = Arrays.copyOf(effective, n);
     }
 
     /** The kernel's group list of the first {@code count} regions of {@link #effective}. */
@@ -171,12 +177,13 @@ public final class Evaluator {
     /**
      * One pass over the merged regions: each is excluded from {@link #iovaList} (VFIO's walk, in
      * list order), and the conflicts rules are asked for it with each guest range it overlaps, or
-     * once with none, into {@link #conflicts}. Returns the number of decisions.
+     * once with none, appending the decisions to {@link #decisions}. Returns the number of
+     * decisions.
      */
     private int excludeAndCheck(Policy policy, List<Region> merged) {
       GuestOverlaps guests = this.guests;
       VfioIovaList iova = this.iovaList;
-      int count = 0;
+      int first = decided;
       boolean fatal = false;
       // The merged list is sorted by start, so the first candidate range only moves forward.
       int cursor = 0;
@@ -195,24 +202,23 @@ public final class Evaluator {
         if (j < 0) {
           ConflictDecision decision = policy.conflict(region, null);
           fatal |= decision.severity() == Severity.FATAL;
-          count = keep(count, decision);
+          keep(decision);
         }
         for (; j >= 0; j = guests.next(end, j)) {
           ConflictDecision decision = policy.conflict(region, guests.range(j));
           fatal |= decision.severity() == Severity.FATAL;
-          count = keep(count, decision);
+          keep(decision);
         }
       }
       anyFatal = fatal;
-      return count;
+      return decided - first;
     }
 
-    private int keep(int count, ConflictDecision decision) {
-      if (count == conflicts.length) {
-        conflicts = Arrays.copyOf(conflicts, 2 * count);
+    private void keep(ConflictDecision decision) {
+      if (decided == decisions.length) {
+        decisions = Arrays.copyOf(decisions, 2 * decided);
       }
-      conflicts[count] = decision;
-      return count + 1;
+      decisions[decided++] = decision;
     }
   }
 }

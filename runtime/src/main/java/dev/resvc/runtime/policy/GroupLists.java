@@ -32,12 +32,13 @@ record GroupLists(
   }
 
   /**
-   * The lists of the group verdict made of {@code group}'s decisions (the classify decisions for the
-   * {@code classified} (device, region) pairs in classification order, then the conflicts decisions
-   * in check order), its merged list and its IOVA result.
+   * The lists of the group verdict made of {@code group}'s decisions (from {@code offset}, the
+   * classify decisions for the {@code classified} (device, region) pairs in classification order,
+   * then the {@code checked} conflicts decisions in check order), its merged list and its IOVA
+   * result.
    */
-  static GroupLists build(IommuGroup group, Object[] decisions, int classified, List<Region> merged,
-      VfioIovaList.AttachResult iova, GuestOverlaps guests, AddressRange aperture) {
+  static GroupLists build(IommuGroup group, Object[] decisions, int offset, int classified, int checked,
+      List<Region> merged, VfioIovaList.AttachResult iova, GuestOverlaps guests, AddressRange aperture) {
     int groupId = group.id();
     List<IommuGroup.Member> members = group.members();
     List<Region> groupRegions = group.groupRegions();
@@ -57,7 +58,7 @@ record GroupLists(
       List<Region> own = member.regions();
       for (int i = 0; i < own.size() + groupRegions.size(); i++) {
         Region input = i < own.size() ? own.get(i) : groupRegions.get(i - own.size());
-        ClassifyDecision decision = (ClassifyDecision) decisions[pair];
+        ClassifyDecision decision = (ClassifyDecision) decisions[offset + pair];
         Optional<Region> result = decision.apply(input);
         classifications[pair++] = new Verdict.Classification(address, input, decision, result);
         if (result.isPresent()) {
@@ -82,7 +83,6 @@ record GroupLists(
       effectiveRegions[i] = new Verdict.EffectiveRegion(m, contributors);
     }
 
-    int checked = decisions.length - classified;
     Verdict.ConflictCheck[] checks = new Verdict.ConflictCheck[checked];
     Verdict.Finding[] findings = new Verdict.Finding[checked + 1];
     int findingCount = 0;
@@ -98,14 +98,14 @@ record GroupLists(
       long end = region.end();
       int j = guests.first(start, end);
       if (j < 0) {
-        ConflictDecision decision = (ConflictDecision) decisions[classified + checkCount];
+        ConflictDecision decision = (ConflictDecision) decisions[offset + classified + checkCount];
         checks[checkCount++] = new Verdict.ConflictCheck(er, Optional.empty(), Optional.empty(), decision);
         if (decision.severity() != Severity.ALLOW) {
           findings[findingCount++] = finding(groupId, decision, er, Optional.empty(), Optional.empty());
         }
       }
       for (; j >= 0; j = guests.next(end, j)) {
-        ConflictDecision decision = (ConflictDecision) decisions[classified + checkCount];
+        ConflictDecision decision = (ConflictDecision) decisions[offset + classified + checkCount];
         Optional<GuestRange> guest = Optional.of(guests.range(j));
         Optional<AddressRange> overlap = Optional.of(guests.overlap(start, end, j));
         checks[checkCount++] = new Verdict.ConflictCheck(er, guest, overlap, decision);

@@ -4,7 +4,6 @@ import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
-import java.util.List;
 
 /**
  * A guest layout's ranges as arrays of bounds, and the one walk that finds the ranges a region
@@ -16,7 +15,7 @@ final class GuestOverlaps {
   /** Up to this many ranges, {@link #first} counts rather than searches. */
   static final int LINEAR = 16;
 
-  private final List<GuestRange> ranges;
+  private final GuestRange[] ranges;
   /**
    * The ranges' bounds in ascending order (a layout keeps its ranges sorted and disjoint), with the
    * sign bit flipped so that signed comparison orders them as unsigned addresses.
@@ -25,12 +24,12 @@ final class GuestOverlaps {
   private final long[] flippedEnds;
 
   GuestOverlaps(GuestLayout guest) {
-    ranges = guest.ranges(); // immutable
-    int n = ranges.size();
+    ranges = guest.ranges().toArray(new GuestRange[0]);
+    int n = ranges.length;
     flippedStarts = new long[n];
     flippedEnds = new long[n];
     for (int i = 0; i < n; i++) {
-      AddressRange range = ranges.get(i).range();
+      AddressRange range = ranges[i].range();
       flippedStarts[i] = range.start() ^ Long.MIN_VALUE;
       flippedEnds[i] = range.end() ^ Long.MIN_VALUE;
     }
@@ -108,12 +107,12 @@ final class GuestOverlaps {
   }
 
   GuestRange range(int j) {
-    return ranges.get(j);
+    return ranges[j];
   }
 
   /** What {@code [start, end]} shares with range {@code j}, which it overlaps. */
   AddressRange overlap(long start, long end, int j) {
-    AddressRange range = ranges.get(j).range();
+    AddressRange range = ranges[j].range();
     return new AddressRange(U64.max(start, range.start()), U64.min(end, range.end()));
   }
 }

@@ -54,12 +54,15 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
     // What the lists and the IOVA result are built from; null when the group was made from them.
     private final IommuGroup source;
     /**
-     * The decisions in the order the evaluator asked for them: a {@link ClassifyDecision} per
-     * (device, region) pair, then a {@link ConflictDecision} per check. One array, not two: an
-     * evaluation makes one per group.
+     * The decisions in the order the evaluator asked for them, from {@code offset}: a {@link
+     * ClassifyDecision} per (device, region) pair, then a {@link ConflictDecision} per check. The
+     * array is the evaluation's, shared by every group of the host (each has its own slice, never
+     * written again), so that evaluating copies no decisions.
      */
     private final Object[] decisions;
+    private final int offset;
     private final int classified;
+    private final int checked;
     private final GuestOverlaps guests;
     private final AddressRange aperture;
     /** The IOVA result and the lists, once built; benign races, like {@link String#hashCode()}. */
@@ -75,7 +78,9 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
       this.lists = new GroupLists(devices, classifications, effectiveRegions, conflictChecks, findings);
       this.source = null;
       this.decisions = null;
+      this.offset = 0;
       this.classified = 0;
+      this.checked = 0;
       this.guests = null;
       this.aperture = null;
       boolean fatal = false;
@@ -91,16 +96,19 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
     }
 
     /**
-     * The evaluator's group verdict: {@code decisions} holds the classify decisions for the {@code
-     * classified} (device, region) pairs in classification order, then the conflicts decisions in
-     * check order; {@code mergedRegions} is immutable.
+     * The evaluator's group verdict: from {@code offset}, {@code decisions} holds the classify
+     * decisions for the {@code classified} (device, region) pairs in classification order, then the
+     * {@code checked} conflicts decisions in check order; nothing writes that slice again. {@code
+     * mergedRegions} is immutable.
      */
-    Group(IommuGroup source, Object[] decisions, int classified, List<Region> mergedRegions, GuestOverlaps guests,
-        AddressRange aperture, boolean assignable) {
+    Group(IommuGroup source, Object[] decisions, int offset, int classified, int checked, List<Region> mergedRegions,
+        GuestOverlaps guests, AddressRange aperture, boolean assignable) {
       this.id = source.id();
       this.source = source;
       this.decisions = decisions;
+      this.offset = offset;
       this.classified = classified;
+      this.checked = checked;
       this.guests = guests;
       this.aperture = aperture;
       this.mergedRegions = mergedRegions;
@@ -110,7 +118,8 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
     private GroupLists lists() {
       GroupLists l = lists;
       if (l == null) {
-        l = GroupLists.build(source, decisions, classified, mergedRegions, iova(), guests, aperture);
+        l = GroupLists.build(source, decisions, offset, classified, checked, mergedRegions, iova(), guests,
+            aperture);
         lists = l;
       }
       return l;

@@ -109,6 +109,46 @@ class EvaluatorEquivalenceTest {
     assertThat(outcome(() -> EagerEvaluator.evaluate(p, host, guest, AddressRange.FULL))).isEqualTo(v);
   }
 
+  /**
+   * The groups of an evaluation share one array of decisions, which grows as it fills: while a group
+   * classifies (a group of 120 pairs), while it checks (a group whose 60 regions, most of them kept, each take a
+   * decision) and between groups. Every group still reads its own decisions.
+   */
+  @Test
+  void decisionsThatOutgrowTheSharedArrayStayWithTheirGroups() {
+    List<PciDevice> devices = new ArrayList<>();
+    List<IommuGroup> groups = new ArrayList<>();
+    for (int g = 0; g < 6; g++) {
+      List<IommuGroup.Member> members = new ArrayList<>();
+      int memberCount = g == 1 ? 6 : 1;
+      for (int m = 0; m < memberCount; m++) {
+        PciDevice d = new PciDevice(PciAddress.of(0, g, 0, m), 0x8086, 0x1234, 0, 0, 0x0c0330 + g, Optional.empty(),
+            false, List.of());
+        devices.add(d);
+        List<Region> regions = new ArrayList<>();
+        int regionCount = g == 1 ? 20 : g == 3 ? 60 : 2;
+        for (int k = 0; k < regionCount; k++) {
+          // disjoint and not adjacent, so that every region survives the merge
+          RegionType type = RegionType.values()[(k + g) % RegionType.values().length];
+          regions.add(new Region(0x10000000L * (k + 1) + 0x1000L * m, 0x800, type, Prot.READ_WRITE, RegionSource.RMRR));
+        }
+        members.add(new IommuGroup.Member(d, regions));
+      }
+      groups.add(new IommuGroup(g, Optional.of("DMA"), members, List.of()));
+    }
+    Host host = new Host("growing", devices, groups);
+    GuestLayout guest = GuestPresets.q35(8L << 30);
+    for (long seed = 0; seed < 20; seed++) {
+      Policy policy = new ScatterPolicy(seed);
+      Verdict actual = Evaluator.evaluate(policy, host, guest, AddressRange.FULL);
+      Verdict expected = EagerEvaluator.evaluate(policy, host, guest, AddressRange.FULL);
+      assertThat(actual.groups().get(1).classifications()).hasSize(120);
+      assertThat(actual.groups().get(3).conflictChecks().size()).isAtLeast(40);
+      assertThat(actual).isEqualTo(expected);
+      assertThat(messages(actual)).isEqualTo(messages(expected));
+    }
+  }
+
   private static List<String> messages(Verdict v) {
     List<String> out = new ArrayList<>();
     for (Verdict.Group g : v.groups()) {
