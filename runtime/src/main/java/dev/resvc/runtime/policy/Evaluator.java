@@ -19,7 +19,8 @@ import java.util.List;
  *   <li>classify every (device, region) pair — a device's own regions, then the group's regions read
  *       from sysfs, which belong to every device of the group;
  *   <li>merge the effective regions device by device as {@code iommu_get_group_resv_regions} does;
- *   <li>compute VFIO's valid IOVA list; when nothing remains the kernel refuses the attach, which is a
+ *   <li>find out whether VFIO's valid IOVA list comes out empty ({@link
+ *       VfioIovaList#refusesAttach}); when nothing remains the kernel refuses the attach, which is a
  *       fatal finding whatever the policy says;
  *   <li>run the conflicts rules for each merged region and each guest range it overlaps (once with no
  *       range when it overlaps none);
@@ -84,10 +85,11 @@ public final class Evaluator {
     private Object[] decisions;
     private int decided;
     private Region[] effective = new Region[16];
+    /** Storage for VFIO's walk, when a group needs it to tell whether the attach is refused. */
     private final VfioIovaList iovaList = new VfioIovaList();
     /** Set by {@link #classify}: how many regions it left in {@link #effective}. */
     private int effectiveCount;
-    /** Set by {@link #excludeAndCheck}: whether a decision was fatal. */
+    /** Set by {@link #check}: whether a decision was fatal. */
     private boolean anyFatal;
 
     Work(GuestLayout guest, int decisionCapacity) {
@@ -103,11 +105,9 @@ public final class Evaluator {
       int offset = decided;
       int classified = classify(policy, group);
       List<Region> merged = merge(effectiveCount);
+      int checked = check(policy, merged);
       // Only whether VFIO refuses is needed now: the group's verdict works the ranges out when read.
-      iovaList.clear();
-      iovaList.resize(aperture);
-      int checked = excludeAndCheck(policy, merged);
-      boolean refused = iovaList.isEmpty();
+      boolean refused = iovaList.refusesAttach(aperture, merged);
       return new Verdict.Group(group, decisions, offset, classified, checked, merged, guests, aperture,
           !refused && !anyFatal);
     }
@@ -175,14 +175,11 @@ public final class Evaluator {
     }
 
     /**
-     * One pass over the merged regions: each is excluded from {@link #iovaList} (VFIO's walk, in
-     * list order), and the conflicts rules are asked for it with each guest range it overlaps, or
-     * once with none, appending the decisions to {@link #decisions}. Returns the number of
-     * decisions.
+     * Asks the conflicts rules for each merged region with each guest range it overlaps, or once with
+     * none, appending the decisions to {@link #decisions}. Returns the number of decisions.
      */
-    private int excludeAndCheck(Policy policy, List<Region> merged) {
+    private int check(Policy policy, List<Region> merged) {
       GuestOverlaps guests = this.guests;
-      VfioIovaList iova = this.iovaList;
       int first = decided;
       boolean fatal = false;
       // The merged list is sorted by start, so the first candidate range only moves forward.
@@ -190,7 +187,6 @@ public final class Evaluator {
       long previousStart = 0;
       for (int i = 0; i < merged.size(); i++) {
         Region region = merged.get(i);
-        iova.exclude(region);
         long start = region.start();
         long end = region.end();
         if (Long.compareUnsigned(start, previousStart) < 0) {
