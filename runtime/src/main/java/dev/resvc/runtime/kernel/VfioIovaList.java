@@ -30,6 +30,8 @@ public final class VfioIovaList {
   /** The nodes' bounds, interleaved: node {@code i} is {@code [bounds[2i], bounds[2i + 1]]}. */
   private long[] bounds;
   private int size;
+  /** For {@link #refusesAttach}. */
+  private final ExclusionTally tally = new ExclusionTally();
 
   /** An empty list. */
   public VfioIovaList() {
@@ -58,37 +60,17 @@ public final class VfioIovaList {
   /**
    * Whether VFIO refuses to attach a group with the merged list {@code groupRegions} to an empty
    * container whose domain has {@code aperture}: {@code attachGroup(aperture,
-   * groupRegions).refused()}. This list is cleared and used for the kernel's walk when the walk is
-   * needed, and it is not needed when what VFIO cuts out is too small to empty the list.
-   *
-   * <p>Why that is exact: for a region of {@code length} bytes, {@code length} above 0 and the end
-   * ({@code start + length - 1}, wrapping) not below the start, {@code vfio_iommu_resv_exclude}
-   * removes from every node exactly the addresses of {@code [start, end]}, so after the walk the
-   * nodes hold exactly the aperture minus the union of the regions cut. The list is empty only when
-   * that union covers the aperture, which takes at least as many bytes as the aperture has. So when
-   * every region cut is such a region and their lengths add up, without passing 2^64, to fewer bytes
-   * than the aperture, the attach succeeds. The other regions do not cut as many bytes as their
-   * length says: a zero-length region at 0 ends at 2^64 - 1 and removes everything, and one that
-   * runs past 2^64 ends below its start. With one of those, or lengths adding up to the aperture or
-   * more, the answer is the walk's.
+   * groupRegions).refused()}. The kernel's walk runs only when an {@link ExclusionTally} of the
+   * regions says that they could cover the aperture; it then reuses this list's storage, which it
+   * clears first.
    */
   public boolean refusesAttach(AddressRange aperture, List<Region> groupRegions) {
-    long cut = 0;
-    boolean walk = false;
+    ExclusionTally tally = this.tally;
+    tally.clear();
     for (int i = 0; i < groupRegions.size(); i++) {
-      Region region = groupRegions.get(i);
-      if (region.type() != RegionType.DIRECT_RELAXABLE) {
-        long start = region.start();
-        long length = region.length();
-        long sum = cut + length;
-        // zero-length, inverted (end below start), or the total passed 2^64
-        walk |= length == 0 || Long.compareUnsigned(start + length - 1, start) < 0
-            || Long.compareUnsigned(sum, cut) < 0;
-        cut = sum;
-      }
+      tally.add(groupRegions.get(i));
     }
-    // fewer bytes than the aperture's end - start + 1 (which may be 2^64)
-    if (!walk && Long.compareUnsigned(cut, aperture.end() - aperture.start()) <= 0) {
+    if (!tally.mayCover(aperture)) {
       return false;
     }
     clear();

@@ -1,6 +1,7 @@
 package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.kernel.ExclusionTally;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.Host;
@@ -18,12 +19,14 @@ import java.util.List;
  * <ol>
  *   <li>classify every (device, region) pair — a device's own regions, then the group's regions read
  *       from sysfs, which belong to every device of the group;
- *   <li>merge the effective regions device by device as {@code iommu_get_group_resv_regions} does;
- *   <li>find out whether VFIO's valid IOVA list comes out empty ({@link
- *       VfioIovaList#refusesAttach}); when nothing remains the kernel refuses the attach, which is a
- *       fatal finding whatever the policy says;
+ *   <li>merge the effective regions device by device as {@code iommu_get_group_resv_regions} does
+ *       (each region the classify rules keep is inserted as it is classified);
  *   <li>run the conflicts rules for each merged region and each guest range it overlaps (once with no
  *       range when it overlaps none);
+ *   <li>find out whether VFIO's valid IOVA list comes out empty: the conflicts pass counts what VFIO
+ *       would cut ({@link ExclusionTally}), and the kernel's walk runs only when that could cover
+ *       the aperture ({@link VfioIovaList#refusesAttach}). When nothing remains the kernel refuses
+ *       the attach, which is a fatal finding whatever the policy says;
  *   <li>a group is assignable when no finding is fatal.
  * </ol>
  *
@@ -72,9 +75,9 @@ public final class Evaluator {
 
   /**
    * One evaluation's working state. Every group's decisions go into one array, a slice per group in
-   * host order, which the groups' verdicts share: no group copies its decisions out. The effective
-   * regions and the IOVA list are reused from group to group. Not shared between evaluations, so
-   * evaluating stays thread-safe.
+   * host order, which the groups' verdicts share: no group copies its decisions out. The tally and
+   * the IOVA list are reused from group to group. Not shared between evaluations, so evaluating stays
+   * thread-safe.
    */
   private static final class Work {
     private final GuestOverlaps guests;
@@ -84,11 +87,10 @@ public final class Evaluator {
      */
     private Object[] decisions;
     private int decided;
-    private Region[] effective = new Region[16];
+    /** What VFIO would cut out of the aperture, counted by {@link #check}. */
+    private final ExclusionTally cuts = new ExclusionTally();
     /** Storage for VFIO's walk, when a group needs it to tell whether the attach is refused. */
     private final VfioIovaList iovaList = new VfioIovaList();
-    /** Set by {@link #classify}: how many regions it left in {@link #effective}. */
-    private int effectiveCount;
     /** Set by {@link #check}: whether a decision was fatal. */
     private boolean anyFatal;
 
@@ -103,31 +105,30 @@ public final class Evaluator {
      */
     Verdict.Group evaluateGroup(Policy policy, IommuGroup group, AddressRange aperture) {
       int offset = decided;
-      int classified = classify(policy, group);
-      List<Region> merged = merge(effectiveCount);
+      GroupRegionMerger merger = new GroupRegionMerger();
+      int classified = classify(policy, group, merger);
+      List<Region> merged = merger.regions();
       int checked = check(policy, merged);
       // Only whether VFIO refuses is needed now: the group's verdict works the ranges out when read.
-      boolean refused = iovaList.refusesAttach(aperture, merged);
+      boolean refused = cuts.mayCover(aperture) && iovaList.refusesAttach(aperture, merged);
       return new Verdict.Group(group, decisions, offset, classified, checked, merged, guests, aperture,
           !refused && !anyFatal);
     }
 
     /**
      * Classifies every (device, region) pair of the group, device by device, its own regions then the
-     * group's, appending the decisions to {@link #decisions}; the regions kept go to {@link
-     * #effective} (a group without members has its regions there as they are). Returns the number of
-     * pairs.
+     * group's, appending the decisions to {@link #decisions}; the regions kept go into {@code merger}
+     * in that order, which is the kernel's order of insertion (a group without members has its
+     * regions inserted as they are). Returns the number of pairs.
      */
-    private int classify(Policy policy, IommuGroup group) {
+    private int classify(Policy policy, IommuGroup group, GroupRegionMerger merger) {
       int groupId = group.id();
       List<IommuGroup.Member> members = group.members();
       List<Region> groupRegions = group.groupRegions();
       int memberCount = members.size();
       int groupRegionCount = groupRegions.size();
       Object[] decisions = this.decisions;
-      Region[] effective = this.effective;
       int decided = this.decided;
-      int effectiveCount = 0;
       for (int m = 0; m < memberCount; m++) {
         IommuGroup.Member member = members.get(m);
         PciDevice device = member.device();
@@ -137,49 +138,35 @@ public final class Evaluator {
         if (decisions.length - decided < pairs) {
           decisions = this.decisions = Arrays.copyOf(decisions, Math.max(decided + pairs, 2 * decisions.length));
         }
-        if (effective.length - effectiveCount < pairs) {
-          effective = this.effective = Arrays.copyOf(effective, Math.max(effectiveCount + pairs, 2 * effective.length));
-        }
         for (int i = 0; i < pairs; i++) {
           Region input = i < ownCount ? own.get(i) : groupRegions.get(i - ownCount);
           ClassifyDecision decision = policy.classify(device, groupId, input);
           decisions[decided++] = decision;
           Region result = decision.applyOrNull(input);
           if (result != null) {
-            effective[effectiveCount++] = result;
+            merger.insert(result);
           }
         }
       }
       if (memberCount == 0) {
-        if (effective.length < groupRegionCount) {
-          effective = this.effective = new Region[groupRegionCount];
-        }
         for (int i = 0; i < groupRegionCount; i++) {
-          effective[effectiveCount++] = groupRegions.get(i);
+          merger.insert(groupRegions.get(i));
         }
       }
       int classified = decided - this.decided;
       this.decided = decided;
-      this.effectiveCount = effectiveCount;
       return classified;
-    }
-
-    /** The kernel's group list of the first {@code count} regions of {@link #effective}. */
-    private List<Region> merge(int count) {
-      GroupRegionMerger merger = new GroupRegionMerger();
-      Region[] effective = this.effective;
-      for (int i = 0; i < count; i++) {
-        merger.insert(effective[i]);
-      }
-      return merger.regions();
     }
 
     /**
      * Asks the conflicts rules for each merged region with each guest range it overlaps, or once with
-     * none, appending the decisions to {@link #decisions}. Returns the number of decisions.
+     * none, appending the decisions to {@link #decisions}, and counts the regions into {@link #cuts}.
+     * Returns the number of decisions.
      */
     private int check(Policy policy, List<Region> merged) {
       GuestOverlaps guests = this.guests;
+      ExclusionTally cuts = this.cuts;
+      cuts.clear();
       int first = decided;
       boolean fatal = false;
       // The merged list is sorted by start, so the first candidate range only moves forward.
@@ -187,6 +174,7 @@ public final class Evaluator {
       long previousStart = 0;
       for (int i = 0; i < merged.size(); i++) {
         Region region = merged.get(i);
+        cuts.add(region);
         long start = region.start();
         long end = region.end();
         if (Long.compareUnsigned(start, previousStart) < 0) {

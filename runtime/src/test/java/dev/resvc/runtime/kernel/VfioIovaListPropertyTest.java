@@ -81,6 +81,22 @@ class VfioIovaListPropertyTest {
     assertThat(list.refusesAttach(aperture, regions)).isEqualTo(reference.ranges().isEmpty());
   }
 
+  /** When the tally says the regions cannot cover the aperture, the walk leaves something. */
+  @Property(tries = 3000)
+  void aTallyThatCannotCoverMeansTheWalkLeavesSomething(@ForAll("apertures") AddressRange aperture,
+      @ForAll("regionLists") List<Region> regions) {
+    ExclusionTally tally = new ExclusionTally();
+    tally.add(new Region(0, 0, RegionType.RESERVED, Prot.NONE, RegionSource.SYSFS)); // forgotten by clear()
+    tally.clear();
+    regions.forEach(tally::add);
+    ListIovaReference reference = new ListIovaReference();
+    reference.resize(aperture);
+    reference.exclude(regions);
+    if (!tally.mayCover(aperture)) {
+      assertThat(reference.ranges()).isNotEmpty();
+    }
+  }
+
   /**
    * Apertures tiled by regions, where the lengths add up to the aperture exactly, so that the answer
    * turns on every byte: tiles in any order, some overlapping their neighbour, and the variants
@@ -95,6 +111,11 @@ class VfioIovaListPropertyTest {
     VfioIovaList list = new VfioIovaList();
     assertWithMessage("%s", tiling).that(list.refusesAttach(tiling.aperture(), tiling.regions()))
         .isEqualTo(reference.ranges().isEmpty());
+    ExclusionTally tally = new ExclusionTally();
+    tiling.regions().forEach(tally::add);
+    if (!tally.mayCover(tiling.aperture())) {
+      assertWithMessage("%s", tiling).that(reference.ranges()).isNotEmpty();
+    }
   }
 
   /** How often the tilings are refused and accepted: both must be common, or the property above tests little. */
