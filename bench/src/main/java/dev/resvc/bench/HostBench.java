@@ -103,7 +103,10 @@ public class HostBench {
     }
   }
 
-  /** The merge step alone: what {@link Evaluator} does between classifying and the IOVA list. */
+  /**
+   * The merge step alone: the inserts {@link Evaluator} makes as it classifies (each region the
+   * policy keeps, in the same order) and the merged list it reads back.
+   */
   @Benchmark
   public void mergeOnly(HostState s, Blackhole bh) {
     for (List<Region> group : s.effective) {
