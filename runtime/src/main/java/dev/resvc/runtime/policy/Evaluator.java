@@ -52,7 +52,7 @@ public final class Evaluator {
     checkApiVersion(policy);
     List<IommuGroup> hostGroups = host.groups();
     Verdict.Group[] groups = new Verdict.Group[hostGroups.size()];
-    // A group of the shipped hosts takes about eight decisions.
+    // A first guess (the benchmark hosts take about eight decisions a group); the array grows when short.
     Work work = new Work(guest, 8 * groups.length);
     for (int i = 0; i < groups.length; i++) {
       groups[i] = work.evaluateGroup(policy, hostGroups.get(i), aperture);
