@@ -56,15 +56,13 @@ class VfioIovaListPropertyTest {
   @Property(tries = 2000)
   void attachGroupIsResizeThenExclude(@ForAll("apertures") AddressRange aperture,
       @ForAll("regionLists") List<Region> regions) {
-    ListIovaReference reference = new ListIovaReference();
-    reference.resize(aperture);
-    reference.exclude(regions);
+    List<AddressRange> walked = walk(aperture, regions);
     VfioIovaList.AttachResult result = VfioIovaList.attachGroup(aperture, regions);
-    assertThat(result.validRanges()).isEqualTo(reference.ranges());
-    assertThat(result.refused()).isEqualTo(reference.ranges().isEmpty());
+    assertThat(result.validRanges()).isEqualTo(walked);
+    assertThat(result.refused()).isEqualTo(walked.isEmpty());
     assertThat(result.swMsiCookieBase()).isEqualTo(VfioIovaList.swMsiCookieBase(regions));
     // the record-like result equals one made from its parts, and prints and hashes like it
-    VfioIovaList.AttachResult rebuilt = new VfioIovaList.AttachResult(reference.ranges(), result.swMsiCookieBase());
+    VfioIovaList.AttachResult rebuilt = new VfioIovaList.AttachResult(walked, result.swMsiCookieBase());
     assertThat(result).isEqualTo(rebuilt);
     assertThat(result.hashCode()).isEqualTo(rebuilt.hashCode());
     assertThat(result.toString()).isEqualTo(rebuilt.toString());
@@ -73,12 +71,10 @@ class VfioIovaListPropertyTest {
   @Property(tries = 3000)
   void refusesAttachIsTheWalksAnswer(@ForAll("apertures") AddressRange aperture,
       @ForAll("regionLists") List<Region> regions) {
-    ListIovaReference reference = new ListIovaReference();
-    reference.resize(aperture);
-    reference.exclude(regions);
+    List<AddressRange> walked = walk(aperture, regions);
     VfioIovaList list = new VfioIovaList();
     list.resize(new AddressRange(0, 9)); // left over from an earlier group: refusesAttach starts afresh
-    assertThat(list.refusesAttach(aperture, regions)).isEqualTo(reference.ranges().isEmpty());
+    assertThat(list.refusesAttach(aperture, regions)).isEqualTo(walked.isEmpty());
   }
 
   /** When the tally says the regions cannot cover the aperture, the walk leaves something. */
@@ -89,11 +85,9 @@ class VfioIovaListPropertyTest {
     tally.add(new Region(0, 0, RegionType.RESERVED, Prot.NONE, RegionSource.SYSFS)); // forgotten by clear()
     tally.clear();
     regions.forEach(tally::add);
-    ListIovaReference reference = new ListIovaReference();
-    reference.resize(aperture);
-    reference.exclude(regions);
+    List<AddressRange> walked = walk(aperture, regions);
     if (!tally.mayCover(aperture)) {
-      assertThat(reference.ranges()).isNotEmpty();
+      assertThat(walked).isNotEmpty();
     }
   }
 
@@ -105,16 +99,14 @@ class VfioIovaListPropertyTest {
    */
   @Property(tries = 3000)
   void refusesAttachOnTiledApertures(@ForAll("tilings") Tiling tiling) {
-    ListIovaReference reference = new ListIovaReference();
-    reference.resize(tiling.aperture());
-    reference.exclude(tiling.regions());
+    List<AddressRange> walked = walk(tiling.aperture(), tiling.regions());
     VfioIovaList list = new VfioIovaList();
     assertWithMessage("%s", tiling).that(list.refusesAttach(tiling.aperture(), tiling.regions()))
-        .isEqualTo(reference.ranges().isEmpty());
+        .isEqualTo(walked.isEmpty());
     ExclusionTally tally = new ExclusionTally();
     tiling.regions().forEach(tally::add);
     if (!tally.mayCover(tiling.aperture())) {
-      assertWithMessage("%s", tiling).that(reference.ranges()).isNotEmpty();
+      assertWithMessage("%s", tiling).that(walked).isNotEmpty();
     }
   }
 
@@ -123,10 +115,8 @@ class VfioIovaListPropertyTest {
   void tilingsAreRefusedAndAcceptedBoth(@ForAll("tilingSamples") List<Tiling> tilings) {
     int refused = 0;
     for (Tiling t : tilings) {
-      ListIovaReference reference = new ListIovaReference();
-      reference.resize(t.aperture());
-      reference.exclude(t.regions());
-      refused += reference.ranges().isEmpty() ? 1 : 0;
+      List<AddressRange> walked = walk(t.aperture(), t.regions());
+      refused += walked.isEmpty() ? 1 : 0;
     }
     assertThat(refused).isAtLeast(tilings.size() / 5);
     assertThat(tilings.size() - refused).isAtLeast(tilings.size() / 5);
@@ -198,6 +188,14 @@ class VfioIovaListPropertyTest {
     List<AddressRange> fewer = result.validRanges().isEmpty()
         ? List.of(AddressRange.FULL) : result.validRanges().subList(1, result.validRanges().size());
     assertThat(result).isNotEqualTo(new VfioIovaList.AttachResult(fewer, result.swMsiCookieBase()));
+  }
+
+  /** The list the kernel's walk leaves: the transcription resized to {@code aperture}, then excluding {@code regions}. */
+  private static List<AddressRange> walk(AddressRange aperture, List<Region> regions) {
+    ListIovaReference reference = new ListIovaReference();
+    reference.resize(aperture);
+    reference.exclude(regions);
+    return reference.ranges();
   }
 
   @Provide
