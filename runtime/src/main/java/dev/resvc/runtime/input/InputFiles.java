@@ -1,0 +1,85 @@
+package dev.resvc.runtime.input;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Reads inputs that may be hostile: only regular files (a FIFO would block forever, {@code /dev/zero}
+ * never ends), and never more than the cap of their kind. Every refusal is an {@link InputException}
+ * naming the input, so it reaches the user as one line and exit 2.
+ */
+public final class InputFiles {
+  private InputFiles() {}
+
+  /**
+   * Reads a whole regular file, following links (the caller decides whether a link may leave its
+   * directory). Refuses directories, FIFOs, devices and sockets before opening them, and files longer
+   * than {@code limit}, whatever their size claims (sysfs and procfs files report sizes that are not
+   * their length).
+   */
+  public static byte[] read(Path path, String name, InputLimits limit) throws InputException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (IOException e) {
+      throw new InputException(name, Position.whole(), describe(e), e);
+    }
+    if (attributes.isDirectory()) {
+      throw new InputException(name, Position.whole(), "is a directory, not a file");
+    }
+    if (!attributes.isRegularFile()) {
+      throw new InputException(name, Position.whole(),
+          "is not a regular file (a FIFO, device or socket); resvc reads only regular files");
+    }
+    if (attributes.size() > limit.maxBytes()) {
+      throw tooLarge(name, limit);
+    }
+    try (InputStream in = Files.newInputStream(path)) {
+      return read(in, name, limit);
+    } catch (IOException e) {
+      throw new InputException(name, Position.whole(), describe(e), e);
+    }
+  }
+
+  /** Reads a stream to its end, refusing it once it passes {@code limit}; for standard input. */
+  public static byte[] read(InputStream in, String name, InputLimits limit) throws InputException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    long total = 0;
+    try {
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        total += n;
+        if (total > limit.maxBytes()) {
+          throw tooLarge(name, limit);
+        }
+        out.write(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      throw new InputException(name, Position.whole(), describe(e), e);
+    }
+    return out.toByteArray();
+  }
+
+  private static InputException tooLarge(String name, InputLimits limit) {
+    return new InputException(name, Position.whole(),
+        "is longer than " + limit.render() + ", the most resvc reads from " + limit.what());
+  }
+
+  /** An I/O failure in the words of the rest of resvc's messages. */
+  public static String describe(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "cannot read: permission denied";
+    }
+    String m = e.getMessage();
+    return "cannot read: " + MessageText.clean(m == null ? e.getClass().getSimpleName() : m, 200);
+  }
+}

@@ -1,0 +1,30 @@
+package dev.resvc.runtime.input;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class MessageTextTest {
+  @Test
+  void escapesControlCharacters() {
+    assertThat(MessageText.clean("a\rb\u0000c\u001b[31md\ne\tf")).isEqualTo("a\\rb\\x00c\\x1b[31md\\ne\\tf");
+  }
+
+  @Test
+  void escapesBidiOverridesAndLineSeparators() {
+    assertThat(MessageText.clean("x\u202ey\u2028z")).isEqualTo("x\\u202ey\\u2028z");
+  }
+
+  @Test
+  void keepsPrintableUnicode() {
+    assertThat(MessageText.clean("größe ✓")).isEqualTo("größe ✓");
+  }
+
+  @Test
+  void cutsLongTextWithAnEllipsis() {
+    String cut = MessageText.clean("x".repeat(1_000_000));
+    assertThat(cut).hasLength(MessageText.MAX_QUOTE + 1);
+    assertThat(cut).endsWith("x…");
+    assertThat(MessageText.clean("x".repeat(MessageText.MAX_QUOTE))).isEqualTo("x".repeat(MessageText.MAX_QUOTE));
+  }
+}
