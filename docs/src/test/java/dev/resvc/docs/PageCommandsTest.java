@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs every {@code bin/resvc} command of the {@code ```sh} blocks of {@code docs/tutorial.md}, in order
+ * Runs every {@code bin/resvc} command of the {@code ```sh} blocks of {@code docs/tutorial.md} and of the README, in order
  * and in-process ({@link Main#run}), and checks what the page says about it:
  *
  * <ul>
@@ -37,10 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
  * a {@code ```resv} block introduced by "Save this as `NAME`:" is written to a scratch directory where
  * the commands find it by that name. Both prefixes are removed from the output before comparing. A line
  * of an {@code ```sh} block that is not a {@code bin/resvc} command, or needs root or a live {@code
- * /sys}, must say {@code # not run by the docs test}.
+ * /sys}, must say {@code # not run by the docs test}; in the README, whose tour shows such commands
+ * bare, a line that starts with {@code sudo} or reads this machine ({@code bin/resvc host} alone) is
+ * left out by that rule instead.
  */
-class TutorialTest {
+class PageCommandsTest {
   static final Path TUTORIAL = Path.of("tutorial.md");
+  static final Path README = Path.of("../README.md");
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   static final String NOT_RUN = "# not run by the docs test";
   private static final Pattern SAVE_AS = Pattern.compile("Save this as `([^`/]+)`:\\s*$");
@@ -54,9 +57,20 @@ class TutorialTest {
 
   record Command(int line, String text, int expectedExit, List<String> excerpts) implements Step {}
 
-  /** The page's steps in document order: files to save and commands to run, each with its excerpts. */
   static List<Step> steps() throws IOException {
-    List<String> lines = Files.readAllLines(TUTORIAL);
+    return steps(TUTORIAL);
+  }
+
+  /** Whether a README line runs on this machine only (root, or the live {@code /sys}). */
+  private static boolean needsThisMachine(Path page, String text) {
+    String command = text.contains("#") ? text.substring(0, text.indexOf('#')).strip() : text;
+    return page.equals(README) && (command.startsWith("sudo ") || command.equals("bin/resvc host"));
+  }
+
+  /** The page's steps in document order: files to save and commands to run, each with its excerpts. */
+  static List<Step> steps(Path page) throws IOException {
+    String where = page.getFileName().toString();
+    List<String> lines = Files.readAllLines(page);
     List<Step> steps = new ArrayList<>();
     String previousFence = "";
     Command lastCommand = null;
@@ -73,17 +87,17 @@ class TutorialTest {
       }
       switch (lang) {
         case "resv" -> {
-          Optional<String> name = previousProse(lines, start - 1).flatMap(TutorialTest::saveAs);
+          Optional<String> name = previousProse(lines, start - 1).flatMap(PageCommandsTest::saveAs);
           name.ifPresent(n -> steps.add(new SaveFile(start, n, String.join("\n", body) + "\n")));
         }
         case "sh" -> {
           lastCommand = null;
           for (String cmd : joinContinuations(body)) {
             String text = cmd.strip();
-            if (text.isEmpty() || text.startsWith("#") || text.contains(NOT_RUN)) {
+            if (text.isEmpty() || text.startsWith("#") || text.contains(NOT_RUN) || needsThisMachine(page, text)) {
               continue;
             }
-            assertWithMessage("tutorial.md:%s: a shell line that is not `bin/resvc …` needs '%s'", start, NOT_RUN)
+            assertWithMessage("%s:%s: a shell line that is not `bin/resvc …` needs '%s'", where, start, NOT_RUN)
                 .that(text).startsWith("bin/resvc ");
             Matcher exit = EXIT.matcher(text);
             lastCommand = new Command(start, text, exit.find() ? Integer.parseInt(exit.group(1)) : 0, new ArrayList<>());
@@ -91,7 +105,7 @@ class TutorialTest {
           }
         }
         case "text" -> {
-          assertWithMessage("tutorial.md:%s: a text block must follow an sh block with a command", start)
+          assertWithMessage("%s:%s: a text block must follow an sh block with a command", where, start)
               .that(previousFence.equals("sh") && lastCommand != null).isTrue();
           lastCommand.excerpts().add(String.join("\n", body));
         }
@@ -167,18 +181,36 @@ class TutorialTest {
 
   @TestFactory
   Stream<DynamicTest> everyTutorialCommandRunsAsThePageSays() throws IOException {
-    List<Step> steps = steps();
-    return steps.stream().map(step -> {
+    return dynamicTests(TUTORIAL);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyReadmeCommandRunsAsThePageSays() throws IOException {
+    return dynamicTests(README);
+  }
+
+  private static Stream<DynamicTest> dynamicTests(Path page) throws IOException {
+    String where = page.getFileName().toString();
+    return steps(page).stream().map(step -> {
       if (step instanceof SaveFile f) {
-        return DynamicTest.dynamicTest("tutorial.md:" + f.line() + " save " + f.name(),
+        return DynamicTest.dynamicTest(where + ":" + f.line() + " save " + f.name(),
             () -> Files.writeString(scratch.resolve(f.name()), f.text()));
       }
       Command c = (Command) step;
-      return DynamicTest.dynamicTest("tutorial.md:" + c.line() + " " + c.text(), () -> run(c));
+      return DynamicTest.dynamicTest(where + ":" + c.line() + " " + c.text(), () -> run(where, c));
     });
   }
 
-  private static void run(Command c) throws IOException {
+  @Test
+  void theReadmeTourRunsEveryOneOfItsCommandsButTheLiveOnes() throws IOException {
+    long run = steps(README).stream().filter(s -> s instanceof Command).count();
+    long shown = Files.readAllLines(README).stream().filter(l -> l.strip().startsWith("bin/resvc ")).count();
+    // the two commands that need this machine: `sudo bin/resvc snapshot` (not counted above) and `bin/resvc host`
+    assertThat(run).isEqualTo(shown - 1);
+    assertThat(run).isAtLeast(10);
+  }
+
+  private static void run(String where, Command c) throws IOException {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Main.run(new PrintWriter(out), new PrintWriter(err), arguments(c.text()).toArray(String[]::new));
@@ -192,8 +224,8 @@ class TutorialTest {
           continue;
         }
         int at = output.indexOf(want, from);
-        assertWithMessage("tutorial.md:%s: `%s` does not print (in this order):\n%s\n--- it printed:\n%s%s",
-            c.line(), c.text(), want, out, err).that(at).isAtLeast(0);
+        assertWithMessage("%s:%s: `%s` does not print (in this order):\n%s\n--- it printed:\n%s%s",
+            where, c.line(), c.text(), want, out, err).that(at).isAtLeast(0);
         from = at + want.length();
       }
     }
