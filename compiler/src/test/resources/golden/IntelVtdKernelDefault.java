@@ -52,9 +52,9 @@ public final class IntelVtdKernelDefault implements Policy {
         {
           int cls = device.classCode();
           // rule usb_rmrr (../examples/policies/intel-vtd-kernel-default.resv:11): region.source == rmrr and usb
-          if ((cls >>> 8) == 0x0c03) return USB_RMRR;
+          if (isUsb(cls)) return USB_RMRR;
           // rule graphics_rmrr (../examples/policies/intel-vtd-kernel-default.resv:12): region.source == rmrr and graphics
-          if ((cls >>> 16) == 0x03) return GRAPHICS_RMRR;
+          if (isGraphics(cls)) return GRAPHICS_RMRR;
           break;
         }
     }
@@ -85,5 +85,15 @@ public final class IntelVtdKernelDefault implements Policy {
         }
     }
     return CONFLICT_DEFAULT;
+  }
+
+  private static boolean isUsb(int cls) {
+    // predicate usb (../examples/policies/intel-vtd-kernel-default.resv:7): device.class matches 0x0c03xx
+    return (cls >>> 8) == 0x0c03;
+  }
+
+  private static boolean isGraphics(int cls) {
+    // predicate graphics (../examples/policies/intel-vtd-kernel-default.resv:8): device.class matches 0x03xxxx
+    return (cls >>> 16) == 0x03;
   }
 }

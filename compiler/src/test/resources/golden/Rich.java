@@ -77,9 +77,9 @@ public final class Rich implements Policy {
           long end = region.end();
           boolean covers = Long.compareUnsigned(end, start) >= 0;
           // rule usb_rmrr (src/test/resources/codegen/rich.resv:11): firmware_region and usb and region.size <= 0x100000
-          if ((cls >>> 8) == 0x0c03 && compareSize(start, end, 0x100000L) <= 0) return USB_RMRR;
+          if (isUsb(cls) && compareSize(start, end, 0x100000L) <= 0) return USB_RMRR;
           // rule display_rmrr (src/test/resources/codegen/rich.resv:12): region.source == rmrr and display and device.vendor == 0x8086
-          if ((cls >>> 16) == 0x03 && vendor == 0x8086) return DISPLAY_RMRR;
+          if (isDisplay(cls) && vendor == 0x8086) return DISPLAY_RMRR;
           // rule pinned (src/test/resources/codegen/rich.resv:14): device.bdf in {00:14.0, 0001:3b:00.1} and region.type in {direct, direct-relaxable}
           if ((bdf == 0xa0 || bdf == 0x13b01) && (rtype == RegionType.DIRECT || rtype == RegionType.DIRECT_RELAXABLE)) return PINNED;
           // rule below_bridge (src/test/resources/codegen/rich.resv:15): device.downstream_of(00:1c.0) and device.driver == "vfio-pci"
@@ -104,7 +104,7 @@ public final class Rich implements Policy {
           long end = region.end();
           boolean covers = Long.compareUnsigned(end, start) >= 0;
           // rule usb_rmrr (src/test/resources/codegen/rich.resv:11): firmware_region and usb and region.size <= 0x100000
-          if ((cls >>> 8) == 0x0c03 && compareSize(start, end, 0x100000L) <= 0) return USB_RMRR;
+          if (isUsb(cls) && compareSize(start, end, 0x100000L) <= 0) return USB_RMRR;
           // rule nic_ivmd (src/test/resources/codegen/rich.resv:13): region.source == ivmd and device.device_id in {0x10fb, 0x1572, 0x1593} and not device.bridge
           if ((deviceId == 0x10fb || deviceId == 0x1572 || deviceId == 0x1593) && !bridge) return NIC_IVMD;
           // rule pinned (src/test/resources/codegen/rich.resv:14): device.bdf in {00:14.0, 0001:3b:00.1} and region.type in {direct, direct-relaxable}
@@ -129,7 +129,7 @@ public final class Rich implements Policy {
           long end = region.end();
           boolean covers = Long.compareUnsigned(end, start) >= 0;
           // rule usb_rmrr (src/test/resources/codegen/rich.resv:11): firmware_region and usb and region.size <= 0x100000
-          if ((cls >>> 8) == 0x0c03 && compareSize(start, end, 0x100000L) <= 0) return USB_RMRR;
+          if (isUsb(cls) && compareSize(start, end, 0x100000L) <= 0) return USB_RMRR;
           // rule pinned (src/test/resources/codegen/rich.resv:14): device.bdf in {00:14.0, 0001:3b:00.1} and region.type in {direct, direct-relaxable}
           if ((bdf == 0xa0 || bdf == 0x13b01) && (rtype == RegionType.DIRECT || rtype == RegionType.DIRECT_RELAXABLE)) return PINNED;
           // rule below_bridge (src/test/resources/codegen/rich.resv:15): device.downstream_of(00:1c.0) and device.driver == "vfio-pci"
@@ -234,6 +234,16 @@ public final class Rich implements Policy {
         }
     }
     return CONFLICT_DEFAULT;
+  }
+
+  private static boolean isUsb(int cls) {
+    // predicate usb (src/test/resources/codegen/rich-common.resv:4): device.class matches 0x0c03xx
+    return (cls >>> 8) == 0x0c03;
+  }
+
+  private static boolean isDisplay(int cls) {
+    // predicate display (src/test/resources/codegen/rich-common.resv:5): device.class matches 0x03xxxx
+    return (cls >>> 16) == 0x03;
   }
 
   /**

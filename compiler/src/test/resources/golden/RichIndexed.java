@@ -111,14 +111,14 @@ public final class Rich implements Policy {
         RegionSource rsource = region.source();
         long start = region.start();
         long end = region.end();
-        return (rsource == RegionSource.RMRR || rsource == RegionSource.IVMD || rsource == RegionSource.IORT_RMR) && (cls >>> 8) == 0x0c03 && compareSize(start, end, 0x100000L) <= 0;
+        return isFirmwareRegion(rsource) && isUsb(cls) && compareSize(start, end, 0x100000L) <= 0;
       }
       // rule display_rmrr (src/test/resources/codegen/rich.resv:12): region.source == rmrr and display and device.vendor == 0x8086
       case 1: {
         int vendor = device.vendor();
         int cls = device.classCode();
         RegionSource rsource = region.source();
-        return rsource == RegionSource.RMRR && (cls >>> 16) == 0x03 && vendor == 0x8086;
+        return rsource == RegionSource.RMRR && isDisplay(cls) && vendor == 0x8086;
       }
       // rule nic_ivmd (src/test/resources/codegen/rich.resv:13): region.source == ivmd and device.device_id in {0x10fb, 0x1572, 0x1593} and not device.bridge
       case 2: {
@@ -231,6 +231,21 @@ public final class Rich implements Policy {
       if (conflictHolds(rule, region, guest)) return rule;
     }
     return limit;
+  }
+
+  private static boolean isFirmwareRegion(RegionSource rsource) {
+    // predicate firmware_region (src/test/resources/codegen/rich-common.resv:6): region.source in {rmrr, ivmd, iort-rmr}
+    return rsource == RegionSource.RMRR || rsource == RegionSource.IVMD || rsource == RegionSource.IORT_RMR;
+  }
+
+  private static boolean isUsb(int cls) {
+    // predicate usb (src/test/resources/codegen/rich-common.resv:4): device.class matches 0x0c03xx
+    return (cls >>> 8) == 0x0c03;
+  }
+
+  private static boolean isDisplay(int cls) {
+    // predicate display (src/test/resources/codegen/rich-common.resv:5): device.class matches 0x03xxxx
+    return (cls >>> 16) == 0x03;
   }
 
   /**

@@ -18,6 +18,22 @@ public final class Analyzer {
   /** Steps one query may take before it is reported as not decided. */
   public static final long DEFAULT_BUDGET = 200_000;
 
+  /**
+   * The most terms (tests, {@code and}, {@code or}, {@code not}) a condition may have, with every
+   * predicate written out where it is used, for the analyser to take it up. Predicates that use others
+   * several times make that size grow exponentially with the length of the chain, and the analysis
+   * works on formulas of that size; a larger condition is left out (I205), and queries about it are not
+   * decided.
+   */
+  public static final int MAX_TERMS = 1000;
+
+  /** Thrown when a query names a condition of more than {@link #MAX_TERMS} terms. */
+  private static final class TooLarge extends RuntimeException {
+    TooLarge() {
+      super("condition too large to analyse", null, false, false);
+    }
+  }
+
   /** A condition required to evaluate to {@code value}. */
   public record Lit(Cond cond, boolean value) {
     public static Lit yes(Cond c) {
@@ -54,6 +70,8 @@ public final class Analyzer {
   private final Map<Formula, Formula> negations = new IdentityHashMap<>();
   private final Map<Formula, Formula> interned = new HashMap<>();
   private final Map<Cond, Solver.Flat> flats = new IdentityHashMap<>();
+  /** The conditions found to have more than {@link #MAX_TERMS} terms. */
+  private final Map<Cond, Boolean> tooLarge = new IdentityHashMap<>();
   /** One solver for every query (each starts afresh; an analyser is used by one thread at a time). */
   private final Solver solver;
 
@@ -82,15 +100,17 @@ public final class Analyzer {
 
   /** Is there an input of this section on which every condition evaluates as required? */
   public Outcome check(List<Lit> lits) {
-    List<Formula> terms = new ArrayList<>();
-    for (Lit l : lits) {
-      terms.add(formula(l));
-    }
     Optional<Witness> w;
     try {
+      List<Formula> terms = new ArrayList<>();
+      for (Lit l : lits) {
+        terms.add(formula(l));
+      }
       w = solver.solve(new Formula.All(terms));
     } catch (Solver.OutOfBudget e) {
       return new Undecided("the query needs more than " + budget + " steps");
+    } catch (TooLarge e) {
+      return TOO_LARGE;
     }
     return confirmed(w, lits);
   }
@@ -103,23 +123,25 @@ public final class Analyzer {
   Outcome checkFlat(List<Lit> lits) {
     Cube start = Cube.initial();
     List<Formula> work = new ArrayList<>();
-    for (Lit l : lits) {
-      if (l.value()) {
-        Solver.Flat f = flat(l.cond());
-        start = f.cube() == null ? null : start == Cube.initial() ? f.cube() : start.meet(f.cube());
-        if (start == null) {
-          return new Unsat();
-        }
-        work.addAll(f.ors());
-      } else {
-        work.add(formula(l));
-      }
-    }
     Optional<Witness> w;
     try {
+      for (Lit l : lits) {
+        if (l.value()) {
+          Solver.Flat f = flat(l.cond());
+          start = f.cube() == null ? null : start == Cube.initial() ? f.cube() : start.meet(f.cube());
+          if (start == null) {
+            return new Unsat();
+          }
+          work.addAll(f.ors());
+        } else {
+          work.add(formula(l));
+        }
+      }
       w = solver.solveTight(start, work);
     } catch (Solver.OutOfBudget e) {
       return new Undecided("the query needs more than " + budget + " steps");
+    } catch (TooLarge e) {
+      return TOO_LARGE;
     }
     return confirmed(w, lits);
   }
@@ -129,6 +151,9 @@ public final class Analyzer {
    * budget. Exact, like {@link #check}, but builds no witness (so none is confirmed).
    */
   Boolean overlap(Cond x, Cond y) {
+    if (tooLarge(x) || tooLarge(y)) {
+      return null;
+    }
     Solver.Flat a = flat(x);
     Solver.Flat b = flat(y);
     Cube start = a.cube() == null || b.cube() == null ? null : a.cube().meet(b.cube());
@@ -156,6 +181,9 @@ public final class Analyzer {
   // compiles sooner and smaller.
 
   private Solver.Flat newFlat(Cond c) {
+    if (tooLarge(c)) {
+      throw new TooLarge();
+    }
     Solver.Flat f = Solver.flatten(formula(Lit.yes(c)));
     flats.put(c, f);
     return f;
@@ -190,7 +218,47 @@ public final class Analyzer {
     return n != null ? n : newNegation(f);
   }
 
+  private static final Undecided TOO_LARGE =
+      new Undecided("a condition has more than " + MAX_TERMS + " terms after expanding predicates");
+
+  /** Whether {@code c} has more than {@link #MAX_TERMS} terms with its predicates written out. */
+  public boolean tooLarge(Cond c) {
+    Boolean known = tooLarge.get(c);
+    if (known == null) {
+      known = terms(c, new IdentityHashMap<>()) > MAX_TERMS;
+      tooLarge.put(c, known);
+    }
+    return known;
+  }
+
+  /**
+   * The terms of {@code c} with its predicates written out, counted without writing them out (each
+   * predicate's count once, in {@code bodies}) and capped just above {@link #MAX_TERMS}.
+   */
+  private static long terms(Cond c, Map<Cond, Long> bodies) {
+    if (c instanceof Cond.PredicateRef p) {
+      Long known = bodies.get(p.body());
+      if (known == null) {
+        known = terms(p.body(), bodies);
+        bodies.put(p.body(), known);
+      }
+      return known;
+    }
+    long n = 1;
+    if (c instanceof Cond.Not x) {
+      n += terms(x.operand(), bodies);
+    } else if (c instanceof Cond.And || c instanceof Cond.Or) {
+      for (Cond t : c instanceof Cond.And a ? a.terms() : ((Cond.Or) c).terms()) {
+        n = Math.min(n + terms(t, bodies), MAX_TERMS + 1);
+      }
+    }
+    return Math.min(n, MAX_TERMS + 1);
+  }
+
   private Formula newFormula(Cond c) {
+    if (tooLarge(c)) {
+      throw new TooLarge();
+    }
     Formula f = intern(Formula.of(c, section));
     formulas.put(c, f);
     return f;

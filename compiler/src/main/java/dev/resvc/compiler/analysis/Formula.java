@@ -6,8 +6,10 @@ import dev.resvc.compiler.check.IntField;
 import dev.resvc.compiler.check.Scope;
 import dev.resvc.runtime.range.AddressRange;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -94,16 +96,29 @@ sealed interface Formula {
 
   /** The formula of {@code c} in {@code section}. */
   static Formula of(Cond c, Section section) {
+    return of(c, section, new IdentityHashMap<>());
+  }
+
+  /**
+   * {@link #of(Cond, Section)}, each predicate's condition translated once ({@code bodies}): every
+   * use of a predicate is the one formula object.
+   */
+  private static Formula of(Cond c, Section section, Map<Cond, Formula> bodies) {
     if (c instanceof Cond.Bool b) {
       return new Const(b.value());
     } else if (c instanceof Cond.And a) {
-      return new All(a.terms().stream().map(t -> of(t, section)).toList());
+      return new All(a.terms().stream().map(t -> of(t, section, bodies)).toList());
     } else if (c instanceof Cond.Or o) {
-      return new Any(o.terms().stream().map(t -> of(t, section)).toList());
+      return new Any(o.terms().stream().map(t -> of(t, section, bodies)).toList());
     } else if (c instanceof Cond.Not n) {
-      return negate(of(n.operand(), section));
+      return negate(of(n.operand(), section, bodies));
     } else if (c instanceof Cond.PredicateRef p) {
-      return of(p.body(), section);
+      Formula known = bodies.get(p.body());
+      if (known == null) {
+        known = of(p.body(), section, bodies);
+        bodies.put(p.body(), known);
+      }
+      return known;
     } else if (c instanceof Cond.IntCompare i) {
       long v = i.value();
       if (i.field() == IntField.REGION_SIZE) {

@@ -47,6 +47,7 @@ public final class Linter {
   public static final String DROP = "I202";
   public static final String RELAXED_RMRR = "I203";
   public static final String NOT_DECIDED = "I204";
+  public static final String TOO_LARGE = "I205";
 
   /**
    * One finding with what it is about: the section, the sub-condition (W201/W202), the rules by index
@@ -142,6 +143,8 @@ public final class Linter {
     private final Set<Span> reportedConds = new HashSet<>();
     private final Set<Integer> undecidedRules = new HashSet<>();
     private final boolean[] neverFires;
+    /** Rules whose condition has more than {@link Analyzer#MAX_TERMS} terms: left out (I205). */
+    private final boolean[] tooLarge;
     private final boolean reference;
     private final boolean keepWitnesses;
     /** Per rule, a number standing for its effect: equal numbers, equal effects. */
@@ -158,6 +161,10 @@ public final class Linter {
       this.dflt = dflt;
       this.out = out;
       this.neverFires = new boolean[rules.size()];
+      this.tooLarge = new boolean[rules.size()];
+      for (int j = 0; j < rules.size(); j++) {
+        tooLarge[j] = a.tooLarge(rules.get(j).cond());
+      }
       this.reference = reference;
       this.keepWitnesses = keepWitnesses;
       this.effects = new int[rules.size()];
@@ -179,7 +186,11 @@ public final class Linter {
 
     void all() {
       for (int j = 0; j < rules.size(); j++) {
-        conditions(j);
+        if (tooLarge[j]) {
+          skipped(j);
+        } else {
+          conditions(j);
+        }
       }
       rulesAndDefault();
       reviews();
@@ -191,8 +202,26 @@ public final class Linter {
 
     private record Status(Const kind, Optional<Witness> witness) {}
 
+    /**
+     * I205 for a rule too large to analyse. Queries about it are not decided, and findings that would
+     * need it are not made; it gets no I204 of its own, this note says why.
+     */
+    private void skipped(int j) {
+      Rule r = rules.get(j);
+      undecidedRules.add(j);
+      add(TOO_LARGE, Diagnostic.Severity.INFO, r.span(),
+          "analysis skipped: the condition of rule `" + r.name() + "` is too large to analyse (more than "
+              + Analyzer.MAX_TERMS + " terms after expanding predicates)",
+          List.of(Diagnostic.note("findings about other rules that depend on it are not decided")),
+          Optional.empty(), List.of(j), Optional.empty());
+    }
+
+    /** Each predicate condition's status within the rule being visited: a predicate used several times is analysed once. */
+    private final Map<Cond, Status> predicateStatus = new java.util.IdentityHashMap<>();
+
     private void conditions(int j) {
       Rule r = rules.get(j);
+      predicateStatus.clear();
       Status top = visit(r.cond(), j, true);
       if (top.kind() == Const.FALSE) {
         neverFires[j] = true;
@@ -225,7 +254,12 @@ public final class Linter {
         };
       }
       if (c instanceof Cond.PredicateRef p) {
-        return visit(p.body(), rule, top);
+        Status known = predicateStatus.get(p.body());
+        if (known == null) {
+          known = visit(p.body(), rule, top);
+          predicateStatus.put(p.body(), known);
+        }
+        return known;
       }
       if (c instanceof Cond.Bool b) {
         return new Status(b.value() ? Const.TRUE : Const.FALSE, Optional.empty());
@@ -504,7 +538,7 @@ public final class Linter {
       int n = rules.size();
       Signature[] signatures = new Signature[n];
       for (int j = 0; j < n; j++) {
-        signatures[j] = Signature.of(rules.get(j).cond());
+        signatures[j] = tooLarge[j] ? Signature.unknown() : Signature.of(rules.get(j).cond());
       }
       index = new PointIndex(signatures);
       compatible = new long[n][];

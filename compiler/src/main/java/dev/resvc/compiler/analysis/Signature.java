@@ -45,6 +45,11 @@ final class Signature {
     return of(c, true);
   }
 
+  /** The signature of a condition not looked at: it may match anything. */
+  static Signature unknown() {
+    return any();
+  }
+
   /** True when no input can satisfy both conditions. */
   static boolean disjoint(Signature a, Signature b) {
     if (a.empty || b.empty) {

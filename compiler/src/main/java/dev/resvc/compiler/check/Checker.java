@@ -20,10 +20,14 @@ import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Severity;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
+import dev.resvc.compiler.syntax.PolicyParser;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,7 +85,15 @@ public final class Checker {
   /** The constants and predicates being resolved, outermost first, as "const X" / "predicate p". */
   private final Set<String> resolving = new LinkedHashSet<>();
 
-  private record CheckedPredicate(Cond body, Set<Scope> scopes) {}
+  /**
+   * How deep a checked condition may nest, counting each predicate it uses as a level plus the levels
+   * of that predicate's condition (E124). The parser's limit for one expression; later phases rely on
+   * it, so that walking a checked condition recursively stays within this many levels.
+   */
+  public static final int MAX_DEPTH = PolicyParser.MAX_NESTING;
+
+  /** A resolved predicate: its condition, what it looks at, and how deep it nests (see {@link #MAX_DEPTH}). */
+  private record CheckedPredicate(Cond body, Set<Scope> scopes, int depth) {}
 
   private Checker(Diagnostics diags) {
     this.diags = diags;
@@ -179,7 +191,7 @@ public final class Checker {
     }
     // Check every declaration even if unused, so mistakes in them are reported.
     consts.keySet().forEach(n -> constValue(n, consts.get(n).nameSpan()));
-    predicates.keySet().forEach(n -> predicate(n, predicates.get(n).nameSpan()));
+    resolvePredicates();
 
     List<CheckedPolicy.ClassifyRule> classifyRules = new ArrayList<>();
     ClassifyDecision classifyDefault =
@@ -774,25 +786,147 @@ public final class Checker {
 
   // ------------------------------------------------------------------ conditions
 
+  /**
+   * Resolves every predicate after the predicates it uses, walking the uses depth first with a stack
+   * of its own: resolving one predicate then never recurses into another, so a chain of thousands of
+   * predicates cannot overflow the Java stack. {@link #resolving} holds the walk's path, so a use that
+   * closes a cycle is reported (E117) where it closes, as a recursive resolution would.
+   */
+  private void resolvePredicates() {
+    record Step(String name, Iterator<String> uses) {}
+    Deque<Step> path = new ArrayDeque<>();
+    for (String root : predicates.keySet()) {
+      if (predicateBodies.containsKey(root)) {
+        continue;
+      }
+      resolving.add("predicate " + root);
+      path.push(new Step(root, uses(root).iterator()));
+      while (!path.isEmpty()) {
+        Step top = path.peek();
+        if (top.uses().hasNext()) {
+          String next = top.uses().next();
+          if (!predicateBodies.containsKey(next) && resolving.add("predicate " + next)) {
+            path.push(new Step(next, uses(next).iterator()));
+          }
+        } else {
+          path.pop();
+          predicateBodies.put(top.name(), resolveBody(top.name()));
+          resolving.remove("predicate " + top.name());
+        }
+      }
+    }
+  }
+
+  /** The predicates {@code name}'s condition uses, in source order: the names {@link #cond} resolves. */
+  private List<String> uses(String name) {
+    List<String> out = new ArrayList<>();
+    collectUses(predicates.get(name).condition(), out);
+    return out;
+  }
+
+  /** Recursion over one expression, whose nesting the parser bounds (E003). */
+  private void collectUses(Expr e, List<String> out) {
+    if (e instanceof Expr.Paren p) {
+      collectUses(p.inner(), out);
+    } else if (e instanceof Expr.Not n) {
+      collectUses(n.operand(), out);
+    } else if (e instanceof Expr.And a) {
+      collectUses(a.left(), out);
+      collectUses(a.right(), out);
+    } else if (e instanceof Expr.Or o) {
+      collectUses(o.left(), out);
+      collectUses(o.right(), out);
+    } else if (e instanceof Expr.Name n && predicates.containsKey(n.name())) {
+      out.add(n.name());
+    }
+  }
+
+  /** Checks the condition of {@code name}, whose uses are resolved already; null when it has errors. */
+  private CheckedPredicate resolveBody(String name) {
+    Set<Scope> used = EnumSet.noneOf(Scope.class);
+    Cond body = cond(predicates.get(name).condition(), EnumSet.allOf(Scope.class), "predicate", used);
+    if (body == null || !shallowEnough(body)) {
+      return null;
+    }
+    return new CheckedPredicate(body, used, depth(body));
+  }
+
+  /**
+   * The resolved predicate {@code name}; null when it has errors or when this use closes a cycle
+   * (E117). Every predicate is resolved before rules are checked, and each after those it uses.
+   */
   private CheckedPredicate predicate(String name, Span use) {
     if (predicateBodies.containsKey(name)) {
       return predicateBodies.get(name);
     }
-    if (!resolving.add("predicate " + name)) {
-      error("E117", use, "predicate `" + name + "` refers to itself" + cycle("predicate " + name));
-      return null;
-    }
-    Set<Scope> used = EnumSet.noneOf(Scope.class);
-    Cond body =
-        cond(predicates.get(name).condition(), EnumSet.allOf(Scope.class), "predicate", used);
-    resolving.remove("predicate " + name);
-    CheckedPredicate p = body == null ? null : new CheckedPredicate(body, used);
-    predicateBodies.put(name, p);
-    return p;
+    error("E117", use, "predicate `" + name + "` refers to itself" + cycle("predicate " + name));
+    return null;
   }
 
   private Cond condition(Expr e, Set<Scope> allowed, String section) {
-    return cond(e, allowed, section, EnumSet.noneOf(Scope.class));
+    Cond c = cond(e, allowed, section, EnumSet.noneOf(Scope.class));
+    return c == null || !shallowEnough(c) ? null : c;
+  }
+
+  /**
+   * How deep {@code c} nests: each {@code and}, {@code or}, {@code not} and test is a level, and a
+   * predicate use is one level plus its condition's depth. Recursion stops at predicate uses, so it
+   * follows one expression, whose nesting the parser bounds.
+   */
+  private int depth(Cond c) {
+    if (c instanceof Cond.PredicateRef p) {
+      return 1 + predicateBodies.get(p.name()).depth();
+    }
+    int below = 0;
+    for (Cond t : children(c)) {
+      below = Math.max(below, depth(t));
+    }
+    return 1 + below;
+  }
+
+  private static List<Cond> children(Cond c) {
+    if (c instanceof Cond.And a) {
+      return a.terms();
+    } else if (c instanceof Cond.Or o) {
+      return o.terms();
+    } else if (c instanceof Cond.Not n) {
+      return List.of(n.operand());
+    }
+    return List.of();
+  }
+
+  /**
+   * Whether {@code c} nests at most {@link #MAX_DEPTH} levels through the predicates it uses; if not,
+   * reports E124 at the outermost predicate use on the deepest path.
+   */
+  private boolean shallowEnough(Cond c) {
+    if (depth(c) <= MAX_DEPTH) {
+      return true;
+    }
+    Cond at = c;
+    while (!(at instanceof Cond.PredicateRef)) {
+      Cond deepest = null;
+      for (Cond t : children(at)) {
+        if (deepest == null || depth(t) > depth(deepest)) {
+          deepest = t;
+        }
+      }
+      if (deepest == null) {
+        break;
+      }
+      at = deepest;
+    }
+    String through = at instanceof Cond.PredicateRef p ? " through predicate `" + p.name() + "`" : "";
+    error(
+        "E124",
+        at.span(),
+        "condition nested deeper than "
+            + MAX_DEPTH
+            + " levels"
+            + through
+            + " (each predicate used counts as a level, plus the levels of its condition);"
+            + " flatten the chain of predicates");
+    return false;
   }
 
   private Cond cond(Expr e, Set<Scope> allowed, String section, Set<Scope> used) {

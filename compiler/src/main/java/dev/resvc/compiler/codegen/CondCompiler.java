@@ -11,8 +11,10 @@ import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,14 +40,22 @@ final class CondCompiler {
   private static final Cond.Bool TRUE = new Cond.Bool(null, true);
   private static final Cond.Bool FALSE = new Cond.Bool(null, false);
 
-  /** The condition with known tests replaced by constants and the constants folded away. */
+  /**
+   * The condition with known tests replaced by constants and the constants folded away. A predicate
+   * use stays a use (its method is called), unless its condition folds to a constant here.
+   */
   static Cond simplify(Cond c, Known k) {
+    return simplify(c, k, new IdentityHashMap<>());
+  }
+
+  /** {@link #simplify(Cond, Known)}, each predicate's condition simplified once ({@code bodies}). */
+  private static Cond simplify(Cond c, Known k, Map<Cond, Cond> bodies) {
     if (c instanceof Cond.Bool) {
       return c;
     } else if (c instanceof Cond.And a) {
       List<Cond> terms = new ArrayList<>();
       for (Cond t : a.terms()) {
-        Cond s = simplify(t, k);
+        Cond s = simplify(t, k, bodies);
         if (s instanceof Cond.Bool b) {
           if (!b.value()) {
             return FALSE;
@@ -58,7 +68,7 @@ final class CondCompiler {
     } else if (c instanceof Cond.Or o) {
       List<Cond> terms = new ArrayList<>();
       for (Cond t : o.terms()) {
-        Cond s = simplify(t, k);
+        Cond s = simplify(t, k, bodies);
         if (s instanceof Cond.Bool b) {
           if (b.value()) {
             return TRUE;
@@ -69,13 +79,18 @@ final class CondCompiler {
       }
       return terms.isEmpty() ? FALSE : terms.size() == 1 ? terms.get(0) : new Cond.Or(o.span(), terms);
     } else if (c instanceof Cond.Not n) {
-      Cond s = simplify(n.operand(), k);
+      Cond s = simplify(n.operand(), k, bodies);
       if (s instanceof Cond.Bool b) {
         return b.value() ? FALSE : TRUE;
       }
       return new Cond.Not(n.span(), s);
     } else if (c instanceof Cond.PredicateRef p) {
-      return simplify(p.body(), k);
+      Cond s = bodies.get(p.body());
+      if (s == null) {
+        s = simplify(p.body(), k, bodies);
+        bodies.put(p.body(), s);
+      }
+      return s instanceof Cond.Bool ? s : p;
     }
     for (Scope s : scopes(c)) {
       if (k.absent().contains(s)) {
@@ -129,9 +144,12 @@ final class CondCompiler {
     }
   }
 
-  /** Compiles a simplified condition; records the locals it reads in {@code used}, and helpers in {@code helpers}. */
-  static J compile(Cond c, Set<Local> used, Set<Helper> helpers) {
-    return new Emitter(used, helpers).gen(c);
+  /**
+   * Compiles a simplified condition; records the locals it reads in {@code used}, helpers in {@code
+   * helpers}, and calls the methods of the predicates it uses, made by {@code predicates}.
+   */
+  static J compile(Cond c, Set<Local> used, Set<Helper> helpers, PredicateMethods predicates) {
+    return new Emitter(used, helpers, predicates).gen(c);
   }
 
   /** The static helper methods generated code may call. */
@@ -139,7 +157,7 @@ final class CondCompiler {
     COMPARE_SIZE, DOWNSTREAM_OF
   }
 
-  private record Emitter(Set<Local> used, Set<Helper> helpers) {
+  private record Emitter(Set<Local> used, Set<Helper> helpers, PredicateMethods predicates) {
     J gen(Cond c) {
       if (c instanceof Cond.Bool b) {
         return atom(Boolean.toString(b.value()));
@@ -150,7 +168,9 @@ final class CondCompiler {
       } else if (c instanceof Cond.Not n) {
         return new J(CodeBlock.of("!$L", gen(n.operand()).operand(J.PRIMARY)), J.PRIMARY);
       } else if (c instanceof Cond.PredicateRef p) {
-        return gen(p.body());
+        PredicateMethods.Method m = predicates.method(p);
+        used.addAll(m.params());
+        return new J(PredicateMethods.call(m), J.PRIMARY);
       } else if (c instanceof Cond.IntCompare i) {
         return guarded(i.field(), compare(i.field(), i.op(), i.value()));
       } else if (c instanceof Cond.IntInRange r) {

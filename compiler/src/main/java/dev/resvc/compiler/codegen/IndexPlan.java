@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -274,15 +275,24 @@ final class IndexPlan {
 
   /** What {@code c} requires of each field it pins, as a sound over-approximation. */
   static Map<Field, Constraint> constraints(Cond c) {
+    return new EnumMap<>(constraints(c, new IdentityHashMap<>()));
+  }
+
+  /**
+   * {@link #constraints(Cond)}, with each predicate's condition worked out once ({@code bodies}), so
+   * predicates that use others several times cost their size, not the size written out. The maps
+   * returned are not changed afterwards.
+   */
+  private static Map<Field, Constraint> constraints(Cond c, Map<Cond, Map<Field, Constraint>> bodies) {
     Map<Field, Constraint> out = new EnumMap<>(Field.class);
     if (c instanceof Cond.And a) {
       for (Cond t : a.terms()) {
-        constraints(t).forEach((f, k) -> out.merge(f, k, IndexPlan::both));
+        constraints(t, bodies).forEach((f, k) -> out.merge(f, k, IndexPlan::both));
       }
     } else if (c instanceof Cond.Or o) {
       List<Map<Field, Constraint>> parts = new ArrayList<>();
       for (Cond t : o.terms()) {
-        parts.add(constraints(t));
+        parts.add(constraints(t, bodies));
       }
       for (Field f : Field.values()) {
         Constraint union = parts.isEmpty() ? null : parts.get(0).get(f);
@@ -295,7 +305,12 @@ final class IndexPlan {
         }
       }
     } else if (c instanceof Cond.PredicateRef p) {
-      return constraints(p.body());
+      Map<Field, Constraint> known = bodies.get(p.body());
+      if (known == null) {
+        known = constraints(p.body(), bodies);
+        bodies.put(p.body(), known);
+      }
+      return known;
     } else if (c instanceof Cond.IntCompare i) {
       Field f = field(i.field());
       if (f != null && !f.windows() && i.op() == CompareOp.EQ) {

@@ -225,6 +225,7 @@ public final class PolicyGenerator {
     private final Set<String> fieldNames = new TreeSet<>();
     private final Set<String> typeNames = new TreeSet<>();
     private final EnumSet<Helper> helpers = EnumSet.noneOf(Helper.class);
+    private final PredicateMethods predicates = new PredicateMethods(helpers);
     private final List<TypeSpec> nested = new ArrayList<>();
     private final Map<String, CodeBlock> decisionRefs = new LinkedHashMap<>();
     /** Decision holder classes of a large policy that fill an indexed section's decision array. */
@@ -275,6 +276,7 @@ public final class PolicyGenerator {
       type.addMethod(section(true, classify, chunkMethods));
       type.addMethod(section(false, conflicts, chunkMethods));
       chunkMethods.forEach(type::addMethod);
+      predicates.specs().forEach(type::addMethod);
       helpers();
       nested.forEach(type::addType);
 
@@ -760,7 +762,7 @@ public final class PolicyGenerator {
       for (int i : which) {
         RuleView r = live.get(i);
         Set<Local> used = EnumSet.noneOf(Local.class);
-        J test = CondCompiler.compile(conditions.get(i), used, helpers);
+        J test = CondCompiler.compile(conditions.get(i), used, helpers, predicates);
         String comment = "rule " + r.name() + " (" + r.span().file() + ":" + r.span().line() + "): "
             + CondPrinter.print(r.condition());
         m.addCode("// $L\n", JavaText.comment(comment));
@@ -792,7 +794,7 @@ public final class PolicyGenerator {
         if (s instanceof Cond.Bool b && !b.value()) {
           continue;
         }
-        out.add(new Occurrence(r, CondCompiler.compile(s, used, helpers)));
+        out.add(new Occurrence(r, CondCompiler.compile(s, used, helpers, predicates)));
       }
       return out;
     }

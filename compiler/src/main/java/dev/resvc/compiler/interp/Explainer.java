@@ -6,7 +6,10 @@ import dev.resvc.compiler.check.CondPrinter;
 import dev.resvc.compiler.check.IntField;
 import dev.resvc.runtime.range.U64;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The decision chain behind a classification or a conflict: every rule tried in order, whether it
@@ -62,19 +65,22 @@ public final class Explainer {
   /** The facts a condition looked at, e.g. {@code class 0x0c0330, source rmrr}. */
   static String facts(Cond c, Interpreter.Facts f) {
     List<String> out = new ArrayList<>();
-    collect(c, f, out);
+    collect(c, f, out, Collections.newSetFromMap(new IdentityHashMap<>()));
     return String.join(", ", out.stream().distinct().toList());
   }
 
-  private static void collect(Cond c, Interpreter.Facts f, List<String> out) {
+  /** Adds the facts {@code c} looks at; a predicate's condition is entered once ({@code seen}), as it adds the same facts each time. */
+  private static void collect(Cond c, Interpreter.Facts f, List<String> out, Set<Cond> seen) {
     if (c instanceof Cond.And a) {
-      a.terms().forEach(t -> collect(t, f, out));
+      a.terms().forEach(t -> collect(t, f, out, seen));
     } else if (c instanceof Cond.Or o) {
-      o.terms().forEach(t -> collect(t, f, out));
+      o.terms().forEach(t -> collect(t, f, out, seen));
     } else if (c instanceof Cond.Not n) {
-      collect(n.operand(), f, out);
+      collect(n.operand(), f, out, seen);
     } else if (c instanceof Cond.PredicateRef p) {
-      collect(p.body(), f, out);
+      if (seen.add(p.body())) {
+        collect(p.body(), f, out, seen);
+      }
     } else if (c instanceof Cond.IntCompare i) {
       out.add(intFact(i.field(), f));
     } else if (c instanceof Cond.IntInRange r) {

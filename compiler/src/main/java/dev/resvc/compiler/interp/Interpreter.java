@@ -10,7 +10,9 @@ import dev.resvc.runtime.policy.ClassifyDecision;
 import dev.resvc.runtime.policy.ConflictDecision;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.range.AddressRange;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,9 +21,16 @@ import java.util.Optional;
  */
 public final class Interpreter implements Policy {
   private final CheckedPolicy policy;
+  /** Whether any classify (conflicts) rule uses a predicate: only then does a decision keep a {@link Memo}. */
+  private final boolean classifyUsesPredicates;
+  private final boolean conflictsUsesPredicates;
 
   public Interpreter(CheckedPolicy policy) {
     this.policy = policy;
+    this.classifyUsesPredicates =
+        policy.classifyRules().stream().anyMatch(r -> usesPredicates(r.condition()));
+    this.conflictsUsesPredicates =
+        policy.conflictRules().stream().anyMatch(r -> usesPredicates(r.condition()));
   }
 
   public CheckedPolicy policy() {
@@ -41,8 +50,9 @@ public final class Interpreter implements Policy {
   @Override
   public ClassifyDecision classify(PciDevice device, int group, Region region) {
     Facts facts = new Facts(device, group, region, null);
+    Memo memo = classifyUsesPredicates ? new Memo() : null;
     for (CheckedPolicy.ClassifyRule rule : policy.classifyRules()) {
-      if (eval(rule.condition(), facts)) {
+      if (eval(rule.condition(), facts, memo)) {
         return rule.decision();
       }
     }
@@ -52,8 +62,9 @@ public final class Interpreter implements Policy {
   @Override
   public ConflictDecision conflict(Region region, GuestRange guest) {
     Facts facts = new Facts(null, -1, region, guest);
+    Memo memo = conflictsUsesPredicates ? new Memo() : null;
     for (CheckedPolicy.ConflictRule rule : policy.conflictRules()) {
-      if (eval(rule.condition(), facts)) {
+      if (eval(rule.condition(), facts, memo)) {
         return rule.decision();
       }
     }
@@ -63,15 +74,53 @@ public final class Interpreter implements Policy {
   /** What a condition can look at: absent parts ({@code null}) make the tests on them false. */
   public record Facts(PciDevice device, int group, Region region, GuestRange guest) {}
 
-  /** Evaluates a condition; the single definition of what each test means. */
+  /**
+   * The values of the predicates already evaluated on one input. A predicate used several times (and
+   * predicates using it several times in turn) is evaluated once, so an evaluation costs time linear in
+   * the size of the policy, not in the size of its conditions with every predicate written out.
+   */
+  private static final class Memo {
+    /** Keyed by the predicate's condition, which every use of the predicate shares. */
+    private final Map<Cond, Boolean> values = new IdentityHashMap<>();
+  }
+
+  /** Whether {@code c} uses a predicate; predicate conditions are not entered, so this follows one expression. */
+  private static boolean usesPredicates(Cond c) {
+    if (c instanceof Cond.PredicateRef) {
+      return true;
+    } else if (c instanceof Cond.Not n) {
+      return usesPredicates(n.operand());
+    }
+    List<Cond> terms = c instanceof Cond.And a ? a.terms() : c instanceof Cond.Or o ? o.terms() : List.of();
+    for (int k = 0; k < terms.size(); k++) {
+      if (usesPredicates(terms.get(k))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Evaluates a condition; the single definition of what each test means. Each predicate it uses is
+   * evaluated at most once.
+   */
   public static boolean eval(Cond c, Facts f) {
+    return eval(c, f, usesPredicates(c) ? new Memo() : null);
+  }
+
+  /**
+   * {@link #eval(Cond, Facts)} with the predicate values known so far ({@code memo}, null when the
+   * condition uses no predicate). Recursion follows the nesting of the condition through its
+   * predicates, which the checker bounds ({@link dev.resvc.compiler.check.Checker#MAX_DEPTH}).
+   */
+  private static boolean eval(Cond c, Facts f, Memo memo) {
     if (c instanceof Cond.Bool b) {
       return b.value();
     } else if (c instanceof Cond.And a) {
       // Indexed loops: the analyser evaluates conditions millions of times, and the iterators showed.
       List<Cond> terms = a.terms();
       for (int k = 0; k < terms.size(); k++) {
-        if (!eval(terms.get(k), f)) {
+        if (!eval(terms.get(k), f, memo)) {
           return false;
         }
       }
@@ -79,15 +128,21 @@ public final class Interpreter implements Policy {
     } else if (c instanceof Cond.Or o) {
       List<Cond> terms = o.terms();
       for (int k = 0; k < terms.size(); k++) {
-        if (eval(terms.get(k), f)) {
+        if (eval(terms.get(k), f, memo)) {
           return true;
         }
       }
       return false;
     } else if (c instanceof Cond.Not n) {
-      return !eval(n.operand(), f);
+      return !eval(n.operand(), f, memo);
     } else if (c instanceof Cond.PredicateRef p) {
-      return eval(p.body(), f);
+      Memo m = memo != null ? memo : new Memo();
+      Boolean known = m.values.get(p.body());
+      if (known == null) {
+        known = eval(p.body(), f, m);
+        m.values.put(p.body(), known);
+      }
+      return known;
     } else if (c instanceof Cond.IntCompare i) {
       int cmp;
       if (i.field() == IntField.REGION_SIZE) {

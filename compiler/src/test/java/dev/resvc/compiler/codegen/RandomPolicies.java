@@ -7,8 +7,8 @@ import java.util.Random;
  * Random {@code .resv} texts over the whole condition language: {@code and}/{@code or}/{@code not} and
  * parentheses, every comparison, sets and ranges, class patterns of 8, 16 and 24 bits, {@code has},
  * {@code overlaps}/{@code within} with ranges and guest kinds, {@code downstream_of}, PCI address sets,
- * driver and guest-name strings, {@code region.size} up to 2^64, predicates, imported constants and
- * predicates, and every kind of {@code default}. Constants come from small pools shared with {@link
+ * driver and guest-name strings, {@code region.size} up to 2^64, predicates (some using another several
+ * times, in a chain of three), imported constants and predicates, and every kind of {@code default}. Constants come from small pools shared with {@link
  * RandomHosts}, so that conditions hold often enough to matter.
  */
 final class RandomPolicies {
@@ -68,14 +68,25 @@ final class RandomPolicies {
     if (imports) {
       sb.append("import \"common.resv\";\n");
     }
-    sb.append("predicate dp = ").append(expr(Section.CLASSIFY, 2, false)).append(";\n");
-    sb.append("predicate gp = ").append(expr(Section.CONFLICTS, 2, false)).append(";\n");
+    for (Section s : Section.values()) {
+      // p, then q and r each using the one before twice (and perhaps in their own parts): the
+      // generated methods call one another, the interpreter evaluates each predicate once.
+      List<String> names = s == Section.CLASSIFY ? CLASSIFY_PREDICATES : CONFLICTS_PREDICATES;
+      sb.append("predicate ").append(names.get(0)).append(" = ").append(expr(s, 2, List.of())).append(";\n");
+      for (int k = 1; k < names.size(); k++) {
+        String prev = names.get(k - 1);
+        List<String> usable = names.subList(0, k);
+        sb.append("predicate ").append(names.get(k)).append(" = (").append(prev).append(" and (")
+            .append(expr(s, 2, usable)).append(")) or (not ").append(prev).append(" and (")
+            .append(expr(s, 2, usable)).append("));\n");
+      }
+    }
     int classify = r.nextInt(7);
     boolean classifyDefault = r.nextInt(3) > 0;
     if (classify > 0 || classifyDefault) {
       sb.append("classify {\n");
       for (int i = 0; i < classify; i++) {
-        sb.append("  rule c").append(i).append(": when ").append(expr(Section.CLASSIFY, 3, true)).append(" => ")
+        sb.append("  rule c").append(i).append(": when ").append(expr(Section.CLASSIFY, 3, CLASSIFY_PREDICATES)).append(" => ")
             .append(classifyAction()).append(";\n");
       }
       if (classifyDefault) {
@@ -88,7 +99,7 @@ final class RandomPolicies {
     if (conflicts > 0 || conflictDefault) {
       sb.append("conflicts {\n");
       for (int i = 0; i < conflicts; i++) {
-        sb.append("  rule x").append(i).append(": when ").append(expr(Section.CONFLICTS, 3, true)).append(" => ")
+        sb.append("  rule x").append(i).append(": when ").append(expr(Section.CONFLICTS, 3, CONFLICTS_PREDICATES)).append(" => ")
             .append(conflictAction()).append(";\n");
       }
       if (conflictDefault) {
@@ -101,6 +112,10 @@ final class RandomPolicies {
 
   enum Section { CLASSIFY, CONFLICTS }
 
+  /** The predicates of each section, each using the ones before it. */
+  private static final List<String> CLASSIFY_PREDICATES = List.of("dp", "dq", "dr");
+  private static final List<String> CONFLICTS_PREDICATES = List.of("gp", "gq", "gr");
+
   private String classifyAction() {
     int k = r.nextInt(TYPES.size() + 2);
     return k == 0 ? "keep" : k == 1 ? "drop" : TYPES.get(k - 2);
@@ -111,7 +126,8 @@ final class RandomPolicies {
     return k == 0 ? "allow" : List.of("fatal", "warn", "info").get(k - 1) + " " + pick(MESSAGES);
   }
 
-  private String expr(Section s, int depth, boolean predicates) {
+  /** A condition of {@code s} nested up to {@code depth} levels, which may use the {@code predicates}. */
+  private String expr(Section s, int depth, List<String> predicates) {
     if (depth == 0 || r.nextInt(10) < 4) {
       return atom(s, predicates);
     }
@@ -122,9 +138,9 @@ final class RandomPolicies {
     };
   }
 
-  private String atom(Section s, boolean predicates) {
-    if (predicates && r.nextInt(12) == 0) {
-      return s == Section.CLASSIFY ? "dp" : "gp";
+  private String atom(Section s, List<String> predicates) {
+    if (!predicates.isEmpty() && r.nextInt(12) == 0) {
+      return pick(predicates);
     }
     if (imports && r.nextInt(12) == 0) {
       return s == Section.CLASSIFY && r.nextBoolean() ? "usb" : "firmware";
