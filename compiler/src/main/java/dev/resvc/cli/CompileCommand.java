@@ -13,6 +13,9 @@ import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.Position;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +70,11 @@ final class CompileCommand implements Callable<Integer> {
     if (noLint && denyWarnings) {
       throw new UsageException("--deny-warnings needs the analyser; drop --no-lint, or --deny-warnings");
     }
+    for (Path dir : new Path[] {classesDir, javaOut}) {
+      if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+        throw new InputException(dir.toString(), Position.whole(), "is a file, not a directory");
+      }
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<JavaFile> generated = new ArrayList<>();
@@ -118,12 +126,27 @@ final class CompileCommand implements Callable<Integer> {
         }
       }
     } catch (IOException e) {
-      throw new InputException(e.getMessage() == null ? "output" : e.getMessage(), Position.whole(),
-          "cannot write: " + e);
+      throw cannotWrite(e);
     }
     err.println("resvc: compiled " + classNames.size() + (classNames.size() == 1 ? " policy: " : " policies: ")
         + String.join(", ", classNames));
     return Main.OK;
+  }
+
+  /** An output that cannot be written, named by the file the file system complained about. */
+  private static InputException cannotWrite(IOException e) {
+    String file = e instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile() : "output";
+    String reason;
+    if (e instanceof FileAlreadyExistsException) {
+      reason = "a file is in the way of a directory";
+    } else if (e instanceof AccessDeniedException) {
+      reason = "permission denied";
+    } else if (e instanceof FileSystemException fs && fs.getReason() != null) {
+      reason = fs.getReason();
+    } else {
+      reason = String.valueOf(e.getMessage());
+    }
+    return new InputException(file, Position.whole(), "cannot write: " + reason);
   }
 
   private static void writeClasses(Path dir, Map<String, byte[]> classes, List<String> policies) throws IOException {

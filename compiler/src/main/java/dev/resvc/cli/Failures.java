@@ -1,11 +1,19 @@
 package dev.resvc.cli;
 
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.MessageText;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
-/** Turns every failure into one line on stderr and an exit code; never a stack trace. */
+/**
+ * Turns every failure into one line on stderr and an exit code; never a stack trace. Text that may come
+ * from the input (an argument picocli quotes, an exception's message) is escaped and cut
+ * ({@link MessageText}), so the line stays one line.
+ */
 final class Failures implements CommandLine.IExecutionExceptionHandler {
+  /** The most characters of a usage error or an internal error's description shown. */
+  static final int MAX_MESSAGE = 300;
+
   @Override
   public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
     PrintWriter err = cli.getErr();
@@ -14,21 +22,50 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
       return Main.BAD_INPUT;
     }
     if (e instanceof UsageException ue) {
-      err.println("resvc: error: " + ue.getMessage());
+      err.println("resvc: error: " + MessageText.clean(ue.getMessage(), MAX_MESSAGE));
       return Main.BAD_INPUT;
     }
-    err.println("resvc: internal error: " + e + " (this is a bug in resvc; please report it with the input)");
-    if (System.getenv("RESVC_DEBUG") != null) {
-      e.printStackTrace(err);
-    }
-    return Main.INTERNAL_ERROR;
+    return crash(e, err);
   }
 
   static int usage(CommandLine.ParameterException e, String[] args) {
     CommandLine cli = e.getCommandLine();
     PrintWriter err = cli.getErr();
-    err.println("resvc: error: " + e.getMessage());
+    err.println("resvc: error: " + MessageText.clean(String.valueOf(e.getMessage()), MAX_MESSAGE));
     err.println("Try '" + cli.getCommandSpec().qualifiedName() + " --help' for more information.");
     return Main.BAD_INPUT;
+  }
+
+  /**
+   * Anything a command did not handle. Running out of stack or memory means an input beyond what resvc
+   * can hold (every reader has limits, so this is a last line of defence): bad input, exit 2, naming
+   * the input being processed when known. Anything else is a bug: exit 3. Printing is best effort:
+   * whatever happens while reporting, the exit code stands.
+   */
+  static int crash(Throwable t, PrintWriter err) {
+    String input = Inputs.current().map(name -> MessageText.clean(name, MAX_MESSAGE) + ": ").orElse("");
+    int code;
+    String line;
+    if (t instanceof StackOverflowError) {
+      code = Main.BAD_INPUT;
+      line = "resvc: error: " + input + "input too deeply nested: resvc ran out of stack while processing it";
+    } else if (t instanceof OutOfMemoryError) {
+      code = Main.BAD_INPUT;
+      line = "resvc: error: " + input + "input too large: resvc ran out of memory while processing it";
+    } else {
+      code = Main.INTERNAL_ERROR;
+      line = "resvc: internal error: " + MessageText.clean(String.valueOf(t), MAX_MESSAGE)
+          + " (this is a bug in resvc; please report it with the input)";
+    }
+    try {
+      err.println(line);
+      if (code == Main.INTERNAL_ERROR && System.getenv("RESVC_DEBUG") != null) {
+        t.printStackTrace(err);
+      }
+      err.flush();
+    } catch (Throwable ignored) {
+      // nothing more can be said; the exit code still tells
+    }
+    return code;
   }
 }

@@ -1,18 +1,23 @@
 package dev.resvc.cli;
 
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputFiles;
+import dev.resvc.runtime.input.InputLimits;
 import dev.resvc.runtime.input.Position;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Optional;
 
-/** Reading command-line inputs: a file, or {@code -} for standard input. */
+/**
+ * Reading command-line inputs: a file, or {@code -} for standard input. Everything goes through
+ * {@link InputFiles}, so a FIFO, a device or an endless stream is one error, never a hang or an
+ * {@link OutOfMemoryError}. Remembers, per thread, the input last opened, so that a failure while
+ * processing it can name it ({@link Failures#crash}).
+ */
 final class Inputs {
+  private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+
   private Inputs() {}
 
   /** The name to show in messages for an input argument. */
@@ -20,34 +25,43 @@ final class Inputs {
     return arg.equals("-") ? "<stdin>" : arg;
   }
 
+  /** A binary input (an ACPI table), at most {@link InputLimits#ACPI_TABLE}. */
   static byte[] bytes(String arg, InputStream stdin) throws InputException {
+    return read(arg, stdin, InputLimits.ACPI_TABLE);
+  }
+
+  /** A UTF-8 text input (a region list, a guest layout, a policy to format), at most {@link InputLimits#TEXT_INPUT}. */
+  static String text(String arg, InputStream stdin) throws InputException {
+    return InputFiles.utf8(read(arg, stdin, InputLimits.TEXT_INPUT), displayName(arg));
+  }
+
+  private static byte[] read(String arg, InputStream stdin, InputLimits limit) throws InputException {
     String name = displayName(arg);
+    processing(name);
+    return arg.equals("-") ? InputFiles.read(stdin, name, limit) : InputFiles.read(path(arg), name, limit);
+  }
+
+  /** {@code arg} as a path; a name the file system cannot hold (a NUL byte) is bad input. */
+  static Path path(String arg) throws InputException {
     try {
-      if (arg.equals("-")) {
-        return stdin.readAllBytes();
-      }
-      Path path = Path.of(arg);
-      if (Files.isDirectory(path)) {
-        throw new InputException(name, Position.whole(), "is a directory, not a file");
-      }
-      return Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      throw new InputException(name, Position.whole(), "no such file");
-    } catch (IOException e) {
-      throw new InputException(name, Position.whole(), "cannot read: " + e.getMessage());
+      return Path.of(arg);
+    } catch (InvalidPathException e) {
+      throw new InputException(arg, Position.whole(), "is not a valid path: " + e.getReason());
     }
   }
 
-  static String text(String arg, InputStream stdin) throws InputException {
-    byte[] bytes = bytes(arg, stdin);
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new InputException(displayName(arg), Position.whole(), "is not UTF-8 text (a binary file?)");
-    }
+  /** Records that {@code name} is the input being worked on now. */
+  static void processing(String name) {
+    CURRENT.set(name);
+  }
+
+  /** The input last opened on this thread, if any. */
+  static Optional<String> current() {
+    return Optional.ofNullable(CURRENT.get());
+  }
+
+  /** Forgets the input of an earlier run on this thread. */
+  static void reset() {
+    CURRENT.remove();
   }
 }

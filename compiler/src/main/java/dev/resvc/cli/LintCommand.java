@@ -5,10 +5,12 @@ import dev.resvc.compiler.analysis.Linter;
 import dev.resvc.compiler.analysis.Witness;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputFiles;
+import dev.resvc.runtime.input.InputLimits;
 import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.range.U64;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,11 +58,14 @@ final class LintCommand implements Callable<Integer> {
     Map<String, String> sources = new LinkedHashMap<>();
     List<Diagnostic> compileDiagnostics = new ArrayList<>();
     for (Path file : files) {
-      if (!Files.exists(file)) {
-        err.println("resvc: " + file + ": no such file");
+      try {
+        InputFiles.requireRegularFile(file, file.toString(), InputLimits.POLICY);
+      } catch (InputException e) {
+        err.println(Output.error(e));
         broken = true;
         continue;
       }
+      Inputs.processing(file.toString());
       PolicyCompiler.Compilation c = PolicyCompiler.compile(file);
       sources.putAll(c.sources());
       compileDiagnostics.addAll(c.diagnostics());

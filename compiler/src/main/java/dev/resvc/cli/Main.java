@@ -53,18 +53,42 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    int code = INTERNAL_ERROR;
+    try {
+      code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    } catch (Throwable t) {
+      // run() catches everything; this is for a failure while reporting a failure
+    } finally {
+      System.exit(code);
+    }
   }
 
   /** Runs one command line with the given streams; returns the exit code. Used by tests. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new Main());
-    cli.setOut(out);
-    cli.setErr(err);
-    cli.setUsageHelpWidth(110); // descriptions are written in lines of at most ~105 characters
-    cli.setExecutionExceptionHandler(new Failures());
-    cli.setParameterExceptionHandler(Failures::usage);
-    int code = cli.execute(args);
+    return run(new Main(), out, err, args);
+  }
+
+  /**
+   * Runs {@code args} against the command {@code top} (tests pass their own to reach the crash
+   * handling). Whatever a command throws, {@code Error}s included (picocli hands only
+   * {@code Exception}s to {@link Failures}), ends as one line on {@code err} and an exit code.
+   */
+  static int run(Object top, PrintWriter out, PrintWriter err, String... args) {
+    Inputs.reset();
+    int code;
+    try {
+      CommandLine cli = new CommandLine(top);
+      cli.setOut(out);
+      cli.setErr(err);
+      cli.setUsageHelpWidth(110); // descriptions are written in lines of at most ~105 characters
+      cli.setExecutionExceptionHandler(new Failures());
+      cli.setParameterExceptionHandler(Failures::usage);
+      code = cli.execute(args);
+    } catch (Throwable t) {
+      code = Failures.crash(t, err);
+    } finally {
+      Inputs.reset();
+    }
     out.flush();
     err.flush();
     return code;

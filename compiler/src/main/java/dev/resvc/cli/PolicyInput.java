@@ -7,6 +7,9 @@ import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestLayoutParser;
 import dev.resvc.runtime.guest.GuestPresets;
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputFiles;
+import dev.resvc.runtime.input.InputLimits;
+import dev.resvc.runtime.input.MessageText;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +31,8 @@ final class PolicyInput {
   /** As {@link #compile}, keeping the sources (the compiled engine hashes them into the class header). */
   static PolicyCompiler.Compilation compilation(Path file, Format format, PrintWriter err, PrintWriter out)
       throws InputException {
-    if (!Files.exists(file)) {
-      throw new InputException(file.toString(), dev.resvc.runtime.input.Position.whole(), "no such file");
-    }
+    InputFiles.requireRegularFile(file, file.toString(), InputLimits.POLICY);
+    Inputs.processing(file.toString());
     PolicyCompiler.Compilation c = PolicyCompiler.compile(file);
     if (!c.diagnostics().isEmpty()) {
       if (format == Format.json && c.hasErrors()) {
@@ -41,16 +43,15 @@ final class PolicyInput {
     }
     if (c.hasErrors()) {
       long n = c.diagnostics().stream().filter(d -> d.severity() == dev.resvc.compiler.diag.Diagnostic.Severity.ERROR).count();
-      err.println("resvc: " + file + ": " + n + (n == 1 ? " error" : " errors"));
+      err.println("resvc: " + MessageText.clean(file.toString(), 200) + ": " + n + (n == 1 ? " error" : " errors"));
     }
     return c;
   }
 
   /** A preset spec ({@code q35,ram=16G}) or a layout file path. */
   static GuestLayout guest(String spec) throws InputException, UsageException {
-    Path path = Path.of(spec);
-    if (spec.contains("/") || spec.endsWith(".layout") || Files.isRegularFile(path)) {
-      if (!Files.isRegularFile(path)) {
+    if (spec.contains("/") || spec.endsWith(".layout") || Files.exists(Inputs.path(spec))) {
+      if (!Files.exists(Inputs.path(spec))) {
         throw new InputException(spec, dev.resvc.runtime.input.Position.whole(), "no such guest layout file");
       }
       return GuestLayoutParser.parse(Inputs.text(spec, System.in), spec);

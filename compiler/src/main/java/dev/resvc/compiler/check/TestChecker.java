@@ -11,6 +11,9 @@ import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestLayoutParser;
 import dev.resvc.runtime.guest.GuestPresets;
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputFiles;
+import dev.resvc.runtime.input.InputLimits;
+import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
@@ -22,9 +25,6 @@ import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.policy.Severity;
 import dev.resvc.runtime.range.AddressRange;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -433,29 +433,18 @@ final class TestChecker {
             "E120",
             f.span(),
             "guest layout \""
-                + f.value().replace("\0", "\\0")
+                + MessageText.clean(f.value())
                 + "\" is not a valid path: "
                 + e.getReason());
         return null;
       }
       try {
-        return GuestLayoutParser.parse(Files.readString(path, StandardCharsets.UTF_8), f.value());
-      } catch (java.nio.file.NoSuchFileException e) {
-        error(
-            "E120",
-            f.span(),
-            "guest layout file " + path + " does not exist (paths are relative to the policy)");
-      } catch (IOException e) {
-        error(
-            "E120",
-            f.span(),
-            "cannot read guest layout "
-                + path
-                + (e.getMessage() == null || e.getMessage().equals(path.toString())
-                    ? ""
-                    : ": " + e.getMessage()));
+        byte[] bytes = InputFiles.read(path, f.value(), InputLimits.TEXT_INPUT);
+        return GuestLayoutParser.parse(InputFiles.utf8(bytes, f.value()), f.value());
       } catch (InputException e) {
-        error("E120", f.span(), "guest layout: " + e.getMessage());
+        error("E120", f.span(), e.getCause() instanceof java.nio.file.NoSuchFileException
+            ? "guest layout file " + MessageText.clean(path.toString(), 200) + " does not exist (paths are relative to the policy)"
+            : "guest layout: " + MessageText.clean(e.getMessage(), 300));
       }
       return null;
     }

@@ -1,6 +1,7 @@
 package dev.resvc.compiler.diag;
 
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.json.Json;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +12,14 @@ import java.util.Map;
  * line, a caret under the span, then notes) or as JSON.
  */
 public final class DiagnosticRenderer {
+  /** The most characters of a source line shown under a diagnostic. */
+  static final int MAX_EXCERPT = 120;
+  /** How much of the line before the caret a cut excerpt keeps. */
+  private static final int CONTEXT_BEFORE = 40;
+  /** The most characters of a message, and of a file name, one diagnostic shows. */
+  private static final int MAX_MESSAGE = 1000;
+  private static final int MAX_FILE_NAME = 200;
+
   private final Map<String, String> sources;
   /** Each file's lines, split once (a lint of a large policy quotes the same file many thousand times). */
   private final Map<String, String[]> lines = new HashMap<>();
@@ -24,22 +33,73 @@ public final class DiagnosticRenderer {
     StringBuilder sb = new StringBuilder();
     for (Diagnostic d : diagnostics) {
       Span s = d.span();
-      sb.append(s.file()).append(':').append(s.line()).append(':').append(s.column()).append(": ")
-          .append(d.severity().word()).append('[').append(d.code()).append("]: ").append(d.message()).append('\n');
+      sb.append(MessageText.clean(s.file(), MAX_FILE_NAME)).append(':').append(s.line()).append(':')
+          .append(s.column()).append(": ").append(d.severity().word()).append('[').append(d.code()).append("]: ")
+          .append(MessageText.clean(d.message(), MAX_MESSAGE)).append('\n');
       String line = sourceLine(s.file(), s.line());
       if (line != null) {
-        sb.append("  ").append(line).append('\n');
-        sb.append("  ").append(caretPad(line, s.column() - 1)).append('^');
-        int extra = Math.min(Math.max(s.length(), 1), Math.max(1, line.length() - s.column() + 1)) - 1;
-        sb.append("~".repeat(Math.max(0, extra))).append('\n');
+        Excerpt e = Excerpt.of(line, s.column() - 1, Math.max(s.length(), 1));
+        sb.append("  ").append(e.text()).append('\n');
+        sb.append("  ").append(caretPad(e.text(), e.caret())).append('^').append("~".repeat(e.tildes())).append('\n');
       }
       for (Diagnostic.Note n : d.notes()) {
-        sb.append("  = note: ").append(n.message());
-        n.span().ifPresent(at -> sb.append(" (").append(at).append(')'));
+        sb.append("  = note: ").append(MessageText.clean(n.message(), MAX_MESSAGE));
+        n.span().ifPresent(at -> sb.append(" (").append(MessageText.clean(at.toString(), MAX_FILE_NAME)).append(')'));
         sb.append('\n');
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * The part of a source line shown under a diagnostic: the whole line when it is short, else a window
+   * of {@link #MAX_EXCERPT} characters around the caret with an ellipsis where it was cut (a 20 KB line
+   * quoted whole under each of its errors would flood the terminal). Control and format characters are
+   * shown as visible symbols, one column each, so the caret still lines up and the terminal is safe.
+   *
+   * @param text what to print
+   * @param caret the caret's column in {@code text} (0-based)
+   * @param tildes how many {@code ~} follow the caret
+   */
+  record Excerpt(String text, int caret, int tildes) {
+    static Excerpt of(String line, int column, int length) {
+      int start = 0;
+      int end = line.length();
+      if (line.length() > MAX_EXCERPT) {
+        start = Math.max(0, Math.min(column - CONTEXT_BEFORE, line.length() - MAX_EXCERPT));
+        end = Math.min(line.length(), start + MAX_EXCERPT);
+        if (start > 0 && Character.isLowSurrogate(line.charAt(start))) {
+          start++;
+        }
+        if (end < line.length() && Character.isHighSurrogate(line.charAt(end - 1))) {
+          end--;
+        }
+      }
+      String lead = start > 0 ? "…" : "";
+      String text = lead + visible(line.substring(start, end)) + (end < line.length() ? "…" : "");
+      int caret = column - start + lead.length();
+      int tildes = Math.max(0, Math.min(length, Math.max(1, end - column)) - 1);
+      return new Excerpt(text, caret, tildes);
+    }
+
+    private static String visible(String part) {
+      StringBuilder out = new StringBuilder(part.length());
+      for (int i = 0; i < part.length(); i++) {
+        char c = part.charAt(i);
+        if (c == '\t') {
+          out.append(c);
+        } else if (c < 0x20) {
+          out.append((char) (0x2400 + c)); // the Control Pictures block: U+2400 is ␀, U+241B is ␛
+        } else if (c == 0x7f) {
+          out.append('\u2421');
+        } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || Character.getType(c) == Character.FORMAT) {
+          out.append('\ufffd');
+        } else {
+          out.append(c);
+        }
+      }
+      return out.toString();
+    }
   }
 
   /** Spaces up to {@code col}, keeping tabs so the caret lines up under tab-indented source. */

@@ -10,17 +10,59 @@ import java.util.List;
  */
 public final class Diagnostics {
   private final List<Diagnostic> all = new ArrayList<>();
+  private final int maxErrors;
+  private int errors;
+
+  /** Collects every diagnostic. */
+  public Diagnostics() {
+    this(Integer.MAX_VALUE);
+  }
+
+  private Diagnostics(int maxErrors) {
+    this.maxErrors = maxErrors;
+  }
+
+  /**
+   * Collects up to {@code maxErrors} errors; adding one more throws {@link Full} (the error is not
+   * kept). For a phase that could find an error per token of a hostile file: it catches {@code Full},
+   * says it stopped, and gives up on the rest.
+   */
+  public static Diagnostics upTo(int maxErrors) {
+    return new Diagnostics(maxErrors);
+  }
+
+  /** Thrown by a {@link #upTo bounded} collection at the error past its limit. */
+  public static final class Full extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Diagnostic rejected;
+
+    Full(Diagnostic rejected) {
+      super("more than the allowed number of errors", null, false, false);
+      this.rejected = rejected;
+    }
+
+    /** The error that did not fit; where the phase stopped. */
+    public Diagnostic rejected() {
+      return rejected;
+    }
+  }
 
   public void add(Diagnostic d) {
+    if (d.severity() == Diagnostic.Severity.ERROR) {
+      if (errors == maxErrors) {
+        throw new Full(d);
+      }
+      errors++;
+    }
     all.add(d);
   }
 
   public boolean hasErrors() {
-    return all.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
+    return errors > 0;
   }
 
   public int errorCount() {
-    return (int) all.stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).count();
+    return errors;
   }
 
   /** All diagnostics, by file, line, column, then in the order they were reported. */

@@ -11,6 +11,7 @@ import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.Diagnostics;
 import dev.resvc.grammar.internal.ResvParser;
 import dev.resvc.grammar.internal.ResvParser.*;
+import dev.resvc.runtime.input.MessageText;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -337,7 +338,7 @@ final class AstBuilder {
       String object = text(m.obj);
       if (!object.equals("device")) {
         error(Codes.MISPLACED, spans.of(m.obj), "only `device` has methods (`device.downstream_of(00:1c.0)`); `"
-            + object + "." + text(m.name) + "(…)` is not one");
+            + MessageText.clean(object + "." + text(m.name)) + "(…)` is not one");
       }
       return call(span, text(m.name), m.arguments(), m.getStart());
     }
@@ -388,7 +389,7 @@ final class AstBuilder {
       case ResvParser.DEC, ResvParser.HEX, ResvParser.BIN -> {
         Long value = Literals.unsigned(text);
         if (value == null) {
-          error(Codes.INT_RANGE, span, "integer `" + text + "` does not fit in 64 bits (the largest is "
+          error(Codes.INT_RANGE, span, "integer `" + MessageText.clean(text) + "` does not fit in 64 bits (the largest is "
               + "0xffffffffffffffff = 18446744073709551615)");
           return new Expr.IntLit(span, 0, text);
         }
@@ -422,7 +423,7 @@ final class AstBuilder {
     for (int offset : u.badEscapeOffsets()) {
       String escape = t.getText().substring(offset, Math.min(offset + 2, t.getText().length()));
       error(Codes.BAD_ESCAPE, new Span(spans.file(), t.getLine(), t.getCharPositionInLine() + offset + 1,
-          escape.length()), "unknown escape `" + escape + "` in a string (use `\\\"`, `\\\\`, `\\n` or `\\t`)");
+          escape.length()), "unknown escape `" + MessageText.clean(escape) + "` in a string (use `\\\"`, `\\\\`, `\\n` or `\\t`)");
     }
     return new Expr.StringLit(spans.of(t), u.value(), t.getText());
   }

@@ -26,6 +26,14 @@ final class Codes {
   static final String IMPORT_CYCLE = "E011";
   /** A file that cannot be read or is not UTF-8. */
   static final String UNREADABLE = "E012";
+  /** Imports nested deeper than {@link PolicyLoader#MAX_IMPORT_DEPTH} files. */
+  static final String IMPORTS_TOO_DEEP = "E013";
+  /** One load reaching more than {@link PolicyLoader#MAX_FILES} files. */
+  static final String TOO_MANY_FILES = "E014";
+  /** One load reading more than {@link PolicyLoader#MAX_TOTAL_BYTES} bytes of policy text. */
+  static final String TOO_MUCH_TEXT = "E015";
+  /** A file with more than {@link PolicyParser#MAX_ERRORS} errors: the parser stops. */
+  static final String TOO_MANY_ERRORS = "E016";
 
   private Codes() {}
 }

@@ -13,26 +13,45 @@ final class Literals {
 
   /**
    * The value of a decimal (with optional K M G T P E suffix), {@code 0x} hex or {@code 0b} binary
-   * literal, or null when it does not fit in 64 unsigned bits.
+   * literal, or null when it does not fit in 64 unsigned bits. Digits past what 64 bits can hold are
+   * refused before any arithmetic, so a megabyte of digits costs one pass, not BigInteger's quadratic
+   * parse.
    */
   static Long unsigned(String text) {
     String digits = text.replace("_", "");
-    BigInteger value;
+    int radix = 10;
+    int shift = 0;
     if (digits.length() > 2 && (digits.startsWith("0x") || digits.startsWith("0X"))) {
-      value = new BigInteger(digits.substring(2), 16);
+      radix = 16;
+      digits = digits.substring(2);
     } else if (digits.length() > 2 && (digits.startsWith("0b") || digits.startsWith("0B"))) {
-      value = new BigInteger(digits.substring(2), 2);
+      radix = 2;
+      digits = digits.substring(2);
     } else {
-      int shift = 0;
-      char last = digits.charAt(digits.length() - 1);
-      int suffix = SUFFIXES.indexOf(last);
+      int suffix = SUFFIXES.indexOf(digits.charAt(digits.length() - 1));
       if (suffix >= 0) {
         shift = 10 * (suffix + 1);
         digits = digits.substring(0, digits.length() - 1);
       }
-      value = new BigInteger(digits).shiftLeft(shift);
     }
+    int first = 0;
+    while (first < digits.length() - 1 && digits.charAt(first) == '0') {
+      first++;
+    }
+    if (digits.length() - first > maxDigits(radix)) {
+      return null;
+    }
+    BigInteger value = new BigInteger(digits.substring(first), radix).shiftLeft(shift);
     return value.compareTo(U64_LIMIT) < 0 ? value.longValue() : null;
+  }
+
+  /** The most significant digits a 64-bit value has in {@code radix}: 2^64 - 1 has 20 decimal digits. */
+  private static int maxDigits(int radix) {
+    return switch (radix) {
+      case 2 -> 64;
+      case 16 -> 16;
+      default -> 20;
+    };
   }
 
   /** segment, bus, device, function of {@code 00:14.0} or {@code 0000:00:14.0}. */

@@ -6,6 +6,7 @@ import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.Diagnostics;
 import dev.resvc.grammar.internal.ResvParser;
+import dev.resvc.runtime.input.MessageText;
 import java.util.ArrayList;
 import java.util.List;
 import org.antlr.v4.runtime.DefaultErrorStrategy;
@@ -35,6 +36,9 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
       MATCHES, HAS, DOT, DOTDOT, PLUS, LPAREN);
   private static final IntervalSet ACTION_START = new IntervalSet(KEEP, DROP, ALLOW, FATAL, WARN, INFO);
   private static final IntervalSet EXPECTATION_START = new IntervalSet(BDF, ASSIGNABLE, FATAL, WARN, INFO, NO);
+
+  /** The most characters of an offending token a message quotes. */
+  private static final int MAX_TOKEN_QUOTE = 24;
 
   private final Spans spans;
   private final Diagnostics diags;
@@ -124,11 +128,7 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
     if (t.getType() == Token.EOF) {
       return "end of file";
     }
-    String text = t.getText();
-    if (text.length() > 24) {
-      text = text.substring(0, 21) + "...";
-    }
-    return "`" + text + "`";
+    return "`" + MessageText.clean(t.getText(), MAX_TOKEN_QUOTE) + "`";
   }
 
   /** What the parser wanted, in words. */
@@ -262,7 +262,7 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
     }
     TestDeclContext test = enclosing(ctx, TestDeclContext.class);
     if (test != null && test.STRING() != null && test.LBRACE() != null) {
-      return after(prev) + " in test " + test.STRING().getText();
+      return after(prev) + " in test " + MessageText.clean(test.STRING().getText());
     }
     return after(prev);
   }
@@ -270,7 +270,7 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
   /** {@code `name`} when the parser has read the name, else null. */
   private static String named(IdentContext id) {
     return id == null || id.exception != null || id.getText().isEmpty() || id.getStart().getTokenIndex() < 0
-        ? null : "`" + id.getText() + "`";
+        ? null : "`" + MessageText.clean(id.getText()) + "`";
   }
 
   private static String after(Token prev) {

@@ -5,11 +5,10 @@ import dev.resvc.compiler.ast.PolicyFile;
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.Diagnostics;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputFiles;
+import dev.resvc.runtime.input.InputLimits;
+import dev.resvc.runtime.input.MessageText;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -26,13 +25,32 @@ import java.util.Map;
  * imports, the import path joined to the importer's directory and normalized.
  */
 public final class PolicyLoader {
+  /**
+   * The longest chain of imports followed (the root file is the first). Real policies import a few
+   * levels deep; the limit keeps a generated chain of thousands of files from exhausting the stack.
+   */
+  public static final int MAX_IMPORT_DEPTH = 32;
+
+  /** The most files one load reads, the root included. */
+  public static final int MAX_FILES = 1000;
+
+  /** The most bytes of policy text one load reads, over all its files (four files at their own cap). */
+  public static final long MAX_TOTAL_BYTES = 4 * InputLimits.POLICY.maxBytes();
+
   private final Diagnostics diags;
+  private int files;
+  private long bytes;
+  /** Set once a limit of the whole load is reported, so that it is reported once. */
+  private boolean exhausted;
   /** Normalized absolute path to the parsed file (null while it is being loaded). */
   private final Map<Path, PolicyFile> done = new HashMap<>();
   /** The chain of files being loaded, absolute path to display name, for cycle messages. */
   private final LinkedHashMap<Path, String> loading = new LinkedHashMap<>();
   private final List<PolicyFile> order = new ArrayList<>();
   private final Map<String, String> sources = new LinkedHashMap<>();
+
+  /** The most characters of a file name a message quotes. */
+  private static final int MAX_NAME = 200;
 
   private PolicyLoader(Diagnostics diags) {
     this.diags = diags;
@@ -113,50 +131,60 @@ public final class PolicyLoader {
       return;
     }
     if (!Files.exists(target)) {
-      diags.add(Diagnostic.error(Codes.IMPORT_MISSING, at, "imported file " + target + " does not exist"));
+      diags.add(Diagnostic.error(Codes.IMPORT_MISSING, at, "imported file "
+          + MessageText.clean(target.toString(), MAX_NAME) + " does not exist"));
+      return;
+    }
+    if (loading.size() >= MAX_IMPORT_DEPTH) {
+      diags.add(Diagnostic.error(Codes.IMPORTS_TOO_DEEP, at, "imports nested deeper than " + MAX_IMPORT_DEPTH
+          + " files (the most resvc follows); " + MessageText.clean(targetName.toString(), MAX_NAME)
+          + " was not read"));
       return;
     }
     loadFile(target, targetName.toString(), at);
   }
 
-  /** The file's text, or null after reporting E012 (or E010 for a missing root) at {@code from}. */
+  /**
+   * The file's text, or null after reporting why not at {@code from}: E010 for a missing root, E012
+   * for anything that is not a readable regular UTF-8 file within its cap, E014/E015 past the limits
+   * of the whole load.
+   */
   private String read(Path path, String name, Span from) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      diags.add(Diagnostic.error(Codes.IMPORT_MISSING, from, "file " + name + " does not exist"));
-      return null;
-    } catch (IOException | SecurityException e) {
-      diags.add(Diagnostic.error(Codes.UNREADABLE, from, "cannot read " + name + ": " + reason(e)));
+    String shown = MessageText.clean(name, MAX_NAME);
+    if (exhausted) {
       return null;
     }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      diags.add(Diagnostic.error(Codes.UNREADABLE, from, name + " is not UTF-8 text (invalid byte at offset "
-          + firstBadByte(bytes) + ")"));
+    if (files == MAX_FILES) {
+      exhausted = true;
+      diags.add(Diagnostic.error(Codes.TOO_MANY_FILES, from, "this policy imports more than " + MAX_FILES
+          + " files (the most one policy may read); " + shown + " was not read"));
       return null;
     }
-  }
-
-  private static String reason(Exception e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
-        .toLowerCase(java.util.Locale.ROOT) + (m == null ? "" : " (" + m + ")");
-  }
-
-  private static int firstBadByte(byte[] bytes) {
-    var decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    var out = java.nio.CharBuffer.allocate(bytes.length + 1);
-    var result = decoder.decode(in, out, true);
-    return result.isError() ? in.position() : bytes.length;
+    byte[] content;
+    try {
+      content = InputFiles.read(path, name, InputLimits.POLICY);
+    } catch (InputException e) {
+      boolean missing = e.getCause() instanceof NoSuchFileException;
+      diags.add(Diagnostic.error(missing ? Codes.IMPORT_MISSING : Codes.UNREADABLE, from,
+          missing ? "file " + shown + " does not exist" : shown + ": " + e.detail()));
+      return null;
+    } catch (SecurityException e) {
+      diags.add(Diagnostic.error(Codes.UNREADABLE, from, shown + ": cannot read: not permitted"));
+      return null;
+    }
+    files++;
+    if (content.length > MAX_TOTAL_BYTES - bytes) {
+      exhausted = true;
+      diags.add(Diagnostic.error(Codes.TOO_MUCH_TEXT, from, "this policy's files hold more than "
+          + (MAX_TOTAL_BYTES >> 20) + " MiB of text (the most one policy may read); " + shown + " was not read"));
+      return null;
+    }
+    bytes += content.length;
+    try {
+      return InputFiles.utf8(content, name);
+    } catch (InputException e) {
+      diags.add(Diagnostic.error(Codes.UNREADABLE, from, shown + " " + e.detail()));
+      return null;
+    }
   }
 }

@@ -27,6 +27,12 @@ public final class PolicyParser {
    */
   public static final int MAX_NESTING = 256;
 
+  /**
+   * The most errors reported for one file. Past it the file is given up (E016): a binary or runaway
+   * file could otherwise give an error per token, and its report would dwarf the file.
+   */
+  public static final int MAX_ERRORS = 100;
+
   /** The parser runs on a thread with this much stack, a second line of defence behind the limits. */
   private static final long PARSER_STACK_BYTES = 64L << 20;
 
@@ -34,16 +40,19 @@ public final class PolicyParser {
 
   public static PolicyFile parse(String text, String fileName, Diagnostics diags) {
     PolicyFile[] result = new PolicyFile[1];
-    RuntimeException[] failure = new RuntimeException[1];
-    Diagnostics local = new Diagnostics();
+    Diagnostic[] stopped = new Diagnostic[1];
+    Throwable[] failure = new Throwable[1];
+    Diagnostics local = Diagnostics.upTo(MAX_ERRORS);
     Thread worker = new Thread(null, () -> {
       try {
         result[0] = parseHere(text, fileName, local);
+      } catch (Diagnostics.Full e) {
+        stopped[0] = Diagnostic.error(Codes.TOO_MANY_ERRORS, e.rejected().span(),
+            "more than " + MAX_ERRORS + " errors in this file; stopped here (fix these and run again)");
       } catch (StackOverflowError e) {
-        local.add(Diagnostic.error(Codes.TOO_DEEP, Span.none(fileName),
-            "nesting deeper than this parser can follow (the limit is " + MAX_NESTING + " levels)"));
-        result[0] = new PolicyFile(fileName, List.of(), List.of());
-      } catch (RuntimeException e) {
+        stopped[0] = Diagnostic.error(Codes.TOO_DEEP, Span.none(fileName),
+            "nesting deeper than this parser can follow (the limit is " + MAX_NESTING + " levels)");
+      } catch (Throwable e) { // a bug, or out of memory: rethrown on the caller's thread
         failure[0] = e;
       }
     }, "resvc-parser", PARSER_STACK_BYTES);
@@ -61,8 +70,15 @@ public final class PolicyParser {
       Thread.currentThread().interrupt();
     }
     local.all().forEach(diags::add);
-    if (failure[0] != null) {
-      throw failure[0];
+    if (failure[0] instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure[0] instanceof Error e) {
+      throw e;
+    }
+    if (stopped[0] != null) {
+      diags.add(stopped[0]);
+      return new PolicyFile(fileName, List.of(), List.of());
     }
     return result[0];
   }
@@ -108,10 +124,15 @@ public final class PolicyParser {
     return new PolicyFile(fileName, items, comments);
   }
 
-  /** The generated lexer, reporting unknown characters and unclosed strings and comments. */
+  /**
+   * The generated lexer, reporting unknown characters (a run of them as one error, so a binary file
+   * gives one error, not one per byte) and unclosed strings and comments.
+   */
   private static final class CheckingLexer extends ResvLexer {
     private final Spans spans;
     private final Diagnostics diags;
+    /** The token read past the end of a run of unknown characters, to be returned next. */
+    private Token pending;
 
     CheckingLexer(CharStream input, Spans spans, Diagnostics diags) {
       super(input);
@@ -122,10 +143,11 @@ public final class PolicyParser {
     @Override
     public Token nextToken() {
       while (true) {
-        Token t = super.nextToken();
+        Token t = pending != null ? pending : super.nextToken();
+        pending = null;
         switch (t.getType()) {
           case UNKNOWN_CHAR -> {
-            diags.add(Diagnostic.error(Codes.LEXICAL, spans.of(t), "unknown character " + show(t.getText())));
+            unknownRun(t);
             continue;
           }
           case UNTERMINATED_STRING -> {
@@ -146,9 +168,25 @@ public final class PolicyParser {
       }
     }
 
+    /** Reports {@code first} and the unknown characters right after it as one error. */
+    private void unknownRun(Token first) {
+      Token last = first;
+      int count = 1;
+      Token next;
+      while ((next = super.nextToken()).getType() == UNKNOWN_CHAR && next.getStartIndex() == last.getStopIndex() + 1) {
+        last = next;
+        count++;
+      }
+      pending = next;
+      String what = count == 1 ? "unknown character " + show(first.getText())
+          : count + " unknown characters in a row, starting with " + show(first.getText());
+      diags.add(Diagnostic.error(Codes.LEXICAL, spans.run(first, last), what));
+    }
+
     private static String show(String ch) {
       int cp = ch.codePointAt(0);
-      if (Character.isISOControl(cp) || Character.isWhitespace(cp) || !Character.isDefined(cp)) {
+      if (Character.isISOControl(cp) || Character.isWhitespace(cp) || !Character.isDefined(cp)
+          || Character.getType(cp) == Character.FORMAT) {
         return String.format("U+%04X", cp);
       }
       return "`" + ch + "`";

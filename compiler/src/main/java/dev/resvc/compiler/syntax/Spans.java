@@ -63,6 +63,14 @@ final class Spans {
     return new Span(file, line, col0 + 1, Math.max(1, Math.min(len, restOfLine(line, col0))));
   }
 
+  /** From the first character of {@code first} to the last of {@code last}, tokens the lexer has not numbered. */
+  Span run(Token first, Token last) {
+    int line = Math.max(1, first.getLine());
+    int col0 = Math.max(0, first.getCharPositionInLine());
+    int len = last.getStopIndex() - first.getStartIndex() + 1;
+    return new Span(file, line, col0 + 1, Math.max(1, Math.min(len, restOfLine(line, col0))));
+  }
+
   Span of(ParserRuleContext ctx) {
     return between(ctx.getStart(), ctx.getStop());
   }

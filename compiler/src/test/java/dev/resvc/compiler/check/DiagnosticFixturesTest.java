@@ -36,6 +36,11 @@ class DiagnosticFixturesTest {
 
   private static final Pattern EXPECT = Pattern.compile("^\\s*//\\s*expect(-file)?:\\s*(.*)$");
   private static final Pattern CODE = Pattern.compile("E\\d{3}");
+  /**
+   * Codes whose input is too large for a fixture (33 chained files, 1001 files, 16 MiB of text):
+   * {@code dev.resvc.compiler.syntax.PolicyLoaderLimitsTest} builds those inputs and checks each.
+   */
+  static final Set<String> TESTED_BY_GENERATED_INPUTS = Set.of("E013", "E014", "E015");
   private static final List<String> ANTLR_WORDING = List.of(
       "mismatched input", "expecting {", "extraneous input", "no viable alternative", "missing '", "token recognition");
 
@@ -208,6 +213,7 @@ class DiagnosticFixturesTest {
       }
     }
     assertThat(documentedCodes()).isNotEmpty();
+    covered.addAll(TESTED_BY_GENERATED_INPUTS);
     assertThat(covered).containsAtLeastElementsIn(documentedCodes());
   }
 

@@ -30,7 +30,10 @@ public final class GuestPresets {
    */
   public static GuestLayout parseSpec(String spec) {
     String[] parts = spec.strip().split(",");
-    String name = parts[0].strip();
+    String name = parts.length == 0 ? "" : parts[0].strip(); // "," splits into nothing
+    if (!NAMES.contains(name)) {
+      throw unknownPreset(name);
+    }
     long ram = DEFAULT_RAM;
     for (int i = 1; i < parts.length; i++) {
       String[] kv = parts[i].split("=", 2);
@@ -55,9 +58,13 @@ public final class GuestPresets {
       case "q35" -> q35(ramBytes);
       case "pc" -> pc(ramBytes);
       case "virt" -> virt(ramBytes);
-      default -> throw new IllegalArgumentException(
-          "unknown guest preset '" + name + "' (expected one of " + String.join(", ", NAMES) + ", or a layout file)");
+      default -> throw unknownPreset(name);
     };
+  }
+
+  private static IllegalArgumentException unknownPreset(String name) {
+    return new IllegalArgumentException((name.isEmpty() ? "no guest preset given" : "unknown guest preset '" + name + "'")
+        + " (expected one of " + String.join(", ", NAMES) + ", or a layout file)");
   }
 
   /** QEMU {@code q35}: low RAM up to 2 GiB if RAM is at least 2.75 GiB, else all RAM below 0xb0000000. */

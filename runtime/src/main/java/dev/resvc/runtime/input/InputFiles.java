@@ -3,6 +3,12 @@ package dev.resvc.runtime.input;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,6 +30,20 @@ public final class InputFiles {
    * their length).
    */
   public static byte[] read(Path path, String name, InputLimits limit) throws InputException {
+    requireRegularFile(path, name, limit);
+    try (InputStream in = Files.newInputStream(path)) {
+      return read(in, name, limit);
+    } catch (IOException e) {
+      throw new InputException(name, Position.whole(), describe(e), e);
+    }
+  }
+
+  /**
+   * Refuses, without opening it, what {@link #read(Path, String, InputLimits)} would refuse before
+   * reading: a missing file, a directory, a FIFO, device or socket, a file whose size is over
+   * {@code limit}. For a caller that hands the path on to a reader of its own.
+   */
+  public static void requireRegularFile(Path path, String name, InputLimits limit) throws InputException {
     BasicFileAttributes attributes;
     try {
       attributes = Files.readAttributes(path, BasicFileAttributes.class);
@@ -39,11 +59,6 @@ public final class InputFiles {
     }
     if (attributes.size() > limit.maxBytes()) {
       throw tooLarge(name, limit);
-    }
-    try (InputStream in = Files.newInputStream(path)) {
-      return read(in, name, limit);
-    } catch (IOException e) {
-      throw new InputException(name, Position.whole(), describe(e), e);
     }
   }
 
@@ -64,6 +79,28 @@ public final class InputFiles {
       throw new InputException(name, Position.whole(), describe(e), e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * {@code bytes} as UTF-8 text, refusing malformed input rather than replacing it (a binary file given
+   * where text belongs should be named, not half-read); the message gives the offset of the first bad
+   * byte.
+   */
+  public static String utf8(byte[] bytes, String name) throws InputException {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      throw new InputException(name, Position.whole(),
+          "is not UTF-8 text (invalid byte at offset " + in.position() + ")");
+    }
+    return out.flip().toString();
   }
 
   private static InputException tooLarge(String name, InputLimits limit) {

@@ -73,6 +73,14 @@ class GuestPresetsTest {
   }
 
   @Test
+  void aSpecWithoutAPresetNameIsRefusedInWords() {
+    for (String spec : new String[] {",", "", " , ", ",ram=4G"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GuestPresets.parseSpec(spec));
+      assertThat(e).hasMessageThat().isEqualTo("no guest preset given (expected one of q35, pc, virt, or a layout file)");
+    }
+  }
+
+  @Test
   void everyPresetHasTheRamItWasAskedFor() {
     for (String name : GuestPresets.NAMES) {
       for (long ram : new long[] {512 * M, 2 * G, 0xb0000000L, 3 * G + 512 * M, 4 * G, 200 * G}) {

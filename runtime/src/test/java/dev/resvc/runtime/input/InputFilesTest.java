@@ -80,4 +80,31 @@ class InputFilesTest {
     Path link = Files.createSymbolicLink(dir.resolve("link"), file);
     assertThat(InputFiles.read(link, "link", InputLimits.SYSFS_FILE)).isEqualTo(new byte[] {7});
   }
+
+  @Test
+  void decodesUtf8AndNamesTheFirstBadByte() throws Exception {
+    assertThat(InputFiles.utf8("é€𝄞 ok".getBytes(java.nio.charset.StandardCharsets.UTF_8), "t")).isEqualTo("é€𝄞 ok");
+    assertThat(InputFiles.utf8(new byte[0], "t")).isEmpty();
+    InputException e = assertThrows(InputException.class, () -> InputFiles.utf8(new byte[] {'a', 'b', (byte) 0xe9, 'c'}, "t"));
+    assertThat(e).hasMessageThat().isEqualTo("t: is not UTF-8 text (invalid byte at offset 2)");
+    // a sequence cut short at the end is malformed too
+    e = assertThrows(InputException.class, () -> InputFiles.utf8(new byte[] {'a', (byte) 0xe2, (byte) 0x82}, "t"));
+    assertThat(e).hasMessageThat().isEqualTo("t: is not UTF-8 text (invalid byte at offset 1)");
+  }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void requireRegularFileRefusesWhatReadWouldWithoutOpening() throws Exception {
+    Path fifo = dir.resolve("fifo");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isEqualTo(0);
+    InputException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(InputException.class,
+        () -> InputFiles.requireRegularFile(fifo, "fifo", InputLimits.POLICY)));
+    assertThat(e).hasMessageThat().contains("is not a regular file");
+    e = assertThrows(InputException.class, () -> InputFiles.requireRegularFile(dir, "d", InputLimits.POLICY));
+    assertThat(e).hasMessageThat().isEqualTo("d: is a directory, not a file");
+    Path big = Files.write(dir.resolve("big"), new byte[(int) InputLimits.SYSFS_FILE.maxBytes() + 1]);
+    e = assertThrows(InputException.class, () -> InputFiles.requireRegularFile(big, "big", InputLimits.SYSFS_FILE));
+    assertThat(e).hasMessageThat().contains("is longer than 1 MiB");
+    InputFiles.requireRegularFile(Files.write(dir.resolve("ok"), new byte[1]), "ok", InputLimits.SYSFS_FILE);
+  }
 }
