@@ -3,6 +3,8 @@ package dev.resvc.cli;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.MessageText;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 
 /**
@@ -28,11 +30,25 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     return crash(e, err);
   }
 
+  /**
+   * A command line picocli could not parse: one line with the problem, picocli's suggestions for a
+   * mistyped command or option ({@code resvc chek}, {@code --polcy}), and where the help is.
+   */
   static int usage(CommandLine.ParameterException e, String[] args) {
     CommandLine cli = e.getCommandLine();
-    PrintWriter err = cli.getErr();
-    err.println("resvc: error: " + MessageText.clean(String.valueOf(e.getMessage()), MAX_MESSAGE));
-    err.println("Try '" + cli.getCommandSpec().qualifiedName() + " --help' for more information.");
+    StringBuilder line = new StringBuilder("resvc: error: ")
+        .append(MessageText.clean(String.valueOf(e.getMessage()), MAX_MESSAGE));
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+      List<String> suggestions = unmatched.getSuggestions();
+      if (!suggestions.isEmpty()) {
+        line.append("; did you mean ")
+            .append(suggestions.stream().limit(3).map(s -> "'" + MessageText.clean(s) + "'")
+                .collect(Collectors.joining(" or ")))
+            .append('?');
+      }
+    }
+    line.append(" (see '").append(cli.getCommandSpec().qualifiedName()).append(" --help')");
+    cli.getErr().println(line);
     return Main.BAD_INPUT;
   }
 
