@@ -6,6 +6,7 @@ import dev.resvc.runtime.input.InputLimits;
 import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.input.Position;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -47,6 +48,12 @@ record SysfsTree(Path root, Path realRoot) {
     if (!Files.isDirectory(realRoot)) {
       throw new InputException(name, Position.whole(),
           "is not a directory (expected /sys or a snapshot made by 'resvc snapshot')");
+    }
+    // An unreadable root would otherwise be reported at the first path below it.
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(realRoot)) {
+      entries.iterator().hasNext();
+    } catch (IOException e) {
+      throw new InputException(name, Position.whole(), "cannot list the directory: " + SysfsReader.describe(e), e);
     }
     return new SysfsTree(root, realRoot);
   }
