@@ -9,9 +9,7 @@ import dev.resvc.runtime.host.SysfsReader;
 import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.model.Host;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -44,11 +42,6 @@ final class HostLoader {
 
   static Loaded load(Path root, TableFiles files, boolean sysfsOnly, List<InputNote> notes)
       throws InputException, UsageException {
-    if (!Files.isDirectory(root)) {
-      throw new InputException(root.toString(), Position.whole(),
-          Files.exists(root) ? "is not a directory (expected /sys or a snapshot made by 'resvc snapshot')"
-              : "no such directory");
-    }
     if (sysfsOnly && files.any()) {
       throw new UsageException("--dmar/--ivrs/--iort and --sysfs-only contradict each other");
     }

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,8 +74,10 @@ class HostDmarSnapshotCommandTest {
   @Test
   void hostWithoutIommuGroupsSaysWhatEnablesThem() throws IOException {
     Path off = tmp.resolve("off");
-    copyTree(DELL, off);
-    deleteTree(off.resolve("kernel"));
+    HostTrees.copyTree(DELL, off);
+    // The IOMMU off: the kernel still makes kernel/iommu_groups, empty.
+    HostTrees.deleteTree(off.resolve("kernel/iommu_groups"));
+    Files.createDirectories(off.resolve("kernel/iommu_groups"));
     CliRun run = CliRun.of("host", off.toString());
     assertThat(run.exitCode()).isEqualTo(0);
     assertThat(run.out()).contains("No IOMMU groups");
@@ -88,13 +88,13 @@ class HostDmarSnapshotCommandTest {
   @Test
   void aGarbageSysfsLineIsOneErrorWithFileAndLine() throws IOException {
     Path broken = tmp.resolve("broken");
-    copyTree(DELL, broken);
+    HostTrees.copyTree(DELL, broken);
     Files.writeString(broken.resolve("kernel/iommu_groups/3/reserved_regions"),
         "0x00000000bb400000 0x00000000bb41ffff direct-relaxable\nthe kernel never prints this\n");
     CliRun run = CliRun.of("host", broken.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).isEqualTo("kernel/iommu_groups/3/reserved_regions:2:18: error: expected"
+    assertThat(run.err()).isEqualTo(broken.resolve("kernel/iommu_groups/3/reserved_regions") + ":2:18: error: expected"
         + " '<start> <end> <type>' (3 fields), found 5: 'the kernel never prints this'\n");
   }
 
@@ -179,28 +179,5 @@ class HostDmarSnapshotCommandTest {
     }
     t[9] = (byte) (-sum);
     return t;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : paths.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isSymbolicLink(p)) {
-          Files.createSymbolicLink(target, Files.readSymbolicLink(p));
-        } else if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -18,6 +18,7 @@ import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +95,7 @@ public final class HostBuilder {
         }
       }
       IommuGroup group = new IommuGroup(g.id(), g.domainType(), members, List.of());
-      compareWithSysfs(group, g, notes);
+      compareWithSysfs(group, g, snapshot.root(), notes);
       groups.add(group);
     }
     return new Host(name, snapshot.devices(), groups);
@@ -145,13 +146,13 @@ public final class HostBuilder {
     return merger.regions();
   }
 
-  private static void compareWithSysfs(IommuGroup rebuilt, SysfsGroup sysfs, List<InputNote> notes) {
+  private static void compareWithSysfs(IommuGroup rebuilt, SysfsGroup sysfs, Path root, List<InputNote> notes) {
     List<String> explained = mergedRegions(rebuilt).stream().map(Region::toSysfsLine).toList();
     List<String> shown = sysfs.reservedRegions().stream().map(Region::toSysfsLine).toList();
     if (explained.equals(shown)) {
       return;
     }
-    String file = "kernel/iommu_groups/" + sysfs.id() + "/reserved_regions";
+    String file = SysfsTree.name(root, SysfsReader.IOMMU_GROUPS + "/" + sysfs.id() + "/reserved_regions");
     List<String> onlyShown = new ArrayList<>(shown);
     explained.forEach(onlyShown::remove);
     List<String> onlyExplained = new ArrayList<>(explained);
@@ -199,6 +200,6 @@ public final class HostBuilder {
   }
 
   private static String tablePath(SysfsSnapshot snapshot, String signature) {
-    return snapshot.root().resolve(SysfsReader.ACPI_TABLES).resolve(signature).toString();
+    return SysfsTree.name(snapshot.root(), SysfsReader.ACPI_TABLES + "/" + signature);
   }
 }

@@ -25,9 +25,14 @@ import java.util.stream.Stream;
  * kernel/iommu_groups/N/devices/<dev>} as relative symlinks, every one of which stays inside the
  * snapshot; {@code reserved_regions} and {@code type} copied byte for byte (a cut file stays cut);
  * {@code firmware/acpi/tables/{DMAR,IVRS,IORT}} when they could be read. Only what the reader
- * accepts is written: devices and group members it skips (with a note) are left out.
+ * accepts is written: devices and group members it skips (with a note) are left out. An empty
+ * {@code kernel/iommu_groups} records a machine with its IOMMU off (or a kernel without IOMMU
+ * support); the reader refuses a tree without one.
  *
- * <p>The source may be a live {@code /sys} or another snapshot.
+ * <p>The source may be a live {@code /sys} or another snapshot. Every byte written is a byte {@link
+ * SysfsReader} read, so the copy holds only regular files from inside the source root: a link that
+ * leads out of it is refused, not skipped, because a snapshot that silently lacks a file the source
+ * has would read back as another machine.
  */
 public final class SnapshotWriter {
   private SnapshotWriter() {}
@@ -58,14 +63,10 @@ public final class SnapshotWriter {
     w.mkdirs(base.resolve(SysfsReader.PCI_DEVICES));
     for (SysfsReader.DeviceDir d : devices.values()) {
       PciDevice device = d.device();
-      Path sourceDir = source.realRoot().resolve(d.relativeDir());
       Path dir = base.resolve(d.relativeDir());
       w.mkdirs(dir);
-      for (String file : SysfsReader.PCI_ID_FILES) {
-        Path from = sourceDir.resolve(file);
-        if (Files.exists(from)) {
-          w.write(dir.resolve(file), SysfsReader.readBytes(from, d.relativeDir() + "/" + file));
-        }
+      for (Map.Entry<String, byte[]> file : d.idFiles().entrySet()) {
+        w.write(dir.resolve(file.getKey()), file.getValue());
       }
       if (device.driver().isPresent()) {
         w.link(dir.resolve("driver"), base.resolve("bus/pci/drivers").resolve(device.driver().get()));
@@ -73,9 +74,8 @@ public final class SnapshotWriter {
       w.link(base.resolve(SysfsReader.PCI_DEVICES).resolve(device.address().toString()), dir);
     }
 
-    if (!source.groups().isEmpty()) {
-      w.mkdirs(base.resolve(SysfsReader.IOMMU_GROUPS));
-    }
+    // Always, empty too: an empty kernel/iommu_groups is how a snapshot says the IOMMU was off.
+    w.mkdirs(base.resolve(SysfsReader.IOMMU_GROUPS));
     for (SysfsReader.GroupFiles g : source.groups()) {
       Path dir = base.resolve(SysfsReader.IOMMU_GROUPS).resolve(Integer.toString(g.group().id()));
       w.mkdirs(dir.resolve("devices"));

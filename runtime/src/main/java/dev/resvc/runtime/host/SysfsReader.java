@@ -1,7 +1,9 @@
 package dev.resvc.runtime.host;
 
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputLimits;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciClasses;
@@ -32,11 +34,15 @@ import java.util.stream.Stream;
  *   <li>PCI devices are the entries of {@code bus/pci/devices/}, symlinks into {@code devices/}.
  *       Each is resolved to its real directory; every ancestor directory named like a PCI address is
  *       a bridge above the device ({@link PciDevice#upstreamBridges()}, root first).
- *   <li>IOMMU groups are the decimal directories of {@code kernel/iommu_groups/}. A machine without
- *       that directory, or with an empty one, has its IOMMU off: no groups, no error.
+ *   <li>IOMMU groups are the decimal directories of {@code kernel/iommu_groups/}. An empty one is a
+ *       machine with its IOMMU off: no groups, no error. A tree without it is no sysfs tree and is
+ *       refused, except a mounted sysfs, whose kernel has no IOMMU support (no groups, a note).
  *   <li>{@code firmware/acpi/tables/DMAR}, {@code IVRS} and {@code IORT} are read as bytes when
  *       present and readable (they are root-only on a live system).
  * </ul>
+ *
+ * <p>Snapshots are hostile input: nothing is listed or read through a link that leaves the root, and
+ * content comes only from regular files of bounded size ({@link SysfsTree}).
  *
  * <p>Group members come out in ascending PCI address order: the order in which the kernel added
  * devices to a group is not visible in sysfs.
@@ -69,87 +75,112 @@ public final class SysfsReader {
    *
    * @param notes receives warnings (a truncated {@code reserved_regions}) and notes (skipped
    *     non-PCI group members, unreadable ACPI tables)
-   * @throws InputException naming the file (relative to {@code root}) for a garbage {@code
-   *     reserved_regions} line, a malformed or missing PCI id file, a non-numeric group directory,
-   *     or an I/O error
+   * @throws InputException naming the file ({@code root} as given, then the path below it) for a
+   *     root without {@code kernel/iommu_groups}, a garbage {@code reserved_regions} line, a malformed
+   *     or missing PCI id file, a non-numeric group directory, a link leading out of the root, a file
+   *     that is not a regular file or is larger than its {@link InputLimits cap}, or an I/O error
    */
   public static SysfsSnapshot read(Path root, List<InputNote> notes) throws InputException {
     return readDetailed(root, notes).snapshot();
   }
 
-  /** A device with the directory it lives in, relative to the real root. */
-  record DeviceDir(PciDevice device, Path relativeDir) {}
+  /**
+   * A device with the directory it lives in, relative to the real root, and the bytes of the id files
+   * it has ({@link #PCI_ID_FILES}), for {@link SnapshotWriter} to copy what was read.
+   */
+  record DeviceDir(PciDevice device, Path relativeDir, Map<String, byte[]> idFiles) {}
 
   /** A group with the bytes of its files, for {@link SnapshotWriter} to copy verbatim. */
   record GroupFiles(SysfsGroup group, byte[] reservedRegions, Optional<byte[]> type) {}
 
   /** The snapshot plus what a writer needs to reproduce the tree. */
-  record Detailed(SysfsSnapshot snapshot, Path realRoot, Map<PciAddress, DeviceDir> devices, List<GroupFiles> groups) {}
+  record Detailed(SysfsSnapshot snapshot, SysfsTree tree, Map<PciAddress, DeviceDir> devices, List<GroupFiles> groups) {}
 
   static Detailed readDetailed(Path root, List<InputNote> notes) throws InputException {
-    Path realRoot;
-    try {
-      realRoot = root.toRealPath();
-    } catch (IOException e) {
-      throw new InputException(root.toString(), Position.whole(), "cannot open the sysfs root: " + describe(e), e);
-    }
-    if (!Files.isDirectory(realRoot)) {
-      throw new InputException(root.toString(), Position.whole(), "not a directory");
-    }
-    Map<PciAddress, DeviceDir> devices = readDevices(realRoot, notes);
-    List<GroupFiles> groups = readGroups(realRoot, devices, notes);
-    Map<String, byte[]> tables = readAcpiTables(realRoot, notes);
+    SysfsTree tree = SysfsTree.open(root);
+    Optional<Path> groupsDir = groupsDirectory(tree, notes);
+    Map<PciAddress, DeviceDir> devices = readDevices(tree, notes);
+    List<GroupFiles> groups = groupsDir.isEmpty() ? List.of() : readGroups(tree, groupsDir.get(), devices, notes);
+    Map<String, byte[]> tables = readAcpiTables(tree, notes);
     SysfsSnapshot snapshot = new SysfsSnapshot(
         root,
         devices.values().stream().map(DeviceDir::device).toList(),
         groups.stream().map(GroupFiles::group).toList(),
         tables);
-    return new Detailed(snapshot, realRoot, Collections.unmodifiableMap(devices), List.copyOf(groups));
+    return new Detailed(snapshot, tree, Collections.unmodifiableMap(devices), List.copyOf(groups));
+  }
+
+  /**
+   * {@code kernel/iommu_groups}, the one directory every sysfs tree resvc reads has: the kernel
+   * creates it at boot whenever it is built with IOMMU support, empty when the IOMMU is off. A
+   * directory without it is not a sysfs tree (an empty or unrelated directory, a typo), and reading it
+   * as a host without groups would give a wrong answer; the exception is a mounted sysfs, whose kernel
+   * was built without IOMMU support: no groups, with a note.
+   */
+  private static Optional<Path> groupsDirectory(SysfsTree tree, List<InputNote> notes) throws InputException {
+    Optional<Path> dir = tree.findDirectory(IOMMU_GROUPS);
+    if (dir.isEmpty()) {
+      if (!tree.isMountedSysfs()) {
+        throw new InputException(tree.rootName(), Position.whole(),
+            "no " + IOMMU_GROUPS + " directory: not a sysfs snapshot (make one with 'resvc snapshot')");
+      }
+      notes.add(InputNote.note(tree.name(IOMMU_GROUPS), Position.whole(),
+          "missing: this kernel was built without IOMMU support (CONFIG_IOMMU_API), so there are no IOMMU groups"));
+    }
+    return dir;
   }
 
   // ---------------------------------------------------------------- PCI devices
 
-  private static Map<PciAddress, DeviceDir> readDevices(Path realRoot, List<InputNote> notes) throws InputException {
+  private static Map<PciAddress, DeviceDir> readDevices(SysfsTree tree, List<InputNote> notes) throws InputException {
     Map<PciAddress, DeviceDir> devices = new TreeMap<>();
-    Path dir = realRoot.resolve(PCI_DEVICES);
-    if (!Files.isDirectory(dir)) {
+    Optional<Path> dir = tree.findDirectory(PCI_DEVICES);
+    if (dir.isEmpty()) {
       return devices;
     }
-    for (String name : list(dir, PCI_DEVICES)) {
+    for (String name : tree.list(PCI_DEVICES, dir.get())) {
       String rel = PCI_DEVICES + "/" + name;
-      Optional<PciAddress> address = pciAddress(name, rel, notes);
+      Optional<PciAddress> address = pciAddress(name, tree.name(rel), notes);
       if (address.isEmpty()) {
         continue;
       }
-      Path real;
-      try {
-        real = dir.resolve(name).toRealPath();
-      } catch (IOException e) {
-        throw new InputException(rel, Position.whole(), "cannot resolve the device link: " + describe(e), e);
+      Optional<Path> real = tree.find(rel);
+      if (real.isEmpty()) {
+        throw new InputException(tree.name(rel), Position.whole(), "cannot resolve the device link: no such file");
       }
-      if (!real.startsWith(realRoot) || real.equals(realRoot)) {
-        throw new InputException(rel, Position.whole(),
-            "the link resolves to " + real + ", outside the sysfs root " + realRoot);
+      if (real.get().equals(tree.realRoot()) || !Files.isDirectory(real.get())) {
+        throw new InputException(tree.name(rel), Position.whole(), "does not lead to a device directory");
       }
-      if (!Files.isDirectory(real)) {
-        throw new InputException(rel, Position.whole(), "does not lead to a device directory");
-      }
-      Path relativeDir = realRoot.relativize(real);
-      PciDevice device = readDevice(address.get(), rel, real, relativeDir, notes);
-      devices.put(address.get(), new DeviceDir(device, relativeDir));
+      Path relativeDir = tree.realRoot().relativize(real.get());
+      Map<String, byte[]> idFiles = readIdFiles(tree, rel);
+      PciDevice device = readDevice(address.get(), tree, rel, real.get(), relativeDir, idFiles, notes);
+      devices.put(address.get(), new DeviceDir(device, relativeDir, idFiles));
     }
     return devices;
   }
 
-  private static PciDevice readDevice(
-      PciAddress address, String rel, Path real, Path relativeDir, List<InputNote> notes) throws InputException {
-    int vendor = (int) hexFile(real, rel, "vendor", 0xffff, true, notes);
-    int deviceId = (int) hexFile(real, rel, "device", 0xffff, true, notes);
-    int subVendor = (int) hexFile(real, rel, "subsystem_vendor", 0xffff, false, notes);
-    int subDevice = (int) hexFile(real, rel, "subsystem_device", 0xffff, false, notes);
-    int classCode = (int) hexFile(real, rel, "class", 0xffffff, true, notes);
-    Optional<String> driver = driver(real, rel, notes);
-    boolean bridge = PciClasses.isBridgeClass(classCode) || hasPciChildren(real, rel);
+  /** The id files the device directory has, as bytes: read once, for the device and for the snapshot writer. */
+  private static Map<String, byte[]> readIdFiles(SysfsTree tree, String rel) throws InputException {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (String file : PCI_ID_FILES) {
+      String relFile = rel + "/" + file;
+      Optional<Path> real = tree.find(relFile);
+      if (real.isPresent()) {
+        files.put(file, tree.read(relFile, real.get(), InputLimits.SYSFS_FILE));
+      }
+    }
+    return Collections.unmodifiableMap(files);
+  }
+
+  private static PciDevice readDevice(PciAddress address, SysfsTree tree, String rel, Path real, Path relativeDir,
+      Map<String, byte[]> idFiles, List<InputNote> notes) throws InputException {
+    int vendor = (int) hexFile(idFiles, tree, rel, "vendor", 0xffff, true, notes);
+    int deviceId = (int) hexFile(idFiles, tree, rel, "device", 0xffff, true, notes);
+    int subVendor = (int) hexFile(idFiles, tree, rel, "subsystem_vendor", 0xffff, false, notes);
+    int subDevice = (int) hexFile(idFiles, tree, rel, "subsystem_device", 0xffff, false, notes);
+    int classCode = (int) hexFile(idFiles, tree, rel, "class", 0xffffff, true, notes);
+    Optional<String> driver = driver(tree, rel, real, notes);
+    boolean bridge = PciClasses.isBridgeClass(classCode) || hasPciChildren(real, tree.name(rel));
     List<PciAddress> upstream = new ArrayList<>();
     for (int i = 0; i < relativeDir.getNameCount() - 1; i++) {
       String part = relativeDir.getName(i).toString();
@@ -166,124 +197,144 @@ public final class SysfsReader {
   }
 
   /** Parses a sysfs device name; a name of another shape, or beyond PciAddress, is noted and skipped. */
-  private static Optional<PciAddress> pciAddress(String name, String rel, List<InputNote> notes) {
+  private static Optional<PciAddress> pciAddress(String name, String source, List<InputNote> notes) {
     if (PCI_NAME.matcher(name).matches()) {
       try {
         return Optional.of(PciAddress.parse(name));
       } catch (IllegalArgumentException e) {
-        notes.add(InputNote.note(rel, Position.whole(), "skipped: " + e.getMessage()));
+        notes.add(InputNote.note(source, Position.whole(), "skipped: " + e.getMessage()));
         return Optional.empty();
       }
     }
-    notes.add(InputNote.note(rel, Position.whole(), "skipped: '" + name + "' is not a PCI device name"));
+    notes.add(InputNote.note(source, Position.whole(),
+        "skipped: '" + MessageText.clean(name) + "' is not a PCI device name"));
     return Optional.empty();
   }
 
-  private static long hexFile(Path dir, String rel, String file, long max, boolean required, List<InputNote> notes)
-      throws InputException {
-    String relFile = rel + "/" + file;
-    Path path = dir.resolve(file);
-    if (!Files.exists(path)) {
+  private static long hexFile(Map<String, byte[]> idFiles, SysfsTree tree, String rel, String file, long max,
+      boolean required, List<InputNote> notes) throws InputException {
+    String source = tree.name(rel + "/" + file);
+    byte[] bytes = idFiles.get(file);
+    if (bytes == null) {
       if (required) {
-        throw new InputException(relFile, Position.whole(), "missing; every PCI device has one");
+        throw new InputException(source, Position.whole(), "missing; every PCI device has one");
       }
-      notes.add(InputNote.note(relFile, Position.whole(), "missing; taken as 0x0000"));
+      notes.add(InputNote.note(source, Position.whole(), "missing; taken as 0x0000"));
       return 0;
     }
-    String text = new String(readBytes(path, relFile), StandardCharsets.US_ASCII).strip();
+    String text = new String(bytes, StandardCharsets.US_ASCII).strip();
     if (!text.startsWith("0x") || text.length() == 2) {
-      throw new InputException(relFile, Position.whole(),
-          "'" + text + "' is not 0x-prefixed hex as the kernel prints it (e.g. 0x8086)");
+      throw new InputException(source, Position.whole(),
+          "'" + MessageText.clean(text) + "' is not 0x-prefixed hex as the kernel prints it (e.g. 0x8086)");
     }
     long value = 0;
     for (int i = 2; i < text.length(); i++) {
       int d = Character.digit(text.charAt(i), 16);
       if (d < 0) {
-        throw new InputException(relFile, Position.whole(), "'" + text + "' is not a hex number");
+        throw new InputException(source, Position.whole(), "'" + MessageText.clean(text) + "' is not a hex number");
       }
       value = value * 16 + d;
       if (value > max) {
-        throw new InputException(relFile, Position.whole(),
-            "'" + text + "' is above 0x" + Long.toHexString(max) + ", the widest " + file + " value");
+        throw new InputException(source, Position.whole(),
+            "'" + MessageText.clean(text) + "' is above 0x" + Long.toHexString(max) + ", the widest " + file + " value");
       }
     }
     return value;
   }
 
-  private static Optional<String> driver(Path dir, String rel, List<InputNote> notes) throws InputException {
-    Path link = dir.resolve("driver");
+  /**
+   * The name of the driver the device's {@code driver} link leads to. Only the link's text is read,
+   * never what it leads to, so a link whose driver directory a snapshot leaves out (as git does with
+   * empty directories) still names it; but it must point inside the tree, as sysfs's own do, and
+   * its last part must be a name that can be printed.
+   */
+  private static Optional<String> driver(SysfsTree tree, String rel, Path deviceDir, List<InputNote> notes)
+      throws InputException {
+    String source = tree.name(rel + "/driver");
+    Path link = deviceDir.resolve("driver");
     if (Files.isSymbolicLink(link)) {
+      Path target;
       try {
-        Path target = Files.readSymbolicLink(link);
-        Path fileName = target.getFileName();
-        if (fileName == null) {
-          throw new InputException(rel + "/driver", Position.whole(), "the link has no target name");
-        }
-        return Optional.of(fileName.toString());
+        target = Files.readSymbolicLink(link);
       } catch (IOException e) {
-        throw new InputException(rel + "/driver", Position.whole(), "cannot read the link: " + describe(e), e);
+        throw new InputException(source, Position.whole(), "cannot read the link: " + describe(e), e);
       }
+      Path leadsTo = deviceDir.resolve(target).normalize();
+      if (!leadsTo.startsWith(tree.realRoot())) {
+        throw new InputException(source, Position.whole(), "links outside the snapshot (to "
+            + MessageText.clean(leadsTo.toString()) + "); a snapshot is read only inside its directory");
+      }
+      Path fileName = target.getFileName();
+      if (fileName == null) {
+        throw new InputException(source, Position.whole(), "the link has no target name");
+      }
+      String name = fileName.toString();
+      if (!MessageText.clean(name).equals(name)) {
+        throw new InputException(source, Position.whole(),
+            "'" + MessageText.clean(name) + "' is not a driver name (control characters, or too long)");
+      }
+      return Optional.of(name);
     }
     if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
-      notes.add(InputNote.note(rel + "/driver", Position.whole(),
+      notes.add(InputNote.note(source, Position.whole(),
           "not a symlink, so the driver's name is unknown; taken as no driver"));
     }
     return Optional.empty();
   }
 
-  private static boolean hasPciChildren(Path dir, String rel) throws InputException {
+  private static boolean hasPciChildren(Path dir, String source) throws InputException {
     try (Stream<Path> children = Files.list(dir)) {
       return children.anyMatch(c -> PCI_NAME.matcher(c.getFileName().toString()).matches()
           && Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS));
     } catch (IOException e) {
-      throw new InputException(rel, Position.whole(), "cannot list the device directory: " + describe(e), e);
+      throw new InputException(source, Position.whole(), "cannot list the device directory: " + describe(e), e);
     }
   }
 
   // ---------------------------------------------------------------- IOMMU groups
 
-  private static List<GroupFiles> readGroups(Path realRoot, Map<PciAddress, DeviceDir> devices, List<InputNote> notes)
-      throws InputException {
+  private static List<GroupFiles> readGroups(
+      SysfsTree tree, Path dir, Map<PciAddress, DeviceDir> devices, List<InputNote> notes) throws InputException {
     List<GroupFiles> groups = new ArrayList<>();
-    Path dir = realRoot.resolve(IOMMU_GROUPS);
-    if (!Files.isDirectory(dir)) {
-      return groups;
-    }
     Map<Integer, String> names = new TreeMap<>();
-    for (String name : list(dir, IOMMU_GROUPS)) {
+    for (String name : tree.list(IOMMU_GROUPS, dir)) {
       String rel = IOMMU_GROUPS + "/" + name;
       if (!DECIMAL.matcher(name).matches()) {
-        throw new InputException(rel, Position.whole(),
-            "'" + name + "' is not a decimal IOMMU group number; the kernel names group directories 0, 1, 2, …");
+        throw new InputException(tree.name(rel), Position.whole(), "'" + MessageText.clean(name)
+            + "' is not a decimal IOMMU group number; the kernel names group directories 0, 1, 2, …");
       }
       int id;
       try {
         id = Integer.parseInt(name);
       } catch (NumberFormatException e) {
-        throw new InputException(rel, Position.whole(), "group number " + name + " is too large", e);
+        throw new InputException(tree.name(rel), Position.whole(),
+            "group number " + MessageText.clean(name) + " is too large", e);
       }
       String previous = names.put(id, name);
       if (previous != null) {
-        throw new InputException(rel, Position.whole(), "names the same group as " + IOMMU_GROUPS + "/" + previous);
+        throw new InputException(tree.name(rel), Position.whole(),
+            "names the same group as " + tree.name(IOMMU_GROUPS + "/" + previous));
       }
     }
     for (Map.Entry<Integer, String> e : names.entrySet()) {
-      groups.add(readGroup(e.getKey(), dir.resolve(e.getValue()), IOMMU_GROUPS + "/" + e.getValue(), devices, notes));
+      groups.add(readGroup(e.getKey(), tree, IOMMU_GROUPS + "/" + e.getValue(), devices, notes));
     }
     return groups;
   }
 
   private static GroupFiles readGroup(
-      int id, Path dir, String rel, Map<PciAddress, DeviceDir> known, List<InputNote> notes) throws InputException {
-    if (!Files.isDirectory(dir)) {
-      throw new InputException(rel, Position.whole(), "not a directory");
+      int id, SysfsTree tree, String rel, Map<PciAddress, DeviceDir> known, List<InputNote> notes)
+      throws InputException {
+    if (tree.findDirectory(rel).isEmpty()) {
+      throw new InputException(tree.name(rel), Position.whole(), "a link that leads nowhere, not a group directory");
     }
     String regionsRel = rel + "/reserved_regions";
-    Path regionsPath = dir.resolve("reserved_regions");
-    if (!Files.exists(regionsPath)) {
-      throw new InputException(regionsRel, Position.whole(), "missing; every IOMMU group has one");
+    String regionsName = tree.name(regionsRel);
+    Optional<Path> regionsPath = tree.find(regionsRel);
+    if (regionsPath.isEmpty()) {
+      throw new InputException(regionsName, Position.whole(), "missing; every IOMMU group has one");
     }
-    byte[] regionBytes = readBytes(regionsPath, regionsRel);
+    byte[] regionBytes = tree.read(regionsRel, regionsPath.get(), InputLimits.SYSFS_FILE);
     String text = new String(regionBytes, StandardCharsets.US_ASCII);
     boolean truncated = false;
     if (!text.isEmpty() && !text.endsWith("\n")) {
@@ -292,48 +343,50 @@ public final class SysfsReader {
       String why = regionBytes.length == SYSFS_PAGE_LIMIT
           ? "the kernel cut the file at one page (4095 bytes)"
           : "the file does not end in a newline, as if the kernel cut it at one page (sysfs_emit_at stops at 4095 bytes)";
-      notes.add(InputNote.warning(regionsRel, Position.line(lineNo),
-          "IOMMU group " + id + ": " + why + "; the incomplete last line '" + text.substring(cut)
+      notes.add(InputNote.warning(regionsName, Position.line(lineNo),
+          "IOMMU group " + id + ": " + why + "; the incomplete last line '" + MessageText.clean(text.substring(cut))
               + "' is dropped and regions after it may be missing"));
       text = text.substring(0, cut);
       truncated = true;
     } else if (regionBytes.length == SYSFS_PAGE_LIMIT) {
-      notes.add(InputNote.warning(regionsRel, Position.whole(),
+      notes.add(InputNote.warning(regionsName, Position.whole(),
           "IOMMU group " + id + ": the file is exactly 4095 bytes, the one-page limit of sysfs_emit_at;"
               + " the kernel may have cut it at one page, so regions may be missing"));
       truncated = true;
     }
-    List<Region> regions = RegionListParser.parse(text, regionsRel, RegionListParser.Dialect.SYSFS, false, notes)
+    List<Region> regions = RegionListParser.parse(text, regionsName, RegionListParser.Dialect.SYSFS, false, notes)
         .regions();
 
     Optional<byte[]> typeBytes = Optional.empty();
     Optional<String> type = Optional.empty();
-    Path typePath = dir.resolve("type");
-    if (Files.exists(typePath)) {
-      byte[] b = readBytes(typePath, rel + "/type");
+    String typeRel = rel + "/type";
+    Optional<Path> typePath = tree.find(typeRel);
+    if (typePath.isPresent()) {
+      byte[] b = tree.read(typeRel, typePath.get(), InputLimits.SYSFS_FILE);
       typeBytes = Optional.of(b);
       String t = new String(b, StandardCharsets.US_ASCII);
       type = Optional.of(t.endsWith("\n") ? t.substring(0, t.length() - 1) : t);
     }
 
     List<PciAddress> members = new ArrayList<>();
-    Path devicesDir = dir.resolve("devices");
-    if (Files.isDirectory(devicesDir)) {
-      for (String name : list(devicesDir, rel + "/devices")) {
-        String devRel = rel + "/devices/" + name;
-        Optional<PciAddress> address = groupMember(devicesDir.resolve(name), name);
+    String devicesRel = rel + "/devices";
+    Optional<Path> devicesDir = tree.findDirectory(devicesRel);
+    if (devicesDir.isPresent()) {
+      for (String name : tree.list(devicesRel, devicesDir.get())) {
+        String devName = tree.name(devicesRel + "/" + name);
+        Optional<PciAddress> address = groupMember(devicesDir.get().resolve(name), name);
         if (address.isEmpty()) {
-          notes.add(InputNote.note(devRel, Position.whole(),
-              "IOMMU group " + id + ": '" + name + "' is not a PCI device (a platform device?); skipped"));
+          notes.add(InputNote.note(devName, Position.whole(), "IOMMU group " + id + ": '" + MessageText.clean(name)
+              + "' is not a PCI device (a platform device?); skipped"));
           continue;
         }
         if (!known.containsKey(address.get())) {
-          notes.add(InputNote.warning(devRel, Position.whole(),
+          notes.add(InputNote.warning(devName, Position.whole(),
               "IOMMU group " + id + ": " + address.get() + " is not listed in " + PCI_DEVICES + "; skipped"));
           continue;
         }
         if (members.contains(address.get())) {
-          throw new InputException(devRel, Position.whole(), address.get() + " appears twice in the group");
+          throw new InputException(devName, Position.whole(), address.get() + " appears twice in the group");
         }
         members.add(address.get());
       }
@@ -367,43 +420,28 @@ public final class SysfsReader {
 
   // ---------------------------------------------------------------- ACPI tables
 
-  private static Map<String, byte[]> readAcpiTables(Path realRoot, List<InputNote> notes) throws InputException {
+  private static Map<String, byte[]> readAcpiTables(SysfsTree tree, List<InputNote> notes) throws InputException {
     Map<String, byte[]> tables = new LinkedHashMap<>();
     for (String name : ACPI_TABLE_NAMES) {
       String rel = ACPI_TABLES + "/" + name;
-      Path path = realRoot.resolve(rel);
-      if (!Files.exists(path)) {
+      Optional<Path> path = tree.find(rel);
+      if (path.isEmpty()) {
         continue;
       }
       try {
-        tables.put(name, Files.readAllBytes(path));
-      } catch (AccessDeniedException e) {
-        notes.add(InputNote.note(rel, Position.whole(),
+        tables.put(name, tree.read(rel, path.get(), InputLimits.ACPI_TABLE));
+      } catch (InputException e) {
+        if (!(e.getCause() instanceof AccessDeniedException)) {
+          throw e;
+        }
+        notes.add(InputNote.note(tree.name(rel), Position.whole(),
             "not readable (ACPI tables are root-only); firmware regions cannot be attributed without it"));
-      } catch (IOException e) {
-        throw new InputException(rel, Position.whole(), "cannot read: " + describe(e), e);
       }
     }
     return tables;
   }
 
   // ---------------------------------------------------------------- helpers
-
-  static List<String> list(Path dir, String rel) throws InputException {
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.map(p -> p.getFileName().toString()).sorted().toList();
-    } catch (IOException e) {
-      throw new InputException(rel, Position.whole(), "cannot list the directory: " + describe(e), e);
-    }
-  }
-
-  static byte[] readBytes(Path path, String rel) throws InputException {
-    try {
-      return Files.readAllBytes(path);
-    } catch (IOException e) {
-      throw new InputException(rel, Position.whole(), "cannot read: " + describe(e), e);
-    }
-  }
 
   static String describe(IOException e) {
     if (e instanceof NoSuchFileException) {

@@ -81,9 +81,9 @@ class HostBuilderTest {
     // A pre-5.3 kernel printed the USB RMRR as plain "direct".
     build(dellLatitude("0x00000000bb400000 0x00000000bb41ffff direct\n" + MSI));
     assertThat(notes.stream().map(InputNote::render).toList()).containsExactly(
-        "kernel/iommu_groups/2/reserved_regions: warning: group 2: sysfs shows"
+        tmp.resolve("kernel/iommu_groups/2/reserved_regions") + ": warning: group 2: sysfs shows"
             + " '0x00000000bb400000 0x00000000bb41ffff direct', which the firmware tables do not explain",
-        "kernel/iommu_groups/2/reserved_regions: warning: group 2: firmware explains"
+        tmp.resolve("kernel/iommu_groups/2/reserved_regions") + ": warning: group 2: firmware explains"
             + " '0x00000000bb400000 0x00000000bb41ffff direct-relaxable', which sysfs does not show");
   }
 
@@ -110,7 +110,7 @@ class HostBuilderTest {
     assertThat(lines(uhci)).containsExactly(
         "0x00000000df7df000 0x00000000df7e4fff direct-relaxable", MSI.strip()).inOrder();
     assertThat(notes.stream().map(InputNote::render).toList()).contains(
-        "kernel/iommu_groups/10/reserved_regions: warning: group 10: firmware explains"
+        tmp.resolve("kernel/iommu_groups/10/reserved_regions") + ": warning: group 10: firmware explains"
             + " '0x00000000df61e000 0x00000000df61ffff direct', which sysfs does not show");
   }
 

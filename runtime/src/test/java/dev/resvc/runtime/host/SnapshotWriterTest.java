@@ -114,6 +114,40 @@ class SnapshotWriterTest {
     assertThat(copy.groups()).isEmpty();
     assertThat(copy.devices()).hasSize(7);
     assertThat(copy.device(PciAddress.parse("00:1c.0")).get().bridge()).isTrue();
+    // The empty directory is the record that the IOMMU was off; without it the copy is no snapshot.
+    try (Stream<Path> groups = Files.list(out.resolve("kernel/iommu_groups"))) {
+      assertThat(groups.toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void aLinkOutOfTheSourceIsRefusedAndItsTargetNotCopied() throws Exception {
+    Path secret = Files.writeString(tmp.resolve("secret"), "SECRET\n");
+    Path live = tmp.resolve("sys");
+    SysfsFixture.laptop(live).delete("kernel/iommu_groups/1/type")
+        .delete("devices/pci0000:00/0000:00:02.0/class");
+    Files.createSymbolicLink(live.resolve("kernel/iommu_groups/1/type"), secret);
+    Path classLink = live.resolve("devices/pci0000:00/0000:00:02.0/class");
+    Files.createSymbolicLink(classLink, classLink.getParent().relativize(secret));
+    Path out = tmp.resolve("snap");
+
+    InputException e = assertThrows(InputException.class, () -> SnapshotWriter.write(live, out, notes));
+
+    assertThat(e.detail()).startsWith("links outside the snapshot (to " + secret.toRealPath() + ")");
+    assertThat(Files.exists(out)).isFalse();
+    assertNoFileHolds(tmp, "SECRET", secret);
+  }
+
+  /** No regular file under {@code dir} other than {@code except} holds {@code text}. */
+  private static void assertNoFileHolds(Path dir, String text, Path except) throws Exception {
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+        if (!p.equals(except)) {
+          assertWithMessage("%s", p).that(Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1))
+              .doesNotContain(text);
+        }
+      }
+    }
   }
 
   @Test

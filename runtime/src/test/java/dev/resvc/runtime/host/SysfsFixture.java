@@ -35,6 +35,7 @@ final class SysfsFixture {
     mkdirs("bus/pci/drivers");
     mkdirs("bus/pci/devices");
     mkdirs("devices/platform");
+    mkdirs("kernel/iommu_groups");
   }
 
   Path root() {
@@ -71,7 +72,7 @@ final class SysfsFixture {
     return f;
   }
 
-  /** The laptop with the IOMMU off: the same devices, no {@code kernel/iommu_groups}, no DMAR. */
+  /** The laptop with the IOMMU off: the same devices, an empty {@code kernel/iommu_groups}, no DMAR. */
   static SysfsFixture laptopIommuOff(Path root) {
     SysfsFixture f = new SysfsFixture(root);
     f.pciDevice("0000:00:00.0", 0x8086, 0x9a14, 0x17aa, 0x22d8, 0x060000, null);

@@ -2,8 +2,10 @@ package dev.resvc.runtime.host;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputLimits;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.model.Host;
@@ -14,12 +16,20 @@ import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class SysfsReaderTest {
@@ -164,11 +174,14 @@ class SysfsReaderTest {
   }
 
   @Test
-  void anEmptyRootHasNothing() throws Exception {
+  void anEmptyIommuGroupsDirectoryIsAMachineWithTheIommuOff() throws Exception {
+    Files.createDirectories(tmp.resolve("kernel/iommu_groups"));
+
     SysfsSnapshot s = SysfsReader.read(tmp, notes);
 
     assertThat(s.devices()).isEmpty();
     assertThat(s.groups()).isEmpty();
+    assertThat(notes).isEmpty();
   }
 
   @Test
@@ -203,7 +216,7 @@ class SysfsReaderTest {
     assertThat(notes).hasSize(1);
     InputNote n = notes.get(0);
     assertThat(n.level()).isEqualTo(InputNote.Level.WARNING);
-    assertThat(n.source()).isEqualTo("kernel/iommu_groups/7/reserved_regions");
+    assertThat(n.source()).isEqualTo(tmp.resolve("kernel/iommu_groups/7/reserved_regions").toString());
     assertThat(n.position()).isEqualTo(Position.line(75));
     assertThat(n.message()).contains("IOMMU group 7");
     assertThat(n.message()).contains("cut the file at one page");
@@ -250,10 +263,10 @@ class SysfsReaderTest {
 
     InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
 
-    assertThat(e.source()).isEqualTo("kernel/iommu_groups/4/reserved_regions");
+    assertThat(e.source()).isEqualTo(tmp.resolve("kernel/iommu_groups/4/reserved_regions").toString());
     assertThat(e.position()).isInstanceOf(Position.Line.class);
     assertThat(((Position.Line) e.position()).line()).isEqualTo(2);
-    assertThat(e.getMessage()).startsWith("kernel/iommu_groups/4/reserved_regions:2");
+    assertThat(e.getMessage()).startsWith(tmp.resolve("kernel/iommu_groups/4/reserved_regions") + ":2");
   }
 
   @Test
@@ -262,7 +275,7 @@ class SysfsReaderTest {
 
     InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
 
-    assertThat(e.source()).isEqualTo("kernel/iommu_groups/seven");
+    assertThat(e.source()).isEqualTo(tmp.resolve("kernel/iommu_groups/seven").toString());
     assertThat(e.detail()).contains("not a decimal IOMMU group number");
   }
 
@@ -272,7 +285,7 @@ class SysfsReaderTest {
 
     InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
 
-    assertThat(e.source()).isEqualTo("bus/pci/devices/0000:00:14.0/vendor");
+    assertThat(e.source()).isEqualTo(tmp.resolve("bus/pci/devices/0000:00:14.0/vendor").toString());
     assertThat(e.detail()).contains("0x80g6");
   }
 
@@ -282,7 +295,7 @@ class SysfsReaderTest {
 
     InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
 
-    assertThat(e.source()).isEqualTo("bus/pci/devices/0000:00:14.0/device");
+    assertThat(e.source()).isEqualTo(tmp.resolve("bus/pci/devices/0000:00:14.0/device").toString());
     assertThat(e.detail()).contains("above 0xffff");
   }
 
@@ -292,7 +305,7 @@ class SysfsReaderTest {
 
     InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
 
-    assertThat(e.source()).isEqualTo("bus/pci/devices/0000:02:00.0/class");
+    assertThat(e.source()).isEqualTo(tmp.resolve("bus/pci/devices/0000:02:00.0/class").toString());
     assertThat(e.detail()).contains("missing");
   }
 
@@ -302,7 +315,7 @@ class SysfsReaderTest {
 
     InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
 
-    assertThat(e.source()).isEqualTo("bus/pci/devices/0000:00:02.0/class");
+    assertThat(e.source()).isEqualTo(tmp.resolve("bus/pci/devices/0000:00:02.0/class").toString());
   }
 
   @Test
@@ -311,7 +324,7 @@ class SysfsReaderTest {
 
     InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
 
-    assertThat(e.source()).isEqualTo("bus/pci/devices/0000:00:16.0");
+    assertThat(e.source()).isEqualTo(tmp.resolve("bus/pci/devices/0000:00:16.0").toString());
   }
 
   @Test
@@ -323,7 +336,7 @@ class SysfsReaderTest {
     assertThat(s.group(2).get().devices()).containsExactly(a("00:14.0"));
     assertThat(notes).hasSize(1);
     assertThat(notes.get(0).level()).isEqualTo(InputNote.Level.NOTE);
-    assertThat(notes.get(0).source()).isEqualTo("kernel/iommu_groups/2/devices/INT33C2:00");
+    assertThat(notes.get(0).source()).isEqualTo(tmp.resolve("kernel/iommu_groups/2/devices/INT33C2:00").toString());
   }
 
   @Test
@@ -337,7 +350,7 @@ class SysfsReaderTest {
 
     assertThat(s.devices()).hasSize(7);
     assertThat(notes).hasSize(1);
-    assertThat(notes.get(0).source()).isEqualTo("bus/pci/devices/10000:e0:06.0");
+    assertThat(notes.get(0).source()).isEqualTo(tmp.resolve("bus/pci/devices/10000:e0:06.0").toString());
   }
 
   @Test
@@ -349,8 +362,9 @@ class SysfsReaderTest {
 
     InputException e = assertThrows(InputException.class, () -> SysfsReader.read(root, notes));
 
-    assertThat(e.source()).isEqualTo("bus/pci/devices/0000:00:16.0");
-    assertThat(e.detail()).contains("outside the sysfs root");
+    assertThat(e.source()).isEqualTo(root.resolve("bus/pci/devices/0000:00:16.0").toString());
+    assertThat(e.detail()).isEqualTo("links outside the snapshot (to " + outside.toRealPath()
+        + "); a snapshot is read only inside its directory");
   }
 
   @Test
@@ -365,9 +379,9 @@ class SysfsReaderTest {
   }
 
   @Test
-  void anAcpiTableThatCannotBeReadIsAnErrorNamingIt() throws Exception {
-    // Permission bits do not stop root (tests and CI run as root), so make the read fail otherwise:
-    // a directory where the table should be.
+  void anAcpiTableThatIsADirectoryIsAnErrorNamingIt() throws Exception {
+    // Permission bits do not stop root (tests and CI run as root), so the unreadable-table note cannot
+    // be tested here; a directory where the table should be is an error.
     SysfsFixture.laptop(tmp);
     Path dmar = tmp.resolve("firmware/acpi/tables/DMAR");
     Files.delete(dmar);
@@ -375,7 +389,185 @@ class SysfsReaderTest {
 
     InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
 
-    assertThat(e.source()).isEqualTo("firmware/acpi/tables/DMAR");
-    assertThat(e).hasMessageThat().contains("cannot read");
+    assertThat(e.source()).isEqualTo(tmp.resolve("firmware/acpi/tables/DMAR").toString());
+    assertThat(e.detail()).isEqualTo("is a directory, not a file");
+  }
+
+  // ---------------------------------------------------------------- hostile snapshots
+
+  /** Each kind of file read as content, the path a link replaces, and the name the error gives it. */
+  private static Stream<Arguments> contentFiles() {
+    return Stream.of(
+        Arguments.of("kernel/iommu_groups/1/type", "kernel/iommu_groups/1/type"),
+        Arguments.of("kernel/iommu_groups/1/reserved_regions", "kernel/iommu_groups/1/reserved_regions"),
+        Arguments.of("devices/pci0000:00/0000:00:14.0/vendor", "bus/pci/devices/0000:00:14.0/vendor"),
+        Arguments.of("devices/pci0000:00/0000:00:14.0/device", "bus/pci/devices/0000:00:14.0/device"),
+        Arguments.of("devices/pci0000:00/0000:00:14.0/subsystem_vendor",
+            "bus/pci/devices/0000:00:14.0/subsystem_vendor"),
+        Arguments.of("devices/pci0000:00/0000:00:14.0/class", "bus/pci/devices/0000:00:14.0/class"),
+        Arguments.of("firmware/acpi/tables/DMAR", "firmware/acpi/tables/DMAR"));
+  }
+
+  /** A snapshot in {@code tmp/snap} whose {@code rel} is a link to a file beside the snapshot. */
+  private Path snapshotLinkingOut(String rel, boolean absolute) throws Exception {
+    Path secret = Files.writeString(tmp.resolve("secret"), "SECRET\n");
+    Path root = tmp.resolve("snap");
+    SysfsFixture.laptop(root).delete(rel);
+    Path link = root.resolve(rel);
+    Files.createSymbolicLink(link, absolute ? secret : link.getParent().relativize(secret));
+    return root;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contentFiles")
+  void anAbsoluteLinkOutOfTheSnapshotIsRefusedAndNothingIsRead(String rel, String named) throws Exception {
+    Path root = snapshotLinkingOut(rel, true);
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(root, notes));
+
+    assertThat(e.source()).isEqualTo(root.resolve(named).toString());
+    assertThat(e.detail()).isEqualTo("links outside the snapshot (to " + tmp.resolve("secret").toRealPath()
+        + "); a snapshot is read only inside its directory");
+    assertThat(notes.toString()).doesNotContain("SECRET");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contentFiles")
+  void aRelativeLinkOutOfTheSnapshotIsRefused(String rel, String named) throws Exception {
+    Path root = snapshotLinkingOut(rel, false);
+    assertThat(Files.readSymbolicLink(root.resolve(rel)).toString()).startsWith("../");
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(root, notes));
+
+    assertThat(e.source()).isEqualTo(root.resolve(named).toString());
+    assertThat(e.detail()).startsWith("links outside the snapshot (to " + tmp.resolve("secret").toRealPath() + ")");
+  }
+
+  @Test
+  void aDirectoryLinkOutOfTheSnapshotIsNotListed() throws Exception {
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere/iommu_groups/0"));
+    Files.writeString(elsewhere.resolve("reserved_regions"), SysfsFixture.MSI);
+    Path root = tmp.resolve("snap");
+    SysfsFixture.laptopIommuOff(root).delete("kernel/iommu_groups");
+    Files.createSymbolicLink(root.resolve("kernel/iommu_groups"), elsewhere.getParent());
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(root, notes));
+
+    assertThat(e.source()).isEqualTo(root.resolve("kernel/iommu_groups").toString());
+    assertThat(e.detail()).startsWith("links outside the snapshot");
+  }
+
+  @Test
+  void aDriverLinkOutOfTheSnapshotIsRefused() throws Exception {
+    Path root = tmp.resolve("snap");
+    SysfsFixture.laptop(root).delete("devices/pci0000:00/0000:00:14.0/driver");
+    Files.createSymbolicLink(root.resolve("devices/pci0000:00/0000:00:14.0/driver"), Path.of("/etc/passwd"));
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(root, notes));
+
+    assertThat(e.source()).isEqualTo(root.resolve("bus/pci/devices/0000:00:14.0/driver").toString());
+    assertThat(e.detail()).isEqualTo("links outside the snapshot (to /etc/passwd); a snapshot is read only inside its directory");
+  }
+
+  @Test
+  void aDriverLinkWhoseDirectoryIsLeftOutStillNamesTheDriver() throws Exception {
+    // git keeps no empty directories, so the shipped examples' driver links dangle.
+    SysfsFixture.laptop(tmp).delete("bus/pci/drivers/xhci_hcd/0000:00:14.0").delete("bus/pci/drivers/xhci_hcd");
+
+    assertThat(SysfsReader.read(tmp, notes).device(a("00:14.0")).get().driver()).hasValue("xhci_hcd");
+  }
+
+  @Test
+  void linksWithinTheSnapshotAreFollowed() throws Exception {
+    // A type file shared through a link inside the tree reads like a copy.
+    SysfsFixture.laptop(tmp).delete("kernel/iommu_groups/1/type").symlink("kernel/iommu_groups/1/type",
+        "kernel/iommu_groups/0/type");
+
+    assertThat(SysfsReader.read(tmp, notes).group(1).get().domainType()).hasValue("DMA-FQ");
+  }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void devZeroLinkedFromTheSnapshotIsRefusedAtOnce() throws Exception {
+    SysfsFixture.laptop(tmp).delete("kernel/iommu_groups/2/reserved_regions");
+    Files.createSymbolicLink(tmp.resolve("kernel/iommu_groups/2/reserved_regions"), Path.of("/dev/zero"));
+
+    InputException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes)));
+
+    assertThat(e.detail()).startsWith("links outside the snapshot (to /dev/zero)");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contentFiles")
+  @EnabledOnOs(OS.LINUX)
+  void aFifoInTheSnapshotIsRefusedWithoutOpeningIt(String rel, String named) throws Exception {
+    SysfsFixture.laptop(tmp).delete(rel);
+    Process mkfifo = new ProcessBuilder("mkfifo", tmp.resolve(rel).toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).isEqualTo(0);
+
+    InputException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes)));
+
+    assertThat(e.source()).isEqualTo(tmp.resolve(named).toString());
+    assertThat(e.detail()).contains("is not a regular file");
+  }
+
+  @Test
+  void aReservedRegionsFileAboveTheSysfsCapIsRefused() throws Exception {
+    SysfsFixture.laptop(tmp);
+    sparse(tmp.resolve("kernel/iommu_groups/3/reserved_regions"), InputLimits.SYSFS_FILE.maxBytes() + 1);
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+
+    assertThat(e.source()).isEqualTo(tmp.resolve("kernel/iommu_groups/3/reserved_regions").toString());
+    assertThat(e.detail()).isEqualTo("is longer than 1 MiB, the most resvc reads from a sysfs file");
+  }
+
+  @Test
+  void anAcpiTableAboveItsCapIsRefused() throws Exception {
+    SysfsFixture.laptop(tmp);
+    sparse(tmp.resolve("firmware/acpi/tables/DMAR"), InputLimits.ACPI_TABLE.maxBytes() + 1);
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+
+    assertThat(e.source()).isEqualTo(tmp.resolve("firmware/acpi/tables/DMAR").toString());
+    assertThat(e.detail()).isEqualTo("is longer than 4 MiB, the most resvc reads from an ACPI table");
+  }
+
+  private static void sparse(Path file, long length) throws Exception {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(length);
+    }
+  }
+
+  @Test
+  void aDirectoryWithoutIommuGroupsIsNotASnapshot() throws Exception {
+    SysfsFixture.laptop(tmp).mkdirs("unrelated");
+    Path unrelated = tmp.resolve("unrelated");
+    Files.writeString(unrelated.resolve("README"), "not sysfs");
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(unrelated, notes));
+
+    assertThat(e.getMessage()).isEqualTo(unrelated + ": no kernel/iommu_groups directory: not a sysfs snapshot"
+        + " (make one with 'resvc snapshot')");
+  }
+
+  @Test
+  void anEmptyDirectoryIsNotASnapshot() throws Exception {
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+
+    assertThat(e.source()).isEqualTo(tmp.toString());
+    assertThat(e.detail()).startsWith("no kernel/iommu_groups directory");
+  }
+
+  @Test
+  void controlCharactersInNamesAndContentAreEscaped() throws Exception {
+    SysfsFixture.laptop(tmp).write("devices/pci0000:00/0000:00:14.0/vendor", "\u001b[2J\n");
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+
+    assertThat(e.getMessage()).doesNotContain("\u001b");
+    assertThat(e.detail()).contains("\\x1b[2J");
   }
 }
