@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -364,8 +365,7 @@ public final class SysfsReader {
     if (typePath.isPresent()) {
       byte[] b = tree.read(typeRel, typePath.get(), InputLimits.SYSFS_FILE);
       typeBytes = Optional.of(b);
-      String t = new String(b, StandardCharsets.US_ASCII);
-      type = Optional.of(t.endsWith("\n") ? t.substring(0, t.length() - 1) : t);
+      type = Optional.of(groupType(new String(b, StandardCharsets.ISO_8859_1), tree.name(typeRel), notes));
     }
 
     List<PciAddress> members = new ArrayList<>();
@@ -416,6 +416,33 @@ public final class SysfsReader {
       return Optional.empty();
     }
     return Optional.empty();
+  }
+
+  /** What {@code iommu_group_show_type} prints: the default domain's type, or "unknown" without one. */
+  static final Set<String> KERNEL_GROUP_TYPES = Set.of("blocked", "identity", "unmanaged", "DMA", "DMA-FQ", "unknown");
+
+  private static final Pattern GROUP_TYPE_WORD = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+
+  /**
+   * A group's {@code type} file as the kernel writes it (one word and a newline). A word the kernel
+   * does not print today is kept with a note (a newer kernel may add one); anything else is not a
+   * sysfs {@code type} file, and is refused rather than shown (it could carry terminal escapes).
+   */
+  private static String groupType(String text, String name, List<InputNote> notes) throws InputException {
+    String word = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    if (!GROUP_TYPE_WORD.matcher(word).matches()) {
+      throw new InputException(name, Position.whole(), "'" + MessageText.clean(word)
+          + "' is not a group type as the kernel prints it (one of " + String.join(", ", sortedTypes()) + ")");
+    }
+    if (!KERNEL_GROUP_TYPES.contains(word)) {
+      notes.add(InputNote.note(name, Position.whole(),
+          "'" + word + "' is not a group type this version of resvc knows; shown as read"));
+    }
+    return word;
+  }
+
+  private static List<String> sortedTypes() {
+    return KERNEL_GROUP_TYPES.stream().sorted(String.CASE_INSENSITIVE_ORDER).toList();
   }
 
   // ---------------------------------------------------------------- ACPI tables

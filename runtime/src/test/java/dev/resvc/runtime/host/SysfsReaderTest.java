@@ -478,6 +478,37 @@ class SysfsReaderTest {
   }
 
   @Test
+  void aGroupTypeThatIsNoWordIsRefusedNotShown() throws Exception {
+    SysfsFixture.laptop(tmp).write("kernel/iommu_groups/1/type", "\u001b]0;pwned\u0007DMA\n");
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+
+    assertThat(e.getMessage()).isEqualTo(tmp.resolve("kernel/iommu_groups/1/type")
+        + ": '\\x1b]0;pwned\\x07DMA' is not a group type as the kernel prints it"
+        + " (one of blocked, DMA, DMA-FQ, identity, unknown, unmanaged)");
+  }
+
+  @Test
+  void aGroupTypeThisVersionDoesNotKnowIsKeptWithANote() throws Exception {
+    SysfsFixture.laptop(tmp).write("kernel/iommu_groups/1/type", "DMA-SVA\n");
+
+    assertThat(SysfsReader.read(tmp, notes).group(1).get().domainType()).hasValue("DMA-SVA");
+    assertThat(notes.stream().map(InputNote::message).toList())
+        .contains("'DMA-SVA' is not a group type this version of resvc knows; shown as read");
+  }
+
+  @Test
+  void everyGroupTypeTheKernelPrintsReadsWithoutANote() throws Exception {
+    SysfsFixture fixture = SysfsFixture.laptop(tmp);
+    for (String type : SysfsReader.KERNEL_GROUP_TYPES) {
+      fixture.write("kernel/iommu_groups/1/type", type + "\n");
+      notes.clear();
+      assertThat(SysfsReader.read(tmp, notes).group(1).get().domainType()).hasValue(type);
+      assertThat(notes.stream().map(InputNote::message).filter(m -> m.contains("group type")).toList()).isEmpty();
+    }
+  }
+
+  @Test
   void linksWithinTheSnapshotAreFollowed() throws Exception {
     // A type file shared through a link inside the tree reads like a copy.
     SysfsFixture.laptop(tmp).delete("kernel/iommu_groups/1/type").symlink("kernel/iommu_groups/1/type",
