@@ -27,4 +27,14 @@ class MessageTextTest {
     assertThat(cut).endsWith("x…");
     assertThat(MessageText.clean("x".repeat(MessageText.MAX_QUOTE))).isEqualTo("x".repeat(MessageText.MAX_QUOTE));
   }
+
+  @Test
+  void anInputExceptionIsOneCleanLineWhoeverBuiltIt() {
+    InputException e = new InputException("a\u001b[2Jb", Position.line(3, 4), "bad '" + "\r\n".repeat(10) + "x".repeat(1000) + "'");
+    assertThat(e.getMessage()).doesNotContainMatch("[\\x00-\\x1f]");
+    assertThat(e.source()).isEqualTo("a\\x1b[2Jb");
+    assertThat(e.detail()).startsWith("bad '\\r\\n");
+    assertThat(e.detail()).hasLength(InputException.MAX_TEXT + 1);
+    assertThat(e.detail()).endsWith("…");
+  }
 }
