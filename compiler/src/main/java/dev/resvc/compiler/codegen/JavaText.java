@@ -23,6 +23,9 @@ final class JavaText {
    */
   static final int CONSTANT_BYTES = 65_535;
 
+  /** The most chars javac takes in one string constant: it refuses 65,535 or more, whatever their bytes. */
+  static final int CONSTANT_CHARS = 65_534;
+
   /**
    * A Java expression whose value is {@code s}: a literal ({@link #stringLiteral}) when it fits a
    * string constant, else {@code String.join("", part, part, …)} of literals that each fit. A call is
@@ -41,10 +44,10 @@ final class JavaText {
   }
 
   /**
-   * {@code s} cut into consecutive parts of at most {@link #CONSTANT_BYTES} bytes each in a class
-   * file's modified UTF-8 (1 byte for U+0001..U+007F, 2 for NUL and up to U+07FF, 3 for every other
-   * char, surrogates each on their own), never between the two halves of a surrogate pair; one part
-   * (possibly empty) when it fits.
+   * {@code s} cut into consecutive parts of at most {@link #CONSTANT_CHARS} chars and {@link
+   * #CONSTANT_BYTES} bytes each in a class file's modified UTF-8 (1 byte for U+0001..U+007F, 2 for NUL
+   * and up to U+07FF, 3 for every other char, surrogates each on their own), never between the two
+   * halves of a surrogate pair; one part (possibly empty) when it fits.
    */
   static List<String> constantParts(String s) {
     List<String> parts = new ArrayList<>();
@@ -55,7 +58,7 @@ final class JavaText {
       int size = c != 0 && c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
       int pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
           ? 3 : 0;
-      if (bytes + size + pair > CONSTANT_BYTES) {
+      if (bytes + size + pair > CONSTANT_BYTES || i - start + (pair > 0 ? 2 : 1) > CONSTANT_CHARS) {
         parts.add(s.substring(start, i));
         start = i;
         bytes = 0;
