@@ -48,6 +48,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SortedMap;
@@ -176,6 +177,26 @@ public final class PolicyGenerator {
   /** The fully qualified name of the class generated for {@code policy}. */
   public static String className(CheckedPolicy policy) {
     return policy.name();
+  }
+
+  /**
+   * Why policies named {@code a} and {@code b} cannot be compiled together, or empty when they can:
+   * one class name for both, or one the package of the other (javac: "class a.b clashes with package
+   * of same name").
+   */
+  public static Optional<String> clash(String a, String b) {
+    if (a.equals(b)) {
+      return Optional.of("two policies are named " + a + "; each needs its own `policy` name");
+    }
+    if (b.startsWith(a + ".")) {
+      return Optional.of(packageClash(a, b));
+    }
+    return a.startsWith(b + ".") ? Optional.of(packageClash(b, a)) : Optional.empty();
+  }
+
+  private static String packageClash(String cls, String inside) {
+    return "policy " + cls + " is also the package of policy " + inside
+        + "; a name cannot be both a class and a package, so rename one";
   }
 
   /**
