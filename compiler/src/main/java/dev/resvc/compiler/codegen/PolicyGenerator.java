@@ -322,6 +322,8 @@ public final class PolicyGenerator {
           + sourceHash + ". Do not edit.";
       return JavaFile.builder(self.packageName(), type.build())
           .addFileComment("$L", JavaText.comment(header))
+          // Import java.lang types too: a single-type import shadows a policy class of the same package
+          // (x.Long beside x.Foo), where java.lang's implicit import would not.
           .skipJavaLangImports(false)
           .indent("  ")
           .build();
