@@ -11,6 +11,8 @@ import dev.resvc.runtime.policy.ConflictDecision;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Severity;
+import java.lang.Override;
+import java.lang.String;
 
 /**
  * The policy {@code examples.IntelVtdKernelDefault}, compiled to Java: immutable, thread-safe, allocation-free per call.

@@ -12,6 +12,9 @@ import dev.resvc.runtime.policy.ConflictDecision;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Severity;
+import java.lang.Long;
+import java.lang.Override;
+import java.lang.String;
 import java.util.List;
 
 /**

@@ -15,6 +15,11 @@ import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Severity;
 import dev.resvc.runtime.policy.index.KeyIndex;
 import dev.resvc.runtime.policy.index.WindowIndex;
+import java.lang.IllegalArgumentException;
+import java.lang.Integer;
+import java.lang.Long;
+import java.lang.Override;
+import java.lang.String;
 import java.util.List;
 
 /**

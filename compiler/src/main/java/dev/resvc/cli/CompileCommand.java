@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -94,8 +95,11 @@ final class CompileCommand implements Callable<Integer> {
         warnings |= findings.stream().anyMatch(d -> d.severity() != Diagnostic.Severity.INFO);
       }
       String className = PolicyGenerator.className(policy);
-      if (classNames.contains(className)) {
-        throw new UsageException("two policies are named " + policy.name() + "; each needs its own `policy` name");
+      for (String other : classNames) {
+        Optional<String> clash = PolicyGenerator.clash(other, className);
+        if (clash.isPresent()) {
+          throw new UsageException(clash.get());
+        }
       }
       classNames.add(className);
       generated.add(PolicyGenerator.generate(policy, PolicyGenerator.sourceHash(c.sources())));

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -180,6 +181,18 @@ public final class ResvSourceGenerator {
         failures.append(name).append(": error: policy ").append(className).append(" is also declared by ")
             .append(other).append('\n');
         fresh.remove(name);
+        continue;
+      }
+      for (Map.Entry<String, String> taken : classOwner.entrySet()) {
+        Optional<String> clash = PolicyGenerator.clash(taken.getKey(), className);
+        if (!taken.getKey().equals(className) && clash.isPresent()) {
+          failed++;
+          failures.append(name).append(": error: ").append(clash.get()).append(" (").append(taken.getValue())
+              .append(")\n");
+          classOwner.remove(className);
+          fresh.remove(name);
+          break;
+        }
       }
     }
 

@@ -270,85 +270,8 @@ public final class Checker {
   }
 
   private void checkQualifiedName(Item.PolicyDecl decl) {
-    for (String part : decl.qualifiedName().split("\\.", -1)) {
-      if (part.isEmpty()
-          || !Character.isJavaIdentifierStart(part.charAt(0))
-          || !part.chars().allMatch(Character::isJavaIdentifierPart)
-          || JAVA_KEYWORDS.contains(part)) {
-        error(
-            "E115",
-            decl.span(),
-            "`"
-                + decl.qualifiedName()
-                + "` cannot name a Java class: `"
-                + part
-                + "` is not a Java identifier (letters, digits, `_`; not a keyword)");
-        return;
-      }
-    }
+    JavaNames.problem(decl.qualifiedName()).ifPresent(p -> error(p.code(), decl.span(), p.message()));
   }
-
-  private static final Set<String> JAVA_KEYWORDS =
-      Set.of(
-          "abstract",
-          "assert",
-          "boolean",
-          "break",
-          "byte",
-          "case",
-          "catch",
-          "char",
-          "class",
-          "const",
-          "continue",
-          "default",
-          "do",
-          "double",
-          "else",
-          "enum",
-          "extends",
-          "final",
-          "finally",
-          "float",
-          "for",
-          "goto",
-          "if",
-          "implements",
-          "import",
-          "instanceof",
-          "int",
-          "interface",
-          "long",
-          "native",
-          "new",
-          "package",
-          "private",
-          "protected",
-          "public",
-          "return",
-          "short",
-          "static",
-          "strictfp",
-          "super",
-          "switch",
-          "synchronized",
-          "this",
-          "throw",
-          "throws",
-          "transient",
-          "try",
-          "void",
-          "volatile",
-          "while",
-          "true",
-          "false",
-          "null",
-          "var",
-          "record",
-          "yield",
-          "sealed",
-          "permits",
-          "non-sealed");
 
   /** What a bare name already means wherever a field meets it, or empty: constants and predicates must not hide these. */
   private static Optional<String> builtIn(String name) {

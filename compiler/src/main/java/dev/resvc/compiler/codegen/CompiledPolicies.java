@@ -80,6 +80,27 @@ public final class CompiledPolicies {
       }
     }
 
+    /**
+     * Its own classes first: a policy may share its name with a class the parent sees (in the command
+     * line, {@code picocli.CommandLine} or a class of the compiler), and must still be the one loaded.
+     */
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (!classes.containsKey(name)) {
+        return super.loadClass(name, resolve);
+      }
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> c = findLoadedClass(name);
+        if (c == null) {
+          c = findClass(name);
+        }
+        if (resolve) {
+          resolveClass(c);
+        }
+        return c;
+      }
+    }
+
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
       byte[] bytes = classes.get(name);

@@ -208,10 +208,10 @@ final class CondCompiler {
         for (String v : s.values()) {
           if (s.field() == Cond.StringField.DEVICE_DRIVER) {
             use(Local.DRIVER);
-            eqs.add(atom("driver.equals(" + JavaText.stringLiteral(v) + ")"));
+            eqs.add(stringEquals(Local.DRIVER, v));
           } else {
             use(Local.GUEST_NAME);
-            eqs.add(atom(JavaText.stringLiteral(v) + ".equals(gname)"));
+            eqs.add(stringEquals(Local.GUEST_NAME, v));
           }
         }
         return any(eqs);
@@ -236,9 +236,34 @@ final class CondCompiler {
         use(Local.GUEST_START);
         use(Local.GUEST_END);
         return all(List.of(enumIn(EnumField.GUEST_KIND, w.kindMask()), atom("covers"),
-            atom("Long.compareUnsigned(gstart, start) <= 0"), atom("Long.compareUnsigned(end, gend) <= 0")));
+            unsignedLe("gstart", "start"), unsignedLe("end", "gend")));
       }
       throw new AssertionError(c);
+    }
+
+    /**
+     * Whether the string local {@code l} ({@code driver}, never null, or {@code gname}, null without a
+     * guest) equals {@code value}. A value too long for one string constant is compared part by part
+     * at its offsets, so that nothing is built per call.
+     */
+    private static J stringEquals(Local l, String value) {
+      List<String> parts = JavaText.constantParts(value);
+      boolean nullable = l == Local.GUEST_NAME;
+      if (parts.size() == 1) {
+        return nullable ? atom(JavaText.stringLiteral(value) + ".equals(" + l.javaName() + ")")
+            : atom(l.javaName() + ".equals(" + JavaText.stringLiteral(value) + ")");
+      }
+      List<J> tests = new ArrayList<>();
+      if (nullable) {
+        tests.add(new J(CodeBlock.of("$L != null", l.javaName()), J.COMPARISON));
+      }
+      tests.add(new J(CodeBlock.of("$L.length() == $L", l.javaName(), value.length()), J.COMPARISON));
+      int offset = 0;
+      for (String part : parts) {
+        tests.add(atom(l.javaName() + ".startsWith(" + JavaText.stringLiteral(part) + ", " + offset + ")"));
+        offset += part.length();
+      }
+      return all(tests);
     }
 
     private void use(Local l) {
@@ -310,12 +335,19 @@ final class CondCompiler {
       if (op == CompareOp.EQ || op == CompareOp.NE) {
         return new J(CodeBlock.of("$L $L $L", name, op.symbol(), longLit(value)), J.COMPARISON);
       }
-      return new J(CodeBlock.of("Long.compareUnsigned($L, $L) $L 0", name, longLit(value), op.symbol()), J.COMPARISON);
+      return new J(CodeBlock.of("$T.compareUnsigned($L, $L) $L 0", Long.class, name, longLit(value), op.symbol()),
+          J.COMPARISON);
     }
 
     /** {@code value op name}, unsigned. */
     private J unsignedRev(long value, CompareOp op, String name) {
-      return new J(CodeBlock.of("Long.compareUnsigned($L, $L) $L 0", longLit(value), name, op.symbol()), J.COMPARISON);
+      return new J(CodeBlock.of("$T.compareUnsigned($L, $L) $L 0", Long.class, longLit(value), name, op.symbol()),
+          J.COMPARISON);
+    }
+
+    /** {@code a <= b}, unsigned, over two locals. */
+    private static J unsignedLe(String a, String b) {
+      return new J(CodeBlock.of("$T.compareUnsigned($L, $L) <= 0", Long.class, a, b), J.COMPARISON);
     }
 
     private J enumIn(EnumField field, int mask) {

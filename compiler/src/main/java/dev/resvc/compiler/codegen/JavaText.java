@@ -1,5 +1,8 @@
 package dev.resvc.compiler.codegen;
 
+import com.palantir.javapoet.CodeBlock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -13,6 +16,58 @@ import java.util.Locale;
  */
 final class JavaText {
   private JavaText() {}
+
+  /**
+   * The most bytes a string constant takes in a class file: a {@code CONSTANT_Utf8} entry has a
+   * 16-bit length (JVMS §4.4.7), and javac refuses a longer literal ("constant string too long").
+   */
+  static final int CONSTANT_BYTES = 65_535;
+
+  /** The most chars javac takes in one string constant: it refuses 65,535 or more, whatever their bytes. */
+  static final int CONSTANT_CHARS = 65_534;
+
+  /**
+   * A Java expression whose value is {@code s}: a literal ({@link #stringLiteral}) when it fits a
+   * string constant, else {@code String.join("", part, part, …)} of literals that each fit. A call is
+   * no constant expression, so javac does not fold the parts back into one constant.
+   */
+  static CodeBlock string(String s) {
+    List<String> parts = constantParts(s);
+    if (parts.size() == 1) {
+      return CodeBlock.of("$L", stringLiteral(s));
+    }
+    CodeBlock.Builder b = CodeBlock.builder().add("$T.join(\"\"", String.class);
+    for (String part : parts) {
+      b.add(",$W$L", stringLiteral(part));
+    }
+    return b.add(")").build();
+  }
+
+  /**
+   * {@code s} cut into consecutive parts of at most {@link #CONSTANT_CHARS} chars and {@link
+   * #CONSTANT_BYTES} bytes each in a class file's modified UTF-8 (1 byte for U+0001..U+007F, 2 for NUL
+   * and up to U+07FF, 3 for every other char, surrogates each on their own), never between the two
+   * halves of a surrogate pair; one part (possibly empty) when it fits.
+   */
+  static List<String> constantParts(String s) {
+    List<String> parts = new ArrayList<>();
+    int start = 0;
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      int size = c != 0 && c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+      int pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+          ? 3 : 0;
+      if (bytes + size + pair > CONSTANT_BYTES || i - start + (pair > 0 ? 2 : 1) > CONSTANT_CHARS) {
+        parts.add(s.substring(start, i));
+        start = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    parts.add(s.substring(start));
+    return parts;
+  }
 
   /** A Java string literal, quotes included, with the exact value {@code s}. */
   static String stringLiteral(String s) {

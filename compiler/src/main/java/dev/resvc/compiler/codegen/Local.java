@@ -37,7 +37,7 @@ enum Local {
   /** {@code start + length - 1}, wrapping, as {@link dev.resvc.runtime.model.Region#end()}. */
   END("end", TypeName.LONG, CodeBlock.of("region.end()")),
   /** The region covers at least one address (it is not inverted). */
-  COVERS("covers", TypeName.BOOLEAN, CodeBlock.of("Long.compareUnsigned(end, start) >= 0")),
+  COVERS("covers", TypeName.BOOLEAN, CodeBlock.of("$T.compareUnsigned(end, start) >= 0", Long.class)),
   HAS_GUEST("hasGuest", TypeName.BOOLEAN, CodeBlock.of("guest != null")),
   /** Null when there is no guest range, so that every kind test is false. */
   GUEST_KIND("gkind", TypeName.get(GuestKind.class), CodeBlock.of("guest == null ? null : guest.kind()")),

@@ -6,6 +6,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.ParameterSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
@@ -47,6 +48,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SortedMap;
@@ -88,6 +90,15 @@ public final class PolicyGenerator {
 
   /** Decision constants per nested holder class of a large policy. */
   static final int DECISIONS_PER_CLASS = 500;
+
+  /** The most characters of a decision constant's name: a rule name may be far longer (a class file takes 65,535 bytes). */
+  static final int MAX_FIELD_NAME = 100;
+
+  /** The member of an indexed section's {@code …Index} class listing the rules no table holds. */
+  private static final String UNINDEXED = "UNINDEXED";
+
+  /** The member of an indexed section's {@code …Index} class holding each rule's decision. */
+  private static final String DECISIONS = "DECISIONS";
 
   private static final String VERSION = readVersion();
 
@@ -169,6 +180,26 @@ public final class PolicyGenerator {
   }
 
   /**
+   * Why policies named {@code a} and {@code b} cannot be compiled together, or empty when they can:
+   * one class name for both, or one the package of the other (javac: "class a.b clashes with package
+   * of same name").
+   */
+  public static Optional<String> clash(String a, String b) {
+    if (a.equals(b)) {
+      return Optional.of("two policies are named " + a + "; each needs its own `policy` name");
+    }
+    if (b.startsWith(a + ".")) {
+      return Optional.of(packageClash(a, b));
+    }
+    return a.startsWith(b + ".") ? Optional.of(packageClash(b, a)) : Optional.empty();
+  }
+
+  private static String packageClash(String cls, String inside) {
+    return "policy " + cls + " is also the package of policy " + inside
+        + "; a name cannot be both a class and a package, so rename one";
+  }
+
+  /**
    * The SHA-256, in hex, of a policy's sources ({@code PolicyCompiler.Compilation.sources()}: file
    * name to text): over each file in name order, its name, a NUL, its UTF-8 text and a NUL.
    */
@@ -222,7 +253,11 @@ public final class PolicyGenerator {
     private final ClassName self;
     private final boolean large;
     private final TypeSpec.Builder type;
-    private final Set<String> fieldNames = new TreeSet<>();
+    /**
+     * The names of the decision constants. They are read inside the {@code …Index} classes too, where
+     * that class's members would hide a constant of the same name, so those names are taken first.
+     */
+    private final NameAllocator fieldNames = new NameAllocator();
     private final Set<String> typeNames = new TreeSet<>();
     private final EnumSet<Helper> helpers = EnumSet.noneOf(Helper.class);
     private final PredicateMethods predicates = new PredicateMethods(helpers);
@@ -248,6 +283,11 @@ public final class PolicyGenerator {
       this.type = TypeSpec.classBuilder(self).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
           .addSuperinterface(Policy.class);
       typeNames.add(policy.simpleName());
+      fieldNames.newName(UNINDEXED);
+      fieldNames.newName(DECISIONS);
+      for (IndexPlan.Field f : IndexPlan.Field.values()) {
+        fieldNames.newName(f.constant());
+      }
     }
 
     JavaFile file() {
@@ -256,7 +296,7 @@ public final class PolicyGenerator {
       decisions();
       type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC).build());
       type.addMethod(MethodSpec.methodBuilder("name").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-          .returns(String.class).addStatement("return $L", JavaText.stringLiteral(policy.name())).build());
+          .returns(String.class).addStatement("return $L", JavaText.string(policy.name())).build());
       type.addMethod(MethodSpec.methodBuilder("apiVersion").addAnnotation(Override.class)
           .addModifiers(Modifier.PUBLIC).returns(int.class)
           .addComment("$T.API_VERSION of the runtime this class was generated against", Policy.class)
@@ -284,7 +324,9 @@ public final class PolicyGenerator {
           + sourceHash + ". Do not edit.";
       return JavaFile.builder(self.packageName(), type.build())
           .addFileComment("$L", JavaText.comment(header))
-          .skipJavaLangImports(true)
+          // Import java.lang types too: a single-type import shadows a policy class of the same package
+          // (x.Long beside x.Foo), where java.lang's implicit import would not.
+          .skipJavaLangImports(false)
           .indent("  ")
           .build();
     }
@@ -366,8 +408,8 @@ public final class PolicyGenerator {
     }
 
     private static CodeBlock provenance(Provenance p) {
-      return CodeBlock.of("new $T($L, $L, $L)", Provenance.class, JavaText.stringLiteral(p.rule()),
-          JavaText.stringLiteral(p.file()), p.line());
+      return CodeBlock.of("new $T($L, $L, $L)", Provenance.class, JavaText.string(p.rule()),
+          JavaText.string(p.file()), p.line());
     }
 
     private static CodeBlock classifyInit(ClassifyDecision d) {
@@ -384,13 +426,16 @@ public final class PolicyGenerator {
         return CodeBlock.of("$T.allow($L)", ConflictDecision.class, provenance(d.provenance()));
       }
       return CodeBlock.of("$T.report($T.$L, $L, $L)", ConflictDecision.class, Severity.class, d.severity().name(),
-          JavaText.stringLiteral(d.message().source()), provenance(d.provenance()));
+          JavaText.string(d.message().source()), provenance(d.provenance()));
     }
 
-    /** {@code usb-rmrr} → {@code USB_RMRR}; never a keyword (upper case) nor {@code _}. */
+    /**
+     * {@code usb-rmrr} → {@code USB_RMRR}; never a keyword (upper case) nor {@code _}, at most {@link
+     * #MAX_FIELD_NAME} characters.
+     */
     private static String ruleFieldName(String rule) {
       StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < rule.length(); i++) {
+      for (int i = 0; i < rule.length() && i < MAX_FIELD_NAME - "RULE_".length(); i++) {
         char c = rule.charAt(i);
         sb.append(c < 0x80 && Character.isLetterOrDigit(c) ? Character.toUpperCase(c) : '_');
       }
@@ -398,13 +443,9 @@ public final class PolicyGenerator {
       return SourceVersion.isName(s) && !s.startsWith("_") ? s : "RULE_" + s;
     }
 
-    /** {@code base}, or {@code base_2}, {@code base_3}, … when taken. */
+    /** {@code base}, or {@code base_}, {@code base__}, … when taken. */
     private String fieldName(String base) {
-      String name = base;
-      for (int n = 2; !fieldNames.add(name); n++) {
-        name = base + "_" + n;
-      }
-      return name;
+      return fieldNames.newName(base);
     }
 
     /** A nested class name distinct from the generated class's own. */
@@ -581,11 +622,11 @@ public final class PolicyGenerator {
         for (int start = 0; start < plan.unindexed().size(); start += 32) {
           lines.add(joinNumbers(plan.unindexed().subList(start, Math.min(start + 32, plan.unindexed().size()))));
         }
-        ix.addField(FieldSpec.builder(int[].class, "UNINDEXED", Modifier.STATIC, Modifier.FINAL)
+        ix.addField(FieldSpec.builder(int[].class, UNINDEXED, Modifier.STATIC, Modifier.FINAL)
             .addJavadoc("The rules no table holds: $L, tested in turn.\n", plan.unindexed().size())
             .initializer(tableCall(CodeBlock.of("$T.parseList", KeyIndex.class), lines)).build());
       }
-      ix.addField(FieldSpec.builder(ArrayTypeName.of(decisionType), "DECISIONS", Modifier.STATIC, Modifier.FINAL)
+      ix.addField(FieldSpec.builder(ArrayTypeName.of(decisionType), DECISIONS, Modifier.STATIC, Modifier.FINAL)
           .addJavadoc("The decision of each rule, by rule number.\n")
           .initializer(decisionsArray(ix, classify, rules.size(), decisionType)).build());
       nested.add(ix.build());
@@ -648,10 +689,10 @@ public final class PolicyGenerator {
         }
       }
       if (!plan.unindexed().isEmpty()) {
-        m.addStatement("first = $N($N.UNINDEXED, first, $L)", first, index, argList);
+        m.addStatement("first = $N($N.$N, first, $L)", first, index, UNINDEXED, argList);
       }
-      m.addStatement("return first == $T.MAX_VALUE ? $L : $N.DECISIONS[first]", Integer.class,
-          decisionRefs.get(kind + ":default"), index);
+      m.addStatement("return first == $T.MAX_VALUE ? $L : $N.$N[first]", Integer.class,
+          decisionRefs.get(kind + ":default"), index, DECISIONS);
       return m.build();
     }
 
@@ -901,9 +942,10 @@ public final class PolicyGenerator {
                 + "2^64 (above every constant) for the whole space.\n")
             .returns(int.class)
             .addParameter(long.class, "start").addParameter(long.class, "end").addParameter(long.class, "value")
-            .addStatement("if (Long.compareUnsigned(end, start) < 0) return Long.compareUnsigned(0L, value)")
+            .addStatement("if ($T.compareUnsigned(end, start) < 0) return $T.compareUnsigned(0L, value)", Long.class,
+                Long.class)
             .addStatement("if (start == 0L && end == -1L) return 1")
-            .addStatement("return Long.compareUnsigned(end - start + 1, value)")
+            .addStatement("return $T.compareUnsigned(end - start + 1, value)", Long.class)
             .build());
       }
       if (helpers.contains(Helper.DOWNSTREAM_OF)) {

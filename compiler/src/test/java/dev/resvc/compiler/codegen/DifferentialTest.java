@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * apertures, evaluated by the interpreter and by the generated class; every verdict — classifications
  * with provenance, effective regions, IOVA list, conflict checks, findings with their messages — must
  * be equal. Half of the policies are generated with every section indexed, as large policies are.
+ * Names and strings are sometimes hostile to the generator (see {@link RandomPolicies}).
  * {@code -Dresvc.differential.cases=N} sets the number of (policy, host) cases (default
  * 4000); {@code -Dresvc.differential.seed=S} replays a run.
  */
@@ -45,7 +46,12 @@ class DifferentialTest {
       List<Interpreter> interpreters = new ArrayList<>();
       List<String> texts = new ArrayList<>();
       for (int i = batch * POLICIES_PER_JAVAC; i < Math.min(policies, (batch + 1) * POLICIES_PER_JAVAC); i++) {
-        String text = RandomPolicies.text(r, "diff.P" + i, r.nextBoolean());
+        // The first policies of a batch take names of classes the generated code refers to; javac
+        // compiles them with the others of the package `diff`, as a jar of several policies is.
+        int inBatch = i - batch * POLICIES_PER_JAVAC;
+        String className = inBatch < RandomPolicies.HOSTILE_CLASS_NAMES.size()
+            ? "diff." + RandomPolicies.HOSTILE_CLASS_NAMES.get(inBatch) : "diff.P" + i;
+        String text = RandomPolicies.text(r, className, r.nextBoolean());
         Codegen.Checked checked = Codegen.checkText(dir, "p" + i + ".resv", text);
         // Every other policy with its sections indexed as if they were large (see IndexPlan).
         files.add(i % 2 == 0 ? checked.generate() : checked.generateIndexed());

@@ -76,8 +76,10 @@ final class RandomHosts {
         upstream.add(PciAddress.parse(b));
       }
     }
-    Optional<String> driver = switch (r.nextInt(5)) {
+    Optional<String> driver = switch (r.nextInt(r.nextInt(8) == 0 ? 7 : 5)) {
       case 0 -> Optional.empty();
+      case 5 -> Optional.of(RandomPolicies.LONG_TEXT);
+      case 6 -> Optional.of(RandomPolicies.LONG_TEXT.substring(0, RandomPolicies.LONG_TEXT.length() - 1) + "!");
       case 1 -> Optional.of("xhci_hcd");
       case 2 -> Optional.of("vfio-pci");
       case 3 -> Optional.of("a\\b\"c");

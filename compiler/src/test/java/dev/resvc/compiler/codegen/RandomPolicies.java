@@ -1,15 +1,22 @@
 package dev.resvc.compiler.codegen;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Random {@code .resv} texts over the whole condition language: {@code and}/{@code or}/{@code not} and
  * parentheses, every comparison, sets and ranges, class patterns of 8, 16 and 24 bits, {@code has},
  * {@code overlaps}/{@code within} with ranges and guest kinds, {@code downstream_of}, PCI address sets,
  * driver and guest-name strings, {@code region.size} up to 2^64, predicates (some using another several
- * times, in a chain of three), imported constants and predicates, and every kind of {@code default}. Constants come from small pools shared with {@link
+ * times, in a chain of three), imported constants and predicates, and every kind of {@code default}.
+ * Constants come from small pools shared with {@link
  * RandomHosts}, so that conditions hold often enough to matter.
+ *
+ * <p>Names and strings are sometimes hostile to the generator (issue #17): rule, predicate and constant
+ * names from {@link #HOSTILE_NAMES}, policy names from {@link #HOSTILE_CLASS_NAMES}, and strings longer
+ * than a class file's string constant ({@link #LONG_TEXT}).
  */
 final class RandomPolicies {
   /** The file random policies may import. */
@@ -50,12 +57,62 @@ final class RandomPolicies {
       "\"plain\"", "\"braces {{ and }} around {region}\"", "\"quote \\\" backslash \\\\ tab \\t newline \\n\"",
       "\"\"");
 
+  /**
+   * Names the language allows that have tripped the generator: the members of an index class
+   * (IndexPlan.Field constants, DECISIONS, UNINDEXED) and the generator's own constants, java.lang and
+   * runtime classes the generated code names, Java keywords and restricted identifiers, {@code _},
+   * names equal once upper-cased or with {@code -} as {@code _}, and names longer than a field name
+   * may be (two of them equal in their first 150 characters).
+   */
+  static final List<String> HOSTILE_NAMES = List.of("vendor", "VENDOR", "bdf", "start", "end", "device_id",
+      "subsystem_device", "subsystem_vendor", "overlap", "class24", "class16", "class8", "group", "region_source",
+      "region_type", "decisions", "DECISIONS", "unindexed", "classify_default", "CONFLICT_DEFAULT", "Long", "String",
+      "Integer", "Override", "Region", "Policy", "KeyIndex", "ClassifyIndex", "ClassifyRules0", "Decisions0",
+      "_", "__", "class", "public", "return", "int", "long", "new", "this", "null", "goto", "var", "record", "yield",
+      "java", "a-b", "a_b", "x".repeat(150) + "1", "x".repeat(150) + "2");
+
+  /**
+   * Simple names of policy classes that have tripped the generator: java.lang classes the generated
+   * code names, the runtime classes it imports, names of its nested classes and methods. Never {@code
+   * java} or {@code dev}: see docs/codegen.md (names) on those as class names beside these.
+   */
+  static final List<String> HOSTILE_CLASS_NAMES = List.of("Long", "String", "Integer", "Override",
+      "IllegalArgumentException", "Object", "Region", "Policy", "PciDevice", "PciAddress", "GuestRange", "GuestKind",
+      "RegionType", "RegionSource", "ClassifyDecision", "ConflictDecision", "Provenance", "Severity", "KeyIndex",
+      "WindowIndex", "List", "ClassifyIndex", "ConflictIndex", "Decisions0", "ClassifyRules0", "CLASSIFY_DEFAULT",
+      "VENDOR", "conflict", "name", "compareSize", "_x", "var.record.Long", "yield.permits.String");
+
+  /**
+   * A string longer than one string constant of a class file may be (65,535 bytes of modified
+   * UTF-8): 3-byte characters up to 3 bytes short of the limit, then a surrogate pair that must not
+   * be cut, then 1- and 2-byte characters.
+   */
+  static final String LONG_TEXT = "\u20ac".repeat(21_844) + "\ud83d\ude00" + "tail-é".repeat(50);
+
   private final Random r;
   private final boolean imports;
+  /**
+   * The predicates of each section, each using the ones before it (the first sometimes with a hostile
+   * name), the constant's name, and every rule name given so far.
+   */
+  private final List<String> classifyPredicates;
+  private final List<String> conflictsPredicates;
+  private final String range;
+  private final Set<String> ruleNames = new HashSet<>();
 
   private RandomPolicies(Random r, boolean imports) {
     this.r = r;
     this.imports = imports;
+    // Predicates and constants share a namespace with the imported ones and may not hide built-ins.
+    List<String> names = HOSTILE_NAMES.stream()
+        .filter(n -> !List.of("usb", "firmware", "MSI", "LOW", "device", "region", "guest").contains(n)).toList();
+    String dp = r.nextInt(3) == 0 ? names.get(r.nextInt(names.size())) : "dp";
+    String g = r.nextInt(3) == 0 ? names.get(r.nextInt(names.size())) : "gp";
+    String gp = g.equals(dp) ? "gp" : g;
+    this.classifyPredicates = List.of(dp, "dq", "dr");
+    this.conflictsPredicates = List.of(gp, "gq", "gr");
+    String c = r.nextInt(3) == 0 ? names.get(r.nextInt(names.size())) : "RANGE";
+    this.range = c.equals(dp) || c.equals(gp) ? "RANGE" : c;
   }
 
   /** A random policy named {@code className}; it imports {@code common.resv} when {@code imports}. */
@@ -68,10 +125,11 @@ final class RandomPolicies {
     if (imports) {
       sb.append("import \"common.resv\";\n");
     }
+    sb.append("const ").append(range).append(" = ").append(pick(RANGES)).append(";\n");
     for (Section s : Section.values()) {
       // p, then q and r each using the one before twice (and perhaps in their own parts): the
       // generated methods call one another, the interpreter evaluates each predicate once.
-      List<String> names = s == Section.CLASSIFY ? CLASSIFY_PREDICATES : CONFLICTS_PREDICATES;
+      List<String> names = predicates(s);
       sb.append("predicate ").append(names.get(0)).append(" = ").append(expr(s, 2, List.of())).append(";\n");
       for (int k = 1; k < names.size(); k++) {
         String prev = names.get(k - 1);
@@ -86,7 +144,7 @@ final class RandomPolicies {
     if (classify > 0 || classifyDefault) {
       sb.append("classify {\n");
       for (int i = 0; i < classify; i++) {
-        sb.append("  rule c").append(i).append(": when ").append(expr(Section.CLASSIFY, 3, CLASSIFY_PREDICATES)).append(" => ")
+        sb.append("  rule ").append(ruleName("c" + i)).append(": when ").append(expr(Section.CLASSIFY, 3, classifyPredicates)).append(" => ")
             .append(classifyAction()).append(";\n");
       }
       if (classifyDefault) {
@@ -99,7 +157,7 @@ final class RandomPolicies {
     if (conflicts > 0 || conflictDefault) {
       sb.append("conflicts {\n");
       for (int i = 0; i < conflicts; i++) {
-        sb.append("  rule x").append(i).append(": when ").append(expr(Section.CONFLICTS, 3, CONFLICTS_PREDICATES)).append(" => ")
+        sb.append("  rule ").append(ruleName("x" + i)).append(": when ").append(expr(Section.CONFLICTS, 3, conflictsPredicates)).append(" => ")
             .append(conflictAction()).append(";\n");
       }
       if (conflictDefault) {
@@ -110,11 +168,22 @@ final class RandomPolicies {
     return sb.toString();
   }
 
-  enum Section { CLASSIFY, CONFLICTS }
+  private List<String> predicates(Section s) {
+    return s == Section.CLASSIFY ? classifyPredicates : conflictsPredicates;
+  }
 
-  /** The predicates of each section, each using the ones before it. */
-  private static final List<String> CLASSIFY_PREDICATES = List.of("dp", "dq", "dr");
-  private static final List<String> CONFLICTS_PREDICATES = List.of("gp", "gq", "gr");
+  /** Sometimes a hostile name not given yet, else {@code plain}. */
+  private String ruleName(String plain) {
+    String name = r.nextInt(4) == 0 ? pick(HOSTILE_NAMES) : plain;
+    return ruleNames.add(name) ? name : plain;
+  }
+
+  /** A string literal from {@code pool}, or now and then {@link #LONG_TEXT}. */
+  private String string(List<String> pool) {
+    return r.nextInt(100) == 0 ? "\"" + LONG_TEXT + "\"" : pick(pool);
+  }
+
+  enum Section { CLASSIFY, CONFLICTS }
 
   private String classifyAction() {
     int k = r.nextInt(TYPES.size() + 2);
@@ -123,7 +192,7 @@ final class RandomPolicies {
 
   private String conflictAction() {
     int k = r.nextInt(4);
-    return k == 0 ? "allow" : List.of("fatal", "warn", "info").get(k - 1) + " " + pick(MESSAGES);
+    return k == 0 ? "allow" : List.of("fatal", "warn", "info").get(k - 1) + " " + string(MESSAGES);
   }
 
   /** A condition of {@code s} nested up to {@code depth} levels, which may use the {@code predicates}. */
@@ -170,8 +239,8 @@ final class RandomPolicies {
       case 8 -> "device.bdf in {" + pick(BDFS) + ", " + pick(BDFS) + "}";
       case 9 -> "device.bdf != " + pick(BDFS);
       case 10 -> "device.downstream_of(" + pick(BRIDGES) + ")";
-      case 11 -> "device.driver " + (r.nextBoolean() ? "== " : "!= ") + pick(DRIVERS);
-      case 12 -> "device.driver in {" + pick(DRIVERS) + ", " + pick(DRIVERS) + "}";
+      case 11 -> "device.driver " + (r.nextBoolean() ? "== " : "!= ") + string(DRIVERS);
+      case 12 -> "device.driver in {" + string(DRIVERS) + ", " + pick(DRIVERS) + "}";
       default -> r.nextBoolean() ? "device.bridge" : "device.bridge == false";
     };
   }
@@ -195,7 +264,8 @@ final class RandomPolicies {
   }
 
   private String range() {
-    return imports && r.nextInt(4) == 0 ? pick(IMPORTED_RANGES) : pick(RANGES);
+    int k = r.nextInt(5);
+    return k == 0 ? range : imports && k == 1 ? pick(IMPORTED_RANGES) : pick(RANGES);
   }
 
   private String guestAtom() {
@@ -205,7 +275,7 @@ final class RandomPolicies {
       case 2 -> "within(guest)";
       case 3 -> "within(guest." + pick(KINDS) + ")";
       case 4 -> "guest.kind " + (r.nextBoolean() ? "== " : "!= ") + pick(KINDS);
-      case 5 -> "guest.name " + (r.nextBoolean() ? "== " : "!= ") + pick(GUEST_NAMES);
+      case 5 -> "guest.name " + (r.nextBoolean() ? "== " : "!= ") + string(GUEST_NAMES);
       case 6 -> (r.nextBoolean() ? "guest.start " : "guest.end ") + pick(OPS) + " " + pick(U64S);
       default -> "guest.start in " + pick(RANGES);
     };
