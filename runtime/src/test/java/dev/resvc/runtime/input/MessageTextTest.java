@@ -27,4 +27,10 @@ class MessageTextTest {
     assertThat(cut).endsWith("x…");
     assertThat(MessageText.clean("x".repeat(MessageText.MAX_QUOTE))).isEqualTo("x".repeat(MessageText.MAX_QUOTE));
   }
+
+  @Test
+  void quotesACleanedToken() {
+    assertThat(MessageText.quote("a\u001bb")).isEqualTo("'a\\x1bb'");
+    assertThat(MessageText.quote("y".repeat(1000))).isEqualTo("'" + "y".repeat(MessageText.MAX_QUOTE) + "…'");
+  }
 }
