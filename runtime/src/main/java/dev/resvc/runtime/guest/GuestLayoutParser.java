@@ -1,6 +1,7 @@
 package dev.resvc.runtime.guest;
 
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Reads a custom guest layout file, for guests that no preset describes:
@@ -33,6 +35,9 @@ public final class GuestLayoutParser {
     List<GuestRange> ranges = new ArrayList<>();
     Map<String, Integer> nameLines = new HashMap<>();
     List<Integer> rangeLines = new ArrayList<>();
+    // The ranges so far by unsigned start, to indices in ranges: a new range is checked against its
+    // neighbours, not all of them, so a file of many ranges reads in O(n log n).
+    TreeMap<Long, Integer> byStart = new TreeMap<>(Long::compareUnsigned);
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
       int lineNo = i + 1;
@@ -57,17 +62,17 @@ public final class GuestLayoutParser {
       }
       if (f.length != 4) {
         throw new InputException(sourceName, Position.line(lineNo),
-            "expected '<kind> <name> <start> <end>' (4 fields), found " + f.length + ": '" + line.strip() + "'");
+            "expected '<kind> <name> <start> <end>' (4 fields), found " + f.length + ": " + MessageText.quote(line.strip()));
       }
       Optional<GuestKind> kind = GuestKind.byResvName(f[0]);
       if (kind.isEmpty()) {
         throw new InputException(sourceName, Position.line(lineNo),
-            "unknown range kind '" + f[0] + "' (expected ram, mmio, rom or reserved)");
+            "unknown range kind " + MessageText.quote(f[0]) + " (expected ram, mmio, rom or reserved)");
       }
       Integer previous = nameLines.putIfAbsent(f[1], lineNo);
       if (previous != null) {
         throw new InputException(sourceName, Position.line(lineNo),
-            "range name '" + f[1] + "' is already used on line " + previous);
+            "range name " + MessageText.quote(f[1]) + " is already used on line " + previous);
       }
       long start;
       long end;
@@ -82,12 +87,14 @@ public final class GuestLayoutParser {
             "end " + U64.hex16(end) + " lies below start " + U64.hex16(start) + " (the end is inclusive)");
       }
       GuestRange range = new GuestRange(f[1], kind.get(), new AddressRange(start, end));
-      for (int j = 0; j < ranges.size(); j++) {
-        if (ranges.get(j).range().overlaps(range.range())) {
-          throw new InputException(sourceName, Position.line(lineNo),
-              "range '" + range.name() + "' overlaps '" + ranges.get(j).name() + "' from line " + rangeLines.get(j));
-        }
+      Optional<Integer> clash = firstOverlap(byStart, ranges, range.range());
+      if (clash.isPresent()) {
+        int j = clash.get();
+        throw new InputException(sourceName, Position.line(lineNo),
+            "range " + MessageText.quote(range.name()) + " overlaps "
+            + MessageText.quote(ranges.get(j).name()) + " from line " + rangeLines.get(j));
       }
+      byStart.put(start, ranges.size());
       ranges.add(range);
       rangeLines.add(lineNo);
     }
@@ -95,5 +102,25 @@ public final class GuestLayoutParser {
       throw new InputException(sourceName, Position.whole(), "the layout defines no range");
     }
     return new GuestLayout(layoutName.orElse(sourceName), ranges);
+  }
+
+  /**
+   * The index of the earliest range in file order that overlaps {@code range}, among {@code ranges}
+   * (pairwise disjoint, indexed by start in {@code byStart}). Only the range starting at or below
+   * {@code range}'s start and those starting inside it can overlap it.
+   */
+  private static Optional<Integer> firstOverlap(TreeMap<Long, Integer> byStart, List<GuestRange> ranges,
+      AddressRange range) {
+    Optional<Integer> first = Optional.empty();
+    Map.Entry<Long, Integer> below = byStart.floorEntry(range.start());
+    if (below != null && ranges.get(below.getValue()).range().overlaps(range)) {
+      first = Optional.of(below.getValue());
+    }
+    for (int j : byStart.subMap(range.start(), false, range.end(), true).values()) {
+      if (first.isEmpty() || j < first.get()) {
+        first = Optional.of(j);
+      }
+    }
+    return first;
   }
 }

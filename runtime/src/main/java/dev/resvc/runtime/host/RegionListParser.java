@@ -2,6 +2,7 @@ package dev.resvc.runtime.host;
 
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
@@ -96,7 +97,7 @@ public final class RegionListParser {
       }
       if (tokens.size() != 3) {
         throw new InputException(sourceName, Position.line(lineNo, tokens.size() > 3 ? tokens.get(3).column : 1),
-            "expected '<start> <end> <type>' (3 fields), found " + tokens.size() + ": '" + raw.strip() + "'");
+            "expected '<start> <end> <type>' (3 fields), found " + tokens.size() + ": " + MessageText.quote(raw.strip()));
       }
       long start = number(tokens.get(0), sourceName, lineNo, dialect, "start");
       long end = number(tokens.get(1), sourceName, lineNo, dialect, "end");
@@ -106,7 +107,7 @@ public final class RegionListParser {
           : RegionType.byResvName(typeToken.text);
       if (type.isEmpty()) {
         throw new InputException(sourceName, Position.line(lineNo, typeToken.column),
-            "unknown region type '" + typeToken.text + "' (expected direct, direct-relaxable, reserved, msi or sw-msi)");
+            "unknown region type " + MessageText.quote(typeToken.text) + " (expected direct, direct-relaxable, reserved, msi or sw-msi)");
       }
       if (end == start - 1) {
         notes.add(InputNote.warning(sourceName, Position.line(lineNo, tokens.get(1).column),
@@ -144,7 +145,7 @@ public final class RegionListParser {
       throws InputException {
     if (dialect == Dialect.SYSFS && !token.text.startsWith("0x")) {
       throw new InputException(source, Position.line(line, token.column),
-          what + " '" + token.text + "' is not 0x-prefixed hex as the kernel prints it");
+          what + " " + MessageText.quote(token.text) + " is not 0x-prefixed hex as the kernel prints it");
     }
     try {
       return U64.parse(token.text);

@@ -41,4 +41,9 @@ public final class MessageText {
   public static String clean(String text) {
     return clean(text, MAX_QUOTE);
   }
+
+  /** {@code 'text'}, cleaned with the default quote length: how a message quotes a token of the input. */
+  public static String quote(String text) {
+    return "'" + clean(text) + "'";
+  }
 }

@@ -1,5 +1,6 @@
 package dev.resvc.runtime.range;
 
+import dev.resvc.runtime.input.MessageText;
 import java.math.BigInteger;
 
 /**
@@ -77,19 +78,33 @@ public final class U64 {
       digits = t.substring(2);
     }
     if (digits.isEmpty()) {
-      throw new NumberFormatException("'" + text + "' is not a number");
+      throw new NumberFormatException(MessageText.quote(text) + " is not a number");
     }
+    int firstSignificant = 0;
     for (int i = 0; i < digits.length(); i++) {
       if (Character.digit(digits.charAt(i), radix) < 0) {
         throw new NumberFormatException(
-            "'" + text + "' is not a " + (radix == 16 ? "hexadecimal" : "decimal") + " number");
+            MessageText.quote(text) + " is not a " + (radix == 16 ? "hexadecimal" : "decimal") + " number");
+      }
+      if (firstSignificant == i && digits.charAt(i) == '0') {
+        firstSignificant++;
       }
     }
-    BigInteger value = new BigInteger(digits, radix);
+    // More digits than 2^64 - 1 has cannot fit; checked before BigInteger, whose decimal parse takes
+    // quadratic time on a hostile megabyte of digits.
+    String significant = digits.substring(firstSignificant);
+    if (significant.length() > (radix == 16 ? 16 : 20)) {
+      throw doesNotFit(text);
+    }
+    BigInteger value = significant.isEmpty() ? BigInteger.ZERO : new BigInteger(significant, radix);
     if (value.bitLength() > 64) {
-      throw new NumberFormatException("'" + text + "' does not fit in 64 bits (above 0xffffffffffffffff)");
+      throw doesNotFit(text);
     }
     return value.longValue();
+  }
+
+  private static NumberFormatException doesNotFit(String text) {
+    return new NumberFormatException(MessageText.quote(text) + " does not fit in 64 bits (above 0xffffffffffffffff)");
   }
 
   /** Rounds up to a multiple of {@code alignment} (a power of two), wrapping at 2^64 like the kernel's ALIGN. */

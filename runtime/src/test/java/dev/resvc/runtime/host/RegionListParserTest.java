@@ -13,6 +13,8 @@ import dev.resvc.runtime.range.AddressRange;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import java.time.Duration;
 
 class RegionListParserTest {
   private final List<InputNote> notes = new ArrayList<>();
@@ -100,5 +102,28 @@ class RegionListParserTest {
     e = assertThrows(InputException.class, () -> RegionListParser.parse(
         "aperture 0x0 0x1\n", "in.txt", Dialect.REGION_FILE, false, notes));
     assertThat(e).hasMessageThat().contains("only meaningful for 'resvc iova'");
+  }
+
+  @Test
+  void hostileLinesGetOneShortLine() {
+    // A megabyte-long number, and a line of a hundred thousand fields: the message quotes a cut.
+    String longNumber = "0x0 " + "9".repeat(1 << 20) + " direct\n";
+    InputException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(InputException.class,
+        () -> RegionListParser.parse(longNumber, "r.txt", Dialect.REGION_FILE, false, new ArrayList<>())));
+    assertThat(e).hasMessageThat().startsWith("r.txt:1:5: end: '999");
+    assertThat(e.getMessage().length()).isLessThan(200);
+    String manyFields = "0x0 ".repeat(100_000) + "\n";
+    e = assertThrows(InputException.class,
+        () -> RegionListParser.parse(manyFields, "r.txt", Dialect.REGION_FILE, false, new ArrayList<>()));
+    assertThat(e).hasMessageThat().startsWith("r.txt:1:13: expected '<start> <end> <type>' (3 fields), found 100000: '0x0 0x0");
+    assertThat(e.getMessage().length()).isLessThan(200);
+  }
+
+  @Test
+  void controlCharactersInATokenAreEscaped() {
+    InputException e = assertThrows(InputException.class,
+        () -> RegionListParser.parse("0x0 0xfff dir\u001b[2Ject\n", "r.txt", Dialect.REGION_FILE, false,
+            new ArrayList<>()));
+    assertThat(e).hasMessageThat().contains("unknown region type 'dir\\x1b[2Ject'");
   }
 }

@@ -37,4 +37,10 @@ class MessageTextTest {
     assertThat(e.detail()).hasLength(InputException.MAX_TEXT + 1);
     assertThat(e.detail()).endsWith("…");
   }
+
+  @Test
+  void quotesACleanedToken() {
+    assertThat(MessageText.quote("a\u001bb")).isEqualTo("'a\\x1bb'");
+    assertThat(MessageText.quote("y".repeat(1000))).isEqualTo("'" + "y".repeat(MessageText.MAX_QUOTE) + "…'");
+  }
 }

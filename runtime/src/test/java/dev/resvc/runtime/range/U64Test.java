@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import java.time.Duration;
 
 class U64Test {
   @Test
@@ -57,5 +59,30 @@ class U64Test {
     assertThrows(NumberFormatException.class, () -> ByteSize.parse("G"));
     assertThat(ByteSize.format(1536L << 20)).isEqualTo("1536M");
     assertThat(ByteSize.format(0x1234)).isEqualTo("0x1234");
+  }
+
+  @Test
+  void aMegabyteOfDigitsIsRefusedQuicklyAndQuotedShort() {
+    // BigInteger's decimal parse is quadratic: a hostile megabyte of digits once took minutes.
+    String digits = "1".repeat(1 << 20);
+    NumberFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> assertThrows(NumberFormatException.class, () -> U64.parse(digits)));
+    assertThat(e).hasMessageThat().endsWith("…' does not fit in 64 bits (above 0xffffffffffffffff)");
+    assertThat(e.getMessage().length()).isLessThan(200);
+    assertThrows(NumberFormatException.class, () -> U64.parse("0x" + "f".repeat(1 << 20)));
+  }
+
+  @Test
+  void leadingZerosDoNotCountTowardsTheWidth() {
+    assertThat(U64.parse("0".repeat(100) + "18446744073709551615")).isEqualTo(-1L);
+    assertThat(U64.parse("0x" + "0".repeat(100) + "ffffffffffffffff")).isEqualTo(-1L);
+    assertThat(U64.parse("0".repeat(100))).isEqualTo(0L);
+    assertThrows(NumberFormatException.class, () -> U64.parse("0".repeat(100) + "18446744073709551616"));
+  }
+
+  @Test
+  void aQuotedTokenIsMadeSafeToPrint() {
+    NumberFormatException e = assertThrows(NumberFormatException.class, () -> U64.parse("12\u001b[2J"));
+    assertThat(e).hasMessageThat().isEqualTo("'12\\x1b[2J' is not a decimal number");
   }
 }

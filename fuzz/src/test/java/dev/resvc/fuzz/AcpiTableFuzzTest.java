@@ -1,0 +1,113 @@
+package dev.resvc.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.resvc.runtime.firmware.DmarFormat;
+import dev.resvc.runtime.firmware.DmarReader;
+import dev.resvc.runtime.firmware.IortFormat;
+import dev.resvc.runtime.firmware.IortReader;
+import dev.resvc.runtime.firmware.IvrsFormat;
+import dev.resvc.runtime.firmware.IvrsReader;
+import dev.resvc.runtime.host.Firmware;
+import dev.resvc.runtime.host.HostBuilder;
+import dev.resvc.runtime.host.SysfsSnapshot;
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.kernel.VfioIovaList;
+import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.range.AddressRange;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ACPI table readers, fed arbitrary bytes and then taken as far as {@code resvc host} and {@code
+ * resvc check} take a table: decoded strictly and leniently, printed as text and JSON, bound to an
+ * example host's devices by the vendor's region builder, each group's regions merged and attached to
+ * a VFIO container. A refusal must be an {@link InputException} in one clean line; any other
+ * exception, an {@link Error}, or a call that runs for seconds is a finding.
+ *
+ * <p>Seeds: the corpus tables of {@code ../shared/corpus} and the example hosts' tables, in {@code
+ * src/test/resources/dev/resvc/fuzz/AcpiTableFuzzTestInputs/<target>/}.
+ */
+class AcpiTableFuzzTest {
+  private static final String SOURCE = "fuzzed-table";
+
+  @FuzzTest
+  void dmar(byte[] data) {
+    decode(data, ExampleHost.INTEL, (bytes, strict, notes) -> {
+      var table = DmarReader.read(bytes, SOURCE, strict, notes);
+      DmarFormat.text(table);
+      DmarFormat.json(table).toString();
+      return Firmware.none().withDmar(table, SOURCE);
+    });
+  }
+
+  @FuzzTest
+  void ivrs(byte[] data) {
+    decode(data, ExampleHost.AMD, (bytes, strict, notes) -> {
+      var table = IvrsReader.read(bytes, SOURCE, strict, notes);
+      IvrsFormat.text(table);
+      IvrsFormat.json(table).toString();
+      return Firmware.none().withIvrs(table, SOURCE);
+    });
+  }
+
+  @FuzzTest
+  void iort(byte[] data) {
+    decode(data, ExampleHost.ARM, (bytes, strict, notes) -> {
+      var table = IortReader.read(bytes, SOURCE, strict, notes);
+      IortFormat.text(table);
+      IortFormat.json(table).toString();
+      return Firmware.none().withIort(table, SOURCE);
+    });
+  }
+
+  /** One reader and its formats: the bytes as the firmware of a host. */
+  @FunctionalInterface
+  private interface Decoder {
+    Firmware decode(byte[] data, boolean strict, List<InputNote> notes) throws InputException;
+  }
+
+  /** The example snapshots whose devices and groups a fuzzed table is bound to, read once per JVM. */
+  private enum ExampleHost {
+    INTEL("hp-proliant-dl360-g7"),
+    AMD("mechrevo-wujie14"),
+    ARM("radxa-orion-o6");
+
+    private final String name;
+    private SysfsSnapshot snapshot;
+
+    ExampleHost(String name) {
+      this.name = name;
+    }
+
+    synchronized SysfsSnapshot snapshot() {
+      if (snapshot == null) {
+        snapshot = ExampleHosts.snapshot(name);
+      }
+      return snapshot;
+    }
+  }
+
+  private static void decode(byte[] data, ExampleHost host, Decoder decoder) {
+    try {
+      decoder.decode(data, true, new ArrayList<>());
+    } catch (InputException e) {
+      Refusals.requireOneCleanLine(e);
+    }
+    List<InputNote> notes = new ArrayList<>();
+    Firmware firmware;
+    try {
+      firmware = decoder.decode(data, false, notes);
+    } catch (InputException e) {
+      Refusals.requireOneCleanLine(e);
+      return;
+    }
+    Host built = HostBuilder.withFirmware(host.snapshot(), host.name, firmware, notes);
+    AddressRange aperture = firmware.aperture();
+    for (IommuGroup group : built.groups()) {
+      VfioIovaList.attachGroup(aperture, HostBuilder.mergedRegions(group)).validRanges();
+    }
+    Refusals.requireCleanNotes(notes);
+  }
+}
