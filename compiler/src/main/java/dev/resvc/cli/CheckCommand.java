@@ -37,9 +37,7 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin HostAndGuestOptions where;
 
-  @Option(names = "--engine", defaultValue = "compiled",
-      description = "compiled (the generated Java class, as a VMM embeds it; the default) or interpreted"
-          + " (the reference interpreter); both give identical results.")
+  @Option(names = "--engine", defaultValue = "interpreted", description = Engine.HELP)
   Engine engine;
 
   @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The .resv policy.")

@@ -10,12 +10,20 @@ import dev.resvc.runtime.policy.Policy;
 import java.util.List;
 
 /**
- * Which implementation of a policy runs: the generated class (compiled in memory, as a VMM would load
- * it from a jar) or the reference interpreter. Both must give identical verdicts.
+ * Which implementation of a policy runs: the reference interpreter, or the generated class (compiled
+ * in memory, as a VMM would load it from a jar). Both must give identical verdicts, and a test holds
+ * them to it. The interpreter is the default: a command line runs a policy once, and compiling it
+ * first (javac in process) costs more than a second, most of a run (docs/benchmarks.md, "The command
+ * line").
  */
 enum Engine {
   compiled,
   interpreted;
+
+  /** The {@code --engine} option's help, one text for every command that has it. */
+  static final String HELP = "interpreted (the reference interpreter; the default, the fastest for one run) or"
+      + " compiled (the generated Java class as a VMM embeds it, compiled in memory first); both give"
+      + " identical results.";
 
   Policy instantiate(PolicyCompiler.Compilation compilation) {
     CheckedPolicy checked = compilation.policy().orElseThrow();

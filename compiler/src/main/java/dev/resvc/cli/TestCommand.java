@@ -25,9 +25,7 @@ import picocli.CommandLine.Spec;
 final class TestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--engine", defaultValue = "compiled",
-      description = "compiled (the generated Java class, as a VMM embeds it; the default) or interpreted"
-          + " (the reference interpreter); both give identical results.")
+  @Option(names = "--engine", defaultValue = "interpreted", description = Engine.HELP)
   Engine engine;
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "The .resv policies.")
