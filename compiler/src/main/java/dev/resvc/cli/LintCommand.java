@@ -8,9 +8,11 @@ import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputFiles;
 import dev.resvc.runtime.input.InputLimits;
+import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.range.U64;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,8 +51,17 @@ final class LintCommand implements Callable<Integer> {
   @Option(names = "--deny-warnings", description = "Exit 1 when there is any warning.")
   boolean denyWarnings;
 
+  @Option(names = "--sarif-base", paramLabel = "DIR", defaultValue = ".",
+      description = "With --format sarif: the directory (the repository's root) that file URIs are relative to, "
+          + "as %%SRCROOT%%; files outside it get absolute file: URIs. Default: the current directory.")
+  Path sarifBase;
+
   @Override
-  public Integer call() {
+  public Integer call() throws UsageException {
+    if (format == LintFormat.sarif && !Files.isDirectory(sarifBase)) {
+      throw new UsageException("--sarif-base " + MessageText.clean(sarifBase.toString())
+          + ": is not a directory");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean broken = false;
@@ -85,7 +96,7 @@ final class LintCommand implements Callable<Integer> {
         out.println(w + (w == 1 ? " warning, " : " warnings, ") + (all.size() - w) + (all.size() - w == 1 ? " note" : " notes"));
       }
       case json -> out.println(json(all, compileDiagnostics));
-      case sarif -> out.println(sarif(all));
+      case sarif -> out.println(new SarifReport(sarifBase).log(compileDiagnostics, all));
     }
     if (broken) {
       return Main.BAD_INPUT;
@@ -148,61 +159,5 @@ final class LintCommand implements Callable<Integer> {
     }
     return Json.object().put("findings", arr).put("compile_diagnostics", DiagnosticRenderer.json(compile))
         .put("count", findings.size());
-  }
-
-  private static final Map<String, String> RULES = new LinkedHashMap<>();
-
-  static {
-    RULES.put("W201", "A condition or sub-condition is always true");
-    RULES.put("W202", "A condition or sub-condition is always false");
-    RULES.put("W203", "A rule never fires: earlier rules catch every input it matches");
-    RULES.put("W204", "A rule is identical in effect to an earlier rule");
-    RULES.put("W205", "A section's default is never reached");
-    RULES.put("I201", "Two rules overlap with different actions; source order decides");
-    RULES.put("I202", "Review: a drop action");
-    RULES.put("I203", "Review: an RMRR made relaxable for a device that is not USB or display");
-    RULES.put("I204", "Not decided within the analysis budget");
-  }
-
-  static Json.Obj sarif(List<Linter.Finding> findings) {
-    Json.Arr rules = Json.array();
-    for (Map.Entry<String, String> r : RULES.entrySet()) {
-      rules.add(Json.object()
-          .put("id", r.getKey())
-          .put("shortDescription", Json.object().put("text", r.getValue()))
-          .put("helpUri", "docs/diagnostics.md#analyser")
-          .put("defaultConfiguration", Json.object().put("level", r.getKey().startsWith("W") ? "warning" : "note")));
-    }
-    Json.Arr results = Json.array();
-    for (Linter.Finding f : findings) {
-      Diagnostic d = f.diagnostic();
-      StringBuilder text = new StringBuilder(d.message());
-      for (Diagnostic.Note n : d.notes()) {
-        text.append("\n").append(n.message());
-      }
-      Json.Obj region = Json.object().put("startLine", d.span().line()).put("startColumn", d.span().column())
-          .put("endColumn", d.span().column() + Math.max(1, d.span().length()));
-      Json.Obj result = Json.object()
-          .put("ruleId", d.code())
-          .put("level", d.severity() == Diagnostic.Severity.WARNING ? "warning"
-              : d.severity() == Diagnostic.Severity.ERROR ? "error" : "note")
-          .put("message", Json.object().put("text", text.toString()))
-          .put("locations", Json.array().add(Json.object().put("physicalLocation", Json.object()
-              .put("artifactLocation", Json.object().put("uri", d.span().file()))
-              .put("region", region))));
-      Json.Obj props = Json.object().put("section", f.section().word());
-      f.witness().ifPresent(w -> props.put("witness", witness(w)));
-      result.put("properties", props);
-      results.add(result);
-    }
-    return Json.object()
-        .put("$schema", "https://json.schemastore.org/sarif-2.1.0.json")
-        .put("version", "2.1.0")
-        .put("runs", Json.array().add(Json.object()
-            .put("tool", Json.object().put("driver", Json.object()
-                .put("name", "resvc")
-                .put("informationUri", "https://github.com/resvc/resvc")
-                .put("rules", rules)))
-            .put("results", results)));
   }
 }
