@@ -56,7 +56,7 @@ public final class ResvSourceGenerator {
     }
   }
 
-  /** What a run did; file names are as in diagnostics (relative to the base directory). */
+  /** What a run did; file names are as in provenance (relative to the base directory). */
   public record Result(List<String> generated, List<String> upToDate, List<String> skippedImports,
       List<Path> deleted, List<String> classNames) {}
 
