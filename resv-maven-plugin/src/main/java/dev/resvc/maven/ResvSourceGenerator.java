@@ -2,19 +2,11 @@ package dev.resvc.maven;
 
 import com.palantir.javapoet.JavaFile;
 import dev.resvc.compiler.PolicyCompiler;
-import dev.resvc.compiler.ast.Item;
-import dev.resvc.compiler.ast.PolicyFile;
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.codegen.PolicyGenerator;
 import dev.resvc.compiler.analysis.Linter;
 import dev.resvc.compiler.diag.Diagnostic;
-import dev.resvc.compiler.diag.DiagnosticRenderer;
-import dev.resvc.compiler.diag.Diagnostics;
-import dev.resvc.compiler.syntax.PolicyParser;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,19 +21,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
- * Everything the {@code compile} goal does, without Maven: finds the {@code .resv} policies under a
- * source directory, compiles each with {@link PolicyCompiler}, writes its Java class with {@link
- * PolicyGenerator} and the {@code ServiceLoader} file listing every class. With {@code denyWarnings}
- * each policy also goes through {@code resvc lint}'s {@link Linter}, and a warning (W2xx) fails it.
- *
- * <p>Which files are policies: a file is compiled when it declares {@code policy NAME;}, has a
- * {@code classify}, {@code conflicts} or {@code test} section, or does not parse cleanly (so that its
- * errors are reported). A file that parses cleanly and holds only constants, predicates and imports
- * serves only as an import and is skipped; its errors surface through the policies that import it.
+ * Everything the {@code compile} goal does, without Maven: compiles each policy of {@link
+ * PolicySources} with {@link PolicyCompiler}, writes its Java class with {@link PolicyGenerator} and the
+ * {@code ServiceLoader} file listing every class. With {@code denyWarnings} each policy also goes
+ * through {@code resvc lint}'s {@link Linter}, and a warning (W2xx) fails it. Files that serve only as
+ * imports are skipped (see {@link PolicySources#isPolicy}).
  *
  * <p>Incremental: a state file records, per policy, the SHA-256 of every input (the file and all its
  * imports, the keys of {@link PolicyCompiler.Compilation#sources()}), its class and the SHA-256 of the
@@ -50,55 +36,34 @@ import java.util.stream.Stream;
  * its code) or the options differ. Outputs of policies that disappeared
  * (file deleted, or renamed its class) are deleted. Only files the state file lists are ever deleted.
  *
- * <p>File names in diagnostics, provenance and generated headers are relative to the project base
+ * <p>File names in provenance, generated headers and the state file are relative to the project base
  * directory (absolute when outside it), so the generated classes do not depend on where the project
- * was checked out.
+ * was checked out. Problems are reported with absolute paths ({@link Problem}), so that they can be
+ * followed from a reactor build's log or an IDE.
  */
 public final class ResvSourceGenerator {
-  /** The default of {@code includes}: every {@code .resv} file at any depth. */
-  public static final String DEFAULT_INCLUDE = "**/*.resv";
-
   private static final String STATE_HEADER = "resv-maven-plugin state 1";
 
-  /** Where to read and write. {@code includes} are Ant-style patterns relative to the source directory. */
-  public record Config(Path baseDir, Path sourceDirectory, List<String> includes, Path outputDirectory,
-      Path resourcesDirectory, Path stateFile, boolean denyWarnings) {
+  /** Where to read and write. */
+  public record Config(Path baseDir, PolicySources sources, Path outputDirectory, Path resourcesDirectory,
+      Path stateFile, boolean denyWarnings) {
     public Config {
       Objects.requireNonNull(baseDir, "baseDir");
-      Objects.requireNonNull(sourceDirectory, "sourceDirectory");
-      includes = includes == null || includes.isEmpty() ? List.of(DEFAULT_INCLUDE) : List.copyOf(includes);
+      Objects.requireNonNull(sources, "sources");
       Objects.requireNonNull(outputDirectory, "outputDirectory");
       Objects.requireNonNull(resourcesDirectory, "resourcesDirectory");
       Objects.requireNonNull(stateFile, "stateFile");
     }
   }
 
-  /** Where progress goes (the Maven log in the mojo). */
-  public interface Log {
-    void info(String message);
-
-    void warn(String message);
-
-    void debug(String message);
-  }
-
-  /** What a run did; file names are as in diagnostics (relative to the base directory). */
+  /** What a run did; file names are as in provenance (relative to the base directory). */
   public record Result(List<String> generated, List<String> upToDate, List<String> skippedImports,
       List<Path> deleted, List<String> classNames) {}
 
-  /** Policies that did not compile: {@link #getMessage()} holds every diagnostic, rendered. */
-  public static final class PolicyFailure extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    PolicyFailure(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   private final Config config;
-  private final Log log;
+  private final BuildLog log;
 
-  public ResvSourceGenerator(Config config, Log log) {
+  public ResvSourceGenerator(Config config, BuildLog log) {
     this.config = config;
     this.log = log;
   }
@@ -120,12 +85,12 @@ public final class ResvSourceGenerator {
     List<String> generated = new ArrayList<>();
     List<String> upToDate = new ArrayList<>();
     List<String> skippedImports = new ArrayList<>();
-    StringBuilder failures = new StringBuilder();
+    List<Problem> failures = new ArrayList<>();
     int failed = 0;
     Map<String, String> classOwner = new TreeMap<>();
 
-    for (Path file : sources()) {
-      String name = displayName(base, file);
+    for (Path file : config.sources().files()) {
+      String name = PolicySources.name(base, file);
       Entry previous = old.get(name);
       if (previous != null && upToDate(base, previous)) {
         fresh.put(name, previous);
@@ -133,11 +98,12 @@ public final class ResvSourceGenerator {
         log.debug("resv: " + name + " is up to date");
         continue;
       }
-      if (!isPolicy(file, name)) {
+      if (!PolicySources.isPolicy(file, name)) {
         skippedImports.add(name);
         log.debug("resv: " + name + " declares no policy; it serves only as an import");
         continue;
       }
+      log.compiling(file.toAbsolutePath().normalize());
       PolicyCompiler.Compilation c = PolicyCompiler.compile(file, name);
       List<Diagnostic> warnings = new ArrayList<>(c.diagnostics().stream()
           .filter(d -> d.severity() == Diagnostic.Severity.WARNING).toList());
@@ -147,20 +113,23 @@ public final class ResvSourceGenerator {
       }
       if (c.hasErrors() || c.policy().isEmpty() || (config.denyWarnings() && !warnings.isEmpty())) {
         failed++;
-        if (c.hasErrors() || c.policy().isEmpty()) {
-          failures.append(c.renderText());
-        } else {
-          failures.append(new DiagnosticRenderer(c.sources()).text(warnings));
-          failures.append(name).append(": warnings are errors (denyWarnings)\n");
+        List<Diagnostic> fatal = c.hasErrors() || c.policy().isEmpty() ? c.diagnostics() : warnings;
+        for (Diagnostic d : fatal) {
+          Problem p = Problem.of(d, base);
+          log.problem(p);
+          failures.add(p);
+        }
+        if (!c.hasErrors() && c.policy().isPresent()) {
+          Problem p = Problem.ofFile(file, "warnings are errors (denyWarnings)");
+          log.problem(p);
+          failures.add(p);
         }
         if (previous != null) {
           fresh.put(name, previous); // keeps its old output tracked; its hashes keep it out of date
         }
         continue;
       }
-      if (!c.diagnostics().isEmpty()) {
-        log.warn("resv: " + name + ":\n" + c.renderText().stripTrailing());
-      }
+      c.diagnostics().forEach(d -> log.problem(Problem.of(d, base)));
       CheckedPolicy policy = c.policy().get();
       String className = PolicyGenerator.className(policy);
       JavaFile java = PolicyGenerator.generate(policy, PolicyGenerator.sourceHash(c.sources()));
@@ -178,8 +147,10 @@ public final class ResvSourceGenerator {
       String other = classOwner.putIfAbsent(className, name);
       if (other != null) {
         failed++;
-        failures.append(name).append(": error: policy ").append(className).append(" is also declared by ")
-            .append(other).append('\n');
+        Problem p = Problem.ofFile(base.resolve(name), "policy " + className + " is also declared by "
+            + Problem.absolute(base, other));
+        log.problem(p);
+        failures.add(p);
         fresh.remove(name);
         continue;
       }
@@ -187,8 +158,10 @@ public final class ResvSourceGenerator {
         Optional<String> clash = PolicyGenerator.clash(taken.getKey(), className);
         if (!taken.getKey().equals(className) && clash.isPresent()) {
           failed++;
-          failures.append(name).append(": error: ").append(clash.get()).append(" (").append(taken.getValue())
-              .append(")\n");
+          Problem p = Problem.ofFile(base.resolve(name), clash.get() + " (" + Problem.absolute(base, taken.getValue())
+              + ")");
+          log.problem(p);
+          failures.add(p);
           classOwner.remove(className);
           fresh.remove(name);
           break;
@@ -203,6 +176,7 @@ public final class ResvSourceGenerator {
         Path stale = config.outputDirectory().resolve(e.output());
         if (Files.deleteIfExists(stale)) {
           deleted.add(stale);
+          log.changed(stale.toAbsolutePath());
           log.info("resv: deleted " + stale + " (its policy is gone)");
         }
       }
@@ -211,15 +185,16 @@ public final class ResvSourceGenerator {
     List<String> classNames = List.copyOf(classOwner.keySet());
     Path services = config.resourcesDirectory().resolve(PolicyGenerator.SERVICE_FILE);
     if (classNames.isEmpty()) {
-      Files.deleteIfExists(services);
+      if (Files.deleteIfExists(services)) {
+        log.changed(services.toAbsolutePath());
+      }
     } else {
       writeIfChanged(services, PolicyGenerator.serviceFile(classNames));
     }
     writeState(options, fresh);
 
     if (failed > 0) {
-      throw new PolicyFailure(failed + (failed == 1 ? " .resv policy has" : " .resv policies have")
-          + " errors:\n" + failures.toString().stripTrailing());
+      throw new PolicyFailure(failed, failures);
     }
     if (!generated.isEmpty() || !deleted.isEmpty()) {
       log.info("resv: generated " + generated.size() + " of " + (generated.size() + upToDate.size())
@@ -230,73 +205,6 @@ public final class ResvSourceGenerator {
     return new Result(generated, upToDate, skippedImports, deleted, classNames);
   }
 
-  /** The files under the source directory that match an include pattern, in name order. */
-  List<Path> sources() throws IOException {
-    Path dir = config.sourceDirectory();
-    if (!Files.isDirectory(dir)) {
-      log.debug("resv: no source directory " + dir);
-      return List.of();
-    }
-    List<Pattern> patterns = config.includes().stream().map(ResvSourceGenerator::antPattern).toList();
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(p -> {
-            String rel = dir.relativize(p).toString().replace('\\', '/');
-            return patterns.stream().anyMatch(pt -> pt.matcher(rel).matches());
-          })
-          .sorted()
-          .toList();
-    }
-  }
-
-  /** An Ant/Maven include pattern as a regex: {@code **}{@code /} is any number of directories. */
-  static Pattern antPattern(String include) {
-    String p = include.replace('\\', '/');
-    StringBuilder re = new StringBuilder();
-    for (int i = 0; i < p.length(); i++) {
-      char ch = p.charAt(i);
-      if (p.startsWith("**/", i)) {
-        re.append("(?:.*/)?");
-        i += 2;
-      } else if (p.startsWith("**", i)) {
-        re.append(".*");
-        i += 1;
-      } else if (ch == '*') {
-        re.append("[^/]*");
-      } else if (ch == '?') {
-        re.append("[^/]");
-      } else {
-        re.append(Pattern.quote(String.valueOf(ch)));
-      }
-    }
-    return Pattern.compile(re.toString());
-  }
-
-  private static String displayName(Path base, Path file) {
-    Path abs = file.toAbsolutePath().normalize();
-    return abs.startsWith(base) ? base.relativize(abs).toString() : abs.toString();
-  }
-
-  /** See the class comment: anything but a cleanly parsed file of constants, predicates and imports. */
-  private static boolean isPolicy(Path file, String name) throws IOException {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return true; // the compiler reports it
-    }
-    Diagnostics diags = new Diagnostics();
-    PolicyFile parsed = PolicyParser.parse(text, name, diags);
-    if (diags.hasErrors()) {
-      return true;
-    }
-    return parsed.items().stream().anyMatch(i -> i instanceof Item.PolicyDecl || i instanceof Item.Classify
-        || i instanceof Item.Conflicts || i instanceof Item.Test);
-  }
 
   private boolean upToDate(Path base, Entry e) {
     if (e.outputSha().isEmpty()) {
@@ -382,8 +290,11 @@ public final class ResvSourceGenerator {
     writeIfChanged(config.stateFile(), sb.toString());
   }
 
-  /** Writes only when the content differs, so that javac and the jar see unchanged files as unchanged. */
-  private static void writeIfChanged(Path file, String text) throws IOException {
+  /**
+   * Writes only when the content differs, so that javac and the jar see unchanged files as unchanged
+   * (and an IDE refreshes only what changed).
+   */
+  private void writeIfChanged(Path file, String text) throws IOException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     try {
       if (java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
@@ -397,6 +308,7 @@ public final class ResvSourceGenerator {
       Files.createDirectories(dir);
     }
     Files.write(file, bytes);
+    log.changed(file.toAbsolutePath());
   }
 
   static String sha256(byte[] bytes) {

@@ -16,9 +16,13 @@ public final class DiagnosticRenderer {
   static final int MAX_EXCERPT = 120;
   /** How much of the line before the caret a cut excerpt keeps. */
   private static final int CONTEXT_BEFORE = 40;
-  /** The most characters of a message, and of a file name, one diagnostic shows. */
+  /**
+   * The most characters of a message, and of a file name, one diagnostic shows. A file name is as long
+   * as a real path can be (Linux's PATH_MAX): the Maven plugin names files by absolute path, and a cut
+   * one no longer opens in an IDE.
+   */
   private static final int MAX_MESSAGE = 1000;
-  private static final int MAX_FILE_NAME = 200;
+  private static final int MAX_FILE_NAME = 4096;
 
   private final Map<String, String> sources;
   /** Each file's lines, split once (a lint of a large policy quotes the same file many thousand times). */
@@ -33,9 +37,7 @@ public final class DiagnosticRenderer {
     StringBuilder sb = new StringBuilder();
     for (Diagnostic d : diagnostics) {
       Span s = d.span();
-      sb.append(MessageText.clean(s.file(), MAX_FILE_NAME)).append(':').append(s.line()).append(':')
-          .append(s.column()).append(": ").append(d.severity().word()).append('[').append(d.code()).append("]: ")
-          .append(MessageText.clean(d.message(), MAX_MESSAGE)).append('\n');
+      sb.append(headline(d, s.file())).append('\n');
       String line = sourceLine(s.file(), s.line());
       if (line != null) {
         Excerpt e = Excerpt.of(line, s.column() - 1, Math.max(s.length(), 1));
@@ -43,12 +45,27 @@ public final class DiagnosticRenderer {
         sb.append("  ").append(caretPad(e.text(), e.caret())).append('^').append("~".repeat(e.tildes())).append('\n');
       }
       for (Diagnostic.Note n : d.notes()) {
-        sb.append("  = note: ").append(MessageText.clean(n.message(), MAX_MESSAGE));
-        n.span().ifPresent(at -> sb.append(" (").append(MessageText.clean(at.toString(), MAX_FILE_NAME)).append(')'));
-        sb.append('\n');
+        sb.append("  = note: ").append(note(n, f -> f)).append('\n');
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * A diagnostic's first line, {@code file:line:col: error[E101]: message}, with the file named {@code
+   * file} (the Maven plugin names it by its absolute path); every renderer of that line goes through here.
+   */
+  public static String headline(Diagnostic d, String file) {
+    Span s = d.span();
+    return MessageText.clean(file, MAX_FILE_NAME) + ':' + s.line() + ':' + s.column() + ": " + d.severity().word()
+        + '[' + d.code() + "]: " + MessageText.clean(d.message(), MAX_MESSAGE);
+  }
+
+  /** A note as {@link #text} shows it after {@code = note: }, with its place named by {@code file}. */
+  public static String note(Diagnostic.Note n, java.util.function.UnaryOperator<String> file) {
+    return MessageText.clean(n.message(), MAX_MESSAGE) + n.span()
+        .map(at -> " (" + MessageText.clean(file.apply(at.file()) + ":" + at.line() + ":" + at.column(), MAX_FILE_NAME) + ")")
+        .orElse("");
   }
 
   /**
