@@ -20,7 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The policy-driven example of docs/embedding.md, run as written there (paths from the repository root). */
+/**
+ * The body of docs/embedding.md's {@code PolicyCheck}, run in-process with the interpreter in place of
+ * the generated class (paths from the repository root); FreshProjectIT builds and runs the page's
+ * program itself.
+ */
 class EmbeddingTest {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
@@ -33,7 +37,7 @@ class EmbeddingTest {
     List<InputNote> notes = new ArrayList<>();
     SysfsSnapshot snapshot = SysfsReader.read(ROOT.resolve("examples/hosts/hp-proliant-dl360-g7"), notes);
     Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);
-    Host host = HostBuilder.withFirmware(snapshot, "dl360", firmware, notes);
+    Host host = HostBuilder.withFirmware(snapshot, "hp-proliant-dl360-g7", firmware, notes);
     Verdict verdict = Evaluator.evaluate(policy, host, GuestPresets.parseSpec("q35,ram=16G"),
         HostBuilder.aperture(firmware));
     List<String> lines = new ArrayList<>();
@@ -54,8 +58,8 @@ class EmbeddingTest {
         + ROOT.resolve("examples/policies/kernel-intel.resv") + ":26]");
     // The snippet in the page is this code.
     String page = Files.readString(Path.of("embedding.md"));
-    assertThat(page).contains("Verdict verdict = Evaluator.evaluate(POLICY, host, GuestPresets.parseSpec(\"q35,ram=16G\"),");
-    assertThat(page).contains("Host host = HostBuilder.withFirmware(snapshot, \"dl360\", firmware, notes);");
+    assertThat(page).contains("Verdict verdict = Evaluator.evaluate(policy, host, GuestPresets.parseSpec(\"q35,ram=16G\"),");
+    assertThat(page).contains("Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);");
   }
 
   @Test
