@@ -34,12 +34,15 @@ abstract class AcpiTableCommand<T> implements Callable<Integer> {
 
   abstract Json.Obj json(T table);
 
+  /** The kind of JSON document this table prints as. */
+  abstract JsonDocument document();
+
   @Override
   public Integer call() throws InputException {
     List<InputNote> notes = new ArrayList<>();
     T table = read(Inputs.bytes(file, System.in), Inputs.displayName(file), strict, notes);
     Output.notes(spec.commandLine().getErr(), notes);
-    spec.commandLine().getOut().print(format == Format.json ? json(table) + "\n" : text(table));
+    spec.commandLine().getOut().print(format == Format.json ? document().start().putAll(json(table)) + "\n" : text(table));
     return Main.OK;
   }
 }

@@ -50,14 +50,11 @@ final class CheckCommand implements Callable<Integer> {
   Format format;
 
   @Override
-  public Integer call() throws InputException, UsageException {
+  public Integer call() throws InputException, UsageException, CompileErrors {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     GuestLayout layout = where.guestLayout();
-    dev.resvc.compiler.PolicyCompiler.Compilation compilation = PolicyInput.compilation(policy, format, err, out);
-    if (compilation.policy().isEmpty()) {
-      return Main.BAD_INPUT;
-    }
+    dev.resvc.compiler.PolicyCompiler.Compilation compilation = PolicyInput.compilation(policy, err);
     List<InputNote> notes = new ArrayList<>();
     HostLoader.Loaded loaded = where.loadHost(notes);
     Output.notes(err, notes);
@@ -69,7 +66,7 @@ final class CheckCommand implements Callable<Integer> {
       throw new UsageException("--group " + onlyGroup + ": the host has no such IOMMU group");
     }
     if (format == Format.json) {
-      out.println(VerdictJson.verdict(verdict, groups));
+      out.println(VerdictJson.verdict(verdict, groups, loaded.regionsFrom(), compilation.diagnostics()));
     } else {
       text(verdict, groups, loaded, out);
     }

@@ -64,7 +64,7 @@ final class CompileCommand implements Callable<Integer> {
   boolean noLint;
 
   @Override
-  public Integer call() throws InputException, UsageException {
+  public Integer call() throws InputException, UsageException, CompileErrors {
     if (classesDir == null && javaOut == null && jar == null) {
       throw new UsageException("say where the output goes: -d OUTDIR, --java-out DIR and/or --jar OUT.jar");
     }
@@ -76,16 +76,15 @@ final class CompileCommand implements Callable<Integer> {
         throw new InputException(dir.toString(), Position.whole(), "is a file, not a directory");
       }
     }
-    PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<JavaFile> generated = new ArrayList<>();
     List<String> classNames = new ArrayList<>();
     boolean warnings = false;
-    boolean broken = false;
+    List<CompileErrors.Failed> failed = new ArrayList<>();
     for (Path file : files) {
-      PolicyCompiler.Compilation c = PolicyInput.compilation(file, Format.text, err, out);
+      PolicyCompiler.Compilation c = PolicyInput.attempt(file, err);
       if (c.policy().isEmpty()) {
-        broken = true;
+        failed.add(new CompileErrors.Failed(file.toString(), c));
         continue;
       }
       CheckedPolicy policy = c.policy().get();
@@ -104,8 +103,8 @@ final class CompileCommand implements Callable<Integer> {
       classNames.add(className);
       generated.add(PolicyGenerator.generate(policy, PolicyGenerator.sourceHash(c.sources())));
     }
-    if (broken) {
-      return Main.BAD_INPUT;
+    if (!failed.isEmpty()) {
+      throw new CompileErrors(failed);
     }
     if (warnings && denyWarnings) {
       err.println("resvc: warnings are errors (--deny-warnings); nothing written");

@@ -1,11 +1,14 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.PolicyCompiler;
 import dev.resvc.compiler.analysis.Differ;
+import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Verdict;
 import java.io.PrintWriter;
@@ -14,7 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,61 +52,111 @@ final class DiffCommand implements Callable<Integer> {
       description = "The guest layout for --hosts (default ${DEFAULT-VALUE}).")
   String guest;
 
+  @Option(names = "--format", defaultValue = "text", description = "text or json.")
+  Format format;
+
   @Override
-  public Integer call() throws InputException, UsageException {
+  public Integer call() throws InputException, UsageException, CompileErrors {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Optional<CheckedPolicy> old = PolicyInput.compile(oldFile, Format.text, err, out);
-    Optional<CheckedPolicy> neu = PolicyInput.compile(newFile, Format.text, err, out);
-    if (old.isEmpty() || neu.isEmpty()) {
-      return Main.BAD_INPUT;
+    PolicyCompiler.Compilation oldC = PolicyInput.attempt(oldFile, err);
+    PolicyCompiler.Compilation newC = PolicyInput.attempt(newFile, err);
+    List<CompileErrors.Failed> failed = new ArrayList<>();
+    if (oldC.hasErrors()) {
+      failed.add(new CompileErrors.Failed(oldFile.toString(), oldC));
     }
+    if (newC.hasErrors()) {
+      failed.add(new CompileErrors.Failed(newFile.toString(), newC));
+    }
+    if (!failed.isEmpty()) {
+      throw new CompileErrors(failed);
+    }
+    CheckedPolicy old = oldC.policy().orElseThrow();
+    CheckedPolicy neu = newC.policy().orElseThrow();
     GuestLayout layout = PolicyInput.guest(guest);
-    Differ.Result result = Differ.diff(old.get(), neu.get());
-    boolean different = !result.equivalent();
-    if (result.equivalent()) {
-      out.println("equivalent: every device, region and guest range gets the same decision");
-    } else {
-      out.println(result.changes().size() + (result.changes().size() == 1 ? " behaviour changes" : " behaviours change")
-          + (result.undecided().isEmpty() ? "" : ", " + result.undecided().size() + " not decided"));
-      for (Differ.Change c : result.changes()) {
-        out.println();
-        out.println(c.section().word() + ": " + label(c.oldRule()) + " -> " + label(c.newRule()));
-        out.println("  old decision: " + c.oldAction());
-        out.println("  new decision: " + c.newAction());
-        for (String line : c.witness().describe()) {
-          out.println("  witness: " + line);
-        }
-      }
-      for (String u : result.undecided()) {
-        out.println();
-        out.println("not decided (budget exceeded): " + u);
-      }
+    Differ.Result result = Differ.diff(old, neu);
+    boolean json = format == Format.json;
+    if (!json) {
+      text(result, out);
     }
+    boolean different = !result.equivalent();
+    Json.Arr hostsJson = Json.array();
     for (Path host : hosts) {
       List<InputNote> notes = new ArrayList<>();
       HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.none(), false, notes);
       Output.notes(err, notes);
-      Verdict before = Evaluator.evaluate(new Interpreter(old.get()), loaded.host(), layout, loaded.firmware().aperture());
-      Verdict after = Evaluator.evaluate(new Interpreter(neu.get()), loaded.host(), layout, loaded.firmware().aperture());
+      Verdict before = Evaluator.evaluate(new Interpreter(old), loaded.host(), layout, loaded.firmware().aperture());
+      Verdict after = Evaluator.evaluate(new Interpreter(neu), loaded.host(), layout, loaded.firmware().aperture());
       Map<Integer, Verdict.Group> afterById = new LinkedHashMap<>();
       after.groups().forEach(g -> afterById.put(g.id(), g));
       List<String> changed = new ArrayList<>();
+      Json.Arr changedJson = Json.array();
       for (Verdict.Group b : before.groups()) {
         Verdict.Group a = afterById.get(b.id());
         if (a == null || !summary(a).equals(summary(b))) {
           changed.add("  group " + b.id() + ": " + (b.assignable() ? "assignable" : "NOT assignable") + " -> "
               + (a == null ? "absent" : a.assignable() ? "assignable" : "NOT assignable")
               + (a != null && a.assignable() == b.assignable() ? " (regions or findings differ)" : ""));
+          changedJson.add(Json.object()
+              .put("id", b.id())
+              .put("assignable_before", b.assignable())
+              .put("assignable_after", a == null ? null : a.assignable()));
         }
       }
-      out.println();
-      out.println("host " + host + ": " + (changed.isEmpty() ? "no group's verdict changes"
-          : changed.size() + (changed.size() == 1 ? " group's verdict changes" : " groups' verdicts change")));
-      changed.forEach(out::println);
+      if (json) {
+        hostsJson.add(Json.object().put("host", host.toString()).put("changed_groups", changedJson));
+      } else {
+        out.println();
+        out.println("host " + host + ": " + (changed.isEmpty() ? "no group's verdict changes"
+            : changed.size() + (changed.size() == 1 ? " group's verdict changes" : " groups' verdicts change")));
+        changed.forEach(out::println);
+      }
       different |= !changed.isEmpty();
     }
+    if (json) {
+      Json.Arr changes = Json.array();
+      for (Differ.Change c : result.changes()) {
+        changes.add(Json.object()
+            .put("section", c.section().word())
+            .put("old_rule", c.oldRule())
+            .put("old_action", c.oldAction())
+            .put("new_rule", c.newRule())
+            .put("new_action", c.newAction())
+            .put("witness", LintCommand.witness(c.witness())));
+      }
+      out.println(JsonDocument.diff.start()
+          .put("old", oldFile.toString())
+          .put("new", newFile.toString())
+          .put("equivalent", result.equivalent())
+          .put("changes", changes)
+          .put("undecided", result.undecided())
+          .put("hosts", hostsJson)
+          .put("diagnostics", DiagnosticRenderer.json(
+              Stream.concat(oldC.diagnostics().stream(), newC.diagnostics().stream()).toList())));
+    }
     return different ? Main.FINDING : Main.OK;
+  }
+
+  private static void text(Differ.Result result, PrintWriter out) {
+    if (result.equivalent()) {
+      out.println("equivalent: every device, region and guest range gets the same decision");
+      return;
+    }
+    out.println(result.changes().size() + (result.changes().size() == 1 ? " behaviour changes" : " behaviours change")
+        + (result.undecided().isEmpty() ? "" : ", " + result.undecided().size() + " not decided"));
+    for (Differ.Change c : result.changes()) {
+      out.println();
+      out.println(c.section().word() + ": " + label(c.oldRule()) + " -> " + label(c.newRule()));
+      out.println("  old decision: " + c.oldAction());
+      out.println("  new decision: " + c.newAction());
+      for (String line : c.witness().describe()) {
+        out.println("  witness: " + line);
+      }
+    }
+    for (String u : result.undecided()) {
+      out.println();
+      out.println("not decided (budget exceeded): " + u);
+    }
   }
 
   private static String label(String rule) {

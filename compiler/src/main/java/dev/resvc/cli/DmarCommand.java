@@ -33,4 +33,9 @@ final class DmarCommand extends AcpiTableCommand<DmarTable> {
   Json.Obj json(DmarTable table) {
     return DmarFormat.json(table);
   }
+
+  @Override
+  JsonDocument document() {
+    return JsonDocument.dmar;
+  }
 }

@@ -1,11 +1,14 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.PolicyCompiler;
 import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.compiler.interp.Explainer;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
@@ -17,7 +20,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -54,8 +56,11 @@ final class ExplainCommand implements Callable<Integer> {
     String region;
   }
 
+  @Option(names = "--format", defaultValue = "text", description = "text or json.")
+  Format format;
+
   @Override
-  public Integer call() throws InputException, UsageException {
+  public Integer call() throws InputException, UsageException, CompileErrors {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     PciAddress device = null;
@@ -71,15 +76,15 @@ final class ExplainCommand implements Callable<Integer> {
     }
     final long addr = address == null ? 0 : address;
     GuestLayout layout = where.guestLayout();
-    Optional<CheckedPolicy> checked = PolicyInput.compile(policy, Format.text, err, out);
-    if (checked.isEmpty()) {
-      return Main.BAD_INPUT;
-    }
+    PolicyCompiler.Compilation compilation = PolicyInput.compilation(policy, err);
     List<InputNote> notes = new ArrayList<>();
     HostLoader.Loaded loaded = where.loadHost(notes);
     Output.notes(err, notes);
-    CheckedPolicy p = checked.get();
+    CheckedPolicy p = compilation.policy().orElseThrow();
     Verdict verdict = Evaluator.evaluate(new Interpreter(p), loaded.host(), layout, loaded.firmware().aperture());
+    boolean json = format == Format.json;
+    Json.Arr explanations = Json.array();
+    Json.Arr groups = Json.array();
     boolean any = false;
     for (IommuGroup group : loaded.host().groups()) {
       Verdict.Group gv = verdict.group(group.id()).orElseThrow();
@@ -91,17 +96,48 @@ final class ExplainCommand implements Callable<Integer> {
         }
         any = true;
         PciDevice d = group.member(c.device()).orElseThrow().device();
+        List<Explainer.Trial> trials = Explainer.classify(p, new Interpreter.Facts(d, group.id(), c.input(), null));
+        List<Conflict> conflicts = c.effective().map(eff -> conflicts(p, gv, eff, c.device())).orElse(List.of());
+        if (json) {
+          Json.Arr conflictJson = Json.array();
+          for (Conflict k : conflicts) {
+            conflictJson.add(VerdictJson.provenance(Json.object()
+                .put("merged", k.check().region().region().toSysfsLine())
+                .put("guest", k.check().guest().map(g -> g.name()).orElse(null))
+                .put("trials", trialsJson(k.trials()))
+                .put("severity", k.check().decision().severity().keyword()), k.check().decision().provenance()));
+          }
+          explanations.add(VerdictJson.classification(c)
+              .put("group", group.id())
+              .put("kernel_type", c.input().type() == null ? null : c.input().type().resvName())
+              .put("trials", trialsJson(trials))
+              .put("conflicts", conflictJson));
+          continue;
+        }
         out.println("device " + d.address() + " (group " + group.id() + "), region " + c.input().toSysfsLine()
             + " from " + c.input().source() + (c.input().type() == null ? "" : ", kernel type " + c.input().type().resvName()));
-        printTrials(out, Explainer.classify(p, new Interpreter.Facts(d, group.id(), c.input(), null)));
+        printTrials(out, trials);
         out.println("  => " + c.decision().actionText() + " by " + c.decision().provenance()
             + c.effective().map(r -> ": effective type " + r.type().resvName()).orElse(": dropped"));
-        c.effective().ifPresent(eff -> explainConflicts(out, p, gv, eff, c.device()));
+        for (Conflict k : conflicts) {
+          out.println("  merged into " + k.check().region().region().toSysfsLine() + ", against "
+              + k.check().guest().map(g -> "guest " + g).orElse("no guest range") + ":");
+          printTrials(out, k.trials());
+          out.println("  => " + k.check().decision().severity().keyword() + " by " + k.check().decision().provenance());
+        }
         out.println();
       }
       if (device != null && group.member(device).isPresent()) {
-        out.println("group " + group.id() + ": " + (gv.assignable() ? "assignable" : "NOT assignable"));
-        gv.findings().forEach(f -> out.println("  " + f.severity().keyword() + ": " + f.message() + "  [" + f.provenance() + "]"));
+        if (json) {
+          groups.add(Json.object()
+              .put("id", group.id())
+              .put("devices", gv.devices().stream().map(PciAddress::toString).toList())
+              .put("assignable", gv.assignable())
+              .put("findings", VerdictJson.findings(gv)));
+        } else {
+          out.println("group " + group.id() + ": " + (gv.assignable() ? "assignable" : "NOT assignable"));
+          gv.findings().forEach(f -> out.println("  " + f.severity().keyword() + ": " + f.message() + "  [" + f.provenance() + "]"));
+        }
       }
     }
     if (!any) {
@@ -109,20 +145,35 @@ final class ExplainCommand implements Callable<Integer> {
           ? "device " + device + " has no reserved regions on this host (or is in no IOMMU group)"
           : "no region covers " + U64.hex16(address));
     }
+    if (json) {
+      out.println(JsonDocument.explain.start()
+          .put("policy", verdict.policy())
+          .put("host", verdict.host())
+          .put("guest", verdict.guest())
+          .put("device", device == null ? null : device.toString())
+          .put("address", address == null ? null : U64.hex16(address))
+          .put("explanations", explanations)
+          .put("groups", groups)
+          .put("diagnostics", DiagnosticRenderer.json(compilation.diagnostics())));
+    }
     return Main.OK;
   }
 
-  private static void explainConflicts(PrintWriter out, CheckedPolicy p, Verdict.Group gv, Region effective, PciAddress d) {
+  /** One conflicts decision for a region a device contributes to: the check and the rules tried. */
+  private record Conflict(Verdict.ConflictCheck check, List<Explainer.Trial> trials) {}
+
+  /** The conflicts decisions about the merged region of {@code effective}'s type that device {@code d} is in. */
+  private static List<Conflict> conflicts(CheckedPolicy p, Verdict.Group gv, Region effective, PciAddress d) {
+    List<Conflict> out = new ArrayList<>();
     for (Verdict.ConflictCheck check : gv.conflictChecks()) {
       Region merged = check.region().region();
       if (merged.type() != effective.type() || !check.region().contributors().contains(d)) {
         continue;
       }
-      out.println("  merged into " + merged.toSysfsLine() + ", against "
-          + check.guest().map(g -> "guest " + g).orElse("no guest range") + ":");
-      printTrials(out, Explainer.conflict(p, new Interpreter.Facts(null, gv.id(), merged, check.guest().orElse(null))));
-      out.println("  => " + check.decision().severity().keyword() + " by " + check.decision().provenance());
+      out.add(new Conflict(check,
+          Explainer.conflict(p, new Interpreter.Facts(null, gv.id(), merged, check.guest().orElse(null)))));
     }
+    return out;
   }
 
   private static void printTrials(PrintWriter out, List<Explainer.Trial> trials) {
@@ -133,5 +184,23 @@ final class ExplainCommand implements Callable<Integer> {
             + (part.facts().isEmpty() ? "" : "   [" + part.facts() + "]"));
       }
     }
+  }
+
+  /** Each rule tried: where it is, whether it matched, and the value of every part of its condition. */
+  private static Json.Arr trialsJson(List<Explainer.Trial> trials) {
+    Json.Arr arr = Json.array();
+    for (Explainer.Trial t : trials) {
+      Json.Arr parts = Json.array();
+      for (Explainer.Part part : t.parts()) {
+        parts.add(Json.object().put("text", part.text()).put("value", part.value()).put("facts", part.facts()));
+      }
+      arr.add(Json.object()
+          .put("rule", t.rule())
+          .put("location", t.location())
+          .put("condition", t.condition())
+          .put("matched", t.matched())
+          .put("parts", parts));
+    }
+    return arr;
   }
 }

@@ -135,11 +135,11 @@ final class HostCommand implements Callable<Integer> {
           .put("id", g.id())
           .put("type", g.domainType().orElse(null))
           .put("members", members)
-          .put("reservedRegions", merged));
+          .put("reserved_regions", merged));
     }
-    return Json.object()
+    return JsonDocument.host.start()
         .put("host", host.name())
-        .put("regionsFrom", loaded.regionsFrom())
+        .put("regions_from", loaded.regionsFrom())
         .put("devices", devices)
         .put("groups", groups);
   }
@@ -150,14 +150,14 @@ final class HostCommand implements Callable<Integer> {
     return Json.object()
         .put("address", d.address().toString())
         .put("vendor", String.format("0x%04x", d.vendor()))
-        .put("device", String.format("0x%04x", d.deviceId()))
-        .put("subsystemVendor", String.format("0x%04x", d.subsystemVendor()))
-        .put("subsystemDevice", String.format("0x%04x", d.subsystemDevice()))
+        .put("device_id", String.format("0x%04x", d.deviceId()))
+        .put("subsystem_vendor", String.format("0x%04x", d.subsystemVendor()))
+        .put("subsystem_device", String.format("0x%04x", d.subsystemDevice()))
         .put("class", String.format("0x%06x", d.classCode()))
-        .put("className", PciClasses.name(d.classCode()))
+        .put("class_name", PciClasses.name(d.classCode()))
         .put("driver", d.driver().orElse(null))
         .put("bridge", d.bridge())
-        .put("upstreamBridges", bridges);
+        .put("upstream_bridges", bridges);
   }
 
   static Json.Obj regionJson(Region r) {

@@ -33,4 +33,9 @@ final class IortCommand extends AcpiTableCommand<IortTable> {
   Json.Obj json(IortTable table) {
     return IortFormat.json(table);
   }
+
+  @Override
+  JsonDocument document() {
+    return JsonDocument.iort;
+  }
 }

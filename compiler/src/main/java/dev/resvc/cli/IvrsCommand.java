@@ -33,4 +33,9 @@ final class IvrsCommand extends AcpiTableCommand<IvrsTable> {
   Json.Obj json(IvrsTable table) {
     return IvrsFormat.json(table);
   }
+
+  @Override
+  JsonDocument document() {
+    return JsonDocument.ivrs;
+  }
 }

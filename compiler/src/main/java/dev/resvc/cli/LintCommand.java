@@ -6,8 +6,6 @@ import dev.resvc.compiler.analysis.Witness;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputFiles;
-import dev.resvc.runtime.input.InputLimits;
 import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.range.U64;
@@ -57,74 +55,57 @@ final class LintCommand implements Callable<Integer> {
   Path sarifBase;
 
   @Override
-  public Integer call() throws UsageException {
+  public Integer call() throws InputException, CompileErrors, UsageException {
     if (format == LintFormat.sarif && !Files.isDirectory(sarifBase)) {
       throw new UsageException("--sarif-base " + MessageText.clean(sarifBase.toString())
           + ": is not a directory");
     }
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    boolean broken = false;
     List<Linter.Finding> all = new ArrayList<>();
     Map<String, String> sources = new LinkedHashMap<>();
     List<Diagnostic> compileDiagnostics = new ArrayList<>();
+    List<CompileErrors.Failed> failed = new ArrayList<>();
     for (Path file : files) {
-      try {
-        InputFiles.requireRegularFile(file, file.toString(), InputLimits.POLICY);
-      } catch (InputException e) {
-        err.println(Output.error(e));
-        broken = true;
+      PolicyCompiler.Compilation c = PolicyInput.attempt(file, spec.commandLine().getErr());
+      if (c.policy().isEmpty()) {
+        failed.add(new CompileErrors.Failed(file.toString(), c));
         continue;
       }
-      Inputs.processing(file.toString());
-      PolicyCompiler.Compilation c = PolicyCompiler.compile(file);
       sources.putAll(c.sources());
       compileDiagnostics.addAll(c.diagnostics());
-      if (c.policy().isEmpty()) {
-        broken = true;
-        continue;
-      }
       all.addAll(Linter.analyse(c.policy().get()));
+    }
+    if (!failed.isEmpty() && format == LintFormat.json) {
+      throw new CompileErrors(failed); // stdout is then the error document alone
     }
     switch (format) {
       case text -> {
-        if (!compileDiagnostics.isEmpty()) {
-          err.print(new DiagnosticRenderer(sources).text(compileDiagnostics));
-        }
         out.print(new DiagnosticRenderer(sources).text(all.stream().map(Linter.Finding::diagnostic).toList()));
         long w = all.stream().filter(f -> f.diagnostic().severity() == Diagnostic.Severity.WARNING).count();
         out.println(w + (w == 1 ? " warning, " : " warnings, ") + (all.size() - w) + (all.size() - w == 1 ? " note" : " notes"));
       }
       case json -> out.println(json(all, compileDiagnostics));
-      case sarif -> out.println(new SarifReport(sarifBase).log(compileDiagnostics, all));
+      case sarif -> {
+        // Code scanning shows compile errors as results too: the log holds every file's diagnostics.
+        List<Diagnostic> logged = new ArrayList<>(compileDiagnostics);
+        failed.forEach(f -> logged.addAll(f.compilation().diagnostics()));
+        out.println(new SarifReport(sarifBase).log(logged, all));
+      }
     }
-    if (broken) {
-      return Main.BAD_INPUT;
+    if (!failed.isEmpty()) {
+      throw new CompileErrors(failed);
     }
     boolean warnings = all.stream().anyMatch(f -> f.diagnostic().severity() != Diagnostic.Severity.INFO);
     return denyWarnings && warnings ? Main.FINDING : Main.OK;
   }
 
+  /** A witness: the device (as {@code host} shows devices) with its group, the region, the guest range. */
   static Json.Obj witness(Witness w) {
     Json.Obj o = Json.object().put("section", w.section().word());
     if (w.device() != null) {
-      o.put("device", Json.object()
-          .put("bdf", w.device().address().toString())
-          .put("vendor", String.format("0x%04x", w.device().vendor()))
-          .put("device_id", String.format("0x%04x", w.device().deviceId()))
-          .put("subsystem_vendor", String.format("0x%04x", w.device().subsystemVendor()))
-          .put("subsystem_device", String.format("0x%04x", w.device().subsystemDevice()))
-          .put("class", String.format("0x%06x", w.device().classCode()))
-          .put("driver", w.device().driver().orElse(""))
-          .put("bridge", w.device().bridge())
-          .put("group", w.group()));
+      o.put("device", HostCommand.deviceJson(w.device())).put("group", w.group());
     }
-    o.put("region", Json.object()
-        .put("start", U64.hex16(w.region().start()))
-        .put("end", U64.hex16(w.region().end()))
-        .put("type", w.region().type().resvName())
-        .put("source", w.region().source().resvName())
-        .put("prot", w.region().prot().toString()));
+    o.put("region", HostCommand.regionJson(w.region()));
     if (w.guest() != null) {
       o.put("guest", Json.object()
           .put("name", w.guest().name())
@@ -136,28 +117,17 @@ final class LintCommand implements Callable<Integer> {
     return o;
   }
 
+  /** The {@code lint} document: each finding is a diagnostic with its section and witness. */
   private static Json.Obj json(List<Linter.Finding> findings, List<Diagnostic> compile) {
     Json.Arr arr = Json.array();
-    for (int i = 0; i < findings.size(); i++) {
-      Linter.Finding f = findings.get(i);
-      Json.Obj o = Json.object()
-          .put("code", f.code())
-          .put("severity", f.diagnostic().severity().word())
-          .put("file", f.diagnostic().span().file())
-          .put("line", f.diagnostic().span().line())
-          .put("column", f.diagnostic().span().column())
-          .put("length", f.diagnostic().span().length())
-          .put("message", f.diagnostic().message())
-          .put("section", f.section().word());
-      Json.Arr notes = Json.array();
-      for (Diagnostic.Note n : f.diagnostic().notes()) {
-        notes.add(n.message() + n.span().map(s -> " (" + s + ")").orElse(""));
-      }
-      o.put("notes", notes);
-      f.witness().ifPresent(w -> o.put("witness", witness(w)));
+    for (Linter.Finding f : findings) {
+      Json.Obj o = DiagnosticRenderer.json(f.diagnostic()).put("section", f.section().word());
+      o.put("witness", f.witness().map(LintCommand::witness).orElse(null));
       arr.add(o);
     }
-    return Json.object().put("findings", arr).put("compile_diagnostics", DiagnosticRenderer.json(compile))
-        .put("count", findings.size());
+    return JsonDocument.lint.start()
+        .put("findings", arr)
+        .put("count", findings.size())
+        .put("diagnostics", DiagnosticRenderer.json(compile));
   }
 }

@@ -1,6 +1,7 @@
 package dev.resvc.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -85,7 +86,7 @@ public final class Main implements Runnable {
       cli.setParameterExceptionHandler(Failures::usage);
       code = cli.execute(args);
     } catch (Throwable t) {
-      code = Failures.crash(t, err);
+      code = Failures.crash(t, out, err, Failures.jsonAsked(Arrays.asList(args)));
     } finally {
       Inputs.reset();
     }

@@ -10,8 +10,8 @@ import java.util.List;
 /** How the CLI spells errors and notes, so every command says them the same way. */
 final class Output {
   /** The most characters of a file name, and of a reader's message, one error line shows. */
-  private static final int MAX_SOURCE = 200;
-  private static final int MAX_DETAIL = 400;
+  static final int MAX_SOURCE = 200;
+  static final int MAX_DETAIL = 400;
 
   private Output() {}
 

@@ -1,17 +1,24 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.diag.Diagnostic;
+import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
 import java.util.List;
 
-/** The JSON form of a verdict: everything the text shows, with provenance as fields. */
+/**
+ * The JSON form of a verdict: everything the text shows, with provenance as fields. The parts are
+ * shared with {@code explain}, so that a classification or a finding has one shape wherever it appears.
+ */
 final class VerdictJson {
   private VerdictJson() {}
 
-  static Json.Obj verdict(Verdict v, List<Verdict.Group> groups) {
+  /** The {@code check} document. */
+  static Json.Obj verdict(Verdict v, List<Verdict.Group> groups, String regionsFrom, List<Diagnostic> diagnostics) {
     Json.Arr arr = Json.array();
     for (Verdict.Group g : groups) {
       Json.Arr regions = Json.array();
@@ -24,44 +31,54 @@ final class VerdictJson {
         iova.add(Json.object().put("start", U64.hex16(r.start())).put("end", U64.hex16(r.end())));
       }
       Json.Arr classifications = Json.array();
-      for (Verdict.Classification c : g.classifications()) {
-        classifications.add(Json.object()
-            .put("device", c.device().toString())
-            .put("region", c.input().toSysfsLine())
-            .put("source", c.input().source().resvName())
-            .put("action", c.decision().actionText())
-            .put("effective", c.effective().map(r -> r.type().resvName()).orElse(null))
-            .put("rule", c.decision().provenance().rule())
-            .put("file", c.decision().provenance().file())
-            .put("line", c.decision().provenance().line()));
-      }
-      Json.Arr findings = Json.array();
-      for (Verdict.Finding f : g.findings()) {
-        findings.add(Json.object()
-            .put("severity", f.severity().keyword())
-            .put("message", f.message())
-            .put("rule", f.provenance().rule())
-            .put("file", f.provenance().file())
-            .put("line", f.provenance().line())
-            .put("region", f.region() == null ? null : f.region().toSysfsLine())
-            .put("guest", f.guest().map(x -> x.name()).orElse(null))
-            .put("overlap", f.overlap().map(AddressRange::toString).orElse(null)));
-      }
+      g.classifications().forEach(c -> classifications.add(classification(c)));
       arr.add(Json.object()
           .put("id", g.id())
           .put("devices", g.devices().stream().map(PciAddress::toString).toList())
           .put("assignable", g.assignable())
-          .put("effectiveRegions", regions)
-          .put("validIova", iova)
-          .put("iovaRefused", g.iova().refused())
+          .put("effective_regions", regions)
+          .put("valid_iova", iova)
+          .put("iova_refused", g.iova().refused())
           .put("classifications", classifications)
-          .put("findings", findings));
+          .put("findings", findings(g)));
     }
-    return Json.object()
+    return JsonDocument.check.start()
         .put("policy", v.policy())
         .put("host", v.host())
         .put("guest", v.guest())
+        .put("regions_from", regionsFrom)
         .put("assignable", groups.stream().allMatch(Verdict.Group::assignable))
-        .put("groups", arr);
+        .put("groups", arr)
+        .put("diagnostics", DiagnosticRenderer.json(diagnostics));
+  }
+
+  /** How the policy classified one device's region, and the rule that decided. */
+  static Json.Obj classification(Verdict.Classification c) {
+    return provenance(Json.object()
+        .put("device", c.device().toString())
+        .put("region", c.input().toSysfsLine())
+        .put("source", c.input().source().resvName())
+        .put("action", c.decision().actionText())
+        .put("effective", c.effective().map(r -> r.type().resvName()).orElse(null)),
+        c.decision().provenance());
+  }
+
+  /** A group's findings. */
+  static Json.Arr findings(Verdict.Group g) {
+    Json.Arr findings = Json.array();
+    for (Verdict.Finding f : g.findings()) {
+      findings.add(provenance(Json.object()
+          .put("severity", f.severity().keyword())
+          .put("message", f.message()), f.provenance())
+          .put("region", f.region() == null ? null : f.region().toSysfsLine())
+          .put("guest", f.guest().map(x -> x.name()).orElse(null))
+          .put("overlap", f.overlap().map(AddressRange::toString).orElse(null)));
+    }
+    return findings;
+  }
+
+  /** The rule that decided, and where it is: {@code rule}, {@code file}, {@code line}. */
+  static Json.Obj provenance(Json.Obj o, Provenance p) {
+    return o.put("rule", p.rule()).put("file", p.file()).put("line", p.line());
   }
 }

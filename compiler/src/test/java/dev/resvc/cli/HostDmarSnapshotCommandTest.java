@@ -66,7 +66,7 @@ class HostDmarSnapshotCommandTest {
   void hostJsonHasEveryGroup() {
     CliRun run = CliRun.of("host", "--format", "json", DELL.toString());
     assertThat(run.exitCode()).isEqualTo(0);
-    assertThat(run.out()).startsWith("{\n  \"host\": ");
+    assertThat(run.out()).startsWith("{\n  \"schema_version\": 1,\n  \"kind\": \"host\",\n  \"host\": ");
     assertThat(run.out()).contains("\"sysfs\": \"0x00000000bd800000 0x00000000bfffffff direct-relaxable\"");
     assertThat(run.out()).contains("\"source\": \"floppy-wa\"");
   }

@@ -87,15 +87,15 @@ class IvrsIortCommandTest {
     CliRun ivrs = CliRun.of("ivrs", "--format", "json", write("IVRS", thinkpadIvrs()));
     assertThat(ivrs.exitCode()).isEqualTo(0);
     assertThat(ivrs.out()).startsWith("{\n");
-    assertThat(ivrs.out()).contains("\"exclusionRange\": true");
-    assertThat(ivrs.out()).contains("\"startAddress\": \"0x00000000c9f42000\"");
+    assertThat(ivrs.out()).contains("\"exclusion_range\": true");
+    assertThat(ivrs.out()).contains("\"start_address\": \"0x00000000c9f42000\"");
     assertThat(ivrs.out()).contains("\"entries\": [");
-    assertThat(ivrs.out()).contains("\"oemId\"");
+    assertThat(ivrs.out()).contains("\"oem_id\"");
     CliRun iort = CliRun.of("iort", "--format", "json", write("IORT", orionIort()));
     assertThat(iort.exitCode()).isEqualTo(0);
-    assertThat(iort.out()).contains("\"deviceName\": \"\\\\_SB_.DPU0\"");
-    assertThat(iort.out()).contains("\"pciSegment\": 0");
-    assertThat(iort.out()).contains("\"mappingCount\"");
+    assertThat(iort.out()).contains("\"device_name\": \"\\\\_SB_.DPU0\"");
+    assertThat(iort.out()).contains("\"pci_segment\": 0");
+    assertThat(iort.out()).contains("\"mapping_count\"");
   }
 
   @Test

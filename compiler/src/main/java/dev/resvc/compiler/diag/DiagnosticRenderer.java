@@ -144,25 +144,34 @@ public final class DiagnosticRenderer {
     return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
   }
 
+  /** Diagnostics as the CLI's JSON documents carry them (their {@code diagnostics} key). */
   public static Json.Arr json(List<Diagnostic> diagnostics) {
     Json.Arr arr = Json.array();
-    for (Diagnostic d : diagnostics) {
-      Json.Arr notes = Json.array();
-      for (Diagnostic.Note n : d.notes()) {
-        Json.Obj note = Json.object().put("message", n.message());
-        n.span().ifPresent(at -> note.put("file", at.file()).put("line", at.line()).put("column", at.column()));
-        notes.add(note);
-      }
-      arr.add(Json.object()
-          .put("code", d.code())
-          .put("severity", d.severity().word())
-          .put("file", d.span().file())
-          .put("line", d.span().line())
-          .put("column", d.span().column())
-          .put("length", d.span().length())
-          .put("message", d.message())
-          .put("notes", notes));
-    }
+    diagnostics.forEach(d -> arr.add(json(d)));
     return arr;
+  }
+
+  /**
+   * One diagnostic: code, severity, position, message and notes; a note's position is {@code null}
+   * when it has none. The analyser's findings extend this shape.
+   */
+  public static Json.Obj json(Diagnostic d) {
+    Json.Arr notes = Json.array();
+    for (Diagnostic.Note n : d.notes()) {
+      notes.add(Json.object()
+          .put("message", n.message())
+          .put("file", n.span().map(at -> at.file()).orElse(null))
+          .put("line", n.span().map(at -> at.line()).orElse(null))
+          .put("column", n.span().map(at -> at.column()).orElse(null)));
+    }
+    return Json.object()
+        .put("code", d.code())
+        .put("severity", d.severity().word())
+        .put("file", d.span().file())
+        .put("line", d.span().line())
+        .put("column", d.span().column())
+        .put("length", d.span().length())
+        .put("message", d.message())
+        .put("notes", notes);
   }
 }

@@ -129,11 +129,11 @@ public record AcpiHeader(
         .put("length", length)
         .put("revision", revision)
         .put("checksum", checksum)
-        .put("checksumOk", checksumOk)
-        .put("oemId", oemId)
-        .put("oemTableId", oemTableId)
-        .put("oemRevision", oemRevision)
-        .put("creatorId", creatorId)
-        .put("creatorRevision", creatorRevision);
+        .put("checksum_ok", checksumOk)
+        .put("oem_id", oemId)
+        .put("oem_table_id", oemTableId)
+        .put("oem_revision", oemRevision)
+        .put("creator_id", creatorId)
+        .put("creator_revision", creatorRevision);
   }
 }

@@ -87,7 +87,7 @@ public final class DmarFormat {
     return Json.object()
         .put("header", header)
         .put("haw", table.haw())
-        .put("hostAddressWidth", table.hostAddressWidth())
+        .put("host_address_width", table.hostAddressWidth())
         .put("flags", table.flags())
         .put("structures", structures);
   }
@@ -100,23 +100,23 @@ public final class DmarFormat {
         .put("length", s.length());
     if (s instanceof DmarStructure.Drhd d) {
       o.put("flags", d.flags())
-          .put("includePciAll", d.includePciAll())
+          .put("include_pci_all", d.includePciAll())
           .put("size", d.size())
           .put("segment", d.segment())
-          .put("registerBase", U64.hex16(d.registerBase()))
+          .put("register_base", U64.hex16(d.registerBase()))
           .put("scopes", jsonScopes(d.scopes()));
     } else if (s instanceof DmarStructure.Rmrr r) {
       o.put("segment", r.segment())
-          .put("baseAddress", U64.hex16(r.baseAddress()))
-          .put("endAddress", U64.hex16(r.endAddress()))
+          .put("base_address", U64.hex16(r.baseAddress()))
+          .put("end_address", U64.hex16(r.endAddress()))
           .put("sane", r.isSane())
           .put("scopes", jsonScopes(r.scopes()));
     } else if (s instanceof DmarStructure.Atsr a) {
       o.put("flags", a.flags()).put("segment", a.segment()).put("scopes", jsonScopes(a.scopes()));
     } else if (s instanceof DmarStructure.Rhsa r) {
-      o.put("registerBase", U64.hex16(r.registerBase())).put("proximityDomain", r.proximityDomain());
+      o.put("register_base", U64.hex16(r.registerBase())).put("proximity_domain", r.proximityDomain());
     } else if (s instanceof DmarStructure.Andd a) {
-      o.put("deviceNumber", a.deviceNumber()).put("objectName", a.objectName());
+      o.put("device_number", a.deviceNumber()).put("object_name", a.objectName());
     } else if (s instanceof DmarStructure.Satc a) {
       o.put("flags", a.flags()).put("segment", a.segment()).put("scopes", jsonScopes(a.scopes()));
     } else if (s instanceof DmarStructure.Sidp a) {
@@ -157,8 +157,8 @@ public final class DmarFormat {
           .put("kind", sc.kindName())
           .put("length", sc.length())
           .put("flags", sc.flags())
-          .put("enumerationId", sc.enumerationId())
-          .put("startBus", sc.startBus())
+          .put("enumeration_id", sc.enumerationId())
+          .put("start_bus", sc.startBus())
           .put("path", path)
           .put("text", scope(sc)));
     }

@@ -99,8 +99,8 @@ public final class IortFormat {
     }
     return Json.object()
         .put("header", header)
-        .put("nodeCount", table.nodeCount())
-        .put("nodeOffset", table.nodeOffset())
+        .put("node_count", table.nodeCount())
+        .put("node_offset", table.nodeOffset())
         .put("nodes", nodes);
   }
 
@@ -113,71 +113,71 @@ public final class IortFormat {
         .put("length", h.length())
         .put("revision", h.revision())
         .put("identifier", h.identifier())
-        .put("mappingCount", h.mappingCount())
-        .put("mappingOffset", h.mappingOffset());
+        .put("mapping_count", h.mappingCount())
+        .put("mapping_offset", h.mappingOffset());
     if (n instanceof IortNode.ItsGroup g) {
-      o.put("itsIdentifiers", g.itsIdentifiers());
+      o.put("its_identifiers", g.itsIdentifiers());
     } else if (n instanceof IortNode.NamedComponent c) {
-      o.put("nodeFlags", c.nodeFlags())
-          .put("memoryProperties", U64.hex16(c.memoryProperties()))
-          .put("memoryAddressLimit", c.memoryAddressLimit())
-          .put("deviceName", c.deviceName());
+      o.put("node_flags", c.nodeFlags())
+          .put("memory_properties", U64.hex16(c.memoryProperties()))
+          .put("memory_address_limit", c.memoryAddressLimit())
+          .put("device_name", c.deviceName());
     } else if (n instanceof IortNode.RootComplex r) {
-      o.put("memoryProperties", U64.hex16(r.memoryProperties()))
-          .put("atsAttribute", r.atsAttribute())
-          .put("atsSupported", r.atsSupported())
-          .put("pciSegment", r.pciSegment())
-          .put("memoryAddressLimit", r.memoryAddressLimit())
-          .put("pasidCapabilities", r.pasidCapabilities())
+      o.put("memory_properties", U64.hex16(r.memoryProperties()))
+          .put("ats_attribute", r.atsAttribute())
+          .put("ats_supported", r.atsSupported())
+          .put("pci_segment", r.pciSegment())
+          .put("memory_address_limit", r.memoryAddressLimit())
+          .put("pasid_capabilities", r.pasidCapabilities())
           .put("flags", r.flags());
     } else if (n instanceof IortNode.Smmu s) {
-      o.put("baseAddress", U64.hex16(s.baseAddress()))
+      o.put("base_address", U64.hex16(s.baseAddress()))
           .put("span", U64.hex16(s.span()))
           .put("model", s.model())
           .put("flags", s.flags())
-          .put("globalInterruptOffset", s.globalInterruptOffset())
-          .put("contextInterruptCount", s.contextInterruptCount())
-          .put("contextInterruptOffset", s.contextInterruptOffset())
-          .put("pmuInterruptCount", s.pmuInterruptCount())
-          .put("pmuInterruptOffset", s.pmuInterruptOffset());
+          .put("global_interrupt_offset", s.globalInterruptOffset())
+          .put("context_interrupt_count", s.contextInterruptCount())
+          .put("context_interrupt_offset", s.contextInterruptOffset())
+          .put("pmu_interrupt_count", s.pmuInterruptCount())
+          .put("pmu_interrupt_offset", s.pmuInterruptOffset());
     } else if (n instanceof IortNode.SmmuV3 s) {
-      o.put("baseAddress", U64.hex16(s.baseAddress()))
+      o.put("base_address", U64.hex16(s.baseAddress()))
           .put("flags", s.flags())
-          .put("vatosAddress", U64.hex16(s.vatosAddress()))
+          .put("vatos_address", U64.hex16(s.vatosAddress()))
           .put("model", s.model())
-          .put("eventGsiv", s.eventGsiv())
-          .put("priGsiv", s.priGsiv())
-          .put("gerrGsiv", s.gerrGsiv())
-          .put("syncGsiv", s.syncGsiv())
-          .put("proximityDomain", s.proximityDomain())
-          .put("idMappingIndex", s.idMappingIndex());
+          .put("event_gsiv", s.eventGsiv())
+          .put("pri_gsiv", s.priGsiv())
+          .put("gerr_gsiv", s.gerrGsiv())
+          .put("sync_gsiv", s.syncGsiv())
+          .put("proximity_domain", s.proximityDomain())
+          .put("id_mapping_index", s.idMappingIndex());
     } else if (n instanceof IortNode.Pmcg p) {
-      o.put("page0BaseAddress", U64.hex16(p.page0BaseAddress()))
-          .put("overflowGsiv", p.overflowGsiv())
-          .put("nodeReference", p.nodeReference())
-          .put("page1BaseAddress", U64.hex16(p.page1BaseAddress()));
+      o.put("page0_base_address", U64.hex16(p.page0BaseAddress()))
+          .put("overflow_gsiv", p.overflowGsiv())
+          .put("node_reference", p.nodeReference())
+          .put("page1_base_address", U64.hex16(p.page1BaseAddress()));
     } else if (n instanceof IortNode.Rmr r) {
       Json.Arr ranges = Json.array();
       for (RmrRange range : r.ranges()) {
         ranges.add(Json.object().put("base", U64.hex16(range.base())).put("length", U64.hex16(range.length())));
       }
       o.put("flags", r.flags())
-          .put("remapPermitted", r.remapPermitted())
-          .put("accessPrivileged", r.accessPrivileged())
-          .put("accessAttributes", r.accessAttributes())
-          .put("rangeCount", r.rangeCount())
-          .put("rangeOffset", r.rangeOffset())
+          .put("remap_permitted", r.remapPermitted())
+          .put("access_privileged", r.accessPrivileged())
+          .put("access_attributes", r.accessAttributes())
+          .put("range_count", r.rangeCount())
+          .put("range_offset", r.rangeOffset())
           .put("ranges", ranges);
     }
     Json.Arr maps = Json.array();
     for (IdMapping m : n.mappings()) {
       maps.add(Json.object()
-          .put("inputBase", m.inputBase())
-          .put("idCount", m.idCount())
-          .put("outputBase", m.outputBase())
-          .put("outputReference", m.outputReference())
+          .put("input_base", m.inputBase())
+          .put("id_count", m.idCount())
+          .put("output_base", m.outputBase())
+          .put("output_reference", m.outputReference())
           .put("flags", m.flags())
-          .put("singleMapping", m.singleMapping()));
+          .put("single_mapping", m.singleMapping()));
     }
     o.put("mappings", maps);
     return o;

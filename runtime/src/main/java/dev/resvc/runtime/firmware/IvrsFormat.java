@@ -82,31 +82,31 @@ public final class IvrsFormat {
     if (b instanceof IvrsBlock.Ivhd d) {
       Json.Arr entries = Json.array();
       d.entries().forEach(e -> entries.add(entry(e)));
-      o.put("deviceId", d.deviceId())
+      o.put("device_id", d.deviceId())
           .put("iommu", bdf(d.deviceId()))
-          .put("capabilityOffset", d.capabilityOffset())
-          .put("baseAddress", U64.hex16(d.baseAddress()))
-          .put("pciSegment", d.pciSegment())
-          .put("iommuInfo", d.iommuInfo())
-          .put("featureReporting", d.featureReporting());
+          .put("capability_offset", d.capabilityOffset())
+          .put("base_address", U64.hex16(d.baseAddress()))
+          .put("pci_segment", d.pciSegment())
+          .put("iommu_info", d.iommuInfo())
+          .put("feature_reporting", d.featureReporting());
       if (d.hasEfrImage()) {
-        o.put("efrImage", U64.hex16(d.efrImage())).put("efrImage2", U64.hex16(d.efrImage2()));
+        o.put("efr_image", U64.hex16(d.efrImage())).put("efr_image2", U64.hex16(d.efrImage2()));
       }
       o.put("entries", entries);
     } else if (b instanceof IvrsBlock.Ivmd m) {
       o.put("unity", m.unity())
           .put("readable", (m.flags() & IvrsBlock.Ivmd.FLAG_IR) != 0)
           .put("writeable", (m.flags() & IvrsBlock.Ivmd.FLAG_IW) != 0)
-          .put("exclusionRange", m.exclusionRange())
-          .put("deviceId", m.deviceId())
-          .put("auxiliaryData", m.auxiliaryData())
+          .put("exclusion_range", m.exclusionRange())
+          .put("device_id", m.deviceId())
+          .put("auxiliary_data", m.auxiliaryData())
           .put("devices", devices(m))
-          .put("pciSegment", m.pciSegment())
+          .put("pci_segment", m.pciSegment())
           .put("reserved", U64.hex16(m.reserved()))
-          .put("startAddress", U64.hex16(m.startAddress()))
-          .put("memoryLength", U64.hex16(m.memoryLength()));
+          .put("start_address", U64.hex16(m.startAddress()))
+          .put("memory_length", U64.hex16(m.memoryLength()));
     } else if (b instanceof IvrsBlock.UnknownBlock u) {
-      o.put("deviceIdField", u.deviceIdField());
+      o.put("device_id_field", u.deviceIdField());
     }
     return o;
   }
@@ -117,24 +117,24 @@ public final class IvrsFormat {
         .put("offset", e.offset())
         .put("type", e.type())
         .put("length", e.length())
-        .put("deviceId", e.deviceId())
+        .put("device_id", e.deviceId())
         .put("device", bdf(e.deviceId()))
         .put("settings", e.settings());
     if (e instanceof IvhdDeviceEntry.Alias a) {
-      o.put("sourceDeviceId", a.sourceDeviceId()).put("source", bdf(a.sourceDeviceId()));
+      o.put("source_device_id", a.sourceDeviceId()).put("source", bdf(a.sourceDeviceId()));
     } else if (e instanceof IvhdDeviceEntry.Extended x) {
-      o.put("extendedSettings", x.extendedSettings());
+      o.put("extended_settings", x.extendedSettings());
     } else if (e instanceof IvhdDeviceEntry.Special s) {
       o.put("handle", s.handle())
-          .put("sourceDeviceId", s.sourceDeviceId())
+          .put("source_device_id", s.sourceDeviceId())
           .put("source", bdf(s.sourceDeviceId()))
           .put("variety", s.variety())
-          .put("varietyName", s.varietyName());
+          .put("variety_name", s.varietyName());
     } else if (e instanceof IvhdDeviceEntry.AcpiHid a) {
       o.put("hid", a.hid())
           .put("cid", U64.hex16(a.cid()))
-          .put("uidFormat", a.uidFormat())
-          .put("uidLength", a.uidLength())
+          .put("uid_format", a.uidFormat())
+          .put("uid_length", a.uidLength())
           .put("uid", a.uid());
     }
     return o;

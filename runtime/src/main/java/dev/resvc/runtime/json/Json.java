@@ -30,6 +30,12 @@ public final class Json {
       return this;
     }
 
+    /** Adds every field of {@code other} after this object's own, in {@code other}'s order. */
+    public Obj putAll(Obj other) {
+      fields.putAll(other.fields);
+      return this;
+    }
+
     @Override
     public String toString() {
       StringBuilder sb = new StringBuilder();

@@ -47,7 +47,7 @@ class DmarCorpusTest {
       for (DmarStructure s : table.structures()) {
         scopes += s.scopes().size();
       }
-      assertWithMessage(dir.toString()).that(count(json, "\"startBus\"")).isEqualTo(scopes);
+      assertWithMessage(dir.toString()).that(count(json, "\"start_bus\"")).isEqualTo(scopes);
       assertWithMessage(dir.toString()).that(count(json, "\"kind\": \"rmrr\"")).isEqualTo(table.rmrrs().size());
     }
   }

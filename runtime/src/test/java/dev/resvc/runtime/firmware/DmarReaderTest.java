@@ -361,10 +361,10 @@ class DmarReaderTest {
   @Test
   void jsonHasEveryDecodedField() throws Exception {
     String json = DmarFormat.json(read(Corpus.dmar(HP_DL360))).toString();
-    assertThat(json).contains("\"oemId\": ");
-    assertThat(json).contains("\"registerBase\": \"0x00000000e7ffe000\"");
-    assertThat(json).contains("\"baseAddress\": \"0x00000000df61e000\"");
-    assertThat(json).contains("\"endAddress\": \"0x00000000df61ffff\"");
+    assertThat(json).contains("\"oem_id\": ");
+    assertThat(json).contains("\"register_base\": \"0x00000000e7ffe000\"");
+    assertThat(json).contains("\"base_address\": \"0x00000000df61e000\"");
+    assertThat(json).contains("\"end_address\": \"0x00000000df61ffff\"");
     assertThat(json).contains("\"text\": \"pci-endpoint@00:01.0/00.0\"");
     assertThat(json).contains("\"kind\": \"atsr\"");
   }

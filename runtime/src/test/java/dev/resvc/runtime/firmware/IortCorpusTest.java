@@ -82,9 +82,9 @@ class IortCorpusTest {
     IortTable t = IortReader.read(orion(), "IORT.bin", true, new ArrayList<>());
     String json = IortFormat.json(t).toString();
     int maps = t.nodes().stream().mapToInt(n -> n.mappings().size()).sum();
-    assertThat(count(json, "\"outputReference\"")).isEqualTo(maps);
+    assertThat(count(json, "\"output_reference\"")).isEqualTo(maps);
     assertThat(count(json, "\"kind\": \"named-component\"")).isEqualTo(14);
-    assertThat(json).contains("\"deviceName\": \"\\\\_SB_.DPU0\"");
+    assertThat(json).contains("\"device_name\": \"\\\\_SB_.DPU0\"");
     assertThat(json).contains("\"base\": \"0x0000000084800000\"");
   }
 

@@ -1,0 +1,269 @@
+package dev.resvc.cli;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Option;
+
+/**
+ * Every command's {@code --format json} output, run on the shipped examples, against its schema in
+ * {@code docs/schemas}: the schemas forbid keys they do not name, so a command that adds an undocumented
+ * key fails here. Also the contract itself: snake_case keys, {@code schema_version}, and exactly one
+ * document on stdout, the error document when the command fails.
+ */
+class JsonSchemaTest {
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Path SCHEMAS = ROOT.resolve("docs/schemas");
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Map<JsonDocument, JsonSchema> SCHEMA = new EnumMap<>(JsonDocument.class);
+
+  @BeforeAll
+  static void loadSchemas() throws IOException {
+    JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    for (JsonDocument kind : JsonDocument.values()) {
+      Path file = SCHEMAS.resolve(kind + ".schema.json");
+      assertWithMessage("a schema for every document").that(Files.isRegularFile(file)).isTrue();
+      try (InputStream in = Files.newInputStream(file)) {
+        SCHEMA.put(kind, factory.getSchema(in));
+      }
+    }
+  }
+
+  private static List<Path> hosts() throws IOException {
+    try (Stream<Path> s = Files.list(ROOT.resolve("examples/hosts"))) {
+      return s.filter(Files::isDirectory).sorted().toList();
+    }
+  }
+
+  private static List<Path> policies() throws IOException {
+    try (Stream<Path> s = Files.list(ROOT.resolve("examples/policies"))) {
+      return s.filter(p -> p.toString().endsWith(".resv")).sorted().toList();
+    }
+  }
+
+  /** Runs {@code args}, checks its stdout is one valid document of {@code kind}, and returns it. */
+  private static JsonNode valid(JsonDocument kind, int exitCode, String... args) throws IOException {
+    CliRun run = CliRun.of(args);
+    assertWithMessage("exit code of %s; stderr %s", List.of(args), run.err()).that(run.exitCode()).isEqualTo(exitCode);
+    return validate(kind, run.out(), List.of(args).toString());
+  }
+
+  /** As {@link #valid}, for {@code check}, whose exit code the document's {@code assignable} decides. */
+  private static JsonNode validCheck(String... args) throws IOException {
+    CliRun run = CliRun.of(args);
+    JsonNode doc = validate(JsonDocument.check, run.out(), List.of(args).toString());
+    assertWithMessage("exit code of %s; stderr %s", List.of(args), run.err()).that(run.exitCode())
+        .isEqualTo(doc.get("assignable").asBoolean() ? Main.OK : Main.FINDING);
+    return doc;
+  }
+
+  private static JsonNode validate(JsonDocument kind, String out, String what) throws IOException {
+    JsonNode doc = MAPPER.readTree(out); // one document: trailing content would fail to parse
+    assertWithMessage("%s: %s", what, out).that(MAPPER.readerFor(JsonNode.class).readValues(out).readAll())
+        .hasSize(1);
+    Set<ValidationMessage> errors = SCHEMA.get(kind).validate(doc);
+    assertWithMessage("%s against %s.schema.json", what, kind).that(errors).isEmpty();
+    assertThat(doc.get("schema_version").asInt()).isEqualTo(JsonDocument.SCHEMA_VERSION);
+    assertThat(doc.get("kind").asText()).isEqualTo(kind.name());
+    assertSnakeCase(doc, what);
+    return doc;
+  }
+
+  private static void assertSnakeCase(JsonNode node, String what) {
+    if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        assertWithMessage("%s: key", what).that(e.getKey()).matches("[a-z][a-z0-9]*(_[a-z0-9]+)*");
+        assertSnakeCase(e.getValue(), what);
+      }
+    } else if (node.isArray()) {
+      node.forEach(n -> assertSnakeCase(n, what));
+    }
+  }
+
+  @Test
+  void hostCheckExplainOnEveryShippedHost() throws IOException {
+    for (Path host : hosts()) {
+      JsonNode h = valid(JsonDocument.host, 0, "host", "--format", "json", host.toString());
+      for (Path policy : policies()) {
+        JsonNode check = validCheck("check", "--engine", "interpreted", "--format", "json", "--policy",
+            policy.toString(), "--host", host.toString());
+        assertThat(check.get("groups").size()).isEqualTo(h.get("groups").size());
+      }
+      boolean byAddress = false;
+      for (JsonNode group : h.get("groups")) {
+        for (JsonNode member : group.get("members")) {
+          if (member.get("regions").isEmpty()) {
+            continue;
+          }
+          String device = member.get("device").asText();
+          JsonNode e = valid(JsonDocument.explain, 0, "explain", "--format", "json", "--policy",
+              policies().get(0).toString(), "--host", host.toString(), "--device", device);
+          assertThat(e.get("explanations").get(0).get("device").asText()).isEqualTo(device);
+          if (!byAddress) {
+            byAddress = true;
+            String start = member.get("regions").get(0).get("start").asText();
+            valid(JsonDocument.explain, 0, "explain", "--format", "json", "--policy", policies().get(0).toString(),
+                "--host", host.toString(), "--region", start);
+          }
+          break; // one device per group
+        }
+      }
+    }
+  }
+
+  @Test
+  void lintTestAndDiffOnTheShippedPolicies() throws IOException {
+    List<String> lint = new ArrayList<>(List.of("lint", "--format", "json"));
+    policies().forEach(p -> lint.add(p.toString()));
+    JsonNode l = valid(JsonDocument.lint, 0, lint.toArray(String[]::new));
+    assertThat(l.get("count").asInt()).isEqualTo(l.get("findings").size());
+    for (Path policy : policies()) {
+      JsonNode t = valid(JsonDocument.test, 0, "test", "--engine", "interpreted", "--format", "json", policy.toString());
+      assertThat(t.get("failed").asInt()).isEqualTo(0);
+    }
+    List<Path> p = policies();
+    for (int i = 0; i + 1 < p.size(); i++) {
+      CliRun text = CliRun.of("diff", p.get(i).toString(), p.get(i + 1).toString());
+      JsonNode d = valid(JsonDocument.diff, text.exitCode(), "diff", "--format", "json", "--hosts",
+          hosts().get(0).toString(), "--", p.get(i).toString(), p.get(i + 1).toString());
+      assertThat(d.get("equivalent").asBoolean()).isEqualTo(text.out().startsWith("equivalent"));
+    }
+    valid(JsonDocument.diff, 0, "diff", "--format", "json", p.get(0).toString(), p.get(0).toString());
+  }
+
+  @Test
+  void aFailingPolicyTestIsInTheDocument() throws IOException {
+    Path policy = Files.createTempFile("failing", ".resv");
+    Files.writeString(policy, Files.readString(ROOT.resolve("examples/policies/cloud-strict.resv"))
+        .replace("\"../guests/", "\"" + ROOT.resolve("examples/guests") + "/")
+        .replace("expect 00:14.0 region 0xbb400000 type direct-relaxable;", "expect 00:14.0 region 0xbb400000 type direct;"));
+    try {
+      JsonNode t = valid(JsonDocument.test, 1, "test", "--engine", "interpreted", "--format", "json", policy.toString());
+      assertThat(t.get("failed").asInt()).isGreaterThan(0);
+      assertThat(t.toString()).contains("\"failures\":[{");
+    } finally {
+      Files.delete(policy);
+    }
+  }
+
+  @Test
+  void everyShippedAcpiTable() throws IOException {
+    int tables = 0;
+    for (Path host : hosts()) {
+      Path dir = host.resolve("firmware/acpi/tables");
+      for (JsonDocument kind : List.of(JsonDocument.dmar, JsonDocument.ivrs, JsonDocument.iort)) {
+        Path table = dir.resolve(kind.name().toUpperCase(java.util.Locale.ROOT));
+        if (Files.exists(table)) {
+          valid(kind, 0, kind.name(), "--format", "json", table.toString());
+          tables++;
+        }
+      }
+    }
+    assertThat(tables).isAtLeast(3);
+  }
+
+  @Test
+  void failuresAreOneErrorDocumentOnStdoutAndOneLineOnStderr() throws IOException {
+    Path bad = Files.createTempFile("broken", ".resv");
+    Files.writeString(bad, "policy \"x\" {\n  classify { default: bogus; }\n}\n");
+    String host = hosts().get(0).toString();
+    try {
+      JsonNode usage = valid(JsonDocument.error, 2, "check", "--format", "json", "--policy", "x.resv", "--hots", host);
+      assertThat(usage.get("error").get("message").asText()).contains("--hots");
+      JsonNode missing = valid(JsonDocument.error, 2, "check", "--format=json", "--policy", "no-such.resv", "--host", host);
+      assertThat(missing.get("error").get("file").asText()).isEqualTo("no-such.resv");
+      assertThat(missing.get("error").get("message").asText()).isEqualTo("no such file");
+      JsonNode compile = valid(JsonDocument.error, 2, "check", "--format", "json", "--policy", bad.toString(), "--host", host);
+      assertThat(compile.get("error").get("file").asText()).isEqualTo(bad.toString());
+      assertThat(compile.get("error").get("line").asInt()).isEqualTo(1);
+      assertThat(compile.get("diagnostics").size()).isGreaterThan(0);
+      for (String command : List.of("lint", "test")) {
+        valid(JsonDocument.error, 2, command, "--format", "json", policies().get(0).toString(), bad.toString());
+      }
+      valid(JsonDocument.error, 2, "diff", "--format", "json", bad.toString(), policies().get(0).toString());
+      valid(JsonDocument.error, 2, "explain", "--format", "json", "--policy", policies().get(0).toString(),
+          "--host", host, "--device", "7f:1f.7");
+      Path table = Files.createTempFile("DMAR", ".bin");
+      Files.write(table, new byte[] {'D', 'M', 'A', 'R', 0x40, 0, 0, 0});
+      try {
+        valid(JsonDocument.error, 2, "dmar", "--format", "json", table.toString());
+      } finally {
+        Files.delete(table);
+      }
+    } finally {
+      Files.delete(bad);
+    }
+    CliRun text = CliRun.of("check", "--policy", "no-such.resv");
+    assertThat(text.exitCode()).isEqualTo(2);
+    assertThat(text.out()).isEmpty();
+    assertThat(text.err().strip().lines().count()).isEqualTo(1);
+  }
+
+  /** A command that fails the way a bug does, with a {@code --format} option like every data command. */
+  static final class Crash implements Callable<Integer> {
+    private final Throwable failure;
+
+    @Option(names = "--format")
+    String format;
+
+    Crash(Throwable failure) {
+      this.failure = failure;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      if (failure instanceof Exception e) {
+        throw e;
+      }
+      throw (Error) failure;
+    }
+  }
+
+  @Test
+  void internalErrorsAndExhaustionAreErrorDocumentsToo() throws IOException {
+    for (Throwable t : List.of(new IllegalStateException("bug"), new AssertionError("bug"), new StackOverflowError())) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = Main.run(new Crash(t), new PrintWriter(out), new PrintWriter(err), "--format", "json");
+      assertThat(code).isEqualTo(t instanceof StackOverflowError ? Main.BAD_INPUT : Main.INTERNAL_ERROR);
+      JsonNode doc = validate(JsonDocument.error, out.toString(), t.toString());
+      assertThat(doc.get("error").get("exit_code").asInt()).isEqualTo(code);
+      assertThat(err.toString().strip().lines().count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theSchemasRejectAnUndocumentedKey() throws IOException {
+    Path host = hosts().get(0);
+    ObjectNode doc = (ObjectNode) valid(JsonDocument.host, 0, "host", "--format", "json", host.toString());
+    ((ObjectNode) doc.get("groups").get(0)).put("extra", 1);
+    assertThat(SCHEMA.get(JsonDocument.host).validate(doc)).isNotEmpty();
+    ObjectNode top = (ObjectNode) valid(JsonDocument.host, 0, "host", "--format", "json", host.toString());
+    top.put("regionsFrom", "sysfs");
+    assertThat(SCHEMA.get(JsonDocument.host).validate(top)).isNotEmpty();
+  }
+}
