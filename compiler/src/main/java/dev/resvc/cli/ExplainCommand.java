@@ -31,9 +31,25 @@ import picocli.CommandLine.Spec;
     name = "explain",
     mixinStandardHelpOptions = true,
     description = {
-      "Explain how a policy decides for one device (every region it has) or one address (every region",
-      "that covers it): each rule tried in order with the value of every part of its condition, the rule",
-      "that decided, the merged region it ends up in, and the conflicts decision for each guest range."
+      "Explain how a policy decides for one device or one address, rule by rule.",
+      "",
+      "For one device (every region it has) or one address (every region that covers it): each rule tried in",
+      "order with the value of every part of its condition, the rule that decided, the merged region it ends",
+      "up in, and the conflicts decision for each guest range; for a device, its group's verdict."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:the device's group is assignable (with --region: explained)",
+      "1:the device's group is not assignable (with --region: a group holding the address is not)",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc explain --policy examples/policies/kernel-intel.resv --host examples/hosts/hp-proliant-dl360-g7 \\",
+      "      --device 03:00.0",
+      "  bin/resvc explain --policy examples/policies/kernel-intel.resv --host examples/hosts/hp-proliant-dl360-g7 \\",
+      "      --region 0xe8000"
     })
 final class ExplainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -81,8 +97,10 @@ final class ExplainCommand implements Callable<Integer> {
     CheckedPolicy p = checked.get();
     Verdict verdict = Evaluator.evaluate(new Interpreter(p), loaded.host(), layout, loaded.firmware().aperture());
     boolean any = false;
+    boolean refused = false;
     for (IommuGroup group : loaded.host().groups()) {
       Verdict.Group gv = verdict.group(group.id()).orElseThrow();
+      boolean involved = false;
       for (Verdict.Classification c : gv.classifications()) {
         boolean relevant = device != null ? c.device().equals(device)
             : c.input().range().map(r -> r.contains(addr)).orElse(c.input().start() == addr);
@@ -90,6 +108,7 @@ final class ExplainCommand implements Callable<Integer> {
           continue;
         }
         any = true;
+        involved = true;
         PciDevice d = group.member(c.device()).orElseThrow().device();
         out.println("device " + d.address() + " (group " + group.id() + "), region " + c.input().toSysfsLine()
             + " from " + c.input().source() + (c.input().type() == null ? "" : ", kernel type " + c.input().type().resvName()));
@@ -103,13 +122,15 @@ final class ExplainCommand implements Callable<Integer> {
         out.println("group " + group.id() + ": " + (gv.assignable() ? "assignable" : "NOT assignable"));
         gv.findings().forEach(f -> out.println("  " + f.severity().keyword() + ": " + f.message() + "  [" + f.provenance() + "]"));
       }
+      // the same promise as check: a group explained here that VFIO would refuse is a finding
+      refused |= involved && !gv.assignable();
     }
     if (!any) {
       throw new UsageException(device != null
           ? "device " + device + " has no reserved regions on this host (or is in no IOMMU group)"
           : "no region covers " + U64.hex16(address));
     }
-    return Main.OK;
+    return refused ? Main.FINDING : Main.OK;
   }
 
   private static void explainConflicts(PrintWriter out, CheckedPolicy p, Verdict.Group gv, Region effective, PciAddress d) {
