@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
     },
     exitCodeListHeading = HelpText.EXIT_HEADING,
     exitCodeList = {
-      "0:the device's group is assignable (with --region: explained)",
-      "1:the device's group is not assignable (with --region: a group holding the address is not)",
+      "0:the device's group is assignable (with --region: every group with a region there is)",
+      "1:the device's group is not assignable (with --region: some group with a region there is not)",
       HelpText.BAD_INPUT,
       HelpText.INTERNAL_ERROR
     },
