@@ -46,10 +46,8 @@ final class UnifiedDiff {
         break;
       }
       int start = Math.max(i, change - CONTEXT);
-      for (int k = i; k < start; k++) {
-        oldLine++;
-        newLine++;
-      }
+      oldLine += start - i; // unchanged lines between hunks count on both sides
+      newLine += start - i;
       int end = change;
       int same = 0;
       while (end < edits.size() && same < 2 * CONTEXT + 1) {
