@@ -26,11 +26,23 @@ import picocli.CommandLine.Spec;
     name = "check",
     mixinStandardHelpOptions = true,
     description = {
-      "Evaluate a policy on a host and a guest layout, and print the verdict per IOMMU group: assignable or",
-      "not, the effective merged regions (as reserved_regions would show them), the valid IOVA ranges VFIO",
-      "would report, and every finding with its severity, rule and source line.",
+      "Evaluate a policy on a host and a guest layout, and print the verdict per IOMMU group.",
       "",
-      "Exit status: 0 every group is assignable, 1 some group has a fatal finding, 2 bad input."
+      "For each group: assignable or not, the effective merged regions (as reserved_regions would show them),",
+      "the valid IOVA ranges VFIO would report, and every finding with its severity, rule and source line."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:every group is assignable",
+      "1:some group has a fatal finding (VFIO would refuse it)",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc check --policy examples/policies/kernel-intel.resv --host examples/hosts/hp-proliant-dl360-g7",
+      "  bin/resvc check --policy examples/policies/cloud-strict.resv --host examples/hosts/hp-proliant-dl360-g7 \\",
+      "    --guest q35,ram=16G --group 10"
     })
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

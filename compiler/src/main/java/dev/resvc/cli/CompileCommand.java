@@ -35,12 +35,24 @@ import picocli.CommandLine.Spec;
     name = "compile",
     mixinStandardHelpOptions = true,
     description = {
-      "Compile policies to Java: one public final class per policy (its `policy` name gives package and",
-      "class), implementing dev.resvc.runtime.policy.Policy and depending on the resvc runtime only.",
-      "The analyser runs first; its findings are warnings unless --deny-warnings. --no-lint skips it: a",
-      "generated policy of thousands of overlapping rules can have millions of rule-pair findings.",
+      "Compile policies to Java sources, class files or a jar that depend on the resvc runtime only.",
       "",
-      "Exit status: 0 compiled, 1 warnings with --deny-warnings, 2 a policy does not compile or bad usage."
+      "One public final class per policy (its `policy` name gives package and class), implementing",
+      "dev.resvc.runtime.policy.Policy. The analyser runs first; its findings are warnings unless",
+      "--deny-warnings. --no-lint skips it: a generated policy of thousands of overlapping rules can have",
+      "millions of rule-pair findings."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:compiled (analyser warnings are printed)",
+      "1:the analyser warned and --deny-warnings was given",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc compile examples/policies/kernel-intel.resv --jar kernel-intel.jar",
+      "  bin/resvc compile examples/policies/*.resv --java-out src/generated/java"
     })
 final class CompileCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

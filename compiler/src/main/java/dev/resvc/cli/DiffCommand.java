@@ -30,11 +30,24 @@ import picocli.CommandLine.Spec;
     name = "diff",
     mixinStandardHelpOptions = true,
     description = {
-      "Compare two policies semantically: 'equivalent', or every distinct behaviour that changed, grouped",
-      "by the old and new rule that decide it, each with a witness device/region/guest and both decisions.",
-      "With --hosts, also evaluate both policies on host snapshots and list the groups whose verdict changes.",
+      "Compare two policies semantically and show every behaviour that changes, with a witness.",
       "",
-      "Exit status: 0 equivalent, 1 different (or not decided), 2 bad input."
+      "'equivalent', or every distinct behaviour that changed, grouped by the old and new rule that decide it,",
+      "each with a witness device/region/guest and both decisions. With --hosts DIR (once per snapshot),",
+      "also evaluate both policies on each host and list the groups whose verdict (assignable or not) changes."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:equivalent (and, with --hosts, no group's verdict changes)",
+      "1:different, not decided, or a group's verdict changes",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc diff examples/policies/kernel-intel-legacy.resv examples/policies/kernel-intel.resv",
+      "  bin/resvc diff --hosts examples/hosts/hp-proliant-dl360-g7 \\",
+      "      examples/policies/kernel-intel.resv examples/policies/cloud-strict.resv"
     })
 final class DiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -45,7 +58,9 @@ final class DiffCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "NEW", description = "The policy as it would be.")
   Path newFile;
 
-  @Option(names = "--hosts", arity = "1..*", paramLabel = "DIR", description = "Host snapshots to evaluate both on.")
+  // one value per --hosts: with 1..* picocli would take the policies after it as more snapshots
+  @Option(names = "--hosts", arity = "1", paramLabel = "DIR",
+      description = "A host snapshot to evaluate both on; repeat it for more hosts.")
   List<Path> hosts = new ArrayList<>();
 
   @Option(names = "--guest", defaultValue = "q35", paramLabel = "SPEC",
@@ -91,25 +106,31 @@ final class DiffCommand implements Callable<Integer> {
       after.groups().forEach(g -> afterById.put(g.id(), g));
       List<String> changed = new ArrayList<>();
       Json.Arr changedJson = Json.array();
+      int otherwise = 0;
       for (Verdict.Group b : before.groups()) {
         Verdict.Group a = afterById.get(b.id());
-        if (a == null || !summary(a).equals(summary(b))) {
-          changed.add("  group " + b.id() + ": " + (b.assignable() ? "assignable" : "NOT assignable") + " -> "
-              + (a == null ? "absent" : a.assignable() ? "assignable" : "NOT assignable")
-              + (a != null && a.assignable() == b.assignable() ? " (regions or findings differ)" : ""));
+        if (a == null || a.assignable() != b.assignable()) {
+          changed.add("  group " + b.id() + ": " + verdictWord(b) + " -> " + (a == null ? "absent" : verdictWord(a)));
           changedJson.add(Json.object()
               .put("id", b.id())
               .put("assignable_before", b.assignable())
               .put("assignable_after", a == null ? null : a.assignable()));
+        } else if (!summary(a).equals(summary(b))) {
+          otherwise++;
         }
       }
       if (json) {
-        hostsJson.add(Json.object().put("host", host.toString()).put("changed_groups", changedJson));
+        hostsJson.add(Json.object().put("host", host.toString()).put("changed_groups", changedJson)
+            .put("groups_otherwise_changed", otherwise));
       } else {
         out.println();
         out.println("host " + host + ": " + (changed.isEmpty() ? "no group's verdict changes"
             : changed.size() + (changed.size() == 1 ? " group's verdict changes" : " groups' verdicts change")));
         changed.forEach(out::println);
+        if (otherwise > 0) {
+          out.println("  (" + otherwise + (otherwise == 1 ? " group keeps its verdict but changes its"
+              : " groups keep their verdict but change their") + " regions or findings)");
+        }
       }
       different |= !changed.isEmpty();
     }
@@ -163,7 +184,11 @@ final class DiffCommand implements Callable<Integer> {
     return rule.equals("default") ? "default" : "rule `" + rule + "`";
   }
 
-  /** What a group's verdict is, without rule names or lines. */
+  private static String verdictWord(Verdict.Group g) {
+    return g.assignable() ? "assignable" : "NOT assignable";
+  }
+
+  /** What a group's verdict says in full (regions and findings too), without rule names or lines. */
   private static List<Object> summary(Verdict.Group g) {
     return List.of(g.assignable(),
         g.effectiveRegions().stream().map(r -> r.region().toSysfsLine()).toList(),

@@ -14,9 +14,22 @@ import picocli.CommandLine.Command;
     name = "dmar",
     mixinStandardHelpOptions = true,
     description = {
-      "Decode an ACPI DMAR table (as in /sys/firmware/acpi/tables/DMAR, or acpixtract output):",
-      "remapping units, RMRRs with their device scopes, and every other structure by type and length.",
+      "Decode an ACPI DMAR table: remapping units, RMRRs with their device scopes, other structures.",
+      "",
+      "The table as in /sys/firmware/acpi/tables/DMAR, or acpixtract output.",
+      "Text is one line per structure (the corpus expected.txt format); json has every field.",
       "A wrong checksum is a warning (the kernel accepts such tables too); --strict makes it an error."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:decoded (a wrong checksum without --strict is a warning)",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc dmar examples/hosts/hp-proliant-dl360-g7/firmware/acpi/tables/DMAR",
+      "  sudo cat /sys/firmware/acpi/tables/DMAR | bin/resvc dmar --format json -"
     })
 final class DmarCommand extends AcpiTableCommand<DmarTable> {
   @Override

@@ -33,9 +33,25 @@ import picocli.CommandLine.Spec;
     name = "explain",
     mixinStandardHelpOptions = true,
     description = {
-      "Explain how a policy decides for one device (every region it has) or one address (every region",
-      "that covers it): each rule tried in order with the value of every part of its condition, the rule",
-      "that decided, the merged region it ends up in, and the conflicts decision for each guest range."
+      "Explain how a policy decides for one device or one address, rule by rule.",
+      "",
+      "For one device (every region it has) or one address (every region that covers it): each rule tried in",
+      "order with the value of every part of its condition, the rule that decided, the merged region it ends",
+      "up in, and the conflicts decision for each guest range; for a device, its group's verdict."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:the device's group is assignable (with --region: every group with a region there is)",
+      "1:the device's group is not assignable (with --region: some group with a region there is not)",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc explain --policy examples/policies/kernel-intel.resv --host examples/hosts/hp-proliant-dl360-g7 \\",
+      "      --device 03:00.0",
+      "  bin/resvc explain --policy examples/policies/kernel-intel.resv --host examples/hosts/hp-proliant-dl360-g7 \\",
+      "      --region 0xe8000"
     })
 final class ExplainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -86,8 +102,10 @@ final class ExplainCommand implements Callable<Integer> {
     Json.Arr explanations = Json.array();
     Json.Arr groups = Json.array();
     boolean any = false;
+    boolean refused = false;
     for (IommuGroup group : loaded.host().groups()) {
       Verdict.Group gv = verdict.group(group.id()).orElseThrow();
+      boolean involved = false;
       for (Verdict.Classification c : gv.classifications()) {
         boolean relevant = device != null ? c.device().equals(device)
             : c.input().range().map(r -> r.contains(addr)).orElse(c.input().start() == addr);
@@ -95,6 +113,7 @@ final class ExplainCommand implements Callable<Integer> {
           continue;
         }
         any = true;
+        involved = true;
         PciDevice d = group.member(c.device()).orElseThrow().device();
         List<Explainer.Trial> trials = Explainer.classify(p, new Interpreter.Facts(d, group.id(), c.input(), null));
         List<Conflict> conflicts = c.effective().map(eff -> conflicts(p, gv, eff, c.device())).orElse(List.of());
@@ -139,6 +158,8 @@ final class ExplainCommand implements Callable<Integer> {
           gv.findings().forEach(f -> out.println("  " + f.severity().keyword() + ": " + f.message() + "  [" + f.provenance() + "]"));
         }
       }
+      // the same promise as check: a group explained here that VFIO would refuse is a finding
+      refused |= involved && !gv.assignable();
     }
     if (!any) {
       throw new UsageException(device != null
@@ -156,7 +177,7 @@ final class ExplainCommand implements Callable<Integer> {
           .put("groups", groups)
           .put("diagnostics", DiagnosticRenderer.json(compilation.diagnostics())));
     }
-    return Main.OK;
+    return refused ? Main.FINDING : Main.OK;
   }
 
   /** One conflicts decision for a region a device contributes to: the check and the rules tried. */

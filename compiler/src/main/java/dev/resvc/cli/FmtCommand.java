@@ -21,17 +21,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code resvc fmt}: rewrite policies in the canonical layout. */
+/**
+ * {@code resvc fmt}: policies in the canonical layout. Printed by default and written only with
+ * {@code --write}, as gofmt, opa fmt and cedar format do (docs/cli.md says why).
+ */
 @Command(
     name = "fmt",
     mixinStandardHelpOptions = true,
     description = {
-      "Rewrite each policy in the canonical layout (docs/language-syntax.md), keeping every comment.",
-      "A file is written only when it changes ('formatted FILE' on stderr); '-' formats standard input",
-      "to standard output. A file with syntax errors is left alone and its errors are printed.",
+      "Print each policy in the canonical layout; with --write, rewrite the files in place.",
       "",
-      "Exit status: 0 done (with --check: every file is formatted), 1 with --check: a file is not",
-      "formatted, 2 a file does not parse or cannot be read."
+      "The layout is the one docs/language-syntax.md describes; every comment is kept. Like gofmt, opa fmt",
+      "and cedar format, fmt prints the formatted text to standard output and changes no file unless asked:",
+      "--write rewrites each file that changes ('formatted FILE' on stderr), --check lists the files that",
+      "are not formatted, --diff prints what would change as a unified diff. '-' reads standard input.",
+      "A file with syntax errors is left alone and its errors are printed."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:done (with --check: every file is formatted)",
+      "1:with --check: some file is not formatted",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc fmt --check --diff examples/policies/*.resv",
+      "  bin/resvc fmt --write my-policy.resv"
     })
 final class FmtCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -39,12 +55,25 @@ final class FmtCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "The .resv policies, or '-' for standard input.")
   List<String> files;
 
-  @Option(names = "--check", description = "Write nothing; print 'FILE is not formatted' for each file that would "
-      + "change, and exit 1 if any would.")
+  @Option(names = {"-w", "--write"}, description = "Rewrite each file that changes in place, instead of printing it.")
+  boolean write;
+
+  @Option(names = "--check", description = "Print 'FILE is not formatted' for each file that would change, and "
+      + "exit 1 if any would; write nothing.")
   boolean check;
 
+  @Option(names = {"-d", "--diff"}, description = "Print a unified diff of what formatting would change, instead "
+      + "of the formatted text.")
+  boolean diff;
+
   @Override
-  public Integer call() {
+  public Integer call() throws UsageException {
+    if (write && check) {
+      throw new UsageException("--write and --check do not go together: --check writes nothing");
+    }
+    if (write && files.contains("-")) {
+      throw new UsageException("--write cannot rewrite standard input; leave it out to print the result");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean broken = false;
@@ -69,14 +98,16 @@ final class FmtCommand implements Callable<Integer> {
         continue;
       }
       boolean changed = !formatted.get().equals(text);
-      if (check) {
-        if (changed) {
-          out.println(name + " is not formatted");
-          unformatted = true;
-        }
-      } else if (arg.equals("-")) {
+      if (check && changed) {
+        out.println(name + " is not formatted");
+        unformatted = true;
+      }
+      if (diff) {
+        out.print(UnifiedDiff.of(name, text, formatted.get()));
+      } else if (!check && !write) {
         out.print(formatted.get());
-      } else if (changed) {
+      }
+      if (write && changed) {
         try {
           write(Path.of(arg), formatted.get());
         } catch (IOException e) {

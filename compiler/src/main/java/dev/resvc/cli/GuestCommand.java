@@ -17,9 +17,21 @@ import picocli.CommandLine.Spec;
     name = "guest",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the guest-physical memory map a --guest value stands for: a QEMU preset (q35, pc, virt, with",
-      "an optional ,ram=SIZE) or a layout file. One range per line: kind, name, start, end (inclusive), size.",
-      "The output is itself a valid layout file."
+      "Print the guest-physical memory map a --guest value stands for.",
+      "",
+      "A QEMU preset (q35, pc, virt, with an optional ,ram=SIZE) or a layout file. One range per line: kind,",
+      "name, start, end (inclusive), size. The output is itself a valid layout file."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:printed",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc guest q35,ram=16G",
+      "  bin/resvc guest examples/guests/small-x86.layout"
     })
 final class GuestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -32,6 +32,17 @@ import picocli.CommandLine.Spec;
       "--iort FILE) each device's regions are rebuilt as the Intel, AMD or Arm driver builds them, and",
       "every line on which that differs from the kernel's reserved_regions is reported on standard",
       "error. Without one, the regions are the sysfs lines."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:shown (differences from sysfs are warnings, not a failure)",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc host examples/hosts/hp-proliant-dl360-g7",
+      "  bin/resvc host              (this machine's /sys)"
     })
 final class HostCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

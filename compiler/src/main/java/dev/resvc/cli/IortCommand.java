@@ -14,9 +14,22 @@ import picocli.CommandLine.Command;
     name = "iort",
     mixinStandardHelpOptions = true,
     description = {
-      "Decode an ACPI IORT table (as in /sys/firmware/acpi/tables/IORT, or acpixtract output):",
-      "the SMMU nodes and the RMR nodes with their stream IDs and ranges (text), or every node (json).",
+      "Decode an ACPI IORT table: SMMU nodes and RMR nodes with their stream IDs and ranges.",
+      "",
+      "The table as in /sys/firmware/acpi/tables/IORT, or acpixtract output.",
+      "Text lists the SMMU and RMR nodes (the corpus expected.txt format); json every node and field.",
       "A wrong checksum is a warning (the kernel uses such tables too); --strict makes it an error."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:decoded (a wrong checksum without --strict is a warning)",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc iort examples/hosts/radxa-orion-o6/firmware/acpi/tables/IORT",
+      "  sudo cat /sys/firmware/acpi/tables/IORT | bin/resvc iort --format json -"
     })
 final class IortCommand extends AcpiTableCommand<IortTable> {
   @Override

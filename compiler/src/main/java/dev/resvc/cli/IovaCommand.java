@@ -24,13 +24,27 @@ import picocli.CommandLine.Spec;
     name = "iova",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the valid IOVA ranges VFIO type1 computes when a group with these reserved regions is attached",
-      "to an empty container: the aperture minus every region except direct-relaxable ones",
-      "(vfio_iommu_resv_exclude). The regions are first merged as the kernel merges a group's list.",
+      "Print the valid IOVA ranges VFIO type1 computes for a group with these reserved regions.",
+      "",
+      "The ranges VFIO reports when the group is attached to an empty container: the aperture minus every",
+      "region except direct-relaxable ones (vfio_iommu_resv_exclude). The regions are first merged as the",
+      "kernel merges a group's list.",
       "",
       "Input: as for 'resvc regions merge'; an optional first line 'aperture <start> <end>' sets the",
       "domain aperture. When nothing remains, VFIO refuses the attach with -EINVAL: nothing is printed",
-      "on standard output, the reason goes to standard error, and the exit status is 1."
+      "on standard output and the reason goes to standard error."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:some IOVA range remains",
+      "1:nothing remains: VFIO would refuse the attach with -EINVAL",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc iova examples/regions/two-devices.txt",
+      "  bin/resvc iova --aperture 0x0-0xffffffff examples/regions/two-devices.txt"
     })
 final class IovaCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -14,9 +14,23 @@ import picocli.CommandLine.Command;
     name = "ivrs",
     mixinStandardHelpOptions = true,
     description = {
-      "Decode an ACPI IVRS table (as in /sys/firmware/acpi/tables/IVRS, or acpixtract output):",
-      "one line per block, IVHD (IOMMU) and IVMD (memory definition) decoded, others by type and length.",
+      "Decode an ACPI IVRS table: IVHD (IOMMU) and IVMD (memory definition) blocks, others by type.",
+      "",
+      "The table as in /sys/firmware/acpi/tables/IVRS, or acpixtract output.",
+      "Text is one line per block (the corpus expected.txt format); json has every field, IVHD device",
+      "entries included.",
       "A wrong checksum is a warning (the AMD driver then gives up on the table); --strict makes it an error."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:decoded (a wrong checksum without --strict is a warning)",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc ivrs examples/hosts/mechrevo-wujie14/firmware/acpi/tables/IVRS",
+      "  sudo cat /sys/firmware/acpi/tables/IVRS | bin/resvc ivrs --format json -"
     })
 final class IvrsCommand extends AcpiTableCommand<IvrsTable> {
   @Override

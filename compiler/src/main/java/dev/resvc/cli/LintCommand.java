@@ -28,11 +28,23 @@ import picocli.CommandLine.Spec;
     name = "lint",
     mixinStandardHelpOptions = true,
     description = {
-      "Analyse policies: always-true and always-false conditions, rules that never fire or repeat an",
-      "earlier rule, unreachable defaults, overlapping rules whose order decides, and review notes for",
-      "drops and relaxed RMRRs. Every finding carries a witness: a device, region and guest range.",
+      "Analyse policies for rules that never fire, overlap, or decide by their order, with witnesses.",
       "",
-      "Exit status: 0 clean or notes only, 1 warnings with --deny-warnings, 2 bad input."
+      "Always-true and always-false conditions, rules that never fire or repeat an earlier rule, unreachable",
+      "defaults, overlapping rules whose order decides, and review notes for drops and relaxed RMRRs. Every",
+      "finding carries a witness: a device, region and guest range."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:clean, or notes and warnings without --deny-warnings",
+      "1:warnings with --deny-warnings",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc lint examples/policies/known-firmware-quirks.resv",
+      "  bin/resvc lint --deny-warnings --format sarif examples/policies/*.resv > lint.sarif"
     })
 final class LintCommand implements Callable<Integer> {
   /** Output formats of lint. */
@@ -81,8 +93,11 @@ final class LintCommand implements Callable<Integer> {
     switch (format) {
       case text -> {
         out.print(new DiagnosticRenderer(sources).text(all.stream().map(Linter.Finding::diagnostic).toList()));
-        long w = all.stream().filter(f -> f.diagnostic().severity() == Diagnostic.Severity.WARNING).count();
-        out.println(w + (w == 1 ? " warning, " : " warnings, ") + (all.size() - w) + (all.size() - w == 1 ? " note" : " notes"));
+        if (failed.isEmpty()) {
+          // a policy that does not compile was not analysed: "0 warnings" would read as a clean bill
+          long w = all.stream().filter(f -> f.diagnostic().severity() == Diagnostic.Severity.WARNING).count();
+          out.println(w + (w == 1 ? " warning, " : " warnings, ") + (all.size() - w) + (all.size() - w == 1 ? " note" : " notes"));
+        }
       }
       case json -> out.println(json(all, compileDiagnostics));
       case sarif -> {

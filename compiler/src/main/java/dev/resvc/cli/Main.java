@@ -35,10 +35,17 @@ import picocli.CommandLine.Command;
       DiffCommand.class,
       CommandLine.HelpCommand.class
     },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:fine",
+      "1:a finding: VFIO would refuse the attach, a test failed, policies differ (each command's --help)",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
     footer = {
-      "",
-      "Exit status: 0 fine, 1 a finding (e.g. VFIO would refuse the attach), 2 bad input or usage,",
-      "3 an internal error (a bug in resvc; please report it with the input)."
+      "  bin/resvc check --policy examples/policies/kernel-intel.resv --host examples/hosts/hp-proliant-dl360-g7",
+      "  bin/resvc help check"
     })
 public final class Main implements Runnable {
   public static final int OK = 0;

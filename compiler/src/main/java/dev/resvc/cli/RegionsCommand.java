@@ -18,8 +18,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "regions",
     mixinStandardHelpOptions = true,
-    description = "Work on lists of reserved regions.",
-    subcommands = {RegionsCommand.Merge.class})
+    description = "Work on lists of reserved regions (one subcommand: merge).",
+    subcommands = {RegionsCommand.Merge.class},
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {"0:done", HelpText.BAD_INPUT, HelpText.INTERNAL_ERROR},
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {"  bin/resvc regions merge examples/regions/two-devices.txt"})
 final class RegionsCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -32,12 +36,21 @@ final class RegionsCommand implements Runnable {
       name = "merge",
       mixinStandardHelpOptions = true,
       description = {
-        "Merge regions exactly as the kernel builds a group's list (iommu_get_group_resv_regions), and print",
-        "the result as /sys/kernel/iommu_groups/N/reserved_regions would show it.",
+        "Merge regions as the kernel builds a group's list, and print them as reserved_regions would.",
+        "",
+        "The merge is iommu_get_group_resv_regions'; the output is what",
+        "/sys/kernel/iommu_groups/N/reserved_regions would show.",
         "",
         "Input: one region per line, '<start> <end> <type>', the end inclusive, numbers 0x-hex or decimal,",
         "type one of direct, direct-relaxable, reserved, msi, sw-msi; blank lines and # comments ignored.",
         "Regions are inserted in input order, as the kernel inserts each device's regions in turn."
+      },
+      exitCodeListHeading = HelpText.EXIT_HEADING,
+      exitCodeList = {"0:merged", HelpText.BAD_INPUT, HelpText.INTERNAL_ERROR},
+      footerHeading = HelpText.EXAMPLES_HEADING,
+      footer = {
+        "  bin/resvc regions merge examples/regions/two-devices.txt",
+        "  grep -v msi examples/regions/two-devices.txt | bin/resvc regions merge -"
       })
   static final class Merge implements Callable<Integer> {
     @Spec CommandSpec spec;

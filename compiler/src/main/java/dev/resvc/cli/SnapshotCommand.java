@@ -5,6 +5,7 @@ import dev.resvc.runtime.host.SysfsReader;
 import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Position;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,11 +22,23 @@ import picocli.CommandLine.Spec;
     name = "snapshot",
     mixinStandardHelpOptions = true,
     description = {
-      "Save the parts of sysfs that resvc reads into a directory with the same layout: PCI devices",
-      "(ids, class, driver, the bridge nesting), IOMMU groups (reserved_regions, type, members) and the raw",
-      "DMAR/IVRS/IORT tables when readable (they are root-only). Plain files and relative links that stay",
-      "inside the directory, so it can be tarred and attached to a bug report, then read with",
-      "'resvc host DIR'. A machine with the IOMMU off is saved too."
+      "Save the parts of sysfs that resvc reads into a directory, for a bug report or a later check.",
+      "",
+      "PCI devices (ids, class, driver, the bridge nesting), IOMMU groups (reserved_regions, type, members)",
+      "and the raw DMAR/IVRS/IORT tables when readable (they are root-only), in the same layout. Plain files",
+      "and relative links that stay inside the directory, so it can be tarred and attached to a bug report,",
+      "then read with 'resvc host DIR'. A machine with the IOMMU off is saved too, with a warning."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:saved (also when no IOMMU group was found: a warning says so)",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  sudo bin/resvc snapshot my-host     (root, to include the firmware tables)",
+      "  bin/resvc snapshot --sysfs examples/hosts/hp-proliant-dl360-g7 copy"
     })
 final class SnapshotCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -44,9 +57,16 @@ final class SnapshotCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Output.notes(err, notes);
     SysfsSnapshot written = SysfsReader.read(out, new ArrayList<>());
+    if (written.groups().isEmpty()) {
+      // a valid snapshot, but one that every check will find nothing assignable in: say so now
+      err.println(InputNote.warning(out.toString(), Position.whole(), "no IOMMU groups saved: the IOMMU is off or "
+          + "absent on this machine (or it is a VM without a virtual IOMMU), so nothing in it can be assigned").render());
+    }
+    // only these three are read, so "none" would wrongly suggest the firmware has no ACPI tables at all
     err.println("resvc: wrote " + out + ": " + written.devices().size() + " PCI devices, "
-        + written.groups().size() + " IOMMU groups, ACPI tables: "
-        + (written.acpiTables().isEmpty() ? "none" : String.join(", ", written.acpiTables().keySet())));
+        + written.groups().size() + " IOMMU groups, "
+        + (written.acpiTables().isEmpty() ? "no DMAR, IVRS or IORT table"
+            : "ACPI tables: " + String.join(", ", written.acpiTables().keySet())));
     return Main.OK;
   }
 }

@@ -21,10 +21,21 @@ import picocli.CommandLine.Spec;
     name = "test",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the test blocks of each policy: pass or fail per test, with the expected and actual outcome and",
-      "the rule that decided for each failure, then a closing line 'N passed, N failed'.",
+      "Run the test blocks of each policy and report which pass and which fail.",
       "",
-      "Exit status: 0 all passed, 1 a test failed, 2 a policy does not compile."
+      "One line per test; each failure gives the expected and actual outcome and the rule that decided.",
+      "A closing line 'N passed, N failed' follows when every policy compiled."
+    },
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:every test passed",
+      "1:a test failed",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    },
+    footerHeading = HelpText.EXAMPLES_HEADING,
+    footer = {
+      "  bin/resvc test examples/policies/*.resv"
     })
 final class TestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -67,7 +78,8 @@ final class TestCommand implements Callable<Integer> {
           .put("files", json)
           .put("passed", passed)
           .put("failed", failed));
-    } else if (format == Format.text) {
+    } else if (format == Format.text && broken.isEmpty()) {
+      // after a policy that does not compile, counts of the others would read as the whole run's
       out.println(passed + " passed, " + failed + " failed");
     }
     if (!broken.isEmpty()) {

@@ -20,7 +20,7 @@ class DiffHostsTest {
   @Test
   void theRelaxableChangeFreesUsbAndGraphicsButNotTheRaidController() {
     CliRun run = CliRun.of("diff", p("kernel-intel-legacy"), p("kernel-intel"),
-        "--hosts", h("dell-latitude-5414"), h("hp-proliant-dl360-g7"));
+        "--hosts", h("dell-latitude-5414"), "--hosts", h("hp-proliant-dl360-g7"));
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).contains("classify: rule `every_rmrr` -> rule `usb_rmrr`");
     assertThat(run.out()).contains("class 0x0c0300");

@@ -24,10 +24,21 @@ class FmtCommandTest {
   }
 
   @Test
-  void rewritesChangedFilesInPlace() throws IOException {
+  void printsTheFormattedTextAndWritesNothingByDefault() throws IOException {
     Path ugly = write("ugly.resv", UGLY);
     Path pretty = write("pretty.resv", PRETTY);
     CliRun run = CliRun.of("fmt", ugly.toString(), pretty.toString());
+    assertThat(run.exitCode()).isEqualTo(0);
+    assertThat(run.out()).isEqualTo(PRETTY + PRETTY);
+    assertThat(run.err()).isEmpty();
+    assertThat(Files.readString(ugly)).isEqualTo(UGLY);
+  }
+
+  @Test
+  void writeRewritesChangedFilesInPlace() throws IOException {
+    Path ugly = write("ugly.resv", UGLY);
+    Path pretty = write("pretty.resv", PRETTY);
+    CliRun run = CliRun.of("fmt", "--write", ugly.toString(), pretty.toString());
     assertThat(run.exitCode()).isEqualTo(0);
     assertThat(Files.readString(ugly)).isEqualTo(PRETTY);
     assertThat(Files.readString(pretty)).isEqualTo(PRETTY);
@@ -43,6 +54,50 @@ class FmtCommandTest {
     CliRun run = CliRun.of("fmt", "--check", ugly.toString(), pretty.toString());
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).isEqualTo(ugly + " is not formatted\n");
+    assertThat(Files.readString(ugly)).isEqualTo(UGLY);
+  }
+
+  @Test
+  void diffPrintsAUnifiedDiffAndWritesNothing() throws IOException {
+    Path ugly = write("ugly.resv", UGLY);
+    Path pretty = write("pretty.resv", PRETTY);
+    CliRun run = CliRun.of("fmt", "--diff", ugly.toString(), pretty.toString());
+    assertThat(run.exitCode()).isEqualTo(0);
+    assertThat(run.out()).isEqualTo("--- " + ugly + "\n+++ " + ugly + " (formatted)\n"
+        + "@@ -1,2 +1,5 @@\n"
+        + "-const  A=1;// why\n"
+        + "-classify{rule r:when a=>keep;}\n"
+        + "\\ No newline at end of file\n"
+        + "+const A = 1;  // why\n"
+        + "+\n"
+        + "+classify {\n"
+        + "+  rule r: when a => keep;\n"
+        + "+}\n");
+    assertThat(Files.readString(ugly)).isEqualTo(UGLY);
+  }
+
+  @Test
+  void checkWithDiffNamesTheFileAndShowsTheDiff() throws IOException {
+    Path ugly = write("ugly.resv", PRETTY.replace("  rule", "    rule"));
+    CliRun run = CliRun.of("fmt", "--check", "--diff", ugly.toString());
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).isEqualTo(ugly + " is not formatted\n"
+        + "--- " + ugly + "\n+++ " + ugly + " (formatted)\n"
+        + "@@ -1,5 +1,5 @@\n"
+        + " const A = 1;  // why\n"
+        + " \n"
+        + " classify {\n"
+        + "-    rule r: when a => keep;\n"
+        + "+  rule r: when a => keep;\n"
+        + " }\n");
+  }
+
+  @Test
+  void writeAndCheckTogetherAreAUsageError() throws IOException {
+    Path ugly = write("ugly.resv", UGLY);
+    CliRun run = CliRun.of("fmt", "--write", "--check", ugly.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("resvc: error: --write and --check");
     assertThat(Files.readString(ugly)).isEqualTo(UGLY);
   }
 
@@ -74,7 +129,7 @@ class FmtCommandTest {
     String broken = "const A = ;\nconst  B=2;\n";
     Path bad = write("bad.resv", broken);
     Path ugly = write("ugly.resv", UGLY);
-    CliRun run = CliRun.of("fmt", bad.toString(), ugly.toString());
+    CliRun run = CliRun.of("fmt", "-w", bad.toString(), ugly.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(Files.readString(bad)).isEqualTo(broken);
     assertThat(Files.readString(ugly)).isEqualTo(PRETTY);

@@ -167,7 +167,7 @@ class PolicyCommandsTest {
   @Test
   void explainShowsEveryRuleTriedAndWhy() {
     CliRun run = CliRun.of("explain", "--policy", POLICY, "--host", DL360, "--device", "03:00.0");
-    assertThat(run.exitCode()).isEqualTo(0);
+    assertThat(run.exitCode()).isEqualTo(1); // the RAID controller's group is not assignable
     assertThat(run.out()).contains("rule usb_rmrr (" + POLICY + ":11): does not match");
     assertThat(run.out()).contains("no   usb = device.class matches 0x0c03xx   [class 0x010400]");
     assertThat(run.out()).contains("=> keep by rule default (" + POLICY + ":13): effective type direct");

@@ -94,8 +94,8 @@ public final class Linter {
         .map(r -> rule(r.name(), r.span(), r.condition(), r.decision())).toList();
     ClassifyDecision cd = policy.classifyDefault();
     ConflictDecision fd = policy.conflictDefault();
-    Rule classifyDefault = rule(Provenance.DEFAULT_RULE, defaultSpan(cd.provenance(), policy.file()), null, cd);
-    Rule conflictDefault = rule(Provenance.DEFAULT_RULE, defaultSpan(fd.provenance(), policy.file()), null, fd);
+    Rule classifyDefault = rule(Provenance.DEFAULT_RULE, policy.classifyDefaultAt(), null, cd);
+    Rule conflictDefault = rule(Provenance.DEFAULT_RULE, policy.conflictDefaultAt(), null, fd);
     new Run(new Analyzer(Section.CLASSIFY, budget), classify, classifyDefault, out, reference, keepWitnesses).all();
     new Run(new Analyzer(Section.CONFLICTS, budget), conflicts, conflictDefault, out, reference, keepWitnesses).all();
     out.sort(Linter::byPlace);
@@ -124,9 +124,6 @@ public final class Linter {
     return new Rule(name, span, cond, List.of(d.severity(), message), action, false, false);
   }
 
-  static Span defaultSpan(Provenance p, String file) {
-    return p.line() > 0 ? new Span(p.file(), p.line(), 1, 0) : Span.none(file);
-  }
 
   /** Policies with at least this many rules in a section have their rule pairs checked on all cores. */
   private static final int PARALLEL_RULES = 128;

@@ -17,7 +17,27 @@ public sealed interface Expr extends Node {
   record IntLit(Span span, long value, String text) implements Expr {}
 
   /** A string with {@code {placeholder}}s left as written; {@code value} has escapes resolved. */
-  record StringLit(Span span, String value, String text) implements Expr {}
+  record StringLit(Span span, String value, String text) implements Expr {
+    /**
+     * Where the characters {@code [from, to)} of {@code value} are written: {@code text} is the token,
+     * quote first, in which an escape is a backslash and one character (as the parser resolves them).
+     */
+    public Span spanOf(int from, int to) {
+      int raw = 1;
+      int rawFrom = -1;
+      for (int v = 0; v < to && raw < text.length(); v++) {
+        if (v == from) {
+          rawFrom = raw;
+        }
+        raw += text.charAt(raw) == '\\' && raw + 1 < text.length() ? 2 : 1;
+      }
+      if (rawFrom < 0) {
+        return span;
+      }
+      return new Span(span.file(), span.line(), span.column() + rawFrom,
+          Math.max(1, Math.min(raw - rawFrom, span.length() - rawFrom)));
+    }
+  }
 
   /** A PCI address literal: {@code 00:14.0} or {@code 0000:00:14.0}. */
   record BdfLit(Span span, int segment, int bus, int device, int function, String text) implements Expr {}
@@ -32,8 +52,17 @@ public sealed interface Expr extends Node {
   /** An identifier: a constant, a predicate, or an enum constant such as {@code rmrr} or {@code direct-relaxable}. */
   record Name(Span span, String name) implements Expr {}
 
-  /** {@code device.class}, {@code region.type}, {@code guest.kind}, … */
-  record Field(Span span, String object, String field) implements Expr {}
+  /**
+   * {@code device.class}, {@code region.type}, {@code guest.kind}, …; {@code objectSpan} and
+   * {@code fieldSpan} are where each of the two names is, so that a diagnostic can point at the wrong one.
+   */
+  record Field(Span span, String object, String field, Span objectSpan, Span fieldSpan) implements Expr {
+    /** A field written without spaces around the dot, for nodes made in code. */
+    public Field(Span span, String object, String field) {
+      this(span, object, field, new Span(span.file(), span.line(), span.column(), object.length()),
+          new Span(span.file(), span.line(), span.column() + object.length() + 1, field.length()));
+    }
+  }
 
   /** {@code overlaps(x)}, {@code within(x)}, {@code device.downstream_of(bdf)} (function {@code downstream_of}). */
   record Call(Span span, String function, List<Expr> args) implements Expr {

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * A policy that passed the checker: rules in source order with resolved conditions and the decisions
- * they return, the defaults, and the tests. Later phases (interpreter, code generator, analyser) start
+ * they return, the defaults (with where their {@code default} keyword is, {@link Span#none} for an
+ * implicit one, so that the analyser points at the keyword), and the tests. Later phases (interpreter, code generator, analyser) start
  * here and never look at the AST or the source text.
  */
 public record CheckedPolicy(
@@ -17,11 +18,23 @@ public record CheckedPolicy(
     ClassifyDecision classifyDefault,
     List<ConflictRule> conflictRules,
     ConflictDecision conflictDefault,
-    List<TestCase> tests) {
+    List<TestCase> tests,
+    Span classifyDefaultAt,
+    Span conflictDefaultAt) {
   public CheckedPolicy {
     classifyRules = List.copyOf(classifyRules);
     conflictRules = List.copyOf(conflictRules);
     tests = List.copyOf(tests);
+  }
+
+  /**
+   * A policy whose defaults are written nowhere in particular ({@link Span#none}): for policies built in
+   * code, such as the random ones of the analyser's tests.
+   */
+  public CheckedPolicy(String name, String file, List<ClassifyRule> classifyRules, ClassifyDecision classifyDefault,
+      List<ConflictRule> conflictRules, ConflictDecision conflictDefault, List<TestCase> tests) {
+    this(name, file, classifyRules, classifyDefault, conflictRules, conflictDefault, tests, Span.none(file),
+        Span.none(file));
   }
 
   /** A classify rule: when {@code condition} holds, {@code decision}. */

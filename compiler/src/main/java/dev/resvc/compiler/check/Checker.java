@@ -196,6 +196,7 @@ public final class Checker {
     List<CheckedPolicy.ClassifyRule> classifyRules = new ArrayList<>();
     ClassifyDecision classifyDefault =
         ClassifyDecision.keep(Provenance.implicitDefault(root.file()));
+    Span classifyDefaultAt = Span.none(root.file());
     if (classify != null) {
       checkSectionShape("classify", classify.span(), classify.items());
       for (RuleItem ri : classify.items()) {
@@ -211,6 +212,7 @@ public final class Checker {
               classifyAction(d.action(), provenance(Provenance.DEFAULT_RULE, d.span()));
           if (decision != null) {
             classifyDefault = decision;
+            classifyDefaultAt = keyword(d.span(), "default");
           }
         }
       }
@@ -218,6 +220,7 @@ public final class Checker {
     List<CheckedPolicy.ConflictRule> conflictRules = new ArrayList<>();
     ConflictDecision conflictDefault =
         ConflictDecision.allow(Provenance.implicitDefault(root.file()));
+    Span conflictDefaultAt = Span.none(root.file());
     if (conflicts != null) {
       checkSectionShape("conflicts", conflicts.span(), conflicts.items());
       for (RuleItem ri : conflicts.items()) {
@@ -233,6 +236,7 @@ public final class Checker {
               conflictAction(d.action(), provenance(Provenance.DEFAULT_RULE, d.span()));
           if (decision != null) {
             conflictDefault = decision;
+            conflictDefaultAt = keyword(d.span(), "default");
           }
         }
       }
@@ -248,7 +252,14 @@ public final class Checker {
         classifyDefault,
         conflictRules,
         conflictDefault,
-        testCases);
+        testCases,
+        classifyDefaultAt,
+        conflictDefaultAt);
+  }
+
+  /** The first {@code word.length()} characters of a span that starts with that keyword. */
+  private static Span keyword(Span item, String word) {
+    return new Span(item.file(), item.line(), item.column(), Math.min(item.length(), word.length()));
   }
 
   private static String describe(Item item) {
@@ -423,7 +434,7 @@ public final class Checker {
     if (action instanceof Action.Report r) {
       try {
         MessageTemplate.parse(r.message().value());
-      } catch (IllegalArgumentException e) {
+      } catch (MessageTemplate.Malformed e) {
         List<Diagnostic.Note> notes = new ArrayList<>();
         java.util.regex.Matcher m =
             java.util.regex.Pattern.compile("unknown placeholder \\{(.*)}").matcher(e.getMessage());
@@ -439,7 +450,7 @@ public final class Checker {
             new Diagnostic(
                 "E107",
                 Diagnostic.Severity.ERROR,
-                r.message().span(),
+                r.message().spanOf(e.start(), e.end()),
                 "in the message: " + e.getMessage(),
                 notes));
         return null;
@@ -991,7 +1002,7 @@ public final class Checker {
       default -> {
         unknown(
             "E111",
-            f.span(),
+            f.objectSpan(),
             "unknown object `" + f.object() + "`",
             f.object(),
             List.of("device", "region", "guest"),
@@ -1002,7 +1013,7 @@ public final class Checker {
     if (!fields.contains(f.field())) {
       unknown(
           "E111",
-          f.span(),
+          f.fieldSpan(),
           "`" + f.object() + "` has no field `" + f.field() + "`",
           f.field(),
           fields,
@@ -1082,7 +1093,7 @@ public final class Checker {
         if (kind.isEmpty()) {
           unknown(
               "E111",
-              f.span(),
+              f.fieldSpan(),
               "`guest." + f.field() + "` is not a kind of guest range",
               f.field(),
               EnumField.GUEST_KIND.constants(),

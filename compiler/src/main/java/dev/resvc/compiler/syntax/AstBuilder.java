@@ -343,7 +343,7 @@ final class AstBuilder {
       return call(span, text(m.name), m.arguments(), m.getStart());
     }
     if (c instanceof FieldPrimaryContext f) {
-      return new B(new Expr.Field(span, text(f.obj), text(f.name)), 1);
+      return new B(new Expr.Field(span, text(f.obj), text(f.name), spans.of(f.obj), spans.of(f.name)), 1);
     }
     if (c instanceof CallPrimaryContext f) {
       return call(span, text(f.name), f.arguments(), f.getStart());

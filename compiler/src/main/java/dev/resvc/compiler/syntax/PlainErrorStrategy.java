@@ -86,6 +86,9 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
   private void expected(Parser p, Token offending, IntervalSet expected) {
     ParserRuleContext ctx = p.getContext();
     Token prev = previous(p.getInputStream(), offending);
+    if (comparisonTypo(offending, expected)) {
+      return;
+    }
     RuleDefContext rule = enclosing(ctx, RuleDefContext.class);
     if (rule != null && expected.contains(WHEN) && expected.size() == 1) {
       emit(spans.of(offending), "unexpected " + describe(offending) + ": a rule needs `when` before its condition");
@@ -104,12 +107,24 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
   private void unexpected(Parser p, Token offending, IntervalSet expected) {
     ParserRuleContext ctx = p.getContext();
     Token prev = previous(p.getInputStream(), offending);
+    if (comparisonTypo(offending, expected)) {
+      return;
+    }
     emit(spans.of(offending),
         "unexpected " + describe(offending) + ": expected " + what(ctx, expected) + where(ctx, prev, expected));
   }
 
-  private void emit(Span at, String message) {
-    diags.add(Diagnostic.error(Codes.SYNTAX, at, message));
+  /** {@code =} where a comparison could go is the C habit, not a missing {@code =>}: say so, once. */
+  private boolean comparisonTypo(Token offending, IntervalSet expected) {
+    if (offending.getType() != ASSIGN || !expected.contains(EQ)) {
+      return false;
+    }
+    emit(spans.of(offending), "unexpected `=` in a condition", Diagnostic.note("did you mean `==`?"));
+    return true;
+  }
+
+  private void emit(Span at, String message, Diagnostic.Note... notes) {
+    diags.add(Diagnostic.error(Codes.SYNTAX, at, message, notes));
   }
 
   /** The last token before {@code t} on the default channel, or null at the start of the file. */

@@ -9,6 +9,7 @@ import dev.resvc.grammar.internal.ResvLexer;
 import dev.resvc.grammar.internal.ResvParser;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonToken;
@@ -131,6 +132,9 @@ public final class PolicyParser {
   private static final class CheckingLexer extends ResvLexer {
     private final Spans spans;
     private final Diagnostics diags;
+    /** Operators of C and its kin that a condition spells as a word, and that word's token type. */
+    private static final Map<String, Integer> C_OPERATORS = Map.of("&&", AND, "||", OR);
+
     /** The token read past the end of a run of unknown characters, to be returned next. */
     private Token pending;
 
@@ -147,8 +151,11 @@ public final class PolicyParser {
         pending = null;
         switch (t.getType()) {
           case UNKNOWN_CHAR -> {
-            unknownRun(t);
-            continue;
+            Token instead = unknownRun(t);
+            if (instead == null) {
+              continue;
+            }
+            return instead;
           }
           case UNTERMINATED_STRING -> {
             diags.add(Diagnostic.error(Codes.UNTERMINATED_STRING, spans.of(t),
@@ -168,19 +175,39 @@ public final class PolicyParser {
       }
     }
 
-    /** Reports {@code first} and the unknown characters right after it as one error. */
-    private void unknownRun(Token first) {
+    /**
+     * Reports {@code first} and the unknown characters right after it as one error. A C-style operator
+     * ({@code &&}, {@code ||}) is read as the word it stands for, with a "did you mean", so that the
+     * condition parses on and the mistake is the only error; it returns that token, otherwise null.
+     */
+    private Token unknownRun(Token first) {
       Token last = first;
       int count = 1;
       Token next;
+      StringBuilder text = new StringBuilder(first.getText());
       while ((next = super.nextToken()).getType() == UNKNOWN_CHAR && next.getStartIndex() == last.getStopIndex() + 1) {
         last = next;
         count++;
+        if (text.length() <= 2) {
+          text.append(next.getText());
+        }
       }
       pending = next;
+      Integer word = C_OPERATORS.get(text.toString());
+      if (word != null) {
+        String spelled = VOCABULARY.getLiteralName(word).replace("'", "`");
+        diags.add(Diagnostic.error(Codes.LEXICAL, spans.run(first, last), "unknown operator `" + text + "`",
+            Diagnostic.note("did you mean " + spelled + "? conditions use `and`, `or` and `not`")));
+        CommonToken instead = new CommonToken(first);
+        instead.setType(word);
+        instead.setStopIndex(last.getStopIndex());
+        instead.setText(text.toString());
+        return instead;
+      }
       String what = count == 1 ? "unknown character " + show(first.getText())
           : count + " unknown characters in a row, starting with " + show(first.getText());
       diags.add(Diagnostic.error(Codes.LEXICAL, spans.run(first, last), what));
+      return null;
     }
 
     private static String show(String ch) {

@@ -30,6 +30,30 @@ public final class MessageTemplate {
   private final String source;
   private final List<Part> parts;
 
+  /**
+   * A message that does not parse, with the characters at fault ({@code start} inclusive, {@code end}
+   * exclusive, indexes into the text) so that a diagnostic can underline just them.
+   */
+  public static final class Malformed extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    private final int start;
+    private final int end;
+
+    Malformed(String message, int start, int end) {
+      super(message);
+      this.start = start;
+      this.end = end;
+    }
+
+    public int start() {
+      return start;
+    }
+
+    public int end() {
+      return end;
+    }
+  }
+
   private MessageTemplate(String source, List<Part> parts) {
     this.source = source;
     this.parts = List.copyOf(parts);
@@ -38,8 +62,8 @@ public final class MessageTemplate {
   /**
    * Splits {@code text}.
    *
-   * @throws IllegalArgumentException naming an unknown placeholder or an unclosed brace; the checker
-   *     reports these at compile time, so compiled policies never throw here
+   * @throws Malformed naming an unknown placeholder or an unclosed brace; the checker reports these at
+   *     compile time, so compiled policies never throw here
    */
   public static MessageTemplate parse(String text) {
     List<Part> parts = new ArrayList<>();
@@ -55,7 +79,7 @@ public final class MessageTemplate {
       } else if (c == '{') {
         int close = text.indexOf('}', i);
         if (close < 0) {
-          throw new IllegalArgumentException("unclosed '{' at character " + (i + 1));
+          throw new Malformed("unclosed '{' at character " + (i + 1), i, i + 1);
         }
         String name = text.substring(i + 1, close);
         Placeholder p = null;
@@ -65,7 +89,7 @@ public final class MessageTemplate {
           }
         }
         if (p == null) {
-          throw new IllegalArgumentException("unknown placeholder {" + name + "}");
+          throw new Malformed("unknown placeholder {" + name + "}", i, close + 1);
         }
         if (literal.length() > 0) {
           parts.add(new Part(literal.toString(), null));
