@@ -80,6 +80,16 @@ class JsonSchemaTest {
     return doc;
   }
 
+  /**
+   * As {@link #valid}, for {@code explain} {@code args} (without {@code --format}), whose exit code, 1 when
+   * a group explained is not assignable, must be the same as the text's.
+   */
+  private static JsonNode validExplain(List<String> args) throws IOException {
+    List<String> json = new ArrayList<>(args);
+    json.addAll(1, List.of("--format", "json"));
+    return valid(JsonDocument.explain, CliRun.of(args.toArray(String[]::new)).exitCode(), json.toArray(String[]::new));
+  }
+
   private static JsonNode validate(JsonDocument kind, String out, String what) throws IOException {
     JsonNode doc = MAPPER.readTree(out); // one document: trailing content would fail to parse
     assertWithMessage("%s: %s", what, out).that(MAPPER.readerFor(JsonNode.class).readValues(out).readAll())
@@ -120,14 +130,17 @@ class JsonSchemaTest {
             continue;
           }
           String device = member.get("device").asText();
-          JsonNode e = valid(JsonDocument.explain, 0, "explain", "--format", "json", "--policy",
-              policies().get(0).toString(), "--host", host.toString(), "--device", device);
+          List<String> byDevice = List.of("explain", "--policy", policies().get(0).toString(), "--host",
+              host.toString(), "--device", device);
+          JsonNode e = validExplain(byDevice);
           assertThat(e.get("explanations").get(0).get("device").asText()).isEqualTo(device);
+          assertThat(CliRun.of(byDevice.toArray(String[]::new)).exitCode())
+              .isEqualTo(e.get("groups").get(0).get("assignable").asBoolean() ? Main.OK : Main.FINDING);
           if (!byAddress) {
             byAddress = true;
             String start = member.get("regions").get(0).get("start").asText();
-            valid(JsonDocument.explain, 0, "explain", "--format", "json", "--policy", policies().get(0).toString(),
-                "--host", host.toString(), "--region", start);
+            validExplain(List.of("explain", "--policy", policies().get(0).toString(), "--host", host.toString(),
+                "--region", start));
           }
           break; // one device per group
         }
