@@ -3,12 +3,14 @@ package dev.resvc.cli;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.range.ByteSize;
 import dev.resvc.runtime.range.U64;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,7 +22,8 @@ import picocli.CommandLine.Spec;
       "Print the guest-physical memory map a --guest value stands for.",
       "",
       "A QEMU preset (q35, pc, virt, with an optional ,ram=SIZE) or a layout file. One range per line: kind,",
-      "name, start, end (inclusive), size. The output is itself a valid layout file."
+      "name, start, end (inclusive), size. The text output is itself a valid layout file; json has the",
+      "same ranges and the RAM size."
     },
     exitCodeListHeading = HelpText.EXIT_HEADING,
     exitCodeList = {
@@ -31,7 +34,8 @@ import picocli.CommandLine.Spec;
     footerHeading = HelpText.EXAMPLES_HEADING,
     footer = {
       "  bin/resvc guest q35,ram=16G",
-      "  bin/resvc guest examples/guests/small-x86.layout"
+      "  bin/resvc guest examples/guests/small-x86.layout",
+      "  bin/resvc guest --format json virt,ram=8G"
     })
 final class GuestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -39,10 +43,17 @@ final class GuestCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC", description = "A preset such as q35,ram=16G, or a layout file.")
   String guest;
 
+  @Option(names = "--format", defaultValue = "text", description = "text (a layout file) or json.")
+  Format format;
+
   @Override
   public Integer call() throws InputException, UsageException {
     GuestLayout layout = PolicyInput.guest(guest);
     PrintWriter out = spec.commandLine().getOut();
+    if (format == Format.json) {
+      out.println(json(layout));
+      return Main.OK;
+    }
     out.println("layout " + layout.name());
     for (GuestRange r : layout.ranges()) {
       out.println(String.format("%-8s %-16s %s %s   # %s", r.kind(), r.name(), U64.hex16(r.range().start()),
@@ -50,5 +61,23 @@ final class GuestCommand implements Callable<Integer> {
     }
     out.println("# RAM: " + ByteSize.format(layout.ramSize().longValue()));
     return Main.OK;
+  }
+
+  /** The {@code guest} document: the layout's name, its ranges in address order, and its RAM in bytes. */
+  private static Json.Obj json(GuestLayout layout) {
+    Json.Arr ranges = Json.array();
+    layout.ranges().forEach(r -> ranges.add(rangeJson(r)));
+    return JsonDocument.guest.start()
+        .put("name", layout.name())
+        .put("ranges", ranges)
+        .put("ram_size", "0x" + layout.ramSize().toString(16));
+  }
+
+  /** A guest-physical range, wherever one is printed: {@code name}, {@code kind}, {@code start}, {@code end}. */
+  static Json.Obj rangeJson(GuestRange r) {
+    return Json.object()
+        .put("name", r.name())
+        .put("kind", r.kind().resvName())
+        .putAll(IovaCommand.rangeJson(r.range()));
   }
 }

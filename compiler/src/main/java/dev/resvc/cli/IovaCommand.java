@@ -5,8 +5,10 @@ import dev.resvc.runtime.host.RegionListParser.Dialect;
 import dev.resvc.runtime.host.RegionListParser.RegionList;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.kernel.VfioIovaList;
+import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
 import java.io.PrintWriter;
@@ -31,8 +33,8 @@ import picocli.CommandLine.Spec;
       "kernel merges a group's list.",
       "",
       "Input: as for 'resvc regions merge'; an optional first line 'aperture <start> <end>' sets the",
-      "domain aperture. When nothing remains, VFIO refuses the attach with -EINVAL: nothing is printed",
-      "on standard output and the reason goes to standard error."
+      "domain aperture. When nothing remains, VFIO refuses the attach with -EINVAL: the reason goes to",
+      "standard error, and standard output has nothing (text) or a document saying iova_refused (json)."
     },
     exitCodeListHeading = HelpText.EXIT_HEADING,
     exitCodeList = {
@@ -44,7 +46,8 @@ import picocli.CommandLine.Spec;
     footerHeading = HelpText.EXAMPLES_HEADING,
     footer = {
       "  bin/resvc iova examples/regions/two-devices.txt",
-      "  bin/resvc iova --aperture 0x0-0xffffffff examples/regions/two-devices.txt"
+      "  bin/resvc iova --aperture 0x0-0xffffffff examples/regions/two-devices.txt",
+      "  bin/resvc iova --format json examples/regions/two-devices.txt"
     })
 final class IovaCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -59,6 +62,10 @@ final class IovaCommand implements Callable<Integer> {
       description = "Region list to read; '-' (the default) reads standard input.")
   String file;
 
+  @Option(names = "--format", defaultValue = "text",
+      description = "text (one valid range per line) or json (also the aperture and the merged regions).")
+  Format format;
+
   @Override
   public Integer call() throws InputException, UsageException {
     AddressRange fromOption = aperture != null ? parseAperture(aperture) : null;
@@ -68,17 +75,48 @@ final class IovaCommand implements Callable<Integer> {
     AddressRange window = fromOption != null ? fromOption : list.aperture().orElse(AddressRange.FULL);
     PrintWriter err = spec.commandLine().getErr();
     Output.notes(err, notes);
-    VfioIovaList.AttachResult result = VfioIovaList.attachGroup(window, GroupRegionMerger.merge(list.regions()));
+    List<Region> merged = GroupRegionMerger.merge(list.regions());
+    VfioIovaList.AttachResult result = VfioIovaList.attachGroup(window, merged);
+    PrintWriter out = spec.commandLine().getOut();
+    if (format == Format.json) {
+      out.println(json(name, window, merged, result));
+    }
     if (result.refused()) {
       err.println("resvc: no valid IOVA range remains in aperture " + window
           + ": VFIO refuses the group attach with -EINVAL (vfio_iommu_resv_exclude)");
       return Main.FINDING;
     }
-    PrintWriter out = spec.commandLine().getOut();
-    for (AddressRange r : result.validRanges()) {
-      out.println(U64.hex16(r.start()) + " " + U64.hex16(r.end()));
+    if (format == Format.text) {
+      for (AddressRange r : result.validRanges()) {
+        out.println(U64.hex16(r.start()) + " " + U64.hex16(r.end()));
+      }
     }
     return Main.OK;
+  }
+
+  /** The {@code iova} document: what VFIO was given (aperture, merged regions) and what it computed. */
+  private static Json.Obj json(String file, AddressRange aperture, List<Region> merged,
+      VfioIovaList.AttachResult result) {
+    Json.Arr regions = Json.array();
+    merged.forEach(r -> regions.add(HostCommand.regionJson(r)));
+    return JsonDocument.iova.start()
+        .put("file", file)
+        .put("aperture", rangeJson(aperture))
+        .put("reserved_regions", regions)
+        .put("valid_iova", validIova(result))
+        .put("iova_refused", result.refused());
+  }
+
+  /** VFIO's valid IOVA ranges as {@code check} and {@code iova} print them: {@code start}, {@code end}. */
+  static Json.Arr validIova(VfioIovaList.AttachResult result) {
+    Json.Arr ranges = Json.array();
+    result.validRanges().forEach(r -> ranges.add(rangeJson(r)));
+    return ranges;
+  }
+
+  /** An inclusive range of addresses: {@code start} and {@code end}. */
+  static Json.Obj rangeJson(AddressRange r) {
+    return Json.object().put("start", U64.hex16(r.start())).put("end", U64.hex16(r.end()));
   }
 
   static AddressRange parseAperture(String text) throws UsageException {

@@ -17,6 +17,9 @@ enum JsonDocument {
   dmar,
   ivrs,
   iort,
+  regions,
+  iova,
+  guest,
   /** What stdout carries instead when a command asked for JSON ends with exit 2 or 3. */
   error;
 

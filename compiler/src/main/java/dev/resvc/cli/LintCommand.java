@@ -8,7 +8,6 @@ import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.json.Json;
-import dev.resvc.runtime.range.U64;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,11 +121,7 @@ final class LintCommand implements Callable<Integer> {
     }
     o.put("region", HostCommand.regionJson(w.region()));
     if (w.guest() != null) {
-      o.put("guest", Json.object()
-          .put("name", w.guest().name())
-          .put("kind", w.guest().kind().resvName())
-          .put("start", U64.hex16(w.guest().range().start()))
-          .put("end", U64.hex16(w.guest().range().end())));
+      o.put("guest", GuestCommand.rangeJson(w.guest()));
     }
     o.put("text", w.text());
     return o;

@@ -4,12 +4,15 @@ import dev.resvc.runtime.host.RegionListParser;
 import dev.resvc.runtime.host.RegionListParser.Dialect;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.model.Region;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +53,8 @@ final class RegionsCommand implements Runnable {
       footerHeading = HelpText.EXAMPLES_HEADING,
       footer = {
         "  bin/resvc regions merge examples/regions/two-devices.txt",
-        "  grep -v msi examples/regions/two-devices.txt | bin/resvc regions merge -"
+        "  grep -v msi examples/regions/two-devices.txt | bin/resvc regions merge -",
+        "  bin/resvc regions merge --format json examples/regions/two-devices.txt"
       })
   static final class Merge implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -59,6 +63,10 @@ final class RegionsCommand implements Runnable {
         description = "Region list to read; '-' (the default) reads standard input.")
     String file;
 
+    @Option(names = "--format", defaultValue = "text",
+        description = "text (reserved_regions lines) or json (every field of each merged region).")
+    Format format;
+
     @Override
     public Integer call() throws InputException {
       String name = Inputs.displayName(file);
@@ -66,8 +74,14 @@ final class RegionsCommand implements Runnable {
       List<Region> regions = RegionListParser.parse(
           Inputs.text(file, System.in), name, Dialect.REGION_FILE, false, notes).regions();
       Output.notes(spec.commandLine().getErr(), notes);
-      for (Region r : GroupRegionMerger.merge(regions)) {
-        spec.commandLine().getOut().println(r.toSysfsLine());
+      List<Region> merged = GroupRegionMerger.merge(regions);
+      PrintWriter out = spec.commandLine().getOut();
+      if (format == Format.json) {
+        Json.Arr arr = Json.array();
+        merged.forEach(r -> arr.add(HostCommand.regionJson(r)));
+        out.println(JsonDocument.regions.start().put("file", name).put("reserved_regions", arr));
+      } else {
+        merged.forEach(r -> out.println(r.toSysfsLine()));
       }
       return Main.OK;
     }

@@ -7,7 +7,6 @@ import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
-import dev.resvc.runtime.range.U64;
 import java.util.List;
 
 /**
@@ -26,10 +25,6 @@ final class VerdictJson {
         regions.add(HostCommand.regionJson(r.region())
             .put("devices", r.contributors().stream().map(PciAddress::toString).toList()));
       }
-      Json.Arr iova = Json.array();
-      for (AddressRange r : g.iova().validRanges()) {
-        iova.add(Json.object().put("start", U64.hex16(r.start())).put("end", U64.hex16(r.end())));
-      }
       Json.Arr classifications = Json.array();
       g.classifications().forEach(c -> classifications.add(classification(c)));
       arr.add(Json.object()
@@ -37,7 +32,7 @@ final class VerdictJson {
           .put("devices", g.devices().stream().map(PciAddress::toString).toList())
           .put("assignable", g.assignable())
           .put("effective_regions", regions)
-          .put("valid_iova", iova)
+          .put("valid_iova", IovaCommand.validIova(g.iova()))
           .put("iova_refused", g.iova().refused())
           .put("classifications", classifications)
           .put("findings", findings(g)));

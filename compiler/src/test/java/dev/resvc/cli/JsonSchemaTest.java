@@ -10,9 +10,11 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.resvc.runtime.guest.GuestPresets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,29 +66,36 @@ class JsonSchemaTest {
     }
   }
 
+  /** {@code examples/regions/two-devices.txt} and every shipped host's {@code reserved_regions}. */
+  private static List<Path> regionLists() throws IOException {
+    List<Path> lists = new ArrayList<>(List.of(ROOT.resolve("examples/regions/two-devices.txt")));
+    for (Path host : hosts()) {
+      Path groups = host.resolve("kernel/iommu_groups");
+      if (Files.isDirectory(groups)) {
+        try (Stream<Path> s = Files.list(groups)) {
+          s.map(g -> g.resolve("reserved_regions")).filter(Files::isRegularFile).sorted().forEach(lists::add);
+        }
+      }
+    }
+    return lists;
+  }
+
+  /** The text output's lines, for comparing with what the document says. */
+  private static List<String> lines(String out) {
+    return out.lines().toList();
+  }
+
+  private static List<String> field(JsonNode array, String key) {
+    List<String> values = new ArrayList<>();
+    array.forEach(n -> values.add(n.get(key).asText()));
+    return values;
+  }
+
   /** Runs {@code args}, checks its stdout is one valid document of {@code kind}, and returns it. */
   private static JsonNode valid(JsonDocument kind, int exitCode, String... args) throws IOException {
     CliRun run = CliRun.of(args);
     assertWithMessage("exit code of %s; stderr %s", List.of(args), run.err()).that(run.exitCode()).isEqualTo(exitCode);
     return validate(kind, run.out(), List.of(args).toString());
-  }
-
-  /**
-   * As {@link #valid}, for {@code explain}: 0, or 1 when a group it explains is not assignable, which
-   * its {@code groups} (filled for {@code --device}) must then show.
-   */
-  private static JsonNode validExplain(String... args) throws IOException {
-    CliRun run = CliRun.of(args);
-    assertWithMessage("exit code of %s; stderr %s", List.of(args), run.err()).that(run.exitCode()).isAnyOf(0, 1);
-    JsonNode doc = validate(JsonDocument.explain, run.out(), List.of(args).toString());
-    boolean refused = false;
-    for (JsonNode g : doc.get("groups")) {
-      refused |= !g.get("assignable").asBoolean();
-    }
-    if (doc.get("groups").size() > 0) {
-      assertWithMessage("exit code of %s", List.of(args)).that(run.exitCode()).isEqualTo(refused ? 1 : 0);
-    }
-    return doc;
   }
 
   /** As {@link #valid}, for {@code check}, whose exit code the document's {@code assignable} decides. */
@@ -96,6 +105,16 @@ class JsonSchemaTest {
     assertWithMessage("exit code of %s; stderr %s", List.of(args), run.err()).that(run.exitCode())
         .isEqualTo(doc.get("assignable").asBoolean() ? Main.OK : Main.FINDING);
     return doc;
+  }
+
+  /**
+   * As {@link #valid}, for {@code explain} {@code args} (without {@code --format}), whose exit code, 1 when
+   * a group explained is not assignable, must be the same as the text's.
+   */
+  private static JsonNode validExplain(List<String> args) throws IOException {
+    List<String> json = new ArrayList<>(args);
+    json.addAll(1, List.of("--format", "json"));
+    return valid(JsonDocument.explain, CliRun.of(args.toArray(String[]::new)).exitCode(), json.toArray(String[]::new));
   }
 
   private static JsonNode validate(JsonDocument kind, String out, String what) throws IOException {
@@ -138,14 +157,17 @@ class JsonSchemaTest {
             continue;
           }
           String device = member.get("device").asText();
-          JsonNode e = validExplain("explain", "--format", "json", "--policy",
-              policies().get(0).toString(), "--host", host.toString(), "--device", device);
+          List<String> byDevice = List.of("explain", "--policy", policies().get(0).toString(), "--host",
+              host.toString(), "--device", device);
+          JsonNode e = validExplain(byDevice);
           assertThat(e.get("explanations").get(0).get("device").asText()).isEqualTo(device);
+          assertThat(CliRun.of(byDevice.toArray(String[]::new)).exitCode())
+              .isEqualTo(e.get("groups").get(0).get("assignable").asBoolean() ? Main.OK : Main.FINDING);
           if (!byAddress) {
             byAddress = true;
             String start = member.get("regions").get(0).get("start").asText();
-            validExplain("explain", "--format", "json", "--policy", policies().get(0).toString(),
-                "--host", host.toString(), "--region", start);
+            validExplain(List.of("explain", "--policy", policies().get(0).toString(), "--host", host.toString(),
+                "--region", start));
           }
           break; // one device per group
         }
@@ -202,6 +224,87 @@ class JsonSchemaTest {
       }
     }
     assertThat(tables).isAtLeast(3);
+  }
+
+  @Test
+  void regionsMergeAndIovaOnEveryShippedRegionList() throws IOException {
+    List<Path> lists = regionLists();
+    assertThat(lists.size()).isGreaterThan(10);
+    for (Path list : lists) {
+      String file = list.toString();
+      CliRun merged = CliRun.of("regions", "merge", file);
+      JsonNode m = valid(JsonDocument.regions, 0, "regions", "merge", "--format", "json", file);
+      assertThat(m.get("file").asText()).isEqualTo(file);
+      assertThat(field(m.get("reserved_regions"), "sysfs")).isEqualTo(lines(merged.out()));
+      CliRun iova = CliRun.of("iova", file);
+      JsonNode i = valid(JsonDocument.iova, iova.exitCode(), "iova", "--format", "json", file);
+      assertThat(i.get("iova_refused").asBoolean()).isEqualTo(iova.exitCode() == Main.FINDING);
+      assertThat(i.get("reserved_regions")).isEqualTo(m.get("reserved_regions"));
+      List<String> ranges = new ArrayList<>();
+      i.get("valid_iova").forEach(r -> ranges.add(r.get("start").asText() + " " + r.get("end").asText()));
+      assertThat(ranges).isEqualTo(lines(iova.out()));
+    }
+  }
+
+  @Test
+  void iovaRefusedIsADocumentWithExitOne() throws IOException {
+    String file = ROOT.resolve("examples/regions/two-devices.txt").toString();
+    JsonNode i = valid(JsonDocument.iova, Main.FINDING, "iova", "--format", "json", "--aperture",
+        "0xfee00000-0xfeefffff", file);
+    assertThat(i.get("iova_refused").asBoolean()).isTrue();
+    assertThat(i.get("valid_iova").size()).isEqualTo(0);
+    assertThat(i.get("aperture").get("start").asText()).isEqualTo("0x00000000fee00000");
+    assertThat(i.get("aperture").get("end").asText()).isEqualTo("0x00000000feefffff");
+  }
+
+  @Test
+  void guestOnEveryPresetAndShippedLayout() throws IOException {
+    List<String> specs = new ArrayList<>(GuestPresets.NAMES);
+    specs.add("q35,ram=16G");
+    try (Stream<Path> s = Files.list(ROOT.resolve("examples/guests"))) {
+      s.filter(p -> p.toString().endsWith(".layout")).sorted().forEach(p -> specs.add(p.toString()));
+    }
+    assertThat(specs.size()).isGreaterThan(GuestPresets.NAMES.size() + 1);
+    for (String spec : specs) {
+      List<String> text = lines(CliRun.of("guest", spec).out());
+      JsonNode g = valid(JsonDocument.guest, 0, "guest", "--format", "json", spec);
+      assertThat("layout " + g.get("name").asText()).isEqualTo(text.get(0));
+      List<String> ranges = new ArrayList<>();
+      BigInteger ram = BigInteger.ZERO;
+      for (JsonNode r : g.get("ranges")) {
+        ranges.add(r.get("kind").asText() + " " + r.get("name").asText() + " " + r.get("start").asText() + " "
+            + r.get("end").asText());
+        if (r.get("kind").asText().equals("ram")) {
+          ram = ram.add(new BigInteger(r.get("end").asText().substring(2), 16)
+              .subtract(new BigInteger(r.get("start").asText().substring(2), 16)).add(BigInteger.ONE));
+        }
+      }
+      List<String> textRanges = text.stream().filter(l -> !l.startsWith("layout ") && !l.startsWith("#"))
+          .map(l -> String.join(" ", List.of(l.replaceAll("#.*", "").strip().split(" +")))).toList();
+      assertThat(ranges).isEqualTo(textRanges);
+      assertThat(g.get("ram_size").asText()).isEqualTo("0x" + ram.toString(16));
+    }
+  }
+
+  @Test
+  void regionsIovaAndGuestFailAsErrorDocuments() throws IOException {
+    Path bad = Files.createTempFile("bad", ".txt");
+    Files.writeString(bad, "0x3000 0x1000 direct\n");
+    try {
+      for (String[] args : List.of(
+          new String[] {"regions", "merge", "--format", "json", bad.toString()},
+          new String[] {"iova", "--format", "json", bad.toString()})) {
+        JsonNode e = valid(JsonDocument.error, Main.BAD_INPUT, args);
+        assertThat(e.get("error").get("file").asText()).isEqualTo(bad.toString());
+        assertThat(e.get("error").get("line").asInt()).isEqualTo(1);
+      }
+    } finally {
+      Files.delete(bad);
+    }
+    valid(JsonDocument.error, Main.BAD_INPUT, "iova", "--format", "json", "--aperture", "0x2000-0x1000",
+        ROOT.resolve("examples/regions/two-devices.txt").toString());
+    valid(JsonDocument.error, Main.BAD_INPUT, "guest", "--format", "json", "q35,ram=lots");
+    valid(JsonDocument.error, Main.BAD_INPUT, "guest", "--format", "json", "no-such.layout");
   }
 
   @Test
