@@ -2,6 +2,7 @@ package dev.resvc.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,24 +17,6 @@ import picocli.CommandLine.Command;
     description = {
       "Reserved IOMMU regions as the Linux kernel sees them, and policies about them.",
       ""
-    },
-    subcommands = {
-      CheckCommand.class,
-      CompileCommand.class,
-      TestCommand.class,
-      ExplainCommand.class,
-      HostCommand.class,
-      GuestCommand.class,
-      SnapshotCommand.class,
-      DmarCommand.class,
-      IvrsCommand.class,
-      IortCommand.class,
-      RegionsCommand.class,
-      IovaCommand.class,
-      FmtCommand.class,
-      LintCommand.class,
-      DiffCommand.class,
-      CommandLine.HelpCommand.class
     },
     exitCodeListHeading = HelpText.EXIT_HEADING,
     exitCodeList = {
@@ -53,7 +36,55 @@ public final class Main implements Runnable {
   public static final int BAD_INPUT = 2;
   public static final int INTERNAL_ERROR = 3;
 
+  /**
+   * The commands, in the order {@code --help} lists them. They are added when a command line runs, and
+   * only the one it names when it names one: building picocli's model of all sixteen (reflection over
+   * every option) took a third of a {@code check} run (docs/benchmarks.md, "The command line").
+   */
+  static final List<Class<?>> COMMANDS = List.of(
+      CheckCommand.class,
+      CompileCommand.class,
+      TestCommand.class,
+      ExplainCommand.class,
+      HostCommand.class,
+      GuestCommand.class,
+      SnapshotCommand.class,
+      DmarCommand.class,
+      IvrsCommand.class,
+      IortCommand.class,
+      RegionsCommand.class,
+      IovaCommand.class,
+      FmtCommand.class,
+      LintCommand.class,
+      DiffCommand.class,
+      CommandLine.HelpCommand.class);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The whole command tree: every command and its subcommands, as {@code --help} and the docs show it. */
+  public static CommandLine commandLine() {
+    return withCommands(new CommandLine(new Main()), COMMANDS);
+  }
+
+  /**
+   * The commands a run of {@code args} needs: the one its first word names, or all of them (for help,
+   * for a mistyped name that wants suggestions, for no command at all).
+   */
+  static List<Class<?>> commandsFor(String... args) {
+    if (args.length > 0 && !args[0].equals("help")) {
+      for (Class<?> c : COMMANDS) {
+        if (c.getAnnotation(Command.class).name().equals(args[0])) {
+          return List.of(c);
+        }
+      }
+    }
+    return COMMANDS;
+  }
+
+  private static CommandLine withCommands(CommandLine cli, List<Class<?>> commands) {
+    commands.forEach(cli::addSubcommand);
+    return cli;
+  }
 
   @Override
   public void run() {
@@ -86,6 +117,9 @@ public final class Main implements Runnable {
     int code;
     try {
       CommandLine cli = new CommandLine(top);
+      if (top instanceof Main) {
+        withCommands(cli, commandsFor(args));
+      }
       cli.setOut(out);
       cli.setErr(err);
       cli.setUsageHelpWidth(110); // descriptions are written in lines of at most ~105 characters

@@ -28,7 +28,7 @@ class FirstContactTest {
   /** Every command below {@code resvc} by its path, {@code [regions, merge]} included. */
   private static List<List<String>> commands() {
     List<List<String>> out = new ArrayList<>();
-    walk(new CommandLine(new Main()), new ArrayList<>(), out);
+    walk(Main.commandLine(), new ArrayList<>(), out);
     return out;
   }
 

@@ -28,7 +28,7 @@ class CliReferenceTest {
   /** Every command path below {@code resvc}, depth first in declaration order: {@code [check]}, {@code [regions, merge]}. */
   static List<List<String>> commandPaths() {
     List<List<String>> out = new ArrayList<>();
-    walk(new CommandLine(new Main()), new ArrayList<>(), out);
+    walk(Main.commandLine(), new ArrayList<>(), out);
     return out;
   }
 
@@ -112,7 +112,7 @@ class CliReferenceTest {
   }
 
   private static boolean hasSubcommands(List<String> path) {
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = Main.commandLine();
     for (String p : path) {
       cli = cli.getSubcommands().get(p);
     }
