@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
     },
     exitCodeListHeading = HelpText.EXIT_HEADING,
     exitCodeList = {
-      "0:decoded (a wrong checksum without --strict is a warning)",
+      HelpText.TABLE_DECODED,
       HelpText.BAD_INPUT,
       HelpText.INTERNAL_ERROR
     },
