@@ -6,6 +6,7 @@ import dev.resvc.runtime.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,7 +15,16 @@ import picocli.CommandLine.Spec;
 /**
  * What {@code resvc dmar}, {@code ivrs} and {@code iort} share: read one binary ACPI table, print its
  * one-line-per-item summary (the corpus {@code expected.txt} format) or every decoded field as JSON.
+ * Their exit statuses are the same too; picocli merges this annotation into each subclass's.
  */
+@Command(
+    mixinStandardHelpOptions = true,
+    exitCodeListHeading = HelpText.EXIT_HEADING,
+    exitCodeList = {
+      "0:decoded (a wrong checksum without --strict is a warning)",
+      HelpText.BAD_INPUT,
+      HelpText.INTERNAL_ERROR
+    })
 abstract class AcpiTableCommand<T> implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -12,19 +12,12 @@ import picocli.CommandLine.Command;
 /** {@code resvc dmar}: decode an Intel DMAR table. */
 @Command(
     name = "dmar",
-    mixinStandardHelpOptions = true,
     description = {
       "Decode an ACPI DMAR table: remapping units, RMRRs with their device scopes, other structures.",
       "",
       "The table as in /sys/firmware/acpi/tables/DMAR, or acpixtract output.",
       "Text is one line per structure (the corpus expected.txt format); json has every field.",
       "A wrong checksum is a warning (the kernel accepts such tables too); --strict makes it an error."
-    },
-    exitCodeListHeading = HelpText.EXIT_HEADING,
-    exitCodeList = {
-      HelpText.TABLE_DECODED,
-      HelpText.BAD_INPUT,
-      HelpText.INTERNAL_ERROR
     },
     footerHeading = HelpText.EXAMPLES_HEADING,
     footer = {

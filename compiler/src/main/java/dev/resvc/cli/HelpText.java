@@ -11,8 +11,6 @@ final class HelpText {
   static final String EXAMPLES_HEADING = "%nExamples:%n";
   static final String BAD_INPUT = "2:bad input or usage: one line naming the file and position, or the option";
   static final String INTERNAL_ERROR = "3:an internal error: a bug in resvc (RESVC_DEBUG=1 shows the stack trace)";
-  /** Exit 0 of the table decoders (dmar, ivrs, iort). */
-  static final String TABLE_DECODED = "0:decoded (a wrong checksum without --strict is a warning)";
 
   private HelpText() {}
 }

@@ -12,19 +12,12 @@ import picocli.CommandLine.Command;
 /** {@code resvc iort}: decode an Arm IORT table. */
 @Command(
     name = "iort",
-    mixinStandardHelpOptions = true,
     description = {
       "Decode an ACPI IORT table: SMMU nodes and RMR nodes with their stream IDs and ranges.",
       "",
       "The table as in /sys/firmware/acpi/tables/IORT, or acpixtract output.",
       "Text lists the SMMU and RMR nodes (the corpus expected.txt format); json every node and field.",
       "A wrong checksum is a warning (the kernel uses such tables too); --strict makes it an error."
-    },
-    exitCodeListHeading = HelpText.EXIT_HEADING,
-    exitCodeList = {
-      HelpText.TABLE_DECODED,
-      HelpText.BAD_INPUT,
-      HelpText.INTERNAL_ERROR
     },
     footerHeading = HelpText.EXAMPLES_HEADING,
     footer = {

@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 /** {@code resvc ivrs}: decode an AMD IVRS table. */
 @Command(
     name = "ivrs",
-    mixinStandardHelpOptions = true,
     description = {
       "Decode an ACPI IVRS table: IVHD (IOMMU) and IVMD (memory definition) blocks, others by type.",
       "",
@@ -20,12 +19,6 @@ import picocli.CommandLine.Command;
       "Text is one line per block (the corpus expected.txt format); json has every field, IVHD device",
       "entries included.",
       "A wrong checksum is a warning (the AMD driver then gives up on the table); --strict makes it an error."
-    },
-    exitCodeListHeading = HelpText.EXIT_HEADING,
-    exitCodeList = {
-      HelpText.TABLE_DECODED,
-      HelpText.BAD_INPUT,
-      HelpText.INTERNAL_ERROR
     },
     footerHeading = HelpText.EXAMPLES_HEADING,
     footer = {

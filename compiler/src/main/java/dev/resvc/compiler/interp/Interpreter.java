@@ -101,16 +101,17 @@ public final class Interpreter implements Policy {
   }
 
   /**
-   * Evaluates a condition; the single definition of what each test means. Each predicate it uses is
-   * evaluated at most once.
+   * Evaluates a condition; the single definition of what each test means. Within each predicate the
+   * condition uses, every predicate below it is evaluated at most once, so the cost is linear in the
+   * policy. No walk first: the analyser calls this millions of times.
    */
   public static boolean eval(Cond c, Facts f) {
-    return eval(c, f, usesPredicates(c) ? new Memo() : null);
+    return eval(c, f, null);
   }
 
   /**
-   * {@link #eval(Cond, Facts)} with the predicate values known so far ({@code memo}, null when the
-   * condition uses no predicate). Recursion follows the nesting of the condition through its
+   * {@link #eval(Cond, Facts)} with the predicate values known so far ({@code memo}; null until a
+   * predicate is reached, which then starts one for everything below it). Recursion follows the nesting of the condition through its
    * predicates, which the checker bounds ({@link dev.resvc.compiler.check.Checker#MAX_DEPTH}).
    */
   private static boolean eval(Cond c, Facts f, Memo memo) {

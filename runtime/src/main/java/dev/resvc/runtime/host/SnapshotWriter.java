@@ -1,6 +1,7 @@
 package dev.resvc.runtime.host;
 
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputFiles;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.model.PciAddress;
@@ -114,7 +115,7 @@ public final class SnapshotWriter {
       }
     } catch (IOException e) {
       throw new InputException(out.toString(), Position.whole(),
-          "cannot list the output directory: " + SysfsReader.describe(e), e);
+          "cannot list the output directory: " + InputFiles.reason(e), e);
     }
   }
 
@@ -157,7 +158,7 @@ public final class SnapshotWriter {
 
     private InputException failure(Path path, IOException e) {
       return new InputException(path.toString(), Position.whole(),
-          "cannot write the snapshot: " + SysfsReader.describe(e) + " (the partial snapshot in " + base
+          "cannot write the snapshot: " + InputFiles.reason(e) + " (the partial snapshot in " + base
               + " is left in place)", e);
     }
   }

@@ -1,6 +1,7 @@
 package dev.resvc.runtime.host;
 
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputFiles;
 import dev.resvc.runtime.input.InputLimits;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.MessageText;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -258,7 +258,7 @@ public final class SysfsReader {
       try {
         target = Files.readSymbolicLink(link);
       } catch (IOException e) {
-        throw new InputException(source, Position.whole(), "cannot read the link: " + describe(e), e);
+        throw new InputException(source, Position.whole(), "cannot read the link: " + InputFiles.reason(e), e);
       }
       Path leadsTo = deviceDir.resolve(target).normalize();
       if (!leadsTo.startsWith(tree.realRoot())) {
@@ -288,7 +288,7 @@ public final class SysfsReader {
       return children.anyMatch(c -> PCI_NAME.matcher(c.getFileName().toString()).matches()
           && Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS));
     } catch (IOException e) {
-      throw new InputException(source, Position.whole(), "cannot list the device directory: " + describe(e), e);
+      throw new InputException(source, Position.whole(), "cannot list the device directory: " + InputFiles.reason(e), e);
     }
   }
 
@@ -468,16 +468,4 @@ public final class SysfsReader {
     return tables;
   }
 
-  // ---------------------------------------------------------------- helpers
-
-  static String describe(IOException e) {
-    if (e instanceof NoSuchFileException) {
-      return "no such file";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m;
-  }
 }

@@ -53,7 +53,7 @@ record SysfsTree(Path root, Path realRoot) {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(realRoot)) {
       entries.iterator().hasNext();
     } catch (IOException e) {
-      throw new InputException(name, Position.whole(), "cannot list the directory: " + SysfsReader.describe(e), e);
+      throw new InputException(name, Position.whole(), "cannot list the directory: " + InputFiles.reason(e), e);
     }
     return new SysfsTree(root, realRoot);
   }
@@ -115,7 +115,7 @@ record SysfsTree(Path root, Path realRoot) {
       return entries.map(p -> p.getFileName().toString()).sorted().toList();
     } catch (IOException e) {
       throw new InputException(name(rel), Position.whole(),
-          "cannot list the directory: " + SysfsReader.describe(e), e);
+          "cannot list the directory: " + InputFiles.reason(e), e);
     }
   }
 

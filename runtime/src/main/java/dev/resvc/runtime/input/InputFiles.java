@@ -108,15 +108,20 @@ public final class InputFiles {
         "is longer than " + limit.render() + ", the most resvc reads from " + limit.what());
   }
 
-  /** An I/O failure in the words of the rest of resvc's messages. */
+  /** A failure to read, in the words of the rest of resvc's messages: "no such file", "cannot read: …". */
   public static String describe(IOException e) {
+    return e instanceof NoSuchFileException ? "no such file" : "cannot read: " + MessageText.clean(reason(e), 200);
+  }
+
+  /** Why an I/O operation failed, without saying which: "no such file", "permission denied", the JDK's words. */
+  public static String reason(IOException e) {
     if (e instanceof NoSuchFileException) {
       return "no such file";
     }
     if (e instanceof AccessDeniedException) {
-      return "cannot read: permission denied";
+      return "permission denied";
     }
     String m = e.getMessage();
-    return "cannot read: " + MessageText.clean(m == null ? e.getClass().getSimpleName() : m, 200);
+    return m == null ? e.getClass().getSimpleName() : m;
   }
 }
