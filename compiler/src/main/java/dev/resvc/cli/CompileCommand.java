@@ -1,15 +1,16 @@
 package dev.resvc.cli;
 
-import com.palantir.javapoet.JavaFile;
 import dev.resvc.compiler.PolicyCompiler;
-import dev.resvc.compiler.analysis.Linter;
-import dev.resvc.compiler.check.CheckedPolicy;
-import dev.resvc.compiler.codegen.InMemoryJavaCompiler;
-import dev.resvc.compiler.codegen.JarWriter;
-import dev.resvc.compiler.codegen.PolicyGenerator;
-import dev.resvc.compiler.diag.Diagnostic;
+import dev.resvc.compiler.build.BuildOptions;
+import dev.resvc.compiler.build.BuildOutput;
+import dev.resvc.compiler.build.BuildResult;
+import dev.resvc.compiler.build.BuiltFile;
+import dev.resvc.compiler.build.PolicyBuild;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.InputFiles;
+import dev.resvc.runtime.input.InputLimits;
+import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.input.Position;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,9 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +39,13 @@ import picocli.CommandLine.Spec;
       "One public final class per policy (its `policy` name gives package and class), implementing",
       "dev.resvc.runtime.policy.Policy. The analyser runs first; its findings are warnings unless",
       "--deny-warnings. --no-lint skips it: a generated policy of thousands of overlapping rules can have",
-      "millions of rule-pair findings."
+      "millions of rule-pair findings.",
+      "",
+      "A file holding only constants, predicates and imports is no policy: it is skipped, and compiled",
+      "through the policies that import it. Every file is compiled before errors are reported, and nothing",
+      "is written unless all compile. Two policies may not share a name. Files are named relative to --base",
+      "in messages and generated code, so resv-maven-plugin, given the same files and base directory,",
+      "generates byte-identical classes and reports the same diagnostics."
     },
     exitCodeListHeading = HelpText.EXIT_HEADING,
     exitCodeList = {
@@ -75,6 +80,10 @@ final class CompileCommand implements Callable<Integer> {
   @Option(names = "--no-lint", description = "Do not run the analyser (checker errors still stop the compilation).")
   boolean noLint;
 
+  @Option(names = "--base", paramLabel = "DIR", description = "Name files relative to DIR in messages, provenance and"
+      + " generated headers (default: the current directory); a file outside it is named by its absolute path.")
+  Path base;
+
   @Override
   public Integer call() throws InputException, UsageException, CompileErrors {
     if (classesDir == null && javaOut == null && jar == null) {
@@ -83,68 +92,60 @@ final class CompileCommand implements Callable<Integer> {
     if (noLint && denyWarnings) {
       throw new UsageException("--deny-warnings needs the analyser; drop --no-lint, or --deny-warnings");
     }
-    for (Path dir : new Path[] {classesDir, javaOut}) {
+    for (Path dir : new Path[] {classesDir, javaOut, base}) {
       if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
         throw new InputException(dir.toString(), Position.whole(), "is a file, not a directory");
       }
     }
-    PrintWriter err = spec.commandLine().getErr();
-    List<JavaFile> generated = new ArrayList<>();
-    List<String> classNames = new ArrayList<>();
-    boolean warnings = false;
-    List<CompileErrors.Failed> failed = new ArrayList<>();
     for (Path file : files) {
-      PolicyCompiler.Compilation c = PolicyInput.attempt(file, err);
-      if (c.policy().isEmpty()) {
-        failed.add(new CompileErrors.Failed(file.toString(), c));
-        continue;
-      }
-      CheckedPolicy policy = c.policy().get();
-      List<Diagnostic> findings = noLint ? List.of() : Linter.lint(policy);
-      if (!findings.isEmpty()) {
-        err.print(new DiagnosticRenderer(c.sources()).text(findings));
-        warnings |= findings.stream().anyMatch(d -> d.severity() != Diagnostic.Severity.INFO);
-      }
-      String className = PolicyGenerator.className(policy);
-      for (String other : classNames) {
-        Optional<String> clash = PolicyGenerator.clash(other, className);
-        if (clash.isPresent()) {
-          throw new UsageException(clash.get());
+      InputFiles.requireRegularFile(file, file.toString(), InputLimits.POLICY);
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    BuildResult result = new PolicyBuild(base == null ? Path.of("") : base, new BuildOptions(!noLint, denyWarnings))
+        .run(files, PolicyBuild.Cache.NONE, (name, file) -> Inputs.processing(name));
+    List<CompileErrors.Failed> failed = new ArrayList<>();
+    List<String> clashes = new ArrayList<>();
+    for (BuiltFile f : result.files()) {
+      String name = MessageText.clean(f.name(), Output.MAX_SOURCE);
+      switch (f.status()) {
+        case ERRORS -> failed.add(new CompileErrors.Failed(f.name(),
+            new PolicyCompiler.Compilation(Optional.empty(), f.diagnostics(), f.sources())));
+        case IMPORT_ONLY -> err.println("resvc: " + name + " declares no policy; it serves only as an import");
+        case GENERATED, UP_TO_DATE, WARNINGS_DENIED, NAME_CLASH -> {
+          err.print(new DiagnosticRenderer(f.sources()).text(f.diagnostics()));
+          f.clash().ifPresent(c -> clashes.add(name + ": error: " + MessageText.clean(c.message(n -> n), Failures.MAX_MESSAGE)));
         }
       }
-      classNames.add(className);
-      generated.add(PolicyGenerator.generate(policy, PolicyGenerator.sourceHash(c.sources())));
     }
+    clashes.forEach(err::println);
     if (!failed.isEmpty()) {
       throw new CompileErrors(failed);
     }
-    if (warnings && denyWarnings) {
+    if (!clashes.isEmpty()) {
+      return Main.BAD_INPUT;
+    }
+    if (result.warningsDenied()) {
       err.println("resvc: warnings are errors (--deny-warnings); nothing written");
       return Main.FINDING;
     }
+    List<BuildOutput> outputs = new ArrayList<>();
+    if (javaOut != null) {
+      outputs.add(BuildOutput.javaSources(javaOut));
+    }
+    if (classesDir != null) {
+      outputs.add(BuildOutput.classFiles(classesDir));
+    }
+    if (jar != null) {
+      outputs.add(BuildOutput.jar(jar));
+    }
     try {
-      if (javaOut != null) {
-        for (JavaFile f : generated) {
-          f.writeTo(javaOut);
-        }
-      }
-      if (classesDir != null || jar != null) {
-        SortedMap<String, byte[]> classes = InMemoryJavaCompiler.compile(generated);
-        if (classesDir != null) {
-          writeClasses(classesDir, classes, classNames);
-        }
-        if (jar != null) {
-          if (jar.getParent() != null) {
-            Files.createDirectories(jar.getParent());
-          }
-          JarWriter.write(jar, classes, classNames);
-        }
-      }
+      PolicyBuild.write(result, outputs);
     } catch (IOException e) {
       throw cannotWrite(e);
     }
-    err.println("resvc: compiled " + classNames.size() + (classNames.size() == 1 ? " policy: " : " policies: ")
-        + String.join(", ", classNames));
+    List<String> classNames = result.classNames();
+    err.println("resvc: compiled " + classNames.size() + (classNames.size() == 1 ? " policy" : " policies")
+        + (classNames.isEmpty() ? "" : ": " + String.join(", ", classNames)));
     return Main.OK;
   }
 
@@ -162,16 +163,5 @@ final class CompileCommand implements Callable<Integer> {
       reason = String.valueOf(e.getMessage());
     }
     return new InputException(file, Position.whole(), "cannot write: " + reason);
-  }
-
-  private static void writeClasses(Path dir, Map<String, byte[]> classes, List<String> policies) throws IOException {
-    for (Map.Entry<String, byte[]> e : classes.entrySet()) {
-      Path target = dir.resolve(e.getKey().replace('.', '/') + ".class");
-      Files.createDirectories(target.getParent());
-      Files.write(target, e.getValue());
-    }
-    Path services = dir.resolve(PolicyGenerator.SERVICE_FILE);
-    Files.createDirectories(services.getParent());
-    Files.writeString(services, PolicyGenerator.serviceFile(policies));
   }
 }

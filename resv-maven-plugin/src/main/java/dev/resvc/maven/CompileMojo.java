@@ -1,5 +1,6 @@
 package dev.resvc.maven;
 
+import dev.resvc.compiler.build.BuildOptions;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,14 @@ public class CompileMojo extends AbstractResvMojo {
   @Parameter(defaultValue = "${project.build.directory}/generated-resources/resv", required = true)
   File resourcesDirectory;
 
-  /** Fail on policy warnings too. */
+  /**
+   * Run the analyser (as {@code resvc compile} does): its warnings and notes are logged. Turn it off for
+   * generated policies of thousands of overlapping rules, whose rule pairs it would all examine.
+   */
+  @Parameter(property = "resv.lint", defaultValue = "true")
+  boolean lint = true;
+
+  /** Fail on the analyser's warnings too (needs {@link #lint}). */
   @Parameter(property = "resv.denyWarnings", defaultValue = "false")
   boolean denyWarnings;
 
@@ -44,6 +52,9 @@ public class CompileMojo extends AbstractResvMojo {
       getLog().info("resv: skipped");
       return;
     }
+    if (denyWarnings && !lint) {
+      throw new MojoExecutionException("resv: denyWarnings needs the analyser; set lint to true, or denyWarnings to false");
+    }
     try {
       // An IDE's incremental build after edits elsewhere: nothing to do (imports from outside the source
       // directory are caught by the next full build, which checks every input's hash).
@@ -52,7 +63,7 @@ public class CompileMojo extends AbstractResvMojo {
         return;
       }
       ResvSourceGenerator.Config config = new ResvSourceGenerator.Config(baseDir(), sources(),
-          outputDirectory.toPath(), resourcesDirectory.toPath(), stateFile.toPath(), denyWarnings);
+          outputDirectory.toPath(), resourcesDirectory.toPath(), stateFile.toPath(), new BuildOptions(lint, denyWarnings));
       new ResvSourceGenerator(config, buildLog()).run();
     } catch (PolicyFailure e) {
       throw new MojoFailureException(e.getMessage());

@@ -1,12 +1,5 @@
 package dev.resvc.maven;
 
-import dev.resvc.compiler.ast.Item;
-import dev.resvc.compiler.ast.PolicyFile;
-import dev.resvc.compiler.diag.Diagnostics;
-import dev.resvc.compiler.syntax.PolicyParser;
-import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputFiles;
-import dev.resvc.runtime.input.InputLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +13,8 @@ import java.util.stream.Stream;
  * and no exclude pattern (Ant style, relative to the directory, as Maven's resources and compiler
  * plugins take them). The {@code compile} and {@code test} goals select files the same way through
  * here.
- *
- * <p>Which files are policies ({@link #isPolicy}): a file is one when it declares {@code policy NAME;},
- * has a {@code classify}, {@code conflicts} or {@code test} section, or does not parse cleanly (so that
- * its errors are reported). A file that parses cleanly and holds only constants, predicates and
- * imports serves only as an import; its errors surface through the policies that import it.
+ * Which of them are policies, and which serve only as imports, the compiler's {@code PolicyBuild}
+ * decides.
  */
 public record PolicySources(Path directory, List<String> includes, List<String> excludes) {
   /** The default of {@code includes}: every {@code .resv} file at any depth. */
@@ -82,31 +72,5 @@ public record PolicySources(Path directory, List<String> includes, List<String> 
       }
     }
     return Pattern.compile(re.toString());
-  }
-
-  /**
-   * How a file is named in provenance, generated headers and state: relative to the project base
-   * directory, absolute when outside it (problems always name it absolutely: {@link Problem}).
-   */
-  static String name(Path base, Path file) {
-    Path abs = file.toAbsolutePath().normalize();
-    return abs.startsWith(base) ? base.relativize(abs).toString() : abs.toString();
-  }
-
-  /** See the class comment: anything but a cleanly parsed file of constants, predicates and imports. */
-  static boolean isPolicy(Path file, String name) {
-    String text;
-    try {
-      text = InputFiles.utf8(InputFiles.read(file, name, InputLimits.POLICY), name);
-    } catch (InputException e) {
-      return true; // the compiler reports it, in its words
-    }
-    Diagnostics diags = new Diagnostics();
-    PolicyFile parsed = PolicyParser.parse(text, name, diags);
-    if (diags.hasErrors()) {
-      return true;
-    }
-    return parsed.items().stream().anyMatch(i -> i instanceof Item.PolicyDecl || i instanceof Item.Classify
-        || i instanceof Item.Conflicts || i instanceof Item.Test);
   }
 }

@@ -1,6 +1,7 @@
 package dev.resvc.maven;
 
 import dev.resvc.compiler.PolicyCompiler;
+import dev.resvc.compiler.build.PolicyBuild;
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.interp.Interpreter;
@@ -54,8 +55,8 @@ public final class PolicyTestSuite {
     List<Problem> failures = new ArrayList<>();
     List<Problem> errors = new ArrayList<>();
     for (Path file : sources.files()) {
-      String name = PolicySources.name(base, file);
-      if (!PolicySources.isPolicy(file, name)) {
+      String name = PolicyBuild.name(base, file);
+      if (PolicyBuild.servesOnlyAsImport(file, name)) {
         continue;
       }
       PolicyCompiler.Compilation c = PolicyCompiler.compile(file, name);

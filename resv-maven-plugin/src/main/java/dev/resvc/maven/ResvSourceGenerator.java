@@ -1,10 +1,12 @@
 package dev.resvc.maven;
 
-import com.palantir.javapoet.JavaFile;
-import dev.resvc.compiler.PolicyCompiler;
-import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.build.BuildOptions;
+import dev.resvc.compiler.build.BuildOutput;
+import dev.resvc.compiler.build.BuildResult;
+import dev.resvc.compiler.build.BuiltFile;
+import dev.resvc.compiler.build.GeneratedFile;
+import dev.resvc.compiler.build.PolicyBuild;
 import dev.resvc.compiler.codegen.PolicyGenerator;
-import dev.resvc.compiler.analysis.Linter;
 import dev.resvc.compiler.diag.Diagnostic;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +25,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Everything the {@code compile} goal does, without Maven: compiles each policy of {@link
- * PolicySources} with {@link PolicyCompiler}, writes its Java class with {@link PolicyGenerator} and the
- * {@code ServiceLoader} file listing every class. With {@code denyWarnings} each policy also goes
- * through {@code resvc lint}'s {@link Linter}, and a warning (W2xx) fails it. Files that serve only as
- * imports are skipped (see {@link PolicySources#isPolicy}).
+ * Everything the {@code compile} goal does, without Maven: builds the files of {@link PolicySources}
+ * with the compiler's {@link PolicyBuild} (the driver {@code resvc compile} adapts too, so both give the
+ * same diagnostics and byte-identical classes), then writes each Java class and the {@code
+ * ServiceLoader} file listing every class, and reports through the {@link BuildLog}.
  *
  * <p>Incremental: a state file records, per policy, the SHA-256 of every input (the file and all its
- * imports, the keys of {@link PolicyCompiler.Compilation#sources()}), its class and the SHA-256 of the
+ * imports, the keys of {@link BuiltFile#sources()}), its class and the SHA-256 of the
  * generated source. A policy is regenerated only when an input's content changed, its output was
  * changed or removed, or the generator ({@link PolicyGenerator#fingerprint()}: its version and a hash of
  * its code) or the options differ. Outputs of policies that disappeared
@@ -46,8 +47,9 @@ public final class ResvSourceGenerator {
 
   /** Where to read and write. */
   public record Config(Path baseDir, PolicySources sources, Path outputDirectory, Path resourcesDirectory,
-      Path stateFile, boolean denyWarnings) {
+      Path stateFile, BuildOptions options) {
     public Config {
+      Objects.requireNonNull(options, "options");
       Objects.requireNonNull(baseDir, "baseDir");
       Objects.requireNonNull(sources, "sources");
       Objects.requireNonNull(outputDirectory, "outputDirectory");
@@ -79,96 +81,65 @@ public final class ResvSourceGenerator {
    */
   public Result run() throws PolicyFailure, IOException {
     Path base = config.baseDir().toAbsolutePath().normalize();
-    String options = "denyWarnings=" + config.denyWarnings() + " generator=" + PolicyGenerator.fingerprint();
+    String options = "lint=" + config.options().lint() + " denyWarnings=" + config.options().warningsAsErrors()
+        + " generator=" + PolicyGenerator.fingerprint();
     Map<String, Entry> old = readState(options);
+    BuildResult build = new PolicyBuild(base, config.options()).run(config.sources().files(),
+        (name, file) -> reuse(base, name, old.get(name)), (name, file) -> log.compiling(file.toAbsolutePath().normalize()));
+
     Map<String, Entry> fresh = new TreeMap<>();
     List<String> generated = new ArrayList<>();
     List<String> upToDate = new ArrayList<>();
     List<String> skippedImports = new ArrayList<>();
     List<Problem> failures = new ArrayList<>();
     int failed = 0;
-    Map<String, String> classOwner = new TreeMap<>();
-
-    for (Path file : config.sources().files()) {
-      String name = PolicySources.name(base, file);
-      Entry previous = old.get(name);
-      if (previous != null && upToDate(base, previous)) {
-        fresh.put(name, previous);
-        upToDate.add(name);
-        log.debug("resv: " + name + " is up to date");
-        continue;
-      }
-      if (!PolicySources.isPolicy(file, name)) {
-        skippedImports.add(name);
-        log.debug("resv: " + name + " declares no policy; it serves only as an import");
-        continue;
-      }
-      log.compiling(file.toAbsolutePath().normalize());
-      PolicyCompiler.Compilation c = PolicyCompiler.compile(file, name);
-      List<Diagnostic> warnings = new ArrayList<>(c.diagnostics().stream()
-          .filter(d -> d.severity() == Diagnostic.Severity.WARNING).toList());
-      if (config.denyWarnings() && c.policy().isPresent()) {
-        Linter.analyse(c.policy().get()).stream().map(Linter.Finding::diagnostic)
-            .filter(d -> d.severity() == Diagnostic.Severity.WARNING).forEach(warnings::add);
-      }
-      if (c.hasErrors() || c.policy().isEmpty() || (config.denyWarnings() && !warnings.isEmpty())) {
-        failed++;
-        List<Diagnostic> fatal = c.hasErrors() || c.policy().isEmpty() ? c.diagnostics() : warnings;
-        for (Diagnostic d : fatal) {
-          Problem p = Problem.of(d, base);
-          log.problem(p);
-          failures.add(p);
-        }
-        if (!c.hasErrors() && c.policy().isPresent()) {
-          Problem p = Problem.ofFile(file, "warnings are errors (denyWarnings)");
-          log.problem(p);
-          failures.add(p);
-        }
-        if (previous != null) {
-          fresh.put(name, previous); // keeps its old output tracked; its hashes keep it out of date
-        }
-        continue;
-      }
-      c.diagnostics().forEach(d -> log.problem(Problem.of(d, base)));
-      CheckedPolicy policy = c.policy().get();
-      String className = PolicyGenerator.className(policy);
-      JavaFile java = PolicyGenerator.generate(policy, PolicyGenerator.sourceHash(c.sources()));
-      String output = className.replace('.', '/') + ".java";
-      String text = java.toString();
-      writeIfChanged(config.outputDirectory().resolve(output), text);
-      Map<String, String> inputs = new TreeMap<>();
-      c.sources().forEach((source, content) -> inputs.put(source, sha256(content.getBytes(StandardCharsets.UTF_8))));
-      fresh.put(name, new Entry(className, output, sha256(text.getBytes(StandardCharsets.UTF_8)), inputs));
-      generated.add(name);
-    }
-
-    for (String name : List.copyOf(fresh.keySet())) {
-      String className = fresh.get(name).className();
-      String other = classOwner.putIfAbsent(className, name);
-      if (other != null) {
-        failed++;
-        Problem p = Problem.ofFile(base.resolve(name), "policy " + className + " is also declared by "
-            + Problem.absolute(base, other));
+    for (BuiltFile f : build.files()) {
+      String name = f.name();
+      for (Diagnostic d : f.diagnostics()) {
+        Problem p = Problem.of(d, base);
         log.problem(p);
-        failures.add(p);
-        fresh.remove(name);
-        continue;
-      }
-      for (Map.Entry<String, String> taken : classOwner.entrySet()) {
-        Optional<String> clash = PolicyGenerator.clash(taken.getKey(), className);
-        if (!taken.getKey().equals(className) && clash.isPresent()) {
-          failed++;
-          Problem p = Problem.ofFile(base.resolve(name), clash.get() + " (" + Problem.absolute(base, taken.getValue())
-              + ")");
-          log.problem(p);
+        if (f.status().failed() && d.severity() != Diagnostic.Severity.INFO) {
           failures.add(p);
-          classOwner.remove(className);
-          fresh.remove(name);
-          break;
+        }
+      }
+      switch (f.status()) {
+        case GENERATED -> {
+          GeneratedFile java = f.java().orElseThrow();
+          Map<String, String> inputs = new TreeMap<>();
+          f.sources().forEach((source, text) -> inputs.put(source, sha256(text.getBytes(StandardCharsets.UTF_8))));
+          fresh.put(name, new Entry(f.className().orElseThrow(), java.path(), sha256(java.bytes()), inputs));
+          generated.add(name);
+        }
+        case UP_TO_DATE -> {
+          fresh.put(name, old.get(name));
+          upToDate.add(name);
+          log.debug("resv: " + name + " is up to date");
+        }
+        case IMPORT_ONLY -> {
+          skippedImports.add(name);
+          log.debug("resv: " + name + " declares no policy; it serves only as an import");
+        }
+        case ERRORS, WARNINGS_DENIED -> {
+          failed++;
+          if (f.status() == BuiltFile.Status.WARNINGS_DENIED) {
+            failures.add(fileProblem(f.path(), "warnings are errors (denyWarnings)"));
+          }
+          if (old.containsKey(name)) {
+            fresh.put(name, old.get(name)); // keeps its old output tracked; its hashes keep it out of date
+          }
+        }
+        case NAME_CLASH -> {
+          // Not kept: its old output may be the class the other file now owns.
+          failed++;
+          failures.add(fileProblem(f.path(),
+              f.clash().orElseThrow().message(other -> Problem.absolute(base, other).toString())));
         }
       }
     }
 
+    for (Path written : PolicyBuild.write(build, List.of(BuildOutput.javaSources(config.outputDirectory())))) {
+      log.changed(written.toAbsolutePath());
+    }
     List<Path> deleted = new ArrayList<>();
     List<String> kept = fresh.values().stream().map(Entry::output).toList();
     for (Entry e : old.values()) {
@@ -182,14 +153,14 @@ public final class ResvSourceGenerator {
       }
     }
 
-    List<String> classNames = List.copyOf(classOwner.keySet());
+    List<String> classNames = build.classNames();
     Path services = config.resourcesDirectory().resolve(PolicyGenerator.SERVICE_FILE);
     if (classNames.isEmpty()) {
       if (Files.deleteIfExists(services)) {
         log.changed(services.toAbsolutePath());
       }
     } else {
-      writeIfChanged(services, PolicyGenerator.serviceFile(classNames));
+      writeIfChanged(services, build.serviceFile().text());
     }
     writeState(options, fresh);
 
@@ -205,34 +176,44 @@ public final class ResvSourceGenerator {
     return new Result(generated, upToDate, skippedImports, deleted, classNames);
   }
 
+  /** A problem of a whole file that fails the goal, logged as it is found. */
+  private Problem fileProblem(Path file, String message) {
+    Problem p = Problem.ofFile(file, message);
+    log.problem(p);
+    return p;
+  }
 
-  private boolean upToDate(Path base, Entry e) {
-    if (e.outputSha().isEmpty()) {
-      return false;
+  /** The recorded output of {@code name}, when it and every input are as recorded. */
+  private Optional<PolicyBuild.Reuse> reuse(Path base, String name, Entry e) {
+    if (e == null || e.outputSha().isEmpty()) {
+      return Optional.empty();
     }
     for (Map.Entry<String, String> in : e.inputs().entrySet()) {
       Path input = base.resolve(in.getKey()).normalize();
       try {
         if (!sha256(Files.readAllBytes(input)).equals(in.getValue())) {
           log.debug("resv: " + in.getKey() + " changed");
-          return false;
+          return Optional.empty();
         }
       } catch (IOException ex) {
         log.debug("resv: " + in.getKey() + " is gone");
-        return false;
+        return Optional.empty();
       }
     }
     try {
-      return sha256(Files.readAllBytes(config.outputDirectory().resolve(e.output()))).equals(e.outputSha());
+      byte[] output = Files.readAllBytes(config.outputDirectory().resolve(e.output()));
+      return sha256(output).equals(e.outputSha())
+          ? Optional.of(new PolicyBuild.Reuse(e.className(), new GeneratedFile(e.output(), output)))
+          : Optional.empty();
     } catch (IOException ex) {
-      return false;
+      return Optional.empty();
     }
   }
 
   /*
    * The state file, one record a line, tab-separated:
    *   resv-maven-plugin state 1
-   *   options <TAB> denyWarnings=… generator=…
+   *   options <TAB> lint=… denyWarnings=… generator=…
    *   policy <TAB> name <TAB> class <TAB> output <TAB> output-sha
    *   input <TAB> name <TAB> input-name <TAB> sha
    * A missing, unreadable or other-version file, or other options, count as "nothing recorded" for

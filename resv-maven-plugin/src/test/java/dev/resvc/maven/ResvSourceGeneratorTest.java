@@ -3,6 +3,7 @@ package dev.resvc.maven;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.resvc.compiler.build.BuildOptions;
 import dev.resvc.compiler.codegen.PolicyGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class ResvSourceGeneratorTest {
 
   ResvSourceGenerator generator(boolean denyWarnings, PolicySources sources) {
     return new ResvSourceGenerator(new ResvSourceGenerator.Config(project, sources, out, res,
-        project.resolve("target/resv-maven-plugin/state.tsv"), denyWarnings), recordingLog());
+        project.resolve("target/resv-maven-plugin/state.tsv"), new BuildOptions(true, denyWarnings)), recordingLog());
   }
 
   /** A log that keeps what it is told; shared with the other tests of the goals. */
