@@ -5,7 +5,7 @@ import dev.resvc.compiler.analysis.Analyzer.Outcome;
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.Cond;
-import dev.resvc.compiler.check.EnumField;
+import dev.resvc.compiler.check.Field;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.policy.ClassifyDecision;
 import java.util.ArrayList;
@@ -81,7 +81,7 @@ public final class Differ {
    */
   private static java.util.Optional<Lit> keepVersusType(Linter.Rule o, Linter.Rule n) {
     java.util.Optional<RegionType> type = keptVersus(o, n).or(() -> keptVersus(n, o));
-    return type.map(t -> Lit.no(new Cond.EnumIn(Span.none("diff"), EnumField.REGION_TYPE, 1 << t.ordinal())));
+    return type.map(t -> Lit.no(new Cond.EnumIn(Span.none("diff"), Field.REGION_TYPE, 1 << t.ordinal())));
   }
 
   private static java.util.Optional<RegionType> keptVersus(Linter.Rule keep, Linter.Rule other) {

@@ -7,7 +7,7 @@ import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.CondPrinter;
-import dev.resvc.compiler.check.EnumField;
+import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.model.RegionSource;
@@ -242,7 +242,24 @@ public final class Linter {
     }
 
     private Status visit(Cond c, int rule, boolean top) {
-      if (c instanceof Cond.Not n) {
+      return c.accept(new ConstantParts(rule, top));
+    }
+
+    /**
+     * Finds the parts of rule {@code rule}'s condition that are always true or always false, and
+     * reports each that its parts do not already explain ({@code top}: the whole condition).
+     */
+    private final class ConstantParts extends Cond.ConnectiveVisitor<Status> {
+      private final int rule;
+      private final boolean top;
+
+      ConstantParts(int rule, boolean top) {
+        this.rule = rule;
+        this.top = top;
+      }
+
+      @Override
+      public Status visitNot(Cond.Not n) {
         Status s = visit(n.operand(), rule, top);
         return switch (s.kind()) {
           case TRUE -> new Status(Const.FALSE, s.witness());
@@ -250,7 +267,9 @@ public final class Linter {
           default -> s;
         };
       }
-      if (c instanceof Cond.PredicateRef p) {
+
+      @Override
+      public Status visitPredicateRef(Cond.PredicateRef p) {
         Status known = predicateStatus.get(p.body());
         if (known == null) {
           known = visit(p.body(), rule, top);
@@ -258,30 +277,51 @@ public final class Linter {
         }
         return known;
       }
-      if (c instanceof Cond.Bool b) {
+
+      @Override
+      public Status visitBool(Cond.Bool b) {
         return new Status(b.value() ? Const.TRUE : Const.FALSE, Optional.empty());
       }
-      List<Status> children = new ArrayList<>();
-      List<Cond> terms = c instanceof Cond.And and ? and.terms() : c instanceof Cond.Or or ? or.terms() : List.of();
-      for (Cond t : terms) {
-        children.add(visit(t, rule, false));
+
+      @Override
+      public Status visitAnd(Cond.And c) {
+        List<Status> children = terms(c.terms());
+        Status s = status(c, rule);
+        boolean explained = s.kind() == Const.FALSE ? children.stream().anyMatch(x -> x.kind() == Const.FALSE)
+            : children.stream().allMatch(x -> x.kind() == Const.TRUE);
+        return reported(c, s, explained);
       }
-      Status s = status(c, rule);
-      if (s.kind() != Const.TRUE && s.kind() != Const.FALSE) {
+
+      @Override
+      public Status visitOr(Cond.Or c) {
+        List<Status> children = terms(c.terms());
+        Status s = status(c, rule);
+        boolean explained = s.kind() == Const.TRUE ? children.stream().anyMatch(x -> x.kind() == Const.TRUE)
+            : children.stream().allMatch(x -> x.kind() == Const.FALSE);
+        return reported(c, s, explained);
+      }
+
+      @Override
+      protected Status test(Cond c) {
+        return reported(c, status(c, rule), false);
+      }
+
+      private List<Status> terms(List<Cond> terms) {
+        List<Status> out = new ArrayList<>();
+        for (Cond t : terms) {
+          out.add(visit(t, rule, false));
+        }
+        return out;
+      }
+
+      /** {@code s}, reported first when {@code c} is always true or false and its parts do not explain it. */
+      private Status reported(Cond c, Status s, boolean explained) {
+        boolean constant = s.kind() == Const.TRUE || s.kind() == Const.FALSE;
+        if (constant && !explained && reportedConds.add(c.span())) {
+          report(c, s, rule, top);
+        }
         return s;
       }
-      boolean explained = false;
-      if (c instanceof Cond.Or) {
-        explained = s.kind() == Const.TRUE ? children.stream().anyMatch(x -> x.kind() == Const.TRUE)
-            : children.stream().allMatch(x -> x.kind() == Const.FALSE);
-      } else if (c instanceof Cond.And) {
-        explained = s.kind() == Const.FALSE ? children.stream().anyMatch(x -> x.kind() == Const.FALSE)
-            : children.stream().allMatch(x -> x.kind() == Const.TRUE);
-      }
-      if (!explained && reportedConds.add(c.span())) {
-        report(c, s, rule, top);
-      }
-      return s;
     }
 
     private void report(Cond c, Status s, int rule, boolean top) {
@@ -310,9 +350,8 @@ public final class Linter {
      * (always false).
      */
     private static Optional<String> confusion(Cond c, boolean alwaysTrue) {
-      List<Cond> terms = alwaysTrue && c instanceof Cond.Or o ? o.terms()
-          : !alwaysTrue && c instanceof Cond.And x ? x.terms() : null;
-      if (terms == null || terms.size() < 2) {
+      List<Cond> terms = alwaysTrue ? c.disjuncts() : c.conjuncts();
+      if (terms.size() < 2) {
         return Optional.empty();
       }
       String field = null;
@@ -337,28 +376,125 @@ public final class Linter {
 
     /** {field, constant} when {@code c} is {@code field == constant} (equal) or {@code field != constant}. */
     private static Optional<String[]> single(Cond c, boolean equal) {
-      if (c instanceof Cond.PredicateRef p) {
+      return c.accept(equal ? SingleTest.EQUAL : SingleTest.NOT_EQUAL);
+    }
+
+    /** {@link #single}: one visitor for {@code ==}, one for {@code !=}. */
+    private static final class SingleTest implements Cond.Visitor<Optional<String[]>> {
+      static final SingleTest EQUAL = new SingleTest(true);
+      static final SingleTest NOT_EQUAL = new SingleTest(false);
+
+      private final boolean equal;
+
+      private SingleTest(boolean equal) {
+        this.equal = equal;
+      }
+
+      @Override
+      public Optional<String[]> visitPredicateRef(Cond.PredicateRef p) {
         return single(p.body(), equal);
       }
-      if (c instanceof Cond.Not n) {
+
+      @Override
+      public Optional<String[]> visitNot(Cond.Not n) {
         return single(n.operand(), !equal);
       }
-      if (c instanceof Cond.EnumIn e) {
+
+      @Override
+      public Optional<String[]> visitEnumIn(Cond.EnumIn e) {
         int mask = equal ? e.mask() : e.field().allMask() & ~e.mask();
         return Integer.bitCount(mask) == 1
             ? Optional.of(new String[] {e.field().spelling(), e.field().names(mask).get(0)}) : Optional.empty();
       }
-      if (c instanceof Cond.IntCompare i
-          && i.op() == (equal ? dev.resvc.compiler.ast.Expr.CompareOp.EQ : dev.resvc.compiler.ast.Expr.CompareOp.NE)) {
-        return Optional.of(new String[] {i.field().spelling(), dev.resvc.runtime.range.U64.hex(i.value())});
+
+      @Override
+      public Optional<String[]> visitIntCompare(Cond.IntCompare i) {
+        if (i.op() == (equal ? dev.resvc.compiler.ast.Expr.CompareOp.EQ : dev.resvc.compiler.ast.Expr.CompareOp.NE)) {
+          return Optional.of(new String[] {i.field().spelling(), dev.resvc.runtime.range.U64.hex(i.value())});
+        }
+        return Optional.empty();
       }
-      if (equal && c instanceof Cond.StringIn s && s.values().size() == 1) {
-        return Optional.of(new String[] {s.field().spelling(), "\"" + s.values().get(0) + "\""});
+
+      @Override
+      public Optional<String[]> visitStringIn(Cond.StringIn s) {
+        if (equal && s.values().size() == 1) {
+          return Optional.of(new String[] {s.field().spelling(), "\"" + s.values().get(0) + "\""});
+        }
+        return Optional.empty();
       }
-      if (equal && c instanceof Cond.BdfIn b && b.addresses().size() == 1) {
-        return Optional.of(new String[] {"device.bdf", b.addresses().get(0).toString()});
+
+      @Override
+      public Optional<String[]> visitBdfIn(Cond.BdfIn b) {
+        if (equal && b.addresses().size() == 1) {
+          return Optional.of(new String[] {"device.bdf", b.addresses().get(0).toString()});
+        }
+        return Optional.empty();
       }
-      return Optional.empty();
+
+      @Override
+      public Optional<String[]> visitBool(Cond.Bool c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitAnd(Cond.And c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitOr(Cond.Or c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitIntInRange(Cond.IntInRange c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitIntInSet(Cond.IntInSet c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitClassMatch(Cond.ClassMatch c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitDownstreamOf(Cond.DownstreamOf c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitIsBridge(Cond.IsBridge c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitProtHas(Cond.ProtHas c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitRegionOverlaps(Cond.RegionOverlaps c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitRegionWithin(Cond.RegionWithin c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitGuestIs(Cond.GuestIs c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitWithinGuest(Cond.WithinGuest c) {
+        return Optional.empty();
+      }
     }
 
     // ---- shadowed, redundant, order-dependent, default ---------------------------------------
@@ -709,7 +845,7 @@ public final class Linter {
     private void reviews() {
       if (a.section() != Section.CLASSIFY) return;
       Span s = Span.none("<analysis>");
-      Cond rmrr = new Cond.EnumIn(s, EnumField.REGION_SOURCE, 1 << RegionSource.RMRR.ordinal());
+      Cond rmrr = new Cond.EnumIn(s, Field.REGION_SOURCE, 1 << RegionSource.RMRR.ordinal());
       Cond usb = new Cond.ClassMatch(s, 0x0c0300, 16);
       Cond display = new Cond.ClassMatch(s, 0x030000, 8);
       List<Integer> before = new ArrayList<>();

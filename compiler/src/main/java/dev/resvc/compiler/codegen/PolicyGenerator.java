@@ -14,7 +14,7 @@ import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.CondPrinter;
-import dev.resvc.compiler.check.EnumField;
+import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.Scope;
 import dev.resvc.compiler.codegen.CondCompiler.Helper;
 import dev.resvc.compiler.codegen.CondCompiler.J;
@@ -285,7 +285,7 @@ public final class PolicyGenerator {
       typeNames.add(policy.simpleName());
       fieldNames.newName(UNINDEXED);
       fieldNames.newName(DECISIONS);
-      for (IndexPlan.Field f : IndexPlan.Field.values()) {
+      for (IndexPlan.IndexField f : IndexPlan.IndexField.values()) {
         fieldNames.newName(f.constant());
       }
     }
@@ -475,7 +475,7 @@ public final class PolicyGenerator {
         m.addParameter(Region.class, "region").addParameter(GuestRange.class, "guest");
       }
 
-      EnumField dispatch = chooseDispatch(rules, known);
+      Field dispatch = chooseDispatch(rules, known);
       Set<Local> used = EnumSet.noneOf(Local.class);
       // Each list the generated code walks, keyed by its code, with the field values that walk it.
       Map<String, List<Integer>> valuesByList = new LinkedHashMap<>();
@@ -516,11 +516,11 @@ public final class PolicyGenerator {
         m.addStatement("$T found", decisionType);
       }
       if (dispatch != null && !lists.isEmpty()) {
-        Local dispatchLocal = dispatch == EnumField.REGION_TYPE ? Local.REGION_TYPE : Local.REGION_SOURCE;
-        String accessor = dispatch == EnumField.REGION_TYPE ? "type" : "source";
-        m.addComment("Only the rules that can hold for this region $L; first match wins, in source order.", accessor);
+        Local dispatchLocal = Local.of(dispatch);
+        m.addComment("Only the rules that can hold for this region $L; first match wins, in source order.",
+            dispatch.fieldName());
         m.beginControlFlow("switch ($L.ordinal())",
-            !perCase && locals.contains(dispatchLocal) ? dispatchLocal.javaName() : "region." + accessor + "()");
+            !perCase && locals.contains(dispatchLocal) ? dispatchLocal.javaName() : dispatch.javaRead().orElseThrow());
       }
       for (Map.Entry<String, List<Occurrence>> e : lists.entrySet()) {
         if (dispatch != null) {
@@ -579,7 +579,7 @@ public final class PolicyGenerator {
       List<RuleView> live = new ArrayList<>();
       for (RuleView r : rules) {
         Cond c = CondCompiler.simplify(r.condition(), known);
-        if (c instanceof Cond.Bool b && !b.value()) {
+        if (c.isConstant(false)) {
           continue;
         }
         numbers.add(r.index());
@@ -595,7 +595,7 @@ public final class PolicyGenerator {
               + "condition allows for one field (its most selective), or among the rules tested in turn.\n"
               + "Rules are numbered from 0 in source order; a table line reads {@code VALUE: RULE RULE ...}.\n", kind);
       ix.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-      for (Map.Entry<IndexPlan.Field, SortedMap<Long, List<Integer>>> e : plan.keyTables().entrySet()) {
+      for (Map.Entry<IndexPlan.IndexField, SortedMap<Long, List<Integer>>> e : plan.keyTables().entrySet()) {
         List<String> lines = new ArrayList<>();
         int entries = 0;
         for (Map.Entry<Long, List<Integer>> k : e.getValue().entrySet()) {
@@ -606,7 +606,7 @@ public final class PolicyGenerator {
             .addJavadoc("Rules by $L: $L values, $L entries.\n", e.getKey().description, lines.size(), entries)
             .initializer(tableCall(CodeBlock.of("$T.parse", KeyIndex.class), lines)).build());
       }
-      for (Map.Entry<IndexPlan.Field, SortedMap<IndexPlan.Window, List<Integer>>> e
+      for (Map.Entry<IndexPlan.IndexField, SortedMap<IndexPlan.Window, List<Integer>>> e
           : plan.windowTables().entrySet()) {
         List<String> lines = new ArrayList<>();
         for (Map.Entry<IndexPlan.Window, List<Integer>> w : e.getValue().entrySet()) {
@@ -664,9 +664,9 @@ public final class PolicyGenerator {
       MethodSpec.Builder m = MethodSpec.methodBuilder(kind).addAnnotation(Override.class)
           .addModifiers(Modifier.PUBLIC).returns(decisionType).addParameters(params);
       Set<Local> lookups = EnumSet.noneOf(Local.class);
-      for (IndexPlan.Field f : plan.fields()) {
+      for (IndexPlan.IndexField f : plan.fields()) {
         lookups.add(f.local);
-        if (f == IndexPlan.Field.OVERLAP) {
+        if (f == IndexPlan.IndexField.OVERLAP) {
           lookups.add(Local.START);
           lookups.add(Local.END);
         }
@@ -674,8 +674,8 @@ public final class PolicyGenerator {
       declare(m, Local.closure(lookups));
       m.addComment("$L rules: look up the few that can hold, keep the first in source order that does.", rules.size());
       m.addStatement("int first = $T.MAX_VALUE", Integer.class);
-      for (IndexPlan.Field f : plan.fields()) {
-        if (f == IndexPlan.Field.OVERLAP) {
+      for (IndexPlan.IndexField f : plan.fields()) {
+        if (f == IndexPlan.IndexField.OVERLAP) {
           m.beginControlFlow("if (covers)");
           m.addStatement("int s = $N.$L.segment(start)", index, f.constant());
           m.beginControlFlow("for (int last = $N.$L.segment(s, end); s <= last; s++)", index, f.constant());
@@ -832,7 +832,7 @@ public final class PolicyGenerator {
       List<Occurrence> out = new ArrayList<>();
       for (RuleView r : rules) {
         Cond s = CondCompiler.simplify(r.condition(), known);
-        if (s instanceof Cond.Bool b && !b.value()) {
+        if (s.isConstant(false)) {
           continue;
         }
         out.add(new Occurrence(r, CondCompiler.compile(s, used, helpers, predicates)));
@@ -849,21 +849,24 @@ public final class PolicyGenerator {
     }
 
     /**
-     * The region field whose {@code switch} leaves the fewest rules to test per value on average, or
+     * The region enum field whose {@code switch} leaves the fewest rules to test per value on average, or
      * null when neither prunes any rule.
      */
-    private static EnumField chooseDispatch(List<RuleView> rules, Known known) {
-      EnumField best = null;
+    private static Field chooseDispatch(List<RuleView> rules, Known known) {
+      Field best = null;
       long bestCount = 0;
       int bestValues = 1;
-      for (EnumField f : List.of(EnumField.REGION_TYPE, EnumField.REGION_SOURCE)) {
+      for (Field f : Field.of(Scope.REGION)) {
+        if (f.kind() != Field.Kind.ENUM) {
+          continue;
+        }
         int values = f.constants().size();
         long count = 0;
         for (int v = 0; v < values; v++) {
           Known k = known.with(f, v);
           for (RuleView r : rules) {
             Cond s = CondCompiler.simplify(r.condition(), k);
-            if (!(s instanceof Cond.Bool b && !b.value())) {
+            if (!s.isConstant(false)) {
               count++;
             }
           }
