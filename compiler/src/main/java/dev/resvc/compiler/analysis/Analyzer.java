@@ -1,6 +1,7 @@
 package dev.resvc.compiler.analysis;
 
 import dev.resvc.compiler.check.Cond;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.interp.Interpreter;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,6 +3,7 @@ package dev.resvc.compiler.analysis;
 import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.Scope;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.runtime.range.AddressRange;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

@@ -7,6 +7,7 @@ import dev.resvc.compiler.analysis.Formula.Const;
 import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.FieldValues;
 import dev.resvc.compiler.check.Scope;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciAddress;

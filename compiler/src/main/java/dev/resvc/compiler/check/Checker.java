@@ -183,19 +183,19 @@ public final class Checker {
     consts.keySet().forEach(n -> constValue(n, consts.get(n).nameSpan()));
     resolvePredicates();
 
-    List<CheckedPolicy.ClassifyRule> classifyRules = new ArrayList<>();
+    List<CheckedPolicy.Rule<ClassifyDecision>> classifyRules = new ArrayList<>();
     ClassifyDecision classifyDefault =
         ClassifyDecision.keep(Provenance.implicitDefault(root.file()));
     Span classifyDefaultAt = Span.none(root.file());
     if (classify != null) {
-      checkSectionShape("classify", classify.span(), classify.items());
+      checkSectionShape(Section.CLASSIFY.word(), classify.span(), classify.items());
       for (RuleItem ri : classify.items()) {
         if (ri instanceof RuleItem.Rule r) {
           uniqueRule(r, ruleNames);
-          Cond cond = condition(r.condition(), EnumSet.of(Scope.DEVICE, Scope.REGION), "classify");
+          Cond cond = condition(r.condition(), Section.CLASSIFY.scopes(), Section.CLASSIFY.word());
           ClassifyDecision d = classifyAction(r.action(), provenance(r.name(), r.span()));
           if (cond != null && d != null) {
-            classifyRules.add(new CheckedPolicy.ClassifyRule(r.name(), r.span(), cond, d));
+            classifyRules.add(CheckedPolicy.Rule.classify(r.name(), r.span(), cond, d));
           }
         } else if (ri instanceof RuleItem.Default d) {
           ClassifyDecision decision =
@@ -207,19 +207,19 @@ public final class Checker {
         }
       }
     }
-    List<CheckedPolicy.ConflictRule> conflictRules = new ArrayList<>();
+    List<CheckedPolicy.Rule<ConflictDecision>> conflictRules = new ArrayList<>();
     ConflictDecision conflictDefault =
         ConflictDecision.allow(Provenance.implicitDefault(root.file()));
     Span conflictDefaultAt = Span.none(root.file());
     if (conflicts != null) {
-      checkSectionShape("conflicts", conflicts.span(), conflicts.items());
+      checkSectionShape(Section.CONFLICTS.word(), conflicts.span(), conflicts.items());
       for (RuleItem ri : conflicts.items()) {
         if (ri instanceof RuleItem.Rule r) {
           uniqueRule(r, ruleNames);
-          Cond cond = condition(r.condition(), EnumSet.of(Scope.REGION, Scope.GUEST), "conflicts");
+          Cond cond = condition(r.condition(), Section.CONFLICTS.scopes(), Section.CONFLICTS.word());
           ConflictDecision d = conflictAction(r.action(), provenance(r.name(), r.span()));
           if (cond != null && d != null) {
-            conflictRules.add(new CheckedPolicy.ConflictRule(r.name(), r.span(), cond, d));
+            conflictRules.add(CheckedPolicy.Rule.conflict(r.name(), r.span(), cond, d));
           }
         } else if (ri instanceof RuleItem.Default d) {
           ConflictDecision decision =

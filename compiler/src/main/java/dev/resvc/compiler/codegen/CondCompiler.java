@@ -239,7 +239,7 @@ final class CondCompiler {
    * A Java expression and how loosely it binds: {@link #PRIMARY} (a name, call or {@code !x}), {@link
    * #COMPARISON}, {@link #AND}, {@link #OR}.
    */
-  record J(CodeBlock code, int level) {
+  record JavaExpr(CodeBlock code, int level) {
     static final int PRIMARY = 0;
     static final int COMPARISON = 1;
     static final int AND = 2;
@@ -255,7 +255,7 @@ final class CondCompiler {
    * Compiles a simplified condition; records the locals it reads in {@code used}, helpers in {@code
    * helpers}, and calls the methods of the predicates it uses, made by {@code predicates}.
    */
-  static J compile(Cond c, Set<Local> used, Set<Helper> helpers, PredicateMethods predicates) {
+  static JavaExpr compile(Cond c, Set<Local> used, Set<Helper> helpers, PredicateMethods predicates) {
     return new Emitter(used, helpers, predicates).gen(c);
   }
 
@@ -264,52 +264,52 @@ final class CondCompiler {
     COMPARE_SIZE, DOWNSTREAM_OF
   }
 
-  private record Emitter(Set<Local> used, Set<Helper> helpers, PredicateMethods predicates) implements Cond.Visitor<J> {
-    J gen(Cond c) {
+  private record Emitter(Set<Local> used, Set<Helper> helpers, PredicateMethods predicates) implements Cond.Visitor<JavaExpr> {
+    JavaExpr gen(Cond c) {
       return c.accept(this);
     }
 
     @Override
-    public J visitBool(Cond.Bool b) {
+    public JavaExpr visitBool(Cond.Bool b) {
       return atom(Boolean.toString(b.value()));
     }
 
     @Override
-    public J visitAnd(Cond.And a) {
+    public JavaExpr visitAnd(Cond.And a) {
       return join(a.terms(), " && ");
     }
 
     @Override
-    public J visitOr(Cond.Or o) {
+    public JavaExpr visitOr(Cond.Or o) {
       return join(o.terms(), " || ");
     }
 
     @Override
-    public J visitNot(Cond.Not n) {
-      return new J(CodeBlock.of("!$L", gen(n.operand()).operand(J.PRIMARY)), J.PRIMARY);
+    public JavaExpr visitNot(Cond.Not n) {
+      return new JavaExpr(CodeBlock.of("!$L", gen(n.operand()).operand(JavaExpr.PRIMARY)), JavaExpr.PRIMARY);
     }
 
     @Override
-    public J visitPredicateRef(Cond.PredicateRef p) {
+    public JavaExpr visitPredicateRef(Cond.PredicateRef p) {
       PredicateMethods.Method m = predicates.method(p);
       used.addAll(m.params());
-      return new J(PredicateMethods.call(m), J.PRIMARY);
+      return new JavaExpr(PredicateMethods.call(m), JavaExpr.PRIMARY);
     }
 
     @Override
-    public J visitIntCompare(Cond.IntCompare i) {
+    public JavaExpr visitIntCompare(Cond.IntCompare i) {
       return guarded(i.field(), compare(i.field(), i.op(), i.value()));
     }
 
     @Override
-    public J visitIntInRange(Cond.IntInRange r) {
+    public JavaExpr visitIntInRange(Cond.IntInRange r) {
       return guarded(r.field(), all(List.of(compare(r.field(), CompareOp.GE, r.lo()),
           compare(r.field(), CompareOp.LE, r.hi()))));
     }
 
     @Override
-    public J visitIntInSet(Cond.IntInSet s) {
-      List<J> eqs = new ArrayList<>();
+    public JavaExpr visitIntInSet(Cond.IntInSet s) {
+      List<JavaExpr> eqs = new ArrayList<>();
       for (long v : s.values()) {
         eqs.add(compare(s.field(), CompareOp.EQ, v));
       }
@@ -317,41 +317,41 @@ final class CondCompiler {
     }
 
     @Override
-    public J visitEnumIn(Cond.EnumIn e) {
+    public JavaExpr visitEnumIn(Cond.EnumIn e) {
       return enumIn(e.field(), e.mask());
     }
 
     @Override
-    public J visitClassMatch(Cond.ClassMatch m) {
+    public JavaExpr visitClassMatch(Cond.ClassMatch m) {
       use(Local.CLASS_CODE);
       int shift = 24 - m.bits();
       if (shift == 0) {
-        return new J(CodeBlock.of("cls == $L", classHex(m.value(), 6)), J.COMPARISON);
+        return new JavaExpr(CodeBlock.of("cls == $L", classHex(m.value(), 6)), JavaExpr.COMPARISON);
       }
-      return new J(CodeBlock.of("(cls >>> $L) == $L", shift, classHex(m.value() >>> shift, m.bits() / 4)),
-          J.COMPARISON);
+      return new JavaExpr(CodeBlock.of("(cls >>> $L) == $L", shift, classHex(m.value() >>> shift, m.bits() / 4)),
+          JavaExpr.COMPARISON);
     }
 
     @Override
-    public J visitBdfIn(Cond.BdfIn b) {
+    public JavaExpr visitBdfIn(Cond.BdfIn b) {
       use(Local.BDF);
-      List<J> eqs = new ArrayList<>();
+      List<JavaExpr> eqs = new ArrayList<>();
       for (PciAddress a : b.addresses()) {
-        eqs.add(new J(CodeBlock.of("bdf == $L", hex(key(a))), J.COMPARISON));
+        eqs.add(new JavaExpr(CodeBlock.of("bdf == $L", hex(key(a))), JavaExpr.COMPARISON));
       }
       return any(eqs);
     }
 
     @Override
-    public J visitDownstreamOf(Cond.DownstreamOf d) {
+    public JavaExpr visitDownstreamOf(Cond.DownstreamOf d) {
       use(Local.UPSTREAM);
       helpers.add(Helper.DOWNSTREAM_OF);
       return atom("downstreamOf(upstream, " + hex(key(d.bridge())) + ")");
     }
 
     @Override
-    public J visitStringIn(Cond.StringIn s) {
-      List<J> eqs = new ArrayList<>();
+    public JavaExpr visitStringIn(Cond.StringIn s) {
+      List<JavaExpr> eqs = new ArrayList<>();
       Local l = Local.of(s.field());
       for (String v : s.values()) {
         use(l);
@@ -361,38 +361,38 @@ final class CondCompiler {
     }
 
     @Override
-    public J visitIsBridge(Cond.IsBridge c) {
+    public JavaExpr visitIsBridge(Cond.IsBridge c) {
       use(Local.BRIDGE);
       return atom("bridge");
     }
 
     @Override
-    public J visitProtHas(Cond.ProtHas h) {
+    public JavaExpr visitProtHas(Cond.ProtHas h) {
       use(Local.PROT);
-      return new J(CodeBlock.of("(prot & $L) == $L", hex(h.bit()), hex(h.bit())), J.COMPARISON);
+      return new JavaExpr(CodeBlock.of("(prot & $L) == $L", hex(h.bit()), hex(h.bit())), JavaExpr.COMPARISON);
     }
 
     @Override
-    public J visitRegionOverlaps(Cond.RegionOverlaps o) {
+    public JavaExpr visitRegionOverlaps(Cond.RegionOverlaps o) {
       use(Local.COVERS);
       return all(List.of(atom("covers"), unsigned("start", CompareOp.LE, o.range().end()),
           unsignedRev(o.range().start(), CompareOp.LE, "end")));
     }
 
     @Override
-    public J visitRegionWithin(Cond.RegionWithin w) {
+    public JavaExpr visitRegionWithin(Cond.RegionWithin w) {
       use(Local.COVERS);
       return all(List.of(atom("covers"), unsignedRev(w.range().start(), CompareOp.LE, "start"),
           unsigned("end", CompareOp.LE, w.range().end())));
     }
 
     @Override
-    public J visitGuestIs(Cond.GuestIs g) {
+    public JavaExpr visitGuestIs(Cond.GuestIs g) {
       return enumIn(Field.GUEST_KIND, g.kindMask());
     }
 
     @Override
-    public J visitWithinGuest(Cond.WithinGuest w) {
+    public JavaExpr visitWithinGuest(Cond.WithinGuest w) {
       use(Local.COVERS);
       use(Local.GUEST_START);
       use(Local.GUEST_END);
@@ -405,17 +405,17 @@ final class CondCompiler {
      * guest: {@code nullable}) equals {@code value}. A value too long for one string constant is
      * compared part by part at its offsets, so that nothing is built per call.
      */
-    private static J stringEquals(Local l, String value, boolean nullable) {
+    private static JavaExpr stringEquals(Local l, String value, boolean nullable) {
       List<String> parts = JavaText.constantParts(value);
       if (parts.size() == 1) {
         return nullable ? atom(JavaText.stringLiteral(value) + ".equals(" + l.javaName() + ")")
             : atom(l.javaName() + ".equals(" + JavaText.stringLiteral(value) + ")");
       }
-      List<J> tests = new ArrayList<>();
+      List<JavaExpr> tests = new ArrayList<>();
       if (nullable) {
-        tests.add(new J(CodeBlock.of("$L != null", l.javaName()), J.COMPARISON));
+        tests.add(new JavaExpr(CodeBlock.of("$L != null", l.javaName()), JavaExpr.COMPARISON));
       }
-      tests.add(new J(CodeBlock.of("$L.length() == $L", l.javaName(), value.length()), J.COMPARISON));
+      tests.add(new JavaExpr(CodeBlock.of("$L.length() == $L", l.javaName(), value.length()), JavaExpr.COMPARISON));
       int offset = 0;
       for (String part : parts) {
         tests.add(atom(l.javaName() + ".startsWith(" + JavaText.stringLiteral(part) + ", " + offset + ")"));
@@ -428,8 +428,8 @@ final class CondCompiler {
       used.add(l);
     }
 
-    private J join(List<Cond> terms, String op) {
-      List<J> parts = new ArrayList<>();
+    private JavaExpr join(List<Cond> terms, String op) {
+      List<JavaExpr> parts = new ArrayList<>();
       for (Cond t : terms) {
         parts.add(gen(t));
       }
@@ -437,7 +437,7 @@ final class CondCompiler {
     }
 
     /** Tests on guest fields are false when there is no guest range. */
-    private J guarded(Field field, J test) {
+    private JavaExpr guarded(Field field, JavaExpr test) {
       if (field.scope() != Scope.GUEST) {
         return test;
       }
@@ -446,12 +446,12 @@ final class CondCompiler {
     }
 
     /** {@code field op value}, unsigned, as the interpreter compares. */
-    private J compare(Field field, CompareOp op, long value) {
+    private JavaExpr compare(Field field, CompareOp op, long value) {
       if (field == Field.REGION_SIZE) {
         use(Local.START);
         use(Local.END);
         helpers.add(Helper.COMPARE_SIZE);
-        return new J(CodeBlock.of("compareSize(start, end, $L) $L 0", longLit(value), op.symbol()), J.COMPARISON);
+        return new JavaExpr(CodeBlock.of("compareSize(start, end, $L) $L 0", longLit(value), op.symbol()), JavaExpr.COMPARISON);
       }
       Local l = Local.of(field);
       use(l);
@@ -459,31 +459,31 @@ final class CondCompiler {
       // fits in 31 bits is the unsigned one. Wider ones (the group too: the interpreter widens it with
       // sign extension, as Java does here) are compared unsigned.
       if (field.bits() < 32 && value >= 0 && value <= Integer.MAX_VALUE) {
-        return new J(CodeBlock.of("$L $L $L", l.javaName(), op.symbol(), hex(value)), J.COMPARISON);
+        return new JavaExpr(CodeBlock.of("$L $L $L", l.javaName(), op.symbol(), hex(value)), JavaExpr.COMPARISON);
       }
       return unsigned(l.javaName(), op, value);
     }
 
-    private J unsigned(String name, CompareOp op, long value) {
+    private JavaExpr unsigned(String name, CompareOp op, long value) {
       if (op == CompareOp.EQ || op == CompareOp.NE) {
-        return new J(CodeBlock.of("$L $L $L", name, op.symbol(), longLit(value)), J.COMPARISON);
+        return new JavaExpr(CodeBlock.of("$L $L $L", name, op.symbol(), longLit(value)), JavaExpr.COMPARISON);
       }
-      return new J(CodeBlock.of("$T.compareUnsigned($L, $L) $L 0", Long.class, name, longLit(value), op.symbol()),
-          J.COMPARISON);
+      return new JavaExpr(CodeBlock.of("$T.compareUnsigned($L, $L) $L 0", Long.class, name, longLit(value), op.symbol()),
+          JavaExpr.COMPARISON);
     }
 
     /** {@code value op name}, unsigned. */
-    private J unsignedRev(long value, CompareOp op, String name) {
-      return new J(CodeBlock.of("$T.compareUnsigned($L, $L) $L 0", Long.class, longLit(value), name, op.symbol()),
-          J.COMPARISON);
+    private JavaExpr unsignedRev(long value, CompareOp op, String name) {
+      return new JavaExpr(CodeBlock.of("$T.compareUnsigned($L, $L) $L 0", Long.class, longLit(value), name, op.symbol()),
+          JavaExpr.COMPARISON);
     }
 
     /** {@code a <= b}, unsigned, over two locals. */
-    private static J unsignedLe(String a, String b) {
-      return new J(CodeBlock.of("$T.compareUnsigned($L, $L) <= 0", Long.class, a, b), J.COMPARISON);
+    private static JavaExpr unsignedLe(String a, String b) {
+      return new JavaExpr(CodeBlock.of("$T.compareUnsigned($L, $L) <= 0", Long.class, a, b), JavaExpr.COMPARISON);
     }
 
-    private J enumIn(Field field, int mask) {
+    private JavaExpr enumIn(Field field, int mask) {
       Local l = Local.of(field);
       List<Enum<?>> constants = field.runtimeConstants();
       int all = field.allMask();
@@ -494,27 +494,27 @@ final class CondCompiler {
       use(l);
       if (mask == all) {
         // Region fields are always there; a guest range may not be.
-        return field.scope() == Scope.GUEST ? new J(CodeBlock.of("$L != null", l.javaName()), J.COMPARISON) : atom("true");
+        return field.scope() == Scope.GUEST ? new JavaExpr(CodeBlock.of("$L != null", l.javaName()), JavaExpr.COMPARISON) : atom("true");
       }
-      List<J> eqs = new ArrayList<>();
+      List<JavaExpr> eqs = new ArrayList<>();
       for (int i = 0; i < constants.size(); i++) {
         if ((mask & (1 << i)) != 0) {
-          eqs.add(new J(CodeBlock.of("$L == $T.$L", l.javaName(), field.javaType(), constants.get(i).name()), J.COMPARISON));
+          eqs.add(new JavaExpr(CodeBlock.of("$L == $T.$L", l.javaName(), field.javaType(), constants.get(i).name()), JavaExpr.COMPARISON));
         }
       }
       return any(eqs);
     }
 
-    private static J all(List<J> parts) {
-      return joinParts(parts, " && ", "true", J.AND);
+    private static JavaExpr all(List<JavaExpr> parts) {
+      return joinParts(parts, " && ", "true", JavaExpr.AND);
     }
 
-    private static J any(List<J> parts) {
-      return joinParts(parts, " || ", "false", J.OR);
+    private static JavaExpr any(List<JavaExpr> parts) {
+      return joinParts(parts, " || ", "false", JavaExpr.OR);
     }
 
     /** Operands of {@code ||} that are {@code &&} chains get parentheses too, for the reader. */
-    private static J joinParts(List<J> parts, String op, String empty, int level) {
+    private static JavaExpr joinParts(List<JavaExpr> parts, String op, String empty, int level) {
       if (parts.isEmpty()) {
         return atom(empty);
       }
@@ -526,13 +526,13 @@ final class CondCompiler {
         if (i > 0) {
           b.add(op);
         }
-        b.add(parts.get(i).operand(J.COMPARISON));
+        b.add(parts.get(i).operand(JavaExpr.COMPARISON));
       }
-      return new J(b.build(), level);
+      return new JavaExpr(b.build(), level);
     }
 
-    private static J atom(String code) {
-      return new J(CodeBlock.of("$L", code), J.PRIMARY);
+    private static JavaExpr atom(String code) {
+      return new JavaExpr(CodeBlock.of("$L", code), JavaExpr.PRIMARY);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.CondPrinter;
 import dev.resvc.compiler.check.Field;
+import dev.resvc.compiler.check.Section;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -24,21 +25,10 @@ public final class Explainer {
   /** A part of a condition (a top-level {@code and} term), its value, and the facts it looked at. */
   public record Part(String text, boolean value, String facts) {}
 
-  public static List<Trial> classify(CheckedPolicy policy, Interpreter.Facts facts) {
+  /** The trials of {@code section}'s rules on {@code facts}, up to the first that matches. */
+  public static List<Trial> trials(CheckedPolicy policy, Section section, Interpreter.Facts facts) {
     List<Trial> out = new ArrayList<>();
-    for (CheckedPolicy.ClassifyRule r : policy.classifyRules()) {
-      Trial t = trial(r.name(), r.span().file() + ":" + r.span().line(), r.condition(), facts);
-      out.add(t);
-      if (t.matched()) {
-        break;
-      }
-    }
-    return out;
-  }
-
-  public static List<Trial> conflict(CheckedPolicy policy, Interpreter.Facts facts) {
-    List<Trial> out = new ArrayList<>();
-    for (CheckedPolicy.ConflictRule r : policy.conflictRules()) {
+    for (CheckedPolicy.Rule<?> r : policy.rules(section)) {
       Trial t = trial(r.name(), r.span().file() + ":" + r.span().line(), r.condition(), facts);
       out.add(t);
       if (t.matched()) {

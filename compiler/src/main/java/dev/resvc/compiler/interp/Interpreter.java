@@ -42,7 +42,7 @@ public final class Interpreter implements Policy {
   @Override
   public ClassifyDecision classify(PciDevice device, int group, Region region) {
     Evaluation evaluation = new Evaluation(new Facts(device, group, region, null));
-    for (CheckedPolicy.ClassifyRule rule : policy.classifyRules()) {
+    for (CheckedPolicy.Rule<ClassifyDecision> rule : policy.classifyRules()) {
       if (evaluation.holds(rule.condition())) {
         return rule.decision();
       }
@@ -53,7 +53,7 @@ public final class Interpreter implements Policy {
   @Override
   public ConflictDecision conflict(Region region, GuestRange guest) {
     Evaluation evaluation = new Evaluation(new Facts(null, -1, region, guest));
-    for (CheckedPolicy.ConflictRule rule : policy.conflictRules()) {
+    for (CheckedPolicy.Rule<ConflictDecision> rule : policy.conflictRules()) {
       if (evaluation.holds(rule.condition())) {
         return rule.decision();
       }

@@ -9,6 +9,7 @@ import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.Field;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
@@ -85,13 +86,13 @@ class AnalysisPropertiesTest {
       ConflictDecision.report(Severity.WARN, "w", new Provenance("x", "random.resv", 1)));
 
   private CheckedPolicy policy(Random r, List<Cond> classify, List<Cond> conflicts) {
-    List<CheckedPolicy.ClassifyRule> cr = new ArrayList<>();
+    List<CheckedPolicy.Rule<ClassifyDecision>> cr = new ArrayList<>();
     for (int i = 0; i < classify.size(); i++) {
-      cr.add(new CheckedPolicy.ClassifyRule("c" + i, span(), classify.get(i), ACTIONS.get(r.nextInt(3))));
+      cr.add(CheckedPolicy.Rule.classify("c" + i, span(), classify.get(i), ACTIONS.get(r.nextInt(3))));
     }
-    List<CheckedPolicy.ConflictRule> fr = new ArrayList<>();
+    List<CheckedPolicy.Rule<ConflictDecision>> fr = new ArrayList<>();
     for (int i = 0; i < conflicts.size(); i++) {
-      fr.add(new CheckedPolicy.ConflictRule("f" + i, span(), conflicts.get(i), VERDICTS.get(r.nextInt(2))));
+      fr.add(CheckedPolicy.Rule.conflict("f" + i, span(), conflicts.get(i), VERDICTS.get(r.nextInt(2))));
     }
     return new CheckedPolicy("random.P", "random.resv", cr, ClassifyDecision.keep(Provenance.implicitDefault("random.resv")),
         fr, ConflictDecision.allow(Provenance.implicitDefault("random.resv")), List.of());

@@ -9,6 +9,7 @@ import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.Field;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestKind;
@@ -101,14 +102,14 @@ class IndexedLintTest {
       ConflictDecision.report(Severity.WARN, "w", AT));
 
   private static CheckedPolicy policy(Random r, List<Cond> classify, List<Cond> conflicts) {
-    List<CheckedPolicy.ClassifyRule> cr = new ArrayList<>();
+    List<CheckedPolicy.Rule<ClassifyDecision>> cr = new ArrayList<>();
     for (int i = 0; i < classify.size(); i++) {
-      cr.add(new CheckedPolicy.ClassifyRule("c" + i, new Span("random.resv", 10_000 + i, 3, 4), classify.get(i),
+      cr.add(CheckedPolicy.Rule.classify("c" + i, new Span("random.resv", 10_000 + i, 3, 4), classify.get(i),
           ACTIONS.get(r.nextInt(ACTIONS.size()))));
     }
-    List<CheckedPolicy.ConflictRule> fr = new ArrayList<>();
+    List<CheckedPolicy.Rule<ConflictDecision>> fr = new ArrayList<>();
     for (int i = 0; i < conflicts.size(); i++) {
-      fr.add(new CheckedPolicy.ConflictRule("f" + i, new Span("random.resv", 20_000 + i, 3, 4), conflicts.get(i),
+      fr.add(CheckedPolicy.Rule.conflict("f" + i, new Span("random.resv", 20_000 + i, 3, 4), conflicts.get(i),
           VERDICTS.get(r.nextInt(VERDICTS.size()))));
     }
     return new CheckedPolicy("random.P", "random.resv", cr, ClassifyDecision.keep(Provenance.implicitDefault("random.resv")),
@@ -165,8 +166,8 @@ class IndexedLintTest {
       Interpreter.Facts w = x.witness().orElseThrow().facts();
       assertThat(Analyzer.inDomain(w, x.section())).isTrue();
       List<Cond> conds = x.section() == Section.CLASSIFY
-          ? p.classifyRules().stream().map(CheckedPolicy.ClassifyRule::condition).toList()
-          : p.conflictRules().stream().map(CheckedPolicy.ConflictRule::condition).toList();
+          ? p.classifyRules().stream().map(CheckedPolicy.Rule::condition).toList()
+          : p.conflictRules().stream().map(CheckedPolicy.Rule::condition).toList();
       int first = 0;
       while (first < conds.size() && !Interpreter.eval(conds.get(first), w)) first++;
       int rule = x.rules().get(0);

@@ -138,8 +138,8 @@ class FieldTableTest {
             .isEqualTo(checked.classifyDefault());
       }
       List<Explainer.Trial> trials = f.scope() == Scope.GUEST
-          ? Explainer.conflict(checked, new Interpreter.Facts(null, -1, hit.region(), hit.guest()))
-          : Explainer.classify(checked, new Interpreter.Facts(hit.device(), hit.group(), hit.region(), null));
+          ? Explainer.trials(checked, Section.CONFLICTS, new Interpreter.Facts(null, -1, hit.region(), hit.guest()))
+          : Explainer.trials(checked, Section.CLASSIFY, new Interpreter.Facts(hit.device(), hit.group(), hit.region(), null));
       assertWithMessage(f.spelling()).that(trials.get(trials.size() - 1).rule()).isEqualTo(rule);
       assertWithMessage(f.spelling()).that(trials.get(trials.size() - 1).parts().get(0).facts()).isNotEmpty();
     }
