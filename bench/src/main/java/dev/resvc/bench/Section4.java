@@ -25,12 +25,12 @@ public final class Section4 {
         "type == 'direct-relaxable' && guest_kind == 'ram'");
     List<CelPolicy.Rule<ClassifyDecision>> c = new java.util.ArrayList<>();
     for (int i = 0; i < classify.size(); i++) {
-      CheckedPolicy.ClassifyRule r = p.classifyRules().get(i);
+      CheckedPolicy.Rule<ClassifyDecision> r = p.classifyRules().get(i);
       c.add(new CelPolicy.Rule<>(r.name(), classify.get(i), r.decision()));
     }
     List<CelPolicy.Rule<ConflictDecision>> k = new java.util.ArrayList<>();
     for (int i = 0; i < conflicts.size(); i++) {
-      CheckedPolicy.ConflictRule r = p.conflictRules().get(i);
+      CheckedPolicy.Rule<ConflictDecision> r = p.conflictRules().get(i);
       k.add(new CelPolicy.Rule<>(r.name(), conflicts.get(i), r.decision()));
     }
     return new CelPolicy(p.name(), c, p.classifyDefault(), k, p.conflictDefault());

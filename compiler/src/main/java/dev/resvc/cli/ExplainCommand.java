@@ -2,6 +2,7 @@ package dev.resvc.cli;
 
 import dev.resvc.compiler.PolicyCompiler;
 import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.compiler.interp.Explainer;
 import dev.resvc.compiler.interp.Interpreter;
@@ -115,7 +116,7 @@ final class ExplainCommand implements Callable<Integer> {
         any = true;
         involved = true;
         PciDevice d = group.member(c.device()).orElseThrow().device();
-        List<Explainer.Trial> trials = Explainer.classify(p, new Interpreter.Facts(d, group.id(), c.input(), null));
+        List<Explainer.Trial> trials = Explainer.trials(p, Section.CLASSIFY, new Interpreter.Facts(d, group.id(), c.input(), null));
         List<Conflict> conflicts = c.effective().map(eff -> conflicts(p, gv, eff, c.device())).orElse(List.of());
         if (json) {
           Json.Arr conflictJson = Json.array();
@@ -192,7 +193,7 @@ final class ExplainCommand implements Callable<Integer> {
         continue;
       }
       out.add(new Conflict(check,
-          Explainer.conflict(p, new Interpreter.Facts(null, gv.id(), merged, check.guest().orElse(null)))));
+          Explainer.trials(p, Section.CONFLICTS, new Interpreter.Facts(null, gv.id(), merged, check.guest().orElse(null)))));
     }
     return out;
   }

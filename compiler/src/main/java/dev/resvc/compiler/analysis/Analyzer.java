@@ -1,6 +1,7 @@
 package dev.resvc.compiler.analysis;
 
 import dev.resvc.compiler.check.Cond;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.interp.Interpreter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -236,23 +237,59 @@ public final class Analyzer {
    * predicate's count once, in {@code bodies}) and capped just above {@link #MAX_TERMS}.
    */
   private static long terms(Cond c, Map<Cond, Long> bodies) {
-    if (c instanceof Cond.PredicateRef p) {
+    return c.accept(new TermCount(bodies));
+  }
+
+  /** {@link #terms}: one count, with each predicate's condition counted once ({@code bodies}). */
+  private static final class TermCount extends Cond.ConnectiveVisitor<Long> {
+    private final Map<Cond, Long> bodies;
+
+    TermCount(Map<Cond, Long> bodies) {
+      this.bodies = bodies;
+    }
+
+    @Override
+    protected Long test(Cond c) {
+      return 1L;
+    }
+
+    @Override
+    public Long visitPredicateRef(Cond.PredicateRef p) {
       Long known = bodies.get(p.body());
       if (known == null) {
-        known = terms(p.body(), bodies);
+        known = p.body().accept(this);
         bodies.put(p.body(), known);
       }
       return known;
     }
-    long n = 1;
-    if (c instanceof Cond.Not x) {
-      n += terms(x.operand(), bodies);
-    } else if (c instanceof Cond.And || c instanceof Cond.Or) {
-      for (Cond t : c instanceof Cond.And a ? a.terms() : ((Cond.Or) c).terms()) {
-        n = Math.min(n + terms(t, bodies), MAX_TERMS + 1);
-      }
+
+    @Override
+    public Long visitBool(Cond.Bool c) {
+      return 1L;
     }
-    return Math.min(n, MAX_TERMS + 1);
+
+    @Override
+    public Long visitNot(Cond.Not x) {
+      return Math.min(1 + x.operand().accept(this), MAX_TERMS + 1);
+    }
+
+    @Override
+    public Long visitAnd(Cond.And a) {
+      return sum(a.terms());
+    }
+
+    @Override
+    public Long visitOr(Cond.Or o) {
+      return sum(o.terms());
+    }
+
+    private Long sum(List<Cond> terms) {
+      long n = 1;
+      for (Cond t : terms) {
+        n = Math.min(n + t.accept(this), MAX_TERMS + 1);
+      }
+      return n;
+    }
   }
 
   private Formula newFormula(Cond c) {

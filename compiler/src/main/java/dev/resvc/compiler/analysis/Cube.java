@@ -6,8 +6,7 @@ import dev.resvc.compiler.analysis.Formula.EnumAtom;
 import dev.resvc.compiler.analysis.Formula.FinAtom;
 import dev.resvc.compiler.analysis.Formula.IntAtom;
 import dev.resvc.compiler.analysis.Formula.SizeAtom;
-import dev.resvc.compiler.check.EnumField;
-import dev.resvc.compiler.check.IntField;
+import dev.resvc.compiler.check.Field;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,20 +67,21 @@ final class Cube {
   }
 
   private static Cube build() {
-    USet[] ints = new USet[IntField.values().length];
-    for (IntField f : IntField.values()) {
-      ints[f.ordinal()] = f == IntField.DEVICE_GROUP ? GROUP_DOMAIN : USet.width(f.bits());
+    // Indexed by the field's slot among the fields of its kind.
+    USet[] ints = new USet[Field.of(Field.Kind.INT).size()];
+    for (Field f : Field.of(Field.Kind.INT)) {
+      ints[f.slot()] = f == Field.DEVICE_GROUP ? GROUP_DOMAIN : USet.width(f.bits());
     }
-    int[] enums = new int[EnumField.values().length];
-    for (EnumField f : EnumField.values()) {
-      enums[f.ordinal()] = f.allMask();
+    int[] enums = new int[Field.of(Field.Kind.ENUM).size()];
+    for (Field f : Field.of(Field.Kind.ENUM)) {
+      enums[f.slot()] = f.allMask();
     }
     return new Cube(ints, USet.ALL, true, enums, Map.of(), Map.of());
   }
 
   Status status(Atom a) {
     if (a instanceof IntAtom i) {
-      USet d = ints[i.field().ordinal()];
+      USet d = ints[i.field().slot()];
       if (d.subsetOf(i.set())) return Status.TRUE;
       if (d.disjoint(i.set())) return Status.FALSE;
       return Status.UNKNOWN;
@@ -92,7 +92,7 @@ final class Cube {
       if (fullOut && sizeLow.disjoint(s.low())) return Status.FALSE;
       return Status.UNKNOWN;
     } else if (a instanceof EnumAtom e) {
-      int d = enums[e.field().ordinal()];
+      int d = enums[e.field().slot()];
       if ((d & ~e.mask()) == 0) return Status.TRUE;
       if ((d & e.mask()) == 0) return Status.FALSE;
       return Status.UNKNOWN;
@@ -145,19 +145,19 @@ final class Cube {
     Map<String, Set<Object>[]> f = null;   // per touched finite-domain variable: {in (or null), out}, fresh copies
     for (Atom a : atoms) {
       if (a instanceof IntAtom i) {
-        USet d = n[i.field().ordinal()].intersect(i.set());
+        USet d = n[i.field().slot()].intersect(i.set());
         if (d.isEmpty()) return null;
         if (n == ints) n = ints.clone();
-        n[i.field().ordinal()] = d;
+        n[i.field().slot()] = d;
       } else if (a instanceof SizeAtom s) {
         low = low.intersect(s.low());
         full = full && s.full();
         if (low.isEmpty() && !full) return null;
       } else if (a instanceof EnumAtom x) {
-        int d = e[x.field().ordinal()] & x.mask();
+        int d = e[x.field().slot()] & x.mask();
         if (d == 0) return null;
         if (e == enums) e = enums.clone();
-        e[x.field().ordinal()] = d;
+        e[x.field().slot()] = d;
       } else if (a instanceof BoolAtom x) {
         Boolean v = b.get(x.var());
         if (v != null) {
@@ -201,10 +201,10 @@ final class Cube {
   /** This cube with {@code a} added, or null when that leaves some variable no value. */
   Cube add(Atom a) {
     if (a instanceof IntAtom i) {
-      USet d = ints[i.field().ordinal()].intersect(i.set());
+      USet d = ints[i.field().slot()].intersect(i.set());
       if (d.isEmpty()) return null;
       USet[] n = ints.clone();
-      n[i.field().ordinal()] = d;
+      n[i.field().slot()] = d;
       return new Cube(n, sizeLow, sizeFull, enums, bools, fins);
     } else if (a instanceof SizeAtom s) {
       USet low = sizeLow.intersect(s.low());
@@ -212,10 +212,10 @@ final class Cube {
       if (low.isEmpty() && !full) return null;
       return new Cube(ints, low, full, enums, bools, fins);
     } else if (a instanceof EnumAtom e) {
-      int d = enums[e.field().ordinal()] & e.mask();
+      int d = enums[e.field().slot()] & e.mask();
       if (d == 0) return null;
       int[] n = enums.clone();
-      n[e.field().ordinal()] = d;
+      n[e.field().slot()] = d;
       return new Cube(ints, sizeLow, sizeFull, n, bools, fins);
     } else if (a instanceof BoolAtom b) {
       Boolean v = bools.get(b.var());
@@ -303,7 +303,7 @@ final class Cube {
     return new Cube(n, low, full, e, b, f);
   }
 
-  USet intDomain(IntField f) {
-    return ints[f.ordinal()];
+  USet intDomain(Field f) {
+    return ints[f.slot()];
   }
 }

@@ -1,9 +1,9 @@
 package dev.resvc.compiler.analysis;
 
 import dev.resvc.compiler.check.Cond;
-import dev.resvc.compiler.check.EnumField;
-import dev.resvc.compiler.check.IntField;
+import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.Scope;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.runtime.range.AddressRange;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -22,17 +22,15 @@ sealed interface Formula {
   Formula FALSE = new Const(false);
 
   /** Boolean variables. */
-  String BRIDGE = "device.bridge";
+  String BRIDGE = Field.DEVICE_BRIDGE.spelling();
   String COVERS = "region covers an address";
   String GUEST = "guest present";
   /** {@code region.start >= guest.start}. */
   String START_IN_GUEST = "region.start >= guest.start";
   /** {@code region.end <= guest.end}. */
   String END_IN_GUEST = "region.end <= guest.end";
-  /** Finite-domain variables. */
-  String BDF = "device.bdf";
-  String DRIVER = "device.driver";
-  String GUEST_NAME = "guest.name";
+  /** Finite-domain variables: the field's spelling (also for the string fields, {@link FinAtom}). */
+  String BDF = Field.DEVICE_BDF.spelling();
 
   record Const(boolean value) implements Formula {}
 
@@ -45,7 +43,7 @@ sealed interface Formula {
   }
 
   /** An integer field (not the size) is in {@code set}. */
-  record IntAtom(IntField field, USet set) implements Atom {
+  record IntAtom(Field field, USet set) implements Atom {
     public Atom negate() {
       return new IntAtom(field, set.complement());
     }
@@ -58,7 +56,7 @@ sealed interface Formula {
     }
   }
 
-  record EnumAtom(EnumField field, int mask) implements Atom {
+  record EnumAtom(Field field, int mask) implements Atom {
     public Atom negate() {
       return new EnumAtom(field, field.allMask() & ~mask);
     }
@@ -96,32 +94,52 @@ sealed interface Formula {
 
   /** The formula of {@code c} in {@code section}. */
   static Formula of(Cond c, Section section) {
-    return of(c, section, new IdentityHashMap<>());
+    return c.accept(new Translation(section, new IdentityHashMap<>()));
   }
 
   /**
-   * {@link #of(Cond, Section)}, each predicate's condition translated once ({@code bodies}): every
-   * use of a predicate is the one formula object.
+   * Translates conditions of one section, each predicate's condition once ({@code bodies}): every use
+   * of a predicate is the one formula object.
    */
-  private static Formula of(Cond c, Section section, Map<Cond, Formula> bodies) {
-    if (c instanceof Cond.Bool b) {
+  record Translation(Section section, Map<Cond, Formula> bodies) implements Cond.Visitor<Formula> {
+    private Formula of(Cond c) {
+      return c.accept(this);
+    }
+
+    @Override
+    public Formula visitBool(Cond.Bool b) {
       return new Const(b.value());
-    } else if (c instanceof Cond.And a) {
-      return new All(a.terms().stream().map(t -> of(t, section, bodies)).toList());
-    } else if (c instanceof Cond.Or o) {
-      return new Any(o.terms().stream().map(t -> of(t, section, bodies)).toList());
-    } else if (c instanceof Cond.Not n) {
-      return negate(of(n.operand(), section, bodies));
-    } else if (c instanceof Cond.PredicateRef p) {
+    }
+
+    @Override
+    public Formula visitAnd(Cond.And a) {
+      return new All(a.terms().stream().map(this::of).toList());
+    }
+
+    @Override
+    public Formula visitOr(Cond.Or o) {
+      return new Any(o.terms().stream().map(this::of).toList());
+    }
+
+    @Override
+    public Formula visitNot(Cond.Not n) {
+      return negate(of(n.operand()));
+    }
+
+    @Override
+    public Formula visitPredicateRef(Cond.PredicateRef p) {
       Formula known = bodies.get(p.body());
       if (known == null) {
-        known = of(p.body(), section, bodies);
+        known = of(p.body());
         bodies.put(p.body(), known);
       }
       return known;
-    } else if (c instanceof Cond.IntCompare i) {
+    }
+
+    @Override
+    public Formula visitIntCompare(Cond.IntCompare i) {
       long v = i.value();
-      if (i.field() == IntField.REGION_SIZE) {
+      if (i.field() == Field.REGION_SIZE) {
         return switch (i.op()) {
           case EQ -> new SizeAtom(USet.point(v), false);
           case NE -> new SizeAtom(USet.point(v).complement(), true);
@@ -140,33 +158,59 @@ sealed interface Formula {
         case GE -> USet.atLeast(v);
       };
       return field(i.field(), set, section);
-    } else if (c instanceof Cond.IntInRange r) {
-      if (r.field() == IntField.REGION_SIZE) {
+    }
+
+    @Override
+    public Formula visitIntInRange(Cond.IntInRange r) {
+      if (r.field() == Field.REGION_SIZE) {
         return new SizeAtom(USet.range(r.lo(), r.hi()), false);
       }
       return field(r.field(), USet.range(r.lo(), r.hi()), section);
-    } else if (c instanceof Cond.IntInSet s) {
-      if (s.field() == IntField.REGION_SIZE) {
+    }
+
+    @Override
+    public Formula visitIntInSet(Cond.IntInSet s) {
+      if (s.field() == Field.REGION_SIZE) {
         return new SizeAtom(USet.of(s.values()), false);
       }
       return field(s.field(), USet.of(s.values()), section);
-    } else if (c instanceof Cond.EnumIn e) {
+    }
+
+    @Override
+    public Formula visitEnumIn(Cond.EnumIn e) {
       return scoped(e.field().scope(), new EnumAtom(e.field(), e.mask()), section);
-    } else if (c instanceof Cond.ClassMatch m) {
+    }
+
+    @Override
+    public Formula visitClassMatch(Cond.ClassMatch m) {
       int shift = 24 - m.bits();
       long lo = ((long) (m.value() >>> shift)) << shift;
       long hi = lo + (1L << shift) - 1;
-      return scoped(Scope.DEVICE, new IntAtom(IntField.DEVICE_CLASS, USet.range(lo, hi)), section);
-    } else if (c instanceof Cond.BdfIn b) {
+      return scoped(Scope.DEVICE, new IntAtom(Field.DEVICE_CLASS, USet.range(lo, hi)), section);
+    }
+
+    @Override
+    public Formula visitBdfIn(Cond.BdfIn b) {
       return scoped(Scope.DEVICE, new FinAtom(BDF, new LinkedHashSet<>(b.addresses()), true), section);
-    } else if (c instanceof Cond.DownstreamOf d) {
+    }
+
+    @Override
+    public Formula visitDownstreamOf(Cond.DownstreamOf d) {
       return scoped(Scope.DEVICE, new BoolAtom("device.downstream_of(" + d.bridge() + ")", true), section);
-    } else if (c instanceof Cond.StringIn s) {
-      String var = s.field() == Cond.StringField.DEVICE_DRIVER ? DRIVER : GUEST_NAME;
-      return scoped(s.field().scope(), new FinAtom(var, new LinkedHashSet<>(s.values()), true), section);
-    } else if (c instanceof Cond.IsBridge) {
+    }
+
+    @Override
+    public Formula visitStringIn(Cond.StringIn s) {
+      return scoped(s.field().scope(), new FinAtom(s.field().spelling(), new LinkedHashSet<>(s.values()), true), section);
+    }
+
+    @Override
+    public Formula visitIsBridge(Cond.IsBridge c) {
       return scoped(Scope.DEVICE, new BoolAtom(BRIDGE, true), section);
-    } else if (c instanceof Cond.ProtHas h) {
+    }
+
+    @Override
+    public Formula visitProtHas(Cond.ProtHas h) {
       List<Formula> bits = new ArrayList<>();
       for (int i = 0; i < 31; i++) {
         if ((h.bit() & (1 << i)) != 0) {
@@ -174,27 +218,38 @@ sealed interface Formula {
         }
       }
       return new All(bits);
-    } else if (c instanceof Cond.RegionOverlaps o) {
+    }
+
+    @Override
+    public Formula visitRegionOverlaps(Cond.RegionOverlaps o) {
       AddressRange r = o.range();
-      return all(new BoolAtom(COVERS, true), new IntAtom(IntField.REGION_START, USet.atMost(r.end())),
-          new IntAtom(IntField.REGION_END, USet.atLeast(r.start())));
-    } else if (c instanceof Cond.RegionWithin w) {
+      return all(new BoolAtom(COVERS, true), new IntAtom(Field.REGION_START, USet.atMost(r.end())),
+          new IntAtom(Field.REGION_END, USet.atLeast(r.start())));
+    }
+
+    @Override
+    public Formula visitRegionWithin(Cond.RegionWithin w) {
       AddressRange r = w.range();
-      return all(new BoolAtom(COVERS, true), new IntAtom(IntField.REGION_START, USet.atLeast(r.start())),
-          new IntAtom(IntField.REGION_END, USet.atMost(r.end())));
-    } else if (c instanceof Cond.GuestIs g) {
-      return scoped(Scope.GUEST, new EnumAtom(EnumField.GUEST_KIND, g.kindMask()), section);
-    } else if (c instanceof Cond.WithinGuest w) {
+      return all(new BoolAtom(COVERS, true), new IntAtom(Field.REGION_START, USet.atLeast(r.start())),
+          new IntAtom(Field.REGION_END, USet.atMost(r.end())));
+    }
+
+    @Override
+    public Formula visitGuestIs(Cond.GuestIs g) {
+      return scoped(Scope.GUEST, new EnumAtom(Field.GUEST_KIND, g.kindMask()), section);
+    }
+
+    @Override
+    public Formula visitWithinGuest(Cond.WithinGuest w) {
       if (section != Section.CONFLICTS) {
         return FALSE;
       }
-      return all(new BoolAtom(GUEST, true), new EnumAtom(EnumField.GUEST_KIND, w.kindMask()),
+      return all(new BoolAtom(GUEST, true), new EnumAtom(Field.GUEST_KIND, w.kindMask()),
           new BoolAtom(COVERS, true), new BoolAtom(START_IN_GUEST, true), new BoolAtom(END_IN_GUEST, true));
     }
-    throw new AssertionError(c);
   }
 
-  private static Formula field(IntField f, USet set, Section section) {
+  private static Formula field(Field f, USet set, Section section) {
     return scoped(f.scope(), new IntAtom(f, set), section);
   }
 
@@ -204,7 +259,6 @@ sealed interface Formula {
       case DEVICE -> section == Section.CLASSIFY ? atom : FALSE;
       case REGION -> atom;
       case GUEST -> section == Section.CONFLICTS ? all(new BoolAtom(GUEST, true), atom) : FALSE;
-      default -> throw new AssertionError(scope);
     };
   }
 }

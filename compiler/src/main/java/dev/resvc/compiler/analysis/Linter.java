@@ -7,7 +7,8 @@ import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.CondPrinter;
-import dev.resvc.compiler.check.EnumField;
+import dev.resvc.compiler.check.Field;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.model.RegionSource;
@@ -60,8 +61,6 @@ public final class Linter {
     }
   }
 
-  /** A rule of either section, with what it decides reduced to what matters for behaviour. */
-  record Rule(String name, Span span, Cond cond, Object effect, String action, boolean drop, boolean relaxes) {}
 
   public static List<Diagnostic> lint(CheckedPolicy policy) {
     // Only the diagnostics are returned: the witnesses (already in the notes' text) need not be kept.
@@ -88,16 +87,12 @@ public final class Linter {
   /** Without {@code keepWitnesses}, findings carry no {@link Finding#witness} (their notes still show it). */
   private static List<Finding> analyse(CheckedPolicy policy, long budget, boolean reference, boolean keepWitnesses) {
     List<Finding> out = new ArrayList<>();
-    List<Rule> classify = policy.classifyRules().stream()
-        .map(r -> rule(r.name(), r.span(), r.condition(), r.decision())).toList();
-    List<Rule> conflicts = policy.conflictRules().stream()
-        .map(r -> rule(r.name(), r.span(), r.condition(), r.decision())).toList();
-    ClassifyDecision cd = policy.classifyDefault();
-    ConflictDecision fd = policy.conflictDefault();
-    Rule classifyDefault = rule(Provenance.DEFAULT_RULE, policy.classifyDefaultAt(), null, cd);
-    Rule conflictDefault = rule(Provenance.DEFAULT_RULE, policy.conflictDefaultAt(), null, fd);
-    new Run(new Analyzer(Section.CLASSIFY, budget), classify, classifyDefault, out, reference, keepWitnesses).all();
-    new Run(new Analyzer(Section.CONFLICTS, budget), conflicts, conflictDefault, out, reference, keepWitnesses).all();
+    new Run(new Analyzer(Section.CLASSIFY, budget), policy.classifyRules(),
+        defaultRule(Section.CLASSIFY, policy.classifyDefaultAt(), policy.classifyDefault()), out, reference,
+        keepWitnesses).all();
+    new Run(new Analyzer(Section.CONFLICTS, budget), policy.conflictRules(),
+        defaultRule(Section.CONFLICTS, policy.conflictDefaultAt(), policy.conflictDefault()), out, reference,
+        keepWitnesses).all();
     out.sort(Linter::byPlace);
     return List.copyOf(out);
   }
@@ -112,18 +107,10 @@ public final class Linter {
     return c != 0 ? c : x.code().compareTo(y.code());
   }
 
-  static Rule rule(String name, Span span, Cond cond, ClassifyDecision d) {
-    return new Rule(name, span, cond, List.of(d.kind(), Objects.toString(d.type())), d.actionText(),
-        d.kind() == ClassifyDecision.Kind.DROP,
-        d.kind() == ClassifyDecision.Kind.SET_TYPE && d.type() == RegionType.DIRECT_RELAXABLE);
+  /** A section's default as a rule with no condition: it decides when no rule does. */
+  static <D> CheckedPolicy.Rule<D> defaultRule(Section section, Span span, D decision) {
+    return new CheckedPolicy.Rule<>(section, Provenance.DEFAULT_RULE, span, null, decision);
   }
-
-  static Rule rule(String name, Span span, Cond cond, ConflictDecision d) {
-    String message = d.message() == null ? "" : d.message().source();
-    String action = d.severity() == Severity.ALLOW ? "allow" : d.severity().keyword() + " \"" + message + "\"";
-    return new Rule(name, span, cond, List.of(d.severity(), message), action, false, false);
-  }
-
 
   /** Policies with at least this many rules in a section have their rule pairs checked on all cores. */
   private static final int PARALLEL_RULES = 128;
@@ -134,8 +121,8 @@ public final class Linter {
   /** The analysis of one section. */
   private static final class Run {
     private final Analyzer a;
-    private final List<Rule> rules;
-    private final Rule dflt;
+    private final List<? extends CheckedPolicy.Rule<?>> rules;
+    private final CheckedPolicy.Rule<?> dflt;
     private final List<Finding> out;
     private final Set<Span> reportedConds = new HashSet<>();
     private final Set<Integer> undecidedRules = new HashSet<>();
@@ -152,7 +139,7 @@ public final class Linter {
     /** Rule indices, boxed once. */
     private final Integer[] ids;
 
-    Run(Analyzer a, List<Rule> rules, Rule dflt, List<Finding> out, boolean reference, boolean keepWitnesses) {
+    Run(Analyzer a, List<? extends CheckedPolicy.Rule<?>> rules, CheckedPolicy.Rule<?> dflt, List<Finding> out, boolean reference, boolean keepWitnesses) {
       this.a = a;
       this.rules = rules;
       this.dflt = dflt;
@@ -160,20 +147,20 @@ public final class Linter {
       this.neverFires = new boolean[rules.size()];
       this.tooLarge = new boolean[rules.size()];
       for (int j = 0; j < rules.size(); j++) {
-        tooLarge[j] = a.tooLarge(rules.get(j).cond());
+        tooLarge[j] = a.tooLarge(rules.get(j).condition());
       }
       this.reference = reference;
       this.keepWitnesses = keepWitnesses;
       this.effects = new int[rules.size()];
       this.isHere = new Diagnostic.Note[rules.size()];
-      this.matches = rules.stream().map(r -> Lit.yes(r.cond())).toArray(Lit[]::new);
+      this.matches = rules.stream().map(r -> Lit.yes(r.condition())).toArray(Lit[]::new);
       this.ids = new Integer[rules.size()];
       for (int i = 0; i < ids.length; i++) {
         ids[i] = i;
       }
       Map<Object, Integer> ids = new HashMap<>();
       for (int i = 0; i < rules.size(); i++) {
-        effects[i] = ids.computeIfAbsent(rules.get(i).effect(), e -> ids.size());
+        effects[i] = ids.computeIfAbsent(Effect.of(rules.get(i)), e -> ids.size());
       }
     }
 
@@ -204,7 +191,7 @@ public final class Linter {
      * need it are not made; it gets no I204 of its own, this note says why.
      */
     private void skipped(int j) {
-      Rule r = rules.get(j);
+      CheckedPolicy.Rule<?> r = rules.get(j);
       undecidedRules.add(j);
       add(TOO_LARGE, Diagnostic.Severity.INFO, r.span(),
           "analysis skipped: the condition of rule `" + r.name() + "` is too large to analyse (more than "
@@ -217,9 +204,9 @@ public final class Linter {
     private final Map<Cond, Status> predicateStatus = new java.util.IdentityHashMap<>();
 
     private void conditions(int j) {
-      Rule r = rules.get(j);
+      CheckedPolicy.Rule<?> r = rules.get(j);
       predicateStatus.clear();
-      Status top = visit(r.cond(), j, true);
+      Status top = visit(r.condition(), j, true);
       if (top.kind() == Const.FALSE) {
         neverFires[j] = true;
       }
@@ -242,7 +229,24 @@ public final class Linter {
     }
 
     private Status visit(Cond c, int rule, boolean top) {
-      if (c instanceof Cond.Not n) {
+      return c.accept(new ConstantParts(rule, top));
+    }
+
+    /**
+     * Finds the parts of rule {@code rule}'s condition that are always true or always false, and
+     * reports each that its parts do not already explain ({@code top}: the whole condition).
+     */
+    private final class ConstantParts extends Cond.ConnectiveVisitor<Status> {
+      private final int rule;
+      private final boolean top;
+
+      ConstantParts(int rule, boolean top) {
+        this.rule = rule;
+        this.top = top;
+      }
+
+      @Override
+      public Status visitNot(Cond.Not n) {
         Status s = visit(n.operand(), rule, top);
         return switch (s.kind()) {
           case TRUE -> new Status(Const.FALSE, s.witness());
@@ -250,7 +254,9 @@ public final class Linter {
           default -> s;
         };
       }
-      if (c instanceof Cond.PredicateRef p) {
+
+      @Override
+      public Status visitPredicateRef(Cond.PredicateRef p) {
         Status known = predicateStatus.get(p.body());
         if (known == null) {
           known = visit(p.body(), rule, top);
@@ -258,30 +264,51 @@ public final class Linter {
         }
         return known;
       }
-      if (c instanceof Cond.Bool b) {
+
+      @Override
+      public Status visitBool(Cond.Bool b) {
         return new Status(b.value() ? Const.TRUE : Const.FALSE, Optional.empty());
       }
-      List<Status> children = new ArrayList<>();
-      List<Cond> terms = c instanceof Cond.And and ? and.terms() : c instanceof Cond.Or or ? or.terms() : List.of();
-      for (Cond t : terms) {
-        children.add(visit(t, rule, false));
+
+      @Override
+      public Status visitAnd(Cond.And c) {
+        List<Status> children = terms(c.terms());
+        Status s = status(c, rule);
+        boolean explained = s.kind() == Const.FALSE ? children.stream().anyMatch(x -> x.kind() == Const.FALSE)
+            : children.stream().allMatch(x -> x.kind() == Const.TRUE);
+        return reported(c, s, explained);
       }
-      Status s = status(c, rule);
-      if (s.kind() != Const.TRUE && s.kind() != Const.FALSE) {
+
+      @Override
+      public Status visitOr(Cond.Or c) {
+        List<Status> children = terms(c.terms());
+        Status s = status(c, rule);
+        boolean explained = s.kind() == Const.TRUE ? children.stream().anyMatch(x -> x.kind() == Const.TRUE)
+            : children.stream().allMatch(x -> x.kind() == Const.FALSE);
+        return reported(c, s, explained);
+      }
+
+      @Override
+      protected Status test(Cond c) {
+        return reported(c, status(c, rule), false);
+      }
+
+      private List<Status> terms(List<Cond> terms) {
+        List<Status> out = new ArrayList<>();
+        for (Cond t : terms) {
+          out.add(visit(t, rule, false));
+        }
+        return out;
+      }
+
+      /** {@code s}, reported first when {@code c} is always true or false and its parts do not explain it. */
+      private Status reported(Cond c, Status s, boolean explained) {
+        boolean constant = s.kind() == Const.TRUE || s.kind() == Const.FALSE;
+        if (constant && !explained && reportedConds.add(c.span())) {
+          report(c, s, rule, top);
+        }
         return s;
       }
-      boolean explained = false;
-      if (c instanceof Cond.Or) {
-        explained = s.kind() == Const.TRUE ? children.stream().anyMatch(x -> x.kind() == Const.TRUE)
-            : children.stream().allMatch(x -> x.kind() == Const.FALSE);
-      } else if (c instanceof Cond.And) {
-        explained = s.kind() == Const.FALSE ? children.stream().anyMatch(x -> x.kind() == Const.FALSE)
-            : children.stream().allMatch(x -> x.kind() == Const.TRUE);
-      }
-      if (!explained && reportedConds.add(c.span())) {
-        report(c, s, rule, top);
-      }
-      return s;
     }
 
     private void report(Cond c, Status s, int rule, boolean top) {
@@ -310,9 +337,8 @@ public final class Linter {
      * (always false).
      */
     private static Optional<String> confusion(Cond c, boolean alwaysTrue) {
-      List<Cond> terms = alwaysTrue && c instanceof Cond.Or o ? o.terms()
-          : !alwaysTrue && c instanceof Cond.And x ? x.terms() : null;
-      if (terms == null || terms.size() < 2) {
+      List<Cond> terms = alwaysTrue ? c.disjuncts() : c.conjuncts();
+      if (terms.size() < 2) {
         return Optional.empty();
       }
       String field = null;
@@ -337,28 +363,125 @@ public final class Linter {
 
     /** {field, constant} when {@code c} is {@code field == constant} (equal) or {@code field != constant}. */
     private static Optional<String[]> single(Cond c, boolean equal) {
-      if (c instanceof Cond.PredicateRef p) {
+      return c.accept(equal ? SingleTest.EQUAL : SingleTest.NOT_EQUAL);
+    }
+
+    /** {@link #single}: one visitor for {@code ==}, one for {@code !=}. */
+    private static final class SingleTest implements Cond.Visitor<Optional<String[]>> {
+      static final SingleTest EQUAL = new SingleTest(true);
+      static final SingleTest NOT_EQUAL = new SingleTest(false);
+
+      private final boolean equal;
+
+      private SingleTest(boolean equal) {
+        this.equal = equal;
+      }
+
+      @Override
+      public Optional<String[]> visitPredicateRef(Cond.PredicateRef p) {
         return single(p.body(), equal);
       }
-      if (c instanceof Cond.Not n) {
+
+      @Override
+      public Optional<String[]> visitNot(Cond.Not n) {
         return single(n.operand(), !equal);
       }
-      if (c instanceof Cond.EnumIn e) {
+
+      @Override
+      public Optional<String[]> visitEnumIn(Cond.EnumIn e) {
         int mask = equal ? e.mask() : e.field().allMask() & ~e.mask();
         return Integer.bitCount(mask) == 1
             ? Optional.of(new String[] {e.field().spelling(), e.field().names(mask).get(0)}) : Optional.empty();
       }
-      if (c instanceof Cond.IntCompare i
-          && i.op() == (equal ? dev.resvc.compiler.ast.Expr.CompareOp.EQ : dev.resvc.compiler.ast.Expr.CompareOp.NE)) {
-        return Optional.of(new String[] {i.field().spelling(), dev.resvc.runtime.range.U64.hex(i.value())});
+
+      @Override
+      public Optional<String[]> visitIntCompare(Cond.IntCompare i) {
+        if (i.op() == (equal ? dev.resvc.compiler.ast.Expr.CompareOp.EQ : dev.resvc.compiler.ast.Expr.CompareOp.NE)) {
+          return Optional.of(new String[] {i.field().spelling(), dev.resvc.runtime.range.U64.hex(i.value())});
+        }
+        return Optional.empty();
       }
-      if (equal && c instanceof Cond.StringIn s && s.values().size() == 1) {
-        return Optional.of(new String[] {s.field().spelling(), "\"" + s.values().get(0) + "\""});
+
+      @Override
+      public Optional<String[]> visitStringIn(Cond.StringIn s) {
+        if (equal && s.values().size() == 1) {
+          return Optional.of(new String[] {s.field().spelling(), "\"" + s.values().get(0) + "\""});
+        }
+        return Optional.empty();
       }
-      if (equal && c instanceof Cond.BdfIn b && b.addresses().size() == 1) {
-        return Optional.of(new String[] {"device.bdf", b.addresses().get(0).toString()});
+
+      @Override
+      public Optional<String[]> visitBdfIn(Cond.BdfIn b) {
+        if (equal && b.addresses().size() == 1) {
+          return Optional.of(new String[] {"device.bdf", b.addresses().get(0).toString()});
+        }
+        return Optional.empty();
       }
-      return Optional.empty();
+
+      @Override
+      public Optional<String[]> visitBool(Cond.Bool c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitAnd(Cond.And c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitOr(Cond.Or c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitIntInRange(Cond.IntInRange c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitIntInSet(Cond.IntInSet c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitClassMatch(Cond.ClassMatch c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitDownstreamOf(Cond.DownstreamOf c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitIsBridge(Cond.IsBridge c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitProtHas(Cond.ProtHas c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitRegionOverlaps(Cond.RegionOverlaps c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitRegionWithin(Cond.RegionWithin c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitGuestIs(Cond.GuestIs c) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String[]> visitWithinGuest(Cond.WithinGuest c) {
+        return Optional.empty();
+      }
     }
 
     // ---- shadowed, redundant, order-dependent, default ---------------------------------------
@@ -373,11 +496,11 @@ public final class Linter {
       }
       for (int j = 0; j < n; j++) {
         if (neverFires[j]) continue;
-        Rule r = rules.get(j);
+        CheckedPolicy.Rule<?> r = rules.get(j);
         Outcome o = null;
         if (!reference) {
           if (isEmpty(compatible[j])) continue;
-          o = lazily(a, List.of(Lit.yes(r.cond())), null, j, compatible[j]);
+          o = lazily(a, List.of(Lit.yes(r.condition())), null, j, compatible[j]);
           if (o != null && o.unsat() && earlier(j).isEmpty()) continue;
         }
         if (o == null) {
@@ -390,21 +513,21 @@ public final class Linter {
         }
         if (o.sat()) continue;
         dead[j] = true;
-        Optional<Witness> w = witnessOf(r.cond());
+        Optional<Witness> w = witnessOf(r.condition());
         Integer same = null;
         for (int i : earlier(j)) {
-          if (rules.get(i).effect().equals(r.effect())
-              && a.check(Lit.yes(rules.get(i).cond()), Lit.no(r.cond())).unsat()
-              && a.check(Lit.yes(r.cond()), Lit.no(rules.get(i).cond())).unsat()) {
+          if (Effect.of(rules.get(i)).equals(Effect.of(r))
+              && a.check(Lit.yes(rules.get(i).condition()), Lit.no(r.condition())).unsat()
+              && a.check(Lit.yes(r.condition()), Lit.no(rules.get(i).condition())).unsat()) {
             same = i;
             break;
           }
         }
         if (same != null) {
-          Rule s = rules.get(same);
+          CheckedPolicy.Rule<?> s = rules.get(same);
           add(REDUNDANT, Diagnostic.Severity.WARNING, r.span(),
               "rule `" + r.name() + "` is identical in effect to rule `" + s.name()
-                  + "`: it matches the same inputs and decides the same (" + r.action() + ")",
+                  + "`: it matches the same inputs and decides the same (" + Effect.of(r).action() + ")",
               withWitness(List.of(Diagnostic.note("rule `" + s.name() + "` is here", s.span())), w,
                   "both rules match"),
               Optional.empty(), List.of(j, same), w);
@@ -482,11 +605,11 @@ public final class Linter {
           }
         }
         if (o instanceof Sat s) {
-          Rule ri = rules.get(i);
-          Rule rj = rules.get(j);
+          CheckedPolicy.Rule<?> ri = rules.get(i);
+          CheckedPolicy.Rule<?> rj = rules.get(j);
           found.add(finding(ORDER_DECIDES, Diagnostic.Severity.INFO, rj.span(),
               "rules `" + ri.name() + "` and `" + rj.name() + "` overlap with different actions ("
-                  + ri.action() + " vs " + rj.action() + "): `" + ri.name() + "` wins because it comes first",
+                  + Effect.of(ri).action() + " vs " + Effect.of(rj).action() + "): `" + ri.name() + "` wins because it comes first",
               List.of(isHere(i), witnessNote(text, s.witness(), "both match")),
               Optional.empty(), List.of(ids[j], ids[i]), Optional.of(s.witness())));
         } else if (o instanceof Analyzer.Undecided && notDecided == null) {
@@ -519,7 +642,7 @@ public final class Linter {
         List<Integer> e = new ArrayList<>();
         for (int i = 0; i < j; i++) {
           if (neverFires[i] || neverFires[j]) continue;
-          Outcome o = a.check(Lit.yes(rules.get(i).cond()), Lit.yes(rules.get(j).cond()));
+          Outcome o = a.check(Lit.yes(rules.get(i).condition()), Lit.yes(rules.get(j).condition()));
           if (o instanceof Sat) {
             set(overlaps[j], i);
           }
@@ -535,7 +658,7 @@ public final class Linter {
       int n = rules.size();
       Signature[] signatures = new Signature[n];
       for (int j = 0; j < n; j++) {
-        signatures[j] = tooLarge[j] ? Signature.unknown() : Signature.of(rules.get(j).cond());
+        signatures[j] = tooLarge[j] ? Signature.unknown() : Signature.of(rules.get(j).condition());
       }
       index = new PointIndex(signatures);
       compatible = new long[n][];
@@ -559,7 +682,7 @@ public final class Linter {
       if (e == null) {
         e = new ArrayList<>();
         for (int i : members(compatible[j])) {
-          if (!Boolean.FALSE.equals(an.overlap(rules.get(i).cond(), rules.get(j).cond()))) {
+          if (!Boolean.FALSE.equals(an.overlap(rules.get(i).condition(), rules.get(j).condition()))) {
             e.add(i);
           }
         }
@@ -601,7 +724,7 @@ public final class Linter {
     /** Does rule i fire on some input rule j matches? The query with all the rules before i it overlaps. */
     private Outcome firesAndMatches(Analyzer an, int i, int j) {
       List<Lit> lits = new ArrayList<>(firesOrNot(i, earlier(an, i), true));
-      lits.add(Lit.yes(rules.get(j).cond()));
+      lits.add(Lit.yes(rules.get(j).condition()));
       return an.check(lits);
     }
 
@@ -632,9 +755,9 @@ public final class Linter {
           }
           for (; bits != 0; bits &= bits - 1) {
             int k = (w << 6) + Long.numberOfTrailingZeros(bits);
-            if (k < limit && Interpreter.eval(rules.get(k).cond(), facts)) {
+            if (k < limit && Interpreter.eval(rules.get(k).condition(), facts)) {
               if (lits == base) lits = new ArrayList<>(base);
-              lits.add(Lit.no(rules.get(k).cond()));
+              lits.add(Lit.no(rules.get(k).condition()));
               matched = true;
             }
           }
@@ -647,9 +770,9 @@ public final class Linter {
     /** The literals for "rule j fires": its condition, and none of {@code before} matches. */
     private List<Lit> firesOrNot(int j, List<Integer> before, boolean fires) {
       List<Lit> lits = new ArrayList<>();
-      lits.add(new Lit(rules.get(j).cond(), fires));
+      lits.add(new Lit(rules.get(j).condition(), fires));
       for (int i : before) {
-        lits.add(Lit.no(rules.get(i).cond()));
+        lits.add(Lit.no(rules.get(i).condition()));
       }
       return lits;
     }
@@ -672,8 +795,8 @@ public final class Linter {
     private void defaultReachable() {
       if (rules.isEmpty()) return;
       List<Lit> none = new ArrayList<>();
-      for (Rule r : rules) {
-        none.add(Lit.no(r.cond()));
+      for (CheckedPolicy.Rule<?> r : rules) {
+        none.add(Lit.no(r.condition()));
       }
       Outcome o = a.check(none);
       if (o instanceof Analyzer.Undecided) {
@@ -697,7 +820,7 @@ public final class Linter {
       }
       Span at = dflt.span().line() > 1 || dflt.span().length() > 0 ? dflt.span() : rules.get(lo - 1).span();
       add(DEFAULT_UNREACHABLE, Diagnostic.Severity.WARNING, at,
-          "the " + a.section().word() + " default (" + dflt.action() + ") is never reached: "
+          "the " + a.section().word() + " default (" + Effect.of(dflt).action() + ") is never reached: "
               + (lo == 1 ? "rule " : "rules ") + names(prefix) + (lo == 1 ? " matches" : " together match")
               + " every " + inputs(),
           List.of(Diagnostic.note("the last rule needed is `" + rules.get(lo - 1).name() + "`", rules.get(lo - 1).span())),
@@ -709,32 +832,32 @@ public final class Linter {
     private void reviews() {
       if (a.section() != Section.CLASSIFY) return;
       Span s = Span.none("<analysis>");
-      Cond rmrr = new Cond.EnumIn(s, EnumField.REGION_SOURCE, 1 << RegionSource.RMRR.ordinal());
+      Cond rmrr = new Cond.EnumIn(s, Field.REGION_SOURCE, 1 << RegionSource.RMRR.ordinal());
       Cond usb = new Cond.ClassMatch(s, 0x0c0300, 16);
       Cond display = new Cond.ClassMatch(s, 0x030000, 8);
       List<Integer> before = new ArrayList<>();
       for (int j = 0; j <= rules.size(); j++) {
         boolean isDefault = j == rules.size();
-        Rule r = isDefault ? dflt : rules.get(j);
-        if (r.drop() && !(isDefault && dflt.span().length() == 0 && dflt.span().line() == 1)) {
+        CheckedPolicy.Rule<?> r = isDefault ? dflt : rules.get(j);
+        if (Effect.of(r).drops() && !(isDefault && dflt.span().length() == 0 && dflt.span().line() == 1)) {
           add(DROP, Diagnostic.Severity.INFO, r.span(),
               "review: " + (isDefault ? "the default" : "rule `" + r.name() + "`")
                   + " drops regions: the kernel will neither reserve nor identity-map what it matches",
               List.of(), Optional.empty(), List.of(isDefault ? -1 : j), Optional.empty());
         }
-        if (r.relaxes() && (isDefault || !neverFires[j])) {
+        if (Effect.of(r).relaxes() && (isDefault || !neverFires[j])) {
           // An RMRR of a device neither USB nor display that the rule (or default) decides: asked lazily
           // (only rules before it that overlap it can match such an input), else in full.
           List<Lit> relaxed = new ArrayList<>();
-          if (!isDefault) relaxed.add(Lit.yes(r.cond()));
+          if (!isDefault) relaxed.add(Lit.yes(r.condition()));
           relaxed.add(Lit.yes(rmrr));
           relaxed.add(Lit.no(usb));
           relaxed.add(Lit.no(display));
           Outcome o = reference ? null : isDefault ? lazily(a, relaxed, null, j) : lazily(a, relaxed, null, j, compatible[j]);
           if (o == null) {
             List<Lit> lits = new ArrayList<>();
-            if (!isDefault) lits.add(Lit.yes(r.cond()));
-            for (int i : before) lits.add(Lit.no(rules.get(i).cond()));
+            if (!isDefault) lits.add(Lit.yes(r.condition()));
+            for (int i : before) lits.add(Lit.no(rules.get(i).condition()));
             lits.add(Lit.yes(rmrr));
             lits.add(Lit.no(usb));
             lits.add(Lit.no(display));

@@ -1,7 +1,6 @@
 package dev.resvc.compiler.analysis;
 
-import dev.resvc.compiler.check.EnumField;
-import dev.resvc.compiler.check.IntField;
+import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciDevice;
@@ -25,14 +24,16 @@ final class PointIndex {
   /** Rules whose signature admits nothing: never candidates. */
   private final long[] live;
   private final List<IntIndex> ints = new ArrayList<>();
-  /** Per enum field and value, the rules admitting that value. */
-  private final long[][][] enums = new long[EnumField.values().length][][];
+  private static final List<Field> ENUM_FIELDS = Field.of(Field.Kind.ENUM);
+  /** Per enum field (by {@link Field#slot()}) and value, the rules admitting that value. */
+  private final long[][][] enums = new long[ENUM_FIELDS.size()][][];
   /** Per enum field, the rules admitting every value: those an input without that part leaves. */
-  private final long[][] enumsAbsent = new long[EnumField.values().length][];
-  private final FinIndex[] fins = new FinIndex[3];
+  private final long[][] enumsAbsent = new long[ENUM_FIELDS.size()][];
+  /** Per finite-domain field ({@link Signature#FINITE_FIELDS}), its index. */
+  private final FinIndex[] fins = new FinIndex[Signature.FINITE_FIELDS.size()];
 
   /** One integer field: cut points (unsigned, ascending) and the rules admitting each piece. */
-  private record IntIndex(IntField field, long[] cuts, long[][] pieces, long[] unbounded) {}
+  private record IntIndex(Field field, long[] cuts, long[][] pieces, long[] unbounded) {}
 
   /** One finite-domain field: the rules admitting each value named, and those not restricting it. */
   private record FinIndex(Map<Object, long[]> byValue, long[] unrestricted) {}
@@ -44,8 +45,8 @@ final class PointIndex {
     for (int r = 0; r < n; r++) {
       if (!sigs[r].isEmpty()) set(live, r);
     }
-    for (IntField f : IntField.values()) {
-      if (f == IntField.REGION_SIZE) continue;
+    for (Field f : Field.of(Field.Kind.INT)) {
+      if (f == Field.REGION_SIZE) continue;
       List<Long> cutList = new ArrayList<>();
       cutList.add(0L);
       long[] unbounded = new long[words];
@@ -73,7 +74,7 @@ final class PointIndex {
       }
       ints.add(new IntIndex(f, cuts, pieces, unbounded));
     }
-    for (EnumField f : EnumField.values()) {
+    for (Field f : ENUM_FIELDS) {
       int values = Integer.bitCount(f.allMask());
       long[][] byValue = new long[values][words];
       for (int r = 0; r < n; r++) {
@@ -82,18 +83,18 @@ final class PointIndex {
           if ((mask & (1 << v)) != 0) set(byValue[v], r);
         }
       }
-      enums[f.ordinal()] = byValue;
+      enums[f.slot()] = byValue;
       long[] all = live.clone();
       for (long[] v : byValue) {
         for (int i = 0; i < words; i++) all[i] &= v[i];
       }
-      enumsAbsent[f.ordinal()] = all;
+      enumsAbsent[f.slot()] = all;
     }
     for (int k = 0; k < fins.length; k++) {
       Map<Object, long[]> byValue = new HashMap<>();
       long[] unrestricted = new long[words];
       for (int r = 0; r < n; r++) {
-        Set<Object> values = sigs[r].values(k);
+        Set<Object> values = sigs[r].values(Signature.FINITE_FIELDS.get(k));
         if (values == null) {
           set(unrestricted, r);
         } else {
@@ -117,7 +118,7 @@ final class PointIndex {
     Region r = facts.region();
     GuestRange g = facts.guest();
     for (IntIndex x : ints) {
-      Long v = value(x.field(), facts, d, r, g);
+      Long v = x.field().scope().presentIn(d, r, g) ? x.field().readLong(d, facts.group(), r, g) : null;
       long[] admit = v == null ? null : x.pieces()[piece(x.cuts(), v)];
       long any = 0;
       for (int i = 0; i < w; i++) {
@@ -128,13 +129,13 @@ final class PointIndex {
         return out;
       }
     }
-    and(out, w, r == null ? null : enums[EnumField.REGION_TYPE.ordinal()][r.type().ordinal()], enumsAbsent[EnumField.REGION_TYPE.ordinal()]);
-    and(out, w, r == null ? null : enums[EnumField.REGION_SOURCE.ordinal()][r.source().ordinal()],
-        enumsAbsent[EnumField.REGION_SOURCE.ordinal()]);
-    and(out, w, g == null ? null : enums[EnumField.GUEST_KIND.ordinal()][g.kind().ordinal()], enumsAbsent[EnumField.GUEST_KIND.ordinal()]);
-    fin(out, w, fins[0], d == null ? null : d.address());
-    fin(out, w, fins[1], d == null ? null : d.driver().orElse(""));
-    fin(out, w, fins[2], g == null ? null : g.name());
+    for (Field f : ENUM_FIELDS) {
+      long[] admit = f.scope().presentIn(d, r, g) ? enums[f.slot()][(int) f.readLong(d, facts.group(), r, g)] : null;
+      and(out, w, admit, enumsAbsent[f.slot()]);
+    }
+    for (int k = 0; k < fins.length; k++) {
+      fin(out, w, fins[k], Signature.FINITE_FIELDS.get(k).read(d, facts.group(), r, g).orElse(null));
+    }
     return out;
   }
 
@@ -150,23 +151,6 @@ final class PointIndex {
     for (int i = 0; i < w; i++) {
       out[i] &= x.unrestricted()[i] | (named == null ? 0 : named[i]);
     }
-  }
-
-  /** The field's value as the interpreter reads it, or null when that part of the input is missing. */
-  private static Long value(IntField f, Interpreter.Facts facts, PciDevice d, Region r, GuestRange g) {
-    return switch (f) {
-      case DEVICE_VENDOR -> d == null ? null : (long) d.vendor();
-      case DEVICE_ID -> d == null ? null : (long) d.deviceId();
-      case DEVICE_SUBSYSTEM_VENDOR -> d == null ? null : (long) d.subsystemVendor();
-      case DEVICE_SUBSYSTEM_DEVICE -> d == null ? null : (long) d.subsystemDevice();
-      case DEVICE_CLASS -> d == null ? null : (long) d.classCode();
-      case DEVICE_GROUP -> d == null ? null : (long) facts.group();
-      case REGION_START -> r == null ? null : r.start();
-      case REGION_END -> r == null ? null : r.end();
-      case GUEST_START -> g == null ? null : g.range().start();
-      case GUEST_END -> g == null ? null : g.range().end();
-      case REGION_SIZE -> throw new AssertionError("size is not indexed");
-    };
   }
 
   /** The piece containing {@code v}: the last cut at or below it (cuts start at 0). */

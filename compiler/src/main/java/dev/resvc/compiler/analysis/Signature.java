@@ -1,16 +1,16 @@
 package dev.resvc.compiler.analysis;
 
 import dev.resvc.compiler.check.Cond;
-import dev.resvc.compiler.check.EnumField;
-import dev.resvc.compiler.check.IntField;
+import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.Scope;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
  * A cheap over-approximation of what a condition can match: per integer field one unsigned interval
- * (the class too), per enum field a mask, for {@code device.bdf}, {@code device.driver} and
- * {@code guest.name} a set of values. It looks through {@code and}, {@code or} (the hull of the
+ * (the class too), per enum field a mask, per finite-domain field ({@code device.bdf}, the strings) a
+ * set of values. It looks through {@code and}, {@code or} (the hull of the
  * terms), {@code not} (where the negation is exact: tests of the region's type, source, start and end) and
  * predicates; {@code within(R)} bounds both region start and end to R (a region within R covers
  * addresses, so its start is at most its end), {@code overlaps(R)} bounds start from above and end
@@ -19,10 +19,15 @@ import java.util.Set;
  */
 final class Signature {
   private static final long MAX = -1L;
-  private static final int INTS = IntField.values().length;
-  private static final int ENUMS = EnumField.values().length;
-  /** The finite-domain fields: bdf, driver, guest name. */
-  private static final int FINS = 3;
+  /** Integer bounds are indexed by the field's ordinal (every field, so that a bit of an int names it). */
+  private static final int INTS = Field.values().length;
+  /** Enum masks are indexed by the field's {@link Field#slot()}. */
+  private static final List<Field> ENUM_FIELDS = Field.of(Field.Kind.ENUM);
+  private static final int ENUMS = ENUM_FIELDS.size();
+  /** The finite-domain fields: the PCI address and the strings; value sets are indexed in this order. */
+  static final List<Field> FINITE_FIELDS = java.util.Arrays.stream(Field.values())
+      .filter(f -> f.kind() == Field.Kind.BDF || f.kind() == Field.Kind.STRING).toList();
+  private static final int FINS = FINITE_FIELDS.size();
 
   /** No input matches. */
   private boolean empty;
@@ -36,8 +41,8 @@ final class Signature {
   private final Set<Object>[] fins = new Set[FINS];
 
   private Signature() {
-    for (EnumField f : EnumField.values()) {
-      masks[f.ordinal()] = f.allMask();
+    for (Field f : ENUM_FIELDS) {
+      masks[f.slot()] = f.allMask();
     }
   }
 
@@ -75,18 +80,18 @@ final class Signature {
   }
 
   /** The field's interval, or null when it is not bounded. */
-  long[] interval(IntField f) {
+  long[] interval(Field f) {
     return (bounded & (1 << f.ordinal())) == 0 ? null : new long[] {lo[f.ordinal()], hi[f.ordinal()]};
   }
 
   /** The enum field's mask (all values when not restricted). */
-  int mask(EnumField f) {
-    return masks[f.ordinal()];
+  int mask(Field f) {
+    return masks[f.slot()];
   }
 
-  /** The possible values of finite-domain field {@code k} (0 bdf, 1 driver, 2 guest name), or null for any. */
-  Set<Object> values(int k) {
-    return fins[k];
+  /** The possible values of a finite-domain field ({@link #FINITE_FIELDS}), or null for any. */
+  Set<Object> values(Field f) {
+    return fins[FINITE_FIELDS.indexOf(f)];
   }
 
   boolean isEmpty() {
@@ -118,22 +123,51 @@ final class Signature {
 
   /** What {@code c} (when {@code positive}) or its negation can match. */
   private static Signature of(Cond c, boolean positive) {
-    if (c instanceof Cond.PredicateRef p) {
-      return of(p.body(), positive);
-    } else if (c instanceof Cond.Not n) {
-      return of(n.operand(), !positive);
-    } else if (c instanceof Cond.Bool b) {
-      return b.value() == positive ? any() : none();
-    } else if (c instanceof Cond.And a) {
-      return positive ? meetAll(a, true) : joinAll(a, false);
-    } else if (c instanceof Cond.Or o) {
-      return positive ? joinAll(o, true) : meetAll(o, false);
+    return c.accept(positive ? Builder.POSITIVE : Builder.NEGATIVE);
+  }
+
+  /** Builds the signature of a condition taken positively, or of its negation. */
+  private static final class Builder implements Cond.Visitor<Signature> {
+    static final Builder POSITIVE = new Builder(true);
+    static final Builder NEGATIVE = new Builder(false);
+
+    private final boolean positive;
+
+    private Builder(boolean positive) {
+      this.positive = positive;
     }
-    Signature s = any();
-    if (c instanceof Cond.IntCompare i) {
+
+    @Override
+    public Signature visitPredicateRef(Cond.PredicateRef p) {
+      return of(p.body(), positive);
+    }
+
+    @Override
+    public Signature visitNot(Cond.Not n) {
+      return of(n.operand(), !positive);
+    }
+
+    @Override
+    public Signature visitBool(Cond.Bool b) {
+      return b.value() == positive ? any() : none();
+    }
+
+    @Override
+    public Signature visitAnd(Cond.And a) {
+      return positive ? meetAll(a.terms(), true) : joinAll(a.terms(), false);
+    }
+
+    @Override
+    public Signature visitOr(Cond.Or o) {
+      return positive ? joinAll(o.terms(), true) : meetAll(o.terms(), false);
+    }
+
+    @Override
+    public Signature visitIntCompare(Cond.IntCompare i) {
+      Signature s = any();
       // A negated test is exact only on the region, which is always there: a test on an absent device
       // or guest is false, so its negation holds whatever the constant.
-      if (i.field() == IntField.REGION_SIZE || (!positive && i.field().scope() != Scope.REGION)) {
+      if (i.field() == Field.REGION_SIZE || (!positive && i.field().scope() != Scope.REGION)) {
         return s;
       }
       long v = i.value();
@@ -151,13 +185,23 @@ final class Signature {
         case GE -> s.bound(i.field(), v, MAX);
         case NE -> { }
       }
-    } else if (c instanceof Cond.IntInRange r) {
-      if (positive && r.field() != IntField.REGION_SIZE) {
+      return s;
+    }
+
+    @Override
+    public Signature visitIntInRange(Cond.IntInRange r) {
+      Signature s = any();
+      if (positive && r.field() != Field.REGION_SIZE) {
         if (Long.compareUnsigned(r.lo(), r.hi()) > 0) return none();
         s.bound(r.field(), r.lo(), r.hi());
       }
-    } else if (c instanceof Cond.IntInSet set) {
-      if (positive && set.field() != IntField.REGION_SIZE) {
+      return s;
+    }
+
+    @Override
+    public Signature visitIntInSet(Cond.IntInSet set) {
+      Signature s = any();
+      if (positive && set.field() != Field.REGION_SIZE) {
         if (set.values().isEmpty()) return none();
         long min = MAX;
         long max = 0;
@@ -167,48 +211,102 @@ final class Signature {
         }
         s.bound(set.field(), min, max);
       }
-    } else if (c instanceof Cond.EnumIn e) {
+      return s;
+    }
+
+    @Override
+    public Signature visitEnumIn(Cond.EnumIn e) {
+      Signature s = any();
       if (positive || e.field().scope() == Scope.REGION) {
-        s.masks[e.field().ordinal()] = positive ? e.mask() : e.field().allMask() & ~e.mask();
-        s.empty = s.masks[e.field().ordinal()] == 0;
+        s.masks[e.field().slot()] = positive ? e.mask() : e.field().allMask() & ~e.mask();
+        s.empty = s.masks[e.field().slot()] == 0;
       }
-    } else if (c instanceof Cond.ClassMatch m) {
+      return s;
+    }
+
+    @Override
+    public Signature visitClassMatch(Cond.ClassMatch m) {
+      Signature s = any();
       if (positive) {
         long free = (1L << (24 - m.bits())) - 1;
-        s.bound(IntField.DEVICE_CLASS, m.value() & ~free & 0xffffff, (m.value() | free) & 0xffffff);
+        s.bound(Field.DEVICE_CLASS, m.value() & ~free & 0xffffff, (m.value() | free) & 0xffffff);
       }
-    } else if (c instanceof Cond.BdfIn b) {
+      return s;
+    }
+
+    @Override
+    public Signature visitBdfIn(Cond.BdfIn b) {
+      Signature s = any();
       if (positive) {
-        s.fins[0] = new HashSet<>(b.addresses());
+        s.fins[FINITE_FIELDS.indexOf(Field.DEVICE_BDF)] = new HashSet<>(b.addresses());
         s.empty = b.addresses().isEmpty();
       }
-    } else if (c instanceof Cond.StringIn str) {
+      return s;
+    }
+
+    @Override
+    public Signature visitDownstreamOf(Cond.DownstreamOf d) {
+      return any();
+    }
+
+    @Override
+    public Signature visitStringIn(Cond.StringIn str) {
+      Signature s = any();
       if (positive) {
-        s.fins[str.field() == Cond.StringField.DEVICE_DRIVER ? 1 : 2] = new HashSet<>(str.values());
+        s.fins[FINITE_FIELDS.indexOf(str.field())] = new HashSet<>(str.values());
         s.empty = str.values().isEmpty();
       }
-    } else if (c instanceof Cond.RegionWithin w) {
-      if (positive) {
-        s.bound(IntField.REGION_START, w.range().start(), w.range().end());
-        s.bound(IntField.REGION_END, w.range().start(), w.range().end());
-      }
-    } else if (c instanceof Cond.RegionOverlaps o) {
-      if (positive) {
-        s.bound(IntField.REGION_START, 0, o.range().end());
-        s.bound(IntField.REGION_END, o.range().start(), MAX);
-      }
-    } else if (c instanceof Cond.GuestIs g) {
-      if (positive) {
-        s.masks[EnumField.GUEST_KIND.ordinal()] = g.kindMask() & EnumField.GUEST_KIND.allMask();
-        s.empty = s.masks[EnumField.GUEST_KIND.ordinal()] == 0;
-      }
-    } else if (c instanceof Cond.WithinGuest g) {
-      if (positive) {
-        s.masks[EnumField.GUEST_KIND.ordinal()] = g.kindMask() & EnumField.GUEST_KIND.allMask();
-        s.empty = s.masks[EnumField.GUEST_KIND.ordinal()] == 0;
-      }
+      return s;
     }
-    return s;
+
+    @Override
+    public Signature visitIsBridge(Cond.IsBridge c) {
+      return any();
+    }
+
+    @Override
+    public Signature visitProtHas(Cond.ProtHas c) {
+      return any();
+    }
+
+    @Override
+    public Signature visitRegionWithin(Cond.RegionWithin w) {
+      Signature s = any();
+      if (positive) {
+        s.bound(Field.REGION_START, w.range().start(), w.range().end());
+        s.bound(Field.REGION_END, w.range().start(), w.range().end());
+      }
+      return s;
+    }
+
+    @Override
+    public Signature visitRegionOverlaps(Cond.RegionOverlaps o) {
+      Signature s = any();
+      if (positive) {
+        s.bound(Field.REGION_START, 0, o.range().end());
+        s.bound(Field.REGION_END, o.range().start(), MAX);
+      }
+      return s;
+    }
+
+    @Override
+    public Signature visitGuestIs(Cond.GuestIs g) {
+      return guestKinds(g.kindMask());
+    }
+
+    @Override
+    public Signature visitWithinGuest(Cond.WithinGuest g) {
+      return guestKinds(g.kindMask());
+    }
+
+    private Signature guestKinds(int kindMask) {
+      Signature s = any();
+      if (positive) {
+        s.masks[Field.GUEST_KIND.slot()] = kindMask & Field.GUEST_KIND.allMask();
+        s.empty = s.masks[Field.GUEST_KIND.slot()] == 0;
+      }
+      return s;
+    }
   }
 
   private static dev.resvc.compiler.ast.Expr.CompareOp negated(dev.resvc.compiler.ast.Expr.CompareOp op) {
@@ -223,7 +321,7 @@ final class Signature {
   }
 
   /** Intersects the field's interval with [l, h]; an empty result makes the signature empty. */
-  private void bound(IntField field, long l, long h) {
+  private void bound(Field field, long l, long h) {
     int f = field.ordinal();
     if ((bounded & (1 << f)) == 0) {
       bounded |= 1 << f;
@@ -239,18 +337,18 @@ final class Signature {
   }
 
   /** What all the terms (each taken with {@code positive}) can match together. */
-  private static Signature meetAll(Cond c, boolean positive) {
+  private static Signature meetAll(List<Cond> terms, boolean positive) {
     Signature s = any();
-    for (Cond t : c instanceof Cond.And a ? a.terms() : ((Cond.Or) c).terms()) {
+    for (Cond t : terms) {
       s.meet(of(t, positive));
     }
     return s;
   }
 
   /** What any of the terms (each taken with {@code positive}) can match. */
-  private static Signature joinAll(Cond c, boolean positive) {
+  private static Signature joinAll(List<Cond> terms, boolean positive) {
     Signature s = null;
-    for (Cond t : c instanceof Cond.And a ? a.terms() : ((Cond.Or) c).terms()) {
+    for (Cond t : terms) {
       Signature x = of(t, positive);
       s = s == null ? x : s.join(x);
     }
@@ -261,7 +359,7 @@ final class Signature {
     empty |= o.empty;
     for (int b = o.bounded; b != 0; b &= b - 1) {
       int f = Integer.numberOfTrailingZeros(b);
-      bound(IntField.values()[f], o.lo[f], o.hi[f]);
+      bound(Field.values()[f], o.lo[f], o.hi[f]);
     }
     for (int f = 0; f < ENUMS; f++) {
       masks[f] &= o.masks[f];

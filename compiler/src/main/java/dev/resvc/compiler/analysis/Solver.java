@@ -4,8 +4,10 @@ import dev.resvc.compiler.analysis.Formula.All;
 import dev.resvc.compiler.analysis.Formula.Any;
 import dev.resvc.compiler.analysis.Formula.Atom;
 import dev.resvc.compiler.analysis.Formula.Const;
-import dev.resvc.compiler.check.EnumField;
-import dev.resvc.compiler.check.IntField;
+import dev.resvc.compiler.check.Field;
+import dev.resvc.compiler.check.FieldValues;
+import dev.resvc.compiler.check.Scope;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciAddress;
@@ -34,11 +36,18 @@ final class Solver {
     }
   }
 
-  private static final int Z = 0;
-  private static final int S = 1;
-  private static final int E = 2;
-  private static final int GS = 3;
-  private static final int GE = 4;
+  // The variables of a leaf's difference constraints. A solution (least or greatest) holds the four after
+  // ZERO, variable x at index x - 1; SOLVED_* name those indices.
+  /** The constant 0 that bounds are written against. */
+  private static final int ZERO = 0;
+  private static final int START = 1;
+  private static final int END = 2;
+  private static final int GUEST_START = 3;
+  private static final int GUEST_END = 4;
+  private static final int SOLVED_START = START - 1;
+  private static final int SOLVED_END = END - 1;
+  private static final int SOLVED_GUEST_START = GUEST_START - 1;
+  private static final int SOLVED_GUEST_END = GUEST_END - 1;
 
   private final Section section;
   private final long budget;
@@ -301,8 +310,8 @@ final class Solver {
 
     /** lo <= x <= hi. */
     void bound(int x, long lo, long hi) {
-      add(x, Z, hi);
-      addNeg(Z, x, lo);
+      add(x, ZERO, hi);
+      addNeg(ZERO, x, lo);
     }
   }
 
@@ -347,31 +356,31 @@ final class Solver {
       if (diff.isEmpty()) return null;
     } else {
       if (!cube.sizeLow.contains(0)) return null;
-      fixed.addNeg(E, S, 1);   // e - s <= -1
+      fixed.addNeg(END, START, 1);   // e - s <= -1
       diff = null;
     }
     Boolean startIn = cube.bools.get(Formula.START_IN_GUEST);
     Boolean endIn = cube.bools.get(Formula.END_IN_GUEST);
     boolean useGuest = guest || startIn != null || endIn != null;
     if (guest) {
-      fixed.add(S, GE, 0);   // s <= ge
-      fixed.add(GS, E, 0);   // gs <= e
-      fixed.add(GS, GE, 0);  // gs <= ge
+      fixed.add(START, GUEST_END, 0);   // s <= ge
+      fixed.add(GUEST_START, END, 0);   // gs <= e
+      fixed.add(GUEST_START, GUEST_END, 0);  // gs <= ge
     }
     if (startIn != null) {
-      if (startIn) fixed.add(GS, S, 0); else fixed.addNeg(S, GS, 1);
+      if (startIn) fixed.add(GUEST_START, START, 0); else fixed.addNeg(START, GUEST_START, 1);
     }
     if (endIn != null) {
-      if (endIn) fixed.add(E, GE, 0); else fixed.addNeg(GE, E, 1);
+      if (endIn) fixed.add(END, GUEST_END, 0); else fixed.addNeg(GUEST_END, END, 1);
     }
-    USet sd = cube.intDomain(IntField.REGION_START);
-    USet ed = cube.intDomain(IntField.REGION_END);
-    USet gsd = useGuest ? cube.intDomain(IntField.GUEST_START) : USet.ALL;
-    USet ged = useGuest ? cube.intDomain(IntField.GUEST_END) : USet.ALL;
+    USet sd = cube.intDomain(Field.REGION_START);
+    USet ed = cube.intDomain(Field.REGION_END);
+    USet gsd = useGuest ? cube.intDomain(Field.GUEST_START) : USet.ALL;
+    USet ged = useGuest ? cube.intDomain(Field.GUEST_END) : USet.ALL;
     USet dd = diff == null ? USet.ALL : diff;
     boolean needDiff = diff != null && !diff.isAll();
     if (covers && !needDiff) {
-      fixed.add(S, E, 0);   // s - e <= 0
+      fixed.add(START, END, 0);   // s - e <= 0
     }
     int[] idx = new int[5];
     int[] sizes = {sd.intervals(), ed.intervals(), gsd.intervals(), ged.intervals(), needDiff ? dd.intervals() : 1};
@@ -381,28 +390,28 @@ final class Solver {
       for (int k = 0; k < fixed.size; k++) {
         edges.put(fixed.from[k], fixed.to[k], fixed.hi[k], fixed.lo[k]);
       }
-      edges.bound(S, sd.lo(idx[0]), sd.hi(idx[0]));
-      edges.bound(E, ed.lo(idx[1]), ed.hi(idx[1]));
+      edges.bound(START, sd.lo(idx[0]), sd.hi(idx[0]));
+      edges.bound(END, ed.lo(idx[1]), ed.hi(idx[1]));
       if (useGuest) {
         // Otherwise nothing ties the guest range to the region: its least values are 0, as unconstrained.
-        edges.bound(GS, gsd.lo(idx[2]), gsd.hi(idx[2]));
-        edges.bound(GE, ged.lo(idx[3]), ged.hi(idx[3]));
+        edges.bound(GUEST_START, gsd.lo(idx[2]), gsd.hi(idx[2]));
+        edges.bound(GUEST_END, ged.lo(idx[3]), ged.hi(idx[3]));
       }
       if (needDiff) {
         // lo <= e - s <= hi
-        edges.add(E, S, dd.hi(idx[4]));
-        edges.addNeg(S, E, dd.lo(idx[4]));
+        edges.add(END, START, dd.hi(idx[4]));
+        edges.addNeg(START, END, dd.lo(idx[4]));
       }
       long[] sol = bellmanFord(edges, false);
       if (sol != null && tight) {
         // The shortest region ending at the least end: the latest start with end and guest range kept.
-        edges.bound(E, sol[1], sol[1]);
+        edges.bound(END, sol[SOLVED_END], sol[SOLVED_END]);
         if (useGuest) {
-          edges.bound(GS, sol[2], sol[2]);
-          edges.bound(GE, sol[3], sol[3]);
+          edges.bound(GUEST_START, sol[SOLVED_GUEST_START], sol[SOLVED_GUEST_START]);
+          edges.bound(GUEST_END, sol[SOLVED_GUEST_END], sol[SOLVED_GUEST_END]);
         }
         long[] late = bellmanFord(edges, true);
-        if (late != null) sol[0] = late[0];
+        if (late != null) sol[SOLVED_START] = late[SOLVED_START];
       }
       if (sol != null) return sol;
       int k = 0;
@@ -430,7 +439,7 @@ final class Solver {
     java.util.Arrays.fill(dHi, 0);
     java.util.Arrays.fill(dLo, 0);
     java.util.Arrays.fill(set, false);
-    set[Z] = true;
+    set[ZERO] = true;
     for (int round = 0; round < 6; round++) {
       boolean changed = false;
       for (int k = 0; k < edges.size; k++) {
@@ -447,7 +456,7 @@ final class Solver {
         }
       }
       if (!changed) {
-        if (dHi[Z] != 0 || dLo[Z] != 0) return null;
+        if (dHi[ZERO] != 0 || dLo[ZERO] != 0) return null;
         long[] out = greatest ? greatestOut : leastOut;
         for (int v = 1; v <= 4; v++) {
           // x (-dist for the least solution, dist for the greatest) must lie in [0, 2^64 - 1]: its high half is zero.
@@ -464,38 +473,45 @@ final class Solver {
 
   // ---- witnesses ------------------------------------------------------------------------------
 
-  private static final RegionType[] TYPES = RegionType.values();
-  private static final Prot NO_PROT = new Prot(0);
-  private static final RegionSource[] SOURCES = RegionSource.values();
   /** The boolean variables of {@code region.prot has} bits 0 to 5 (the bits a witness can show). */
   private static final String[] PROT_BITS = {"region.prot has 0", "region.prot has 1", "region.prot has 2",
       "region.prot has 3", "region.prot has 4", "region.prot has 5"};
+  private static final List<Field> DEVICE_NUMBERS =
+      Field.of(Field.Kind.INT).stream().filter(f -> f.scope() == Scope.DEVICE).toList();
+  private static final List<Field> REGION_ENUMS =
+      Field.of(Field.Kind.ENUM).stream().filter(f -> f.scope() == Scope.REGION).toList();
+  private static final List<Field> GUEST_ENUMS =
+      Field.of(Field.Kind.ENUM).stream().filter(f -> f.scope() == Scope.GUEST).toList();
 
+  /** The witness of a feasible leaf: each field's least value in the cube, the region and guest range solved as {@code v}. */
   private Witness witness(Cube cube, long[] v, boolean guestPresent) {
-    long s = v[0];
-    long e = v[1];
-    RegionType type = TYPES[Integer.numberOfTrailingZeros(cube.enums[EnumField.REGION_TYPE.ordinal()])];
-    RegionSource source = SOURCES[Integer.numberOfTrailingZeros(cube.enums[EnumField.REGION_SOURCE.ordinal()])];
-    int prot = cube.bools.isEmpty() ? 0 : prot(cube);
-    Region region = new Region(s, e - s + 1, type, prot == 0 ? NO_PROT : new Prot(prot), source);
+    FieldValues values = enums(FieldValues.NONE, cube, REGION_ENUMS)
+        .with(Field.REGION_START, v[SOLVED_START])
+        .with(Field.REGION_END, v[SOLVED_END])
+        .with(Field.REGION_PROT, cube.bools.isEmpty() ? 0 : prot(cube));
     if (section == Section.CONFLICTS) {
-      return new Witness(section, null, -1, region, guestPresent ? guest(cube, v) : null);
+      return new Witness(section, null, -1, values.region(), guestPresent ? guest(values, cube, v) : null);
+    }
+    for (Field f : DEVICE_NUMBERS) {
+      values = values.with(f, cube.intDomain(f).min());
     }
     List<PciAddress> upstream = cube.bools.isEmpty() ? List.of() : upstream(cube);
     Cube.Fin bdfDomain = cube.fins.get(Formula.BDF);
     PciAddress address = bdfDomain == null && upstream.isEmpty() ? FIRST_ADDRESS : address(bdfDomain, upstream);
-    Cube.Fin drivers = cube.fins.get(Formula.DRIVER);
-    String driver = drivers == null ? "" : (String) pick(drivers, n -> n == 0 ? "" : "witness-driver-" + n);
-    PciDevice device = new PciDevice(address,
-        (int) cube.intDomain(IntField.DEVICE_VENDOR).min(),
-        (int) cube.intDomain(IntField.DEVICE_ID).min(),
-        (int) cube.intDomain(IntField.DEVICE_SUBSYSTEM_VENDOR).min(),
-        (int) cube.intDomain(IntField.DEVICE_SUBSYSTEM_DEVICE).min(),
-        (int) cube.intDomain(IntField.DEVICE_CLASS).min(),
-        driver.isEmpty() ? Optional.empty() : Optional.of(driver),
-        Boolean.TRUE.equals(cube.bools.get(Formula.BRIDGE)),
-        upstream);
-    return new Witness(section, device, (int) cube.intDomain(IntField.DEVICE_GROUP).min(), region, null);
+    Cube.Fin drivers = cube.fins.get(Field.DEVICE_DRIVER.spelling());
+    values = values
+        .with(Field.DEVICE_BDF, address)
+        .with(Field.DEVICE_DRIVER, drivers == null ? "" : pick(drivers, n -> n == 0 ? "" : "witness-driver-" + n))
+        .with(Field.DEVICE_BRIDGE, Boolean.TRUE.equals(cube.bools.get(Formula.BRIDGE)));
+    return new Witness(section, values.device(upstream), values.group(), values.region(), null);
+  }
+
+  /** {@code values} with each of the enum {@code fields} set to the first constant the cube allows. */
+  private static FieldValues enums(FieldValues values, Cube cube, List<Field> fields) {
+    for (Field f : fields) {
+      values = values.with(f, f.runtimeConstants().get(Integer.numberOfTrailingZeros(cube.enums[f.slot()])));
+    }
+    return values;
   }
 
   // The less common parts of a witness are kept out of witness(), which runs for every query.
@@ -511,10 +527,12 @@ final class Solver {
     return prot;
   }
 
-  private static GuestRange guest(Cube cube, long[] v) {
-    GuestKind kind = GuestKind.values()[Integer.numberOfTrailingZeros(cube.enums[EnumField.GUEST_KIND.ordinal()])];
-    String name = (String) pick(cube.fins.get(Formula.GUEST_NAME), n -> "guest-range-" + n);
-    return new GuestRange(name, kind, new AddressRange(v[2], v[3]));
+  private static GuestRange guest(FieldValues values, Cube cube, long[] v) {
+    return enums(values, cube, GUEST_ENUMS)
+        .with(Field.GUEST_NAME, pick(cube.fins.get(Field.GUEST_NAME.spelling()), n -> "guest-range-" + n))
+        .with(Field.GUEST_START, v[SOLVED_GUEST_START])
+        .with(Field.GUEST_END, v[SOLVED_GUEST_END])
+        .guest();
   }
 
   private static List<PciAddress> upstream(Cube cube) {

@@ -1,5 +1,7 @@
 package dev.resvc.compiler.analysis;
 
+import dev.resvc.compiler.check.Field;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciAddress;
@@ -58,12 +60,14 @@ public record Witness(Section section, PciDevice device, int group, Region regio
     hex(d, a.bus(), 2).append(':');
     hex(d, a.device(), 2).append('.');
     hex(d, a.function(), 1);
-    hex(d.append(" vendor 0x"), device.vendor(), 4);
-    hex(d.append(" device_id 0x"), device.deviceId(), 4);
-    hex(d.append(" class 0x"), device.classCode(), 6);
-    if (device.subsystemVendor() != 0 || device.subsystemDevice() != 0) {
-      hex(d.append(" subsystem 0x"), device.subsystemVendor(), 4);
-      hex(d.append(":0x"), device.subsystemDevice(), 4);
+    hex(d.append(" vendor 0x"), number(Field.DEVICE_VENDOR), 4);
+    hex(d.append(" device_id 0x"), number(Field.DEVICE_ID), 4);
+    hex(d.append(" class 0x"), number(Field.DEVICE_CLASS), 6);
+    int subVendor = number(Field.DEVICE_SUBSYSTEM_VENDOR);
+    int subDevice = number(Field.DEVICE_SUBSYSTEM_DEVICE);
+    if (subVendor != 0 || subDevice != 0) {
+      hex(d.append(" subsystem 0x"), subVendor, 4);
+      hex(d.append(":0x"), subDevice, 4);
     }
     if (device.driver().isPresent()) {
       d.append(" driver \"").append(device.driver().get()).append('"');
@@ -75,6 +79,11 @@ public record Witness(Section section, PciDevice device, int group, Region regio
       d.append(" below ").append(String.join(", ", device.upstreamBridges().stream().map(Object::toString).toList()));
     }
     return d.append(" in group ").append(group);
+  }
+
+  /** A device field's number, read as the interpreter reads it. */
+  private int number(Field field) {
+    return (int) field.readLong(device, group, region, guest);
   }
 
   private StringBuilder regionLine(StringBuilder r) {

@@ -14,9 +14,9 @@ import java.util.List;
 public record CheckedPolicy(
     String name,
     String file,
-    List<ClassifyRule> classifyRules,
+    List<Rule<ClassifyDecision>> classifyRules,
     ClassifyDecision classifyDefault,
-    List<ConflictRule> conflictRules,
+    List<Rule<ConflictDecision>> conflictRules,
     ConflictDecision conflictDefault,
     List<TestCase> tests,
     Span classifyDefaultAt,
@@ -31,17 +31,31 @@ public record CheckedPolicy(
    * A policy whose defaults are written nowhere in particular ({@link Span#none}): for policies built in
    * code, such as the random ones of the analyser's tests.
    */
-  public CheckedPolicy(String name, String file, List<ClassifyRule> classifyRules, ClassifyDecision classifyDefault,
-      List<ConflictRule> conflictRules, ConflictDecision conflictDefault, List<TestCase> tests) {
+  public CheckedPolicy(String name, String file, List<Rule<ClassifyDecision>> classifyRules,
+      ClassifyDecision classifyDefault, List<Rule<ConflictDecision>> conflictRules, ConflictDecision conflictDefault,
+      List<TestCase> tests) {
     this(name, file, classifyRules, classifyDefault, conflictRules, conflictDefault, tests, Span.none(file),
         Span.none(file));
   }
 
-  /** A classify rule: when {@code condition} holds, {@code decision}. */
-  public record ClassifyRule(String name, Span span, Cond condition, ClassifyDecision decision) {}
+  /**
+   * A rule of {@code section}: when {@code condition} holds, {@code decision} (a {@link ClassifyDecision}
+   * in classify, a {@link ConflictDecision} in conflicts). Every phase takes rules in this one form.
+   */
+  public record Rule<D>(Section section, String name, Span span, Cond condition, D decision) {
+    public static Rule<ClassifyDecision> classify(String name, Span span, Cond condition, ClassifyDecision decision) {
+      return new Rule<>(Section.CLASSIFY, name, span, condition, decision);
+    }
 
-  /** A conflicts rule: when {@code condition} holds, {@code decision}. */
-  public record ConflictRule(String name, Span span, Cond condition, ConflictDecision decision) {}
+    public static Rule<ConflictDecision> conflict(String name, Span span, Cond condition, ConflictDecision decision) {
+      return new Rule<>(Section.CONFLICTS, name, span, condition, decision);
+    }
+  }
+
+  /** The rules of {@code section}, in source order. */
+  public List<? extends Rule<?>> rules(Section section) {
+    return section == Section.CLASSIFY ? classifyRules : conflictRules;
+  }
 
   /** The simple name of the generated class ({@code IntelVtdKernelDefault}). */
   public String simpleName() {

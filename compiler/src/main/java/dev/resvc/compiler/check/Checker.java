@@ -45,36 +45,26 @@ public final class Checker {
   private static final Map<String, Integer> FUNCTIONS =
       Map.of("overlaps", 1, "within", 1, "downstream_of", 1);
 
-  private static final Map<String, Integer> PROT_FLAGS =
-      Map.of(
-          "read",
-          Prot.READ,
-          "write",
-          Prot.WRITE,
-          "cache",
-          Prot.CACHE,
-          "noexec",
-          Prot.NOEXEC,
-          "mmio",
-          Prot.MMIO,
-          "priv",
-          Prot.PRIV);
+  /** The flags of {@code region.prot has}, by name: bit {@code i} is the table's flag {@code i}. */
+  private static final Map<String, Integer> PROT_FLAGS = java.util.Collections.unmodifiableMap(protFlags());
+
+  private static Map<String, Integer> protFlags() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    List<String> names = Field.REGION_PROT.constants();
+    for (int i = 0; i < names.size(); i++) {
+      out.put(names.get(i), 1 << i);
+    }
+    return out;
+  }
   private static final List<String> PLACEHOLDERS = List.of("region", "device", "guest", "overlap");
-  private static final List<String> DEVICE_FIELDS =
-      List.of(
-          "bdf",
-          "vendor",
-          "device_id",
-          "subsystem_vendor",
-          "subsystem_device",
-          "class",
-          "driver",
-          "group",
-          "bridge");
-  private static final List<String> REGION_FIELDS =
-      List.of("start", "end", "size", "type", "source", "prot");
-  private static final List<String> GUEST_FIELDS =
-      List.of("name", "kind", "start", "end", "ram", "mmio", "rom", "reserved");
+  /** The names after {@code device.}, {@code region.} and {@code guest.}: the table's fields, and the guest kinds. */
+  private static List<String> fieldNames(Scope scope) {
+    List<String> out = new ArrayList<>(Field.of(scope).stream().map(Field::fieldName).toList());
+    if (scope == Scope.GUEST) {
+      out.addAll(Field.GUEST_KIND.constants());
+    }
+    return out;
+  }
 
   private final Diagnostics diags;
   private final Map<String, Item.Const> consts = new LinkedHashMap<>();
@@ -193,19 +183,19 @@ public final class Checker {
     consts.keySet().forEach(n -> constValue(n, consts.get(n).nameSpan()));
     resolvePredicates();
 
-    List<CheckedPolicy.ClassifyRule> classifyRules = new ArrayList<>();
+    List<CheckedPolicy.Rule<ClassifyDecision>> classifyRules = new ArrayList<>();
     ClassifyDecision classifyDefault =
         ClassifyDecision.keep(Provenance.implicitDefault(root.file()));
     Span classifyDefaultAt = Span.none(root.file());
     if (classify != null) {
-      checkSectionShape("classify", classify.span(), classify.items());
+      checkSectionShape(Section.CLASSIFY.word(), classify.span(), classify.items());
       for (RuleItem ri : classify.items()) {
         if (ri instanceof RuleItem.Rule r) {
           uniqueRule(r, ruleNames);
-          Cond cond = condition(r.condition(), EnumSet.of(Scope.DEVICE, Scope.REGION), "classify");
+          Cond cond = condition(r.condition(), Section.CLASSIFY.scopes(), Section.CLASSIFY.word());
           ClassifyDecision d = classifyAction(r.action(), provenance(r.name(), r.span()));
           if (cond != null && d != null) {
-            classifyRules.add(new CheckedPolicy.ClassifyRule(r.name(), r.span(), cond, d));
+            classifyRules.add(CheckedPolicy.Rule.classify(r.name(), r.span(), cond, d));
           }
         } else if (ri instanceof RuleItem.Default d) {
           ClassifyDecision decision =
@@ -217,19 +207,19 @@ public final class Checker {
         }
       }
     }
-    List<CheckedPolicy.ConflictRule> conflictRules = new ArrayList<>();
+    List<CheckedPolicy.Rule<ConflictDecision>> conflictRules = new ArrayList<>();
     ConflictDecision conflictDefault =
         ConflictDecision.allow(Provenance.implicitDefault(root.file()));
     Span conflictDefaultAt = Span.none(root.file());
     if (conflicts != null) {
-      checkSectionShape("conflicts", conflicts.span(), conflicts.items());
+      checkSectionShape(Section.CONFLICTS.word(), conflicts.span(), conflicts.items());
       for (RuleItem ri : conflicts.items()) {
         if (ri instanceof RuleItem.Rule r) {
           uniqueRule(r, ruleNames);
-          Cond cond = condition(r.condition(), EnumSet.of(Scope.REGION, Scope.GUEST), "conflicts");
+          Cond cond = condition(r.condition(), Section.CONFLICTS.scopes(), Section.CONFLICTS.word());
           ConflictDecision d = conflictAction(r.action(), provenance(r.name(), r.span()));
           if (cond != null && d != null) {
-            conflictRules.add(new CheckedPolicy.ConflictRule(r.name(), r.span(), cond, d));
+            conflictRules.add(CheckedPolicy.Rule.conflict(r.name(), r.span(), cond, d));
           }
         } else if (ri instanceof RuleItem.Default d) {
           ConflictDecision decision =
@@ -286,7 +276,7 @@ public final class Checker {
 
   /** What a bare name already means wherever a field meets it, or empty: constants and predicates must not hide these. */
   private static Optional<String> builtIn(String name) {
-    for (EnumField f : EnumField.values()) {
+    for (Field f : Field.of(Field.Kind.ENUM)) {
       if (f.constants().contains(name)) {
         return Optional.of("a value of " + f.spelling());
       }
@@ -393,7 +383,7 @@ public final class Checker {
     if (action instanceof Action.SetType t) {
       Optional<RegionType> type = RegionType.byResvName(t.typeName());
       if (type.isEmpty()) {
-        List<String> names = new ArrayList<>(EnumField.REGION_TYPE.constants());
+        List<String> names = new ArrayList<>(Field.REGION_TYPE.constants());
         names.addAll(List.of("keep", "drop"));
         unknown(
             "E121",
@@ -402,7 +392,7 @@ public final class Checker {
             t.typeName(),
             names,
             "expected keep, drop or a region type: "
-                + String.join(", ", EnumField.REGION_TYPE.constants()));
+                + String.join(", ", Field.REGION_TYPE.constants()));
         return null;
       }
       return ClassifyDecision.setType(type.get(), p);
@@ -808,25 +798,15 @@ public final class Checker {
    * follows one expression, whose nesting the parser bounds.
    */
   private int depth(Cond c) {
-    if (c instanceof Cond.PredicateRef p) {
-      return 1 + predicateBodies.get(p.name()).depth();
+    Optional<Cond.PredicateRef> used = c.asPredicateUse();
+    if (used.isPresent()) {
+      return 1 + predicateBodies.get(used.get().name()).depth();
     }
     int below = 0;
-    for (Cond t : children(c)) {
+    for (Cond t : c.operands()) {
       below = Math.max(below, depth(t));
     }
     return 1 + below;
-  }
-
-  private static List<Cond> children(Cond c) {
-    if (c instanceof Cond.And a) {
-      return a.terms();
-    } else if (c instanceof Cond.Or o) {
-      return o.terms();
-    } else if (c instanceof Cond.Not n) {
-      return List.of(n.operand());
-    }
-    return List.of();
   }
 
   /**
@@ -838,9 +818,9 @@ public final class Checker {
       return true;
     }
     Cond at = c;
-    while (!(at instanceof Cond.PredicateRef)) {
+    while (at.asPredicateUse().isEmpty()) {
       Cond deepest = null;
-      for (Cond t : children(at)) {
+      for (Cond t : at.operands()) {
         if (deepest == null || depth(t) > depth(deepest)) {
           deepest = t;
         }
@@ -850,7 +830,7 @@ public final class Checker {
       }
       at = deepest;
     }
-    String through = at instanceof Cond.PredicateRef p ? " through predicate `" + p.name() + "`" : "";
+    String through = at.asPredicateUse().map(p -> " through predicate `" + p.name() + "`").orElse("");
     error(
         "E124",
         at.span(),
@@ -927,7 +907,7 @@ public final class Checker {
       if (s == null) {
         return null;
       }
-      if (f.object().equals("device") && f.field().equals("bridge")) {
+      if (Field.of(s, f.field()).orElse(null) == Field.DEVICE_BRIDGE) {
         return new Cond.IsBridge(f.span());
       }
       error(
@@ -961,13 +941,7 @@ public final class Checker {
   private static List<Cond> flatten(Cond l, Cond r, boolean and) {
     List<Cond> out = new ArrayList<>();
     for (Cond c : List.of(l, r)) {
-      if (and && c instanceof Cond.And a) {
-        out.addAll(a.terms());
-      } else if (!and && c instanceof Cond.Or o) {
-        out.addAll(o.terms());
-      } else {
-        out.add(c);
-      }
+      out.addAll(and ? c.conjuncts() : c.disjuncts());
     }
     return out;
   }
@@ -989,15 +963,15 @@ public final class Checker {
     switch (f.object()) {
       case "device" -> {
         scope = Scope.DEVICE;
-        fields = DEVICE_FIELDS;
+        fields = fieldNames(scope);
       }
       case "region" -> {
         scope = Scope.REGION;
-        fields = REGION_FIELDS;
+        fields = fieldNames(scope);
       }
       case "guest" -> {
         scope = Scope.GUEST;
-        fields = GUEST_FIELDS;
+        fields = fieldNames(scope);
       }
       default -> {
         unknown(
@@ -1086,7 +1060,7 @@ public final class Checker {
     if (guestWord || (arg instanceof Expr.Field f && f.object().equals("guest"))) {
       int mask;
       if (guestWord) {
-        mask = EnumField.GUEST_KIND.allMask();
+        mask = Field.GUEST_KIND.allMask();
       } else {
         Expr.Field f = (Expr.Field) arg;
         Optional<GuestKind> kind = GuestKind.byResvName(f.field());
@@ -1096,7 +1070,7 @@ public final class Checker {
               f.fieldSpan(),
               "`guest." + f.field() + "` is not a kind of guest range",
               f.field(),
-              EnumField.GUEST_KIND.constants(),
+              Field.GUEST_KIND.constants(),
               "use guest.ram, guest.mmio, guest.rom, guest.reserved or guest");
           return null;
         }
@@ -1137,7 +1111,20 @@ public final class Checker {
     return null;
   }
 
-  private record FieldRef(Expr.Field field, Scope scope) {}
+  private record FieldRef(Expr.Field field, Scope scope) {
+    /** The table's field, or empty for a name that is no field ({@code guest.ram}). */
+    Optional<Field> entry() {
+      return Field.of(scope, field.field());
+    }
+
+    boolean is(Field f) {
+      return entry().orElse(null) == f;
+    }
+
+    Optional<Field> ofKind(Field.Kind kind) {
+      return entry().filter(f -> f.kind() == kind);
+    }
+  }
 
   private FieldRef fieldOf(Expr e, Set<Scope> allowed, String section, Set<Scope> used) {
     Expr x = e;
@@ -1189,7 +1176,7 @@ public final class Checker {
     String name = f.field().field();
     String spelled = f.field().object() + "." + name;
     boolean equality = op == CompareOp.EQ || op == CompareOp.NE;
-    Optional<EnumField> enumField = enumField(f);
+    Optional<Field> enumField = enumField(f);
     if (enumField.isPresent()) {
       if (!equality) {
         error(
@@ -1206,7 +1193,7 @@ public final class Checker {
           ? new Cond.EnumIn(c.span(), enumField.get(), mask)
           : new Cond.EnumIn(c.span(), enumField.get(), enumField.get().allMask() & ~mask);
     }
-    Optional<IntField> intField = intField(f);
+    Optional<Field> intField = intField(f);
     if (intField.isPresent()) {
       if (!(v instanceof Value.IntV i)) {
         if (!unknownConstant(v)) {
@@ -1217,7 +1204,7 @@ public final class Checker {
                   + spelled
                   + " (an integer) with "
                   + kindName(v)
-                  + (v instanceof Value.PatternV && name.equals("class")
+                  + (v instanceof Value.PatternV && f.is(Field.DEVICE_CLASS)
                       ? "; use `device.class matches …` for a pattern"
                       : ""));
         }
@@ -1226,7 +1213,7 @@ public final class Checker {
       checkWidth(intField.get(), i);
       return new Cond.IntCompare(c.span(), intField.get(), op, i.value());
     }
-    if (name.equals("bdf")) {
+    if (f.is(Field.DEVICE_BDF)) {
       if (!equality) {
         error(
             "E113",
@@ -1243,7 +1230,7 @@ public final class Checker {
       Cond eq = new Cond.BdfIn(c.span(), List.of(b.address()));
       return op == CompareOp.EQ ? eq : new Cond.Not(c.span(), eq);
     }
-    if (name.equals("bridge")) {
+    if (f.is(Field.DEVICE_BRIDGE)) {
       if (!equality || !(v instanceof Value.BoolV b)) {
         error(
             "E103",
@@ -1254,7 +1241,7 @@ public final class Checker {
       Cond is = new Cond.IsBridge(c.span());
       return (op == CompareOp.EQ) == b.value() ? is : new Cond.Not(c.span(), is);
     }
-    Optional<Cond.StringField> stringField = stringField(f);
+    Optional<Field> stringField = stringField(f);
     if (stringField.isPresent()) {
       if (!equality) {
         error(
@@ -1279,7 +1266,7 @@ public final class Checker {
             + " cannot be compared with `"
             + op.symbol()
             + "`"
-            + (name.equals("prot") ? "; use `region.prot has write`" : "")
+            + (f.is(Field.REGION_PROT) ? "; use `region.prot has write`" : "")
             + (f.scope() == Scope.GUEST
                 ? "; to test the kind of guest range use overlaps(guest." + name + ")"
                 : ""));
@@ -1297,7 +1284,7 @@ public final class Checker {
     };
   }
 
-  private void checkWidth(IntField field, Value.IntV v) {
+  private void checkWidth(Field field, Value.IntV v) {
     if (field.bits() < 64 && Long.compareUnsigned(v.value(), (1L << field.bits()) - 1) > 0) {
       error(
           "E104",
@@ -1313,35 +1300,19 @@ public final class Checker {
     }
   }
 
-  private static Optional<EnumField> enumField(FieldRef f) {
-    String key = f.field().object() + "." + f.field().field();
-    return switch (key) {
-      case "region.type" -> Optional.of(EnumField.REGION_TYPE);
-      case "region.source" -> Optional.of(EnumField.REGION_SOURCE);
-      case "guest.kind" -> Optional.of(EnumField.GUEST_KIND);
-      default -> Optional.empty();
-    };
+  private static Optional<Field> enumField(FieldRef f) {
+    return f.ofKind(Field.Kind.ENUM);
   }
 
-  private static Optional<IntField> intField(FieldRef f) {
-    for (IntField i : IntField.values()) {
-      if (i.scope() == f.scope() && i.fieldName().equals(f.field().field())) {
-        return Optional.of(i);
-      }
-    }
-    return Optional.empty();
+  private static Optional<Field> intField(FieldRef f) {
+    return f.ofKind(Field.Kind.INT);
   }
 
-  private static Optional<Cond.StringField> stringField(FieldRef f) {
-    String key = f.field().object() + "." + f.field().field();
-    return switch (key) {
-      case "device.driver" -> Optional.of(Cond.StringField.DEVICE_DRIVER);
-      case "guest.name" -> Optional.of(Cond.StringField.GUEST_NAME);
-      default -> Optional.empty();
-    };
+  private static Optional<Field> stringField(FieldRef f) {
+    return f.ofKind(Field.Kind.STRING);
   }
 
-  private Integer enumMask(EnumField field, Value v) {
+  private Integer enumMask(Field field, Value v) {
     if (v instanceof Value.SetV s) {
       int mask = 0;
       for (Value element : s.elements()) {
@@ -1393,12 +1364,12 @@ public final class Checker {
       return null;
     }
     String spelled = f.field().object() + "." + f.field().field();
-    Optional<EnumField> enumField = enumField(f);
+    Optional<Field> enumField = enumField(f);
     if (enumField.isPresent()) {
       Integer mask = enumMask(enumField.get(), v);
       return mask == null ? null : new Cond.EnumIn(in.span(), enumField.get(), mask);
     }
-    Optional<IntField> intField = intField(f);
+    Optional<Field> intField = intField(f);
     if (intField.isPresent()) {
       if (v instanceof Value.RangeV r) {
         return new Cond.IntInRange(in.span(), intField.get(), r.range().start(), r.range().end());
@@ -1425,7 +1396,7 @@ public final class Checker {
       }
       return null;
     }
-    if (f.field().field().equals("bdf")) {
+    if (f.is(Field.DEVICE_BDF)) {
       List<PciAddress> addresses = new ArrayList<>();
       for (Value e : v instanceof Value.SetV s ? s.elements() : List.of(v)) {
         if (!(e instanceof Value.BdfV b)) {
@@ -1438,7 +1409,7 @@ public final class Checker {
       }
       return new Cond.BdfIn(in.span(), addresses);
     }
-    Optional<Cond.StringField> stringField = stringField(f);
+    Optional<Field> stringField = stringField(f);
     if (stringField.isPresent()) {
       List<String> values = new ArrayList<>();
       for (Value e : v instanceof Value.SetV s ? s.elements() : List.of(v)) {
@@ -1464,7 +1435,7 @@ public final class Checker {
       }
       return null;
     }
-    if (!(f.field().object().equals("device") && f.field().field().equals("class"))) {
+    if (!f.is(Field.DEVICE_CLASS)) {
       error(
           "E113",
           m.span(),
@@ -1509,7 +1480,7 @@ public final class Checker {
       }
       return null;
     }
-    if (!(f.field().object().equals("region") && f.field().field().equals("prot"))) {
+    if (!f.is(Field.REGION_PROT)) {
       error(
           "E113",
           h.span(),

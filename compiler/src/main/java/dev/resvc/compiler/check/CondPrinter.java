@@ -12,63 +12,130 @@ public final class CondPrinter {
   private CondPrinter() {}
 
   public static String print(Cond c) {
-    return print(c, 0);
+    return print(c, TOP);
   }
 
-  /** @param context 0 top level, 1 inside {@code or}, 2 inside {@code and}, 3 inside {@code not} */
+  /** Where a condition is printed, which decides whether it needs parentheses. */
+  private static final int TOP = 0;
+  private static final int IN_OR = 1;
+  private static final int IN_AND = 2;
+  private static final int IN_NOT = 3;
+
+  /** One printer per context, made once. */
+  private static final Printer[] PRINTERS = {new Printer(TOP), new Printer(IN_OR), new Printer(IN_AND), new Printer(IN_NOT)};
+
   private static String print(Cond c, int context) {
-    if (c instanceof Cond.Bool b) {
+    return c.accept(PRINTERS[context]);
+  }
+
+  /** Prints a condition found in {@code context} ({@link #TOP}, {@link #IN_OR}, {@link #IN_AND} or {@link #IN_NOT}). */
+  private record Printer(int context) implements Cond.Visitor<String> {
+    @Override
+    public String visitBool(Cond.Bool b) {
       return Boolean.toString(b.value());
-    } else if (c instanceof Cond.And a) {
-      String s = join(a.terms(), " and ", 2);
-      return context > 2 ? "(" + s + ")" : s;
-    } else if (c instanceof Cond.Or o) {
-      String s = join(o.terms(), " or ", 1);
-      return context > 1 ? "(" + s + ")" : s;
-    } else if (c instanceof Cond.Not n) {
-      return "not " + print(n.operand(), 3);
-    } else if (c instanceof Cond.PredicateRef p) {
+    }
+
+    @Override
+    public String visitAnd(Cond.And a) {
+      String s = join(a.terms(), " and ", IN_AND);
+      return context > IN_AND ? "(" + s + ")" : s;
+    }
+
+    @Override
+    public String visitOr(Cond.Or o) {
+      String s = join(o.terms(), " or ", IN_OR);
+      return context > IN_OR ? "(" + s + ")" : s;
+    }
+
+    @Override
+    public String visitNot(Cond.Not n) {
+      return "not " + print(n.operand(), IN_NOT);
+    }
+
+    @Override
+    public String visitPredicateRef(Cond.PredicateRef p) {
       return p.name();
-    } else if (c instanceof Cond.IntCompare i) {
+    }
+
+    @Override
+    public String visitIntCompare(Cond.IntCompare i) {
       return i.field().spelling() + " " + i.op().symbol() + " " + U64.hex(i.value());
-    } else if (c instanceof Cond.IntInRange r) {
+    }
+
+    @Override
+    public String visitIntInRange(Cond.IntInRange r) {
       return r.field().spelling() + " in " + U64.hex(r.lo()) + " .. " + U64.hex(r.hi());
-    } else if (c instanceof Cond.IntInSet s) {
+    }
+
+    @Override
+    public String visitIntInSet(Cond.IntInSet s) {
       return s.field().spelling() + " in {" + s.values().stream().map(U64::hex).collect(Collectors.joining(", ")) + "}";
-    } else if (c instanceof Cond.EnumIn e) {
+    }
+
+    @Override
+    public String visitEnumIn(Cond.EnumIn e) {
       List<String> names = e.field().names(e.mask());
       if (names.size() == 1) {
         return e.field().spelling() + " == " + names.get(0);
       }
       return e.field().spelling() + " in {" + String.join(", ", names) + "}";
-    } else if (c instanceof Cond.ClassMatch m) {
+    }
+
+    @Override
+    public String visitClassMatch(Cond.ClassMatch m) {
       return "device.class matches " + classPattern(m.value(), m.bits());
-    } else if (c instanceof Cond.BdfIn b) {
+    }
+
+    @Override
+    public String visitBdfIn(Cond.BdfIn b) {
       if (b.addresses().size() == 1) {
         return "device.bdf == " + b.addresses().get(0).toShortString();
       }
       return "device.bdf in {" + b.addresses().stream().map(a -> a.toShortString()).collect(Collectors.joining(", ")) + "}";
-    } else if (c instanceof Cond.DownstreamOf d) {
+    }
+
+    @Override
+    public String visitDownstreamOf(Cond.DownstreamOf d) {
       return "device.downstream_of(" + d.bridge().toShortString() + ")";
-    } else if (c instanceof Cond.StringIn s) {
+    }
+
+    @Override
+    public String visitStringIn(Cond.StringIn s) {
       if (s.values().size() == 1) {
         return s.field().spelling() + " == " + quote(s.values().get(0));
       }
       return s.field().spelling() + " in {" + s.values().stream().map(CondPrinter::quote).collect(Collectors.joining(", ")) + "}";
-    } else if (c instanceof Cond.IsBridge) {
+    }
+
+    @Override
+    public String visitIsBridge(Cond.IsBridge c) {
       return "device.bridge";
-    } else if (c instanceof Cond.ProtHas h) {
+    }
+
+    @Override
+    public String visitProtHas(Cond.ProtHas h) {
       return "region.prot has " + protName(h.bit());
-    } else if (c instanceof Cond.RegionOverlaps o) {
+    }
+
+    @Override
+    public String visitRegionOverlaps(Cond.RegionOverlaps o) {
       return "overlaps(" + U64.hex(o.range().start()) + " .. " + U64.hex(o.range().end()) + ")";
-    } else if (c instanceof Cond.RegionWithin w) {
+    }
+
+    @Override
+    public String visitRegionWithin(Cond.RegionWithin w) {
       return "within(" + U64.hex(w.range().start()) + " .. " + U64.hex(w.range().end()) + ")";
-    } else if (c instanceof Cond.GuestIs g) {
+    }
+
+    @Override
+    public String visitGuestIs(Cond.GuestIs g) {
       return "overlaps(" + guestKinds(g.kindMask()) + ")";
-    } else if (c instanceof Cond.WithinGuest w) {
+    }
+
+    @Override
+    public String visitWithinGuest(Cond.WithinGuest w) {
       return "within(" + guestKinds(w.kindMask()) + ")";
     }
-    throw new AssertionError(c);
   }
 
   private static String join(List<Cond> terms, String op, int context) {
@@ -83,16 +150,15 @@ public final class CondPrinter {
   }
 
   private static String guestKinds(int mask) {
-    List<String> kinds = EnumField.GUEST_KIND.names(mask);
-    if (mask == EnumField.GUEST_KIND.allMask()) {
+    List<String> kinds = Field.GUEST_KIND.names(mask);
+    if (mask == Field.GUEST_KIND.allMask()) {
       return "guest";
     }
     return kinds.stream().map(k -> "guest." + k).collect(Collectors.joining(" | "));
   }
 
   static String protName(int bit) {
-    String[] names = {"read", "write", "cache", "noexec", "mmio", "priv"};
-    return names[Integer.numberOfTrailingZeros(bit)];
+    return Field.REGION_PROT.constants().get(Integer.numberOfTrailingZeros(bit));
   }
 
   static String quote(String s) {

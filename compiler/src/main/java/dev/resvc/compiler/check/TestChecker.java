@@ -34,6 +34,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -45,17 +46,17 @@ import java.util.function.Function;
  * gets the type the kernel gives it, so {@code keep} in a policy means "what the kernel does".
  */
 final class TestChecker {
-  private static final List<String> DEVICE_ATTRS =
-      List.of(
-          "vendor",
-          "device_id",
-          "subsystem_vendor",
-          "subsystem_device",
-          "class",
-          "driver",
-          "group",
-          "below",
-          "bridge");
+  /** The attributes of a {@code device} statement: the fields' ({@link Field#testAttribute}), then {@code below}. */
+  private static final List<String> DEVICE_ATTRS = deviceAttributes();
+
+  private static List<String> deviceAttributes() {
+    List<String> out = new ArrayList<>();
+    for (Field f : Field.values()) {
+      f.testAttribute().ifPresent(out::add);
+    }
+    out.add("below");
+    return List.copyOf(out);
+  }
 
   private final Diagnostics diags;
   private final Path rootDir;
@@ -94,17 +95,16 @@ final class TestChecker {
     return out;
   }
 
-  private record DeviceDraft(
-      PciAddress address,
-      int vendor,
-      int deviceId,
-      int subVendor,
-      int subDevice,
-      int classCode,
-      Optional<String> driver,
-      Integer group,
-      List<PciAddress> below,
-      boolean bridge) {}
+  /** A device statement's fields (its group when it names one) and the bridges it is below. */
+  private record DeviceDraft(FieldValues fields, List<PciAddress> below) {
+    PciAddress address() {
+      return fields.device(below).address();
+    }
+
+    Integer group() {
+      return fields.isSet(Field.DEVICE_GROUP) ? fields.group() : null;
+    }
+  }
 
   private TestCase test(Item.Test t) {
     Map<PciAddress, DeviceDraft> devices = new LinkedHashMap<>();
@@ -207,16 +207,7 @@ final class TestChecker {
     for (DeviceDraft d : drafts.values()) {
       built.put(
           d.address(),
-          new PciDevice(
-              d.address(),
-              d.vendor(),
-              d.deviceId(),
-              d.subVendor(),
-              d.subDevice(),
-              d.classCode(),
-              d.driver(),
-              d.bridge(),
-              d.below()));
+          d.fields().device(d.below()));
     }
     List<IommuGroup> iommuGroups = new ArrayList<>();
     for (Map.Entry<Integer, List<PciAddress>> g : groups.entrySet()) {
@@ -235,51 +226,43 @@ final class TestChecker {
     if (address == null) {
       return null;
     }
-    int vendor = 0x8086;
-    int deviceId = 0;
-    int subVendor = 0;
-    int subDevice = 0;
-    int classCode = 0;
-    Optional<String> driver = Optional.empty();
-    Integer group = null;
+    FieldValues fields = FieldValues.NONE.with(Field.DEVICE_BDF, address).with(Field.DEVICE_VENDOR, 0x8086);
     List<PciAddress> below = new ArrayList<>();
-    boolean bridge = false;
     for (TestStmt.Attr a : d.attrs()) {
-      switch (a.name()) {
-        case "vendor" -> vendor = (int) number(a, 0xffff);
-        case "device_id" -> deviceId = (int) number(a, 0xffff);
-        case "subsystem_vendor" -> subVendor = (int) number(a, 0xffff);
-        case "subsystem_device" -> subDevice = (int) number(a, 0xffff);
-        case "class" -> classCode = (int) number(a, 0xffffff);
-        case "group" -> group = (int) number(a, Integer.MAX_VALUE);
-        case "driver" -> driver = Optional.ofNullable(string(a));
-        case "below" -> {
-          PciAddress b =
-              a.value()
-                  .flatMap(values)
-                  .filter(v -> v instanceof Checker.Value.BdfV)
-                  .map(v -> ((Checker.Value.BdfV) v).address())
-                  .orElse(null);
-          if (b == null) {
-            error("E120", a.span(), "`below` takes the PCI address of the bridge above the device");
-          } else {
-            below.add(b);
+      Optional<Field> field = Field.ofTestAttribute(a.name());
+      if (field.isPresent()) {
+        Field f = field.get();
+        switch (f.kind()) {
+          case INT -> fields = fields.with(f, number(a, f.testMax()));
+          case STRING -> fields = fields.with(f, Objects.requireNonNullElse(string(a), ""));
+          case BOOL -> {
+            if (a.value().isPresent()) {
+              error("E120", a.span(), "`" + a.name() + "` takes no value");
+            }
+            fields = fields.with(f, true);
           }
+          default -> throw new IllegalStateException(f + " has no test attribute of its kind");
         }
-        case "bridge" -> {
-          if (a.value().isPresent()) {
-            error("E120", a.span(), "`bridge` takes no value");
-          }
-          bridge = true;
+      } else if (a.name().equals("below")) {
+        PciAddress b =
+            a.value()
+                .flatMap(values)
+                .filter(v -> v instanceof Checker.Value.BdfV)
+                .map(v -> ((Checker.Value.BdfV) v).address())
+                .orElse(null);
+        if (b == null) {
+          error("E120", a.span(), "`below` takes the PCI address of the bridge above the device");
+        } else {
+          below.add(b);
         }
-        default -> unknownAttr(a, DEVICE_ATTRS);
+      } else {
+        unknownAttr(a, DEVICE_ATTRS);
       }
     }
-    if (PciClasses.isBridgeClass(classCode)) {
-      bridge = true;
+    if (PciClasses.isBridgeClass((int) fields.number(Field.DEVICE_CLASS))) {
+      fields = fields.with(Field.DEVICE_BRIDGE, true);
     }
-    return new DeviceDraft(
-        address, vendor, deviceId, subVendor, subDevice, classCode, driver, group, below, bridge);
+    return new DeviceDraft(fields, below);
   }
 
   private long number(TestStmt.Attr a, long max) {
@@ -375,13 +358,13 @@ final class TestChecker {
             "`"
                 + r.type().get()
                 + "` is not a region type ("
-                + String.join(", ", EnumField.REGION_TYPE.constants())
+                + String.join(", ", Field.REGION_TYPE.constants())
                 + ")");
         return null;
       }
       type = t.get();
     } else {
-      Optional<RegionType> kernel = kernelType(source.get(), owner.classCode());
+      Optional<RegionType> kernel = kernelType(source.get(), (int) owner.fields().number(Field.DEVICE_CLASS));
       if (kernel.isEmpty()) {
         error(
             "E120",
@@ -476,7 +459,7 @@ final class TestChecker {
             "`"
                 + r.typeName()
                 + "` is not a region type ("
-                + String.join(", ", EnumField.REGION_TYPE.constants())
+                + String.join(", ", Field.REGION_TYPE.constants())
                 + ")");
       }
       if (d == null || addr.isEmpty() || type.isEmpty()) {

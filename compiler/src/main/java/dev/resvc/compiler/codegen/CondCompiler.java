@@ -3,13 +3,9 @@ package dev.resvc.compiler.codegen;
 import com.palantir.javapoet.CodeBlock;
 import dev.resvc.compiler.ast.Expr.CompareOp;
 import dev.resvc.compiler.check.Cond;
-import dev.resvc.compiler.check.EnumField;
-import dev.resvc.compiler.check.IntField;
+import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.Scope;
-import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.model.PciAddress;
-import dev.resvc.runtime.model.RegionSource;
-import dev.resvc.runtime.model.RegionType;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -27,12 +23,12 @@ final class CondCompiler {
   private CondCompiler() {}
 
   /** What is known about the inputs where a condition is evaluated. */
-  record Known(Set<Scope> absent, EnumField dispatchField, int dispatchOrdinal) {
+  record Known(Set<Scope> absent, Field dispatchField, int dispatchOrdinal) {
     static Known scopes(Set<Scope> absent) {
       return new Known(absent, null, -1);
     }
 
-    Known with(EnumField field, int ordinal) {
+    Known with(Field field, int ordinal) {
       return new Known(absent, field, ordinal);
     }
   }
@@ -50,89 +46,200 @@ final class CondCompiler {
 
   /** {@link #simplify(Cond, Known)}, each predicate's condition simplified once ({@code bodies}). */
   private static Cond simplify(Cond c, Known k, Map<Cond, Cond> bodies) {
-    if (c instanceof Cond.Bool) {
+    return c.accept(new Simplifier(k, bodies));
+  }
+
+  /** {@link #simplify(Cond, Known)}. */
+  private static final class Simplifier extends Cond.ConnectiveVisitor<Cond> {
+    private final Known k;
+    private final Map<Cond, Cond> bodies;
+
+    Simplifier(Known k, Map<Cond, Cond> bodies) {
+      this.k = k;
+      this.bodies = bodies;
+    }
+
+    @Override
+    public Cond visitBool(Cond.Bool c) {
       return c;
-    } else if (c instanceof Cond.And a) {
+    }
+
+    @Override
+    public Cond visitAnd(Cond.And a) {
       List<Cond> terms = new ArrayList<>();
       for (Cond t : a.terms()) {
-        Cond s = simplify(t, k, bodies);
-        if (s instanceof Cond.Bool b) {
-          if (!b.value()) {
-            return FALSE;
-          }
-        } else {
+        Cond s = t.accept(this);
+        if (s.isConstant(false)) {
+          return FALSE;
+        } else if (!s.isConstant(true)) {
           terms.add(s);
         }
       }
       return terms.isEmpty() ? TRUE : terms.size() == 1 ? terms.get(0) : new Cond.And(a.span(), terms);
-    } else if (c instanceof Cond.Or o) {
+    }
+
+    @Override
+    public Cond visitOr(Cond.Or o) {
       List<Cond> terms = new ArrayList<>();
       for (Cond t : o.terms()) {
-        Cond s = simplify(t, k, bodies);
-        if (s instanceof Cond.Bool b) {
-          if (b.value()) {
-            return TRUE;
-          }
-        } else {
+        Cond s = t.accept(this);
+        if (s.isConstant(true)) {
+          return TRUE;
+        } else if (!s.isConstant(false)) {
           terms.add(s);
         }
       }
       return terms.isEmpty() ? FALSE : terms.size() == 1 ? terms.get(0) : new Cond.Or(o.span(), terms);
-    } else if (c instanceof Cond.Not n) {
-      Cond s = simplify(n.operand(), k, bodies);
-      if (s instanceof Cond.Bool b) {
-        return b.value() ? FALSE : TRUE;
+    }
+
+    @Override
+    public Cond visitNot(Cond.Not n) {
+      Cond s = n.operand().accept(this);
+      if (s.isConstant(true)) {
+        return FALSE;
+      } else if (s.isConstant(false)) {
+        return TRUE;
       }
       return new Cond.Not(n.span(), s);
-    } else if (c instanceof Cond.PredicateRef p) {
+    }
+
+    @Override
+    public Cond visitPredicateRef(Cond.PredicateRef p) {
       Cond s = bodies.get(p.body());
       if (s == null) {
-        s = simplify(p.body(), k, bodies);
+        s = p.body().accept(this);
         bodies.put(p.body(), s);
       }
-      return s instanceof Cond.Bool ? s : p;
+      return s.isConstant(true) || s.isConstant(false) ? s : p;
     }
-    for (Scope s : scopes(c)) {
-      if (k.absent().contains(s)) {
-        return FALSE;
+
+    @Override
+    public Cond visitEnumIn(Cond.EnumIn e) {
+      if (e.field() == k.dispatchField() && !readsAbsent(e)) {
+        return (e.mask() & (1 << k.dispatchOrdinal())) != 0 ? TRUE : FALSE;
       }
+      return test(e);
     }
-    if (c instanceof Cond.EnumIn e && e.field() == k.dispatchField()) {
-      return (e.mask() & (1 << k.dispatchOrdinal())) != 0 ? TRUE : FALSE;
+
+    @Override
+    protected Cond test(Cond c) {
+      return readsAbsent(c) ? FALSE : c;
     }
-    return c;
+
+    /** A test is false when a scope it reads is absent. */
+    private boolean readsAbsent(Cond c) {
+      for (Scope s : c.accept(SCOPES_READ)) {
+        if (k.absent().contains(s)) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
-  /** The scopes a test reads; it is false when one of them is absent. */
-  private static List<Scope> scopes(Cond c) {
-    if (c instanceof Cond.IntCompare i) {
+  /** The scopes a test reads; it is false when one of them is absent. Connectives read none themselves. */
+  private static final Cond.Visitor<List<Scope>> SCOPES_READ = new Cond.Visitor<>() {
+    @Override
+    public List<Scope> visitBool(Cond.Bool c) {
+      return List.of();
+    }
+
+    @Override
+    public List<Scope> visitAnd(Cond.And c) {
+      return List.of();
+    }
+
+    @Override
+    public List<Scope> visitOr(Cond.Or c) {
+      return List.of();
+    }
+
+    @Override
+    public List<Scope> visitNot(Cond.Not c) {
+      return List.of();
+    }
+
+    @Override
+    public List<Scope> visitPredicateRef(Cond.PredicateRef c) {
+      return List.of();
+    }
+
+    @Override
+    public List<Scope> visitIntCompare(Cond.IntCompare i) {
       return List.of(i.field().scope());
-    } else if (c instanceof Cond.IntInRange r) {
+    }
+
+    @Override
+    public List<Scope> visitIntInRange(Cond.IntInRange r) {
       return List.of(r.field().scope());
-    } else if (c instanceof Cond.IntInSet s) {
+    }
+
+    @Override
+    public List<Scope> visitIntInSet(Cond.IntInSet s) {
       return List.of(s.field().scope());
-    } else if (c instanceof Cond.EnumIn e) {
+    }
+
+    @Override
+    public List<Scope> visitEnumIn(Cond.EnumIn e) {
       return List.of(e.field().scope());
-    } else if (c instanceof Cond.StringIn s) {
+    }
+
+    @Override
+    public List<Scope> visitStringIn(Cond.StringIn s) {
       return List.of(s.field().scope());
-    } else if (c instanceof Cond.ClassMatch || c instanceof Cond.BdfIn || c instanceof Cond.DownstreamOf
-        || c instanceof Cond.IsBridge) {
+    }
+
+    @Override
+    public List<Scope> visitClassMatch(Cond.ClassMatch c) {
       return List.of(Scope.DEVICE);
-    } else if (c instanceof Cond.ProtHas || c instanceof Cond.RegionOverlaps || c instanceof Cond.RegionWithin) {
+    }
+
+    @Override
+    public List<Scope> visitBdfIn(Cond.BdfIn c) {
+      return List.of(Scope.DEVICE);
+    }
+
+    @Override
+    public List<Scope> visitDownstreamOf(Cond.DownstreamOf c) {
+      return List.of(Scope.DEVICE);
+    }
+
+    @Override
+    public List<Scope> visitIsBridge(Cond.IsBridge c) {
+      return List.of(Scope.DEVICE);
+    }
+
+    @Override
+    public List<Scope> visitProtHas(Cond.ProtHas c) {
       return List.of(Scope.REGION);
-    } else if (c instanceof Cond.GuestIs) {
+    }
+
+    @Override
+    public List<Scope> visitRegionOverlaps(Cond.RegionOverlaps c) {
+      return List.of(Scope.REGION);
+    }
+
+    @Override
+    public List<Scope> visitRegionWithin(Cond.RegionWithin c) {
+      return List.of(Scope.REGION);
+    }
+
+    @Override
+    public List<Scope> visitGuestIs(Cond.GuestIs c) {
       return List.of(Scope.GUEST);
-    } else if (c instanceof Cond.WithinGuest) {
+    }
+
+    @Override
+    public List<Scope> visitWithinGuest(Cond.WithinGuest c) {
       return List.of(Scope.GUEST, Scope.REGION);
     }
-    throw new AssertionError(c);
-  }
+  };
 
   /**
    * A Java expression and how loosely it binds: {@link #PRIMARY} (a name, call or {@code !x}), {@link
    * #COMPARISON}, {@link #AND}, {@link #OR}.
    */
-  record J(CodeBlock code, int level) {
+  record JavaExpr(CodeBlock code, int level) {
     static final int PRIMARY = 0;
     static final int COMPARISON = 1;
     static final int AND = 2;
@@ -148,7 +255,7 @@ final class CondCompiler {
    * Compiles a simplified condition; records the locals it reads in {@code used}, helpers in {@code
    * helpers}, and calls the methods of the predicates it uses, made by {@code predicates}.
    */
-  static J compile(Cond c, Set<Local> used, Set<Helper> helpers, PredicateMethods predicates) {
+  static JavaExpr compile(Cond c, Set<Local> used, Set<Helper> helpers, PredicateMethods predicates) {
     return new Emitter(used, helpers, predicates).gen(c);
   }
 
@@ -157,107 +264,158 @@ final class CondCompiler {
     COMPARE_SIZE, DOWNSTREAM_OF
   }
 
-  private record Emitter(Set<Local> used, Set<Helper> helpers, PredicateMethods predicates) {
-    J gen(Cond c) {
-      if (c instanceof Cond.Bool b) {
-        return atom(Boolean.toString(b.value()));
-      } else if (c instanceof Cond.And a) {
-        return join(a.terms(), " && ");
-      } else if (c instanceof Cond.Or o) {
-        return join(o.terms(), " || ");
-      } else if (c instanceof Cond.Not n) {
-        return new J(CodeBlock.of("!$L", gen(n.operand()).operand(J.PRIMARY)), J.PRIMARY);
-      } else if (c instanceof Cond.PredicateRef p) {
-        PredicateMethods.Method m = predicates.method(p);
-        used.addAll(m.params());
-        return new J(PredicateMethods.call(m), J.PRIMARY);
-      } else if (c instanceof Cond.IntCompare i) {
-        return guarded(i.field(), compare(i.field(), i.op(), i.value()));
-      } else if (c instanceof Cond.IntInRange r) {
-        return guarded(r.field(), all(List.of(compare(r.field(), CompareOp.GE, r.lo()),
-            compare(r.field(), CompareOp.LE, r.hi()))));
-      } else if (c instanceof Cond.IntInSet s) {
-        List<J> eqs = new ArrayList<>();
-        for (long v : s.values()) {
-          eqs.add(compare(s.field(), CompareOp.EQ, v));
-        }
-        return guarded(s.field(), any(eqs));
-      } else if (c instanceof Cond.EnumIn e) {
-        return enumIn(e.field(), e.mask());
-      } else if (c instanceof Cond.ClassMatch m) {
-        use(Local.CLASS_CODE);
-        int shift = 24 - m.bits();
-        if (shift == 0) {
-          return new J(CodeBlock.of("cls == $L", classHex(m.value(), 6)), J.COMPARISON);
-        }
-        return new J(CodeBlock.of("(cls >>> $L) == $L", shift, classHex(m.value() >>> shift, m.bits() / 4)),
-            J.COMPARISON);
-      } else if (c instanceof Cond.BdfIn b) {
-        use(Local.BDF);
-        List<J> eqs = new ArrayList<>();
-        for (PciAddress a : b.addresses()) {
-          eqs.add(new J(CodeBlock.of("bdf == $L", hex(key(a))), J.COMPARISON));
-        }
-        return any(eqs);
-      } else if (c instanceof Cond.DownstreamOf d) {
-        use(Local.UPSTREAM);
-        helpers.add(Helper.DOWNSTREAM_OF);
-        return atom("downstreamOf(upstream, " + hex(key(d.bridge())) + ")");
-      } else if (c instanceof Cond.StringIn s) {
-        List<J> eqs = new ArrayList<>();
-        for (String v : s.values()) {
-          if (s.field() == Cond.StringField.DEVICE_DRIVER) {
-            use(Local.DRIVER);
-            eqs.add(stringEquals(Local.DRIVER, v));
-          } else {
-            use(Local.GUEST_NAME);
-            eqs.add(stringEquals(Local.GUEST_NAME, v));
-          }
-        }
-        return any(eqs);
-      } else if (c instanceof Cond.IsBridge) {
-        use(Local.BRIDGE);
-        return atom("bridge");
-      } else if (c instanceof Cond.ProtHas h) {
-        use(Local.PROT);
-        return new J(CodeBlock.of("(prot & $L) == $L", hex(h.bit()), hex(h.bit())), J.COMPARISON);
-      } else if (c instanceof Cond.RegionOverlaps o) {
-        use(Local.COVERS);
-        return all(List.of(atom("covers"), unsigned("start", CompareOp.LE, o.range().end()),
-            unsignedRev(o.range().start(), CompareOp.LE, "end")));
-      } else if (c instanceof Cond.RegionWithin w) {
-        use(Local.COVERS);
-        return all(List.of(atom("covers"), unsignedRev(w.range().start(), CompareOp.LE, "start"),
-            unsigned("end", CompareOp.LE, w.range().end())));
-      } else if (c instanceof Cond.GuestIs g) {
-        return enumIn(EnumField.GUEST_KIND, g.kindMask());
-      } else if (c instanceof Cond.WithinGuest w) {
-        use(Local.COVERS);
-        use(Local.GUEST_START);
-        use(Local.GUEST_END);
-        return all(List.of(enumIn(EnumField.GUEST_KIND, w.kindMask()), atom("covers"),
-            unsignedLe("gstart", "start"), unsignedLe("end", "gend")));
+  private record Emitter(Set<Local> used, Set<Helper> helpers, PredicateMethods predicates) implements Cond.Visitor<JavaExpr> {
+    JavaExpr gen(Cond c) {
+      return c.accept(this);
+    }
+
+    @Override
+    public JavaExpr visitBool(Cond.Bool b) {
+      return atom(Boolean.toString(b.value()));
+    }
+
+    @Override
+    public JavaExpr visitAnd(Cond.And a) {
+      return join(a.terms(), " && ");
+    }
+
+    @Override
+    public JavaExpr visitOr(Cond.Or o) {
+      return join(o.terms(), " || ");
+    }
+
+    @Override
+    public JavaExpr visitNot(Cond.Not n) {
+      return new JavaExpr(CodeBlock.of("!$L", gen(n.operand()).operand(JavaExpr.PRIMARY)), JavaExpr.PRIMARY);
+    }
+
+    @Override
+    public JavaExpr visitPredicateRef(Cond.PredicateRef p) {
+      PredicateMethods.Method m = predicates.method(p);
+      used.addAll(m.params());
+      return new JavaExpr(PredicateMethods.call(m), JavaExpr.PRIMARY);
+    }
+
+    @Override
+    public JavaExpr visitIntCompare(Cond.IntCompare i) {
+      return guarded(i.field(), compare(i.field(), i.op(), i.value()));
+    }
+
+    @Override
+    public JavaExpr visitIntInRange(Cond.IntInRange r) {
+      return guarded(r.field(), all(List.of(compare(r.field(), CompareOp.GE, r.lo()),
+          compare(r.field(), CompareOp.LE, r.hi()))));
+    }
+
+    @Override
+    public JavaExpr visitIntInSet(Cond.IntInSet s) {
+      List<JavaExpr> eqs = new ArrayList<>();
+      for (long v : s.values()) {
+        eqs.add(compare(s.field(), CompareOp.EQ, v));
       }
-      throw new AssertionError(c);
+      return guarded(s.field(), any(eqs));
+    }
+
+    @Override
+    public JavaExpr visitEnumIn(Cond.EnumIn e) {
+      return enumIn(e.field(), e.mask());
+    }
+
+    @Override
+    public JavaExpr visitClassMatch(Cond.ClassMatch m) {
+      use(Local.CLASS_CODE);
+      int shift = 24 - m.bits();
+      if (shift == 0) {
+        return new JavaExpr(CodeBlock.of("cls == $L", classHex(m.value(), 6)), JavaExpr.COMPARISON);
+      }
+      return new JavaExpr(CodeBlock.of("(cls >>> $L) == $L", shift, classHex(m.value() >>> shift, m.bits() / 4)),
+          JavaExpr.COMPARISON);
+    }
+
+    @Override
+    public JavaExpr visitBdfIn(Cond.BdfIn b) {
+      use(Local.BDF);
+      List<JavaExpr> eqs = new ArrayList<>();
+      for (PciAddress a : b.addresses()) {
+        eqs.add(new JavaExpr(CodeBlock.of("bdf == $L", hex(key(a))), JavaExpr.COMPARISON));
+      }
+      return any(eqs);
+    }
+
+    @Override
+    public JavaExpr visitDownstreamOf(Cond.DownstreamOf d) {
+      use(Local.UPSTREAM);
+      helpers.add(Helper.DOWNSTREAM_OF);
+      return atom("downstreamOf(upstream, " + hex(key(d.bridge())) + ")");
+    }
+
+    @Override
+    public JavaExpr visitStringIn(Cond.StringIn s) {
+      List<JavaExpr> eqs = new ArrayList<>();
+      Local l = Local.of(s.field());
+      for (String v : s.values()) {
+        use(l);
+        eqs.add(stringEquals(l, v, s.field().scope() == Scope.GUEST));
+      }
+      return any(eqs);
+    }
+
+    @Override
+    public JavaExpr visitIsBridge(Cond.IsBridge c) {
+      use(Local.BRIDGE);
+      return atom("bridge");
+    }
+
+    @Override
+    public JavaExpr visitProtHas(Cond.ProtHas h) {
+      use(Local.PROT);
+      return new JavaExpr(CodeBlock.of("(prot & $L) == $L", hex(h.bit()), hex(h.bit())), JavaExpr.COMPARISON);
+    }
+
+    @Override
+    public JavaExpr visitRegionOverlaps(Cond.RegionOverlaps o) {
+      use(Local.COVERS);
+      return all(List.of(atom("covers"), unsigned("start", CompareOp.LE, o.range().end()),
+          unsignedRev(o.range().start(), CompareOp.LE, "end")));
+    }
+
+    @Override
+    public JavaExpr visitRegionWithin(Cond.RegionWithin w) {
+      use(Local.COVERS);
+      return all(List.of(atom("covers"), unsignedRev(w.range().start(), CompareOp.LE, "start"),
+          unsigned("end", CompareOp.LE, w.range().end())));
+    }
+
+    @Override
+    public JavaExpr visitGuestIs(Cond.GuestIs g) {
+      return enumIn(Field.GUEST_KIND, g.kindMask());
+    }
+
+    @Override
+    public JavaExpr visitWithinGuest(Cond.WithinGuest w) {
+      use(Local.COVERS);
+      use(Local.GUEST_START);
+      use(Local.GUEST_END);
+      return all(List.of(enumIn(Field.GUEST_KIND, w.kindMask()), atom("covers"),
+          unsignedLe("gstart", "start"), unsignedLe("end", "gend")));
     }
 
     /**
      * Whether the string local {@code l} ({@code driver}, never null, or {@code gname}, null without a
-     * guest) equals {@code value}. A value too long for one string constant is compared part by part
-     * at its offsets, so that nothing is built per call.
+     * guest: {@code nullable}) equals {@code value}. A value too long for one string constant is
+     * compared part by part at its offsets, so that nothing is built per call.
      */
-    private static J stringEquals(Local l, String value) {
+    private static JavaExpr stringEquals(Local l, String value, boolean nullable) {
       List<String> parts = JavaText.constantParts(value);
-      boolean nullable = l == Local.GUEST_NAME;
       if (parts.size() == 1) {
         return nullable ? atom(JavaText.stringLiteral(value) + ".equals(" + l.javaName() + ")")
             : atom(l.javaName() + ".equals(" + JavaText.stringLiteral(value) + ")");
       }
-      List<J> tests = new ArrayList<>();
+      List<JavaExpr> tests = new ArrayList<>();
       if (nullable) {
-        tests.add(new J(CodeBlock.of("$L != null", l.javaName()), J.COMPARISON));
+        tests.add(new JavaExpr(CodeBlock.of("$L != null", l.javaName()), JavaExpr.COMPARISON));
       }
-      tests.add(new J(CodeBlock.of("$L.length() == $L", l.javaName(), value.length()), J.COMPARISON));
+      tests.add(new JavaExpr(CodeBlock.of("$L.length() == $L", l.javaName(), value.length()), JavaExpr.COMPARISON));
       int offset = 0;
       for (String part : parts) {
         tests.add(atom(l.javaName() + ".startsWith(" + JavaText.stringLiteral(part) + ", " + offset + ")"));
@@ -270,8 +428,8 @@ final class CondCompiler {
       used.add(l);
     }
 
-    private J join(List<Cond> terms, String op) {
-      List<J> parts = new ArrayList<>();
+    private JavaExpr join(List<Cond> terms, String op) {
+      List<JavaExpr> parts = new ArrayList<>();
       for (Cond t : terms) {
         parts.add(gen(t));
       }
@@ -279,7 +437,7 @@ final class CondCompiler {
     }
 
     /** Tests on guest fields are false when there is no guest range. */
-    private J guarded(IntField field, J test) {
+    private JavaExpr guarded(Field field, JavaExpr test) {
       if (field.scope() != Scope.GUEST) {
         return test;
       }
@@ -288,89 +446,46 @@ final class CondCompiler {
     }
 
     /** {@code field op value}, unsigned, as the interpreter compares. */
-    private J compare(IntField field, CompareOp op, long value) {
-      switch (field) {
-        case REGION_SIZE -> {
-          use(Local.START);
-          use(Local.END);
-          helpers.add(Helper.COMPARE_SIZE);
-          return new J(CodeBlock.of("compareSize(start, end, $L) $L 0", longLit(value), op.symbol()), J.COMPARISON);
-        }
-        case REGION_START, REGION_END, GUEST_START, GUEST_END -> {
-          Local l = switch (field) {
-            case REGION_START -> Local.START;
-            case REGION_END -> Local.END;
-            case GUEST_START -> Local.GUEST_START;
-            default -> Local.GUEST_END;
-          };
-          use(l);
-          return unsigned(l.javaName(), op, value);
-        }
-        case DEVICE_GROUP -> {
-          // The interpreter widens the group id with sign extension, as Java does here.
-          use(Local.GROUP);
-          return unsigned("group", op, value);
-        }
-        default -> {
-          Local l = switch (field) {
-            case DEVICE_VENDOR -> Local.VENDOR;
-            case DEVICE_ID -> Local.DEVICE_ID;
-            case DEVICE_SUBSYSTEM_VENDOR -> Local.SUBSYSTEM_VENDOR;
-            case DEVICE_SUBSYSTEM_DEVICE -> Local.SUBSYSTEM_DEVICE;
-            case DEVICE_CLASS -> Local.CLASS_CODE;
-            default -> throw new AssertionError(field);
-          };
-          use(l);
-          // These fields are never negative, so a signed int comparison with a constant that fits
-          // in 31 bits is the unsigned one.
-          if (value >= 0 && value <= Integer.MAX_VALUE) {
-            return new J(CodeBlock.of("$L $L $L", l.javaName(), op.symbol(), hex(value)), J.COMPARISON);
-          }
-          return unsigned(l.javaName(), op, value);
-        }
+    private JavaExpr compare(Field field, CompareOp op, long value) {
+      if (field == Field.REGION_SIZE) {
+        use(Local.START);
+        use(Local.END);
+        helpers.add(Helper.COMPARE_SIZE);
+        return new JavaExpr(CodeBlock.of("compareSize(start, end, $L) $L 0", longLit(value), op.symbol()), JavaExpr.COMPARISON);
       }
+      Local l = Local.of(field);
+      use(l);
+      // Fields narrower than an int are never negative, so a signed int comparison with a constant that
+      // fits in 31 bits is the unsigned one. Wider ones (the group too: the interpreter widens it with
+      // sign extension, as Java does here) are compared unsigned.
+      if (field.bits() < 32 && value >= 0 && value <= Integer.MAX_VALUE) {
+        return new JavaExpr(CodeBlock.of("$L $L $L", l.javaName(), op.symbol(), hex(value)), JavaExpr.COMPARISON);
+      }
+      return unsigned(l.javaName(), op, value);
     }
 
-    private J unsigned(String name, CompareOp op, long value) {
+    private JavaExpr unsigned(String name, CompareOp op, long value) {
       if (op == CompareOp.EQ || op == CompareOp.NE) {
-        return new J(CodeBlock.of("$L $L $L", name, op.symbol(), longLit(value)), J.COMPARISON);
+        return new JavaExpr(CodeBlock.of("$L $L $L", name, op.symbol(), longLit(value)), JavaExpr.COMPARISON);
       }
-      return new J(CodeBlock.of("$T.compareUnsigned($L, $L) $L 0", Long.class, name, longLit(value), op.symbol()),
-          J.COMPARISON);
+      return new JavaExpr(CodeBlock.of("$T.compareUnsigned($L, $L) $L 0", Long.class, name, longLit(value), op.symbol()),
+          JavaExpr.COMPARISON);
     }
 
     /** {@code value op name}, unsigned. */
-    private J unsignedRev(long value, CompareOp op, String name) {
-      return new J(CodeBlock.of("$T.compareUnsigned($L, $L) $L 0", Long.class, longLit(value), name, op.symbol()),
-          J.COMPARISON);
+    private JavaExpr unsignedRev(long value, CompareOp op, String name) {
+      return new JavaExpr(CodeBlock.of("$T.compareUnsigned($L, $L) $L 0", Long.class, longLit(value), name, op.symbol()),
+          JavaExpr.COMPARISON);
     }
 
     /** {@code a <= b}, unsigned, over two locals. */
-    private static J unsignedLe(String a, String b) {
-      return new J(CodeBlock.of("$T.compareUnsigned($L, $L) <= 0", Long.class, a, b), J.COMPARISON);
+    private static JavaExpr unsignedLe(String a, String b) {
+      return new JavaExpr(CodeBlock.of("$T.compareUnsigned($L, $L) <= 0", Long.class, a, b), JavaExpr.COMPARISON);
     }
 
-    private J enumIn(EnumField field, int mask) {
-      Local l;
-      Class<?> type;
-      List<String> names;
-      switch (field) {
-        case REGION_TYPE -> {
-          l = Local.REGION_TYPE;
-          type = RegionType.class;
-          names = java.util.Arrays.stream(RegionType.values()).map(Enum::name).toList();
-        }
-        case REGION_SOURCE -> {
-          l = Local.REGION_SOURCE;
-          type = RegionSource.class;
-          names = java.util.Arrays.stream(RegionSource.values()).map(Enum::name).toList();
-        }
-        default -> {
-          l = Local.GUEST_KIND;
-          type = GuestKind.class;
-          names = java.util.Arrays.stream(GuestKind.values()).map(Enum::name).toList();
-        }
-      }
+    private JavaExpr enumIn(Field field, int mask) {
+      Local l = Local.of(field);
+      List<Enum<?>> constants = field.runtimeConstants();
       int all = field.allMask();
       mask &= all;
       if (mask == 0) {
@@ -379,27 +494,27 @@ final class CondCompiler {
       use(l);
       if (mask == all) {
         // Region fields are always there; a guest range may not be.
-        return field == EnumField.GUEST_KIND ? new J(CodeBlock.of("gkind != null"), J.COMPARISON) : atom("true");
+        return field.scope() == Scope.GUEST ? new JavaExpr(CodeBlock.of("$L != null", l.javaName()), JavaExpr.COMPARISON) : atom("true");
       }
-      List<J> eqs = new ArrayList<>();
-      for (int i = 0; i < names.size(); i++) {
+      List<JavaExpr> eqs = new ArrayList<>();
+      for (int i = 0; i < constants.size(); i++) {
         if ((mask & (1 << i)) != 0) {
-          eqs.add(new J(CodeBlock.of("$L == $T.$L", l.javaName(), type, names.get(i)), J.COMPARISON));
+          eqs.add(new JavaExpr(CodeBlock.of("$L == $T.$L", l.javaName(), field.javaType(), constants.get(i).name()), JavaExpr.COMPARISON));
         }
       }
       return any(eqs);
     }
 
-    private static J all(List<J> parts) {
-      return joinParts(parts, " && ", "true", J.AND);
+    private static JavaExpr all(List<JavaExpr> parts) {
+      return joinParts(parts, " && ", "true", JavaExpr.AND);
     }
 
-    private static J any(List<J> parts) {
-      return joinParts(parts, " || ", "false", J.OR);
+    private static JavaExpr any(List<JavaExpr> parts) {
+      return joinParts(parts, " || ", "false", JavaExpr.OR);
     }
 
     /** Operands of {@code ||} that are {@code &&} chains get parentheses too, for the reader. */
-    private static J joinParts(List<J> parts, String op, String empty, int level) {
+    private static JavaExpr joinParts(List<JavaExpr> parts, String op, String empty, int level) {
       if (parts.isEmpty()) {
         return atom(empty);
       }
@@ -411,13 +526,13 @@ final class CondCompiler {
         if (i > 0) {
           b.add(op);
         }
-        b.add(parts.get(i).operand(J.COMPARISON));
+        b.add(parts.get(i).operand(JavaExpr.COMPARISON));
       }
-      return new J(b.build(), level);
+      return new JavaExpr(b.build(), level);
     }
 
-    private static J atom(String code) {
-      return new J(CodeBlock.of("$L", code), J.PRIMARY);
+    private static JavaExpr atom(String code) {
+      return new JavaExpr(CodeBlock.of("$L", code), JavaExpr.PRIMARY);
     }
   }
 

@@ -2,8 +2,7 @@ package dev.resvc.compiler.codegen;
 
 import dev.resvc.compiler.ast.Expr.CompareOp;
 import dev.resvc.compiler.check.Cond;
-import dev.resvc.compiler.check.EnumField;
-import dev.resvc.compiler.check.IntField;
+import dev.resvc.compiler.check.Field;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.index.WindowIndex;
 import java.util.ArrayList;
@@ -40,32 +39,63 @@ final class IndexPlan {
    * The fields an index can be built on, in order of preference when two give lists of the same
    * length: the more values a field usually takes, the fewer rules share one.
    */
-  enum Field {
-    BDF(Local.BDF, "bdf", "device.bdf"),
-    DEVICE_ID(Local.DEVICE_ID, "deviceId", "device.device_id"),
-    SUBSYSTEM_DEVICE(Local.SUBSYSTEM_DEVICE, "subsystemDevice", "device.subsystem_device"),
-    START(Local.START, "start", "region.start"),
-    END(Local.END, "end", "region.end"),
+  enum IndexField {
+    BDF(Field.DEVICE_BDF),
+    DEVICE_ID(Field.DEVICE_ID),
+    SUBSYSTEM_DEVICE(Field.DEVICE_SUBSYSTEM_DEVICE),
+    START(Field.REGION_START),
+    END(Field.REGION_END),
     /** Windows the region must overlap; looked up with every segment from its start to its end. */
-    OVERLAP(Local.COVERS, null, "an address of the region (overlaps)"),
-    CLASS24(Local.CLASS_CODE, "cls", "device.class"),
-    CLASS16(Local.CLASS_CODE, "cls >>> 8", "the top 16 bits of device.class"),
-    SUBSYSTEM_VENDOR(Local.SUBSYSTEM_VENDOR, "subsystemVendor", "device.subsystem_vendor"),
-    VENDOR(Local.VENDOR, "vendor", "device.vendor"),
-    CLASS8(Local.CLASS_CODE, "cls >>> 16", "the top 8 bits of device.class"),
-    GROUP(Local.GROUP, "group", "device.group"),
-    REGION_SOURCE(Local.REGION_SOURCE, "rsource.ordinal()", "region.source (ordinal)"),
-    REGION_TYPE(Local.REGION_TYPE, "rtype.ordinal()", "region.type (ordinal)");
+    OVERLAP(),
+    CLASS24(Field.DEVICE_CLASS),
+    CLASS16(Field.DEVICE_CLASS, 8),
+    SUBSYSTEM_VENDOR(Field.DEVICE_SUBSYSTEM_VENDOR),
+    VENDOR(Field.DEVICE_VENDOR),
+    CLASS8(Field.DEVICE_CLASS, 16),
+    GROUP(Field.DEVICE_GROUP),
+    REGION_SOURCE(Field.REGION_SOURCE),
+    REGION_TYPE(Field.REGION_TYPE);
 
+    /** The policy field whose whole value is the key, or null (a prefix of one, or the overlap windows). */
+    private final Field whole;
     final Local local;
     /** The Java expression, over the locals, whose value is looked up; null for {@link #OVERLAP}. */
     final String lookup;
     final String description;
 
-    Field(Local local, String lookup, String description) {
-      this.local = local;
-      this.lookup = lookup;
-      this.description = description;
+    /** An index on a field's value (an enum field's ordinal). */
+    IndexField(Field field) {
+      this.whole = field;
+      this.local = Local.of(field);
+      boolean ordinal = field.kind() == Field.Kind.ENUM;
+      this.lookup = local.javaName() + (ordinal ? ".ordinal()" : "");
+      this.description = field.spelling() + (ordinal ? " (ordinal)" : "");
+    }
+
+    /** An index on the top bits of an integer field: its value shifted right by {@code shift}. */
+    IndexField(Field field, int shift) {
+      this.whole = null;
+      this.local = Local.of(field);
+      this.lookup = local.javaName() + " >>> " + shift;
+      this.description = "the top " + (field.bits() - shift) + " bits of " + field.spelling();
+    }
+
+    /** {@link #OVERLAP}. */
+    IndexField() {
+      this.whole = null;
+      this.local = Local.COVERS;
+      this.lookup = null;
+      this.description = "an address of the region (overlaps)";
+    }
+
+    /** The index on {@code field}'s whole value, or null when there is none. */
+    static IndexField of(Field field) {
+      for (IndexField f : values()) {
+        if (f.whole == field) {
+          return f;
+        }
+      }
+      return null;
     }
 
     boolean windows() {
@@ -110,10 +140,10 @@ final class IndexPlan {
   }
 
   /** The tables of an indexed section and the rules tested in turn (all rule numbers ascending). */
-  record Plan(SortedMap<Field, SortedMap<Long, List<Integer>>> keyTables,
-      SortedMap<Field, SortedMap<Window, List<Integer>>> windowTables, List<Integer> unindexed) {
-    Set<Field> fields() {
-      Set<Field> out = EnumSet.noneOf(Field.class);
+  record Plan(SortedMap<IndexField, SortedMap<Long, List<Integer>>> keyTables,
+      SortedMap<IndexField, SortedMap<Window, List<Integer>>> windowTables, List<Integer> unindexed) {
+    Set<IndexField> fields() {
+      Set<IndexField> out = EnumSet.noneOf(IndexField.class);
       out.addAll(keyTables.keySet());
       out.addAll(windowTables.keySet());
       return out;
@@ -128,24 +158,24 @@ final class IndexPlan {
    */
   static Plan plan(List<Integer> numbers, List<Cond> conditions, int minRules) {
     int n = numbers.size();
-    List<Map<Field, Constraint>> constraints = new ArrayList<>(n);
+    List<Map<IndexField, Constraint>> constraints = new ArrayList<>(n);
     for (Cond c : conditions) {
-      Map<Field, Constraint> m = constraints(c);
+      Map<IndexField, Constraint> m = constraints(c);
       m.values().removeIf(k -> k.size() > MAX_KEYS);
       constraints.add(m);
     }
     dropWideWindows(constraints);
-    Map<Field, long[]> cost = estimateCosts(constraints);
+    Map<IndexField, long[]> cost = estimateCosts(constraints);
 
-    Set<Field> available = EnumSet.allOf(Field.class);
-    Field[] home = new Field[n];
+    Set<IndexField> available = EnumSet.allOf(IndexField.class);
+    IndexField[] home = new IndexField[n];
     while (true) {
-      Map<Field, Integer> counts = new EnumMap<>(Field.class);
+      Map<IndexField, Integer> counts = new EnumMap<>(IndexField.class);
       for (int i = 0; i < n; i++) {
         home[i] = null;
         long best = Long.MAX_VALUE;
-        for (Map.Entry<Field, Constraint> e : constraints.get(i).entrySet()) {
-          Field f = e.getKey();
+        for (Map.Entry<IndexField, Constraint> e : constraints.get(i).entrySet()) {
+          IndexField f = e.getKey();
           if (available.contains(f) && cost.get(f)[i] < best) {
             best = cost.get(f)[i];
             home[i] = f;
@@ -156,7 +186,7 @@ final class IndexPlan {
         }
       }
       boolean removed = false;
-      for (Map.Entry<Field, Integer> e : counts.entrySet()) {
+      for (Map.Entry<IndexField, Integer> e : counts.entrySet()) {
         if (e.getValue() < minRules) {
           available.remove(e.getKey());
           removed = true;
@@ -167,8 +197,8 @@ final class IndexPlan {
       }
     }
 
-    SortedMap<Field, SortedMap<Long, List<Integer>>> keyTables = new TreeMap<>();
-    SortedMap<Field, SortedMap<Window, List<Integer>>> windowTables = new TreeMap<>();
+    SortedMap<IndexField, SortedMap<Long, List<Integer>>> keyTables = new TreeMap<>();
+    SortedMap<IndexField, SortedMap<Window, List<Integer>>> windowTables = new TreeMap<>();
     List<Integer> unindexed = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int rule = numbers.get(i);
@@ -193,8 +223,8 @@ final class IndexPlan {
   }
 
   /** Forgets window constraints that the other windows of their field cut into too many segments. */
-  private static void dropWideWindows(List<Map<Field, Constraint>> constraints) {
-    for (Field f : List.of(Field.START, Field.END, Field.OVERLAP)) {
+  private static void dropWideWindows(List<Map<IndexField, Constraint>> constraints) {
+    for (IndexField f : List.of(IndexField.START, IndexField.END, IndexField.OVERLAP)) {
       List<Integer> owners = new ArrayList<>();
       List<Window> windows = new ArrayList<>();
       for (int i = 0; i < constraints.size(); i++) {
@@ -220,10 +250,10 @@ final class IndexPlan {
    * For each field and rule, the length of the longest list the rule would sit in if indexed on that
    * field (how many rules share one of its keys, or a segment of one of its windows).
    */
-  private static Map<Field, long[]> estimateCosts(List<Map<Field, Constraint>> constraints) {
+  private static Map<IndexField, long[]> estimateCosts(List<Map<IndexField, Constraint>> constraints) {
     int n = constraints.size();
-    Map<Field, long[]> out = new EnumMap<>(Field.class);
-    for (Field f : Field.values()) {
+    Map<IndexField, long[]> out = new EnumMap<>(IndexField.class);
+    for (IndexField f : IndexField.values()) {
       long[] cost = new long[n];
       out.put(f, cost);
       if (f.windows()) {
@@ -250,7 +280,7 @@ final class IndexPlan {
         }
       } else {
         Map<Long, Integer> counts = new TreeMap<>();
-        for (Map<Field, Constraint> m : constraints) {
+        for (Map<IndexField, Constraint> m : constraints) {
           Constraint c = m.get(f);
           if (c != null) {
             c.keys().forEach(k -> counts.merge(k, 1, Integer::sum));
@@ -267,14 +297,14 @@ final class IndexPlan {
       }
       // Ties go to the earlier field: scale, then add the field's rank.
       for (int i = 0; i < n; i++) {
-        cost[i] = cost[i] * Field.values().length + f.ordinal();
+        cost[i] = cost[i] * IndexField.values().length + f.ordinal();
       }
     }
     return out;
   }
 
   /** What {@code c} requires of each field it pins, as a sound over-approximation. */
-  static Map<Field, Constraint> constraints(Cond c) {
+  static Map<IndexField, Constraint> constraints(Cond c) {
     return new EnumMap<>(constraints(c, new IdentityHashMap<>()));
   }
 
@@ -283,18 +313,47 @@ final class IndexPlan {
    * predicates that use others several times cost their size, not the size written out. The maps
    * returned are not changed afterwards.
    */
-  private static Map<Field, Constraint> constraints(Cond c, Map<Cond, Map<Field, Constraint>> bodies) {
-    Map<Field, Constraint> out = new EnumMap<>(Field.class);
-    if (c instanceof Cond.And a) {
+  private static Map<IndexField, Constraint> constraints(Cond c, Map<Cond, Map<IndexField, Constraint>> bodies) {
+    return c.accept(new Constraints(bodies));
+  }
+
+  /**
+   * {@link #constraints(Cond, Map)}. A constant, a {@code not}, and a test of a field no index is built
+   * on pin nothing.
+   */
+  private record Constraints(Map<Cond, Map<IndexField, Constraint>> bodies)
+      implements Cond.Visitor<Map<IndexField, Constraint>> {
+    private Map<IndexField, Constraint> constraints(Cond c) {
+      return c.accept(this);
+    }
+
+    private static Map<IndexField, Constraint> pinsNothing() {
+      return new EnumMap<>(IndexField.class);
+    }
+
+    private static Map<IndexField, Constraint> pins(IndexField f, Constraint k) {
+      Map<IndexField, Constraint> out = pinsNothing();
+      out.put(f, k);
+      return out;
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitAnd(Cond.And a) {
+      Map<IndexField, Constraint> out = pinsNothing();
       for (Cond t : a.terms()) {
-        constraints(t, bodies).forEach((f, k) -> out.merge(f, k, IndexPlan::both));
+        constraints(t).forEach((f, k) -> out.merge(f, k, IndexPlan::both));
       }
-    } else if (c instanceof Cond.Or o) {
-      List<Map<Field, Constraint>> parts = new ArrayList<>();
+      return out;
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitOr(Cond.Or o) {
+      List<Map<IndexField, Constraint>> parts = new ArrayList<>();
       for (Cond t : o.terms()) {
-        parts.add(constraints(t, bodies));
+        parts.add(constraints(t));
       }
-      for (Field f : Field.values()) {
+      Map<IndexField, Constraint> out = pinsNothing();
+      for (IndexField f : IndexField.values()) {
         Constraint union = parts.isEmpty() ? null : parts.get(0).get(f);
         for (int j = 1; union != null && j < parts.size(); j++) {
           Constraint k = parts.get(j).get(f);
@@ -304,32 +363,43 @@ final class IndexPlan {
           out.put(f, union);
         }
       }
-    } else if (c instanceof Cond.PredicateRef p) {
-      Map<Field, Constraint> known = bodies.get(p.body());
+      return out;
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitPredicateRef(Cond.PredicateRef p) {
+      Map<IndexField, Constraint> known = bodies.get(p.body());
       if (known == null) {
-        known = constraints(p.body(), bodies);
+        known = constraints(p.body());
         bodies.put(p.body(), known);
       }
       return known;
-    } else if (c instanceof Cond.IntCompare i) {
-      Field f = field(i.field());
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitIntCompare(Cond.IntCompare i) {
+      IndexField f = IndexField.of(i.field());
       if (f != null && !f.windows() && i.op() == CompareOp.EQ) {
-        out.put(f, Constraint.keys(List.of(i.value())));
+        return pins(f, Constraint.keys(List.of(i.value())));
       } else if (f != null && f.windows()) {
         long v = i.value();
-        switch (i.op()) {
-          case EQ -> out.put(f, Constraint.window(v, v));
-          case LE -> out.put(f, Constraint.window(0, v));
-          case LT -> out.put(f, v == 0 ? Constraint.window(1, 0) : Constraint.window(0, v - 1));
-          case GE -> out.put(f, Constraint.window(v, -1L));
-          case GT -> out.put(f, v == -1L ? Constraint.window(1, 0) : Constraint.window(v + 1, -1L));
-          case NE -> { }
-        }
+        return switch (i.op()) {
+          case EQ -> pins(f, Constraint.window(v, v));
+          case LE -> pins(f, Constraint.window(0, v));
+          case LT -> pins(f, v == 0 ? Constraint.window(1, 0) : Constraint.window(0, v - 1));
+          case GE -> pins(f, Constraint.window(v, -1L));
+          case GT -> pins(f, v == -1L ? Constraint.window(1, 0) : Constraint.window(v + 1, -1L));
+          case NE -> pinsNothing();
+        };
       }
-    } else if (c instanceof Cond.IntInRange r) {
-      Field f = field(r.field());
+      return pinsNothing();
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitIntInRange(Cond.IntInRange r) {
+      IndexField f = IndexField.of(r.field());
       if (f != null && f.windows()) {
-        out.put(f, Constraint.window(r.lo(), r.hi()));
+        return pins(f, Constraint.window(r.lo(), r.hi()));
       } else if (f != null && Long.compareUnsigned(r.hi() - r.lo(), MAX_KEYS) < 0
           && Long.compareUnsigned(r.lo(), r.hi()) <= 0) {
         List<Long> keys = new ArrayList<>();
@@ -339,32 +409,50 @@ final class IndexPlan {
             break;
           }
         }
-        out.put(f, Constraint.keys(keys));
+        return pins(f, Constraint.keys(keys));
       }
-    } else if (c instanceof Cond.IntInSet s) {
-      Field f = field(s.field());
+      return pinsNothing();
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitIntInSet(Cond.IntInSet s) {
+      IndexField f = IndexField.of(s.field());
       if (f != null && f.windows()) {
         List<Window> windows = new ArrayList<>();
         for (long v : s.values()) {
           windows.add(new Window(v, v));
         }
-        out.put(f, Constraint.windows(windows, List.of()));
+        return pins(f, Constraint.windows(windows, List.of()));
       } else if (f != null) {
-        out.put(f, Constraint.keys(s.values()));
+        return pins(f, Constraint.keys(s.values()));
       }
-    } else if (c instanceof Cond.ClassMatch m) {
-      Field f = m.bits() == 24 ? Field.CLASS24 : m.bits() == 16 ? Field.CLASS16 : m.bits() == 8 ? Field.CLASS8 : null;
+      return pinsNothing();
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitClassMatch(Cond.ClassMatch m) {
+      IndexField f = m.bits() == 24 ? IndexField.CLASS24 : m.bits() == 16 ? IndexField.CLASS16 : m.bits() == 8 ? IndexField.CLASS8 : null;
       if (f != null) {
-        out.put(f, Constraint.keys(List.of((long) ((m.value() & 0xffffff) >>> (24 - m.bits())))));
+        return pins(f, Constraint.keys(List.of((long) ((m.value() & 0xffffff) >>> (24 - m.bits())))));
       }
-    } else if (c instanceof Cond.BdfIn b) {
+      return pinsNothing();
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitBdfIn(Cond.BdfIn b) {
       List<Long> keys = new ArrayList<>();
       for (PciAddress a : b.addresses()) {
         keys.add((long) CondCompiler.key(a));
       }
-      out.put(Field.BDF, Constraint.keys(keys));
-    } else if (c instanceof Cond.EnumIn e
-        && (e.field() == EnumField.REGION_TYPE || e.field() == EnumField.REGION_SOURCE)) {
+      return pins(IndexField.BDF, Constraint.keys(keys));
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitEnumIn(Cond.EnumIn e) {
+      IndexField f = IndexField.of(e.field());
+      if (f == null) {
+        return pinsNothing();
+      }
       List<Long> keys = new ArrayList<>();
       int mask = e.mask() & e.field().allMask();
       for (int v = 0; v < 32; v++) {
@@ -372,31 +460,64 @@ final class IndexPlan {
           keys.add((long) v);
         }
       }
-      out.put(e.field() == EnumField.REGION_TYPE ? Field.REGION_TYPE : Field.REGION_SOURCE, Constraint.keys(keys));
-    } else if (c instanceof Cond.RegionWithin w) {
-      // A region within a window is not empty, so both its ends are in the window.
-      out.put(Field.START, Constraint.window(w.range().start(), w.range().end()));
-      out.put(Field.END, Constraint.window(w.range().start(), w.range().end()));
-    } else if (c instanceof Cond.RegionOverlaps o) {
-      out.put(Field.OVERLAP, Constraint.window(o.range().start(), o.range().end()));
+      return pins(f, Constraint.keys(keys));
     }
-    return out;
+
+    @Override
+    public Map<IndexField, Constraint> visitRegionWithin(Cond.RegionWithin w) {
+      // A region within a window is not empty, so both its ends are in the window.
+      Map<IndexField, Constraint> out = pins(IndexField.START, Constraint.window(w.range().start(), w.range().end()));
+      out.put(IndexField.END, Constraint.window(w.range().start(), w.range().end()));
+      return out;
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitRegionOverlaps(Cond.RegionOverlaps o) {
+      return pins(IndexField.OVERLAP, Constraint.window(o.range().start(), o.range().end()));
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitBool(Cond.Bool c) {
+      return pinsNothing();
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitNot(Cond.Not c) {
+      return pinsNothing();
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitDownstreamOf(Cond.DownstreamOf c) {
+      return pinsNothing();
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitStringIn(Cond.StringIn c) {
+      return pinsNothing();
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitIsBridge(Cond.IsBridge c) {
+      return pinsNothing();
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitProtHas(Cond.ProtHas c) {
+      return pinsNothing();
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitGuestIs(Cond.GuestIs c) {
+      return pinsNothing();
+    }
+
+    @Override
+    public Map<IndexField, Constraint> visitWithinGuest(Cond.WithinGuest c) {
+      return pinsNothing();
+    }
   }
 
-  /** The field an integer test pins, or null. */
-  private static Field field(IntField f) {
-    return switch (f) {
-      case DEVICE_VENDOR -> Field.VENDOR;
-      case DEVICE_ID -> Field.DEVICE_ID;
-      case DEVICE_SUBSYSTEM_VENDOR -> Field.SUBSYSTEM_VENDOR;
-      case DEVICE_SUBSYSTEM_DEVICE -> Field.SUBSYSTEM_DEVICE;
-      case DEVICE_CLASS -> Field.CLASS24;
-      case DEVICE_GROUP -> Field.GROUP;
-      case REGION_START -> Field.START;
-      case REGION_END -> Field.END;
-      default -> null;
-    };
-  }
+
 
   /** Both constraints hold: the intersection where it is cheap to compute, else the smaller one. */
   private static Constraint both(Constraint a, Constraint b) {

@@ -3,56 +3,73 @@ package dev.resvc.compiler.codegen;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
-import dev.resvc.runtime.guest.GuestKind;
+import dev.resvc.compiler.check.Field;
 import dev.resvc.runtime.model.PciAddress;
-import dev.resvc.runtime.model.RegionSource;
-import dev.resvc.runtime.model.RegionType;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The values a generated {@code classify} or {@code conflict} reads once, at its top, into locals;
- * rules then test only these locals. Declaration order is this enum's order, which lists every local
- * after the ones its initialiser uses.
+ * rules then test only these locals. A field's local takes its name, type and initialiser from the
+ * {@link Field} table. Declaration order is this enum's order, which lists every local after the ones
+ * its initialiser uses (and is part of the generated code, which the golden files hold).
  */
 enum Local {
-  VENDOR("vendor", TypeName.INT, CodeBlock.of("device.vendor()")),
-  DEVICE_ID("deviceId", TypeName.INT, CodeBlock.of("device.deviceId()")),
-  SUBSYSTEM_VENDOR("subsystemVendor", TypeName.INT, CodeBlock.of("device.subsystemVendor()")),
-  SUBSYSTEM_DEVICE("subsystemDevice", TypeName.INT, CodeBlock.of("device.subsystemDevice()")),
-  CLASS_CODE("cls", TypeName.INT, CodeBlock.of("device.classCode()")),
+  VENDOR(Field.DEVICE_VENDOR),
+  DEVICE_ID(Field.DEVICE_ID),
+  SUBSYSTEM_VENDOR(Field.DEVICE_SUBSYSTEM_VENDOR),
+  SUBSYSTEM_DEVICE(Field.DEVICE_SUBSYSTEM_DEVICE),
+  CLASS_CODE(Field.DEVICE_CLASS),
   /** {@code segment << 16 | requesterId}: one int per PCI address. */
-  BDF("bdf", TypeName.INT, CodeBlock.of("device.address().segment() << 16 | device.address().requesterId()")),
-  BRIDGE("bridge", TypeName.BOOLEAN, CodeBlock.of("device.bridge()")),
-  /** An absent driver reads as {@code ""}. */
-  DRIVER("driver", TypeName.get(String.class), CodeBlock.of("device.driver().orElse(\"\")")),
+  BDF(Field.DEVICE_BDF),
+  BRIDGE(Field.DEVICE_BRIDGE),
+  DRIVER(Field.DEVICE_DRIVER),
   UPSTREAM("upstream", ParameterizedTypeName.get(List.class, PciAddress.class), CodeBlock.of("device.upstreamBridges()")),
   /** The {@code group} parameter of {@code classify}; never declared. */
-  GROUP("group", TypeName.INT, null),
-  REGION_TYPE("rtype", TypeName.get(RegionType.class), CodeBlock.of("region.type()")),
-  REGION_SOURCE("rsource", TypeName.get(RegionSource.class), CodeBlock.of("region.source()")),
-  PROT("prot", TypeName.INT, CodeBlock.of("region.prot().bits()")),
-  START("start", TypeName.LONG, CodeBlock.of("region.start()")),
-  /** {@code start + length - 1}, wrapping, as {@link dev.resvc.runtime.model.Region#end()}. */
-  END("end", TypeName.LONG, CodeBlock.of("region.end()")),
+  GROUP(Field.DEVICE_GROUP),
+  REGION_TYPE(Field.REGION_TYPE),
+  REGION_SOURCE(Field.REGION_SOURCE),
+  PROT(Field.REGION_PROT),
+  START(Field.REGION_START),
+  END(Field.REGION_END),
   /** The region covers at least one address (it is not inverted). */
   COVERS("covers", TypeName.BOOLEAN, CodeBlock.of("$T.compareUnsigned(end, start) >= 0", Long.class)),
   HAS_GUEST("hasGuest", TypeName.BOOLEAN, CodeBlock.of("guest != null")),
-  /** Null when there is no guest range, so that every kind test is false. */
-  GUEST_KIND("gkind", TypeName.get(GuestKind.class), CodeBlock.of("guest == null ? null : guest.kind()")),
-  GUEST_NAME("gname", TypeName.get(String.class), CodeBlock.of("guest == null ? null : guest.name()")),
-  GUEST_START("gstart", TypeName.LONG, CodeBlock.of("guest == null ? 0L : guest.range().start()")),
-  GUEST_END("gend", TypeName.LONG, CodeBlock.of("guest == null ? 0L : guest.range().end()"));
+  GUEST_KIND(Field.GUEST_KIND),
+  GUEST_NAME(Field.GUEST_NAME),
+  GUEST_START(Field.GUEST_START),
+  GUEST_END(Field.GUEST_END);
 
   private final String javaName;
   private final TypeName type;
   private final CodeBlock init;
+  /** The field this local holds, or null for the locals that hold no field. */
+  private final Field field;
 
   Local(String javaName, TypeName type, CodeBlock init) {
     this.javaName = javaName;
     this.type = type;
     this.init = init;
+    this.field = null;
+  }
+
+  /** The local a field is read into, as the field table spells it. */
+  Local(Field field) {
+    this.javaName = field.javaLocal().orElseThrow();
+    this.type = TypeName.get(field.javaType());
+    this.init = field.javaRead().map(read -> CodeBlock.of("$L", read)).orElse(null);
+    this.field = field;
+  }
+
+  /** The local {@code field} is read into; none for the size, computed from {@link #START} and {@link #END}. */
+  static Local of(Field field) {
+    for (Local l : values()) {
+      if (l.field == field) {
+        return l;
+      }
+    }
+    throw new IllegalArgumentException(field.spelling() + " is read into no local");
   }
 
   String javaName() {

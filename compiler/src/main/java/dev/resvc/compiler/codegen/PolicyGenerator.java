@@ -14,10 +14,11 @@ import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.CondPrinter;
-import dev.resvc.compiler.check.EnumField;
+import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.Scope;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.codegen.CondCompiler.Helper;
-import dev.resvc.compiler.codegen.CondCompiler.J;
+import dev.resvc.compiler.codegen.CondCompiler.JavaExpr;
 import dev.resvc.compiler.codegen.CondCompiler.Known;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciAddress;
@@ -240,11 +241,23 @@ public final class PolicyGenerator {
     }
   }
 
-  /** One rule as the generator sees it, in either section. */
-  private record RuleView(int index, String name, Span span, Cond condition) {}
+  /** A rule with its number in its section, which names its decision constant and its place in index tables. */
+  private record NumberedRule(int index, CheckedPolicy.Rule<?> rule) {
+    String name() {
+      return rule.name();
+    }
+
+    Span span() {
+      return rule.span();
+    }
+
+    Cond condition() {
+      return rule.condition();
+    }
+  }
 
   /** One occurrence of a rule in a list the generated code walks, with its condition compiled for that list. */
-  private record Occurrence(RuleView rule, J test) {}
+  private record Occurrence(NumberedRule rule, JavaExpr test) {}
 
   private static final class Generator {
     private final CheckedPolicy policy;
@@ -285,7 +298,7 @@ public final class PolicyGenerator {
       typeNames.add(policy.simpleName());
       fieldNames.newName(UNINDEXED);
       fieldNames.newName(DECISIONS);
-      for (IndexPlan.Field f : IndexPlan.Field.values()) {
+      for (IndexPlan.IndexField f : IndexPlan.IndexField.values()) {
         fieldNames.newName(f.constant());
       }
     }
@@ -302,19 +315,14 @@ public final class PolicyGenerator {
           .addComment("$T.API_VERSION of the runtime this class was generated against", Policy.class)
           .addStatement("return $L", apiVersion).build());
 
-      List<RuleView> classify = new ArrayList<>();
-      for (int i = 0; i < policy.classifyRules().size(); i++) {
-        CheckedPolicy.ClassifyRule r = policy.classifyRules().get(i);
-        classify.add(new RuleView(i, r.name(), r.span(), r.condition()));
-      }
-      List<RuleView> conflicts = new ArrayList<>();
-      for (int i = 0; i < policy.conflictRules().size(); i++) {
-        CheckedPolicy.ConflictRule r = policy.conflictRules().get(i);
-        conflicts.add(new RuleView(i, r.name(), r.span(), r.condition()));
-      }
       List<MethodSpec> chunkMethods = new ArrayList<>();
-      type.addMethod(section(true, classify, chunkMethods));
-      type.addMethod(section(false, conflicts, chunkMethods));
+      for (Section section : Section.values()) {
+        List<NumberedRule> rules = new ArrayList<>();
+        for (CheckedPolicy.Rule<?> r : policy.rules(section)) {
+          rules.add(new NumberedRule(rules.size(), r));
+        }
+        type.addMethod(section(section, rules, chunkMethods));
+      }
       chunkMethods.forEach(type::addMethod);
       predicates.specs().forEach(type::addMethod);
       helpers();
@@ -346,13 +354,13 @@ public final class PolicyGenerator {
       decisionRefs.put("conflict:default", CodeBlock.of("$N", conflictDefault));
       List<String> keys = new ArrayList<>();
       for (int i = 0; i < policy.classifyRules().size(); i++) {
-        CheckedPolicy.ClassifyRule r = policy.classifyRules().get(i);
+        CheckedPolicy.Rule<ClassifyDecision> r = policy.classifyRules().get(i);
         String name = fieldName(ruleFieldName(r.name()));
         fields.add(constant(ClassifyDecision.class, name, classifyInit(r.decision())));
         keys.add("classify:" + i);
       }
       for (int i = 0; i < policy.conflictRules().size(); i++) {
-        CheckedPolicy.ConflictRule r = policy.conflictRules().get(i);
+        CheckedPolicy.Rule<ConflictDecision> r = policy.conflictRules().get(i);
         String name = fieldName(ruleFieldName(r.name()));
         fields.add(constant(ConflictDecision.class, name, conflictInit(r.decision())));
         keys.add("conflict:" + i);
@@ -460,22 +468,22 @@ public final class PolicyGenerator {
     // ---------------------------------------------------------------------------------------------
     // classify and conflict
 
-    private MethodSpec section(boolean classify, List<RuleView> rules, List<MethodSpec> chunkMethods) {
-      if (classify ? classifyIndexed : conflictIndexed) {
-        return indexedSection(classify, rules, chunkMethods);
+    private MethodSpec section(Section section, List<NumberedRule> rules, List<MethodSpec> chunkMethods) {
+      if (section == Section.CLASSIFY ? classifyIndexed : conflictIndexed) {
+        return indexedSection(section, rules, chunkMethods);
       }
-      String kind = classify ? "classify" : "conflict";
-      Class<?> decisionType = classify ? ClassifyDecision.class : ConflictDecision.class;
-      Known known = Known.scopes(classify ? EnumSet.of(Scope.GUEST) : EnumSet.of(Scope.DEVICE));
+      String kind = section == Section.CLASSIFY ? "classify" : "conflict";
+      Class<?> decisionType = section == Section.CLASSIFY ? ClassifyDecision.class : ConflictDecision.class;
+      Known known = Known.scopes(EnumSet.complementOf(EnumSet.copyOf(section.scopes())));
       MethodSpec.Builder m = MethodSpec.methodBuilder(kind).addAnnotation(Override.class)
           .addModifiers(Modifier.PUBLIC).returns(decisionType);
-      if (classify) {
+      if (section == Section.CLASSIFY) {
         m.addParameter(PciDevice.class, "device").addParameter(int.class, "group").addParameter(Region.class, "region");
       } else {
         m.addParameter(Region.class, "region").addParameter(GuestRange.class, "guest");
       }
 
-      EnumField dispatch = chooseDispatch(rules, known);
+      Field dispatch = chooseDispatch(rules, known);
       Set<Local> used = EnumSet.noneOf(Local.class);
       // Each list the generated code walks, keyed by its code, with the field values that walk it.
       Map<String, List<Integer>> valuesByList = new LinkedHashMap<>();
@@ -516,11 +524,11 @@ public final class PolicyGenerator {
         m.addStatement("$T found", decisionType);
       }
       if (dispatch != null && !lists.isEmpty()) {
-        Local dispatchLocal = dispatch == EnumField.REGION_TYPE ? Local.REGION_TYPE : Local.REGION_SOURCE;
-        String accessor = dispatch == EnumField.REGION_TYPE ? "type" : "source";
-        m.addComment("Only the rules that can hold for this region $L; first match wins, in source order.", accessor);
+        Local dispatchLocal = Local.of(dispatch);
+        m.addComment("Only the rules that can hold for this region $L; first match wins, in source order.",
+            dispatch.fieldName());
         m.beginControlFlow("switch ($L.ordinal())",
-            !perCase && locals.contains(dispatchLocal) ? dispatchLocal.javaName() : "region." + accessor + "()");
+            !perCase && locals.contains(dispatchLocal) ? dispatchLocal.javaName() : dispatch.javaRead().orElseThrow());
       }
       for (Map.Entry<String, List<Occurrence>> e : lists.entrySet()) {
         if (dispatch != null) {
@@ -537,12 +545,12 @@ public final class PolicyGenerator {
         }
         if (inline) {
           for (Occurrence o : e.getValue()) {
-            m.addCode(ruleCode(classify, o));
+            m.addCode(ruleCode(section, o));
           }
         } else {
           for (int start = 0; start < e.getValue().size(); start += RULES_PER_METHOD) {
             List<Occurrence> chunk = e.getValue().subList(start, Math.min(start + RULES_PER_METHOD, e.getValue().size()));
-            m.addCode(chunkCall(classify, chunk, locals, chunkMethods));
+            m.addCode(chunkCall(section, chunk, locals, chunkMethods));
           }
         }
         if (dispatch != null) {
@@ -568,18 +576,18 @@ public final class PolicyGenerator {
      * …Index} class, tests each candidate's whole condition in a {@code switch} on its rule number, and
      * returns the decision of the lowest-numbered rule that holds.
      */
-    private MethodSpec indexedSection(boolean classify, List<RuleView> rules, List<MethodSpec> chunkMethods) {
-      String kind = classify ? "classify" : "conflict";
-      String title = classify ? "Classify" : "Conflict";
-      Class<?> decisionType = classify ? ClassifyDecision.class : ConflictDecision.class;
-      Known known = Known.scopes(classify ? EnumSet.of(Scope.GUEST) : EnumSet.of(Scope.DEVICE));
+    private MethodSpec indexedSection(Section section, List<NumberedRule> rules, List<MethodSpec> chunkMethods) {
+      String kind = section == Section.CLASSIFY ? "classify" : "conflict";
+      String title = section == Section.CLASSIFY ? "Classify" : "Conflict";
+      Class<?> decisionType = section == Section.CLASSIFY ? ClassifyDecision.class : ConflictDecision.class;
+      Known known = Known.scopes(EnumSet.complementOf(EnumSet.copyOf(section.scopes())));
 
       List<Integer> numbers = new ArrayList<>();
       List<Cond> conditions = new ArrayList<>();
-      List<RuleView> live = new ArrayList<>();
-      for (RuleView r : rules) {
+      List<NumberedRule> live = new ArrayList<>();
+      for (NumberedRule r : rules) {
         Cond c = CondCompiler.simplify(r.condition(), known);
-        if (c instanceof Cond.Bool b && !b.value()) {
+        if (c.isConstant(false)) {
           continue;
         }
         numbers.add(r.index());
@@ -595,7 +603,7 @@ public final class PolicyGenerator {
               + "condition allows for one field (its most selective), or among the rules tested in turn.\n"
               + "Rules are numbered from 0 in source order; a table line reads {@code VALUE: RULE RULE ...}.\n", kind);
       ix.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-      for (Map.Entry<IndexPlan.Field, SortedMap<Long, List<Integer>>> e : plan.keyTables().entrySet()) {
+      for (Map.Entry<IndexPlan.IndexField, SortedMap<Long, List<Integer>>> e : plan.keyTables().entrySet()) {
         List<String> lines = new ArrayList<>();
         int entries = 0;
         for (Map.Entry<Long, List<Integer>> k : e.getValue().entrySet()) {
@@ -606,7 +614,7 @@ public final class PolicyGenerator {
             .addJavadoc("Rules by $L: $L values, $L entries.\n", e.getKey().description, lines.size(), entries)
             .initializer(tableCall(CodeBlock.of("$T.parse", KeyIndex.class), lines)).build());
       }
-      for (Map.Entry<IndexPlan.Field, SortedMap<IndexPlan.Window, List<Integer>>> e
+      for (Map.Entry<IndexPlan.IndexField, SortedMap<IndexPlan.Window, List<Integer>>> e
           : plan.windowTables().entrySet()) {
         List<String> lines = new ArrayList<>();
         for (Map.Entry<IndexPlan.Window, List<Integer>> w : e.getValue().entrySet()) {
@@ -628,13 +636,13 @@ public final class PolicyGenerator {
       }
       ix.addField(FieldSpec.builder(ArrayTypeName.of(decisionType), DECISIONS, Modifier.STATIC, Modifier.FINAL)
           .addJavadoc("The decision of each rule, by rule number.\n")
-          .initializer(decisionsArray(ix, classify, rules.size(), decisionType)).build());
+          .initializer(decisionsArray(ix, section, rules.size(), decisionType)).build());
       nested.add(ix.build());
 
       // The rule tests, by rule number.
       List<ParameterSpec> params = new ArrayList<>();
       List<String> args = new ArrayList<>();
-      if (classify) {
+      if (section == Section.CLASSIFY) {
         params.add(ParameterSpec.builder(PciDevice.class, "device").build());
         params.add(ParameterSpec.builder(int.class, "group").build());
         params.add(ParameterSpec.builder(Region.class, "region").build());
@@ -664,9 +672,9 @@ public final class PolicyGenerator {
       MethodSpec.Builder m = MethodSpec.methodBuilder(kind).addAnnotation(Override.class)
           .addModifiers(Modifier.PUBLIC).returns(decisionType).addParameters(params);
       Set<Local> lookups = EnumSet.noneOf(Local.class);
-      for (IndexPlan.Field f : plan.fields()) {
+      for (IndexPlan.IndexField f : plan.fields()) {
         lookups.add(f.local);
-        if (f == IndexPlan.Field.OVERLAP) {
+        if (f == IndexPlan.IndexField.OVERLAP) {
           lookups.add(Local.START);
           lookups.add(Local.END);
         }
@@ -674,8 +682,8 @@ public final class PolicyGenerator {
       declare(m, Local.closure(lookups));
       m.addComment("$L rules: look up the few that can hold, keep the first in source order that does.", rules.size());
       m.addStatement("int first = $T.MAX_VALUE", Integer.class);
-      for (IndexPlan.Field f : plan.fields()) {
-        if (f == IndexPlan.Field.OVERLAP) {
+      for (IndexPlan.IndexField f : plan.fields()) {
+        if (f == IndexPlan.IndexField.OVERLAP) {
           m.beginControlFlow("if (covers)");
           m.addStatement("int s = $N.$L.segment(start)", index, f.constant());
           m.beginControlFlow("for (int last = $N.$L.segment(s, end); s <= last; s++)", index, f.constant());
@@ -726,11 +734,11 @@ public final class PolicyGenerator {
     }
 
     /** The decision array of an indexed section: inline, or filled by the decision holders of a large policy. */
-    private CodeBlock decisionsArray(TypeSpec.Builder ix, boolean classify, int count, Class<?> decisionType) {
+    private CodeBlock decisionsArray(TypeSpec.Builder ix, Section section, int count, Class<?> decisionType) {
       if (!large) {
         CodeBlock.Builder b = CodeBlock.builder().add("{\n$>$>");
         for (int i = 0; i < count; i++) {
-          b.add(i == 0 ? "$L" : ",\n$L", decisionRefs.get((classify ? "classify:" : "conflict:") + i));
+          b.add(i == 0 ? "$L" : ",\n$L", decisionRefs.get((section == Section.CLASSIFY ? "classify:" : "conflict:") + i));
         }
         return b.add("$<$<}").build();
       }
@@ -738,8 +746,8 @@ public final class PolicyGenerator {
       MethodSpec.Builder fill = MethodSpec.methodBuilder("decisions").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
           .returns(ArrayTypeName.of(decisionType))
           .addStatement("$T[] decisions = new $T[$L]", decisionType, decisionType, count);
-      for (String holder : classify ? classifyFillers : conflictFillers) {
-        fill.addStatement("$N.$N(decisions)", holder, classify ? "fillClassify" : "fillConflict");
+      for (String holder : section == Section.CLASSIFY ? classifyFillers : conflictFillers) {
+        fill.addStatement("$N.$N(decisions)", holder, section == Section.CLASSIFY ? "fillClassify" : "fillConflict");
       }
       ix.addMethod(fill.addStatement("return decisions").build());
       return CodeBlock.of("decisions()");
@@ -750,7 +758,7 @@ public final class PolicyGenerator {
      * rule numbers, split into methods of {@link #HOLDS_PER_METHOD} rules (nested classes in a large
      * policy) with a dispatch on {@code rule / HOLDS_PER_METHOD} when there are several.
      */
-    private MethodSpec holdsMethods(String kind, List<RuleView> live, List<Cond> conditions,
+    private MethodSpec holdsMethods(String kind, List<NumberedRule> live, List<Cond> conditions,
         List<ParameterSpec> params, String argList, List<MethodSpec> chunkMethods) {
       TreeMap<Integer, List<Integer>> byChunk = new TreeMap<>();
       for (int i = 0; i < live.size(); i++) {
@@ -797,13 +805,13 @@ public final class PolicyGenerator {
     }
 
     /** A {@code switch (rule)} with a case per rule of {@code which} (positions in {@code live}). */
-    private void holdsSwitch(MethodSpec.Builder m, String kind, List<RuleView> live, List<Cond> conditions,
+    private void holdsSwitch(MethodSpec.Builder m, String kind, List<NumberedRule> live, List<Cond> conditions,
         List<Integer> which) {
       m.beginControlFlow("switch (rule)");
       for (int i : which) {
-        RuleView r = live.get(i);
+        NumberedRule r = live.get(i);
         Set<Local> used = EnumSet.noneOf(Local.class);
-        J test = CondCompiler.compile(conditions.get(i), used, helpers, predicates);
+        JavaExpr test = CondCompiler.compile(conditions.get(i), used, helpers, predicates);
         String comment = "rule " + r.name() + " (" + r.span().file() + ":" + r.span().line() + "): "
             + CondPrinter.print(r.condition());
         m.addCode("// $L\n", JavaText.comment(comment));
@@ -828,11 +836,11 @@ public final class PolicyGenerator {
     }
 
     /** The rules that can hold where {@code known} holds, each with its condition compiled there. */
-    private List<Occurrence> occurrences(List<RuleView> rules, Known known, Set<Local> used) {
+    private List<Occurrence> occurrences(List<NumberedRule> rules, Known known, Set<Local> used) {
       List<Occurrence> out = new ArrayList<>();
-      for (RuleView r : rules) {
+      for (NumberedRule r : rules) {
         Cond s = CondCompiler.simplify(r.condition(), known);
-        if (s instanceof Cond.Bool b && !b.value()) {
+        if (s.isConstant(false)) {
           continue;
         }
         out.add(new Occurrence(r, CondCompiler.compile(s, used, helpers, predicates)));
@@ -849,21 +857,24 @@ public final class PolicyGenerator {
     }
 
     /**
-     * The region field whose {@code switch} leaves the fewest rules to test per value on average, or
+     * The region enum field whose {@code switch} leaves the fewest rules to test per value on average, or
      * null when neither prunes any rule.
      */
-    private static EnumField chooseDispatch(List<RuleView> rules, Known known) {
-      EnumField best = null;
+    private static Field chooseDispatch(List<NumberedRule> rules, Known known) {
+      Field best = null;
       long bestCount = 0;
       int bestValues = 1;
-      for (EnumField f : List.of(EnumField.REGION_TYPE, EnumField.REGION_SOURCE)) {
+      for (Field f : Field.of(Scope.REGION)) {
+        if (f.kind() != Field.Kind.ENUM) {
+          continue;
+        }
         int values = f.constants().size();
         long count = 0;
         for (int v = 0; v < values; v++) {
           Known k = known.with(f, v);
-          for (RuleView r : rules) {
+          for (NumberedRule r : rules) {
             Cond s = CondCompiler.simplify(r.condition(), k);
-            if (!(s instanceof Cond.Bool b && !b.value())) {
+            if (!s.isConstant(false)) {
               count++;
             }
           }
@@ -880,20 +891,20 @@ public final class PolicyGenerator {
       return best;
     }
 
-    private CodeBlock ruleCode(boolean classify, Occurrence o) {
-      RuleView r = o.rule();
+    private CodeBlock ruleCode(Section section, Occurrence o) {
+      NumberedRule r = o.rule();
       String comment = "rule " + r.name() + " (" + r.span().file() + ":" + r.span().line() + "): "
           + CondPrinter.print(r.condition());
       CodeBlock test = o.test().code();
       return CodeBlock.builder()
           .add("// $L\n", JavaText.comment(comment))
-          .addStatement("if ($L) return $L", test, decisionRefs.get((classify ? "classify:" : "conflict:") + r.index()))
+          .addStatement("if ($L) return $L", test, decisionRefs.get((section == Section.CLASSIFY ? "classify:" : "conflict:") + r.index()))
           .build();
     }
 
-    private CodeBlock chunkCall(boolean classify, List<Occurrence> chunk, Set<Local> locals,
+    private CodeBlock chunkCall(Section section, List<Occurrence> chunk, Set<Local> locals,
         List<MethodSpec> chunkMethods) {
-      Class<?> decisionType = classify ? ClassifyDecision.class : ConflictDecision.class;
+      Class<?> decisionType = section == Section.CLASSIFY ? ClassifyDecision.class : ConflictDecision.class;
       List<ParameterSpec> params = new ArrayList<>();
       List<String> args = new ArrayList<>();
       for (Local l : locals) {
@@ -903,19 +914,19 @@ public final class PolicyGenerator {
       String first = chunk.get(0).rule().name();
       String last = chunk.get(chunk.size() - 1).rule().name();
       int number = chunks++;
-      MethodSpec.Builder b = MethodSpec.methodBuilder(large ? "first" : (classify ? "classify" : "conflict") + number)
+      MethodSpec.Builder b = MethodSpec.methodBuilder(large ? "first" : (section == Section.CLASSIFY ? "classify" : "conflict") + number)
           .addModifiers(large ? new Modifier[] {Modifier.STATIC} : new Modifier[] {Modifier.PRIVATE, Modifier.STATIC})
           .returns(decisionType)
           .addParameters(params)
           .addComment("$L rules, $L to $L; null when none holds", chunk.size(), JavaText.comment(first),
               JavaText.comment(last));
       for (Occurrence o : chunk) {
-        b.addCode(ruleCode(classify, o));
+        b.addCode(ruleCode(section, o));
       }
       b.addStatement("return null");
       CodeBlock target;
       if (large) {
-        String holder = typeName((classify ? "ClassifyRules" : "ConflictRules") + number);
+        String holder = typeName((section == Section.CLASSIFY ? "ClassifyRules" : "ConflictRules") + number);
         MethodSpec method = b.build();
         nested.add(TypeSpec.classBuilder(holder).addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
             .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())

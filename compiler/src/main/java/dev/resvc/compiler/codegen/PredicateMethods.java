@@ -6,7 +6,7 @@ import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.CondPrinter;
 import dev.resvc.compiler.check.Scope;
 import dev.resvc.compiler.codegen.CondCompiler.Helper;
-import dev.resvc.compiler.codegen.CondCompiler.J;
+import dev.resvc.compiler.codegen.CondCompiler.JavaExpr;
 import dev.resvc.compiler.codegen.CondCompiler.Known;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -53,7 +53,7 @@ final class PredicateMethods {
     // context: the checker keeps each predicate to the scopes of the sections that use it (E108).
     Cond body = CondCompiler.simplify(p.body(), Known.scopes(EnumSet.noneOf(Scope.class)));
     Set<Local> used = EnumSet.noneOf(Local.class);
-    J test = CondCompiler.compile(body, used, helpers, this);
+    JavaExpr test = CondCompiler.compile(body, used, helpers, this);
     // The code reads some locals through others' names (covers: start and end), so it takes the closure.
     Set<Local> params = Local.closure(used);
     MethodSpec.Builder m = MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC)

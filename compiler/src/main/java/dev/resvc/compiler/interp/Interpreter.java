@@ -2,7 +2,7 @@ package dev.resvc.compiler.interp;
 
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.Cond;
-import dev.resvc.compiler.check.IntField;
+import dev.resvc.compiler.check.Field;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
@@ -21,16 +21,8 @@ import java.util.Optional;
  */
 public final class Interpreter implements Policy {
   private final CheckedPolicy policy;
-  /** Whether any classify (conflicts) rule uses a predicate: only then does a decision keep a {@link Memo}. */
-  private final boolean classifyUsesPredicates;
-  private final boolean conflictsUsesPredicates;
-
   public Interpreter(CheckedPolicy policy) {
     this.policy = policy;
-    this.classifyUsesPredicates =
-        policy.classifyRules().stream().anyMatch(r -> usesPredicates(r.condition()));
-    this.conflictsUsesPredicates =
-        policy.conflictRules().stream().anyMatch(r -> usesPredicates(r.condition()));
   }
 
   public CheckedPolicy policy() {
@@ -49,10 +41,9 @@ public final class Interpreter implements Policy {
 
   @Override
   public ClassifyDecision classify(PciDevice device, int group, Region region) {
-    Facts facts = new Facts(device, group, region, null);
-    Memo memo = classifyUsesPredicates ? new Memo() : null;
-    for (CheckedPolicy.ClassifyRule rule : policy.classifyRules()) {
-      if (eval(rule.condition(), facts, memo)) {
+    Evaluation evaluation = new Evaluation(new Facts(device, group, region, null));
+    for (CheckedPolicy.Rule<ClassifyDecision> rule : policy.classifyRules()) {
+      if (evaluation.holds(rule.condition())) {
         return rule.decision();
       }
     }
@@ -61,10 +52,9 @@ public final class Interpreter implements Policy {
 
   @Override
   public ConflictDecision conflict(Region region, GuestRange guest) {
-    Facts facts = new Facts(null, -1, region, guest);
-    Memo memo = conflictsUsesPredicates ? new Memo() : null;
-    for (CheckedPolicy.ConflictRule rule : policy.conflictRules()) {
-      if (eval(rule.condition(), facts, memo)) {
+    Evaluation evaluation = new Evaluation(new Facts(null, -1, region, guest));
+    for (CheckedPolicy.Rule<ConflictDecision> rule : policy.conflictRules()) {
+      if (evaluation.holds(rule.condition())) {
         return rule.decision();
       }
     }
@@ -75,85 +65,103 @@ public final class Interpreter implements Policy {
   public record Facts(PciDevice device, int group, Region region, GuestRange guest) {}
 
   /**
-   * The values of the predicates already evaluated on one input. A predicate used several times (and
-   * predicates using it several times in turn) is evaluated once, so an evaluation costs time linear in
-   * the size of the policy, not in the size of its conditions with every predicate written out.
-   */
-  private static final class Memo {
-    /** Keyed by the predicate's condition, which every use of the predicate shares. */
-    private final Map<Cond, Boolean> values = new IdentityHashMap<>();
-  }
-
-  /** Whether {@code c} uses a predicate; predicate conditions are not entered, so this follows one expression. */
-  private static boolean usesPredicates(Cond c) {
-    if (c instanceof Cond.PredicateRef) {
-      return true;
-    } else if (c instanceof Cond.Not n) {
-      return usesPredicates(n.operand());
-    }
-    List<Cond> terms = c instanceof Cond.And a ? a.terms() : c instanceof Cond.Or o ? o.terms() : List.of();
-    for (int k = 0; k < terms.size(); k++) {
-      if (usesPredicates(terms.get(k))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
    * Evaluates a condition; the single definition of what each test means. Within each predicate the
    * condition uses, every predicate below it is evaluated at most once, so the cost is linear in the
    * policy. No walk first: the analyser calls this millions of times.
    */
   public static boolean eval(Cond c, Facts f) {
-    return eval(c, f, null);
+    return new Evaluation(f).holds(c);
   }
 
   /**
-   * {@link #eval(Cond, Facts)} with the predicate values known so far ({@code memo}; null until a
-   * predicate is reached, which then starts one for everything below it). Recursion follows the nesting of the condition through its
-   * predicates, which the checker bounds ({@link dev.resvc.compiler.check.Checker#MAX_DEPTH}).
+   * One evaluation on one input: the facts and the values of the predicates already evaluated on them.
+   * A predicate used several times (and predicates using it several times in turn) is evaluated once, so
+   * an evaluation costs time linear in the size of the policy, not in the size of its conditions with
+   * every predicate written out. Recursion follows the nesting of the condition through its predicates,
+   * which the checker bounds ({@link dev.resvc.compiler.check.Checker#MAX_DEPTH}).
    */
-  private static boolean eval(Cond c, Facts f, Memo memo) {
-    if (c instanceof Cond.Bool b) {
+  private static final class Evaluation implements Cond.Visitor<Boolean> {
+    private final Facts f;
+    /**
+     * Keyed by the predicate's condition, which every use of the predicate shares; made when the first
+     * predicate is reached, so evaluations without predicates allocate none.
+     */
+    private Map<Cond, Boolean> predicateValues;
+
+    Evaluation(Facts f) {
+      this.f = f;
+    }
+
+    boolean holds(Cond c) {
+      return c.accept(this);
+    }
+
+    @Override
+    public Boolean visitBool(Cond.Bool b) {
       return b.value();
-    } else if (c instanceof Cond.And a) {
+    }
+
+    @Override
+    public Boolean visitAnd(Cond.And a) {
       // Indexed loops: the analyser evaluates conditions millions of times, and the iterators showed.
       List<Cond> terms = a.terms();
       for (int k = 0; k < terms.size(); k++) {
-        if (!eval(terms.get(k), f, memo)) {
+        if (!holds(terms.get(k))) {
           return false;
         }
       }
       return true;
-    } else if (c instanceof Cond.Or o) {
+    }
+
+    @Override
+    public Boolean visitOr(Cond.Or o) {
       List<Cond> terms = o.terms();
       for (int k = 0; k < terms.size(); k++) {
-        if (eval(terms.get(k), f, memo)) {
+        if (holds(terms.get(k))) {
           return true;
         }
       }
       return false;
-    } else if (c instanceof Cond.Not n) {
-      return !eval(n.operand(), f, memo);
-    } else if (c instanceof Cond.PredicateRef p) {
-      Memo m = memo != null ? memo : new Memo();
-      Boolean known = m.values.get(p.body());
+    }
+
+    @Override
+    public Boolean visitNot(Cond.Not n) {
+      return !holds(n.operand());
+    }
+
+    @Override
+    public Boolean visitPredicateRef(Cond.PredicateRef p) {
+      if (predicateValues == null) {
+        predicateValues = new IdentityHashMap<>();
+      }
+      Boolean known = predicateValues.get(p.body());
       if (known == null) {
-        known = eval(p.body(), f, m);
-        m.values.put(p.body(), known);
+        known = holds(p.body());
+        predicateValues.put(p.body(), known);
       }
       return known;
-    } else if (c instanceof Cond.IntCompare i) {
-      int cmp;
-      if (i.field() == IntField.REGION_SIZE) {
-        if (f.region() == null) return false;
-        cmp = compareSize(f.region(), i.value());
-      } else {
-        Optional<Long> v = intValue(i.field(), f);
-        if (v.isEmpty()) return false;
-        cmp = Long.compareUnsigned(v.get(), i.value());
-      }
+    }
+
+    /** Whether the part of the input {@code field} belongs to is there; tests of an absent part are false. */
+    private boolean present(Field field) {
+      return field.scope().presentIn(f.device(), f.region(), f.guest());
+    }
+
+    /** The number {@code field} holds (its value, ordinal or bits), its part being present. */
+    private long number(Field field) {
+      return field.readLong(f.device(), f.group(), f.region(), f.guest());
+    }
+
+    private Object value(Field field) {
+      return field.read(f.device(), f.group(), f.region(), f.guest()).orElseThrow();
+    }
+
+    @Override
+    public Boolean visitIntCompare(Cond.IntCompare i) {
+      if (!present(i.field())) return false;
+      int cmp = i.field() == Field.REGION_SIZE
+          ? compareSize(f.region(), i.value())
+          : Long.compareUnsigned(number(i.field()), i.value());
       return switch (i.op()) {
         case EQ -> cmp == 0;
         case NE -> cmp != 0;
@@ -162,75 +170,91 @@ public final class Interpreter implements Policy {
         case GT -> cmp > 0;
         case GE -> cmp >= 0;
       };
-    } else if (c instanceof Cond.IntInRange r) {
-      if (r.field() == IntField.REGION_SIZE) {
-        if (f.region() == null) return false;
+    }
+
+    @Override
+    public Boolean visitIntInRange(Cond.IntInRange r) {
+      if (!present(r.field())) return false;
+      if (r.field() == Field.REGION_SIZE) {
         return compareSize(f.region(), r.lo()) >= 0 && compareSize(f.region(), r.hi()) <= 0;
       }
-      Optional<Long> v = intValue(r.field(), f);
-      return v.isPresent() && Long.compareUnsigned(v.get(), r.lo()) >= 0 && Long.compareUnsigned(v.get(), r.hi()) <= 0;
-    } else if (c instanceof Cond.IntInSet s) {
-      for (long value : s.values()) {
-        boolean eq;
-        if (s.field() == IntField.REGION_SIZE) {
-          eq = f.region() != null && compareSize(f.region(), value) == 0;
-        } else {
-          Optional<Long> v = intValue(s.field(), f);
-          eq = v.isPresent() && v.get() == value;
+      long v = number(r.field());
+      return Long.compareUnsigned(v, r.lo()) >= 0 && Long.compareUnsigned(v, r.hi()) <= 0;
+    }
+
+    @Override
+    public Boolean visitIntInSet(Cond.IntInSet s) {
+      if (!present(s.field())) return false;
+      List<Long> values = s.values();
+      for (int k = 0; k < values.size(); k++) {
+        long value = values.get(k);
+        if (s.field() == Field.REGION_SIZE ? compareSize(f.region(), value) == 0 : number(s.field()) == value) {
+          return true;
         }
-        if (eq) return true;
       }
       return false;
-    } else if (c instanceof Cond.EnumIn e) {
-      int ordinal;
-      switch (e.field()) {
-        case REGION_TYPE -> {
-          if (f.region() == null) return false;
-          ordinal = f.region().type().ordinal();
-        }
-        case REGION_SOURCE -> {
-          if (f.region() == null) return false;
-          ordinal = f.region().source().ordinal();
-        }
-        case GUEST_KIND -> {
-          if (f.guest() == null) return false;
-          ordinal = f.guest().kind().ordinal();
-        }
-        default -> throw new AssertionError(e.field());
-      }
-      return (e.mask() & (1 << ordinal)) != 0;
-    } else if (c instanceof Cond.ClassMatch m) {
-      if (f.device() == null) return false;
+    }
+
+    @Override
+    public Boolean visitEnumIn(Cond.EnumIn e) {
+      return present(e.field()) && (e.mask() & (1 << number(e.field()))) != 0;
+    }
+
+    @Override
+    public Boolean visitClassMatch(Cond.ClassMatch m) {
+      if (!present(Field.DEVICE_CLASS)) return false;
       int shift = 24 - m.bits();
-      return (f.device().classCode() >>> shift) == (m.value() >>> shift);
-    } else if (c instanceof Cond.BdfIn b) {
-      return f.device() != null && b.addresses().contains(f.device().address());
-    } else if (c instanceof Cond.DownstreamOf d) {
+      return (number(Field.DEVICE_CLASS) >>> shift) == (m.value() >>> shift);
+    }
+
+    @Override
+    public Boolean visitBdfIn(Cond.BdfIn b) {
+      return present(Field.DEVICE_BDF) && b.addresses().contains(value(Field.DEVICE_BDF));
+    }
+
+    @Override
+    public Boolean visitDownstreamOf(Cond.DownstreamOf d) {
       return f.device() != null && f.device().isDownstreamOf(d.bridge());
-    } else if (c instanceof Cond.StringIn s) {
-      String value = switch (s.field()) {
-        case DEVICE_DRIVER -> f.device() == null ? null : f.device().driver().orElse("");
-        case GUEST_NAME -> f.guest() == null ? null : f.guest().name();
-      };
-      return value != null && s.values().contains(value);
-    } else if (c instanceof Cond.IsBridge) {
-      return f.device() != null && f.device().bridge();
-    } else if (c instanceof Cond.ProtHas h) {
-      return f.region() != null && f.region().prot().has(h.bit());
-    } else if (c instanceof Cond.RegionOverlaps o) {
+    }
+
+    @Override
+    public Boolean visitStringIn(Cond.StringIn s) {
+      return present(s.field()) && s.values().contains(value(s.field()));
+    }
+
+    @Override
+    public Boolean visitIsBridge(Cond.IsBridge c) {
+      return present(Field.DEVICE_BRIDGE) && (Boolean) value(Field.DEVICE_BRIDGE);
+    }
+
+    @Override
+    public Boolean visitProtHas(Cond.ProtHas h) {
+      return present(Field.REGION_PROT) && (number(Field.REGION_PROT) & h.bit()) == h.bit();
+    }
+
+    @Override
+    public Boolean visitRegionOverlaps(Cond.RegionOverlaps o) {
       return f.region() != null && f.region().range().map(r -> r.overlaps(o.range())).orElse(false);
-    } else if (c instanceof Cond.RegionWithin w) {
+    }
+
+    @Override
+    public Boolean visitRegionWithin(Cond.RegionWithin w) {
       return f.region() != null && f.region().range().map(r -> w.range().contains(r)).orElse(false);
-    } else if (c instanceof Cond.GuestIs g) {
-      return f.guest() != null && (g.kindMask() & (1 << f.guest().kind().ordinal())) != 0;
-    } else if (c instanceof Cond.WithinGuest w) {
-      if (f.guest() == null || f.region() == null || (w.kindMask() & (1 << f.guest().kind().ordinal())) == 0) {
+    }
+
+    @Override
+    public Boolean visitGuestIs(Cond.GuestIs g) {
+      return present(Field.GUEST_KIND) && (g.kindMask() & (1 << number(Field.GUEST_KIND))) != 0;
+    }
+
+    @Override
+    public Boolean visitWithinGuest(Cond.WithinGuest w) {
+      if (!present(Field.GUEST_KIND) || f.region() == null || (w.kindMask() & (1 << number(Field.GUEST_KIND))) == 0) {
         return false;
       }
       AddressRange g = f.guest().range();
       return f.region().range().map(g::contains).orElse(false);
     }
-    throw new AssertionError(c);
   }
 
   /**
@@ -246,24 +270,5 @@ public final class Interpreter implements Policy {
       return 1;
     }
     return Long.compareUnsigned(span.get().sizeMinusOne() + 1, value);
-  }
-
-  private static Optional<Long> intValue(IntField field, Facts f) {
-    PciDevice d = f.device();
-    Region r = f.region();
-    GuestRange g = f.guest();
-    return switch (field) {
-      case DEVICE_VENDOR -> d == null ? Optional.empty() : Optional.of((long) d.vendor());
-      case DEVICE_ID -> d == null ? Optional.empty() : Optional.of((long) d.deviceId());
-      case DEVICE_SUBSYSTEM_VENDOR -> d == null ? Optional.empty() : Optional.of((long) d.subsystemVendor());
-      case DEVICE_SUBSYSTEM_DEVICE -> d == null ? Optional.empty() : Optional.of((long) d.subsystemDevice());
-      case DEVICE_CLASS -> d == null ? Optional.empty() : Optional.of((long) d.classCode());
-      case DEVICE_GROUP -> d == null ? Optional.empty() : Optional.of((long) f.group());
-      case REGION_START -> r == null ? Optional.empty() : Optional.of(r.start());
-      case REGION_END -> r == null ? Optional.empty() : Optional.of(r.end());
-      case GUEST_START -> g == null ? Optional.empty() : Optional.of(g.range().start());
-      case GUEST_END -> g == null ? Optional.empty() : Optional.of(g.range().end());
-      case REGION_SIZE -> throw new AssertionError("size is compared with compareSize");
-    };
   }
 }

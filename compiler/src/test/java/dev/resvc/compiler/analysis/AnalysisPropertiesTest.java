@@ -7,8 +7,9 @@ import dev.resvc.compiler.ast.Expr.CompareOp;
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.Cond;
-import dev.resvc.compiler.check.EnumField;
-import dev.resvc.compiler.check.IntField;
+import dev.resvc.compiler.check.Field;
+import dev.resvc.compiler.check.Field;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
@@ -48,17 +49,17 @@ class AnalysisPropertiesTest {
     long[] small = {0, 1, 2, 0x10, 0x1000};
     CompareOp op = CompareOp.values()[r.nextInt(CompareOp.values().length)];
     return switch (k) {
-      case 0 -> new Cond.EnumIn(span(), EnumField.REGION_TYPE, 1 + r.nextInt(EnumField.REGION_TYPE.allMask()));
-      case 1 -> new Cond.EnumIn(span(), EnumField.REGION_SOURCE, 1 + r.nextInt(7));
-      case 2 -> new Cond.IntCompare(span(), IntField.REGION_SIZE, op, small[r.nextInt(small.length)]);
-      case 3 -> new Cond.IntCompare(span(), IntField.REGION_START, op, small[r.nextInt(small.length)]);
+      case 0 -> new Cond.EnumIn(span(), Field.REGION_TYPE, 1 + r.nextInt(Field.REGION_TYPE.allMask()));
+      case 1 -> new Cond.EnumIn(span(), Field.REGION_SOURCE, 1 + r.nextInt(7));
+      case 2 -> new Cond.IntCompare(span(), Field.REGION_SIZE, op, small[r.nextInt(small.length)]);
+      case 3 -> new Cond.IntCompare(span(), Field.REGION_START, op, small[r.nextInt(small.length)]);
       case 4 -> new Cond.RegionOverlaps(span(), new AddressRange(r.nextInt(3), 2 + r.nextInt(3)));
       case 5 -> new Cond.RegionWithin(span(), new AddressRange(r.nextInt(3), 2 + r.nextInt(3)));
-      case 6 -> new Cond.IntCompare(span(), IntField.REGION_END, op, small[r.nextInt(small.length)]);
+      case 6 -> new Cond.IntCompare(span(), Field.REGION_END, op, small[r.nextInt(small.length)]);
       case 7 -> s == Section.CONFLICTS
           ? (r.nextBoolean() ? new Cond.GuestIs(span(), 1 + r.nextInt(15)) : new Cond.WithinGuest(span(), 1 + r.nextInt(15)))
           : new Cond.ProtHas(span(), 1 << r.nextInt(2));
-      case 8 -> new Cond.IntCompare(span(), IntField.DEVICE_VENDOR, op, 1 + r.nextInt(3));
+      case 8 -> new Cond.IntCompare(span(), Field.DEVICE_VENDOR, op, 1 + r.nextInt(3));
       case 9 -> new Cond.ClassMatch(span(), r.nextBoolean() ? 0x0c0300 : 0x030000, r.nextBoolean() ? 8 : 16);
       case 10 -> new Cond.BdfIn(span(), r.nextBoolean() ? List.of(A) : List.of(A, B));
       default -> r.nextBoolean() ? new Cond.IsBridge(span()) : new Cond.DownstreamOf(span(), B);
@@ -85,13 +86,13 @@ class AnalysisPropertiesTest {
       ConflictDecision.report(Severity.WARN, "w", new Provenance("x", "random.resv", 1)));
 
   private CheckedPolicy policy(Random r, List<Cond> classify, List<Cond> conflicts) {
-    List<CheckedPolicy.ClassifyRule> cr = new ArrayList<>();
+    List<CheckedPolicy.Rule<ClassifyDecision>> cr = new ArrayList<>();
     for (int i = 0; i < classify.size(); i++) {
-      cr.add(new CheckedPolicy.ClassifyRule("c" + i, span(), classify.get(i), ACTIONS.get(r.nextInt(3))));
+      cr.add(CheckedPolicy.Rule.classify("c" + i, span(), classify.get(i), ACTIONS.get(r.nextInt(3))));
     }
-    List<CheckedPolicy.ConflictRule> fr = new ArrayList<>();
+    List<CheckedPolicy.Rule<ConflictDecision>> fr = new ArrayList<>();
     for (int i = 0; i < conflicts.size(); i++) {
-      fr.add(new CheckedPolicy.ConflictRule("f" + i, span(), conflicts.get(i), VERDICTS.get(r.nextInt(2))));
+      fr.add(CheckedPolicy.Rule.conflict("f" + i, span(), conflicts.get(i), VERDICTS.get(r.nextInt(2))));
     }
     return new CheckedPolicy("random.P", "random.resv", cr, ClassifyDecision.keep(Provenance.implicitDefault("random.resv")),
         fr, ConflictDecision.allow(Provenance.implicitDefault("random.resv")), List.of());
@@ -234,10 +235,10 @@ class AnalysisPropertiesTest {
     List<Cond> rules = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       rules.add(new Cond.And(span(), List.of(
-          new Cond.IntCompare(span(), IntField.DEVICE_VENDOR, CompareOp.EQ, i),
-          new Cond.EnumIn(span(), EnumField.REGION_SOURCE, 1 << RegionSource.RMRR.ordinal()))));
+          new Cond.IntCompare(span(), Field.DEVICE_VENDOR, CompareOp.EQ, i),
+          new Cond.EnumIn(span(), Field.REGION_SOURCE, 1 << RegionSource.RMRR.ordinal()))));
     }
-    rules.add(new Cond.IntCompare(span(), IntField.DEVICE_VENDOR, CompareOp.EQ, 5));
+    rules.add(new Cond.IntCompare(span(), Field.DEVICE_VENDOR, CompareOp.EQ, 5));
     CheckedPolicy p = policy(r, rules, List.of());
     List<Linter.Finding> fs = Linter.analyse(p);
     assertThat(fs.stream().filter(f -> f.code().equals("I204")).toList()).isEmpty();

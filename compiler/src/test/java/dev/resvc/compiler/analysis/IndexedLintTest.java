@@ -7,8 +7,9 @@ import dev.resvc.compiler.ast.Expr.CompareOp;
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.Cond;
-import dev.resvc.compiler.check.EnumField;
-import dev.resvc.compiler.check.IntField;
+import dev.resvc.compiler.check.Field;
+import dev.resvc.compiler.check.Field;
+import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestKind;
@@ -55,28 +56,28 @@ class IndexedLintTest {
     long v = SMALL[r.nextInt(SMALL.length)];
     int k = r.nextInt(s == Section.CLASSIFY ? 19 : 12);
     return switch (k) {
-      case 0 -> new Cond.EnumIn(span(), EnumField.REGION_TYPE, r.nextInt(EnumField.REGION_TYPE.allMask() + 1));
-      case 1 -> new Cond.EnumIn(span(), EnumField.REGION_SOURCE, 1 + r.nextInt(7));
-      case 2 -> new Cond.IntCompare(span(), IntField.REGION_SIZE, op, v);
-      case 3 -> new Cond.IntCompare(span(), IntField.REGION_START, op, v);
-      case 4 -> new Cond.IntCompare(span(), IntField.REGION_END, op, v);
+      case 0 -> new Cond.EnumIn(span(), Field.REGION_TYPE, r.nextInt(Field.REGION_TYPE.allMask() + 1));
+      case 1 -> new Cond.EnumIn(span(), Field.REGION_SOURCE, 1 + r.nextInt(7));
+      case 2 -> new Cond.IntCompare(span(), Field.REGION_SIZE, op, v);
+      case 3 -> new Cond.IntCompare(span(), Field.REGION_START, op, v);
+      case 4 -> new Cond.IntCompare(span(), Field.REGION_END, op, v);
       case 5 -> new Cond.RegionOverlaps(span(), new AddressRange(r.nextInt(3), 2 + r.nextInt(3)));
       case 6 -> new Cond.RegionWithin(span(), new AddressRange(r.nextInt(3), 2 + r.nextInt(3)));
-      case 7 -> new Cond.IntInRange(span(), IntField.REGION_START, r.nextInt(3), 1 + r.nextInt(3));
+      case 7 -> new Cond.IntInRange(span(), Field.REGION_START, r.nextInt(3), 1 + r.nextInt(3));
       case 8 -> new Cond.ProtHas(span(), 1 << r.nextInt(2));
       case 9 -> new Cond.GuestIs(span(), 1 + r.nextInt(15));
       case 10 -> new Cond.WithinGuest(span(), 1 + r.nextInt(15));
       case 11 -> switch (r.nextInt(3)) {
-        case 0 -> new Cond.StringIn(span(), Cond.StringField.GUEST_NAME, List.of("g"));
-        case 1 -> new Cond.EnumIn(span(), EnumField.GUEST_KIND, 1 + r.nextInt(EnumField.GUEST_KIND.allMask()));
-        default -> new Cond.IntCompare(span(), r.nextBoolean() ? IntField.GUEST_START : IntField.GUEST_END, op, v);
+        case 0 -> new Cond.StringIn(span(), Field.GUEST_NAME, List.of("g"));
+        case 1 -> new Cond.EnumIn(span(), Field.GUEST_KIND, 1 + r.nextInt(Field.GUEST_KIND.allMask()));
+        default -> new Cond.IntCompare(span(), r.nextBoolean() ? Field.GUEST_START : Field.GUEST_END, op, v);
       };
-      case 12 -> new Cond.IntCompare(span(), IntField.DEVICE_VENDOR, op, r.nextInt(4));
-      case 13 -> new Cond.IntInSet(span(), IntField.DEVICE_VENDOR, r.nextBoolean() ? List.of(1L, 2L) : List.of(0L, 3L));
+      case 12 -> new Cond.IntCompare(span(), Field.DEVICE_VENDOR, op, r.nextInt(4));
+      case 13 -> new Cond.IntInSet(span(), Field.DEVICE_VENDOR, r.nextBoolean() ? List.of(1L, 2L) : List.of(0L, 3L));
       case 14 -> new Cond.ClassMatch(span(), r.nextBoolean() ? 0x0c0300 : 0x030000, r.nextBoolean() ? 8 : 16);
       case 15 -> new Cond.BdfIn(span(), r.nextBoolean() ? List.of(A) : List.of(A, B));
-      case 16 -> new Cond.StringIn(span(), Cond.StringField.DEVICE_DRIVER, r.nextBoolean() ? List.of("x") : List.of("", "x"));
-      case 17 -> new Cond.IntInRange(span(), r.nextBoolean() ? IntField.DEVICE_ID : IntField.DEVICE_GROUP, r.nextInt(3),
+      case 16 -> new Cond.StringIn(span(), Field.DEVICE_DRIVER, r.nextBoolean() ? List.of("x") : List.of("", "x"));
+      case 17 -> new Cond.IntInRange(span(), r.nextBoolean() ? Field.DEVICE_ID : Field.DEVICE_GROUP, r.nextInt(3),
           1 + r.nextInt(3));
       default -> r.nextBoolean() ? new Cond.IsBridge(span()) : new Cond.DownstreamOf(span(), B);
     };
@@ -101,14 +102,14 @@ class IndexedLintTest {
       ConflictDecision.report(Severity.WARN, "w", AT));
 
   private static CheckedPolicy policy(Random r, List<Cond> classify, List<Cond> conflicts) {
-    List<CheckedPolicy.ClassifyRule> cr = new ArrayList<>();
+    List<CheckedPolicy.Rule<ClassifyDecision>> cr = new ArrayList<>();
     for (int i = 0; i < classify.size(); i++) {
-      cr.add(new CheckedPolicy.ClassifyRule("c" + i, new Span("random.resv", 10_000 + i, 3, 4), classify.get(i),
+      cr.add(CheckedPolicy.Rule.classify("c" + i, new Span("random.resv", 10_000 + i, 3, 4), classify.get(i),
           ACTIONS.get(r.nextInt(ACTIONS.size()))));
     }
-    List<CheckedPolicy.ConflictRule> fr = new ArrayList<>();
+    List<CheckedPolicy.Rule<ConflictDecision>> fr = new ArrayList<>();
     for (int i = 0; i < conflicts.size(); i++) {
-      fr.add(new CheckedPolicy.ConflictRule("f" + i, new Span("random.resv", 20_000 + i, 3, 4), conflicts.get(i),
+      fr.add(CheckedPolicy.Rule.conflict("f" + i, new Span("random.resv", 20_000 + i, 3, 4), conflicts.get(i),
           VERDICTS.get(r.nextInt(VERDICTS.size()))));
     }
     return new CheckedPolicy("random.P", "random.resv", cr, ClassifyDecision.keep(Provenance.implicitDefault("random.resv")),
@@ -165,8 +166,8 @@ class IndexedLintTest {
       Interpreter.Facts w = x.witness().orElseThrow().facts();
       assertThat(Analyzer.inDomain(w, x.section())).isTrue();
       List<Cond> conds = x.section() == Section.CLASSIFY
-          ? p.classifyRules().stream().map(CheckedPolicy.ClassifyRule::condition).toList()
-          : p.conflictRules().stream().map(CheckedPolicy.ConflictRule::condition).toList();
+          ? p.classifyRules().stream().map(CheckedPolicy.Rule::condition).toList()
+          : p.conflictRules().stream().map(CheckedPolicy.Rule::condition).toList();
       int first = 0;
       while (first < conds.size() && !Interpreter.eval(conds.get(first), w)) first++;
       int rule = x.rules().get(0);
@@ -216,25 +217,25 @@ class IndexedLintTest {
     List<Cond> rules = new ArrayList<>();
     for (int i = 0; i < 180; i++) {
       Span s = span();
-      Cond vendor = new Cond.IntCompare(s, IntField.DEVICE_VENDOR, CompareOp.EQ, vendors[r.nextInt(vendors.length)]);
-      Cond device = new Cond.IntCompare(s, IntField.DEVICE_ID, CompareOp.EQ, 0x1000 + i * 7);
+      Cond vendor = new Cond.IntCompare(s, Field.DEVICE_VENDOR, CompareOp.EQ, vendors[r.nextInt(vendors.length)]);
+      Cond device = new Cond.IntCompare(s, Field.DEVICE_ID, CompareOp.EQ, 0x1000 + i * 7);
       int cls = classes[r.nextInt(classes.length)];
       long window = 0x1_0000_0000L + i * 0x10_0000L;
       AddressRange range = new AddressRange(window, window + 0xf_ffffL);
       rules.add(switch (i % 7) {
-        case 0 -> new Cond.And(s, List.of(new Cond.EnumIn(s, EnumField.REGION_SOURCE, rmrr), vendor,
+        case 0 -> new Cond.And(s, List.of(new Cond.EnumIn(s, Field.REGION_SOURCE, rmrr), vendor,
             new Cond.ClassMatch(s, cls, 16), device));
         case 1 -> new Cond.And(s, List.of(vendor, device));
-        case 2 -> new Cond.And(s, List.of(new Cond.EnumIn(s, EnumField.REGION_SOURCE, rmrr | ivmd),
+        case 2 -> new Cond.And(s, List.of(new Cond.EnumIn(s, Field.REGION_SOURCE, rmrr | ivmd),
             new Cond.BdfIn(s, List.of(PciAddress.of(0, i / 32, i % 32, r.nextInt(8))))));
-        case 3 -> new Cond.And(s, List.of(new Cond.EnumIn(s, EnumField.REGION_SOURCE, rmrr), new Cond.RegionWithin(s, range)));
-        case 4 -> new Cond.And(s, List.of(vendor, new Cond.IntInRange(s, IntField.REGION_START, range.start(), range.end())));
+        case 3 -> new Cond.And(s, List.of(new Cond.EnumIn(s, Field.REGION_SOURCE, rmrr), new Cond.RegionWithin(s, range)));
+        case 4 -> new Cond.And(s, List.of(vendor, new Cond.IntInRange(s, Field.REGION_START, range.start(), range.end())));
         case 5 -> new Cond.And(s, List.of(new Cond.ClassMatch(s, cls, 8),
-            new Cond.EnumIn(s, EnumField.REGION_TYPE, 1 << RegionType.DIRECT.ordinal()), new Cond.RegionOverlaps(s, range)));
+            new Cond.EnumIn(s, Field.REGION_TYPE, 1 << RegionType.DIRECT.ordinal()), new Cond.RegionOverlaps(s, range)));
         // Copies of earlier rules (shadowed or redundant), and an `or` with a `not`.
         default -> i % 14 == 6 ? rules.get(i - 5) : new Cond.Or(s, List.of(new Cond.And(s, List.of(vendor, device)),
             new Cond.And(s, List.of(new Cond.ClassMatch(s, cls, 16), new Cond.Not(s,
-                new Cond.EnumIn(s, EnumField.REGION_SOURCE, rmrr)), device))));
+                new Cond.EnumIn(s, Field.REGION_SOURCE, rmrr)), device))));
       });
     }
     CheckedPolicy p = policy(r, rules, List.of());

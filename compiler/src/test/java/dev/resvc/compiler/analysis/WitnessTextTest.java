@@ -2,6 +2,7 @@ package dev.resvc.compiler.analysis;
 
 import static com.google.common.truth.Truth.assertThat;
 
+import dev.resvc.compiler.check.Section;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciAddress;

@@ -76,7 +76,7 @@ class HostileNamesTest {
     return new Region(start, length, type, Prot.READ_WRITE, source);
   }
 
-  /** Every name an IndexPlan.Field, the index classes' members and the generator's constants take. */
+  /** Every name an IndexPlan.IndexField, the index classes' members and the generator's constants take. */
   private static final List<String> INDEX_MEMBER_RULES = List.of("bdf", "device_id", "subsystem_device", "start",
       "end", "overlap", "class24", "class16", "subsystem_vendor", "vendor", "class8", "group", "region_source",
       "region_type", "decisions", "unindexed", "classify_default", "conflict_default");

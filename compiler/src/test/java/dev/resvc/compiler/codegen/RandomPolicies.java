@@ -59,7 +59,7 @@ final class RandomPolicies {
 
   /**
    * Names the language allows that have tripped the generator: the members of an index class
-   * (IndexPlan.Field constants, DECISIONS, UNINDEXED) and the generator's own constants, java.lang and
+   * (IndexPlan.IndexField constants, DECISIONS, UNINDEXED) and the generator's own constants, java.lang and
    * runtime classes the generated code names, Java keywords and restricted identifiers, {@code _},
    * names equal once upper-cased or with {@code -} as {@code _}, and names longer than a field name
    * may be (two of them equal in their first 150 characters).

@@ -2,7 +2,11 @@ package dev.resvc.runtime.guest;
 
 import java.util.Optional;
 
-/** What a guest-physical range is: RAM is what VFIO must map for DMA; the rest is devices and firmware. */
+/**
+ * What a guest-physical range is: RAM is what VFIO must map for DMA; the rest is devices and firmware.
+ * The order of the constants is ABI of compiled policies, which test kinds by bit masks over {@code
+ * ordinal()}: new kinds go at the end (EnumOrderTest pins the order).
+ */
 public enum GuestKind {
   RAM("ram"),
   MMIO("mmio"),

@@ -2,7 +2,11 @@ package dev.resvc.runtime.model;
 
 import java.util.Optional;
 
-/** Where a reserved region comes from: a firmware table, an IOMMU driver's fixed window, or sysfs. */
+/**
+ * Where a reserved region comes from: a firmware table, an IOMMU driver's fixed window, or sysfs. The
+ * order of the constants is ABI of compiled policies: generated classes switch on {@code ordinal()} and
+ * index tables by it, so new sources go at the end (EnumOrderTest pins the order).
+ */
 public enum RegionSource {
   /** Intel DMAR Reserved Memory Region Reporting structure. */
   RMRR("rmrr"),

@@ -4,7 +4,9 @@ import java.util.Optional;
 
 /**
  * The kernel's {@code enum iommu_resv_type}, in its declaration order: the order decides how the
- * kernel sorts regions that start at the same address, so {@link #ordinal()} is significant.
+ * kernel sorts regions that start at the same address, so {@link #ordinal()} is significant. The order
+ * is also ABI of compiled policies: generated classes switch on {@code ordinal()} and index tables by
+ * it, so a class compiled against one order misreads another (EnumOrderTest pins it).
  */
 public enum RegionType {
   /** {@code IOMMU_RESV_DIRECT}: must stay identity-mapped; since v6.6 it makes the device unassignable. */

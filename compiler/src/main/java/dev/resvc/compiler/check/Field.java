@@ -1,0 +1,354 @@
+package dev.resvc.compiler.check;
+
+import dev.resvc.runtime.guest.GuestKind;
+import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Prot;
+import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.model.RegionSource;
+import dev.resvc.runtime.model.RegionType;
+import dev.resvc.runtime.range.U64;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Every field a condition can test, with all that each phase needs to know of it: the scope and name
+ * policies write, its kind, how the interpreter reads it from the runtime model, the local and Java
+ * expression generated code reads it into, how explanations label it, and the attribute a test's
+ * {@code device} statement sets it with. The checker, interpreter, explainer, analyser (and its
+ * witnesses, through {@link FieldValues}) and code generator all look fields up here; adding a field is
+ * one constant plus its tests (docs/architecture.md, "How to add a field"), and {@code FieldTableTest}
+ * fails while a phase lacks its part.
+ */
+public enum Field {
+  DEVICE_BDF(Scope.DEVICE, "bdf", bdf(), "device", Notation.TEXT, (d, group, r, g) -> d.address(),
+      "bdf", int.class, "device.address().segment() << 16 | device.address().requesterId()"),
+  DEVICE_VENDOR(Scope.DEVICE, "vendor", integer(16), "vendor", Notation.HEX_DIGITS, (d, group, r, g) -> d.vendor(),
+      "vendor", int.class, "device.vendor()"),
+  DEVICE_ID(Scope.DEVICE, "device_id", integer(16), "device_id", Notation.HEX_DIGITS, (d, group, r, g) -> d.deviceId(),
+      "deviceId", int.class, "device.deviceId()"),
+  DEVICE_SUBSYSTEM_VENDOR(Scope.DEVICE, "subsystem_vendor", integer(16), "subsystem_vendor", Notation.HEX_DIGITS,
+      (d, group, r, g) -> d.subsystemVendor(), "subsystemVendor", int.class, "device.subsystemVendor()"),
+  DEVICE_SUBSYSTEM_DEVICE(Scope.DEVICE, "subsystem_device", integer(16), "subsystem_device", Notation.HEX_DIGITS,
+      (d, group, r, g) -> d.subsystemDevice(), "subsystemDevice", int.class, "device.subsystemDevice()"),
+  DEVICE_CLASS(Scope.DEVICE, "class", integer(24), "class", Notation.HEX_DIGITS, (d, group, r, g) -> d.classCode(),
+      "cls", int.class, "device.classCode()"),
+  /** An absent driver reads as {@code ""}. */
+  DEVICE_DRIVER(Scope.DEVICE, "driver", string(), "driver", Notation.QUOTED,
+      (d, group, r, g) -> d.driver().orElse(""), "driver", String.class, "device.driver().orElse(\"\")"),
+  /** The IOMMU group, a parameter of {@code classify}: generated code reads no local for it. */
+  DEVICE_GROUP(Scope.DEVICE, "group", integer(32), "group", Notation.DECIMAL, (d, group, r, g) -> group,
+      "group", int.class, null),
+  DEVICE_BRIDGE(Scope.DEVICE, "bridge", bool(), "bridge", Notation.TEXT, (d, group, r, g) -> d.bridge(),
+      "bridge", boolean.class, "device.bridge()"),
+  REGION_START(Scope.REGION, "start", integer(64), "start", Notation.HEX, (d, group, r, g) -> r.start(),
+      "start", long.class, "region.start()"),
+  /** {@code start + length - 1}, wrapping, as {@link Region#end()}. */
+  REGION_END(Scope.REGION, "end", integer(64), "end", Notation.HEX, (d, group, r, g) -> r.end(),
+      "end", long.class, "region.end()"),
+  /**
+   * Bytes covered: 0 for a region that covers nothing, up to 2^64 for the whole space, so it is read as
+   * a {@link java.math.BigInteger} and compared through the region's range; generated code computes it
+   * from {@code start} and {@code end}.
+   */
+  REGION_SIZE(Scope.REGION, "size", integer(65), "size", Notation.HEX,
+      (d, group, r, g) -> r.range().map(x -> x.size()).orElse(java.math.BigInteger.ZERO), null, null, null),
+  REGION_TYPE(Scope.REGION, "type", enumOf(RegionType.values(), RegionType::resvName), "type", Notation.TEXT, (d, group, r, g) -> r.type(),
+      "rtype", RegionType.class, "region.type()"),
+  REGION_SOURCE(Scope.REGION, "source", enumOf(RegionSource.values(), RegionSource::resvName), "source", Notation.TEXT, (d, group, r, g) -> r.source(),
+      "rsource", RegionSource.class, "region.source()"),
+  REGION_PROT(Scope.REGION, "prot", flags(new Prot(0x3f).names()), "prot", Notation.TEXT, (d, group, r, g) -> r.prot(),
+      "prot", int.class, "region.prot().bits()"),
+  GUEST_NAME(Scope.GUEST, "name", string(), "guest", Notation.TEXT, (d, group, r, g) -> g.name(),
+      "gname", String.class, "guest == null ? null : guest.name()"),
+  /** Null in generated code when there is no guest range, so that every kind test is false. */
+  GUEST_KIND(Scope.GUEST, "kind", enumOf(GuestKind.values(), GuestKind::resvName), "guest kind", Notation.TEXT, (d, group, r, g) -> g.kind(),
+      "gkind", GuestKind.class, "guest == null ? null : guest.kind()"),
+  GUEST_START(Scope.GUEST, "start", integer(64), "guest start", Notation.HEX, (d, group, r, g) -> g.range().start(),
+      "gstart", long.class, "guest == null ? 0L : guest.range().start()"),
+  GUEST_END(Scope.GUEST, "end", integer(64), "guest end", Notation.HEX, (d, group, r, g) -> g.range().end(),
+      "gend", long.class, "guest == null ? 0L : guest.range().end()");
+
+  /** What values a field takes, which decides the tests a condition may make of it. */
+  public enum Kind {
+    /** An unsigned integer of {@link #bits()} bits; compared with {@code == != < <= > >=}, {@code in}. */
+    INT,
+    /** One of a small closed set ({@link #constants()}); tests become bit masks over the constants. */
+    ENUM,
+    /** A string; {@code ==}, {@code !=}, {@code in}. */
+    STRING,
+    /** A PCI address; {@code ==}, {@code !=}, {@code in}. */
+    BDF,
+    /** A boolean, tested by naming it. */
+    BOOL,
+    /** A set of flags ({@link #constants()}), tested with {@code has}. */
+    FLAGS
+  }
+
+  /**
+   * A field's kind with what it needs: the width of an integer, the constants of an enum (the runtime
+   * enum's, in order, and their names in policies), the names of flags by bit.
+   */
+  private record Values(Kind kind, int bits, List<Enum<?>> runtimeConstants, List<String> constants) {}
+
+  private static Values integer(int bits) {
+    return new Values(Kind.INT, bits, List.of(), List.of());
+  }
+
+  private static <E extends Enum<E>> Values enumOf(E[] constants, Function<E, String> resvName) {
+    return new Values(Kind.ENUM, 0, List.of(constants), Arrays.stream(constants).map(resvName).toList());
+  }
+
+  private static Values flags(List<String> names) {
+    return new Values(Kind.FLAGS, names.size(), List.of(), names);
+  }
+
+  private static Values string() {
+    return new Values(Kind.STRING, 0, List.of(), List.of());
+  }
+
+  private static Values bdf() {
+    return new Values(Kind.BDF, 0, List.of(), List.of());
+  }
+
+  private static Values bool() {
+    return new Values(Kind.BOOL, 0, List.of(), List.of());
+  }
+
+  /** How an explanation writes a value after the field's label. */
+  private enum Notation {
+    /** {@code 0x} and as many digits as the field's width needs: {@code vendor 0x8086}. */
+    HEX_DIGITS,
+    /** {@code 0x} and the digits: {@code start 0xfee00000}. */
+    HEX,
+    DECIMAL,
+    /** In double quotes. */
+    QUOTED,
+    /** As the value prints: a PCI address, a policy-language constant, flags. */
+    TEXT
+  }
+
+  /** Reads the field from the parts of an input; the field's scope's part is never null. */
+  @FunctionalInterface
+  public interface Reader {
+    Object read(PciDevice device, int group, Region region, GuestRange guest);
+  }
+
+  private final Scope scope;
+  private final String name;
+  private final Values values;
+  private final String label;
+  private final Notation notation;
+  private final Reader reader;
+  private final String javaLocal;
+  private final Class<?> javaType;
+  private final String javaRead;
+
+  Field(Scope scope, String name, Values values, String label, Notation notation, Reader reader,
+      String javaLocal, Class<?> javaType, String javaRead) {
+    this.scope = scope;
+    this.name = name;
+    this.values = values;
+    this.label = label;
+    this.notation = notation;
+    this.reader = reader;
+    this.javaLocal = javaLocal;
+    this.javaType = javaType;
+    this.javaRead = javaRead;
+  }
+
+  public Scope scope() {
+    return scope;
+  }
+
+  /** The name as written after the scope: {@code vendor}. */
+  public String fieldName() {
+    return name;
+  }
+
+  /** {@code device.vendor}. */
+  public String spelling() {
+    return scope.word() + "." + name;
+  }
+
+  public Kind kind() {
+    return values.kind();
+  }
+
+  /** The width of an integer field's values (a flag field's: its flags); a constant wider than this can never compare equal. */
+  public int bits() {
+    return values.bits();
+  }
+
+  // ---- the closed sets of enum and flag fields -------------------------------------------------
+
+  /**
+   * The runtime enum's constants of an enum field, in their order: bit {@code i} of a mask is constant
+   * {@code i}, and generated code compares with them by name. Empty for other kinds.
+   */
+  public List<Enum<?>> runtimeConstants() {
+    return values.runtimeConstants();
+  }
+
+  /**
+   * The names policies write: an enum field's constants in the runtime enum's order, a flag field's flags
+   * by bit; empty for other kinds.
+   */
+  public List<String> constants() {
+    return values.constants();
+  }
+
+  /** Every constant's bit. */
+  public int allMask() {
+    return (1 << values.constants().size()) - 1;
+  }
+
+  /** The constant names set in {@code mask}, in order. */
+  public List<String> names(int mask) {
+    List<String> out = new ArrayList<>();
+    List<String> constants = values.constants();
+    for (int i = 0; i < constants.size(); i++) {
+      if ((mask & (1 << i)) != 0) {
+        out.add(constants.get(i));
+      }
+    }
+    return out;
+  }
+
+  // ---- reading -----------------------------------------------------------------------------------
+
+  /**
+   * The field's value on an input ({@link Long} for an integer field other than the size, which is a
+   * {@link java.math.BigInteger}; the runtime enum constant; a String, PCI address, Boolean or {@link
+   * Prot}), or empty when the part of the input the field belongs to is absent.
+   */
+  public Optional<Object> read(PciDevice device, int group, Region region, GuestRange guest) {
+    if (!scope.presentIn(device, region, guest)) {
+      return Optional.empty();
+    }
+    Object v = reader.read(device, group, region, guest);
+    return Optional.of(v instanceof Integer i ? Long.valueOf(i) : v);
+  }
+
+  /**
+   * An integer field's value (not the size's), an enum field's ordinal or a flag field's bits, with
+   * the field's scope's part present: what the interpreter compares, without boxing in the way.
+   */
+  public long readLong(PciDevice device, int group, Region region, GuestRange guest) {
+    Object v = reader.read(device, group, region, guest);
+    if (v instanceof Number n) {
+      return n.longValue();
+    } else if (v instanceof Enum<?> e) {
+      return e.ordinal();
+    } else if (v instanceof Prot p) {
+      return p.bits();
+    }
+    throw new IllegalStateException(spelling() + " is not read as a number");
+  }
+
+  /**
+   * The fact an explanation shows for this field: {@code vendor 0x8086}, {@code group 3}, {@code
+   * type direct}, or {@code no device} when that part of the input is absent.
+   */
+  public String fact(PciDevice device, int group, Region region, GuestRange guest) {
+    Optional<Object> v = read(device, group, region, guest);
+    if (v.isEmpty()) {
+      return scope.absentFact();
+    }
+    return label + " " + switch (notation) {
+      case HEX_DIGITS -> String.format("0x%0" + (bits() / 4) + "x", v.get());
+      case HEX -> v.get() instanceof java.math.BigInteger b ? (b.signum() == 0 ? "0" : "0x" + b.toString(16))
+          : U64.hex((Long) v.get());
+      case DECIMAL -> v.get().toString();
+      case QUOTED -> "\"" + v.get() + "\"";
+      case TEXT -> v.get().toString();
+    };
+  }
+
+  // ---- generated code ------------------------------------------------------------------------------
+
+  /** The local generated code reads the field into ({@code vendor}), or empty for the size, which has none. */
+  public Optional<String> javaLocal() {
+    return Optional.ofNullable(javaLocal);
+  }
+
+  /** The Java type of {@link #javaLocal}. */
+  public Class<?> javaType() {
+    return javaType;
+  }
+
+  /**
+   * The Java expression, over the parameters {@code device}, {@code region} and {@code guest} (null
+   * when absent), that initialises {@link #javaLocal}; empty for the group, a parameter itself.
+   */
+  public Optional<String> javaRead() {
+    return Optional.ofNullable(javaRead);
+  }
+
+  // ---- test statements -----------------------------------------------------------------------------
+
+  /**
+   * The attribute a test's {@code device} statement sets this field with ({@code vendor 0x8086}), or
+   * empty: the address is the statement's own, and regions and guests have statements of their own.
+   */
+  public Optional<String> testAttribute() {
+    return scope == Scope.DEVICE && this != DEVICE_BDF ? Optional.of(name) : Optional.empty();
+  }
+
+  /** The largest number a test may give an integer device attribute: its width, within a Java int. */
+  public long testMax() {
+    return Math.min((1L << bits()) - 1, Integer.MAX_VALUE);
+  }
+
+  // ---- lookup --------------------------------------------------------------------------------------
+
+  private static final Field[] ALL = values();
+
+  /** The field {@code scope.name}, if there is one. */
+  public static Optional<Field> of(Scope scope, String name) {
+    for (Field f : ALL) {
+      if (f.scope == scope && f.name.equals(name)) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The field a test's {@code device} statement sets with {@code attribute}. */
+  public static Optional<Field> ofTestAttribute(String attribute) {
+    for (Field f : ALL) {
+      if (f.testAttribute().filter(attribute::equals).isPresent()) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The fields of {@code scope}, in this table's order. */
+  public static List<Field> of(Scope scope) {
+    return Arrays.stream(ALL).filter(f -> f.scope == scope).toList();
+  }
+
+  /** The fields of {@code kind}, in this table's order; {@link #slot()} is the index in this list. */
+  public static List<Field> of(Kind kind) {
+    return Arrays.stream(ALL).filter(f -> f.kind() == kind).toList();
+  }
+
+  private static final int[] SLOTS = new int[ALL.length];
+
+  static {
+    int[] next = new int[Kind.values().length];
+    for (Field f : ALL) {
+      SLOTS[f.ordinal()] = next[f.kind().ordinal()]++;
+    }
+  }
+
+  /** This field's index among the fields of its kind: for arrays with one entry per integer (enum, …) field. */
+  public int slot() {
+    return SLOTS[ordinal()];
+  }
+}
