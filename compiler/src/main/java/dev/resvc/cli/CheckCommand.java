@@ -4,6 +4,7 @@ import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.json.Json;
+import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Explanation;
@@ -110,11 +111,12 @@ final class CheckCommand implements Callable<Integer> {
       for (Explanation.EffectiveRegion r : g.effectiveRegions()) {
         out.println("    " + r.region().toSysfsLine());
       }
-      if (verdict.iova().refused()) {
+      VfioIovaList.AttachResult iova = verdict.iova();
+      if (iova.refused()) {
         out.println("  valid IOVA ranges: none (VFIO refuses the attach with -EINVAL)");
       } else {
         out.println("  valid IOVA ranges:");
-        for (AddressRange r : verdict.iova().validRanges()) {
+        for (AddressRange r : iova.validRanges()) {
           out.println("    " + U64.hex16(r.start()) + " " + U64.hex16(r.end()));
         }
       }

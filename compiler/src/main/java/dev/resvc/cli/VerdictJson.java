@@ -3,6 +3,7 @@ package dev.resvc.cli;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.runtime.json.Json;
+import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Provenance;
@@ -23,6 +24,7 @@ final class VerdictJson {
     Json.Arr arr = Json.array();
     for (Explanation.Group g : groups) {
       Verdict.Group verdict = g.verdict();
+      VfioIovaList.AttachResult iova = verdict.iova();
       Json.Arr regions = Json.array();
       for (Explanation.EffectiveRegion r : g.effectiveRegions()) {
         regions.add(HostCommand.regionJson(r.region())
@@ -35,8 +37,8 @@ final class VerdictJson {
           .put("devices", g.devices().stream().map(PciAddress::toString).toList())
           .put("assignable", verdict.assignable())
           .put("effective_regions", regions)
-          .put("valid_iova", IovaCommand.validIova(verdict.iova()))
-          .put("iova_refused", verdict.iova().refused())
+          .put("valid_iova", IovaCommand.validIova(iova))
+          .put("iova_refused", iova.refused())
           .put("classifications", classifications)
           .put("findings", findings(g)));
     }

@@ -23,14 +23,15 @@ import java.util.Optional;
  * </ul>
  *
  * <p>The nodes are kept as one array of bounds rather than a list of {@link AddressRange}s: an
- * evaluation attaches every group of a host in one list's storage ({@link #attach}), and most
- * callers only ask whether the list came out empty. Mutable, like the kernel's list; not
- * thread-safe.
+ * evaluation attaches every group of a host, and most callers only ask whether the list came out
+ * empty. Mutable, like the kernel's list; not thread-safe.
  */
 public final class VfioIovaList {
   /** The nodes' bounds, interleaved: node {@code i} is {@code [bounds[2i], bounds[2i + 1]]}. */
   private long[] bounds;
   private int size;
+  /** For {@link #refusesAttach}. */
+  private final ExclusionTally tally = new ExclusionTally();
 
   /** An empty list. */
   public VfioIovaList() {
@@ -49,21 +50,33 @@ public final class VfioIovaList {
   public static AttachResult attachGroup(AddressRange aperture, List<Region> groupRegions) {
     // A region of a merged list cuts at most one range in two, so this is enough unless a region
     // runs past 2^64 (exclude grows the array then).
-    return new VfioIovaList(groupRegions.size() + 1).attach(aperture, groupRegions);
+    VfioIovaList list = new VfioIovaList(groupRegions.size() + 1);
+    list.resize(aperture);
+    list.exclude(groupRegions);
+    Optional<Long> cookie = swMsiCookieBase(groupRegions);
+    return new AttachResult(list.bounds, list.size, cookie.isPresent(), cookie.orElse(0L));
   }
 
   /**
-   * {@link #attachGroup}, working in this list's storage, which it clears first: for a caller that
-   * attaches many groups in turn (the evaluator attaches every group of a host). The result holds a
-   * copy of the ranges.
+   * Whether VFIO refuses to attach a group with the merged list {@code groupRegions} to an empty
+   * container whose domain has {@code aperture}: {@code attachGroup(aperture,
+   * groupRegions).refused()}. The kernel's walk runs only when an {@link ExclusionTally} of the
+   * regions says that they could cover the aperture; it then reuses this list's storage, which it
+   * clears first.
    */
-  public AttachResult attach(AddressRange aperture, List<Region> groupRegions) {
+  public boolean refusesAttach(AddressRange aperture, List<Region> groupRegions) {
+    ExclusionTally tally = this.tally;
+    tally.clear();
+    for (int i = 0; i < groupRegions.size(); i++) {
+      tally.add(groupRegions.get(i));
+    }
+    if (!tally.mayCover(aperture)) {
+      return false;
+    }
     clear();
     resize(aperture);
     exclude(groupRegions);
-    int cookie = swMsiCookieIndex(groupRegions);
-    return new AttachResult(Arrays.copyOf(bounds, 2 * size), size, cookie >= 0,
-        cookie >= 0 ? groupRegions.get(cookie).start() : 0);
+    return isEmpty();
   }
 
   /** An immutable copy of the list. */
@@ -200,23 +213,16 @@ public final class VfioIovaList {
    * sw-msi} region becomes the base of the MSI cookie VFIO maps doorbells at.
    */
   public static Optional<Long> swMsiCookieBase(List<Region> groupRegions) {
-    int cookie = swMsiCookieIndex(groupRegions);
-    return cookie >= 0 ? Optional.of(groupRegions.get(cookie).start()) : Optional.empty();
-  }
-
-  /** The index of the region {@link #swMsiCookieBase} takes its base from, or -1. */
-  private static int swMsiCookieIndex(List<Region> groupRegions) {
-    int cookie = -1;
-    for (int i = 0; i < groupRegions.size(); i++) {
-      RegionType type = groupRegions.get(i).type();
-      if (type == RegionType.MSI) {
-        return -1;
+    Optional<Long> base = Optional.empty();
+    for (Region r : groupRegions) {
+      if (r.type() == RegionType.MSI) {
+        return Optional.empty();
       }
-      if (type == RegionType.SW_MSI) {
-        cookie = i;
+      if (r.type() == RegionType.SW_MSI) {
+        base = Optional.of(r.start());
       }
     }
-    return cookie;
+    return base;
   }
 
   private static List<AddressRange> toList(long[] bounds, int size) {
@@ -257,7 +263,7 @@ public final class VfioIovaList {
       this.swMsiCookieBase = hasSwMsiCookie ? swMsiCookieBase.get() : 0;
     }
 
-    /** Takes {@code bounds}, which nothing else holds. */
+    /** Takes the array of a list that is discarded after this call. */
     private AttachResult(long[] bounds, int count, boolean hasSwMsiCookie, long swMsiCookieBase) {
       this.bounds = bounds;
       this.count = count;

@@ -1,17 +1,17 @@
 package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.guest.GuestRange;
-import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import java.util.List;
 
 /**
  * What {@link Evaluator}'s walk over one IOMMU group tells as it goes, in this order: each
- * classification and each region it inserts into the merge, the merged list with VFIO's answer,
- * then each conflicts check. The findings are what these say: VFIO's refusal, and each check whose
- * decision is not {@code allow}. {@link #IGNORE} is the fast path's listener, {@link GroupRecorder}
- * the explaining path's; the walk is the same code for both, so the two cannot disagree.
+ * classification and each region it inserts into the merge, the merged list and whether VFIO
+ * refuses it, then each conflicts check. The findings are what these say: VFIO's refusal, and each
+ * check whose decision is not {@code allow}. {@link #IGNORE} is the fast path's listener, {@link
+ * GroupRecorder} the explaining path's; the walk is the same code for both, so the two cannot
+ * disagree.
  */
 sealed interface EvaluationListener permits EvaluationListener.Ignore, GroupRecorder {
   /** Hears nothing: {@link Evaluator#evaluate}'s listener, whose calls the JIT removes. */
@@ -30,8 +30,11 @@ sealed interface EvaluationListener permits EvaluationListener.Ignore, GroupReco
    */
   void effective(Region region, PciDevice device);
 
-  /** The group's merged list ({@code iommu_get_group_resv_regions}) and what VFIO answers to the attach. */
-  void merged(List<Region> regions, VfioIovaList.AttachResult iova);
+  /**
+   * The group's merged list ({@code iommu_get_group_resv_regions}), and whether VFIO refuses to attach
+   * it because no valid IOVA range remains.
+   */
+  void merged(List<Region> regions, boolean attachRefused);
 
   /**
    * The conflicts decision for merged region {@code index} of {@link #merged}'s list and {@code
@@ -50,7 +53,7 @@ sealed interface EvaluationListener permits EvaluationListener.Ignore, GroupReco
     public void effective(Region region, PciDevice device) {}
 
     @Override
-    public void merged(List<Region> regions, VfioIovaList.AttachResult iova) {}
+    public void merged(List<Region> regions, boolean attachRefused) {}
 
     @Override
     public void checked(int index, GuestRange guest, ConflictDecision decision) {}

@@ -20,8 +20,10 @@ import java.util.List;
  *       from sysfs, which belong to every device of the group;
  *   <li>merge the effective regions device by device as {@code iommu_get_group_resv_regions} does
  *       (each region the classify rules keep is inserted as it is classified);
- *   <li>attach the merged list to an empty VFIO container ({@link VfioIovaList}): when no valid IOVA
- *       range remains the kernel refuses the attach, which is a fatal finding whatever the policy says;
+ *   <li>find out whether VFIO refuses to attach the merged list to an empty container: when no valid
+ *       IOVA range remains ({@link VfioIovaList#refusesAttach}, which runs the kernel's walk only when
+ *       the regions could cover the aperture), the kernel refuses the attach, which is a fatal
+ *       finding whatever the policy says;
  *   <li>run the conflicts rules for each merged region and each guest range it overlaps (once with no
  *       range when it overlaps none);
  *   <li>a group is assignable when no finding is fatal.
@@ -39,8 +41,8 @@ public final class Evaluator {
   public static final Provenance NO_IOVA = Provenance.kernel("vfio_iommu_resv_exclude");
 
   /**
-   * Whether each group of {@code host} can be handed to {@code guest}, its merged regions and VFIO's
-   * valid IOVA ranges: what a VMM asks at start.
+   * Whether each group of {@code host} can be handed to {@code guest}, and its merged regions: what a
+   * VMM asks at start.
    *
    * @param aperture the IOMMU domain aperture VFIO starts from (VT-d: {@code [0, 2^haw - 1]})
    * @throws IllegalArgumentException when the policy was built against another runtime API version
@@ -97,7 +99,8 @@ public final class Evaluator {
 
   /**
    * The walk over one group, and what it reuses from group to group of an evaluation (the guest's
-   * ranges as arrays, VFIO's list). Not shared between evaluations, so evaluating stays thread-safe.
+   * ranges as arrays, storage for VFIO's list). Not shared between evaluations, so evaluating stays
+   * thread-safe.
    *
    * <p>The loops run once per (device, region) pair and per merged region, so they use no streams or
    * {@code Optional}s. The phases are methods of their own: C2 inlines into each as much as its
@@ -125,10 +128,10 @@ public final class Evaluator {
       GroupRegionMerger merger = new GroupRegionMerger();
       classify(group, merger, listener);
       List<Region> merged = merger.regions();
-      VfioIovaList.AttachResult iova = iovaList.attach(aperture, merged);
-      listener.merged(merged, iova);
+      boolean refused = iovaList.refusesAttach(aperture, merged);
+      listener.merged(merged, refused);
       boolean fatal = check(merged, listener);
-      return new Verdict.Group(group.id(), !fatal && !iova.refused(), merged, iova);
+      return new Verdict.Group(group.id(), !refused && !fatal, merged, aperture);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.guest.GuestRange;
-import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
@@ -49,11 +48,11 @@ final class GroupRecorder implements EvaluationListener {
   }
 
   @Override
-  public void merged(List<Region> regions, VfioIovaList.AttachResult iova) {
+  public void merged(List<Region> regions, boolean attachRefused) {
     for (Region r : regions) {
       effectiveRegions.add(new Explanation.EffectiveRegion(r, contributors(r)));
     }
-    if (iova.refused()) {
+    if (attachRefused) {
       findings.add(new Explanation.Finding(group.id(), Severity.FATAL, "no valid IOVA range remains in aperture "
           + aperture + ": VFIO refuses to attach the group (-EINVAL)", Evaluator.NO_IOVA, firstCut(regions),
           Optional.empty(), Optional.empty()));
@@ -64,7 +63,8 @@ final class GroupRecorder implements EvaluationListener {
   public void checked(int index, GuestRange guest, ConflictDecision decision) {
     Explanation.EffectiveRegion region = effectiveRegions.get(index);
     Optional<GuestRange> range = Optional.ofNullable(guest);
-    Optional<AddressRange> overlap = range.flatMap(g -> region.region().range().flatMap(r -> r.intersection(g.range())));
+    Optional<AddressRange> overlap =
+        range.flatMap(g -> region.region().range().flatMap(r -> r.intersection(g.range())));
     conflictChecks.add(new Explanation.ConflictCheck(region, range, overlap, decision));
     if (decision.severity() != Severity.ALLOW) {
       findings.add(finding(group.id(), decision, region, range, overlap));

@@ -2,6 +2,7 @@ package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.range.AddressRange;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,13 +46,23 @@ public record Verdict(String policy, String host, String guest, List<Group> grou
    * @param mergedRegions the kernel's group list of the regions the classify rules kept ({@code
    *     iommu_get_group_resv_regions}): what {@code /sys/kernel/iommu_groups/N/reserved_regions}
    *     would show under this policy
-   * @param iova VFIO's valid IOVA ranges for the group alone in a container, or its refusal
-   *     ({@code -EINVAL}) when none remain
+   * @param aperture the IOMMU domain aperture the group was evaluated with, which VFIO's valid
+   *     IOVA ranges start from
    */
-  public record Group(int id, boolean assignable, List<Region> mergedRegions, VfioIovaList.AttachResult iova) {
+  public record Group(int id, boolean assignable, List<Region> mergedRegions, AddressRange aperture) {
     public Group {
       mergedRegions = List.copyOf(mergedRegions);
-      Objects.requireNonNull(iova, "iova");
+      Objects.requireNonNull(aperture, "aperture");
+    }
+
+    /**
+     * VFIO's valid IOVA ranges for the group alone in a container, or its refusal ({@code -EINVAL})
+     * when none remain: {@link VfioIovaList#attachGroup} of the aperture and the merged regions,
+     * worked out on each call. The evaluator learns whether VFIO refuses more cheaply (it is part of
+     * {@link #assignable}); building the list for every group would cost a third of the merge.
+     */
+    public VfioIovaList.AttachResult iova() {
+      return VfioIovaList.attachGroup(aperture, mergedRegions);
     }
   }
 }

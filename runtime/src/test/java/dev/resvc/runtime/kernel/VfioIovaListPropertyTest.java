@@ -68,19 +68,27 @@ class VfioIovaListPropertyTest {
     assertThat(result.toString()).isEqualTo(rebuilt.toString());
   }
 
-  /** One list attaching group after group gives what a fresh list gives each time. */
   @Property(tries = 3000)
-  void attachInReusedStorageIsAttachGroup(@ForAll("apertures") AddressRange aperture,
+  void refusesAttachIsTheWalksAnswer(@ForAll("apertures") AddressRange aperture,
       @ForAll("regionLists") List<Region> regions) {
+    List<AddressRange> walked = walk(aperture, regions);
     VfioIovaList list = new VfioIovaList();
-    list.resize(new AddressRange(0, 9)); // left over from an earlier group: attach starts afresh
-    VfioIovaList.AttachResult first = list.attach(aperture, regions);
-    assertThat(first).isEqualTo(VfioIovaList.attachGroup(aperture, regions));
-    assertThat(first.validRanges()).isEqualTo(walk(aperture, regions));
-    // the next attach reuses the storage and leaves the first result as it was
-    VfioIovaList.AttachResult second = list.attach(AddressRange.FULL, List.of());
-    assertThat(second.validRanges()).containsExactly(AddressRange.FULL);
-    assertThat(first.validRanges()).isEqualTo(walk(aperture, regions));
+    list.resize(new AddressRange(0, 9)); // left over from an earlier group: refusesAttach starts afresh
+    assertThat(list.refusesAttach(aperture, regions)).isEqualTo(walked.isEmpty());
+  }
+
+  /** When the tally says the regions cannot cover the aperture, the walk leaves something. */
+  @Property(tries = 3000)
+  void aTallyThatCannotCoverMeansTheWalkLeavesSomething(@ForAll("apertures") AddressRange aperture,
+      @ForAll("regionLists") List<Region> regions) {
+    ExclusionTally tally = new ExclusionTally();
+    tally.add(new Region(0, 0, RegionType.RESERVED, Prot.NONE, RegionSource.SYSFS)); // forgotten by clear()
+    tally.clear();
+    regions.forEach(tally::add);
+    List<AddressRange> walked = walk(aperture, regions);
+    if (!tally.mayCover(aperture)) {
+      assertThat(walked).isNotEmpty();
+    }
   }
 
   /**
@@ -90,11 +98,16 @@ class VfioIovaListPropertyTest {
    * with a zero-length region.
    */
   @Property(tries = 3000)
-  void attachOnTiledApertures(@ForAll("tilings") Tiling tiling) {
+  void refusesAttachOnTiledApertures(@ForAll("tilings") Tiling tiling) {
     List<AddressRange> walked = walk(tiling.aperture(), tiling.regions());
-    VfioIovaList.AttachResult result = new VfioIovaList().attach(tiling.aperture(), tiling.regions());
-    assertWithMessage("%s", tiling).that(result.refused()).isEqualTo(walked.isEmpty());
-    assertWithMessage("%s", tiling).that(result.validRanges()).isEqualTo(walked);
+    VfioIovaList list = new VfioIovaList();
+    assertWithMessage("%s", tiling).that(list.refusesAttach(tiling.aperture(), tiling.regions()))
+        .isEqualTo(walked.isEmpty());
+    ExclusionTally tally = new ExclusionTally();
+    tiling.regions().forEach(tally::add);
+    if (!tally.mayCover(tiling.aperture())) {
+      assertWithMessage("%s", tiling).that(walked).isNotEmpty();
+    }
   }
 
   /** How often the tilings are refused and accepted: both must be common, or the property above tests little. */

@@ -91,7 +91,7 @@ public final class EagerEvaluator {
     }
     List<PciAddress> devices = group.members().stream().map(m -> m.device().address()).toList();
     boolean assignable = findings.stream().noneMatch(f -> f.severity() == Severity.FATAL);
-    return new Explanation.Group(new Verdict.Group(group.id(), assignable, merged, iova), devices, classifications,
+    return new Explanation.Group(new Verdict.Group(group.id(), assignable, merged, aperture), devices, classifications,
         effectiveRegions, checks, findings);
   }
 
