@@ -4,6 +4,7 @@ import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Verdict;
 import java.util.List;
@@ -84,20 +85,20 @@ public class HostBench {
   }
 
   /**
-   * The compiled verdict read in full, as {@code resvc check} reads it: every group's lists of
-   * records, each finding's message and the valid IOVA ranges, which the verdict builds when first
-   * read.
+   * The compiled verdict read in full, as {@code resvc check} reads it: {@link Evaluator#explain},
+   * the same walk recording every decision as records, with each finding's message and the valid
+   * IOVA ranges.
    */
   @Benchmark
   public void verdictCompiledReadInFull(HostState s, Blackhole bh) {
-    Verdict v = verdict(s.compiled, s);
-    for (Verdict.Group g : v.groups()) {
+    Explanation x = Evaluator.explain(s.compiled, s.host, Hosts.GUEST, Hosts.APERTURE);
+    for (Explanation.Group g : x.groups()) {
       bh.consume(g.devices());
       bh.consume(g.classifications());
       bh.consume(g.effectiveRegions());
       bh.consume(g.conflictChecks());
-      bh.consume(g.iova().validRanges());
-      for (Verdict.Finding f : g.findings()) {
+      bh.consume(g.verdict().iova().validRanges());
+      for (Explanation.Finding f : g.findings()) {
         bh.consume(f.message());
       }
     }

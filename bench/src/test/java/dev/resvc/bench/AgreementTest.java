@@ -6,8 +6,8 @@ import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Policy;
-import dev.resvc.runtime.policy.Verdict;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,18 +22,20 @@ class AgreementTest {
         Policies.interpreted(front));
     for (int groups : new int[] {8, 64}) {
       Host host = Hosts.host(groups);
-      String expected = summary(Evaluator.evaluate(all.get(3), host, Hosts.GUEST, Hosts.APERTURE));
+      Explanation expected = Evaluator.explain(all.get(3), host, Hosts.GUEST, Hosts.APERTURE);
       for (Policy p : all) {
-        assertEquals(expected, summary(Evaluator.evaluate(p, host, Hosts.GUEST, Hosts.APERTURE)), p.getClass().getName());
+        assertEquals(summary(expected), summary(Evaluator.explain(p, host, Hosts.GUEST, Hosts.APERTURE)),
+            p.getClass().getName());
+        assertEquals(expected.verdict(), Evaluator.evaluate(p, host, Hosts.GUEST, Hosts.APERTURE), p.getClass().getName());
       }
     }
   }
 
   /** Per group: assignable, and the rules behind each classification and finding. */
-  private static String summary(Verdict v) {
+  private static String summary(Explanation x) {
     StringBuilder b = new StringBuilder();
-    for (Verdict.Group g : v.groups()) {
-      b.append(g.id()).append(g.assignable() ? " ok" : " no");
+    for (Explanation.Group g : x.groups()) {
+      b.append(g.verdict().id()).append(g.verdict().assignable() ? " ok" : " no");
       g.classifications().forEach(c -> b.append(' ').append(c.decision().provenance().rule()));
       g.findings().forEach(f -> b.append(" !").append(f.provenance().rule()).append(f.severity()));
       b.append('\n');

@@ -4,8 +4,10 @@ import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.json.Json;
+import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
@@ -70,31 +72,33 @@ final class CheckCommand implements Callable<Integer> {
     List<InputNote> notes = new ArrayList<>();
     HostLoader.Loaded loaded = where.loadHost(notes);
     Output.notes(err, notes);
-    Verdict verdict = Evaluator.evaluate(engine.instantiate(compilation), loaded.host(), layout,
+    Explanation explanation = Evaluator.explain(engine.instantiate(compilation), loaded.host(), layout,
         loaded.firmware().aperture());
-    List<Verdict.Group> groups = verdict.groups().stream()
-        .filter(g -> onlyGroup == null || g.id() == onlyGroup).toList();
+    List<Explanation.Group> groups = explanation.groups().stream()
+        .filter(g -> onlyGroup == null || g.verdict().id() == onlyGroup).toList();
     if (onlyGroup != null && groups.isEmpty()) {
       throw new UsageException("--group " + onlyGroup + ": the host has no such IOMMU group");
     }
     if (format == Format.json) {
-      out.println(VerdictJson.verdict(verdict, groups, loaded.regionsFrom(), compilation.diagnostics()));
+      out.println(VerdictJson.verdict(explanation, groups, loaded.regionsFrom(), compilation.diagnostics()));
     } else {
-      text(verdict, groups, loaded, out);
+      text(explanation, groups, loaded, out);
     }
-    return groups.stream().allMatch(Verdict.Group::assignable) ? Main.OK : Main.FINDING;
+    return groups.stream().allMatch(g -> g.verdict().assignable()) ? Main.OK : Main.FINDING;
   }
 
-  private static void text(Verdict verdict, List<Verdict.Group> groups, HostLoader.Loaded loaded, PrintWriter out) {
-    out.println("policy " + verdict.policy() + " on " + verdict.host() + ", guest " + verdict.guest());
+  private static void text(Explanation explanation, List<Explanation.Group> groups, HostLoader.Loaded loaded,
+      PrintWriter out) {
+    out.println("policy " + explanation.policy() + " on " + explanation.host() + ", guest " + explanation.guest());
     out.println("regions from " + loaded.regionsFrom());
     if (groups.isEmpty()) {
       out.println("no IOMMU groups: nothing can be assigned (see 'resvc host' for why)");
     }
-    for (Verdict.Group g : groups) {
+    for (Explanation.Group g : groups) {
+      Verdict.Group verdict = g.verdict();
       out.println();
-      out.println("group " + g.id() + " (" + String.join(", ", g.devices().stream().map(PciAddress::toString).toList())
-          + "): " + (g.assignable() ? "assignable" : "NOT assignable"));
+      out.println("group " + verdict.id() + " (" + String.join(", ", g.devices().stream().map(PciAddress::toString).toList())
+          + "): " + (verdict.assignable() ? "assignable" : "NOT assignable"));
       for (PciAddress a : g.devices()) {
         loaded.host().device(a).ifPresent(d -> out.println("  device " + d.address() + "  "
             + dev.resvc.runtime.model.PciClasses.name(d.classCode()) + String.format(" [%04x:%04x]", d.vendor(), d.deviceId())
@@ -104,28 +108,29 @@ final class CheckCommand implements Callable<Integer> {
       if (g.effectiveRegions().isEmpty()) {
         out.println("    (none)");
       }
-      for (Verdict.EffectiveRegion r : g.effectiveRegions()) {
+      for (Explanation.EffectiveRegion r : g.effectiveRegions()) {
         out.println("    " + r.region().toSysfsLine());
       }
-      if (g.iova().refused()) {
+      VfioIovaList.AttachResult iova = verdict.iova();
+      if (iova.refused()) {
         out.println("  valid IOVA ranges: none (VFIO refuses the attach with -EINVAL)");
       } else {
         out.println("  valid IOVA ranges:");
-        for (AddressRange r : g.iova().validRanges()) {
+        for (AddressRange r : iova.validRanges()) {
           out.println("    " + U64.hex16(r.start()) + " " + U64.hex16(r.end()));
         }
       }
       if (!g.findings().isEmpty()) {
         out.println("  findings:");
-        for (Verdict.Finding f : g.findings()) {
+        for (Explanation.Finding f : g.findings()) {
           out.println("    " + f.severity().keyword() + ": " + f.message() + "  [" + f.provenance() + "]");
         }
       }
     }
-    long fatal = groups.stream().filter(g -> !g.assignable()).count();
+    List<String> refused = groups.stream().map(Explanation.Group::verdict).filter(g -> !g.assignable())
+        .map(g -> Integer.toString(g.id())).toList();
     out.println();
-    out.println(groups.size() - fatal + " of " + groups.size() + " groups assignable" + (fatal == 0 ? ""
-        : "; not assignable: group " + String.join(", ", groups.stream().filter(g -> !g.assignable())
-            .map(g -> Integer.toString(g.id())).toList())));
+    out.println(groups.size() - refused.size() + " of " + groups.size() + " groups assignable"
+        + (refused.isEmpty() ? "" : "; not assignable: group " + String.join(", ", refused)));
   }
 }

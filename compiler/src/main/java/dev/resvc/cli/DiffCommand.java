@@ -10,6 +10,7 @@ import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Verdict;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -100,21 +101,22 @@ final class DiffCommand implements Callable<Integer> {
       List<InputNote> notes = new ArrayList<>();
       HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.none(), false, notes);
       Output.notes(err, notes);
-      Verdict before = Evaluator.evaluate(new Interpreter(old), loaded.host(), layout, loaded.firmware().aperture());
-      Verdict after = Evaluator.evaluate(new Interpreter(neu), loaded.host(), layout, loaded.firmware().aperture());
-      Map<Integer, Verdict.Group> afterById = new LinkedHashMap<>();
-      after.groups().forEach(g -> afterById.put(g.id(), g));
+      Explanation before = Evaluator.explain(new Interpreter(old), loaded.host(), layout, loaded.firmware().aperture());
+      Explanation after = Evaluator.explain(new Interpreter(neu), loaded.host(), layout, loaded.firmware().aperture());
+      Map<Integer, Explanation.Group> afterById = new LinkedHashMap<>();
+      after.groups().forEach(g -> afterById.put(g.verdict().id(), g));
       List<String> changed = new ArrayList<>();
       Json.Arr changedJson = Json.array();
       int otherwise = 0;
-      for (Verdict.Group b : before.groups()) {
-        Verdict.Group a = afterById.get(b.id());
-        if (a == null || a.assignable() != b.assignable()) {
-          changed.add("  group " + b.id() + ": " + verdictWord(b) + " -> " + (a == null ? "absent" : verdictWord(a)));
+      for (Explanation.Group b : before.groups()) {
+        Explanation.Group a = afterById.get(b.verdict().id());
+        if (a == null || a.verdict().assignable() != b.verdict().assignable()) {
+          changed.add("  group " + b.verdict().id() + ": " + verdictWord(b.verdict()) + " -> "
+              + (a == null ? "absent" : verdictWord(a.verdict())));
           changedJson.add(Json.object()
-              .put("id", b.id())
-              .put("assignable_before", b.assignable())
-              .put("assignable_after", a == null ? null : a.assignable()));
+              .put("id", b.verdict().id())
+              .put("assignable_before", b.verdict().assignable())
+              .put("assignable_after", a == null ? null : a.verdict().assignable()));
         } else if (!summary(a).equals(summary(b))) {
           otherwise++;
         }
@@ -189,8 +191,8 @@ final class DiffCommand implements Callable<Integer> {
   }
 
   /** What a group's verdict says in full (regions and findings too), without rule names or lines. */
-  private static List<Object> summary(Verdict.Group g) {
-    return List.of(g.assignable(),
+  private static List<Object> summary(Explanation.Group g) {
+    return List.of(g.verdict().assignable(),
         g.effectiveRegions().stream().map(r -> r.region().toSysfsLine()).toList(),
         g.findings().stream().map(f -> f.severity() + " " + f.message()).toList());
   }

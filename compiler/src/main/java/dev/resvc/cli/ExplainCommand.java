@@ -15,7 +15,7 @@ import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.policy.Evaluator;
-import dev.resvc.runtime.policy.Verdict;
+import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.range.U64;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -98,16 +98,17 @@ final class ExplainCommand implements Callable<Integer> {
     HostLoader.Loaded loaded = where.loadHost(notes);
     Output.notes(err, notes);
     CheckedPolicy p = compilation.policy().orElseThrow();
-    Verdict verdict = Evaluator.evaluate(new Interpreter(p), loaded.host(), layout, loaded.firmware().aperture());
+    Explanation explanation = Evaluator.explain(new Interpreter(p), loaded.host(), layout,
+        loaded.firmware().aperture());
     boolean json = format == Format.json;
     Json.Arr explanations = Json.array();
     Json.Arr groups = Json.array();
     boolean any = false;
     boolean refused = false;
     for (IommuGroup group : loaded.host().groups()) {
-      Verdict.Group gv = verdict.group(group.id()).orElseThrow();
+      Explanation.Group gv = explanation.group(group.id()).orElseThrow();
       boolean involved = false;
-      for (Verdict.Classification c : gv.classifications()) {
+      for (Explanation.Classification c : gv.classifications()) {
         boolean relevant = device != null ? c.device().equals(device)
             : c.input().range().map(r -> r.contains(addr)).orElse(c.input().start() == addr);
         if (!relevant) {
@@ -152,15 +153,15 @@ final class ExplainCommand implements Callable<Integer> {
           groups.add(Json.object()
               .put("id", group.id())
               .put("devices", gv.devices().stream().map(PciAddress::toString).toList())
-              .put("assignable", gv.assignable())
+              .put("assignable", gv.verdict().assignable())
               .put("findings", VerdictJson.findings(gv)));
         } else {
-          out.println("group " + group.id() + ": " + (gv.assignable() ? "assignable" : "NOT assignable"));
+          out.println("group " + group.id() + ": " + (gv.verdict().assignable() ? "assignable" : "NOT assignable"));
           gv.findings().forEach(f -> out.println("  " + f.severity().keyword() + ": " + f.message() + "  [" + f.provenance() + "]"));
         }
       }
       // the same promise as check: a group explained here that VFIO would refuse is a finding
-      refused |= involved && !gv.assignable();
+      refused |= involved && !gv.verdict().assignable();
     }
     if (!any) {
       throw new UsageException(device != null
@@ -169,9 +170,9 @@ final class ExplainCommand implements Callable<Integer> {
     }
     if (json) {
       out.println(JsonDocument.explain.start()
-          .put("policy", verdict.policy())
-          .put("host", verdict.host())
-          .put("guest", verdict.guest())
+          .put("policy", explanation.policy())
+          .put("host", explanation.host())
+          .put("guest", explanation.guest())
           .put("device", device == null ? null : device.toString())
           .put("address", address == null ? null : U64.hex16(address))
           .put("explanations", explanations)
@@ -182,18 +183,18 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   /** One conflicts decision for a region a device contributes to: the check and the rules tried. */
-  private record Conflict(Verdict.ConflictCheck check, List<Explainer.Trial> trials) {}
+  private record Conflict(Explanation.ConflictCheck check, List<Explainer.Trial> trials) {}
 
   /** The conflicts decisions about the merged region of {@code effective}'s type that device {@code d} is in. */
-  private static List<Conflict> conflicts(CheckedPolicy p, Verdict.Group gv, Region effective, PciAddress d) {
+  private static List<Conflict> conflicts(CheckedPolicy p, Explanation.Group gv, Region effective, PciAddress d) {
     List<Conflict> out = new ArrayList<>();
-    for (Verdict.ConflictCheck check : gv.conflictChecks()) {
+    for (Explanation.ConflictCheck check : gv.conflictChecks()) {
       Region merged = check.region().region();
       if (merged.type() != effective.type() || !check.region().contributors().contains(d)) {
         continue;
       }
       out.add(new Conflict(check,
-          Explainer.trials(p, Section.CONFLICTS, new Interpreter.Facts(null, gv.id(), merged, check.guest().orElse(null)))));
+          Explainer.trials(p, Section.CONFLICTS, new Interpreter.Facts(null, gv.verdict().id(), merged, check.guest().orElse(null)))));
     }
     return out;
   }

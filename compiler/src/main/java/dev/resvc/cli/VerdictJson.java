@@ -3,7 +3,9 @@ package dev.resvc.cli;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.runtime.json.Json;
+import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
@@ -17,38 +19,41 @@ final class VerdictJson {
   private VerdictJson() {}
 
   /** The {@code check} document. */
-  static Json.Obj verdict(Verdict v, List<Verdict.Group> groups, String regionsFrom, List<Diagnostic> diagnostics) {
+  static Json.Obj verdict(Explanation x, List<Explanation.Group> groups, String regionsFrom,
+      List<Diagnostic> diagnostics) {
     Json.Arr arr = Json.array();
-    for (Verdict.Group g : groups) {
+    for (Explanation.Group g : groups) {
+      Verdict.Group verdict = g.verdict();
+      VfioIovaList.AttachResult iova = verdict.iova();
       Json.Arr regions = Json.array();
-      for (Verdict.EffectiveRegion r : g.effectiveRegions()) {
+      for (Explanation.EffectiveRegion r : g.effectiveRegions()) {
         regions.add(HostCommand.regionJson(r.region())
             .put("devices", r.contributors().stream().map(PciAddress::toString).toList()));
       }
       Json.Arr classifications = Json.array();
       g.classifications().forEach(c -> classifications.add(classification(c)));
       arr.add(Json.object()
-          .put("id", g.id())
+          .put("id", verdict.id())
           .put("devices", g.devices().stream().map(PciAddress::toString).toList())
-          .put("assignable", g.assignable())
+          .put("assignable", verdict.assignable())
           .put("effective_regions", regions)
-          .put("valid_iova", IovaCommand.validIova(g.iova()))
-          .put("iova_refused", g.iova().refused())
+          .put("valid_iova", IovaCommand.validIova(iova))
+          .put("iova_refused", iova.refused())
           .put("classifications", classifications)
           .put("findings", findings(g)));
     }
     return JsonDocument.check.start()
-        .put("policy", v.policy())
-        .put("host", v.host())
-        .put("guest", v.guest())
+        .put("policy", x.policy())
+        .put("host", x.host())
+        .put("guest", x.guest())
         .put("regions_from", regionsFrom)
-        .put("assignable", groups.stream().allMatch(Verdict.Group::assignable))
+        .put("assignable", groups.stream().allMatch(g -> g.verdict().assignable()))
         .put("groups", arr)
         .put("diagnostics", DiagnosticRenderer.json(diagnostics));
   }
 
   /** How the policy classified one device's region, and the rule that decided. */
-  static Json.Obj classification(Verdict.Classification c) {
+  static Json.Obj classification(Explanation.Classification c) {
     return provenance(Json.object()
         .put("device", c.device().toString())
         .put("region", c.input().toSysfsLine())
@@ -59,9 +64,9 @@ final class VerdictJson {
   }
 
   /** A group's findings. */
-  static Json.Arr findings(Verdict.Group g) {
+  static Json.Arr findings(Explanation.Group g) {
     Json.Arr findings = Json.array();
-    for (Verdict.Finding f : g.findings()) {
+    for (Explanation.Finding f : g.findings()) {
       findings.add(provenance(Json.object()
           .put("severity", f.severity().keyword())
           .put("message", f.message()), f.provenance())

@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 
 import dev.resvc.compiler.PolicyCompiler;
 import dev.resvc.compiler.interp.Interpreter;
+import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestPresets;
 import dev.resvc.runtime.host.Firmware;
 import dev.resvc.runtime.host.HostBuilder;
@@ -12,8 +13,10 @@ import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Verdict;
+import dev.resvc.runtime.range.AddressRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,12 +41,15 @@ class EmbeddingTest {
     SysfsSnapshot snapshot = SysfsReader.read(ROOT.resolve("examples/hosts/hp-proliant-dl360-g7"), notes);
     Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);
     Host host = HostBuilder.withFirmware(snapshot, "hp-proliant-dl360-g7", firmware, notes);
-    Verdict verdict = Evaluator.evaluate(policy, host, GuestPresets.parseSpec("q35,ram=16G"),
-        HostBuilder.aperture(firmware));
+    GuestLayout guest = GuestPresets.parseSpec("q35,ram=16G");
+    AddressRange aperture = HostBuilder.aperture(firmware);
+    Verdict verdict = Evaluator.evaluate(policy, host, guest, aperture); // what a VMM asks at start
     List<String> lines = new ArrayList<>();
     for (Verdict.Group g : verdict.groups()) {
       if (!g.assignable()) {
-        for (Verdict.Finding f : g.findings()) {
+        // Why: the same evaluation of the group, with every decision recorded.
+        Explanation.Group why = Evaluator.explainGroup(policy, host.group(g.id()).orElseThrow(), guest, aperture);
+        for (Explanation.Finding f : why.findings()) {
           lines.add("group " + g.id() + ": " + f.severity() + " " + f.message()
               + " [" + f.provenance().rule() + " " + f.provenance().file() + ":" + f.provenance().line() + "]");
         }
@@ -58,7 +64,9 @@ class EmbeddingTest {
         + ROOT.resolve("examples/policies/kernel-intel.resv") + ":26]");
     // The snippet in the page is this code.
     String page = Files.readString(Path.of("embedding.md"));
-    assertThat(page).contains("Verdict verdict = Evaluator.evaluate(policy, host, GuestPresets.parseSpec(\"q35,ram=16G\"),");
+    assertThat(page).contains("Verdict verdict = Evaluator.evaluate(policy, host, guest, aperture);");
+    assertThat(page).contains("Explanation.Group why = Evaluator.explainGroup(policy, host.group(g.id()).orElseThrow(),"
+        + " guest, aperture);");
     assertThat(page).contains("Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);");
   }
 

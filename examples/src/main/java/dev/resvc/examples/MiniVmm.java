@@ -10,6 +10,7 @@ import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
@@ -49,27 +50,41 @@ public final class MiniVmm {
 
   /**
    * Reads a host snapshot (or {@code /sys}) and the firmware table it holds, and asks {@code policy}
-   * about every IOMMU group for {@code guest}.
+   * about every IOMMU group for {@code guest}: whether it can be assigned, what a VMM asks at start.
    */
   public static Verdict evaluate(Policy policy, Path sysfsRoot, GuestLayout guest, List<InputNote> notes)
       throws InputException {
-    SysfsSnapshot snapshot = SysfsReader.read(sysfsRoot, notes);
-    Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);
-    Host host = HostBuilder.withFirmware(snapshot, sysfsRoot.toString(), firmware, notes);
-    AddressRange aperture = HostBuilder.aperture(firmware);
-    return Evaluator.evaluate(policy, host, guest, aperture);
+    Machine m = Machine.read(sysfsRoot, notes);
+    return Evaluator.evaluate(policy, m.host(), guest, m.aperture());
+  }
+
+  /** {@link #evaluate} with every decision behind the verdict: what a VMM reports when it refuses a group. */
+  public static Explanation explain(Policy policy, Path sysfsRoot, GuestLayout guest, List<InputNote> notes)
+      throws InputException {
+    Machine m = Machine.read(sysfsRoot, notes);
+    return Evaluator.explain(policy, m.host(), guest, m.aperture());
   }
 
   /** One line per group, then one indented line per finding: what it says and which rule said it. */
-  public static List<String> report(Verdict verdict) {
+  public static List<String> report(Explanation explanation) {
     List<String> lines = new ArrayList<>();
-    for (Verdict.Group g : verdict.groups()) {
-      lines.add("group " + g.id() + ": " + (g.assignable() ? "assignable" : "NOT assignable"));
-      for (Verdict.Finding f : g.findings()) {
+    for (Explanation.Group g : explanation.groups()) {
+      lines.add("group " + g.verdict().id() + ": " + (g.verdict().assignable() ? "assignable" : "NOT assignable"));
+      for (Explanation.Finding f : g.findings()) {
         lines.add("  " + f.severity().keyword() + ": " + f.message() + " [" + f.provenance() + "]");
       }
     }
     return lines;
+  }
+
+  /** A host read from a snapshot or {@code /sys}, and the IOMMU aperture its firmware tables imply. */
+  private record Machine(Host host, AddressRange aperture) {
+    static Machine read(Path sysfsRoot, List<InputNote> notes) throws InputException {
+      SysfsSnapshot snapshot = SysfsReader.read(sysfsRoot, notes);
+      Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);
+      Host host = HostBuilder.withFirmware(snapshot, sysfsRoot.toString(), firmware, notes);
+      return new Machine(host, HostBuilder.aperture(firmware));
+    }
   }
 
   public static void main(String[] args) {
@@ -83,10 +98,10 @@ public final class MiniVmm {
       Policy policy = findPolicy(args[1]);
       GuestLayout guest = GuestPresets.parseSpec(args.length == 3 ? args[2] : "q35");
       List<InputNote> notes = new ArrayList<>();
-      Verdict verdict = evaluate(policy, Path.of(args[0]), guest, notes);
+      Explanation explanation = explain(policy, Path.of(args[0]), guest, notes);
       notes.forEach(n -> System.err.println(n.render()));
-      out.println("policy " + verdict.policy() + ", host " + verdict.host() + ", guest " + verdict.guest());
-      report(verdict).forEach(out::println);
+      out.println("policy " + explanation.policy() + ", host " + explanation.host() + ", guest " + explanation.guest());
+      report(explanation).forEach(out::println);
     } catch (InputException e) {
       System.err.println(e.getMessage());
       System.exit(2);

@@ -13,8 +13,8 @@ import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.policy.EagerEvaluator;
 import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Policy;
-import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +25,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every shipped policy, compiled, on every shipped host (with its firmware, and from sysfs alone) and
- * guest: the evaluator, whose findings render their messages when asked, gives the verdict of {@link
- * EagerEvaluator}, the evaluator that rendered every message at once — the same messages, equal
- * verdicts printing the same.
+ * guest: the evaluator's two paths give what {@link EagerEvaluator}, the evaluator they replaced,
+ * gives — {@link Evaluator#explain} the same explanation (the same messages, equal, printing the
+ * same), {@link Evaluator#evaluate} its verdict.
  */
 class EagerVerdictsTest {
   @Test
-  void lazilyRenderedVerdictsEqualTheEagerOnes() throws Exception {
+  void bothPathsGiveTheEagerEvaluatorsAnswers() throws Exception {
     List<GuestLayout> guests = new ArrayList<>();
     for (String spec : List.of("q35,ram=8G", "q35,ram=2G", "pc,ram=2G", "pc,ram=6G", "virt,ram=16G")) {
       guests.add(GuestPresets.parseSpec(spec));
@@ -53,14 +53,15 @@ class EagerVerdictsTest {
         AddressRange aperture = HostBuilder.aperture(firmware);
         for (Policy policy : policies) {
           for (GuestLayout guest : guests) {
-            Verdict expected = EagerEvaluator.evaluate(policy, host, guest, aperture);
-            Verdict actual = Evaluator.evaluate(policy, host, guest, aperture);
+            Explanation expected = EagerEvaluator.evaluate(policy, host, guest, aperture);
+            Explanation actual = Evaluator.explain(policy, host, guest, aperture);
             String context = policy.name() + " on " + dir + " (" + host.groups().size() + " groups), " + guest.name();
-            // messages first: nothing else has asked the lazy findings for them yet
             assertWithMessage(context).that(messages(actual)).isEqualTo(messages(expected));
             assertWithMessage(context).that(actual).isEqualTo(expected);
             assertWithMessage(context).that(actual.toString()).isEqualTo(expected.toString());
             assertWithMessage(context).that(MiniVmm.report(actual)).isEqualTo(MiniVmm.report(expected));
+            assertWithMessage(context).that(Evaluator.evaluate(policy, host, guest, aperture))
+                .isEqualTo(expected.verdict());
             findings += messages(expected).size();
             compared++;
           }
@@ -71,7 +72,7 @@ class EagerVerdictsTest {
     assertThat(findings).isAtLeast(1000);
   }
 
-  private static List<String> messages(Verdict v) {
+  private static List<String> messages(Explanation v) {
     List<String> out = new ArrayList<>();
     v.groups().forEach(g -> g.findings().forEach(f -> out.add(f.message())));
     return out;

@@ -6,6 +6,7 @@ import dev.resvc.compiler.PolicyCompiler;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestPresets;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Verdict;
 import java.io.ByteArrayOutputStream;
@@ -58,8 +59,10 @@ class MiniVmmTest {
     assertThat(refused).containsExactly(5, 9, 10, 11).inOrder();
     assertThat(verdict.groups()).hasSize(12);
     // every refusal names the rule, in the policy file, that refused
+    Explanation why = MiniVmm.explain(policy, DL360, GuestPresets.q35(8L << 30), notes);
+    assertThat(why.verdict()).isEqualTo(verdict);
     for (int id : refused) {
-      assertThat(verdict.group(id).orElseThrow().findings().stream()
+      assertThat(why.group(id).orElseThrow().findings().stream()
           .anyMatch(f -> f.provenance().file().equals(Path.of("policies/kernel-intel.resv").toString())
               && f.provenance().line() > 0))
           .isTrue();
@@ -83,9 +86,11 @@ class MiniVmmTest {
         Policy compiled = MiniVmm.findPolicy(interpreter.name());
         for (Path host : hosts) {
           for (String guest : List.of("q35,ram=8G", "pc,ram=2G", "virt,ram=16G")) {
-            Verdict a = MiniVmm.evaluate(compiled, host, GuestPresets.parseSpec(guest), new ArrayList<>());
-            Verdict b = MiniVmm.evaluate(interpreter, host, GuestPresets.parseSpec(guest), new ArrayList<>());
+            Explanation a = MiniVmm.explain(compiled, host, GuestPresets.parseSpec(guest), new ArrayList<>());
+            Explanation b = MiniVmm.explain(interpreter, host, GuestPresets.parseSpec(guest), new ArrayList<>());
             assertThat(a).isEqualTo(b);
+            assertThat(MiniVmm.evaluate(compiled, host, GuestPresets.parseSpec(guest), new ArrayList<>()))
+                .isEqualTo(b.verdict());
             compared++;
           }
         }

@@ -4,9 +4,9 @@ import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.TestCase;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Evaluator;
+import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Severity;
-import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
 import java.util.ArrayList;
@@ -34,25 +34,25 @@ public final class PolicyTestRunner {
   public static List<Result> run(CheckedPolicy checked, Policy engine) {
     List<Result> results = new ArrayList<>();
     for (TestCase test : checked.tests()) {
-      Verdict verdict = Evaluator.evaluate(engine, test.host(), test.guest(), AddressRange.FULL);
+      Explanation explanation = Evaluator.explain(engine, test.host(), test.guest(), AddressRange.FULL);
       List<Failure> failures = new ArrayList<>();
       for (TestCase.Expect e : test.expectations()) {
-        check(e, verdict).ifPresent(failures::add);
+        check(e, explanation).ifPresent(failures::add);
       }
       results.add(new Result(test, failures));
     }
     return results;
   }
 
-  private static Optional<Failure> check(TestCase.Expect e, Verdict v) {
+  private static Optional<Failure> check(TestCase.Expect e, Explanation v) {
     if (e instanceof TestCase.Expect.RegionHasType r) {
-      Optional<Verdict.Classification> c = classification(v, r.device(), r.address());
+      Optional<Explanation.Classification> c = classification(v, r.device(), r.address());
       if (c.isEmpty()) {
         return Optional.of(new Failure(e, "a region of " + r.device().toShortString() + " at " + U64.hex(r.address())
             + " of type " + r.type().resvName(), "no region of " + r.device().toShortString() + " starts there"
             + regionsOf(v, r.device())));
       }
-      Verdict.Classification cl = c.get();
+      Explanation.Classification cl = c.get();
       if (cl.effective().isEmpty()) {
         return Optional.of(new Failure(e, "type " + r.type().resvName(), "dropped by " + cl.decision().provenance()));
       }
@@ -63,7 +63,7 @@ public final class PolicyTestRunner {
       return Optional.empty();
     }
     if (e instanceof TestCase.Expect.RegionDropped r) {
-      Optional<Verdict.Classification> c = classification(v, r.device(), r.address());
+      Optional<Explanation.Classification> c = classification(v, r.device(), r.address());
       if (c.isEmpty()) {
         return Optional.of(new Failure(e, "the region of " + r.device().toShortString() + " at " + U64.hex(r.address())
             + " dropped", "no region of " + r.device().toShortString() + " starts there" + regionsOf(v, r.device())));
@@ -75,17 +75,18 @@ public final class PolicyTestRunner {
       return Optional.empty();
     }
     if (e instanceof TestCase.Expect.Assignable a) {
-      List<Verdict.Group> groups = groups(v, a.device());
-      List<Verdict.Group> wrong = groups.stream().filter(g -> g.assignable() != a.assignable()).toList();
+      List<Explanation.Group> groups = groups(v, a.device());
+      List<Explanation.Group> wrong = groups.stream().filter(g -> g.verdict().assignable() != a.assignable()).toList();
       if (wrong.isEmpty()) {
         return Optional.empty();
       }
-      String actual = wrong.stream().map(g -> "group " + g.id() + " (" + devices(g) + ") is "
-          + (g.assignable() ? "assignable: no fatal finding" : "not assignable: " + fatal(g))).collect(Collectors.joining("; "));
+      String actual = wrong.stream().map(g -> "group " + g.verdict().id() + " (" + devices(g) + ") is "
+          + (g.verdict().assignable() ? "assignable: no fatal finding" : "not assignable: " + fatal(g)))
+          .collect(Collectors.joining("; "));
       return Optional.of(new Failure(e, a.assignable() ? "assignable" : "not assignable", actual));
     }
     if (e instanceof TestCase.Expect.HasFinding h) {
-      List<Verdict.Finding> all = groups(v, h.device()).stream().flatMap(g -> g.findings().stream()).toList();
+      List<Explanation.Finding> all = groups(v, h.device()).stream().flatMap(g -> g.findings().stream()).toList();
       boolean found = all.stream().anyMatch(f -> f.severity() == h.severity()
           && h.rule().map(rule -> rule.equals(f.provenance().rule())).orElse(true));
       if (found) {
@@ -96,7 +97,7 @@ public final class PolicyTestRunner {
           : all.stream().map(PolicyTestRunner::finding).collect(Collectors.joining("; "))));
     }
     if (e instanceof TestCase.Expect.NoFindings) {
-      List<Verdict.Finding> all = v.groups().stream().flatMap(g -> g.findings().stream()).toList();
+      List<Explanation.Finding> all = v.groups().stream().flatMap(g -> g.findings().stream()).toList();
       if (all.isEmpty()) {
         return Optional.empty();
       }
@@ -105,41 +106,41 @@ public final class PolicyTestRunner {
     throw new AssertionError(e);
   }
 
-  private static Optional<Verdict.Classification> classification(Verdict v, PciAddress device, long address) {
+  private static Optional<Explanation.Classification> classification(Explanation v, PciAddress device, long address) {
     return v.groups().stream().flatMap(g -> g.classifications().stream())
         .filter(c -> c.device().equals(device) && c.input().start() == address)
         .findFirst();
   }
 
-  private static String regionsOf(Verdict v, PciAddress device) {
+  private static String regionsOf(Explanation v, PciAddress device) {
     List<String> starts = v.groups().stream().flatMap(g -> g.classifications().stream())
         .filter(c -> c.device().equals(device)).map(c -> U64.hex(c.input().start())).toList();
     return starts.isEmpty() ? " (it has none)" : " (its regions start at " + String.join(", ", starts) + ")";
   }
 
-  private static String describe(Verdict.Classification c) {
+  private static String describe(Explanation.Classification c) {
     String kernel = c.decision().kind() == dev.resvc.runtime.policy.ClassifyDecision.Kind.KEEP
         ? " (keep: the kernel's type " + c.input().type().resvName() + ")" : "";
     return c.decision().provenance() + kernel;
   }
 
-  private static List<Verdict.Group> groups(Verdict v, Optional<PciAddress> device) {
+  private static List<Explanation.Group> groups(Explanation v, Optional<PciAddress> device) {
     if (device.isEmpty()) {
       return v.groups();
     }
     return v.groups().stream().filter(g -> g.devices().contains(device.get())).toList();
   }
 
-  private static String devices(Verdict.Group g) {
+  private static String devices(Explanation.Group g) {
     return g.devices().stream().map(PciAddress::toShortString).collect(Collectors.joining(", "));
   }
 
-  private static String fatal(Verdict.Group g) {
+  private static String fatal(Explanation.Group g) {
     return g.findings().stream().filter(f -> f.severity() == Severity.FATAL).map(PolicyTestRunner::finding)
         .collect(Collectors.joining("; "));
   }
 
-  static String finding(Verdict.Finding f) {
+  static String finding(Explanation.Finding f) {
     return f.severity().keyword() + " from " + f.provenance() + ": " + f.message();
   }
 }

@@ -13,10 +13,13 @@ import dev.resvc.runtime.range.AddressRange;
 final class Differential {
   private Differential() {}
 
-  /** The verdict, or the exception the evaluation threw (both engines must throw alike). */
+  /**
+   * The verdict with every decision behind it, or the exception the evaluation threw (both engines
+   * must throw alike).
+   */
   static Object outcome(Policy p, Host host, GuestLayout guest, AddressRange aperture) {
     try {
-      return Evaluator.evaluate(p, host, guest, aperture);
+      return Evaluator.explain(p, host, guest, aperture);
     } catch (RuntimeException e) {
       return e.getClass().getName() + ": " + e.getMessage();
     }

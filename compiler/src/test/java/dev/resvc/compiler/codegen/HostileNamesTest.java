@@ -223,10 +223,10 @@ class HostileNamesTest {
               "long strings");
         }
         // The rules do hold: the long driver is dropped, the long guest name reported with its message.
-        var dropped = dev.resvc.runtime.policy.Evaluator.evaluate(compiled, hosts.get(0), named, AddressRange.FULL);
+        var dropped = dev.resvc.runtime.policy.Evaluator.explain(compiled, hosts.get(0), named, AddressRange.FULL);
         var decision = dropped.groups().get(0).classifications().get(0).decision();
         assertThat(decision.provenance().rule()).isEqualTo(ruleName);
-        var verdict = dev.resvc.runtime.policy.Evaluator.evaluate(compiled, hosts.get(hosts.size() - 1), named,
+        var verdict = dev.resvc.runtime.policy.Evaluator.explain(compiled, hosts.get(hosts.size() - 1), named,
             AddressRange.FULL);
         assertThat(verdict.groups().get(0).findings().stream().anyMatch(f -> f.message().endsWith("é".repeat(40_000))))
             .isTrue();

@@ -12,6 +12,7 @@ import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
+import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
@@ -81,7 +82,7 @@ class InjectionTest {
       Host host = new Host("h" + i++, List.of(d),
           List.of(new IommuGroup(1, Optional.empty(), List.of(new IommuGroup.Member(d, List.of(rmrr, msi))), List.of())));
       Differential.assertSame(interpreter, compiled, host, GuestPresets.q35(4L << 30), AddressRange.FULL, driver);
-      Verdict verdict = dev.resvc.runtime.policy.Evaluator.evaluate(compiled, host, GuestPresets.q35(4L << 30),
+      Explanation verdict = dev.resvc.runtime.policy.Evaluator.explain(compiled, host, GuestPresets.q35(4L << 30),
           AddressRange.FULL);
       String expectedRule = List.of("class", "a-b", "a-b", "a-b", "a-b", "a_b", "CLASSIFY_DEFAULT", "_", "default")
           .get(i - 1);

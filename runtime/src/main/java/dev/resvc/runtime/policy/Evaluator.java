@@ -1,7 +1,7 @@
 package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.guest.GuestLayout;
-import dev.resvc.runtime.kernel.ExclusionTally;
+import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.Host;
@@ -9,34 +9,30 @@ import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Runs a policy over a host and a guest: the fixed pipeline of LANGUAGE.md §5, identical for compiled
- * and interpreted policies.
+ * and interpreted policies. For each IOMMU group:
  *
  * <ol>
  *   <li>classify every (device, region) pair — a device's own regions, then the group's regions read
  *       from sysfs, which belong to every device of the group;
  *   <li>merge the effective regions device by device as {@code iommu_get_group_resv_regions} does
  *       (each region the classify rules keep is inserted as it is classified);
+ *   <li>find out whether VFIO refuses to attach the merged list to an empty container: when no valid
+ *       IOVA range remains ({@link VfioIovaList#refusesAttach}, which runs the kernel's walk only when
+ *       the regions could cover the aperture), the kernel refuses the attach, which is a fatal
+ *       finding whatever the policy says;
  *   <li>run the conflicts rules for each merged region and each guest range it overlaps (once with no
  *       range when it overlaps none);
- *   <li>find out whether VFIO's valid IOVA list comes out empty: the conflicts pass counts what VFIO
- *       would cut ({@link ExclusionTally}), and the kernel's walk runs only when that could cover
- *       the aperture ({@link VfioIovaList#refusesAttach}). When nothing remains the kernel refuses
- *       the attach, which is a fatal finding whatever the policy says;
  *   <li>a group is assignable when no finding is fatal.
  * </ol>
  *
- * <p>The evaluator takes every decision but builds no records: a group's verdict keeps the rules'
- * decisions in the order they were asked, the merged list and whether VFIO refuses the attach, and
- * builds its IOVA ranges and lists of records (and renders finding messages) only when they are
- * read. The loops here run once per (device, region) pair and per merged region, so they use no
- * streams or {@code Optional}s and fill working arrays reused from group to group; the decisions of
- * all groups go into one array, a slice each, since copying references into a new array per group
- * (with the collector's card marking) cost more than the policy's decisions themselves.
+ * <p>{@link #evaluate} answers with the {@link Verdict} alone; {@link #explain} runs the same walk and
+ * records every decision ({@link Explanation}). The walk tells an {@link EvaluationListener} what it
+ * does, and the fast path's listener ignores it, so the fast path builds no record per decision and
+ * allocates nothing per rule.
  */
 public final class Evaluator {
   private Evaluator() {}
@@ -45,19 +41,51 @@ public final class Evaluator {
   public static final Provenance NO_IOVA = Provenance.kernel("vfio_iommu_resv_exclude");
 
   /**
+   * Whether each group of {@code host} can be handed to {@code guest}, and its merged regions: what a
+   * VMM asks at start.
+   *
    * @param aperture the IOMMU domain aperture VFIO starts from (VT-d: {@code [0, 2^haw - 1]})
    * @throws IllegalArgumentException when the policy was built against another runtime API version
    */
   public static Verdict evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
     checkApiVersion(policy);
+    Walk walk = new Walk(policy, guest, aperture);
     List<IommuGroup> hostGroups = host.groups();
     Verdict.Group[] groups = new Verdict.Group[hostGroups.size()];
-    // A first guess (the benchmark hosts take about eight decisions a group); the array grows when short.
-    Work work = new Work(guest, 8 * groups.length);
     for (int i = 0; i < groups.length; i++) {
-      groups[i] = work.evaluateGroup(policy, hostGroups.get(i), aperture);
+      groups[i] = walk.group(hostGroups.get(i), EvaluationListener.IGNORE);
     }
     return new Verdict(policy.name(), host.name(), guest.name(), List.of(groups));
+  }
+
+  /**
+   * The verdict of {@link #evaluate} with every decision behind it: each classification, the effective
+   * regions with the devices they came from, each conflicts check and each finding with its message.
+   *
+   * @throws IllegalArgumentException when the policy was built against another runtime API version
+   */
+  public static Explanation explain(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
+    checkApiVersion(policy);
+    Walk walk = new Walk(policy, guest, aperture);
+    List<IommuGroup> hostGroups = host.groups();
+    Explanation.Group[] groups = new Explanation.Group[hostGroups.size()];
+    for (int i = 0; i < groups.length; i++) {
+      groups[i] = walk.explain(hostGroups.get(i));
+    }
+    return new Explanation(policy.name(), host.name(), guest.name(), List.of(groups));
+  }
+
+  /** {@link #evaluate} for one group. */
+  public static Verdict.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest, AddressRange aperture) {
+    checkApiVersion(policy);
+    return new Walk(policy, guest, aperture).group(group, EvaluationListener.IGNORE);
+  }
+
+  /** {@link #explain} for one group. */
+  public static Explanation.Group explainGroup(Policy policy, IommuGroup group, GuestLayout guest,
+      AddressRange aperture) {
+    checkApiVersion(policy);
+    return new Walk(policy, guest, aperture).explain(group);
   }
 
   /** Refuses a policy compiled against another version of this interface, with a message that says what to do. */
@@ -69,112 +97,94 @@ public final class Evaluator {
     }
   }
 
-  public static Verdict.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest, AddressRange aperture) {
-    return new Work(guest, 16).evaluateGroup(policy, group, aperture);
-  }
-
   /**
-   * One evaluation's working state. Every group's decisions go into one array, a slice per group in
-   * host order, which the groups' verdicts share: no group copies its decisions out. The tally and
-   * the IOVA list are reused from group to group. Not shared between evaluations, so evaluating stays
+   * The walk over one group, and what it reuses from group to group of an evaluation (the guest's
+   * ranges as arrays, storage for VFIO's list). Not shared between evaluations, so evaluating stays
    * thread-safe.
+   *
+   * <p>The loops run once per (device, region) pair and per merged region, so they use no streams or
+   * {@code Optional}s. The phases are methods of their own: C2 inlines into each as much as its
+   * budget allows, where one method holding all of them spent the budget on the merge and called the
+   * rest out of line.
    */
-  private static final class Work {
+  private static final class Walk {
+    private final Policy policy;
     private final GuestOverlaps guests;
-    /**
-     * The decisions taken so far, {@link #decided} of them. When it grows, the groups already made
-     * keep the array they were made with, which holds their slices unchanged.
-     */
-    private Object[] decisions;
-    private int decided;
-    /** What VFIO would cut out of the aperture, counted by {@link #check}. */
-    private final ExclusionTally cuts = new ExclusionTally();
-    /** Storage for VFIO's walk, when a group needs it to tell whether the attach is refused. */
+    private final AddressRange aperture;
     private final VfioIovaList iovaList = new VfioIovaList();
-    /** Set by {@link #check}: whether a decision was fatal. */
-    private boolean anyFatal;
 
-    Work(GuestLayout guest, int decisionCapacity) {
-      guests = new GuestOverlaps(guest);
-      decisions = new Object[Math.max(16, decisionCapacity)];
+    Walk(Policy policy, GuestLayout guest, AddressRange aperture) {
+      this.policy = policy;
+      this.guests = new GuestOverlaps(guest);
+      this.aperture = aperture;
     }
 
-    /*
-     * The phases are methods of their own: C2 inlines into each as much as its budget allows, where one
-     * method holding all of them spent the budget on the merge and called the rest out of line.
-     */
-    Verdict.Group evaluateGroup(Policy policy, IommuGroup group, AddressRange aperture) {
-      int offset = decided;
+    Explanation.Group explain(IommuGroup group) {
+      GroupRecorder recorder = new GroupRecorder(group, aperture);
+      return recorder.explanation(group(group, recorder));
+    }
+
+    Verdict.Group group(IommuGroup group, EvaluationListener listener) {
       GroupRegionMerger merger = new GroupRegionMerger();
-      int classified = classify(policy, group, merger);
+      classify(group, merger, listener);
       List<Region> merged = merger.regions();
-      int checked = check(policy, merged);
-      // Only whether VFIO refuses is needed now: the group's verdict works the ranges out when read.
-      boolean refused = cuts.mayCover(aperture) && iovaList.refusesAttach(aperture, merged);
-      return new Verdict.Group(group, decisions, offset, classified, checked, merged, guests, aperture,
-          !refused && !anyFatal);
+      boolean refused = iovaList.refusesAttach(aperture, merged);
+      listener.merged(merged, refused);
+      boolean fatal = check(merged, listener);
+      return new Verdict.Group(group.id(), !refused && !fatal, merged, aperture);
     }
 
     /**
      * Classifies every (device, region) pair of the group, device by device, its own regions then the
-     * group's, appending the decisions to {@link #decisions}; the regions kept go into {@code merger}
-     * in that order, which is the kernel's order of insertion (a group without members has its
-     * regions inserted as they are). Returns the number of pairs.
+     * group's; the regions kept go into {@code merger} in that order, which is the kernel's order of
+     * insertion (a group without members has its regions inserted as they are).
      */
-    private int classify(Policy policy, IommuGroup group, GroupRegionMerger merger) {
+    private void classify(IommuGroup group, GroupRegionMerger merger, EvaluationListener listener) {
+      Policy policy = this.policy;
       int groupId = group.id();
       List<IommuGroup.Member> members = group.members();
       List<Region> groupRegions = group.groupRegions();
       int memberCount = members.size();
       int groupRegionCount = groupRegions.size();
-      Object[] decisions = this.decisions;
-      int decided = this.decided;
       for (int m = 0; m < memberCount; m++) {
         IommuGroup.Member member = members.get(m);
         PciDevice device = member.device();
         List<Region> own = member.regions();
         int ownCount = own.size();
         int pairs = ownCount + groupRegionCount;
-        if (decisions.length - decided < pairs) {
-          decisions = this.decisions = Arrays.copyOf(decisions, Math.max(decided + pairs, 2 * decisions.length));
-        }
         for (int i = 0; i < pairs; i++) {
           Region input = i < ownCount ? own.get(i) : groupRegions.get(i - ownCount);
           ClassifyDecision decision = policy.classify(device, groupId, input);
-          decisions[decided++] = decision;
-          Region result = decision.applyOrNull(input);
-          if (result != null) {
-            merger.insert(result);
+          Region effective = decision.applyOrNull(input);
+          listener.classified(device, input, decision, effective);
+          if (effective != null) {
+            merger.insert(effective);
+            listener.effective(effective, device);
           }
         }
       }
       if (memberCount == 0) {
         for (int i = 0; i < groupRegionCount; i++) {
-          merger.insert(groupRegions.get(i));
+          Region region = groupRegions.get(i);
+          merger.insert(region);
+          listener.effective(region, null);
         }
       }
-      int classified = decided - this.decided;
-      this.decided = decided;
-      return classified;
     }
 
     /**
      * Asks the conflicts rules for each merged region with each guest range it overlaps, or once with
-     * none, appending the decisions to {@link #decisions}, and counts the regions into {@link #cuts}.
-     * Returns the number of decisions.
+     * none. Returns whether a decision was fatal.
      */
-    private int check(Policy policy, List<Region> merged) {
+    private boolean check(List<Region> merged, EvaluationListener listener) {
+      Policy policy = this.policy;
       GuestOverlaps guests = this.guests;
-      ExclusionTally cuts = this.cuts;
-      cuts.clear();
-      int first = decided;
       boolean fatal = false;
       // The merged list is sorted by start, so the first candidate range only moves forward.
       int cursor = 0;
       long previousStart = 0;
       for (int i = 0; i < merged.size(); i++) {
         Region region = merged.get(i);
-        cuts.add(region);
         long start = region.start();
         long end = region.end();
         if (Long.compareUnsigned(start, previousStart) < 0) {
@@ -186,23 +196,16 @@ public final class Evaluator {
         if (j < 0) {
           ConflictDecision decision = policy.conflict(region, null);
           fatal |= decision.severity() == Severity.FATAL;
-          keep(decision);
+          listener.checked(i, null, decision);
         }
         for (; j >= 0; j = guests.next(end, j)) {
-          ConflictDecision decision = policy.conflict(region, guests.range(j));
+          GuestRange range = guests.range(j);
+          ConflictDecision decision = policy.conflict(region, range);
           fatal |= decision.severity() == Severity.FATAL;
-          keep(decision);
+          listener.checked(i, range, decision);
         }
       }
-      anyFatal = fatal;
-      return decided - first;
-    }
-
-    private void keep(ConflictDecision decision) {
-      if (decided == decisions.length) {
-        decisions = Arrays.copyOf(decisions, 2 * decided);
-      }
-      decisions[decided++] = decision;
+      return fatal;
     }
   }
 }

@@ -3,18 +3,13 @@ package dev.resvc.runtime.policy;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.range.AddressRange;
-import dev.resvc.runtime.range.U64;
 
 /**
- * A guest layout's ranges as arrays of bounds, and the one walk that finds the ranges a region
- * overlaps. The evaluator asks the conflicts rules in this walk's order and keeps only their
- * decisions; {@link GroupLists} walks again to pair each decision with its guest range. Immutable,
- * shared by every group of an evaluation.
+ * A guest layout's ranges as arrays of bounds, and the walk that finds the ranges each region of a
+ * merged list overlaps, in the order the evaluator asks the conflicts rules. Immutable, shared by
+ * every group of an evaluation.
  */
 final class GuestOverlaps {
-  /** Up to this many ranges, {@link #first} counts rather than searches. */
-  static final int LINEAR = 16;
-
   private final GuestRange[] ranges;
   /**
    * The ranges' bounds in ascending order (a layout keeps its ranges sorted and disjoint), with the
@@ -33,41 +28,6 @@ final class GuestOverlaps {
       flippedStarts[i] = range.start() ^ Long.MIN_VALUE;
       flippedEnds[i] = range.end() ^ Long.MIN_VALUE;
     }
-  }
-
-  /**
-   * The first range that {@code [start, end]} overlaps, or -1; an inverted region ({@code end} below
-   * {@code start}) covers nothing and overlaps none. The candidate is the first range that ends at or
-   * above {@code start}: its index is the number of ranges that end below it, counted without
-   * branches for the handful of ranges a machine type has, searched for in longer layouts.
-   */
-  int first(long start, long end) {
-    long flippedEnd = end ^ Long.MIN_VALUE;
-    long flippedStart = start ^ Long.MIN_VALUE;
-    if (flippedEnd < flippedStart) {
-      return -1;
-    }
-    long[] ends = this.flippedEnds;
-    int at;
-    if (ends.length <= LINEAR) {
-      at = 0;
-      for (long e : ends) {
-        at += e < flippedStart ? 1 : 0;
-      }
-    } else {
-      int lo = 0;
-      int hi = ends.length;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (ends[mid] < flippedStart) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      at = lo;
-    }
-    return at < ends.length && flippedStarts[at] <= flippedEnd ? at : -1;
   }
 
   /**
@@ -108,11 +68,5 @@ final class GuestOverlaps {
 
   GuestRange range(int j) {
     return ranges[j];
-  }
-
-  /** What {@code [start, end]} shares with range {@code j}, which it overlaps. */
-  AddressRange overlap(long start, long end, int j) {
-    AddressRange range = ranges[j].range();
-    return new AddressRange(U64.max(start, range.start()), U64.min(end, range.end()));
   }
 }

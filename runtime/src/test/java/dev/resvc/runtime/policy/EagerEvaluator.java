@@ -16,9 +16,11 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The evaluator as it was before findings rendered their messages lazily (commit df086b3), kept
- * verbatim as the oracle the current {@link Evaluator} is compared with: every message rendered at
- * once, streams and {@code Optional} chains. Test code only.
+ * The evaluator as it was before findings rendered their messages lazily (commit df086b3), kept as
+ * the oracle both paths of the current {@link Evaluator} are compared with: straight-line code with
+ * streams and {@code Optional} chains that builds every record at once, its own guest search ({@link
+ * GuestLayout#overlapping}) and VFIO's list made anew per group. Only the record types it fills in
+ * have changed since (the {@link Explanation}'s). Test code only.
  */
 public final class EagerEvaluator {
   private EagerEvaluator() {}
@@ -29,17 +31,18 @@ public final class EagerEvaluator {
    * @param aperture the IOMMU domain aperture VFIO starts from (VT-d: {@code [0, 2^haw - 1]})
    * @throws IllegalArgumentException when the policy was built against another runtime API version
    */
-  public static Verdict evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
+  public static Explanation evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
     Evaluator.checkApiVersion(policy);
-    List<Verdict.Group> groups = new ArrayList<>();
+    List<Explanation.Group> groups = new ArrayList<>();
     for (IommuGroup group : host.groups()) {
       groups.add(evaluateGroup(policy, group, guest, aperture));
     }
-    return new Verdict(policy.name(), host.name(), guest.name(), groups);
+    return new Explanation(policy.name(), host.name(), guest.name(), groups);
   }
 
-  public static Verdict.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest, AddressRange aperture) {
-    List<Verdict.Classification> classifications = new ArrayList<>();
+  public static Explanation.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest,
+      AddressRange aperture) {
+    List<Explanation.Classification> classifications = new ArrayList<>();
     List<Region> effectiveInOrder = new ArrayList<>();
     List<PciAddress> ownerInOrder = new ArrayList<>();
     for (IommuGroup.Member member : group.members()) {
@@ -48,7 +51,7 @@ public final class EagerEvaluator {
       for (Region input : inputs) {
         ClassifyDecision decision = policy.classify(member.device(), group.id(), input);
         Optional<Region> effective = decision.apply(input);
-        classifications.add(new Verdict.Classification(member.device().address(), input, decision, effective));
+        classifications.add(new Explanation.Classification(member.device().address(), input, decision, effective));
         effective.ifPresent(r -> {
           effectiveInOrder.add(r);
           ownerInOrder.add(member.device().address());
@@ -62,21 +65,21 @@ public final class EagerEvaluator {
     GroupRegionMerger merger = new GroupRegionMerger();
     effectiveInOrder.forEach(merger::insert);
     List<Region> merged = merger.regions();
-    List<Verdict.EffectiveRegion> effectiveRegions = new ArrayList<>();
+    List<Explanation.EffectiveRegion> effectiveRegions = new ArrayList<>();
     for (Region m : merged) {
-      effectiveRegions.add(new Verdict.EffectiveRegion(m, contributors(m, effectiveInOrder, ownerInOrder)));
+      effectiveRegions.add(new Explanation.EffectiveRegion(m, contributors(m, effectiveInOrder, ownerInOrder)));
     }
 
     VfioIovaList.AttachResult iova = VfioIovaList.attachGroup(aperture, merged);
-    List<Verdict.ConflictCheck> checks = new ArrayList<>();
-    List<Verdict.Finding> findings = new ArrayList<>();
+    List<Explanation.ConflictCheck> checks = new ArrayList<>();
+    List<Explanation.Finding> findings = new ArrayList<>();
     if (iova.refused()) {
-      findings.add(new Verdict.Finding(group.id(), Severity.FATAL,
+      findings.add(new Explanation.Finding(group.id(), Severity.FATAL,
           "no valid IOVA range remains in aperture " + aperture
               + ": VFIO refuses to attach the group (-EINVAL)",
           NO_IOVA, firstExcluded(merged), Optional.empty(), Optional.empty()));
     }
-    for (Verdict.EffectiveRegion er : effectiveRegions) {
+    for (Explanation.EffectiveRegion er : effectiveRegions) {
       Region region = er.region();
       List<GuestRange> overlapping = region.range().map(guest::overlapping).orElse(List.of());
       if (overlapping.isEmpty()) {
@@ -87,16 +90,18 @@ public final class EagerEvaluator {
       }
     }
     List<PciAddress> devices = group.members().stream().map(m -> m.device().address()).toList();
-    return new Verdict.Group(group.id(), devices, classifications, effectiveRegions, iova, checks, findings);
+    boolean assignable = findings.stream().noneMatch(f -> f.severity() == Severity.FATAL);
+    return new Explanation.Group(new Verdict.Group(group.id(), assignable, merged, aperture), devices, classifications,
+        effectiveRegions, checks, findings);
   }
 
-  private static void check(Policy policy, int groupId, Verdict.EffectiveRegion er, GuestRange g,
-      List<Verdict.ConflictCheck> checks, List<Verdict.Finding> findings) {
+  private static void check(Policy policy, int groupId, Explanation.EffectiveRegion er, GuestRange g,
+      List<Explanation.ConflictCheck> checks, List<Explanation.Finding> findings) {
     Region region = er.region();
     ConflictDecision decision = policy.conflict(region, g);
     Optional<GuestRange> guestRange = Optional.ofNullable(g);
     Optional<AddressRange> overlap = guestRange.flatMap(x -> region.range().flatMap(r -> r.intersection(x.range())));
-    checks.add(new Verdict.ConflictCheck(er, guestRange, overlap, decision));
+    checks.add(new Explanation.ConflictCheck(er, guestRange, overlap, decision));
     if (decision.severity() != Severity.ALLOW) {
       String[] values = new String[MessageTemplate.Placeholder.values().length];
       values[MessageTemplate.Placeholder.REGION.ordinal()] =
@@ -106,7 +111,7 @@ public final class EagerEvaluator {
       values[MessageTemplate.Placeholder.GUEST.ordinal()] =
           guestRange.map(x -> x.name() + " (" + x.kind() + " " + x.range() + ")").orElse("no guest range");
       values[MessageTemplate.Placeholder.OVERLAP.ordinal()] = overlap.map(AddressRange::toString).orElse("nothing");
-      findings.add(new Verdict.Finding(groupId, decision.severity(), decision.message().render(values),
+      findings.add(new Explanation.Finding(groupId, decision.severity(), decision.message().render(values),
           decision.provenance(), region, guestRange, overlap));
     }
   }

@@ -21,9 +21,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The evaluator against {@link EagerEvaluator}, the code it replaced, on random hosts, guests,
- * apertures and {@linkplain ScatterPolicy policies}: the verdicts must be equal, print the same, and
- * carry the same messages; an evaluation that throws must throw the same way in both.
+ * Both paths of the evaluator against {@link EagerEvaluator}, the code they replaced, on random hosts,
+ * guests, apertures and {@linkplain ScatterPolicy policies}: {@link Evaluator#explain} must give the
+ * oracle's explanation (equal, printing the same, the same messages) and {@link Evaluator#evaluate}
+ * its verdict; an evaluation that throws must throw the same way in all three.
  */
 class EvaluatorEquivalenceTest {
   /** {start, length} pairs that meet each other and the guests' edges; length 0 at 0 is the whole space. */
@@ -49,35 +50,34 @@ class EvaluatorEquivalenceTest {
       GuestLayout guest = guest(r);
       AddressRange aperture = aperture(r);
       Object expected = outcome(() -> EagerEvaluator.evaluate(policy, host, guest, aperture));
-      Object actual = outcome(() -> Evaluator.evaluate(policy, host, guest, aperture));
+      Object explained = outcome(() -> Evaluator.explain(policy, host, guest, aperture));
+      Object evaluated = outcome(() -> Evaluator.evaluate(policy, host, guest, aperture));
       Object[] context = {i, host, guest.name(), aperture};
       if (expected instanceof String) {
         thrown++;
-        assertWithMessage(CONTEXT, context).that(actual).isEqualTo(expected);
+        assertWithMessage(CONTEXT, context).that(explained).isEqualTo(expected);
+        assertWithMessage(CONTEXT, context).that(evaluated).isEqualTo(expected);
         continue;
       }
-      Verdict e = (Verdict) expected;
-      Verdict a = (Verdict) actual;
-      // what is decided at once, read before any list is built
-      for (int g = 0; g < e.groups().size(); g++) {
-        assertWithMessage(CONTEXT, context).that(a.groups().get(g).assignable())
-            .isEqualTo(e.groups().get(g).assignable());
-        if (e.groups().get(g).assignable()) {
+      Explanation e = (Explanation) expected;
+      Explanation a = (Explanation) explained;
+      Verdict v = (Verdict) evaluated;
+      // the fast path: what a VMM reads at start
+      assertWithMessage(CONTEXT, context).that(v).isEqualTo(e.verdict());
+      assertWithMessage(CONTEXT, context).that(v.allAssignable()).isEqualTo(e.verdict().allAssignable());
+      for (Verdict.Group g : v.groups()) {
+        if (g.assignable()) {
           assignable++;
         } else {
           unassignable++;
         }
-        assertWithMessage(CONTEXT, context).that(a.groups().get(g).iova()).isEqualTo(e.groups().get(g).iova());
-        assertWithMessage(CONTEXT, context).that(a.groups().get(g).mergedRegions())
-            .isEqualTo(e.groups().get(g).effectiveRegions().stream().map(Verdict.EffectiveRegion::region).toList());
       }
-      assertWithMessage(CONTEXT, context).that(a.allAssignable()).isEqualTo(e.allAssignable());
-      // the messages, read before anything else could render them
+      // the explaining path: every record
       assertWithMessage(CONTEXT, context).that(messages(a)).isEqualTo(messages(e));
       assertWithMessage(CONTEXT, context).that(a).isEqualTo(e);
       assertWithMessage(CONTEXT, context).that(a.hashCode()).isEqualTo(e.hashCode());
       assertWithMessage(CONTEXT, context).that(a.toString()).isEqualTo(e.toString());
-      assertWithMessage(CONTEXT, context).that(a.allAssignable()).isEqualTo(e.allAssignable());
+      assertWithMessage(CONTEXT, context).that(a.verdict()).isEqualTo(v);
       verdicts++;
       findings += messages(e).size();
     }
@@ -100,22 +100,25 @@ class EvaluatorEquivalenceTest {
     Host host = new Host("h", List.of(), List.of(new IommuGroup(0, Optional.empty(), List.of(), List.of(rmrr))));
     Policy p = new ScatterPolicy(1);
     GuestLayout guest = GuestPresets.q35(1L << 30);
-    Verdict v = Evaluator.evaluate(p, host, guest, AddressRange.FULL);
-    assertThat(v.groups()).hasSize(1);
-    assertThat(v.groups().get(0).classifications()).isEmpty();
-    assertThat(v.groups().get(0).effectiveRegions()).hasSize(1);
-    assertThat(v.groups().get(0).effectiveRegions().get(0).region()).isEqualTo(rmrr);
-    assertThat(v.groups().get(0).effectiveRegions().get(0).contributors()).isEmpty();
-    assertThat(outcome(() -> EagerEvaluator.evaluate(p, host, guest, AddressRange.FULL))).isEqualTo(v);
+    Explanation x = Evaluator.explain(p, host, guest, AddressRange.FULL);
+    assertThat(x.groups()).hasSize(1);
+    assertThat(x.groups().get(0).classifications()).isEmpty();
+    assertThat(x.groups().get(0).effectiveRegions()).hasSize(1);
+    assertThat(x.groups().get(0).effectiveRegions().get(0).region()).isEqualTo(rmrr);
+    assertThat(x.groups().get(0).effectiveRegions().get(0).contributors()).isEmpty();
+    assertThat(x.groups().get(0).conflictChecks()).isNotEmpty();
+    assertThat(outcome(() -> EagerEvaluator.evaluate(p, host, guest, AddressRange.FULL))).isEqualTo(x);
+    assertThat(Evaluator.evaluate(p, host, guest, AddressRange.FULL)).isEqualTo(x.verdict());
   }
 
   /**
-   * The groups of an evaluation share one array of decisions, which grows as it fills: while a group
-   * classifies (a group of 120 pairs), while it checks (a group whose 60 regions, most of them kept, each take a
-   * decision) and between groups. Every group still reads its own decisions.
+   * Groups far larger than the random ones, one after the other in one evaluation, which reuses its
+   * VFIO list from group to group: a group of 120 pairs to classify, a group whose 60 regions, most
+   * of them kept, each take a conflicts decision. Each path answers for each group what the oracle
+   * does, and one group asked for alone gets the answer it gets among the others.
    */
   @Test
-  void decisionsThatOutgrowTheSharedArrayStayWithTheirGroups() {
+  void largeGroupsInOneEvaluationGiveTheOraclesVerdicts() {
     List<PciDevice> devices = new ArrayList<>();
     List<IommuGroup> groups = new ArrayList<>();
     for (int g = 0; g < 6; g++) {
@@ -140,26 +143,31 @@ class EvaluatorEquivalenceTest {
     GuestLayout guest = GuestPresets.q35(8L << 30);
     for (long seed = 0; seed < 20; seed++) {
       Policy policy = new ScatterPolicy(seed);
-      Verdict actual = Evaluator.evaluate(policy, host, guest, AddressRange.FULL);
-      Verdict expected = EagerEvaluator.evaluate(policy, host, guest, AddressRange.FULL);
+      Explanation actual = Evaluator.explain(policy, host, guest, AddressRange.FULL);
+      Explanation expected = EagerEvaluator.evaluate(policy, host, guest, AddressRange.FULL);
       assertThat(actual.groups().get(1).classifications()).hasSize(120);
       assertThat(actual.groups().get(3).conflictChecks().size()).isAtLeast(40);
       assertThat(actual).isEqualTo(expected);
       assertThat(messages(actual)).isEqualTo(messages(expected));
+      assertThat(Evaluator.evaluate(policy, host, guest, AddressRange.FULL)).isEqualTo(expected.verdict());
+      IommuGroup third = host.groups().get(3);
+      assertThat(Evaluator.explainGroup(policy, third, guest, AddressRange.FULL)).isEqualTo(expected.groups().get(3));
+      assertThat(Evaluator.evaluateGroup(policy, third, guest, AddressRange.FULL))
+          .isEqualTo(expected.groups().get(3).verdict());
     }
   }
 
-  private static List<String> messages(Verdict v) {
+  private static List<String> messages(Explanation x) {
     List<String> out = new ArrayList<>();
-    for (Verdict.Group g : v.groups()) {
-      for (Verdict.Finding f : g.findings()) {
+    for (Explanation.Group g : x.groups()) {
+      for (Explanation.Finding f : g.findings()) {
         out.add(f.message());
       }
     }
     return out;
   }
 
-  private static Object outcome(java.util.function.Supplier<Verdict> evaluation) {
+  private static Object outcome(java.util.function.Supplier<?> evaluation) {
     try {
       return evaluation.get();
     } catch (RuntimeException e) {
