@@ -1,8 +1,8 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;

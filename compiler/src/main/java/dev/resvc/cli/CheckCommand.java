@@ -1,9 +1,9 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Verdict;

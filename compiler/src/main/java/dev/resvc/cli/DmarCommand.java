@@ -1,11 +1,11 @@
 package dev.resvc.cli;
 
-import dev.resvc.runtime.firmware.DmarFormat;
+import dev.resvc.cli.render.DmarFormat;
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.firmware.DmarReader;
 import dev.resvc.runtime.firmware.DmarTable;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
 import java.util.List;
 import picocli.CommandLine.Command;
 

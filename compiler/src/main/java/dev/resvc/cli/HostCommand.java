@@ -1,9 +1,9 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.host.HostBuilder;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciClasses;

@@ -1,11 +1,11 @@
 package dev.resvc.cli;
 
-import dev.resvc.runtime.firmware.IortFormat;
+import dev.resvc.cli.render.IortFormat;
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.firmware.IortReader;
 import dev.resvc.runtime.firmware.IortTable;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
 import java.util.List;
 import picocli.CommandLine.Command;
 

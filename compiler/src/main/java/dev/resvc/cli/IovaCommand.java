@@ -1,11 +1,11 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.host.RegionListParser;
 import dev.resvc.runtime.host.RegionListParser.Dialect;
 import dev.resvc.runtime.host.RegionListParser.RegionList;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.Region;

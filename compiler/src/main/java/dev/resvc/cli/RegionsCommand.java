@@ -1,10 +1,10 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.host.RegionListParser;
 import dev.resvc.runtime.host.RegionListParser.Dialect;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.model.Region;
 import java.io.PrintWriter;
@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code resvc regions}: work on region lists directly. */
 @Command(

@@ -1,11 +1,11 @@
 package dev.resvc.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.resvc.runtime.firmware.DmarFormat;
+import dev.resvc.cli.render.DmarFormat;
+import dev.resvc.cli.render.IortFormat;
+import dev.resvc.cli.render.IvrsFormat;
 import dev.resvc.runtime.firmware.DmarReader;
-import dev.resvc.runtime.firmware.IortFormat;
 import dev.resvc.runtime.firmware.IortReader;
-import dev.resvc.runtime.firmware.IvrsFormat;
 import dev.resvc.runtime.firmware.IvrsReader;
 import dev.resvc.runtime.host.Firmware;
 import dev.resvc.runtime.host.HostBuilder;

@@ -121,19 +121,4 @@ public record AcpiHeader(
     }
     return sb.toString();
   }
-
-  /** Every header field, as the {@code header} object of the tables' JSON forms. */
-  public dev.resvc.runtime.json.Json.Obj json() {
-    return dev.resvc.runtime.json.Json.object()
-        .put("signature", signature)
-        .put("length", length)
-        .put("revision", revision)
-        .put("checksum", checksum)
-        .put("checksum_ok", checksumOk)
-        .put("oem_id", oemId)
-        .put("oem_table_id", oemTableId)
-        .put("oem_revision", oemRevision)
-        .put("creator_id", creatorId)
-        .put("creator_revision", creatorRevision);
-  }
 }

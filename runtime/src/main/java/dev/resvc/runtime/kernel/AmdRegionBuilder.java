@@ -2,7 +2,6 @@ package dev.resvc.runtime.kernel;
 
 import dev.resvc.runtime.firmware.IvhdDeviceEntry;
 import dev.resvc.runtime.firmware.IvrsBlock;
-import dev.resvc.runtime.firmware.IvrsFormat;
 import dev.resvc.runtime.firmware.IvrsTable;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
@@ -178,7 +177,7 @@ public final class AmdRegionBuilder {
     IvrsBlock.Ivmd m = u.ivmd();
     Position at = Position.offset(m.offset());
     if (u.devidEnd() < u.devidStart()) {
-      notes.add(InputNote.warning(source, at, "IVMD device range " + IvrsFormat.devices(m)
+      notes.add(InputNote.warning(source, at, "IVMD device range " + m.devicesText()
           + " ends before it starts: the kernel's unity map covers no device"));
     }
     if (u.length() == 0) {

@@ -16,11 +16,7 @@ class DmarRobustnessTest {
   private static final int[] INTERESTING = {0, 1, 2, 3, 4, 5, 6, 7, 8, 0x10, 0x18, 0x7f, 0xff};
 
   private static final TableFuzz.Decoder DECODER = (data, strict, json, notes) -> {
-    DmarTable table = DmarReader.read(data, "fuzz.bin", strict, notes);
-    DmarFormat.text(table);
-    if (json) {
-      DmarFormat.json(table).toString();
-    }
+    DmarReader.read(data, "fuzz.bin", strict, notes);
   };
 
   @Test
