@@ -8,7 +8,7 @@
  * classes implement and the evaluator that runs them, {@code policy.index} the lookup tables
  * generated classes of large policies build; {@code host} reads {@code /sys} or a snapshot into a
  * {@code Host}; {@code input} is how every reader reports ({@code InputException}, {@code
- * InputNote}); {@code firmware} holds the decoded ACPI tables that {@code
+ * InputNote}, {@code Read}); {@code firmware} holds the decoded ACPI tables that {@code
  * host.Firmware} carries and the readers that decode tables a VMM already has; {@code kernel} holds
  * the kernel's algorithms, which {@code Verdict} answers in ({@code VfioIovaList.AttachResult}) and
  * which a VMM may run on its own. How the command line prints them is not here: that is the

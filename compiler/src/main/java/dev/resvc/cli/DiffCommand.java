@@ -8,7 +8,6 @@ import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Verdict;
 import java.io.PrintWriter;
@@ -97,9 +96,8 @@ final class DiffCommand implements Callable<Integer> {
     boolean different = !result.equivalent();
     Json.Arr hostsJson = Json.array();
     for (Path host : hosts) {
-      List<InputNote> notes = new ArrayList<>();
-      HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.none(), false, notes);
-      Output.notes(err, notes);
+      HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.none(), false);
+      Output.notes(err, loaded.notes());
       Verdict before = Evaluator.evaluate(new Interpreter(old), loaded.host(), layout, loaded.firmware().aperture());
       Verdict after = Evaluator.evaluate(new Interpreter(neu), loaded.host(), layout, loaded.firmware().aperture());
       Map<Integer, Verdict.Group> afterById = new LinkedHashMap<>();

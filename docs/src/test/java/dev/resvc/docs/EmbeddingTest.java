@@ -9,7 +9,7 @@ import dev.resvc.runtime.host.Firmware;
 import dev.resvc.runtime.host.HostBuilder;
 import dev.resvc.runtime.host.SysfsReader;
 import dev.resvc.runtime.host.SysfsSnapshot;
-import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Policy;
@@ -34,12 +34,11 @@ class EmbeddingTest {
         PolicyCompiler.compile(ROOT.resolve("examples/policies/kernel-intel.resv")).policy().orElseThrow());
 
     // --- as in embedding.md ---
-    List<InputNote> notes = new ArrayList<>();
-    SysfsSnapshot snapshot = SysfsReader.read(ROOT.resolve("examples/hosts/hp-proliant-dl360-g7"), notes);
-    Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);
-    Host host = HostBuilder.withFirmware(snapshot, "hp-proliant-dl360-g7", firmware, notes);
-    Verdict verdict = Evaluator.evaluate(policy, host, GuestPresets.parseSpec("q35,ram=16G"),
-        HostBuilder.aperture(firmware));
+    Read<SysfsSnapshot> snapshot = SysfsReader.read(ROOT.resolve("examples/hosts/hp-proliant-dl360-g7"));
+    Read<Firmware> firmware = HostBuilder.snapshotFirmware(snapshot.value());
+    Read<Host> host = HostBuilder.withFirmware(snapshot.value(), "hp-proliant-dl360-g7", firmware.value());
+    Verdict verdict = Evaluator.evaluate(policy, host.value(), GuestPresets.parseSpec("q35,ram=16G"),
+        HostBuilder.aperture(firmware.value()));
     List<String> lines = new ArrayList<>();
     for (Verdict.Group g : verdict.groups()) {
       if (!g.assignable()) {
@@ -58,8 +57,8 @@ class EmbeddingTest {
         + ROOT.resolve("examples/policies/kernel-intel.resv") + ":26]");
     // The snippet in the page is this code.
     String page = Files.readString(Path.of("embedding.md"));
-    assertThat(page).contains("Verdict verdict = Evaluator.evaluate(policy, host, GuestPresets.parseSpec(\"q35,ram=16G\"),");
-    assertThat(page).contains("Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);");
+    assertThat(page).contains("Verdict verdict = Evaluator.evaluate(policy, host.value(), GuestPresets.parseSpec(\"q35,ram=16G\"),");
+    assertThat(page).contains("Read<Firmware> firmware = HostBuilder.snapshotFirmware(snapshot.value());");
   }
 
   @Test

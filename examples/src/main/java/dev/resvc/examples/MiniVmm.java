@@ -8,6 +8,7 @@ import dev.resvc.runtime.host.SysfsReader;
 import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Policy;
@@ -51,13 +52,15 @@ public final class MiniVmm {
    * Reads a host snapshot (or {@code /sys}) and the firmware table it holds, and asks {@code policy}
    * about every IOMMU group for {@code guest}.
    */
-  public static Verdict evaluate(Policy policy, Path sysfsRoot, GuestLayout guest, List<InputNote> notes)
-      throws InputException {
-    SysfsSnapshot snapshot = SysfsReader.read(sysfsRoot, notes);
-    Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);
-    Host host = HostBuilder.withFirmware(snapshot, sysfsRoot.toString(), firmware, notes);
-    AddressRange aperture = HostBuilder.aperture(firmware);
-    return Evaluator.evaluate(policy, host, guest, aperture);
+  public static Read<Verdict> evaluate(Policy policy, Path sysfsRoot, GuestLayout guest) throws InputException {
+    Read<SysfsSnapshot> snapshot = SysfsReader.read(sysfsRoot);
+    Read<Firmware> firmware = HostBuilder.snapshotFirmware(snapshot.value());
+    Read<Host> host = HostBuilder.withFirmware(snapshot.value(), sysfsRoot.toString(), firmware.value());
+    List<InputNote> notes = new ArrayList<>(snapshot.notes());
+    notes.addAll(firmware.notes());
+    notes.addAll(host.notes());
+    AddressRange aperture = HostBuilder.aperture(firmware.value());
+    return new Read<>(Evaluator.evaluate(policy, host.value(), guest, aperture), notes);
   }
 
   /** One line per group, then one indented line per finding: what it says and which rule said it. */
@@ -82,9 +85,9 @@ public final class MiniVmm {
     try {
       Policy policy = findPolicy(args[1]);
       GuestLayout guest = GuestPresets.parseSpec(args.length == 3 ? args[2] : "q35");
-      List<InputNote> notes = new ArrayList<>();
-      Verdict verdict = evaluate(policy, Path.of(args[0]), guest, notes);
-      notes.forEach(n -> System.err.println(n.render()));
+      Read<Verdict> evaluated = evaluate(policy, Path.of(args[0]), guest);
+      evaluated.notes().forEach(n -> System.err.println(n.render()));
+      Verdict verdict = evaluated.value();
       out.println("policy " + verdict.policy() + ", host " + verdict.host() + ", guest " + verdict.guest());
       report(verdict).forEach(out::println);
     } catch (InputException e) {

@@ -8,6 +8,7 @@ import dev.resvc.runtime.guest.GuestPresets;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Verdict;
+import dev.resvc.runtime.testing.Notes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,7 +54,7 @@ class MiniVmmTest {
   void theCompiledKernelIntelPolicyGivesTheKernelsAnswerOnTheDl360() throws Exception {
     Policy policy = MiniVmm.findPolicy("examples.KernelIntel");
     List<InputNote> notes = new ArrayList<>();
-    Verdict verdict = MiniVmm.evaluate(policy, DL360, GuestPresets.q35(8L << 30), notes);
+    Verdict verdict = Notes.keep(MiniVmm.evaluate(policy, DL360, GuestPresets.q35(8L << 30)), notes);
     List<Integer> refused = verdict.groups().stream().filter(g -> !g.assignable()).map(Verdict.Group::id).toList();
     assertThat(refused).containsExactly(5, 9, 10, 11).inOrder();
     assertThat(verdict.groups()).hasSize(12);
@@ -83,8 +84,8 @@ class MiniVmmTest {
         Policy compiled = MiniVmm.findPolicy(interpreter.name());
         for (Path host : hosts) {
           for (String guest : List.of("q35,ram=8G", "pc,ram=2G", "virt,ram=16G")) {
-            Verdict a = MiniVmm.evaluate(compiled, host, GuestPresets.parseSpec(guest), new ArrayList<>());
-            Verdict b = MiniVmm.evaluate(interpreter, host, GuestPresets.parseSpec(guest), new ArrayList<>());
+            Verdict a = MiniVmm.evaluate(compiled, host, GuestPresets.parseSpec(guest)).value();
+            Verdict b = MiniVmm.evaluate(interpreter, host, GuestPresets.parseSpec(guest)).value();
             assertThat(a).isEqualTo(b);
             compared++;
           }

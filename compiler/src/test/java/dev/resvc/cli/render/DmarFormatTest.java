@@ -13,7 +13,6 @@ import dev.resvc.runtime.testing.Corpus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -31,13 +30,13 @@ class DmarFormatTest {
   }
 
   private static void check(Path dir) throws Exception {
-    DmarTable table = DmarReader.read(Files.readAllBytes(dir.resolve("DMAR.bin")), "DMAR.bin", true, new ArrayList<>());
+    DmarTable table = DmarReader.read(Files.readAllBytes(dir.resolve("DMAR.bin")), "DMAR.bin", true).value();
     String expected = Files.readString(dir.resolve("expected.txt"), StandardCharsets.UTF_8);
     assertWithMessage(dir.toString()).that(DmarFormat.text(table)).isEqualTo(expected);
   }
 
   private static DmarTable read(byte[] data) throws InputException {
-    return DmarReader.read(data, "DMAR.bin", false, new ArrayList<>());
+    return DmarReader.read(data, "DMAR.bin", false).value();
   }
 
   @Test
@@ -85,7 +84,7 @@ class DmarFormatTest {
   @Test
   void jsonCarriesEveryScopeOfTheCorpus() throws Exception {
     for (Path dir : Corpus.machines(Corpus.dmarDir())) {
-      DmarTable table = DmarReader.read(Files.readAllBytes(dir.resolve("DMAR.bin")), "DMAR.bin", false, new ArrayList<>());
+      DmarTable table = DmarReader.read(Files.readAllBytes(dir.resolve("DMAR.bin")), "DMAR.bin", false).value();
       String json = DmarFormat.json(table).toString();
       int scopes = 0;
       for (DmarStructure s : table.structures()) {

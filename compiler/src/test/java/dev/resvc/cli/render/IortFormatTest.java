@@ -15,7 +15,6 @@ import dev.resvc.runtime.testing.Corpus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,7 @@ class IortFormatTest {
   private static final int SMMU = 0x30;
 
   private static IortTable read(byte[] data) throws InputException {
-    return IortReader.read(data, "IORT.bin", false, new ArrayList<>());
+    return IortReader.read(data, "IORT.bin", false).value();
   }
 
   @TestFactory
@@ -37,7 +36,7 @@ class IortFormatTest {
   }
 
   private static void check(Path dir) throws Exception {
-    IortTable table = IortReader.read(Files.readAllBytes(dir.resolve("IORT.bin")), "IORT.bin", true, new ArrayList<>());
+    IortTable table = IortReader.read(Files.readAllBytes(dir.resolve("IORT.bin")), "IORT.bin", true).value();
     String expected = Files.readString(dir.resolve("expected.txt"), StandardCharsets.UTF_8);
     assertWithMessage(dir.toString()).that(IortFormat.text(table)).isEqualTo(expected);
   }

@@ -4,6 +4,7 @@ import dev.resvc.runtime.firmware.DmarReader;
 import dev.resvc.runtime.firmware.IortReader;
 import dev.resvc.runtime.firmware.IvrsReader;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import dev.resvc.runtime.testing.TableFuzz;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,21 +26,21 @@ class TableFormatRobustnessTest {
     0x40, 0x43, 0x48, 0x51, 0x7f, 0x80, 0xf0, 0xff};
 
   private static final TableFuzz.Decoder DMAR_FORMATS = (data, strict, json, notes) -> {
-    var table = DmarReader.read(data, "fuzz.bin", strict, notes);
+    var table = Notes.keep(DmarReader.read(data, "fuzz.bin", strict), notes);
     DmarFormat.text(table);
     if (json) {
       DmarFormat.json(table).toString();
     }
   };
   private static final TableFuzz.Decoder IVRS_FORMATS = (data, strict, json, notes) -> {
-    var table = IvrsReader.read(data, "fuzz.bin", strict, notes);
+    var table = Notes.keep(IvrsReader.read(data, "fuzz.bin", strict), notes);
     IvrsFormat.text(table);
     if (json) {
       IvrsFormat.json(table).toString();
     }
   };
   private static final TableFuzz.Decoder IORT_FORMATS = (data, strict, json, notes) -> {
-    var table = IortReader.read(data, "fuzz.bin", strict, notes);
+    var table = Notes.keep(IortReader.read(data, "fuzz.bin", strict), notes);
     IortFormat.text(table);
     if (json) {
       IortFormat.json(table).toString();

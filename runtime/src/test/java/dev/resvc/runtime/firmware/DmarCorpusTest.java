@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class DmarCorpusTest {
   private static void check(Path dir) throws Exception {
     byte[] data = Files.readAllBytes(dir.resolve("DMAR.bin"));
     List<InputNote> notes = new ArrayList<>();
-    DmarTable table = DmarReader.read(data, "DMAR.bin", true, notes);
+    DmarTable table = Notes.keep(DmarReader.read(data, "DMAR.bin", true), notes);
     assertWithMessage(dir.toString()).that(table.structures()).isNotEmpty();
     assertWithMessage("notes for " + dir).that(notes).isEmpty();
   }

@@ -10,6 +10,7 @@ import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +23,7 @@ class DmarReaderTest {
   private final List<InputNote> notes = new ArrayList<>();
 
   private DmarTable read(byte[] data) throws InputException {
-    return DmarReader.read(data, "DMAR.bin", false, notes);
+    return Notes.keep(DmarReader.read(data, "DMAR.bin", false), notes);
   }
 
   private InputException fails(byte[] data) {
@@ -100,7 +101,7 @@ class DmarReaderTest {
     assertThat(n.message()).contains("expected 0x00");
 
     InputException e =
-        assertThrows(InputException.class, () -> DmarReader.read(data, "DMAR.bin", true, new ArrayList<>()));
+        assertThrows(InputException.class, () -> DmarReader.read(data, "DMAR.bin", true).value());
     assertThat(e.position()).isEqualTo(Position.offset(9));
     assertThat(e.detail()).contains("checksum is wrong");
     assertThat(e.getMessage()).startsWith("DMAR.bin: offset 0x9: ");

@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class IortCorpusTest {
   private static void check(Path dir) throws Exception {
     byte[] data = Files.readAllBytes(dir.resolve("IORT.bin"));
     List<InputNote> notes = new ArrayList<>();
-    IortTable table = IortReader.read(data, "IORT.bin", true, notes);
+    IortTable table = Notes.keep(IortReader.read(data, "IORT.bin", true), notes);
     assertWithMessage(dir.toString()).that(table.nodes()).isNotEmpty();
     assertWithMessage("notes for " + dir).that(notes).isEmpty();
   }
@@ -45,7 +46,7 @@ class IortCorpusTest {
   /** Field values checked against the corpus IORT.dsl (iasl 20260408). */
   @Test
   void orionNodesDecodeAsIaslShowsThem() throws Exception {
-    IortTable t = IortReader.read(orion(), "IORT.bin", true, new ArrayList<>());
+    IortTable t = IortReader.read(orion(), "IORT.bin", true).value();
     assertThat(t.nodes()).hasSize(19);
     assertThat(t.nodeOffset()).isEqualTo(0x30);
     IortNode.ItsGroup its = (IortNode.ItsGroup) t.nodes().get(0);

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.testing.Notes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +34,7 @@ class IortReaderTest {
   }
 
   private IortTable read(byte[] data) throws InputException {
-    return IortReader.read(data, "IORT.bin", false, notes);
+    return Notes.keep(IortReader.read(data, "IORT.bin", false), notes);
   }
 
   private InputException fails(byte[] data) {
@@ -84,7 +85,7 @@ class IortReaderTest {
     assertThat(notes.get(0).level()).isEqualTo(InputNote.Level.WARNING);
     assertThat(notes.get(0).position()).isEqualTo(Position.offset(9));
     assertThat(notes.get(0).message()).contains("checksum is wrong");
-    InputException e = assertThrows(InputException.class, () -> IortReader.read(t, "IORT.bin", true, new ArrayList<>()));
+    InputException e = assertThrows(InputException.class, () -> IortReader.read(t, "IORT.bin", true).value());
     assertThat(at(e)).isEqualTo(9);
     assertThat(read(t).header().checksumOk()).isFalse();
   }

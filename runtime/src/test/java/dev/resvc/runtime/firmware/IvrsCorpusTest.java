@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class IvrsCorpusTest {
   private static void check(Path dir) throws Exception {
     byte[] data = Files.readAllBytes(dir.resolve("IVRS.bin"));
     List<InputNote> notes = new ArrayList<>();
-    IvrsTable table = IvrsReader.read(data, "IVRS.bin", true, notes);
+    IvrsTable table = Notes.keep(IvrsReader.read(data, "IVRS.bin", true), notes);
     assertWithMessage(dir.toString()).that(table.ivhds()).isNotEmpty();
     // the only notes on real tables are the skipped type-0x51 blocks
     for (InputNote n : notes) {
@@ -43,7 +44,7 @@ class IvrsCorpusTest {
   @Test
   void everyIvhdOfTheCorpusIsCoveredByItsDeviceEntriesExactly() throws Exception {
     for (Path dir : Corpus.machines(Corpus.ivrsDir())) {
-      IvrsTable table = IvrsReader.read(Files.readAllBytes(dir.resolve("IVRS.bin")), "IVRS.bin", false, new ArrayList<>());
+      IvrsTable table = IvrsReader.read(Files.readAllBytes(dir.resolve("IVRS.bin")), "IVRS.bin", false).value();
       for (IvrsBlock.Ivhd h : table.ivhds()) {
         int sum = IvrsBlock.Ivhd.headerLength(h.type());
         for (IvhdDeviceEntry e : h.entries()) {

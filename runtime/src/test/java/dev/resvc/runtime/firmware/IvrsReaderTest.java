@@ -13,6 +13,7 @@ import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +31,7 @@ class IvrsReaderTest {
   }
 
   private IvrsTable read(byte[] data) throws InputException {
-    return IvrsReader.read(data, "IVRS.bin", false, notes);
+    return Notes.keep(IvrsReader.read(data, "IVRS.bin", false), notes);
   }
 
   private InputException fails(byte[] data) {
@@ -196,7 +197,7 @@ class IvrsReaderTest {
   void badChecksumIsAnErrorUnderStrict() {
     byte[] data = corpus(ZENBOOK);
     data[10] ^= 0x01;
-    InputException e = assertThrows(InputException.class, () -> IvrsReader.read(data, "IVRS.bin", true, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(IvrsReader.read(data, "IVRS.bin", true), notes));
     assertThat(e.position()).isEqualTo(Position.offset(9));
     assertThat(e.detail()).startsWith("checksum is wrong: the table's bytes sum to 0xff");
   }
