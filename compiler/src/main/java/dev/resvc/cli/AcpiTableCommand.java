@@ -1,10 +1,8 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
-import java.util.ArrayList;
-import java.util.List;
+import dev.resvc.runtime.input.Read;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +36,7 @@ abstract class AcpiTableCommand<T> implements Callable<Integer> {
   @Option(names = "--strict", description = "Treat a wrong checksum as an error.")
   boolean strict;
 
-  abstract T read(byte[] data, String name, boolean strict, List<InputNote> notes) throws InputException;
+  abstract Read<T> read(byte[] data, String name, boolean strict) throws InputException;
 
   abstract String text(T table);
 
@@ -49,9 +47,9 @@ abstract class AcpiTableCommand<T> implements Callable<Integer> {
 
   @Override
   public Integer call() throws InputException {
-    List<InputNote> notes = new ArrayList<>();
-    T table = read(Inputs.bytes(file, System.in), Inputs.displayName(file), strict, notes);
-    Output.notes(spec.commandLine().getErr(), notes);
+    Read<T> read = read(Inputs.bytes(file, System.in), Inputs.displayName(file), strict);
+    T table = read.value();
+    Output.notes(spec.commandLine().getErr(), read.notes());
     spec.commandLine().getOut().print(format == Format.json ? document().start().putAll(json(table)) + "\n" : text(table));
     return Main.OK;
   }

@@ -2,8 +2,6 @@ package dev.resvc.cli;
 
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Evaluator;
@@ -13,9 +11,7 @@ import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,9 +65,8 @@ final class CheckCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     GuestLayout layout = where.guestLayout();
     dev.resvc.compiler.PolicyCompiler.Compilation compilation = PolicyInput.compilation(policy, err);
-    List<InputNote> notes = new ArrayList<>();
-    HostLoader.Loaded loaded = where.loadHost(notes);
-    Output.notes(err, notes);
+    HostLoader.Loaded loaded = where.loadHost();
+    Output.notes(err, loaded.notes());
     Explanation explanation = Evaluator.explain(engine.instantiate(compilation), loaded.host(), layout,
         loaded.firmware().aperture());
     List<Explanation.Group> groups = explanation.groups().stream()

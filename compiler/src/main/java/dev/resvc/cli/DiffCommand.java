@@ -2,13 +2,12 @@ package dev.resvc.cli;
 
 import dev.resvc.compiler.PolicyCompiler;
 import dev.resvc.compiler.analysis.Differ;
-import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.compiler.check.CheckedPolicy;
+import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.compiler.interp.Interpreter;
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Verdict;
@@ -18,8 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -98,9 +97,8 @@ final class DiffCommand implements Callable<Integer> {
     boolean different = !result.equivalent();
     Json.Arr hostsJson = Json.array();
     for (Path host : hosts) {
-      List<InputNote> notes = new ArrayList<>();
-      HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.none(), false, notes);
-      Output.notes(err, notes);
+      HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.none(), false);
+      Output.notes(err, loaded.notes());
       Explanation before = Evaluator.explain(new Interpreter(old), loaded.host(), layout, loaded.firmware().aperture());
       Explanation after = Evaluator.explain(new Interpreter(neu), loaded.host(), layout, loaded.firmware().aperture());
       Map<Integer, Explanation.Group> afterById = new LinkedHashMap<>();

@@ -1,12 +1,11 @@
 package dev.resvc.cli;
 
-import dev.resvc.runtime.firmware.DmarFormat;
+import dev.resvc.cli.render.DmarFormat;
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.firmware.DmarReader;
 import dev.resvc.runtime.firmware.DmarTable;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
-import java.util.List;
+import dev.resvc.runtime.input.Read;
 import picocli.CommandLine.Command;
 
 /** {@code resvc dmar}: decode an Intel DMAR table. */
@@ -26,8 +25,8 @@ import picocli.CommandLine.Command;
     })
 final class DmarCommand extends AcpiTableCommand<DmarTable> {
   @Override
-  DmarTable read(byte[] data, String name, boolean strict, List<InputNote> notes) throws InputException {
-    return DmarReader.read(data, name, strict, notes);
+  Read<DmarTable> read(byte[] data, String name, boolean strict) throws InputException {
+    return DmarReader.read(data, name, strict);
   }
 
   @Override

@@ -6,10 +6,9 @@ import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.compiler.interp.Explainer;
 import dev.resvc.compiler.interp.Interpreter;
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
@@ -94,9 +93,8 @@ final class ExplainCommand implements Callable<Integer> {
     final long addr = address == null ? 0 : address;
     GuestLayout layout = where.guestLayout();
     PolicyCompiler.Compilation compilation = PolicyInput.compilation(policy, err);
-    List<InputNote> notes = new ArrayList<>();
-    HostLoader.Loaded loaded = where.loadHost(notes);
-    Output.notes(err, notes);
+    HostLoader.Loaded loaded = where.loadHost();
+    Output.notes(err, loaded.notes());
     CheckedPolicy p = compilation.policy().orElseThrow();
     Explanation explanation = Evaluator.explain(new Interpreter(p), loaded.host(), layout,
         loaded.firmware().aperture());

@@ -2,10 +2,10 @@ package dev.resvc.cli;
 
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.input.Position;
-import dev.resvc.runtime.json.Json;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.range.ByteSize;
 import dev.resvc.runtime.range.U64;
 import java.io.PrintWriter;

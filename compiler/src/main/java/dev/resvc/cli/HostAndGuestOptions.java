@@ -2,9 +2,7 @@ package dev.resvc.cli;
 
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The host and guest options of the commands that evaluate a policy ({@code check}, {@code explain}). */
@@ -26,8 +24,8 @@ final class HostAndGuestOptions {
       description = "q35, pc or virt with an optional ,ram=SIZE (default ${DEFAULT-VALUE}, 4G of RAM), or a layout file.")
   String guest;
 
-  HostLoader.Loaded loadHost(List<InputNote> notes) throws InputException, UsageException {
-    return HostLoader.load(host, HostLoader.TableFiles.of(dmar, ivrs, iort), false, notes);
+  HostLoader.Loaded loadHost() throws InputException, UsageException {
+    return HostLoader.load(host, HostLoader.TableFiles.of(dmar, ivrs, iort), false);
   }
 
   GuestLayout guestLayout() throws InputException, UsageException {

@@ -1,9 +1,8 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.host.HostBuilder;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciClasses;
@@ -12,7 +11,6 @@ import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.U64;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -71,11 +69,10 @@ final class HostCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InputException, UsageException {
-    List<InputNote> notes = new ArrayList<>();
-    HostLoader.Loaded loaded = HostLoader.load(path, HostLoader.TableFiles.of(dmar, ivrs, iort), sysfsOnly, notes);
+    HostLoader.Loaded loaded = HostLoader.load(path, HostLoader.TableFiles.of(dmar, ivrs, iort), sysfsOnly);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Output.notes(err, notes);
+    Output.notes(err, loaded.notes());
     if (format == Format.json) {
       out.println(json(loaded));
     } else {

@@ -1,16 +1,21 @@
 package dev.resvc.cli;
 
 import dev.resvc.runtime.firmware.DmarReader;
+import dev.resvc.runtime.firmware.DmarTable;
 import dev.resvc.runtime.firmware.IortReader;
+import dev.resvc.runtime.firmware.IortTable;
 import dev.resvc.runtime.firmware.IvrsReader;
+import dev.resvc.runtime.firmware.IvrsTable;
 import dev.resvc.runtime.host.Firmware;
 import dev.resvc.runtime.host.HostBuilder;
 import dev.resvc.runtime.host.SysfsReader;
 import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.model.Host;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -22,8 +27,15 @@ import java.util.stream.Stream;
 final class HostLoader {
   private HostLoader() {}
 
-  /** A host, the tables its regions were rebuilt from, and where its regions came from, in words. */
-  record Loaded(Host host, SysfsSnapshot snapshot, Firmware firmware, String regionsFrom) {}
+  /**
+   * A host, the tables its regions were rebuilt from, where its regions came from, in words, and what
+   * reading it noted (sysfs, then the tables, then the host builder).
+   */
+  record Loaded(Host host, SysfsSnapshot snapshot, Firmware firmware, String regionsFrom, List<InputNote> notes) {
+    Loaded {
+      notes = List.copyOf(notes);
+    }
+  }
 
   /** The table files given on the command line; all empty means "the snapshot's own tables". */
   record TableFiles(Optional<String> dmar, Optional<String> ivrs, Optional<String> iort) {
@@ -40,45 +52,55 @@ final class HostLoader {
     }
   }
 
-  static Loaded load(Path root, TableFiles files, boolean sysfsOnly, List<InputNote> notes)
-      throws InputException, UsageException {
+  static Loaded load(Path root, TableFiles files, boolean sysfsOnly) throws InputException, UsageException {
     if (sysfsOnly && files.any()) {
       throw new UsageException("--dmar/--ivrs/--iort and --sysfs-only contradict each other");
     }
     if (Stream.of(files.dmar(), files.ivrs(), files.iort()).filter(f -> f.equals(Optional.of("-"))).count() > 1) {
       throw new UsageException("only one of --dmar, --ivrs and --iort can read standard input ('-')");
     }
-    SysfsSnapshot snapshot = SysfsReader.read(root, notes);
+    Read<SysfsSnapshot> read = SysfsReader.read(root);
+    SysfsSnapshot snapshot = read.value();
+    List<InputNote> notes = new ArrayList<>(read.notes());
     String name = root.toString();
     if (sysfsOnly) {
-      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, Firmware.none(), "sysfs (--sysfs-only)");
+      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, Firmware.none(), "sysfs (--sysfs-only)",
+          notes);
     }
-    Firmware firmware = files.any() ? given(files, notes) : HostBuilder.snapshotFirmware(snapshot, notes);
-    if (firmware.isEmpty()) {
-      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, firmware,
-          "sysfs (no DMAR, IVRS or IORT table)");
+    Read<Firmware> firmware = files.any() ? given(files) : HostBuilder.snapshotFirmware(snapshot);
+    notes.addAll(firmware.notes());
+    if (firmware.value().isEmpty()) {
+      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, firmware.value(),
+          "sysfs (no DMAR, IVRS or IORT table)", notes);
     }
-    return new Loaded(HostBuilder.withFirmware(snapshot, name, firmware, notes), snapshot, firmware,
-        firmware.describe() + ", as the kernel builds them");
+    Read<Host> host = HostBuilder.withFirmware(snapshot, name, firmware.value());
+    notes.addAll(host.notes());
+    return new Loaded(host.value(), snapshot, firmware.value(),
+        firmware.value().describe() + ", as the kernel builds them", notes);
   }
 
-  private static Firmware given(TableFiles files, List<InputNote> notes) throws InputException {
+  /** The tables named on the command line, decoded leniently, in the order DMAR, IVRS, IORT. */
+  private static Read<Firmware> given(TableFiles files) throws InputException {
     Firmware firmware = Firmware.none();
+    List<InputNote> notes = new ArrayList<>();
     if (files.dmar().isPresent()) {
       String source = Inputs.displayName(files.dmar().get());
-      firmware = firmware.withDmar(DmarReader.read(Inputs.bytes(files.dmar().get(), System.in), source, false, notes),
-          source);
+      Read<DmarTable> dmar = DmarReader.read(Inputs.bytes(files.dmar().get(), System.in), source, false);
+      notes.addAll(dmar.notes());
+      firmware = firmware.withDmar(dmar.value(), source);
     }
     if (files.ivrs().isPresent()) {
       String source = Inputs.displayName(files.ivrs().get());
-      firmware = firmware.withIvrs(IvrsReader.read(Inputs.bytes(files.ivrs().get(), System.in), source, false, notes),
-          source);
+      Read<IvrsTable> ivrs = IvrsReader.read(Inputs.bytes(files.ivrs().get(), System.in), source, false);
+      notes.addAll(ivrs.notes());
+      firmware = firmware.withIvrs(ivrs.value(), source);
     }
     if (files.iort().isPresent()) {
       String source = Inputs.displayName(files.iort().get());
-      firmware = firmware.withIort(IortReader.read(Inputs.bytes(files.iort().get(), System.in), source, false, notes),
-          source);
+      Read<IortTable> iort = IortReader.read(Inputs.bytes(files.iort().get(), System.in), source, false);
+      notes.addAll(iort.notes());
+      firmware = firmware.withIort(iort.value(), source);
     }
-    return firmware;
+    return new Read<>(firmware, notes);
   }
 }

@@ -1,12 +1,11 @@
 package dev.resvc.cli;
 
-import dev.resvc.runtime.firmware.IortFormat;
+import dev.resvc.cli.render.IortFormat;
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.firmware.IortReader;
 import dev.resvc.runtime.firmware.IortTable;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
-import java.util.List;
+import dev.resvc.runtime.input.Read;
 import picocli.CommandLine.Command;
 
 /** {@code resvc iort}: decode an Arm IORT table. */
@@ -26,8 +25,8 @@ import picocli.CommandLine.Command;
     })
 final class IortCommand extends AcpiTableCommand<IortTable> {
   @Override
-  IortTable read(byte[] data, String name, boolean strict, List<InputNote> notes) throws InputException {
-    return IortReader.read(data, name, strict, notes);
+  Read<IortTable> read(byte[] data, String name, boolean strict) throws InputException {
+    return IortReader.read(data, name, strict);
   }
 
   @Override

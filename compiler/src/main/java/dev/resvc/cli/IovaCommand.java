@@ -1,18 +1,17 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.host.RegionListParser;
 import dev.resvc.runtime.host.RegionListParser.Dialect;
 import dev.resvc.runtime.host.RegionListParser.RegionList;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,11 +69,11 @@ final class IovaCommand implements Callable<Integer> {
   public Integer call() throws InputException, UsageException {
     AddressRange fromOption = aperture != null ? parseAperture(aperture) : null;
     String name = Inputs.displayName(file);
-    List<InputNote> notes = new ArrayList<>();
-    RegionList list = RegionListParser.parse(Inputs.text(file, System.in), name, Dialect.REGION_FILE, true, notes);
+    Read<RegionList> read = RegionListParser.parse(Inputs.text(file, System.in), name, Dialect.REGION_FILE, true);
+    RegionList list = read.value();
     AddressRange window = fromOption != null ? fromOption : list.aperture().orElse(AddressRange.FULL);
     PrintWriter err = spec.commandLine().getErr();
-    Output.notes(err, notes);
+    Output.notes(err, read.notes());
     List<Region> merged = GroupRegionMerger.merge(list.regions());
     VfioIovaList.AttachResult result = VfioIovaList.attachGroup(window, merged);
     PrintWriter out = spec.commandLine().getOut();

@@ -1,12 +1,11 @@
 package dev.resvc.cli;
 
-import dev.resvc.runtime.firmware.IvrsFormat;
+import dev.resvc.cli.render.IvrsFormat;
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.firmware.IvrsReader;
 import dev.resvc.runtime.firmware.IvrsTable;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
-import java.util.List;
+import dev.resvc.runtime.input.Read;
 import picocli.CommandLine.Command;
 
 /** {@code resvc ivrs}: decode an AMD IVRS table. */
@@ -27,8 +26,8 @@ import picocli.CommandLine.Command;
     })
 final class IvrsCommand extends AcpiTableCommand<IvrsTable> {
   @Override
-  IvrsTable read(byte[] data, String name, boolean strict, List<InputNote> notes) throws InputException {
-    return IvrsReader.read(data, name, strict, notes);
+  Read<IvrsTable> read(byte[] data, String name, boolean strict) throws InputException {
+    return IvrsReader.read(data, name, strict);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.resvc.cli;
 
-import dev.resvc.runtime.json.Json;
+import dev.resvc.compiler.json.Json;
 
 /**
  * The documents the CLI prints with {@code --format json}, one per kind, each described by

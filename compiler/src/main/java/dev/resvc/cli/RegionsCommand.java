@@ -1,21 +1,21 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.host.RegionListParser;
 import dev.resvc.runtime.host.RegionListParser.Dialect;
+import dev.resvc.runtime.host.RegionListParser.RegionList;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
-import dev.resvc.runtime.json.Json;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.model.Region;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code resvc regions}: work on region lists directly. */
 @Command(
@@ -70,10 +70,9 @@ final class RegionsCommand implements Runnable {
     @Override
     public Integer call() throws InputException {
       String name = Inputs.displayName(file);
-      List<InputNote> notes = new ArrayList<>();
-      List<Region> regions = RegionListParser.parse(
-          Inputs.text(file, System.in), name, Dialect.REGION_FILE, false, notes).regions();
-      Output.notes(spec.commandLine().getErr(), notes);
+      Read<RegionList> read = RegionListParser.parse(Inputs.text(file, System.in), name, Dialect.REGION_FILE, false);
+      List<Region> regions = read.value().regions();
+      Output.notes(spec.commandLine().getErr(), read.notes());
       List<Region> merged = GroupRegionMerger.merge(regions);
       PrintWriter out = spec.commandLine().getOut();
       if (format == Format.json) {

@@ -5,7 +5,7 @@ import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.codegen.PolicyGenerator;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.DiagnosticCodes;
-import dev.resvc.runtime.json.Json;
+import dev.resvc.compiler.json.Json;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;

@@ -6,10 +6,9 @@ import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.input.Read;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,11 +51,10 @@ final class SnapshotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InputException {
-    List<InputNote> notes = new ArrayList<>();
-    SnapshotWriter.write(sysfs, out, notes);
+    Read<SysfsSnapshot> source = SnapshotWriter.write(sysfs, out);
     PrintWriter err = spec.commandLine().getErr();
-    Output.notes(err, notes);
-    SysfsSnapshot written = SysfsReader.read(out, new ArrayList<>());
+    Output.notes(err, source.notes());
+    SysfsSnapshot written = SysfsReader.read(out).value();
     if (written.groups().isEmpty()) {
       // a valid snapshot, but one that every check will find nothing assignable in: say so now
       err.println(InputNote.warning(out.toString(), Position.whole(), "no IOMMU groups saved: the IOMMU is off or "

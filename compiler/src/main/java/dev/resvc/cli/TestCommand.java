@@ -2,9 +2,9 @@ package dev.resvc.cli;
 
 import dev.resvc.compiler.PolicyCompiler;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
+import dev.resvc.compiler.json.Json;
 import dev.resvc.compiler.testrun.PolicyTestRunner;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

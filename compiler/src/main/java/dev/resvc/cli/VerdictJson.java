@@ -2,7 +2,7 @@ package dev.resvc.cli;
 
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
-import dev.resvc.runtime.json.Json;
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Explanation;

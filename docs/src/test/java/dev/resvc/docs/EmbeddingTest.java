@@ -10,7 +10,7 @@ import dev.resvc.runtime.host.Firmware;
 import dev.resvc.runtime.host.HostBuilder;
 import dev.resvc.runtime.host.SysfsReader;
 import dev.resvc.runtime.host.SysfsSnapshot;
-import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Explanation;
@@ -37,12 +37,11 @@ class EmbeddingTest {
         PolicyCompiler.compile(ROOT.resolve("examples/policies/kernel-intel.resv")).policy().orElseThrow());
 
     // --- as in embedding.md ---
-    List<InputNote> notes = new ArrayList<>();
-    SysfsSnapshot snapshot = SysfsReader.read(ROOT.resolve("examples/hosts/hp-proliant-dl360-g7"), notes);
-    Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);
-    Host host = HostBuilder.withFirmware(snapshot, "hp-proliant-dl360-g7", firmware, notes);
+    Read<SysfsSnapshot> snapshot = SysfsReader.read(ROOT.resolve("examples/hosts/hp-proliant-dl360-g7"));
+    Read<Firmware> firmware = HostBuilder.snapshotFirmware(snapshot.value());
+    Host host = HostBuilder.withFirmware(snapshot.value(), "hp-proliant-dl360-g7", firmware.value()).value();
     GuestLayout guest = GuestPresets.parseSpec("q35,ram=16G");
-    AddressRange aperture = HostBuilder.aperture(firmware);
+    AddressRange aperture = HostBuilder.aperture(firmware.value());
     Verdict verdict = Evaluator.evaluate(policy, host, guest, aperture); // what a VMM asks at start
     List<String> lines = new ArrayList<>();
     for (Verdict.Group g : verdict.groups()) {
@@ -67,7 +66,7 @@ class EmbeddingTest {
     assertThat(page).contains("Verdict verdict = Evaluator.evaluate(policy, host, guest, aperture);");
     assertThat(page).contains("Explanation.Group why = Evaluator.explainGroup(policy, host.group(g.id()).orElseThrow(),"
         + " guest, aperture);");
-    assertThat(page).contains("Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);");
+    assertThat(page).contains("Read<Firmware> firmware = HostBuilder.snapshotFirmware(snapshot.value());");
   }
 
   @Test

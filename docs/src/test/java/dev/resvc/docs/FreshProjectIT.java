@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.module.ModuleFinder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -164,11 +164,11 @@ class FreshProjectIT {
       assertThat(page).contains("| `" + p.artifactId() + "` |");
       assertThat(page).contains("`" + p.moduleName() + "` |");
       Path base = repository.resolve(GROUP_PATH).resolve(p.artifactId()).resolve(version);
-      try (JarFile jar = new JarFile(base.resolve(p.artifactId() + "-" + version + ".jar").toFile())) {
-        assertWithMessage("Automatic-Module-Name of %s", p.artifactId())
-            .that(jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name"))
-            .isEqualTo(p.moduleName());
-      }
+      // The name the module system gives the jar: its module-info's, or else its Automatic-Module-Name.
+      Path jar = base.resolve(p.artifactId() + "-" + version + ".jar");
+      assertWithMessage("module name of %s", p.artifactId())
+          .that(ModuleFinder.of(jar).findAll().stream().map(m -> m.descriptor().name()).toList())
+          .containsExactly(p.moduleName());
       for (String classifier : List.of("sources", "javadoc")) {
         Path attached = ROOT.resolve(p.directory()).resolve("target")
             .resolve(p.artifactId() + "-" + version + "-" + classifier + ".jar");

@@ -11,6 +11,7 @@ import dev.resvc.runtime.host.SysfsReader;
 import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
@@ -46,19 +47,24 @@ public final class AssignmentCheck {
 
   private AssignmentCheck() {}
 
-  /** Reads a host (with its DMAR, IVRS or IORT table when present) and answers for every group. */
-  public static List<GroupAnswer> check(Path sysfsRoot, GuestLayout guest, List<InputNote> notes)
-      throws InputException {
-    SysfsSnapshot snapshot = SysfsReader.read(sysfsRoot, notes);
-    Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);
-    Host host = HostBuilder.withFirmware(snapshot, sysfsRoot.toString(), firmware, notes);
+  /**
+   * Reads a host (with its DMAR, IVRS or IORT table when present) and answers for every group, with
+   * the warnings and notes reading the host gave.
+   */
+  public static Read<List<GroupAnswer>> check(Path sysfsRoot, GuestLayout guest) throws InputException {
+    Read<SysfsSnapshot> snapshot = SysfsReader.read(sysfsRoot);
+    Read<Firmware> firmware = HostBuilder.snapshotFirmware(snapshot.value());
+    Read<Host> host = HostBuilder.withFirmware(snapshot.value(), sysfsRoot.toString(), firmware.value());
+    List<InputNote> notes = new ArrayList<>(snapshot.notes());
+    notes.addAll(firmware.notes());
+    notes.addAll(host.notes());
     // VT-d: [0, 2^haw - 1] from the DMAR host address width; AMD and Arm: the full 64-bit space.
-    AddressRange aperture = HostBuilder.aperture(firmware);
+    AddressRange aperture = HostBuilder.aperture(firmware.value());
     List<GroupAnswer> answers = new ArrayList<>();
-    for (IommuGroup group : host.groups()) {
+    for (IommuGroup group : host.value().groups()) {
       answers.add(answer(group, aperture, guest));
     }
-    return answers;
+    return new Read<>(answers, notes);
   }
 
   static GroupAnswer answer(IommuGroup group, AddressRange aperture, GuestLayout guest) {
@@ -105,9 +111,9 @@ public final class AssignmentCheck {
     }
     try {
       GuestLayout guest = GuestPresets.parseSpec(args.length == 2 ? args[1] : "q35");
-      List<InputNote> notes = new ArrayList<>();
-      List<GroupAnswer> answers = check(Path.of(args[0]), guest, notes);
-      notes.forEach(n -> System.err.println(n.render()));
+      Read<List<GroupAnswer>> checked = check(Path.of(args[0]), guest);
+      checked.notes().forEach(n -> System.err.println(n.render()));
+      List<GroupAnswer> answers = checked.value();
       for (GroupAnswer a : answers) {
         out.println("group " + a.groupId() + ": " + (a.assignable() ? "assignable" : "NOT assignable"));
         a.problems().forEach(p -> out.println("  " + p));

@@ -8,6 +8,7 @@ import dev.resvc.runtime.host.SysfsReader;
 import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Explanation;
@@ -52,17 +53,15 @@ public final class MiniVmm {
    * Reads a host snapshot (or {@code /sys}) and the firmware table it holds, and asks {@code policy}
    * about every IOMMU group for {@code guest}: whether it can be assigned, what a VMM asks at start.
    */
-  public static Verdict evaluate(Policy policy, Path sysfsRoot, GuestLayout guest, List<InputNote> notes)
-      throws InputException {
-    Machine m = Machine.read(sysfsRoot, notes);
-    return Evaluator.evaluate(policy, m.host(), guest, m.aperture());
+  public static Read<Verdict> evaluate(Policy policy, Path sysfsRoot, GuestLayout guest) throws InputException {
+    Read<Machine> m = Machine.read(sysfsRoot);
+    return new Read<>(Evaluator.evaluate(policy, m.value().host(), guest, m.value().aperture()), m.notes());
   }
 
   /** {@link #evaluate} with every decision behind the verdict: what a VMM reports when it refuses a group. */
-  public static Explanation explain(Policy policy, Path sysfsRoot, GuestLayout guest, List<InputNote> notes)
-      throws InputException {
-    Machine m = Machine.read(sysfsRoot, notes);
-    return Evaluator.explain(policy, m.host(), guest, m.aperture());
+  public static Read<Explanation> explain(Policy policy, Path sysfsRoot, GuestLayout guest) throws InputException {
+    Read<Machine> m = Machine.read(sysfsRoot);
+    return new Read<>(Evaluator.explain(policy, m.value().host(), guest, m.value().aperture()), m.notes());
   }
 
   /** One line per group, then one indented line per finding: what it says and which rule said it. */
@@ -79,11 +78,14 @@ public final class MiniVmm {
 
   /** A host read from a snapshot or {@code /sys}, and the IOMMU aperture its firmware tables imply. */
   private record Machine(Host host, AddressRange aperture) {
-    static Machine read(Path sysfsRoot, List<InputNote> notes) throws InputException {
-      SysfsSnapshot snapshot = SysfsReader.read(sysfsRoot, notes);
-      Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);
-      Host host = HostBuilder.withFirmware(snapshot, sysfsRoot.toString(), firmware, notes);
-      return new Machine(host, HostBuilder.aperture(firmware));
+    static Read<Machine> read(Path sysfsRoot) throws InputException {
+      Read<SysfsSnapshot> snapshot = SysfsReader.read(sysfsRoot);
+      Read<Firmware> firmware = HostBuilder.snapshotFirmware(snapshot.value());
+      Read<Host> host = HostBuilder.withFirmware(snapshot.value(), sysfsRoot.toString(), firmware.value());
+      List<InputNote> notes = new ArrayList<>(snapshot.notes());
+      notes.addAll(firmware.notes());
+      notes.addAll(host.notes());
+      return new Read<>(new Machine(host.value(), HostBuilder.aperture(firmware.value())), notes);
     }
   }
 
@@ -97,9 +99,9 @@ public final class MiniVmm {
     try {
       Policy policy = findPolicy(args[1]);
       GuestLayout guest = GuestPresets.parseSpec(args.length == 3 ? args[2] : "q35");
-      List<InputNote> notes = new ArrayList<>();
-      Explanation explanation = explain(policy, Path.of(args[0]), guest, notes);
-      notes.forEach(n -> System.err.println(n.render()));
+      Read<Explanation> explained = explain(policy, Path.of(args[0]), guest);
+      explained.notes().forEach(n -> System.err.println(n.render()));
+      Explanation explanation = explained.value();
       out.println("policy " + explanation.policy() + ", host " + explanation.host() + ", guest " + explanation.guest());
       report(explanation).forEach(out::println);
     } catch (InputException e) {

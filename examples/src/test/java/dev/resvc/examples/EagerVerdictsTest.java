@@ -45,9 +45,9 @@ class EagerVerdictsTest {
     int compared = 0;
     int findings = 0;
     for (Path dir : ShippedHostsTest.hosts()) {
-      SysfsSnapshot snapshot = SysfsReader.read(dir, new ArrayList<>());
-      Firmware firmware = HostBuilder.snapshotFirmware(snapshot, new ArrayList<>());
-      Host withFirmware = HostBuilder.withFirmware(snapshot, dir.toString(), firmware, new ArrayList<>());
+      SysfsSnapshot snapshot = SysfsReader.read(dir).value();
+      Firmware firmware = HostBuilder.snapshotFirmware(snapshot).value();
+      Host withFirmware = HostBuilder.withFirmware(snapshot, dir.toString(), firmware).value();
       Host sysfsOnly = snapshot.toHostWithoutFirmware(dir.toString());
       for (Host host : List.of(withFirmware, sysfsOnly)) {
         AddressRange aperture = HostBuilder.aperture(firmware);

@@ -9,6 +9,7 @@ import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Verdict;
+import dev.resvc.runtime.testing.Notes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -54,12 +55,12 @@ class MiniVmmTest {
   void theCompiledKernelIntelPolicyGivesTheKernelsAnswerOnTheDl360() throws Exception {
     Policy policy = MiniVmm.findPolicy("examples.KernelIntel");
     List<InputNote> notes = new ArrayList<>();
-    Verdict verdict = MiniVmm.evaluate(policy, DL360, GuestPresets.q35(8L << 30), notes);
+    Verdict verdict = Notes.keep(MiniVmm.evaluate(policy, DL360, GuestPresets.q35(8L << 30)), notes);
     List<Integer> refused = verdict.groups().stream().filter(g -> !g.assignable()).map(Verdict.Group::id).toList();
     assertThat(refused).containsExactly(5, 9, 10, 11).inOrder();
     assertThat(verdict.groups()).hasSize(12);
     // every refusal names the rule, in the policy file, that refused
-    Explanation why = MiniVmm.explain(policy, DL360, GuestPresets.q35(8L << 30), notes);
+    Explanation why = MiniVmm.explain(policy, DL360, GuestPresets.q35(8L << 30)).value();
     assertThat(why.verdict()).isEqualTo(verdict);
     for (int id : refused) {
       assertThat(why.group(id).orElseThrow().findings().stream()
@@ -86,10 +87,10 @@ class MiniVmmTest {
         Policy compiled = MiniVmm.findPolicy(interpreter.name());
         for (Path host : hosts) {
           for (String guest : List.of("q35,ram=8G", "pc,ram=2G", "virt,ram=16G")) {
-            Explanation a = MiniVmm.explain(compiled, host, GuestPresets.parseSpec(guest), new ArrayList<>());
-            Explanation b = MiniVmm.explain(interpreter, host, GuestPresets.parseSpec(guest), new ArrayList<>());
+            Explanation a = MiniVmm.explain(compiled, host, GuestPresets.parseSpec(guest)).value();
+            Explanation b = MiniVmm.explain(interpreter, host, GuestPresets.parseSpec(guest)).value();
             assertThat(a).isEqualTo(b);
-            assertThat(MiniVmm.evaluate(compiled, host, GuestPresets.parseSpec(guest), new ArrayList<>()))
+            assertThat(MiniVmm.evaluate(compiled, host, GuestPresets.parseSpec(guest)).value())
                 .isEqualTo(b.verdict());
             compared++;
           }

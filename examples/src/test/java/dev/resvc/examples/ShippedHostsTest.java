@@ -21,6 +21,7 @@ import dev.resvc.runtime.kernel.ArmRegionBuilder;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.Region;
+import dev.resvc.runtime.testing.Notes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,20 +53,20 @@ class ShippedHostsTest {
     assertThat(hosts()).isNotEmpty();
     return hosts().stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
       List<InputNote> notes = new ArrayList<>();
-      SysfsSnapshot snapshot = SysfsReader.read(dir, notes);
+      SysfsSnapshot snapshot = Notes.keep(SysfsReader.read(dir), notes);
       assertThat(Files.exists(dir.resolve("README.md"))).isTrue();
       assertThat(snapshot.groups()).isNotEmpty();
       assertThat(snapshot.acpiTables()).hasSize(1);
       String signature = snapshot.acpiTables().keySet().iterator().next();
       byte[] table = snapshot.acpiTable(signature).orElseThrow();
       switch (signature) { // strict: a wrong checksum fails here
-        case "DMAR" -> DmarReader.read(table, signature, true, new ArrayList<>());
-        case "IVRS" -> IvrsReader.read(table, signature, true, new ArrayList<>());
-        default -> IortReader.read(table, signature, true, new ArrayList<>());
+        case "DMAR" -> DmarReader.read(table, signature, true).value();
+        case "IVRS" -> IvrsReader.read(table, signature, true).value();
+        default -> IortReader.read(table, signature, true).value();
       }
-      Firmware firmware = HostBuilder.snapshotFirmware(snapshot, notes);
+      Firmware firmware = Notes.keep(HostBuilder.snapshotFirmware(snapshot), notes);
       assertThat(firmware.signatures()).containsExactly(signature);
-      Host host = HostBuilder.withFirmware(snapshot, dir.toString(), firmware, notes);
+      Host host = Notes.keep(HostBuilder.withFirmware(snapshot, dir.toString(), firmware), notes);
       assertThat(warnings(notes)).isEmpty();
       for (IommuGroup g : host.groups()) {
         List<String> rebuilt = HostBuilder.mergedRegions(g).stream().map(Region::toSysfsLine).toList();
@@ -88,7 +89,7 @@ class ShippedHostsTest {
   @Test
   void theThinkPadsNvmeCarriesTheExclusionRangeAndCannotBeAssigned() throws InputException {
     List<AssignmentCheck.GroupAnswer> answers = AssignmentCheck.check(
-        HOSTS.resolve("lenovo-thinkpad-l14-gen3-amd"), GuestPresets.q35(8L << 30), new ArrayList<>());
+        HOSTS.resolve("lenovo-thinkpad-l14-gen3-amd"), GuestPresets.q35(8L << 30)).value();
     assertThat(unassignable(answers)).containsExactly(9);
     AssignmentCheck.GroupAnswer nvme = answers.get(9);
     assertThat(nvme.groupId()).isEqualTo(9);
@@ -104,9 +105,9 @@ class ShippedHostsTest {
   void theMechrevosDeviceRangeIvmdsLockEveryDeviceOnBuses00To0f() throws InputException {
     List<InputNote> notes = new ArrayList<>();
     Path dir = HOSTS.resolve("mechrevo-wujie14");
-    List<AssignmentCheck.GroupAnswer> answers = AssignmentCheck.check(dir, GuestPresets.q35(8L << 30), notes);
-    Host host = HostBuilder.withFirmware(SysfsReader.read(dir, notes), "m",
-        HostBuilder.snapshotFirmware(SysfsReader.read(dir, notes), notes), notes);
+    List<AssignmentCheck.GroupAnswer> answers = Notes.keep(AssignmentCheck.check(dir, GuestPresets.q35(8L << 30)), notes);
+    Host host = Notes.keep(HostBuilder.withFirmware(Notes.keep(SysfsReader.read(dir), notes), "m",
+        Notes.keep(HostBuilder.snapshotFirmware(Notes.keep(SysfsReader.read(dir), notes)), notes)), notes);
     for (IommuGroup g : host.groups()) {
       boolean low = g.members().stream().allMatch(m -> m.device().address().bus() < 0x10);
       assertWithMessage("group %s", g.id()).that(unassignable(answers).contains(g.id())).isEqualTo(low);
@@ -127,19 +128,19 @@ class ShippedHostsTest {
   void theOrionsPciDevicesOnlyHaveTheSwMsiWindowAndTheRmrIsTheDisplays() throws InputException {
     Path dir = HOSTS.resolve("radxa-orion-o6");
     List<InputNote> notes = new ArrayList<>();
-    List<AssignmentCheck.GroupAnswer> answers = AssignmentCheck.check(dir, GuestPresets.virt(4L << 30), notes);
+    List<AssignmentCheck.GroupAnswer> answers = Notes.keep(AssignmentCheck.check(dir, GuestPresets.virt(4L << 30)), notes);
     assertThat(unassignable(answers)).isEmpty();
-    SysfsSnapshot snapshot = SysfsReader.read(dir, notes);
+    SysfsSnapshot snapshot = Notes.keep(SysfsReader.read(dir), notes);
     for (SysfsGroup g : snapshot.groups()) {
       assertThat(g.reservedRegions().stream().map(Region::toSysfsLine).toList())
           .containsExactly("0x0000000008000000 0x00000000080fffff msi");
     }
     // The RMR names the display SMMU (node 0xdc), which no root complex reaches: only the DPUs,
     // platform devices the PCI-only sysfs reader does not model, get it.
-    IortTable iort = IortReader.read(snapshot.acpiTable("IORT").orElseThrow(), "IORT", true, notes);
-    ArmRegionBuilder arm = ArmRegionBuilder.of(iort, "IORT", notes);
-    ArmRegionBuilder.StreamBinding dpu0 = arm.streamsForNamedComponent("\\_SB_.DPU0").orElseThrow();
-    List<Region> regions = arm.regionsForStreams(dpu0.smmuOffset(), dpu0.streamIds());
+    IortTable iort = Notes.keep(IortReader.read(snapshot.acpiTable("IORT").orElseThrow(), "IORT", true), notes);
+    ArmRegionBuilder arm = ArmRegionBuilder.of(iort, "IORT");
+    ArmRegionBuilder.StreamBinding dpu0 = Notes.keep(arm.streamsForNamedComponent("\\_SB_.DPU0"), notes).orElseThrow();
+    List<Region> regions = Notes.keep(arm.regionsForStreams(dpu0.smmuOffset(), dpu0.streamIds()), notes);
     assertThat(regions.stream().map(r -> r.toSysfsLine() + " " + r.source()).toList()).containsExactly(
         "0x0000000008000000 0x00000000080fffff msi sw-msi",
         "0x0000000084800000 0x0000000084ffffff direct-relaxable iort-rmr").inOrder();
@@ -150,7 +151,7 @@ class ShippedHostsTest {
   void theServersRaidNicsAndIloCannotBeAssigned() throws InputException {
     List<InputNote> notes = new ArrayList<>();
     List<AssignmentCheck.GroupAnswer> answers =
-        AssignmentCheck.check(HOSTS.resolve("hp-proliant-dl360-g7"), GuestPresets.q35(16L << 30), notes);
+        Notes.keep(AssignmentCheck.check(HOSTS.resolve("hp-proliant-dl360-g7"), GuestPresets.q35(16L << 30)), notes);
     assertThat(answers.stream().filter(a -> !a.assignable()).map(AssignmentCheck.GroupAnswer::groupId).toList())
         .containsExactly(5, 9, 10, 11).inOrder();
     AssignmentCheck.GroupAnswer raid = answers.stream().filter(a -> a.groupId() == 10).findFirst().orElseThrow();
@@ -165,7 +166,7 @@ class ShippedHostsTest {
   void guestRamOverAnExcludedRegionCannotBeMapped() throws InputException {
     // A pc guest with 3576 MiB keeps all RAM below 4 GiB: [0, 0xdf7fffff] covers the RMRRs.
     List<AssignmentCheck.GroupAnswer> answers = AssignmentCheck.check(
-        HOSTS.resolve("hp-proliant-dl360-g7"), GuestPresets.pc(3576L << 20), new ArrayList<>());
+        HOSTS.resolve("hp-proliant-dl360-g7"), GuestPresets.pc(3576L << 20)).value();
     AssignmentCheck.GroupAnswer raid = answers.stream().filter(a -> a.groupId() == 10).findFirst().orElseThrow();
     assertThat(raid.problems()).contains("guest RAM low-ram 0x0000000000000000..0x00000000df7fffff cannot be"
         + " mapped for DMA (-EINVAL): 0x00000000df61e000 0x00000000df61ffff direct");
@@ -177,15 +178,15 @@ class ShippedHostsTest {
   @Test
   void theLaptopsUsbAndGraphicsAreAssignable() throws InputException {
     List<AssignmentCheck.GroupAnswer> answers =
-        AssignmentCheck.check(HOSTS.resolve("dell-latitude-5414"), GuestPresets.q35(4L << 30), new ArrayList<>());
+        AssignmentCheck.check(HOSTS.resolve("dell-latitude-5414"), GuestPresets.q35(4L << 30)).value();
     assertThat(answers.stream().allMatch(AssignmentCheck.GroupAnswer::assignable)).isTrue();
   }
 
   /** The notes a host's firmware gives, rendered, and every one of them a note, not a warning. */
   private static List<String> workaroundNotes(Path dir) throws InputException {
     List<InputNote> notes = new ArrayList<>();
-    SysfsSnapshot snapshot = SysfsReader.read(dir, notes);
-    HostBuilder.withFirmware(snapshot, dir.toString(), HostBuilder.snapshotFirmware(snapshot, notes), notes);
+    SysfsSnapshot snapshot = Notes.keep(SysfsReader.read(dir), notes);
+    Notes.keep(HostBuilder.withFirmware(snapshot, dir.toString(), Notes.keep(HostBuilder.snapshotFirmware(snapshot), notes)), notes);
     assertThat(warnings(notes)).isEmpty();
     return notes.stream().filter(n -> n.level() == InputNote.Level.NOTE).map(InputNote::render)
         .filter(s -> s.contains("is broken - applying workaround")).toList();
@@ -198,7 +199,7 @@ class ShippedHostsTest {
     // one-hop fallback binds it ("RMRR entry for device 03:00.0 is broken - applying workaround").
     assertThat(workaroundNotes(dir)).hasSize(1);
     assertThat(workaroundNotes(dir).get(0)).contains("RMRR entry for device 03:00.0 is broken");
-    List<AssignmentCheck.GroupAnswer> answers = AssignmentCheck.check(dir, GuestPresets.q35(8L << 30), new ArrayList<>());
+    List<AssignmentCheck.GroupAnswer> answers = AssignmentCheck.check(dir, GuestPresets.q35(8L << 30)).value();
     assertThat(unassignable(answers)).isEmpty();
     AssignmentCheck.GroupAnswer asmedia = answers.stream().filter(a -> a.groupId() == 10).findFirst().orElseThrow();
     // The relaxable USB RMRR stays in the valid IOVA ranges: only the interrupt window is cut out.
@@ -210,8 +211,8 @@ class ShippedHostsTest {
     Path dir = HOSTS.resolve("msi-ms-7885");
     assertThat(workaroundNotes(dir)).hasSize(2);
     List<InputNote> notes = new ArrayList<>();
-    SysfsSnapshot snapshot = SysfsReader.read(dir, notes);
-    Host host = HostBuilder.withFirmware(snapshot, "x99", HostBuilder.snapshotFirmware(snapshot, notes), notes);
+    SysfsSnapshot snapshot = Notes.keep(SysfsReader.read(dir), notes);
+    Host host = Notes.keep(HostBuilder.withFirmware(snapshot, "x99", Notes.keep(HostBuilder.snapshotFirmware(snapshot), notes)), notes);
     List<String> withRmrr = new ArrayList<>();
     for (IommuGroup g : host.groups()) {
       for (IommuGroup.Member m : g.members()) {
@@ -224,7 +225,7 @@ class ShippedHostsTest {
     assertThat(withRmrr).containsExactly(
         "0000:00:14.0", "0000:00:1a.0", "0000:00:1d.0", "0000:06:00.0", "0000:07:00.0");
     // Relaxable: a pc guest whose low RAM covers 0x3b430000 still maps, and every group is assignable.
-    List<AssignmentCheck.GroupAnswer> answers = AssignmentCheck.check(dir, GuestPresets.pc(3L << 30), new ArrayList<>());
+    List<AssignmentCheck.GroupAnswer> answers = AssignmentCheck.check(dir, GuestPresets.pc(3L << 30)).value();
     assertThat(unassignable(answers)).isEmpty();
     // haw 0x2d: a 46-bit aperture.
     assertThat(answers.get(0).validIova().get(answers.get(0).validIova().size() - 1).end()).isEqualTo((1L << 46) - 1);

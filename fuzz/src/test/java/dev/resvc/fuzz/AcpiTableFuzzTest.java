@@ -1,17 +1,18 @@
 package dev.resvc.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.resvc.runtime.firmware.DmarFormat;
+import dev.resvc.cli.render.DmarFormat;
+import dev.resvc.cli.render.IortFormat;
+import dev.resvc.cli.render.IvrsFormat;
 import dev.resvc.runtime.firmware.DmarReader;
-import dev.resvc.runtime.firmware.IortFormat;
 import dev.resvc.runtime.firmware.IortReader;
-import dev.resvc.runtime.firmware.IvrsFormat;
 import dev.resvc.runtime.firmware.IvrsReader;
 import dev.resvc.runtime.host.Firmware;
 import dev.resvc.runtime.host.HostBuilder;
 import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
@@ -34,38 +35,38 @@ class AcpiTableFuzzTest {
 
   @FuzzTest
   void dmar(byte[] data) {
-    decode(data, ExampleHost.INTEL, (bytes, strict, notes) -> {
-      var table = DmarReader.read(bytes, SOURCE, strict, notes);
-      DmarFormat.text(table);
-      DmarFormat.json(table).toString();
-      return Firmware.none().withDmar(table, SOURCE);
+    decode(data, ExampleHost.INTEL, (bytes, strict) -> {
+      var read = DmarReader.read(bytes, SOURCE, strict);
+      DmarFormat.text(read.value());
+      DmarFormat.json(read.value()).toString();
+      return new Read<>(Firmware.none().withDmar(read.value(), SOURCE), read.notes());
     });
   }
 
   @FuzzTest
   void ivrs(byte[] data) {
-    decode(data, ExampleHost.AMD, (bytes, strict, notes) -> {
-      var table = IvrsReader.read(bytes, SOURCE, strict, notes);
-      IvrsFormat.text(table);
-      IvrsFormat.json(table).toString();
-      return Firmware.none().withIvrs(table, SOURCE);
+    decode(data, ExampleHost.AMD, (bytes, strict) -> {
+      var read = IvrsReader.read(bytes, SOURCE, strict);
+      IvrsFormat.text(read.value());
+      IvrsFormat.json(read.value()).toString();
+      return new Read<>(Firmware.none().withIvrs(read.value(), SOURCE), read.notes());
     });
   }
 
   @FuzzTest
   void iort(byte[] data) {
-    decode(data, ExampleHost.ARM, (bytes, strict, notes) -> {
-      var table = IortReader.read(bytes, SOURCE, strict, notes);
-      IortFormat.text(table);
-      IortFormat.json(table).toString();
-      return Firmware.none().withIort(table, SOURCE);
+    decode(data, ExampleHost.ARM, (bytes, strict) -> {
+      var read = IortReader.read(bytes, SOURCE, strict);
+      IortFormat.text(read.value());
+      IortFormat.json(read.value()).toString();
+      return new Read<>(Firmware.none().withIort(read.value(), SOURCE), read.notes());
     });
   }
 
   /** One reader and its formats: the bytes as the firmware of a host. */
   @FunctionalInterface
   private interface Decoder {
-    Firmware decode(byte[] data, boolean strict, List<InputNote> notes) throws InputException;
+    Read<Firmware> decode(byte[] data, boolean strict) throws InputException;
   }
 
   /** The example snapshots whose devices and groups a fuzzed table is bound to, read once per JVM. */
@@ -91,19 +92,22 @@ class AcpiTableFuzzTest {
 
   private static void decode(byte[] data, ExampleHost host, Decoder decoder) {
     try {
-      decoder.decode(data, true, new ArrayList<>());
+      decoder.decode(data, true);
     } catch (InputException e) {
       Refusals.requireOneCleanLine(e);
     }
-    List<InputNote> notes = new ArrayList<>();
-    Firmware firmware;
+    Read<Firmware> read;
     try {
-      firmware = decoder.decode(data, false, notes);
+      read = decoder.decode(data, false);
     } catch (InputException e) {
       Refusals.requireOneCleanLine(e);
       return;
     }
-    Host built = HostBuilder.withFirmware(host.snapshot(), host.name, firmware, notes);
+    Firmware firmware = read.value();
+    Read<Host> rebuilt = HostBuilder.withFirmware(host.snapshot(), host.name, firmware);
+    Host built = rebuilt.value();
+    List<InputNote> notes = new ArrayList<>(read.notes());
+    notes.addAll(rebuilt.notes());
     AddressRange aperture = firmware.aperture();
     for (IommuGroup group : built.groups()) {
       VfioIovaList.attachGroup(aperture, HostBuilder.mergedRegions(group)).validRanges();

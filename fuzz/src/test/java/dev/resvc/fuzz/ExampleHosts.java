@@ -5,7 +5,6 @@ import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 
 /**
  * The shipped example hosts and policies the targets build on, found through the {@code
@@ -31,7 +30,7 @@ final class ExampleHosts {
       throw new IllegalStateException("no example host " + root);
     }
     try {
-      return SysfsReader.read(root, new ArrayList<>());
+      return SysfsReader.read(root).value();
     } catch (InputException e) {
       throw new IllegalStateException("example host " + name + " does not read: " + e.getMessage(), e);
     }

@@ -27,7 +27,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,7 +110,7 @@ class PolicyFuzzTest {
     private Fixture() {
       SysfsSnapshot snapshot = ExampleHosts.snapshot("hp-proliant-dl360-g7");
       try {
-        firmware = HostBuilder.snapshotFirmware(snapshot, new ArrayList<>());
+        firmware = HostBuilder.snapshotFirmware(snapshot).value();
         testDir = Files.createTempDirectory("resvc-fuzz-policy");
       } catch (InputException e) {
         throw new IllegalStateException("the example host's DMAR does not read: " + e.getMessage(), e);
@@ -119,7 +118,7 @@ class PolicyFuzzTest {
         throw new UncheckedIOException(e);
       }
       testDir.toFile().deleteOnExit();
-      host = HostBuilder.withFirmware(snapshot, "hp-proliant-dl360-g7", firmware, new ArrayList<>());
+      host = HostBuilder.withFirmware(snapshot, "hp-proliant-dl360-g7", firmware).value();
     }
   }
 }

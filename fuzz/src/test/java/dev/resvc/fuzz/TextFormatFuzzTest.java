@@ -8,7 +8,7 @@ import dev.resvc.runtime.host.RegionListParser;
 import dev.resvc.runtime.host.RegionListParser.Dialect;
 import dev.resvc.runtime.host.RegionListParser.RegionList;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.Prot;
@@ -17,7 +17,6 @@ import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.range.AddressRange;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -67,15 +66,15 @@ class TextFormatFuzzTest {
 
   /** The parsed list, merged as the kernel merges a group's regions; null when it was refused. */
   private static RegionList regions(String text, Dialect dialect, boolean allowAperture) {
-    List<InputNote> notes = new ArrayList<>();
-    RegionList list;
+    Read<RegionList> read;
     try {
-      list = RegionListParser.parse(text, SOURCE, dialect, allowAperture, notes);
+      read = RegionListParser.parse(text, SOURCE, dialect, allowAperture);
     } catch (InputException e) {
       Refusals.requireOneCleanLine(e);
       return null;
     }
-    Refusals.requireCleanNotes(notes);
+    Refusals.requireCleanNotes(read.notes());
+    RegionList list = read.value();
     GroupRegionMerger.merge(list.regions());
     return list;
   }

@@ -1,8 +1,8 @@
 package dev.resvc.compiler.diag;
 
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.input.MessageText;
-import dev.resvc.runtime.json.Json;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

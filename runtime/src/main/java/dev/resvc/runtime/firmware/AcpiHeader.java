@@ -3,6 +3,8 @@ package dev.resvc.runtime.firmware;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.input.Read;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -41,14 +43,13 @@ public record AcpiHeader(
    *
    * <p>Errors (with the offset): fewer than {@code minLength} bytes of data, another signature, a
    * header length below {@code minLength} or above the data size. Data beyond the header length is
-   * a warning added to {@code notes}; only {@code length} bytes belong to the table. The checksum is
+   * a warning in the result's notes; only {@code length} bytes belong to the table. The checksum is
    * computed but not judged here: whether a bad one is fatal depends on the table's kernel driver.
    *
    * @param data the raw table, as in {@code /sys/firmware/acpi/tables/<SIG>}
    * @param source the input's name for messages
    */
-  public static AcpiHeader parse(
-      byte[] data, String source, String expectedSignature, int minLength, List<InputNote> notes)
+  public static Read<AcpiHeader> parse(byte[] data, String source, String expectedSignature, int minLength)
       throws InputException {
     TableBytes bytes = TableBytes.of(data, source);
     if (data.length >= 4) {
@@ -83,6 +84,7 @@ public record AcpiHeader(
           "header length 0x" + Long.toHexString(length) + " is larger than the 0x"
               + Integer.toHexString(data.length) + " bytes of data: the table is truncated");
     }
+    List<InputNote> notes = new ArrayList<>();
     if (length < data.length) {
       notes.add(
           InputNote.warning(
@@ -92,7 +94,7 @@ public record AcpiHeader(
                   + Long.toHexString(length) + " are ignored"));
     }
     TableBytes table = bytes.truncate((int) length);
-    return new AcpiHeader(
+    return new Read<>(new AcpiHeader(
         expectedSignature,
         length,
         table.u8(8, "revision"),
@@ -102,7 +104,7 @@ public record AcpiHeader(
         table.ascii(16, 8, "OEM table id"),
         table.u32(24, "OEM revision"),
         table.ascii(28, 4, "creator id"),
-        table.u32(32, "creator revision"));
+        table.u32(32, "creator revision")), notes);
   }
 
   /** The sum of the first {@code length} bytes of {@code data} mod 256 (0 when the checksum is right). */
@@ -120,20 +122,5 @@ public record AcpiHeader(
       }
     }
     return sb.toString();
-  }
-
-  /** Every header field, as the {@code header} object of the tables' JSON forms. */
-  public dev.resvc.runtime.json.Json.Obj json() {
-    return dev.resvc.runtime.json.Json.object()
-        .put("signature", signature)
-        .put("length", length)
-        .put("revision", revision)
-        .put("checksum", checksum)
-        .put("checksum_ok", checksumOk)
-        .put("oem_id", oemId)
-        .put("oem_table_id", oemTableId)
-        .put("oem_revision", oemRevision)
-        .put("creator_id", creatorId)
-        .put("creator_revision", creatorRevision);
   }
 }

@@ -4,6 +4,7 @@ import dev.resvc.runtime.firmware.DeviceScope.PathHop;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.range.U64;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,17 +26,17 @@ public final class DmarReader {
   private DmarReader() {}
 
   /**
-   * Decodes {@code data}.
+   * Decodes {@code data}; the result's notes are the warnings and notes, in table order.
    *
    * @param source the file name used in messages
    * @param strict when true, a bad checksum is an error instead of a warning
-   * @param notes receives warnings and notes, in table order
    * @throws InputException for a table that is not DMAR, is truncated or has a structure or device
    *     scope that cannot be decoded
    */
-  public static DmarTable read(byte[] data, String source, boolean strict, List<InputNote> notes)
-      throws InputException {
-    AcpiHeader header = AcpiHeader.parse(data, source, "DMAR", HEADER_LENGTH, notes);
+  public static Read<DmarTable> read(byte[] data, String source, boolean strict) throws InputException {
+    Read<AcpiHeader> parsed = AcpiHeader.parse(data, source, "DMAR", HEADER_LENGTH);
+    AcpiHeader header = parsed.value();
+    List<InputNote> notes = new ArrayList<>(parsed.notes());
     TableBytes bytes = TableBytes.of(data, source).truncate((int) header.length());
     if (!header.checksumOk()) {
       int sum = bytes.byteSum();
@@ -63,7 +64,7 @@ public final class DmarReader {
               Position.whole(),
               "no DRHD (remapping unit) structure in the table (kernel: FW_BUG \"No DRHD structure found in DMAR table\")"));
     }
-    return new DmarTable(header, haw, flags, structures);
+    return new Read<>(new DmarTable(header, haw, flags, structures), notes);
   }
 
   private static List<DmarStructure> walk(TableBytes bytes, List<InputNote> notes) throws InputException {

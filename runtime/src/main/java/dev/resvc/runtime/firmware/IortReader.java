@@ -1,10 +1,10 @@
 package dev.resvc.runtime.firmware;
 
-import dev.resvc.runtime.range.U64;
-
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.input.Read;
+import dev.resvc.runtime.range.U64;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,17 +25,17 @@ public final class IortReader {
   private IortReader() {}
 
   /**
-   * Decodes {@code data}.
+   * Decodes {@code data}; the result's notes are the warnings and notes, in table order.
    *
    * @param source the file name used in messages
    * @param strict when true, a bad checksum is an error instead of a warning
-   * @param notes receives warnings and notes, in table order
    * @throws InputException for a table that is not IORT, is truncated or has a node that cannot be
    *     decoded
    */
-  public static IortTable read(byte[] data, String source, boolean strict, List<InputNote> notes)
-      throws InputException {
-    AcpiHeader header = AcpiHeader.parse(data, source, "IORT", HEADER_LENGTH, notes);
+  public static Read<IortTable> read(byte[] data, String source, boolean strict) throws InputException {
+    Read<AcpiHeader> parsed = AcpiHeader.parse(data, source, "IORT", HEADER_LENGTH);
+    AcpiHeader header = parsed.value();
+    List<InputNote> notes = new ArrayList<>(parsed.notes());
     TableBytes bytes = TableBytes.of(data, source).truncate((int) header.length());
     if (!header.checksumOk()) {
       String what = "checksum is wrong: the table's bytes sum to 0x" + U64.digits(bytes.byteSum(), 2)
@@ -90,7 +90,7 @@ public final class IortReader {
       nodes.add(decode(bytes.truncate((int) (offset + length)), offset, type, length, notes));
       offset += length;
     }
-    return new IortTable(header, nodeCount, nodeOffset, nodes);
+    return new Read<>(new IortTable(header, nodeCount, nodeOffset, nodes), notes);
   }
 
   /** {@code s} ends at the node's end, so no read can stray into the next node. */

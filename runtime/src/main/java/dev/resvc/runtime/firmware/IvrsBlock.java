@@ -33,6 +33,11 @@ public sealed interface IvrsBlock {
   /** The length field (u16 at block offset 2). */
   int length();
 
+  /** A 16-bit requester id as {@code bb:dd.f}, the way the kernel's AMD IOMMU messages print one. */
+  static String bdf(int deviceId) {
+    return String.format("%02x:%02x.%x", (deviceId >> 8) & 0xff, (deviceId >> 3) & 0x1f, deviceId & 7);
+  }
+
   /**
    * An I/O virtualization hardware definition: one IOMMU and the device entries it translates.
    *
@@ -124,6 +129,18 @@ public sealed interface IvrsBlock {
 
     public boolean exclusionRange() {
       return (flags & FLAG_EXCL_RANGE) != 0;
+    }
+
+    /**
+     * The devices the definition applies to, in words: {@code all} (0x20), the DeviceId (0x21) or
+     * {@code DeviceId-AuxiliaryData} (0x22). Notes about the IVMD and the decoded forms both quote it.
+     */
+    public String devicesText() {
+      return switch (type) {
+        case TYPE_IVMD_ALL -> "all";
+        case TYPE_IVMD_RANGE -> bdf(deviceId) + "-" + bdf(auxiliaryData);
+        default -> bdf(deviceId);
+      };
     }
   }
 

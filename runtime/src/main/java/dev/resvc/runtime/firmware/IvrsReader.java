@@ -3,6 +3,7 @@ package dev.resvc.runtime.firmware;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.input.Read;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,17 +27,17 @@ public final class IvrsReader {
   private IvrsReader() {}
 
   /**
-   * Decodes {@code data}.
+   * Decodes {@code data}; the result's notes are the warnings and notes, in table order.
    *
    * @param source the file name used in messages
    * @param strict when true, a bad checksum is an error instead of a warning
-   * @param notes receives warnings and notes, in table order
    * @throws InputException for a table that is not IVRS, is truncated, or has a block or device entry
    *     that cannot be decoded
    */
-  public static IvrsTable read(byte[] data, String source, boolean strict, List<InputNote> notes)
-      throws InputException {
-    AcpiHeader header = AcpiHeader.parse(data, source, "IVRS", HEADER_LENGTH, notes);
+  public static Read<IvrsTable> read(byte[] data, String source, boolean strict) throws InputException {
+    Read<AcpiHeader> parsed = AcpiHeader.parse(data, source, "IVRS", HEADER_LENGTH);
+    AcpiHeader header = parsed.value();
+    List<InputNote> notes = new ArrayList<>(parsed.notes());
     TableBytes bytes = TableBytes.of(data, source).truncate((int) header.length());
     if (!header.checksumOk()) {
       String what = "checksum is wrong: the table's bytes sum to 0x" + hex2(bytes.byteSum())
@@ -50,7 +51,8 @@ public final class IvrsReader {
     }
     long ivinfo = bytes.u32(36, "IVinfo");
     long reserved = bytes.u64(40, "IVRS reserved field");
-    return new IvrsTable(header, ivinfo, reserved, walk(bytes, notes));
+    List<IvrsBlock> blocks = walk(bytes, notes);
+    return new Read<>(new IvrsTable(header, ivinfo, reserved, blocks), notes);
   }
 
   private static List<IvrsBlock> walk(TableBytes bytes, List<InputNote> notes) throws InputException {

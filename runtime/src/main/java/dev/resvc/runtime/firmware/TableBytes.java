@@ -13,7 +13,7 @@ import java.util.Objects;
  * <p>Reads are allowed below {@link #limit()} only (normally the table length from the header). The
  * array is not copied: callers must not change it while reading.
  */
-public final class TableBytes {
+final class TableBytes {
   private final byte[] data;
   private final int limit;
   private final String source;

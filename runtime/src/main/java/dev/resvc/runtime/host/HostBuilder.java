@@ -8,6 +8,7 @@ import dev.resvc.runtime.firmware.IvrsTable;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.kernel.AmdRegionBuilder;
 import dev.resvc.runtime.kernel.ArmRegionBuilder;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
@@ -47,18 +48,16 @@ public final class HostBuilder {
   }
 
   /**
-   * The host with per-device regions rebuilt from {@code dmar}; differences from sysfs are added to
-   * {@code notes}, attributed to {@code dmarSource}. The same as {@link #withFirmware} with only a
-   * DMAR table.
+   * The host with per-device regions rebuilt from {@code dmar}, attributed to {@code dmarSource}. The
+   * same as {@link #withFirmware} with only a DMAR table.
    */
-  public static Host withDmar(SysfsSnapshot snapshot, String name, DmarTable dmar, String dmarSource,
-      List<InputNote> notes) {
-    return withFirmware(snapshot, name, Firmware.none().withDmar(dmar, dmarSource), notes);
+  public static Read<Host> withDmar(SysfsSnapshot snapshot, String name, DmarTable dmar, String dmarSource) {
+    return withFirmware(snapshot, name, Firmware.none().withDmar(dmar, dmarSource));
   }
 
   /**
-   * The host with per-device regions rebuilt from whichever tables {@code firmware} holds, and every
-   * difference from sysfs added to {@code notes}.
+   * The host with per-device regions rebuilt from whichever tables {@code firmware} holds, with a note
+   * for every difference from sysfs and whatever the vendor drivers' builders noted.
    *
    * <p>Each device takes the regions of the first table, in the order DMAR, IVRS, IORT, whose IOMMU
    * serves it: a DMAR remapping unit on its PCI segment; an IVHD of the AMD driver's target type on
@@ -72,10 +71,11 @@ public final class HostBuilder {
    * devices as if their host bridge preserved the firmware configuration ({@code preserve_config}),
    * as a platform relying on RMRs must.
    */
-  public static Host withFirmware(SysfsSnapshot snapshot, String name, Firmware firmware, List<InputNote> notes) {
+  public static Read<Host> withFirmware(SysfsSnapshot snapshot, String name, Firmware firmware) {
     if (firmware.isEmpty()) {
-      return fromSysfs(snapshot, name);
+      return new Read<>(fromSysfs(snapshot, name), List.of());
     }
+    List<InputNote> notes = new ArrayList<>();
     List<Vendor> vendors = vendors(snapshot, firmware, notes);
     if (vendors.size() > 1) {
       notes.add(InputNote.note(vendors.get(0).source(), Position.whole(), "several IOMMU tables given ("
@@ -98,7 +98,7 @@ public final class HostBuilder {
       compareWithSysfs(group, g, snapshot.root(), notes);
       groups.add(group);
     }
-    return new Host(name, snapshot.devices(), groups);
+    return new Read<>(new Host(name, snapshot.devices(), groups), notes);
   }
 
   /** The aperture of a VFIO paging domain on a host with these tables: {@link Firmware#aperture()}. */
@@ -110,24 +110,38 @@ public final class HostBuilder {
   private record Vendor(String signature, String source, Predicate<PciDevice> serves,
       Function<PciDevice, List<Region>> regions) {}
 
+  /**
+   * The drivers of the tables present. What they note while binding, and while the Arm driver walks
+   * each device's IORT mappings (once to see whether it serves the device, once for the regions), goes
+   * to {@code notes}, the one list {@link #withFirmware} returns, in the order it happens.
+   */
   private static List<Vendor> vendors(SysfsSnapshot snapshot, Firmware firmware, List<InputNote> notes) {
     List<Vendor> vendors = new ArrayList<>();
     firmware.dmar().ifPresent(t -> {
-      IntelRegionBuilder intel = IntelRegionBuilder.bind(t.table(), snapshot.devices(), t.source(), notes);
+      Read<IntelRegionBuilder> intel = IntelRegionBuilder.bind(t.table(), snapshot.devices(), t.source());
+      notes.addAll(intel.notes());
       vendors.add(new Vendor("DMAR", t.source(),
           d -> t.table().drhds().stream().anyMatch(u -> u.segment() == d.address().segment()),
-          intel::regionsFor));
+          intel.value()::regionsFor));
     });
     firmware.ivrs().ifPresent(t -> {
-      AmdRegionBuilder amd = AmdRegionBuilder.from(t.table(), false, t.source(), notes);
-      vendors.add(new Vendor("IVRS", t.source(), d -> amdServes(amd, t.table(), d.address()), amd::regionsFor));
+      Read<AmdRegionBuilder> amd = AmdRegionBuilder.from(t.table(), false, t.source());
+      notes.addAll(amd.notes());
+      vendors.add(new Vendor("IVRS", t.source(), d -> amdServes(amd.value(), t.table(), d.address()),
+          amd.value()::regionsFor));
     });
     firmware.iort().ifPresent(t -> {
-      ArmRegionBuilder arm = ArmRegionBuilder.of(t.table(), t.source(), notes);
-      vendors.add(new Vendor("IORT", t.source(), d -> arm.streamsForPci(d.address()).isPresent(),
-          arm::regionsForPci));
+      ArmRegionBuilder arm = ArmRegionBuilder.of(t.table(), t.source());
+      vendors.add(new Vendor("IORT", t.source(),
+          d -> valueNoting(arm.streamsForPci(d.address()), notes).isPresent(),
+          d -> valueNoting(arm.regionsForPci(d), notes)));
     });
     return vendors;
+  }
+
+  private static <T> T valueNoting(Read<T> read, List<InputNote> notes) {
+    notes.addAll(read.notes());
+    return read.value();
   }
 
   private static boolean amdServes(AmdRegionBuilder amd, IvrsTable table, PciAddress a) {
@@ -175,28 +189,29 @@ public final class HostBuilder {
   /**
    * The snapshot's own tables, decoded leniently (a bad checksum is a warning): whichever of {@code
    * firmware/acpi/tables/DMAR}, {@code IVRS} and {@code IORT} it holds, named by their path below
-   * the snapshot root.
+   * the snapshot root, with the readers' notes.
    *
    * @throws InputException when a present table cannot be decoded
    */
-  public static Firmware snapshotFirmware(SysfsSnapshot snapshot, List<InputNote> notes) throws InputException {
+  public static Read<Firmware> snapshotFirmware(SysfsSnapshot snapshot) throws InputException {
+    List<InputNote> notes = new ArrayList<>();
     Firmware firmware = Firmware.none();
     Optional<byte[]> dmar = snapshot.acpiTable("DMAR");
     if (dmar.isPresent()) {
       String source = tablePath(snapshot, "DMAR");
-      firmware = firmware.withDmar(DmarReader.read(dmar.get(), source, false, notes), source);
+      firmware = firmware.withDmar(valueNoting(DmarReader.read(dmar.get(), source, false), notes), source);
     }
     Optional<byte[]> ivrs = snapshot.acpiTable("IVRS");
     if (ivrs.isPresent()) {
       String source = tablePath(snapshot, "IVRS");
-      firmware = firmware.withIvrs(IvrsReader.read(ivrs.get(), source, false, notes), source);
+      firmware = firmware.withIvrs(valueNoting(IvrsReader.read(ivrs.get(), source, false), notes), source);
     }
     Optional<byte[]> iort = snapshot.acpiTable("IORT");
     if (iort.isPresent()) {
       String source = tablePath(snapshot, "IORT");
-      firmware = firmware.withIort(IortReader.read(iort.get(), source, false, notes), source);
+      firmware = firmware.withIort(valueNoting(IortReader.read(iort.get(), source, false), notes), source);
     }
-    return firmware;
+    return new Read<>(firmware, notes);
   }
 
   private static String tablePath(SysfsSnapshot snapshot, String signature) {

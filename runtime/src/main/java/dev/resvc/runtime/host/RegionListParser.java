@@ -4,6 +4,7 @@ import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
@@ -46,9 +47,14 @@ public final class RegionListParser {
 
   private RegionListParser() {}
 
-  public static RegionList parse(
-      String text, String sourceName, Dialect dialect, boolean allowAperture, List<InputNote> notes)
+  /**
+   * The regions of {@code text}, with a warning note for each zero-length region.
+   *
+   * @param allowAperture whether an {@code aperture} line may start a {@link Dialect#REGION_FILE}
+   */
+  public static Read<RegionList> parse(String text, String sourceName, Dialect dialect, boolean allowAperture)
       throws InputException {
+    List<InputNote> notes = new ArrayList<>();
     List<Region> regions = new ArrayList<>();
     List<Integer> lineNumbers = new ArrayList<>();
     Optional<AddressRange> aperture = Optional.empty();
@@ -122,7 +128,7 @@ public final class RegionListParser {
       regions.add(Region.ofInclusive(start, end, type.get(), Prot.NONE, RegionSource.SYSFS));
       lineNumbers.add(lineNo);
     }
-    return new RegionList(aperture, regions, lineNumbers);
+    return new Read<>(new RegionList(aperture, regions, lineNumbers), notes);
   }
 
   private record Token(String text, int column) {}

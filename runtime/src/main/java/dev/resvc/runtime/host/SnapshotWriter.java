@@ -2,15 +2,14 @@ package dev.resvc.runtime.host;
 
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputFiles;
-import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -42,14 +41,15 @@ public final class SnapshotWriter {
    * Reads {@code sysfsRoot} and writes the snapshot to {@code out}, which must not exist or be an
    * empty directory.
    *
-   * @param notes receives what reading the source noticed (see {@link SysfsReader#read})
+   * @return the source as read, with what reading it noticed (see {@link SysfsReader#read})
    * @throws InputException for what {@link SysfsReader#read} rejects, for an {@code out} that is
    *     a non-empty directory or not a directory, and for a write error (naming the path; the
    *     partly written snapshot is left in place)
    */
-  public static void write(Path sysfsRoot, Path out, List<InputNote> notes) throws InputException {
+  public static Read<SysfsSnapshot> write(Path sysfsRoot, Path out) throws InputException {
     checkOutput(out);
-    SysfsReader.Detailed source = SysfsReader.readDetailed(sysfsRoot, notes);
+    Read<SysfsReader.Detailed> read = SysfsReader.readDetailed(sysfsRoot);
+    SysfsReader.Detailed source = read.value();
     Path base = out.toAbsolutePath().normalize();
     Writer w = new Writer(base);
     w.mkdirs(base);
@@ -98,6 +98,7 @@ public final class SnapshotWriter {
         w.write(dir.resolve(t.getKey()), t.getValue());
       }
     }
+    return new Read<>(source.snapshot(), read.notes());
   }
 
   private static void checkOutput(Path out) throws InputException {

@@ -6,6 +6,7 @@ import dev.resvc.runtime.input.InputLimits;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciClasses;
 import dev.resvc.runtime.model.PciDevice;
@@ -72,17 +73,17 @@ public final class SysfsReader {
   private SysfsReader() {}
 
   /**
-   * Reads the sysfs tree under {@code root}.
+   * Reads the sysfs tree under {@code root}: the snapshot, with warnings (a truncated {@code
+   * reserved_regions}) and notes (skipped non-PCI group members, unreadable ACPI tables).
    *
-   * @param notes receives warnings (a truncated {@code reserved_regions}) and notes (skipped
-   *     non-PCI group members, unreadable ACPI tables)
    * @throws InputException naming the file ({@code root} as given, then the path below it) for a
    *     root without {@code kernel/iommu_groups}, a garbage {@code reserved_regions} line, a malformed
    *     or missing PCI id file, a non-numeric group directory, a link leading out of the root, a file
    *     that is not a regular file or is larger than its {@link InputLimits cap}, or an I/O error
    */
-  public static SysfsSnapshot read(Path root, List<InputNote> notes) throws InputException {
-    return readDetailed(root, notes).snapshot();
+  public static Read<SysfsSnapshot> read(Path root) throws InputException {
+    Read<Detailed> detailed = readDetailed(root);
+    return new Read<>(detailed.value().snapshot(), detailed.notes());
   }
 
   /**
@@ -97,7 +98,8 @@ public final class SysfsReader {
   /** The snapshot plus what a writer needs to reproduce the tree. */
   record Detailed(SysfsSnapshot snapshot, SysfsTree tree, Map<PciAddress, DeviceDir> devices, List<GroupFiles> groups) {}
 
-  static Detailed readDetailed(Path root, List<InputNote> notes) throws InputException {
+  static Read<Detailed> readDetailed(Path root) throws InputException {
+    List<InputNote> notes = new ArrayList<>();
     SysfsTree tree = SysfsTree.open(root);
     Optional<Path> groupsDir = groupsDirectory(tree, notes);
     Map<PciAddress, DeviceDir> devices = readDevices(tree, notes);
@@ -108,7 +110,7 @@ public final class SysfsReader {
         devices.values().stream().map(DeviceDir::device).toList(),
         groups.stream().map(GroupFiles::group).toList(),
         tables);
-    return new Detailed(snapshot, tree, Collections.unmodifiableMap(devices), List.copyOf(groups));
+    return new Read<>(new Detailed(snapshot, tree, Collections.unmodifiableMap(devices), List.copyOf(groups)), notes);
   }
 
   /**
@@ -355,8 +357,9 @@ public final class SysfsReader {
               + " the kernel may have cut it at one page, so regions may be missing"));
       truncated = true;
     }
-    List<Region> regions = RegionListParser.parse(text, regionsName, RegionListParser.Dialect.SYSFS, false, notes)
-        .regions();
+    Read<RegionListParser.RegionList> parsed = RegionListParser.parse(text, regionsName, RegionListParser.Dialect.SYSFS, false);
+    notes.addAll(parsed.notes());
+    List<Region> regions = parsed.value().regions();
 
     Optional<byte[]> typeBytes = Optional.empty();
     Optional<String> type = Optional.empty();

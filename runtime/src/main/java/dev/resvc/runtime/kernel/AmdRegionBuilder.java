@@ -2,10 +2,10 @@ package dev.resvc.runtime.kernel;
 
 import dev.resvc.runtime.firmware.IvhdDeviceEntry;
 import dev.resvc.runtime.firmware.IvrsBlock;
-import dev.resvc.runtime.firmware.IvrsFormat;
 import dev.resvc.runtime.firmware.IvrsTable;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
@@ -122,15 +122,16 @@ public final class AmdRegionBuilder {
    *
    * @param htRangeIgnore the IOMMU reports EFR2 "HT range ignore": no HyperTransport window
    * @param source the table's name for notes
-   * @param notes receives why the driver would not initialise, and IVMDs the kernel treats in a way
-   *     worth knowing (ignored, page-rounded, empty)
+   * @return the builder, with notes saying why the driver would not initialise, and which IVMDs the
+   *     kernel treats in a way worth knowing (ignored, page-rounded, empty)
    */
-  public static AmdRegionBuilder from(IvrsTable table, boolean htRangeIgnore, String source, List<InputNote> notes) {
+  public static Read<AmdRegionBuilder> from(IvrsTable table, boolean htRangeIgnore, String source) {
+    List<InputNote> notes = new ArrayList<>();
     int target = highestSupportedIvhdType(table);
     Optional<String> failure = initFailure(table, target, source, notes);
     if (failure.isPresent()) {
       notes.add(InputNote.warning(source, failurePosition(table, target), failure.get()));
-      return new AmdRegionBuilder(table, failure, target, htRangeIgnore, List.of());
+      return new Read<>(new AmdRegionBuilder(table, failure, target, htRangeIgnore, List.of()), notes);
     }
     List<UnityMap> maps = new ArrayList<>();
     for (IvrsBlock.Ivmd m : table.ivmds()) {
@@ -143,7 +144,7 @@ public final class AmdRegionBuilder {
       describe(u, source, notes);
       maps.add(u);
     }
-    return new AmdRegionBuilder(table, Optional.empty(), target, htRangeIgnore, maps);
+    return new Read<>(new AmdRegionBuilder(table, Optional.empty(), target, htRangeIgnore, maps), notes);
   }
 
   /** {@code init_unity_map_range} for one IVMD with UNITY or EXCL_RANGE. */
@@ -178,7 +179,7 @@ public final class AmdRegionBuilder {
     IvrsBlock.Ivmd m = u.ivmd();
     Position at = Position.offset(m.offset());
     if (u.devidEnd() < u.devidStart()) {
-      notes.add(InputNote.warning(source, at, "IVMD device range " + IvrsFormat.devices(m)
+      notes.add(InputNote.warning(source, at, "IVMD device range " + m.devicesText()
           + " ends before it starts: the kernel's unity map covers no device"));
     }
     if (u.length() == 0) {

@@ -6,6 +6,7 @@ import dev.resvc.runtime.firmware.IortTable;
 import dev.resvc.runtime.firmware.RmrRange;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
@@ -38,7 +39,8 @@ import java.util.Optional;
  * <p>Stream IDs: a PCI device's requester ID goes through the first root complex node of its segment
  * and on through the ID mapping graph until an SMMU node ({@code iort_node_map_id}, {@code
  * iort_id_map}); a named component takes the output of each of its single mappings in turn ({@code
- * iort_nc_iommu_map}). The kernel's firmware-bug messages become notes.
+ * iort_nc_iommu_map}). The kernel's firmware-bug messages become notes, returned with each answer: the
+ * builder itself holds only the table, so one instance can answer any number of devices.
  */
 public final class ArmRegionBuilder {
   /** {@code MSI_IOVA_BASE}. */
@@ -66,27 +68,25 @@ public final class ArmRegionBuilder {
 
   private final IortTable table;
   private final String source;
-  private final List<InputNote> notes;
   private final long pageSize;
 
-  private ArmRegionBuilder(IortTable table, String source, List<InputNote> notes, long pageSize) {
+  private ArmRegionBuilder(IortTable table, String source, long pageSize) {
     this.table = Objects.requireNonNull(table, "table");
     this.source = Objects.requireNonNull(source, "source");
-    this.notes = Objects.requireNonNull(notes, "notes");
     if (pageSize <= 0 || Long.bitCount(pageSize) != 1) {
       throw new IllegalArgumentException("page size " + pageSize + " is not a power of two");
     }
     this.pageSize = pageSize;
   }
 
-  /** A builder for a 4 KiB-page kernel; the kernel's firmware-bug messages go to {@code notes}. */
-  public static ArmRegionBuilder of(IortTable table, String source, List<InputNote> notes) {
-    return new ArmRegionBuilder(table, source, notes, DEFAULT_PAGE_SIZE);
+  /** A builder for a 4 KiB-page kernel; notes on the kernel's firmware-bug messages name {@code source}. */
+  public static ArmRegionBuilder of(IortTable table, String source) {
+    return new ArmRegionBuilder(table, source, DEFAULT_PAGE_SIZE);
   }
 
   /** A builder for a kernel with {@code PAGE_SIZE} {@code pageSize} (4, 16 or 64 KiB on arm64). */
-  public static ArmRegionBuilder of(IortTable table, String source, List<InputNote> notes, long pageSize) {
-    return new ArmRegionBuilder(table, source, notes, pageSize);
+  public static ArmRegionBuilder of(IortTable table, String source, long pageSize) {
+    return new ArmRegionBuilder(table, source, pageSize);
   }
 
   // --- regions ---
@@ -96,7 +96,7 @@ public final class ArmRegionBuilder {
    * set (firmware _DSM function 5), as a platform that relies on RMRs for PCI devices must provide.
    * Empty when the device's requester ID reaches no SMMU (the SMMU driver never sees the device).
    */
-  public List<Region> regionsForPci(PciDevice device) {
+  public Read<List<Region>> regionsForPci(PciDevice device) {
     return regionsForPci(device, true);
   }
 
@@ -106,22 +106,23 @@ public final class ArmRegionBuilder {
    * for PCI devices, because the stream IDs firmware used may have changed; a note says what was
    * dropped.
    */
-  public List<Region> regionsForPci(PciDevice device, boolean preserveBootConfig) {
-    Optional<StreamBinding> binding = streamsForPci(device.address());
+  public Read<List<Region>> regionsForPci(PciDevice device, boolean preserveBootConfig) {
+    List<InputNote> notes = new ArrayList<>();
+    Optional<StreamBinding> binding = streamsForPci(device.address(), notes);
     if (binding.isEmpty()) {
-      return List.of();
+      return new Read<>(List.of(), notes);
     }
     StreamBinding b = binding.get();
     if (preserveBootConfig) {
-      return regionsForStreams(b.smmuOffset(), b.streamIds());
+      List<Region> regions = regionsForStreams(b.smmuOffset(), b.streamIds(), notes);
+      return new Read<>(regions, notes);
     }
-    List<InputNote> scratch = new ArrayList<>();
-    List<Region> rmrs = rmrRegions(b.smmuOffset(), b.streamIds(), scratch);
+    List<Region> rmrs = rmrRegions(b.smmuOffset(), b.streamIds(), new ArrayList<>()); // dropped, and so their notes
     if (!rmrs.isEmpty()) {
       notes.add(InputNote.note(source, Position.whole(), rmrs.size() + " RMR region(s) for " + device.address()
           + " ignored: its host bridge does not preserve the firmware PCI configuration (preserve_config)"));
     }
-    return List.of(swMsi());
+    return new Read<>(List.of(swMsi()), notes);
   }
 
   /**
@@ -131,7 +132,13 @@ public final class ArmRegionBuilder {
    *
    * @throws IllegalArgumentException when no SMMU node starts at {@code smmuOffset}
    */
-  public List<Region> regionsForStreams(long smmuOffset, List<Long> streamIds) {
+  public Read<List<Region>> regionsForStreams(long smmuOffset, List<Long> streamIds) {
+    List<InputNote> notes = new ArrayList<>();
+    List<Region> regions = regionsForStreams(smmuOffset, streamIds, notes);
+    return new Read<>(regions, notes);
+  }
+
+  private List<Region> regionsForStreams(long smmuOffset, List<Long> streamIds, List<InputNote> notes) {
     IortNode smmu = table.nodeAt(smmuOffset)
         .filter(n -> n instanceof IortNode.Smmu || n instanceof IortNode.SmmuV3)
         .orElseThrow(() -> new IllegalArgumentException("no SMMU node at offset 0x" + Long.toHexString(smmuOffset)));
@@ -258,14 +265,20 @@ public final class ArmRegionBuilder {
    * and a stream ID. DMA aliases ({@code pci_for_each_dma_alias}: conventional PCI bridges, quirks)
    * are not modelled: only the function's own requester ID is mapped.
    */
-  public Optional<StreamBinding> streamsForPci(PciAddress address) {
+  public Read<Optional<StreamBinding>> streamsForPci(PciAddress address) {
+    List<InputNote> notes = new ArrayList<>();
+    Optional<StreamBinding> binding = streamsForPci(address, notes);
+    return new Read<>(binding, notes);
+  }
+
+  private Optional<StreamBinding> streamsForPci(PciAddress address, List<InputNote> notes) {
     Optional<IortNode.RootComplex> rc = table.nodes(IortNode.RootComplex.class).stream()
         .filter(r -> r.pciSegment() == address.segment())
         .findFirst();
     if (rc.isEmpty()) {
       return Optional.empty();
     }
-    return mapId(rc.get(), address.requesterId())
+    return mapId(rc.get(), address.requesterId(), notes)
         .map(hit -> new StreamBinding(hit.node().offset(), List.of(hit.id())));
   }
 
@@ -274,7 +287,13 @@ public final class ArmRegionBuilder {
    * ({@code \_SB_.DPU0}): the output of each single mapping, index 0, 1, ..., until one maps nowhere
    * or to another SMMU than the first ({@code iommu_fwspec_init} refuses a second IOMMU).
    */
-  public Optional<StreamBinding> streamsForNamedComponent(String deviceName) {
+  public Read<Optional<StreamBinding>> streamsForNamedComponent(String deviceName) {
+    List<InputNote> notes = new ArrayList<>();
+    Optional<StreamBinding> binding = streamsForNamedComponent(deviceName, notes);
+    return new Read<>(binding, notes);
+  }
+
+  private Optional<StreamBinding> streamsForNamedComponent(String deviceName, List<InputNote> notes) {
     Optional<IortNode.NamedComponent> nc = table.nodes(IortNode.NamedComponent.class).stream()
         .filter(c -> c.deviceName().equals(deviceName))
         .findFirst();
@@ -285,7 +304,7 @@ public final class ArmRegionBuilder {
     Long smmu = null;
     List<Long> ids = new ArrayList<>();
     for (int index = 0; ; index++) {
-      Optional<Hit> hit = mapPlatformId(node, index);
+      Optional<Hit> hit = mapPlatformId(node, index, notes);
       if (hit.isEmpty()) {
         break;
       }
@@ -305,26 +324,26 @@ public final class ArmRegionBuilder {
   }
 
   /** {@code iort_node_map_platform_id} with the IOMMU type mask. */
-  private Optional<Hit> mapPlatformId(IortNode node, int index) {
-    Optional<Hit> first = nodeGetId(node, index);
+  private Optional<Hit> mapPlatformId(IortNode node, int index, List<InputNote> notes) {
+    Optional<Hit> first = nodeGetId(node, index, notes);
     if (first.isEmpty() || isIommu(first.get().node())) {
       return first;
     }
-    return mapId(first.get().node(), first.get().id());
+    return mapId(first.get().node(), first.get().id(), notes);
   }
 
   /** {@code iort_node_get_id}: only a single mapping yields an ID here. */
-  private Optional<Hit> nodeGetId(IortNode node, int index) {
+  private Optional<Hit> nodeGetId(IortNode node, int index, List<InputNote> notes) {
     if (node.header().mappingOffset() == 0 || index >= node.mappings().size()) {
       return Optional.empty();
     }
     IdMapping map = node.mappings().get(index);
     if (map.outputReference() == 0) {
-      out(node, FW_BUG + "[node 0x" + Long.toHexString(node.offset()) + " type " + node.type()
-          + "] ID map has NULL parent reference");
+      warn(node, FW_BUG + "[node 0x" + Long.toHexString(node.offset()) + " type " + node.type()
+          + "] ID map has NULL parent reference", notes);
       return Optional.empty();
     }
-    Optional<IortNode> parent = parent(node, map.outputReference());
+    Optional<IortNode> parent = parent(node, map.outputReference(), notes);
     if (parent.isEmpty() || !map.singleMapping()) {
       return Optional.empty();
     }
@@ -341,7 +360,7 @@ public final class ArmRegionBuilder {
    * SMMU node. The kernel would loop forever on a cycle; here the walk gives up after visiting as many
    * nodes as the table has.
    */
-  private Optional<Hit> mapId(IortNode start, long idIn) {
+  private Optional<Hit> mapId(IortNode start, long idIn, List<InputNote> notes) {
     IortNode node = start;
     long id = idIn & U32;
     for (int steps = 0; ; steps++) {
@@ -349,8 +368,8 @@ public final class ArmRegionBuilder {
         return Optional.of(new Hit(node, id));
       }
       if (steps > table.nodes().size()) {
-        out(start, "ID mappings from node 0x" + Long.toHexString(start.offset()) + " form a cycle (the kernel would"
-            + " loop forever)");
+        warn(start, "ID mappings from node 0x" + Long.toHexString(start.offset()) + " form a cycle (the kernel would"
+            + " loop forever)", notes);
         return Optional.empty();
       }
       List<IdMapping> maps = node.mappings();
@@ -358,11 +377,11 @@ public final class ArmRegionBuilder {
         return Optional.empty();
       }
       if (maps.get(0).outputReference() == 0) {
-        out(node, FW_BUG + "[node 0x" + Long.toHexString(node.offset()) + " type " + node.type()
-            + "] ID map has NULL parent reference");
+        warn(node, FW_BUG + "[node 0x" + Long.toHexString(node.offset()) + " type " + node.type()
+            + "] ID map has NULL parent reference", notes);
         return Optional.empty();
       }
-      int index = idMappingIndex(node);
+      int index = idMappingIndex(node, notes);
       long mapId = id;
       long outRef = 0;
       int rc = 0;
@@ -373,7 +392,7 @@ public final class ArmRegionBuilder {
           continue;
         }
         IdMapping map = maps.get(i);
-        long[] result = idMap(node, map, mapId, outRef != 0);
+        long[] result = idMap(node, map, mapId, outRef != 0, notes);
         rc = (int) result[0];
         if (result[0] != ENXIO) {
           id = result[1];
@@ -390,7 +409,7 @@ public final class ArmRegionBuilder {
         return Optional.empty();
       }
       long next = rc != 0 ? outRef : matched.outputReference();
-      Optional<IortNode> parent = parent(node, next);
+      Optional<IortNode> parent = parent(node, next, notes);
       if (parent.isEmpty()) {
         return Optional.empty();
       }
@@ -402,14 +421,14 @@ public final class ArmRegionBuilder {
   private static final int EAGAIN = -11;
 
   /** {@code iort_id_map}: {rc, output id}; all IDs are u32. */
-  private long[] idMap(IortNode node, IdMapping map, long ridIn, boolean checkOverlap) {
+  private long[] idMap(IortNode node, IdMapping map, long ridIn, boolean checkOverlap, List<InputNote> notes) {
     int type = node.type();
     if (map.singleMapping()) {
       if (type == IortNode.TYPE_NAMED_COMPONENT || type == IortNode.TYPE_ROOT_COMPLEX) {
         return new long[] {0, map.outputBase()};
       }
-      out(node, FW_BUG + "[map in node 0x" + Long.toHexString(node.offset()) + "] SINGLE MAPPING flag not allowed"
-          + " for node type " + type + ", skipping ID map");
+      warn(node, FW_BUG + "[map in node 0x" + Long.toHexString(node.offset()) + "] SINGLE MAPPING flag not allowed"
+          + " for node type " + type + ", skipping ID map", notes);
       return new long[] {ENXIO, 0};
     }
     long last = (map.inputBase() + map.idCount()) & U32;
@@ -417,12 +436,12 @@ public final class ArmRegionBuilder {
       return new long[] {ENXIO, 0};
     }
     if (checkOverlap) {
-      out(node, FW_BUG + "[map in node 0x" + Long.toHexString(node.offset()) + "] conflicting mapping for input ID 0x"
-          + Long.toHexString(ridIn));
+      warn(node, FW_BUG + "[map in node 0x" + Long.toHexString(node.offset()) + "] conflicting mapping for input ID 0x"
+          + Long.toHexString(ridIn), notes);
       if (ridIn != map.inputBase()) {
         return new long[] {ENXIO, 0};
       }
-      out(node, FW_BUG + "applying workaround.");
+      warn(node, FW_BUG + "applying workaround.", notes);
     }
     long out = (map.outputBase() + (ridIn - map.inputBase())) & U32;
     if (map.idCount() > 0 && ridIn == last) {
@@ -432,7 +451,7 @@ public final class ArmRegionBuilder {
   }
 
   /** {@code iort_get_id_mapping_index}: the mapping reserved for the node's own MSIs, or -1. */
-  private int idMappingIndex(IortNode node) {
+  private int idMappingIndex(IortNode node, List<InputNote> notes) {
     if (node instanceof IortNode.SmmuV3 s) {
       if (s.revision() < 1) {
         return -1;
@@ -441,8 +460,8 @@ public final class ArmRegionBuilder {
         return -1;
       }
       if (s.idMappingIndex() >= s.header().mappingCount()) {
-        out(node, FW_BUG + "[node 0x" + Long.toHexString(node.offset()) + " type " + node.type()
-            + "] ID mapping index overflows valid mappings");
+        warn(node, FW_BUG + "[node 0x" + Long.toHexString(node.offset()) + " type " + node.type()
+            + "] ID mapping index overflows valid mappings", notes);
         return -1;
       }
       return (int) s.idMappingIndex();
@@ -454,16 +473,16 @@ public final class ArmRegionBuilder {
   }
 
   /** The node an output reference names; the kernel would read whatever lies there. */
-  private Optional<IortNode> parent(IortNode from, long reference) {
+  private Optional<IortNode> parent(IortNode from, long reference, List<InputNote> notes) {
     Optional<IortNode> parent = table.nodeAt(reference);
     if (parent.isEmpty()) {
-      out(from, "ID mapping of node 0x" + Long.toHexString(from.offset()) + " references offset 0x"
-          + Long.toHexString(reference) + ", where no node starts");
+      warn(from, "ID mapping of node 0x" + Long.toHexString(from.offset()) + " references offset 0x"
+          + Long.toHexString(reference) + ", where no node starts", notes);
     }
     return parent;
   }
 
-  private void out(IortNode node, String message) {
+  private void warn(IortNode node, String message, List<InputNote> notes) {
     notes.add(InputNote.warning(source, Position.offset(node.offset()), message));
   }
 }

@@ -5,6 +5,7 @@ import dev.resvc.runtime.firmware.DmarStructure;
 import dev.resvc.runtime.firmware.DmarTable;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciClasses;
 import dev.resvc.runtime.model.PciDevice;
@@ -57,9 +58,10 @@ public final class IntelRegionBuilder {
 
   /**
    * Binds every RMRR of {@code table} to the present {@code devices}; binding problems the kernel
-   * logs become notes on {@code source}.
+   * logs become the result's notes, on {@code source}.
    */
-  public static IntelRegionBuilder bind(DmarTable table, List<PciDevice> devices, String source, List<InputNote> notes) {
+  public static Read<IntelRegionBuilder> bind(DmarTable table, List<PciDevice> devices, String source) {
+    List<InputNote> notes = new ArrayList<>();
     List<DmarStructure.Rmrr> rmrrs = new ArrayList<>(table.rmrrs());
     Collections.reverse(rmrrs); // list_add() in dmar_parse_one_rmrr prepends each unit
     List<List<PciDevice>> bound = new ArrayList<>();
@@ -94,7 +96,7 @@ public final class IntelRegionBuilder {
       units.add(new BoundRmrr(rmrrs.get(u), bound.get(u)));
       reportUnbound(rmrrs.get(u), bound.get(u), source, notes);
     }
-    return new IntelRegionBuilder(units);
+    return new Read<>(new IntelRegionBuilder(units), notes);
   }
 
   private enum Binding { NONE, EXACT, WORKAROUND, MISMATCH }

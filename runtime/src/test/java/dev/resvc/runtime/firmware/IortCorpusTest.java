@@ -5,7 +5,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.testing.Corpus;
-import java.nio.charset.StandardCharsets;
+import dev.resvc.runtime.testing.Notes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every corpus IORT table decodes to exactly its {@code expected.txt}. */
+/** Every corpus IORT table decodes strictly, with no note (its printed form is the compiler's IortFormatTest). */
 class IortCorpusTest {
   static final String ORION_O6 = "radxa-orion-o6-cix-sky1";
 
@@ -24,17 +24,16 @@ class IortCorpusTest {
   }
 
   @TestFactory
-  Stream<DynamicTest> everyCorpusTableMatchesExpectedText() {
+  Stream<DynamicTest> everyCorpusTableDecodesWithoutNotes() {
     return Corpus.machines(Corpus.iortDir()).stream()
         .map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> check(dir)));
   }
 
   private static void check(Path dir) throws Exception {
     byte[] data = Files.readAllBytes(dir.resolve("IORT.bin"));
-    String expected = Files.readString(dir.resolve("expected.txt"), StandardCharsets.UTF_8);
     List<InputNote> notes = new ArrayList<>();
-    IortTable table = IortReader.read(data, "IORT.bin", true, notes);
-    assertWithMessage(dir.toString()).that(IortFormat.text(table)).isEqualTo(expected);
+    IortTable table = Notes.keep(IortReader.read(data, "IORT.bin", true), notes);
+    assertWithMessage(dir.toString()).that(table.nodes()).isNotEmpty();
     assertWithMessage("notes for " + dir).that(notes).isEmpty();
   }
 
@@ -47,7 +46,7 @@ class IortCorpusTest {
   /** Field values checked against the corpus IORT.dsl (iasl 20260408). */
   @Test
   void orionNodesDecodeAsIaslShowsThem() throws Exception {
-    IortTable t = IortReader.read(orion(), "IORT.bin", true, new ArrayList<>());
+    IortTable t = IortReader.read(orion(), "IORT.bin", true).value();
     assertThat(t.nodes()).hasSize(19);
     assertThat(t.nodeOffset()).isEqualTo(0x30);
     IortNode.ItsGroup its = (IortNode.ItsGroup) t.nodes().get(0);
@@ -75,24 +74,5 @@ class IortCorpusTest {
     assertThat(rmr.ranges()).containsExactly(new RmrRange(0x84800000L, 0x800000L));
     assertThat(rmr.mappings()).hasSize(10);
     assertThat(rmr.mappings().get(2)).isEqualTo(new IdMapping(0, 0, 6, 0xdc, 1));
-  }
-
-  @Test
-  void jsonCarriesEveryNodeAndMapping() throws Exception {
-    IortTable t = IortReader.read(orion(), "IORT.bin", true, new ArrayList<>());
-    String json = IortFormat.json(t).toString();
-    int maps = t.nodes().stream().mapToInt(n -> n.mappings().size()).sum();
-    assertThat(count(json, "\"output_reference\"")).isEqualTo(maps);
-    assertThat(count(json, "\"kind\": \"named-component\"")).isEqualTo(14);
-    assertThat(json).contains("\"device_name\": \"\\\\_SB_.DPU0\"");
-    assertThat(json).contains("\"base\": \"0x0000000084800000\"");
-  }
-
-  private static int count(String haystack, String needle) {
-    int n = 0;
-    for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {
-      n++;
-    }
-    return n;
   }
 }

@@ -3,6 +3,7 @@ package dev.resvc.runtime.firmware;
 import dev.resvc.runtime.kernel.ArmRegionBuilder;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import dev.resvc.runtime.testing.TableFuzz;
 import java.util.List;
 import net.jqwik.api.ForAll;
@@ -20,19 +21,15 @@ class IortRobustnessTest {
   private static final int[] INTERESTING = {0, 1, 2, 3, 4, 5, 6, 7, 8, 0x10, 0x18, 0x7f, 0xff};
 
   private static final TableFuzz.Decoder DECODER = (data, strict, json, notes) -> {
-    IortTable table = IortReader.read(data, "fuzz.bin", strict, notes);
-    IortFormat.text(table);
-    if (json) {
-      IortFormat.json(table).toString();
-    }
-    ArmRegionBuilder b = ArmRegionBuilder.of(table, "fuzz.bin", notes);
+    IortTable table = Notes.keep(IortReader.read(data, "fuzz.bin", strict), notes);
+    ArmRegionBuilder b = ArmRegionBuilder.of(table, "fuzz.bin");
     for (IortNode n : table.nodes()) {
       if (n instanceof IortNode.SmmuV3 || n instanceof IortNode.Smmu) {
-        b.regionsForStreams(n.offset(), List.of(0L, 6L, 0x100L, 0xffffffffL));
+        Notes.keep(b.regionsForStreams(n.offset(), List.of(0L, 6L, 0x100L, 0xffffffffL)), notes);
       } else if (n instanceof IortNode.NamedComponent c) {
-        b.streamsForNamedComponent(c.deviceName());
+        Notes.keep(b.streamsForNamedComponent(c.deviceName()), notes);
       } else if (n instanceof IortNode.RootComplex r) {
-        b.streamsForPci(PciAddress.of((int) (r.pciSegment() & 0xffff), 1, 0, 0));
+        Notes.keep(b.streamsForPci(PciAddress.of((int) (r.pciSegment() & 0xffff), 1, 0, 0)), notes);
       }
     }
   };

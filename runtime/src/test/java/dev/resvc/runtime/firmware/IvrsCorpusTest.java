@@ -5,8 +5,8 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,20 +16,19 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every corpus IVRS table decodes to exactly its {@code expected.txt}. */
+/** Every corpus IVRS table decodes strictly (its printed form is the compiler's IvrsFormatTest). */
 class IvrsCorpusTest {
   @TestFactory
-  Stream<DynamicTest> everyCorpusTableMatchesExpectedText() {
+  Stream<DynamicTest> everyCorpusTableDecodesWithOnlyExpectedNotes() {
     return Corpus.machines(Corpus.ivrsDir()).stream()
         .map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> check(dir)));
   }
 
   private static void check(Path dir) throws Exception {
     byte[] data = Files.readAllBytes(dir.resolve("IVRS.bin"));
-    String expected = Files.readString(dir.resolve("expected.txt"), StandardCharsets.UTF_8);
     List<InputNote> notes = new ArrayList<>();
-    IvrsTable table = IvrsReader.read(data, "IVRS.bin", true, notes);
-    assertWithMessage(dir.toString()).that(IvrsFormat.text(table)).isEqualTo(expected);
+    IvrsTable table = Notes.keep(IvrsReader.read(data, "IVRS.bin", true), notes);
+    assertWithMessage(dir.toString()).that(table.ivhds()).isNotEmpty();
     // the only notes on real tables are the skipped type-0x51 blocks
     for (InputNote n : notes) {
       assertWithMessage(dir + ": " + n.render()).that(n.level()).isEqualTo(InputNote.Level.NOTE);
@@ -45,7 +44,7 @@ class IvrsCorpusTest {
   @Test
   void everyIvhdOfTheCorpusIsCoveredByItsDeviceEntriesExactly() throws Exception {
     for (Path dir : Corpus.machines(Corpus.ivrsDir())) {
-      IvrsTable table = IvrsReader.read(Files.readAllBytes(dir.resolve("IVRS.bin")), "IVRS.bin", false, new ArrayList<>());
+      IvrsTable table = IvrsReader.read(Files.readAllBytes(dir.resolve("IVRS.bin")), "IVRS.bin", false).value();
       for (IvrsBlock.Ivhd h : table.ivhds()) {
         int sum = IvrsBlock.Ivhd.headerLength(h.type());
         for (IvhdDeviceEntry e : h.entries()) {
@@ -55,24 +54,5 @@ class IvrsCorpusTest {
         assertWithMessage(dir.toString()).that(h.entries()).isNotEmpty();
       }
     }
-  }
-
-  @Test
-  void jsonCarriesEveryDeviceEntryOfTheCorpus() throws Exception {
-    for (Path dir : Corpus.machines(Corpus.ivrsDir())) {
-      IvrsTable table = IvrsReader.read(Files.readAllBytes(dir.resolve("IVRS.bin")), "IVRS.bin", false, new ArrayList<>());
-      String json = IvrsFormat.json(table).toString();
-      int entries = table.ivhds().stream().mapToInt(h -> h.entries().size()).sum();
-      assertWithMessage(dir.toString()).that(count(json, "\"settings\"")).isEqualTo(entries);
-      assertWithMessage(dir.toString()).that(count(json, "\"kind\": \"ivmd\"")).isEqualTo(table.ivmds().size());
-    }
-  }
-
-  private static int count(String haystack, String needle) {
-    int n = 0;
-    for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {
-      n++;
-    }
-    return n;
   }
 }

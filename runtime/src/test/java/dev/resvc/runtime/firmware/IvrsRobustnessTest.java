@@ -3,6 +3,7 @@ package dev.resvc.runtime.firmware;
 import dev.resvc.runtime.kernel.AmdRegionBuilder;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import dev.resvc.runtime.testing.TableFuzz;
 import java.util.List;
 import net.jqwik.api.ForAll;
@@ -22,14 +23,10 @@ class IvrsRobustnessTest {
     0x43, 0x48, 0x51, 0x7f, 0x80, 0xf0, 0xff};
 
   private static final TableFuzz.Decoder DECODER = (data, strict, json, notes) -> {
-    IvrsTable table = IvrsReader.read(data, "fuzz.bin", strict, notes);
-    IvrsFormat.text(table);
-    AmdRegionBuilder amd = AmdRegionBuilder.from(table, false, "fuzz.bin", notes);
+    IvrsTable table = Notes.keep(IvrsReader.read(data, "fuzz.bin", strict), notes);
+    AmdRegionBuilder amd = Notes.keep(AmdRegionBuilder.from(table, false, "fuzz.bin"), notes);
     amd.regionsFor(PciAddress.of(0, 0, 0, 0));
     amd.regionsFor(PciAddress.of(0, 0xff, 0x1f, 7));
-    if (json) {
-      IvrsFormat.json(table).toString();
-    }
   };
 
   @Test

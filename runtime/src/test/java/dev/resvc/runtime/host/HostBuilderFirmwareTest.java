@@ -15,6 +15,7 @@ import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,13 +38,12 @@ class HostBuilderFirmwareTest {
   private static final String IDEAPAD_IVMD = "0x00000000ccd42000 0x00000000ccd67fff direct\n";
 
   private static IvrsTable ideapad(List<InputNote> notes) throws InputException {
-    return IvrsReader.read(Corpus.read(Corpus.ivrsDir().resolve("lenovo-ideapad-slim-3-15abr8-82xm-f9685d1e4132/IVRS.bin")),
-        "IVRS", false, notes);
+    return Notes.keep(IvrsReader.read(Corpus.read(Corpus.ivrsDir().resolve("lenovo-ideapad-slim-3-15abr8-82xm-f9685d1e4132/IVRS.bin")),
+        "IVRS", false), notes);
   }
 
   private static IortTable orion(List<InputNote> notes) throws InputException {
-    return IortReader.read(Corpus.read(Corpus.iortDir().resolve("radxa-orion-o6-cix-sky1/IORT.bin")), "IORT", false,
-        notes);
+    return Notes.keep(IortReader.read(Corpus.read(Corpus.iortDir().resolve("radxa-orion-o6-cix-sky1/IORT.bin")), "IORT", false), notes);
   }
 
   private SysfsSnapshot laptop(String wifiLines) throws InputException {
@@ -54,7 +54,7 @@ class HostBuilderFirmwareTest {
     f.group(0, "DMA-FQ", MSI + HT, "0000:00:02.3");
     f.group(1, "DMA-FQ", wifiLines, "0000:03:00.0");
     f.group(2, "DMA-FQ", MSI + HT, "0000:00:14.0");
-    return SysfsReader.read(tmp, notes);
+    return Notes.keep(SysfsReader.read(tmp), notes);
   }
 
   private static List<String> lines(IommuGroup g) {
@@ -68,7 +68,7 @@ class HostBuilderFirmwareTest {
   @Test
   void anIvrsExplainsAnAmdLaptop() throws InputException {
     SysfsSnapshot s = laptop(IDEAPAD_IVMD + MSI + HT);
-    Host host = HostBuilder.withFirmware(s, "ideapad", Firmware.none().withIvrs(ideapad(notes), "IVRS"), notes);
+    Host host = Notes.keep(HostBuilder.withFirmware(s, "ideapad", Firmware.none().withIvrs(ideapad(notes), "IVRS")), notes);
     assertThat(warnings()).isEmpty();
     IommuGroup wifi = host.group(1).orElseThrow();
     assertThat(wifi.members().get(0).regions().stream().map(Region::source).toList())
@@ -81,9 +81,9 @@ class HostBuilderFirmwareTest {
   void anIvrsWithABadChecksumGivesNoRegionsAndAWarning() throws InputException {
     byte[] bytes = Corpus.read(Corpus.ivrsDir().resolve("lenovo-ideapad-slim-3-15abr8-82xm-f9685d1e4132/IVRS.bin"));
     bytes[9] ^= 1;
-    IvrsTable bad = IvrsReader.read(bytes, "IVRS", false, notes);
+    IvrsTable bad = Notes.keep(IvrsReader.read(bytes, "IVRS", false), notes);
     SysfsSnapshot s = laptop(IDEAPAD_IVMD + MSI + HT);
-    Host host = HostBuilder.withFirmware(s, "ideapad", Firmware.none().withIvrs(bad, "IVRS"), notes);
+    Host host = Notes.keep(HostBuilder.withFirmware(s, "ideapad", Firmware.none().withIvrs(bad, "IVRS")), notes);
     assertThat(host.groups().stream().allMatch(g -> g.members().get(0).regions().isEmpty())).isTrue();
     assertThat(warnings()).contains("IVRS: offset 0x9: warning: IVRS checksum is bad: the AMD IOMMU driver does not"
         + " initialise (check_ivrs_checksum, \"IVRS invalid checksum\"), so no device gets reserved regions from it");
@@ -99,8 +99,8 @@ class HostBuilderFirmwareTest {
     f.pciDevice("0000:00:00.0/0000:01:00.0", 0x144d, 0xa80a, 0, 0, 0x010802, "nvme");
     f.group(0, "DMA", SW_MSI, "0000:00:00.0");
     f.group(1, "DMA", SW_MSI, "0000:01:00.0");
-    SysfsSnapshot s = SysfsReader.read(tmp, notes);
-    Host host = HostBuilder.withFirmware(s, "orion", Firmware.none().withIort(orion(notes), "IORT"), notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(tmp), notes);
+    Host host = Notes.keep(HostBuilder.withFirmware(s, "orion", Firmware.none().withIort(orion(notes), "IORT")), notes);
     assertThat(warnings()).isEmpty();
     assertThat(host.group(1).orElseThrow().members().get(0).regions().get(0).source()).isEqualTo(RegionSource.SW_MSI);
   }
@@ -111,7 +111,7 @@ class HostBuilderFirmwareTest {
     // IVRS before IORT: the AMD IOMMU serves segment 0 up to last_bdf 0xffff, so it wins for every device.
     Firmware both = Firmware.none().withIort(orion(notes), "IORT").withIvrs(ideapad(notes), "IVRS");
     assertThat(both.signatures()).containsExactly("IVRS", "IORT").inOrder();
-    Host host = HostBuilder.withFirmware(s, "mixed", both, notes);
+    Host host = Notes.keep(HostBuilder.withFirmware(s, "mixed", both), notes);
     assertThat(warnings()).isEmpty();
     assertThat(notes.stream().map(InputNote::render).toList()).contains("IVRS: note: several IOMMU tables given"
         + " (IVRS, IORT); a real machine has one. Each device takes the regions of the first of DMAR, IVRS, IORT"
@@ -123,9 +123,9 @@ class HostBuilderFirmwareTest {
   void aDeviceNoTableServesFallsBackToTheFirstTable() throws InputException {
     byte[] bytes = Corpus.read(Corpus.ivrsDir().resolve("lenovo-ideapad-slim-3-15abr8-82xm-f9685d1e4132/IVRS.bin"));
     bytes[9] ^= 1; // the AMD driver gives up, so it serves nobody
-    Firmware both = Firmware.none().withIvrs(IvrsReader.read(bytes, "IVRS", false, notes), "IVRS")
+    Firmware both = Firmware.none().withIvrs(Notes.keep(IvrsReader.read(bytes, "IVRS", false), notes), "IVRS")
         .withIort(orion(notes), "IORT");
-    Host host = HostBuilder.withFirmware(laptop(SW_MSI), "mixed", both, notes);
+    Host host = Notes.keep(HostBuilder.withFirmware(laptop(SW_MSI), "mixed", both), notes);
     // The IORT's root complex reaches the SMMU for every requester id, so the Arm regions apply.
     assertThat(lines(host.group(1).orElseThrow())).containsExactly(SW_MSI.strip());
   }
@@ -133,7 +133,7 @@ class HostBuilderFirmwareTest {
   @Test
   void theApertureIsTheDmarHostAddressWidthElseTheFullSpace() throws InputException {
     Firmware dmar = Firmware.none().withDmar(
-        DmarReader.read(Corpus.dmar("dell-latitude-5414-0aac6c2f8f5c"), "DMAR", false, notes), "DMAR");
+        Notes.keep(DmarReader.read(Corpus.dmar("dell-latitude-5414-0aac6c2f8f5c"), "DMAR", false), notes), "DMAR");
     assertThat(HostBuilder.aperture(dmar)).isEqualTo(new AddressRange(0, (1L << 39) - 1)); // haw 0x26
     assertThat(Firmware.none().withIvrs(ideapad(notes), "IVRS").aperture()).isEqualTo(AddressRange.FULL);
     assertThat(Firmware.none().withIort(orion(notes), "IORT").aperture()).isEqualTo(AddressRange.FULL);
@@ -144,7 +144,7 @@ class HostBuilderFirmwareTest {
   @Test
   void noTablesIsTheSysfsOnlyHost() throws InputException {
     SysfsSnapshot s = laptop(IDEAPAD_IVMD + MSI + HT);
-    Host host = HostBuilder.withFirmware(s, "x", Firmware.none(), notes);
+    Host host = Notes.keep(HostBuilder.withFirmware(s, "x", Firmware.none()), notes);
     assertThat(host.group(1).orElseThrow().groupRegions()).hasSize(3);
   }
 }

@@ -14,6 +14,7 @@ import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,12 +51,12 @@ class HostBuilderTest {
     f.group(4, "DMA", MSI, "0000:01:00.0");
     f.group(5, "DMA", SysfsFixture.ISA_FLOPPY + MSI, "0000:00:1f.0", "0000:00:1f.3");
     f.acpiTable("DMAR", Corpus.dmar("dell-latitude-5414-0aac6c2f8f5c"));
-    return SysfsReader.read(tmp, notes);
+    return Notes.keep(SysfsReader.read(tmp), notes);
   }
 
   private Host build(SysfsSnapshot snapshot) throws InputException {
-    DmarTable dmar = DmarReader.read(snapshot.acpiTable("DMAR").orElseThrow(), "DMAR", false, notes);
-    return HostBuilder.withDmar(snapshot, "dell", dmar, "DMAR", notes);
+    DmarTable dmar = Notes.keep(DmarReader.read(snapshot.acpiTable("DMAR").orElseThrow(), "DMAR", false), notes);
+    return Notes.keep(HostBuilder.withDmar(snapshot, "dell", dmar, "DMAR"), notes);
   }
 
   private static List<String> lines(List<Region> regions) {
@@ -97,10 +98,10 @@ class HostBuilderTest {
     f.pciDevice("0000:00:1e.0", 0x8086, 0x244e, 0x103c, 0x330d, 0x060401, null);
     f.group(10, "DMA", MSI, "0000:03:00.0");
     f.group(11, "DMA", MSI, "0000:00:1d.0");
-    SysfsSnapshot snapshot = SysfsReader.read(tmp, notes);
-    DmarTable dmar = DmarReader.read(Corpus.dmar("hewlett-packard-proliant-dl360-g7-60dcee46526a"), "DMAR", false, notes);
+    SysfsSnapshot snapshot = Notes.keep(SysfsReader.read(tmp), notes);
+    DmarTable dmar = Notes.keep(DmarReader.read(Corpus.dmar("hewlett-packard-proliant-dl360-g7-60dcee46526a"), "DMAR", false), notes);
     notes.clear();
-    Host host = HostBuilder.withDmar(snapshot, "dl360", dmar, "DMAR", notes);
+    Host host = Notes.keep(HostBuilder.withDmar(snapshot, "dl360", dmar, "DMAR"), notes);
 
     List<Region> raid = host.group(10).orElseThrow().members().get(0).regions();
     // RMRRs in reverse table order, the RAID controller (class 0x0104) keeps them direct.
@@ -123,13 +124,13 @@ class HostBuilderTest {
     f.pciDevice("0000:00:1d.0", 0x8086, 0xa118, 0, 0, 0x060400, "pcieport");
     f.group(1, "DMA", MSI, "0000:00:1c.0", "0000:03:00.0", "0000:03:00.1");
     f.group(2, "DMA", MSI, "0000:00:1d.0");
-    SysfsSnapshot snapshot = SysfsReader.read(tmp, notes);
+    SysfsSnapshot snapshot = Notes.keep(SysfsReader.read(tmp), notes);
     byte[] table = DmarBuilder.dmar()
         .drhd(1, 0, 0xfed91000L)
         .rmrr(0, 0x7c000000L, 0x7c0fffffL, DmarBuilder.scope(2, 0, 0, 0x1c, 0))
         .build();
-    DmarTable dmar = DmarReader.read(table, "DMAR", true, notes);
-    Host host = HostBuilder.withDmar(snapshot, "bridge", dmar, "DMAR", notes);
+    DmarTable dmar = Notes.keep(DmarReader.read(table, "DMAR", true), notes);
+    Host host = Notes.keep(HostBuilder.withDmar(snapshot, "bridge", dmar, "DMAR"), notes);
 
     IommuGroup group = host.group(1).orElseThrow();
     assertThat(lines(group.member(PciAddress.parse("03:00.0")).get().regions()).get(0))
@@ -145,7 +146,7 @@ class HostBuilderTest {
         MSI.strip()).inOrder();
     assertThat(lines(HostBuilder.mergedRegions(host.group(2).orElseThrow()))).containsExactly(MSI.strip());
 
-    IntelRegionBuilder intel = IntelRegionBuilder.bind(dmar, snapshot.devices(), "DMAR", new ArrayList<>());
+    IntelRegionBuilder intel = IntelRegionBuilder.bind(dmar, snapshot.devices(), "DMAR").value();
     assertThat(IntelRegionBuilder.devicesCovered(intel.units().get(0), snapshot.devices()).stream()
         .map(d -> d.address().toShortString()).toList())
         .containsExactly("00:1c.0", "03:00.0", "03:00.1").inOrder();
@@ -158,7 +159,7 @@ class HostBuilderTest {
     f.pciDevice("0000:00:1c.0/0000:03:00.0", 0x1912, 0x0014, 0, 0, 0x0c0330, "xhci_hcd");
     f.group(1, "DMA", MSI, "0000:00:1c.0");
     f.group(2, "DMA", MSI, "0000:03:00.0");
-    SysfsSnapshot snapshot = SysfsReader.read(tmp, notes);
+    SysfsSnapshot snapshot = Notes.keep(SysfsReader.read(tmp), notes);
     byte[] table = DmarBuilder.dmar()
         .drhd(1, 0, 0xfed91000L)
         // An endpoint entry naming a bridge: "Device scope type does not match".
@@ -166,8 +167,8 @@ class HostBuilderTest {
         // A one-hop entry naming 03:00.0 by its own bus: "RMRR entry ... is broken - applying workaround".
         .rmrr(0, 0x2000000L, 0x2000fffL, DmarBuilder.scope(1, 0, 3, 0, 0))
         .build();
-    DmarTable dmar = DmarReader.read(table, "DMAR", true, notes);
-    Host host = HostBuilder.withDmar(snapshot, "quirks", dmar, "DMAR", notes);
+    DmarTable dmar = Notes.keep(DmarReader.read(table, "DMAR", true), notes);
+    Host host = Notes.keep(HostBuilder.withDmar(snapshot, "quirks", dmar, "DMAR"), notes);
     assertThat(lines(host.group(1).orElseThrow().members().get(0).regions())).containsExactly(MSI.strip());
     assertThat(lines(host.group(2).orElseThrow().members().get(0).regions())).containsExactly(
         "0x0000000002000000 0x0000000002000fff direct-relaxable", MSI.strip()).inOrder();

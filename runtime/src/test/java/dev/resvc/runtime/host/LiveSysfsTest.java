@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.testing.Notes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class LiveSysfsTest {
     assumeTrue(Files.isDirectory(SYS), "no /sys on this machine");
     List<InputNote> notes = new ArrayList<>();
 
-    SysfsSnapshot s = SysfsReader.read(SYS, notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(SYS), notes);
 
     if (hasPciDevices()) {
       assertThat(s.devices()).isNotEmpty();
@@ -47,10 +48,10 @@ class LiveSysfsTest {
     assumeTrue(Files.isDirectory(SYS), "no /sys on this machine");
     Path out = tmp.resolve("snap");
 
-    SnapshotWriter.write(SYS, out, new ArrayList<>());
+    SnapshotWriter.write(SYS, out).value();
 
-    SysfsSnapshot live = SysfsReader.read(SYS, new ArrayList<>());
-    SysfsSnapshot copy = SysfsReader.read(out, new ArrayList<>());
+    SysfsSnapshot live = SysfsReader.read(SYS).value();
+    SysfsSnapshot copy = SysfsReader.read(out).value();
     assertThat(copy.devices()).isEqualTo(live.devices());
     assertThat(copy.groups()).isEqualTo(live.groups());
     assertThat(copy.acpiTables().keySet()).isEqualTo(live.acpiTables().keySet());

@@ -2,6 +2,7 @@ package dev.resvc.runtime.host;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.resvc.runtime.host.RegionListParser.Dialect;
 import dev.resvc.runtime.host.RegionListParser.RegionList;
@@ -10,17 +11,17 @@ import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.range.AddressRange;
+import dev.resvc.runtime.testing.Notes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import java.time.Duration;
 
 class RegionListParserTest {
   private final List<InputNote> notes = new ArrayList<>();
 
   private RegionList file(String text) throws InputException {
-    return RegionListParser.parse(text, "in.txt", Dialect.REGION_FILE, true, notes);
+    return Notes.keep(RegionListParser.parse(text, "in.txt", Dialect.REGION_FILE, true), notes);
   }
 
   private InputException fileError(String text) {
@@ -47,9 +48,9 @@ class RegionListParserTest {
 
   @Test
   void readsTheKernelsOwnFormat() throws InputException {
-    RegionList list = RegionListParser.parse(
+    RegionList list = Notes.keep(RegionListParser.parse(
         "0x00000000fee00000 0x00000000feefffff msi\n0x0000000008000000 0x00000000080fffff msi\n",
-        "reserved_regions", Dialect.SYSFS, false, notes);
+        "reserved_regions", Dialect.SYSFS, false), notes);
     assertThat(list.regions()).hasSize(2);
     assertThat(list.regions().get(1).type()).isEqualTo(RegionType.MSI); // sysfs cannot tell sw-msi apart
   }
@@ -93,14 +94,14 @@ class RegionListParserTest {
 
   @Test
   void sysfsDialectIsStrict() {
-    InputException e = assertThrows(InputException.class, () -> RegionListParser.parse(
-        "4096 0x1fff direct\n", "reserved_regions", Dialect.SYSFS, false, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(RegionListParser.parse(
+        "4096 0x1fff direct\n", "reserved_regions", Dialect.SYSFS, false), notes));
     assertThat(e).hasMessageThat().contains("not 0x-prefixed hex as the kernel prints it");
-    e = assertThrows(InputException.class, () -> RegionListParser.parse(
-        "# comment\n", "reserved_regions", Dialect.SYSFS, false, notes));
+    e = assertThrows(InputException.class, () -> Notes.keep(RegionListParser.parse(
+        "# comment\n", "reserved_regions", Dialect.SYSFS, false), notes));
     assertThat(e).hasMessageThat().startsWith("reserved_regions:1:1:");
-    e = assertThrows(InputException.class, () -> RegionListParser.parse(
-        "aperture 0x0 0x1\n", "in.txt", Dialect.REGION_FILE, false, notes));
+    e = assertThrows(InputException.class, () -> Notes.keep(RegionListParser.parse(
+        "aperture 0x0 0x1\n", "in.txt", Dialect.REGION_FILE, false), notes));
     assertThat(e).hasMessageThat().contains("only meaningful for 'resvc iova'");
   }
 
@@ -109,12 +110,12 @@ class RegionListParserTest {
     // A megabyte-long number, and a line of a hundred thousand fields: the message quotes a cut.
     String longNumber = "0x0 " + "9".repeat(1 << 20) + " direct\n";
     InputException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(InputException.class,
-        () -> RegionListParser.parse(longNumber, "r.txt", Dialect.REGION_FILE, false, new ArrayList<>())));
+        () -> RegionListParser.parse(longNumber, "r.txt", Dialect.REGION_FILE, false).value()));
     assertThat(e).hasMessageThat().startsWith("r.txt:1:5: end: '999");
     assertThat(e.getMessage().length()).isLessThan(200);
     String manyFields = "0x0 ".repeat(100_000) + "\n";
     e = assertThrows(InputException.class,
-        () -> RegionListParser.parse(manyFields, "r.txt", Dialect.REGION_FILE, false, new ArrayList<>()));
+        () -> RegionListParser.parse(manyFields, "r.txt", Dialect.REGION_FILE, false).value());
     assertThat(e).hasMessageThat().startsWith("r.txt:1:13: expected '<start> <end> <type>' (3 fields), found 100000: '0x0 0x0");
     assertThat(e.getMessage().length()).isLessThan(200);
   }
@@ -122,8 +123,7 @@ class RegionListParserTest {
   @Test
   void controlCharactersInATokenAreEscaped() {
     InputException e = assertThrows(InputException.class,
-        () -> RegionListParser.parse("0x0 0xfff dir\u001b[2Ject\n", "r.txt", Dialect.REGION_FILE, false,
-            new ArrayList<>()));
+        () -> RegionListParser.parse("0x0 0xfff dir\u001b[2Ject\n", "r.txt", Dialect.REGION_FILE, false).value());
     assertThat(e).hasMessageThat().contains("unknown region type 'dir\\x1b[2Ject'");
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.testing.Notes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,11 +27,11 @@ class SnapshotWriterTest {
     SysfsFixture.laptop(live).platformDeviceInGroup(2, "INT33C2:00");
     Path out = tmp.resolve("snap");
 
-    SnapshotWriter.write(live, out, notes);
+    Notes.keep(SnapshotWriter.write(live, out), notes);
 
     List<InputNote> readNotes = new ArrayList<>();
-    SysfsSnapshot original = SysfsReader.read(live, readNotes);
-    SysfsSnapshot copy = SysfsReader.read(out, new ArrayList<>());
+    SysfsSnapshot original = Notes.keep(SysfsReader.read(live), readNotes);
+    SysfsSnapshot copy = SysfsReader.read(out).value();
     assertThat(copy.sameContentAs(original)).isTrue();
     assertThat(copy.devices()).isEqualTo(original.devices());
     assertThat(copy.groups()).isEqualTo(original.groups());
@@ -44,11 +45,11 @@ class SnapshotWriterTest {
   void aSnapshotOfASnapshotReadsBackEqual() throws Exception {
     Path live = tmp.resolve("sys");
     SysfsFixture.laptop(live);
-    SnapshotWriter.write(live, tmp.resolve("one"), notes);
+    Notes.keep(SnapshotWriter.write(live, tmp.resolve("one")), notes);
 
-    SnapshotWriter.write(tmp.resolve("one"), tmp.resolve("two"), notes);
+    Notes.keep(SnapshotWriter.write(tmp.resolve("one"), tmp.resolve("two")), notes);
 
-    assertThat(SysfsReader.read(tmp.resolve("two"), notes).sameContentAs(SysfsReader.read(live, notes))).isTrue();
+    assertThat(Notes.keep(SysfsReader.read(tmp.resolve("two")), notes).sameContentAs(Notes.keep(SysfsReader.read(live), notes))).isTrue();
     assertThat(notes).isEmpty();
   }
 
@@ -58,7 +59,7 @@ class SnapshotWriterTest {
     SysfsFixture.laptop(live);
     Path out = tmp.resolve("snap");
 
-    SnapshotWriter.write(live, out, notes);
+    Notes.keep(SnapshotWriter.write(live, out), notes);
 
     assertThat(Files.readSymbolicLink(out.resolve("bus/pci/devices/0000:02:00.0")).toString())
         .isEqualTo("../../../devices/pci0000:00/0000:00:1c.0/0000:02:00.0");
@@ -82,7 +83,7 @@ class SnapshotWriterTest {
     SysfsFixture.laptop(live).platformDeviceInGroup(2, "INT33C2:00");
     Path out = tmp.resolve("snap");
 
-    SnapshotWriter.write(live, out, notes);
+    Notes.keep(SnapshotWriter.write(live, out), notes);
 
     assertNoLinkEscapes(out);
   }
@@ -94,11 +95,11 @@ class SnapshotWriterTest {
     SysfsFixture.laptop(live).write("kernel/iommu_groups/2/reserved_regions", cut);
     Path out = tmp.resolve("snap");
 
-    SnapshotWriter.write(live, out, notes);
+    Notes.keep(SnapshotWriter.write(live, out), notes);
 
     assertThat(Files.readString(out.resolve("kernel/iommu_groups/2/reserved_regions"))).isEqualTo(cut);
     List<InputNote> again = new ArrayList<>();
-    assertThat(SysfsReader.read(out, again).group(2).get().truncated()).isTrue();
+    assertThat(Notes.keep(SysfsReader.read(out), again).group(2).get().truncated()).isTrue();
     assertThat(again).hasSize(1);
   }
 
@@ -108,9 +109,9 @@ class SnapshotWriterTest {
     SysfsFixture.laptopIommuOff(live);
     Path out = tmp.resolve("snap");
 
-    SnapshotWriter.write(live, out, notes);
+    Notes.keep(SnapshotWriter.write(live, out), notes);
 
-    SysfsSnapshot copy = SysfsReader.read(out, notes);
+    SysfsSnapshot copy = Notes.keep(SysfsReader.read(out), notes);
     assertThat(copy.groups()).isEmpty();
     assertThat(copy.devices()).hasSize(7);
     assertThat(copy.device(PciAddress.parse("00:1c.0")).get().bridge()).isTrue();
@@ -131,7 +132,7 @@ class SnapshotWriterTest {
     Files.createSymbolicLink(classLink, classLink.getParent().relativize(secret));
     Path out = tmp.resolve("snap");
 
-    InputException e = assertThrows(InputException.class, () -> SnapshotWriter.write(live, out, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SnapshotWriter.write(live, out), notes));
 
     assertThat(e.detail()).startsWith("links outside the snapshot (to " + secret.toRealPath() + ")");
     assertThat(Files.exists(out)).isFalse();
@@ -156,9 +157,9 @@ class SnapshotWriterTest {
     SysfsFixture.laptop(live);
     Path out = Files.createDirectory(tmp.resolve("snap"));
 
-    SnapshotWriter.write(live, out, notes);
+    Notes.keep(SnapshotWriter.write(live, out), notes);
 
-    assertThat(SysfsReader.read(out, notes).devices()).hasSize(7);
+    assertThat(Notes.keep(SysfsReader.read(out), notes).devices()).hasSize(7);
   }
 
   @Test
@@ -168,7 +169,7 @@ class SnapshotWriterTest {
     Path out = Files.createDirectory(tmp.resolve("snap"));
     Files.writeString(out.resolve("notes.txt"), "keep me");
 
-    InputException e = assertThrows(InputException.class, () -> SnapshotWriter.write(live, out, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SnapshotWriter.write(live, out), notes));
 
     assertThat(e.source()).isEqualTo(out.toString());
     assertThat(e.detail()).contains("non-empty directory");
@@ -183,7 +184,7 @@ class SnapshotWriterTest {
     SysfsFixture.laptop(live);
     Path out = Files.writeString(tmp.resolve("snap"), "x");
 
-    InputException e = assertThrows(InputException.class, () -> SnapshotWriter.write(live, out, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SnapshotWriter.write(live, out), notes));
 
     assertThat(e.detail()).contains("not a directory");
   }
@@ -194,7 +195,7 @@ class SnapshotWriterTest {
     SysfsFixture.laptop(live).write("kernel/iommu_groups/1/reserved_regions", "garbage\n");
     Path out = tmp.resolve("snap");
 
-    assertThrows(InputException.class, () -> SnapshotWriter.write(live, out, notes));
+    assertThrows(InputException.class, () -> Notes.keep(SnapshotWriter.write(live, out), notes));
 
     assertThat(Files.exists(out)).isFalse();
   }

@@ -16,21 +16,22 @@ import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
+import dev.resvc.runtime.testing.Notes;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class SysfsReaderTest {
   @TempDir Path tmp;
@@ -49,7 +50,7 @@ class SysfsReaderTest {
 
   @Test
   void readsTheLaptopDevices() throws Exception {
-    SysfsSnapshot s = SysfsReader.read(SysfsFixture.laptop(tmp).root(), notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(SysfsFixture.laptop(tmp).root()), notes);
 
     assertThat(notes).isEmpty();
     assertThat(s.root()).isEqualTo(tmp);
@@ -67,7 +68,7 @@ class SysfsReaderTest {
 
   @Test
   void nvmeBelowTheRootPortHasItAsUpstreamBridge() throws Exception {
-    SysfsSnapshot s = SysfsReader.read(SysfsFixture.laptop(tmp).root(), notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(SysfsFixture.laptop(tmp).root()), notes);
 
     PciDevice nvme = s.device(a("02:00.0")).get();
     assertThat(nvme).isEqualTo(new PciDevice(
@@ -90,7 +91,7 @@ class SysfsReaderTest {
     f.pciDevice("0000:00:01.0/0000:01:00.0", 0x10de, 0x2520, 0, 0, 0x030000, "nouveau");
     f.pciDevice("0000:00:01.0/0000:01:00.0/0000:02:00.0", 0x10de, 0x228e, 0, 0, 0x040300, null);
 
-    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(tmp), notes);
 
     assertThat(s.device(a("00:01.0")).get().bridge()).isTrue();
     assertThat(s.device(a("01:00.0")).get().bridge()).isTrue();
@@ -100,7 +101,7 @@ class SysfsReaderTest {
 
   @Test
   void readsTheLaptopGroups() throws Exception {
-    SysfsSnapshot s = SysfsReader.read(SysfsFixture.laptop(tmp).root(), notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(SysfsFixture.laptop(tmp).root()), notes);
 
     assertThat(s.groups().stream().map(SysfsGroup::id).toList()).containsExactly(0, 1, 2, 3, 4, 5).inOrder();
     assertThat(s.group(0).get()).isEqualTo(new SysfsGroup(0, Optional.of("DMA-FQ"), List.of(a("00:02.0")),
@@ -128,7 +129,7 @@ class SysfsReaderTest {
     f.pciDevice("0000:00:1f.0", 0x8086, 0xa082, 0, 0, 0x060100, null);
     f.group(9, null, SysfsFixture.ISA_FLOPPY + SysfsFixture.MSI, "0000:00:1f.5", "0000:00:1f.3", "0000:00:1f.0");
 
-    SysfsGroup g = SysfsReader.read(tmp, notes).group(9).get();
+    SysfsGroup g = Notes.keep(SysfsReader.read(tmp), notes).group(9).get();
 
     assertThat(g.devices()).containsExactly(a("00:1f.0"), a("00:1f.3"), a("00:1f.5")).inOrder();
     assertThat(g.domainType()).isEmpty();
@@ -136,7 +137,7 @@ class SysfsReaderTest {
 
   @Test
   void toHostWithoutFirmwareMakesSysfsLinesGroupRegions() throws Exception {
-    SysfsSnapshot s = SysfsReader.read(SysfsFixture.laptop(tmp).root(), notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(SysfsFixture.laptop(tmp).root()), notes);
 
     Host host = s.toHostWithoutFirmware("laptop");
 
@@ -154,7 +155,7 @@ class SysfsReaderTest {
 
   @Test
   void noIommuGroupsMeansIommuOffNotAnError() throws Exception {
-    SysfsSnapshot s = SysfsReader.read(SysfsFixture.laptopIommuOff(tmp).root(), notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(SysfsFixture.laptopIommuOff(tmp).root()), notes);
 
     assertThat(s.groups()).isEmpty();
     assertThat(s.devices()).hasSize(7);
@@ -167,7 +168,7 @@ class SysfsReaderTest {
   void emptyIommuGroupsDirectoryMeansIommuOff() throws Exception {
     SysfsFixture.laptopIommuOff(tmp).mkdirs("kernel/iommu_groups");
 
-    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(tmp), notes);
 
     assertThat(s.groups()).isEmpty();
     assertThat(s.devices()).hasSize(7);
@@ -177,7 +178,7 @@ class SysfsReaderTest {
   void anEmptyIommuGroupsDirectoryIsAMachineWithTheIommuOff() throws Exception {
     Files.createDirectories(tmp.resolve("kernel/iommu_groups"));
 
-    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(tmp), notes);
 
     assertThat(s.devices()).isEmpty();
     assertThat(s.groups()).isEmpty();
@@ -186,7 +187,7 @@ class SysfsReaderTest {
 
   @Test
   void aMissingRootIsAnInputException() {
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp.resolve("nope"), notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp.resolve("nope")), notes));
 
     assertThat(e.source()).isEqualTo(tmp.resolve("nope").toString());
   }
@@ -208,7 +209,7 @@ class SysfsReaderTest {
         .symlink("kernel/iommu_groups/7/devices/0000:00:14.0", "devices/pci0000:00/0000:00:14.0")
         .delete("kernel/iommu_groups/2/devices/0000:00:14.0");
 
-    SysfsGroup g = SysfsReader.read(tmp, notes).group(7).get();
+    SysfsGroup g = Notes.keep(SysfsReader.read(tmp), notes).group(7).get();
 
     assertThat(g.truncated()).isTrue();
     assertThat(g.reservedRegions()).hasSize(74);
@@ -232,7 +233,7 @@ class SysfsReaderTest {
     assertThat(text.length()).isEqualTo(4095);
     SysfsFixture.laptop(tmp).write("kernel/iommu_groups/3/reserved_regions", text.toString());
 
-    SysfsGroup g = SysfsReader.read(tmp, notes).group(3).get();
+    SysfsGroup g = Notes.keep(SysfsReader.read(tmp), notes).group(3).get();
 
     assertThat(g.truncated()).isTrue();
     assertThat(g.reservedRegions()).hasSize(91);
@@ -248,7 +249,7 @@ class SysfsReaderTest {
     SysfsFixture.laptop(tmp).write("kernel/iommu_groups/2/reserved_regions",
         SysfsFixture.MSI + "0x000000003e2e0000 0x000000003e2fffff direct");
 
-    SysfsGroup g = SysfsReader.read(tmp, notes).group(2).get();
+    SysfsGroup g = Notes.keep(SysfsReader.read(tmp), notes).group(2).get();
 
     assertThat(g.truncated()).isTrue();
     assertThat(g.reservedRegions()).containsExactly(MSI);
@@ -261,7 +262,7 @@ class SysfsReaderTest {
     SysfsFixture.laptop(tmp).write("kernel/iommu_groups/4/reserved_regions",
         SysfsFixture.ISA_FLOPPY + "0x00000000fee00000 banana msi\n");
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.source()).isEqualTo(tmp.resolve("kernel/iommu_groups/4/reserved_regions").toString());
     assertThat(e.position()).isInstanceOf(Position.Line.class);
@@ -273,7 +274,7 @@ class SysfsReaderTest {
   void aNonNumericGroupDirectoryIsAnInputException() throws Exception {
     SysfsFixture.laptop(tmp).mkdirs("kernel/iommu_groups/seven");
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.source()).isEqualTo(tmp.resolve("kernel/iommu_groups/seven").toString());
     assertThat(e.detail()).contains("not a decimal IOMMU group number");
@@ -283,7 +284,7 @@ class SysfsReaderTest {
   void aMalformedVendorIsAnInputExceptionNamingTheFile() throws Exception {
     SysfsFixture.laptop(tmp).write("devices/pci0000:00/0000:00:14.0/vendor", "0x80g6\n");
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.source()).isEqualTo(tmp.resolve("bus/pci/devices/0000:00:14.0/vendor").toString());
     assertThat(e.detail()).contains("0x80g6");
@@ -293,7 +294,7 @@ class SysfsReaderTest {
   void aVendorWiderThan16BitsIsAnInputException() throws Exception {
     SysfsFixture.laptop(tmp).write("devices/pci0000:00/0000:00:14.0/device", "0x18086\n");
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.source()).isEqualTo(tmp.resolve("bus/pci/devices/0000:00:14.0/device").toString());
     assertThat(e.detail()).contains("above 0xffff");
@@ -303,7 +304,7 @@ class SysfsReaderTest {
   void aMissingClassIsAnInputExceptionNamingTheFile() throws Exception {
     SysfsFixture.laptop(tmp).delete("devices/pci0000:00/0000:00:1c.0/0000:02:00.0/class");
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.source()).isEqualTo(tmp.resolve("bus/pci/devices/0000:02:00.0/class").toString());
     assertThat(e.detail()).contains("missing");
@@ -313,7 +314,7 @@ class SysfsReaderTest {
   void aClassWithoutHexPrefixIsAnInputException() throws Exception {
     SysfsFixture.laptop(tmp).write("devices/pci0000:00/0000:00:02.0/class", "030000\n");
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.source()).isEqualTo(tmp.resolve("bus/pci/devices/0000:00:02.0/class").toString());
   }
@@ -322,7 +323,7 @@ class SysfsReaderTest {
   void aDanglingDeviceLinkIsAnInputException() throws Exception {
     SysfsFixture.laptop(tmp).symlink("bus/pci/devices/0000:00:16.0", "devices/pci0000:00/0000:00:16.0");
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.source()).isEqualTo(tmp.resolve("bus/pci/devices/0000:00:16.0").toString());
   }
@@ -331,7 +332,7 @@ class SysfsReaderTest {
   void aPlatformDeviceInAGroupIsNotedAndSkipped() throws Exception {
     SysfsFixture.laptop(tmp).platformDeviceInGroup(2, "INT33C2:00");
 
-    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(tmp), notes);
 
     assertThat(s.group(2).get().devices()).containsExactly(a("00:14.0"));
     assertThat(notes).hasSize(1);
@@ -346,7 +347,7 @@ class SysfsReaderTest {
     f.mkdirs("devices/pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:06.0");
     f.symlink("bus/pci/devices/10000:e0:06.0", "devices/pci0000:00/0000:00:0e.0/pci10000:e0/10000:e0:06.0");
 
-    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(tmp), notes);
 
     assertThat(s.devices()).hasSize(7);
     assertThat(notes).hasSize(1);
@@ -360,7 +361,7 @@ class SysfsReaderTest {
     SysfsFixture.laptop(root);
     Files.createSymbolicLink(root.resolve("bus/pci/devices/0000:00:16.0"), outside);
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(root, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(root), notes));
 
     assertThat(e.source()).isEqualTo(root.resolve("bus/pci/devices/0000:00:16.0").toString());
     assertThat(e.detail()).isEqualTo("links outside the snapshot (to " + outside.toRealPath()
@@ -372,7 +373,7 @@ class SysfsReaderTest {
     SysfsFixture.laptopIommuOff(tmp).acpiTable("IVRS", new byte[] {'I', 'V', 'R', 'S'})
         .acpiTable("IORT", new byte[] {'I', 'O', 'R', 'T'}).acpiTable("APIC", new byte[] {1});
 
-    SysfsSnapshot s = SysfsReader.read(tmp, notes);
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(tmp), notes);
 
     assertThat(s.acpiTables().keySet()).containsExactly("IVRS", "IORT");
     assertThat(s.acpiTable("IORT").get()).isEqualTo(new byte[] {'I', 'O', 'R', 'T'});
@@ -387,7 +388,7 @@ class SysfsReaderTest {
     Files.delete(dmar);
     Files.createDirectory(dmar);
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.source()).isEqualTo(tmp.resolve("firmware/acpi/tables/DMAR").toString());
     assertThat(e.detail()).isEqualTo("is a directory, not a file");
@@ -423,7 +424,7 @@ class SysfsReaderTest {
   void anAbsoluteLinkOutOfTheSnapshotIsRefusedAndNothingIsRead(String rel, String named) throws Exception {
     Path root = snapshotLinkingOut(rel, true);
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(root, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(root), notes));
 
     assertThat(e.source()).isEqualTo(root.resolve(named).toString());
     assertThat(e.detail()).isEqualTo("links outside the snapshot (to " + tmp.resolve("secret").toRealPath()
@@ -437,7 +438,7 @@ class SysfsReaderTest {
     Path root = snapshotLinkingOut(rel, false);
     assertThat(Files.readSymbolicLink(root.resolve(rel)).toString()).startsWith("../");
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(root, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(root), notes));
 
     assertThat(e.source()).isEqualTo(root.resolve(named).toString());
     assertThat(e.detail()).startsWith("links outside the snapshot (to " + tmp.resolve("secret").toRealPath() + ")");
@@ -451,7 +452,7 @@ class SysfsReaderTest {
     SysfsFixture.laptopIommuOff(root).delete("kernel/iommu_groups");
     Files.createSymbolicLink(root.resolve("kernel/iommu_groups"), elsewhere.getParent());
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(root, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(root), notes));
 
     assertThat(e.source()).isEqualTo(root.resolve("kernel/iommu_groups").toString());
     assertThat(e.detail()).startsWith("links outside the snapshot");
@@ -463,7 +464,7 @@ class SysfsReaderTest {
     SysfsFixture.laptop(root).delete("devices/pci0000:00/0000:00:14.0/driver");
     Files.createSymbolicLink(root.resolve("devices/pci0000:00/0000:00:14.0/driver"), Path.of("/etc/passwd"));
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(root, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(root), notes));
 
     assertThat(e.source()).isEqualTo(root.resolve("bus/pci/devices/0000:00:14.0/driver").toString());
     assertThat(e.detail()).isEqualTo("links outside the snapshot (to /etc/passwd); a snapshot is read only inside its directory");
@@ -474,14 +475,14 @@ class SysfsReaderTest {
     // git keeps no empty directories, so the shipped examples' driver links dangle.
     SysfsFixture.laptop(tmp).delete("bus/pci/drivers/xhci_hcd/0000:00:14.0").delete("bus/pci/drivers/xhci_hcd");
 
-    assertThat(SysfsReader.read(tmp, notes).device(a("00:14.0")).get().driver()).hasValue("xhci_hcd");
+    assertThat(Notes.keep(SysfsReader.read(tmp), notes).device(a("00:14.0")).get().driver()).hasValue("xhci_hcd");
   }
 
   @Test
   void aGroupTypeThatIsNoWordIsRefusedNotShown() throws Exception {
     SysfsFixture.laptop(tmp).write("kernel/iommu_groups/1/type", "\u001b]0;pwned\u0007DMA\n");
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.getMessage()).isEqualTo(tmp.resolve("kernel/iommu_groups/1/type")
         + ": '\\x1b]0;pwned\\x07DMA' is not a group type as the kernel prints it"
@@ -492,7 +493,7 @@ class SysfsReaderTest {
   void aGroupTypeThisVersionDoesNotKnowIsKeptWithANote() throws Exception {
     SysfsFixture.laptop(tmp).write("kernel/iommu_groups/1/type", "DMA-SVA\n");
 
-    assertThat(SysfsReader.read(tmp, notes).group(1).get().domainType()).hasValue("DMA-SVA");
+    assertThat(Notes.keep(SysfsReader.read(tmp), notes).group(1).get().domainType()).hasValue("DMA-SVA");
     assertThat(notes.stream().map(InputNote::message).toList())
         .contains("'DMA-SVA' is not a group type this version of resvc knows; shown as read");
   }
@@ -503,7 +504,7 @@ class SysfsReaderTest {
     for (String type : SysfsReader.KERNEL_GROUP_TYPES) {
       fixture.write("kernel/iommu_groups/1/type", type + "\n");
       notes.clear();
-      assertThat(SysfsReader.read(tmp, notes).group(1).get().domainType()).hasValue(type);
+      assertThat(Notes.keep(SysfsReader.read(tmp), notes).group(1).get().domainType()).hasValue(type);
       assertThat(notes.stream().map(InputNote::message).filter(m -> m.contains("group type")).toList()).isEmpty();
     }
   }
@@ -514,7 +515,7 @@ class SysfsReaderTest {
     SysfsFixture.laptop(tmp).delete("kernel/iommu_groups/1/type").symlink("kernel/iommu_groups/1/type",
         "kernel/iommu_groups/0/type");
 
-    assertThat(SysfsReader.read(tmp, notes).group(1).get().domainType()).hasValue("DMA-FQ");
+    assertThat(Notes.keep(SysfsReader.read(tmp), notes).group(1).get().domainType()).hasValue("DMA-FQ");
   }
 
   @Test
@@ -524,7 +525,7 @@ class SysfsReaderTest {
     Files.createSymbolicLink(tmp.resolve("kernel/iommu_groups/2/reserved_regions"), Path.of("/dev/zero"));
 
     InputException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
-        () -> assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes)));
+        () -> assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes)));
 
     assertThat(e.detail()).startsWith("links outside the snapshot (to /dev/zero)");
   }
@@ -538,7 +539,7 @@ class SysfsReaderTest {
     assertThat(mkfifo.waitFor()).isEqualTo(0);
 
     InputException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
-        () -> assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes)));
+        () -> assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes)));
 
     assertThat(e.source()).isEqualTo(tmp.resolve(named).toString());
     assertThat(e.detail()).contains("is not a regular file");
@@ -549,7 +550,7 @@ class SysfsReaderTest {
     SysfsFixture.laptop(tmp);
     sparse(tmp.resolve("kernel/iommu_groups/3/reserved_regions"), InputLimits.SYSFS_FILE.maxBytes() + 1);
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.source()).isEqualTo(tmp.resolve("kernel/iommu_groups/3/reserved_regions").toString());
     assertThat(e.detail()).isEqualTo("is longer than 1 MiB, the most resvc reads from a sysfs file");
@@ -560,7 +561,7 @@ class SysfsReaderTest {
     SysfsFixture.laptop(tmp);
     sparse(tmp.resolve("firmware/acpi/tables/DMAR"), InputLimits.ACPI_TABLE.maxBytes() + 1);
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.source()).isEqualTo(tmp.resolve("firmware/acpi/tables/DMAR").toString());
     assertThat(e.detail()).isEqualTo("is longer than 4 MiB, the most resvc reads from an ACPI table");
@@ -578,7 +579,7 @@ class SysfsReaderTest {
     Path unrelated = tmp.resolve("unrelated");
     Files.writeString(unrelated.resolve("README"), "not sysfs");
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(unrelated, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(unrelated), notes));
 
     assertThat(e.getMessage()).isEqualTo(unrelated + ": no kernel/iommu_groups directory: not a sysfs snapshot"
         + " (make one with 'resvc snapshot')");
@@ -586,7 +587,7 @@ class SysfsReaderTest {
 
   @Test
   void anEmptyDirectoryIsNotASnapshot() throws Exception {
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.source()).isEqualTo(tmp.toString());
     assertThat(e.detail()).startsWith("no kernel/iommu_groups directory");
@@ -596,7 +597,7 @@ class SysfsReaderTest {
   void controlCharactersInNamesAndContentAreEscaped() throws Exception {
     SysfsFixture.laptop(tmp).write("devices/pci0000:00/0000:00:14.0/vendor", "\u001b[2J\n");
 
-    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp, notes));
+    InputException e = assertThrows(InputException.class, () -> Notes.keep(SysfsReader.read(tmp), notes));
 
     assertThat(e.getMessage()).doesNotContain("\u001b");
     assertThat(e.detail()).contains("\\x1b[2J");

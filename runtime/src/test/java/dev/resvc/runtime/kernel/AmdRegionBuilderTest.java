@@ -17,6 +17,7 @@ import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,8 +39,8 @@ class AmdRegionBuilderTest {
   private final List<InputNote> notes = new ArrayList<>();
 
   private AmdRegionBuilder build(byte[] data, boolean htRangeIgnore) throws InputException {
-    IvrsTable table = IvrsReader.read(data, "IVRS.bin", false, notes);
-    return AmdRegionBuilder.from(table, htRangeIgnore, "IVRS.bin", notes);
+    IvrsTable table = Notes.keep(IvrsReader.read(data, "IVRS.bin", false), notes);
+    return Notes.keep(AmdRegionBuilder.from(table, htRangeIgnore, "IVRS.bin"), notes);
   }
 
   private static byte[] corpus(String machine) {
@@ -94,8 +95,8 @@ class AmdRegionBuilderTest {
     // get_highest_supported_ivhd_type: 0x10, 0x11 and 0x40 all have devid 00:00.2, so 0x40; its range end 0xffff
     // (the alias range's end) is the segment's last_bdf.
     for (var dir : Corpus.machines(Corpus.ivrsDir())) {
-      IvrsTable table = IvrsReader.read(Corpus.read(dir.resolve("IVRS.bin")), "IVRS.bin", true, notes);
-      AmdRegionBuilder amd = AmdRegionBuilder.from(table, false, "IVRS.bin", notes);
+      IvrsTable table = Notes.keep(IvrsReader.read(Corpus.read(dir.resolve("IVRS.bin")), "IVRS.bin", true), notes);
+      AmdRegionBuilder amd = Notes.keep(AmdRegionBuilder.from(table, false, "IVRS.bin"), notes);
       assertThat(amd.driverInitialised()).isTrue();
       assertThat(amd.targetIvhdType()).isEqualTo(0x40);
       assertThat(amd.lastBdf(0)).isEqualTo(0xffff);

@@ -19,6 +19,7 @@ import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.testing.Corpus;
+import dev.resvc.runtime.testing.Notes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,12 +37,41 @@ class ArmRegionBuilderTest {
 
   private final List<InputNote> notes = new ArrayList<>();
 
-  private ArmRegionBuilder builder(byte[] data) throws Exception {
-    IortTable t = IortReader.read(data, "IORT.bin", true, notes);
-    return ArmRegionBuilder.of(t, "IORT.bin", notes);
+  private Arm builder(byte[] data) throws Exception {
+    IortTable t = Notes.keep(IortReader.read(data, "IORT.bin", true), notes);
+    return new Arm(ArmRegionBuilder.of(t, "IORT.bin"));
   }
 
-  private ArmRegionBuilder orion() throws Exception {
+  /** The builder's answers, each one's notes added to {@link #notes}, which the tests check together. */
+  private final class Arm {
+    private final ArmRegionBuilder builder;
+
+    Arm(ArmRegionBuilder builder) {
+      this.builder = builder;
+    }
+
+    List<Region> regionsForStreams(long smmuOffset, List<Long> streamIds) {
+      return Notes.keep(builder.regionsForStreams(smmuOffset, streamIds), notes);
+    }
+
+    List<Region> regionsForPci(PciDevice device) {
+      return Notes.keep(builder.regionsForPci(device), notes);
+    }
+
+    List<Region> regionsForPci(PciDevice device, boolean preserveBootConfig) {
+      return Notes.keep(builder.regionsForPci(device, preserveBootConfig), notes);
+    }
+
+    Optional<StreamBinding> streamsForPci(PciAddress address) {
+      return Notes.keep(builder.streamsForPci(address), notes);
+    }
+
+    Optional<StreamBinding> streamsForNamedComponent(String deviceName) {
+      return Notes.keep(builder.streamsForNamedComponent(deviceName), notes);
+    }
+  }
+
+  private Arm orion() throws Exception {
     return builder(Corpus.read(Corpus.iortDir().resolve("radxa-orion-o6-cix-sky1").resolve("IORT.bin")));
   }
 
@@ -88,7 +118,7 @@ class ArmRegionBuilderTest {
   /** iort_nc_iommu_map: \_SB_.DPU0's five single mappings give streams 0,1,3,4,5 on 0xdc. */
   @Test
   void orionNamedComponentStreamsAndRegions() throws Exception {
-    ArmRegionBuilder b = orion();
+    Arm b = orion();
     StreamBinding dpu0 = b.streamsForNamedComponent("\\_SB_.DPU0").orElseThrow();
     assertThat(dpu0).isEqualTo(new StreamBinding(0xdc, List.of(0L, 1L, 3L, 4L, 5L)));
     assertThat(b.regionsForStreams(dpu0.smmuOffset(), dpu0.streamIds()))
@@ -105,7 +135,7 @@ class ArmRegionBuilderTest {
    */
   @Test
   void orionPciDeviceGoesToTheFirstSmmuWithoutRmr() throws Exception {
-    ArmRegionBuilder b = orion();
+    Arm b = orion();
     PciDevice nvme = PciDevice.simple(PciAddress.parse("0000:01:00.0"), 0x144d, 0xa808, 0x010802);
     assertThat(b.streamsForPci(nvme.address())).hasValue(new StreamBinding(0x48, List.of(0x100L)));
     assertThat(b.regionsForPci(nvme)).containsExactly(SW_MSI);
@@ -149,9 +179,8 @@ class ArmRegionBuilderTest {
     int rangeArray = 0x74 + 28 + 20;
     assertThat(notes.get(1).position()).isEqualTo(Position.offset(rangeArray + 20));
 
-    List<InputNote> scratch = new ArrayList<>();
-    ArmRegionBuilder big = ArmRegionBuilder.of(IortReader.read(t, "IORT.bin", true, scratch), "IORT.bin", scratch, 0x10000);
-    assertThat(big.regionsForStreams(SMMU, List.of(6L)).get(1)).isEqualTo(
+    ArmRegionBuilder big = ArmRegionBuilder.of(IortReader.read(t, "IORT.bin", true).value(), "IORT.bin", 0x10000);
+    assertThat(big.regionsForStreams(SMMU, List.of(6L)).value().get(1)).isEqualTo(
         rmr(0x84800000L, 0x10000L, RegionType.DIRECT_RELAXABLE, RW));
   }
 
@@ -211,7 +240,7 @@ class ArmRegionBuilderTest {
     byte[] t = IortBuilder.iort(5).smmuV3(0x0b010000L)
         .rmr(1, ranges(range(0x84800000L, 0x10000L)), map(0, 0xf, 0x100, SMMU, 0), map(0, 1, 0xffffffffL, SMMU, 0))
         .build();
-    ArmRegionBuilder b = builder(t);
+    Arm b = builder(t);
     assertThat(b.regionsForStreams(SMMU, List.of(0x100L))).hasSize(2);
     assertThat(b.regionsForStreams(SMMU, List.of(0x10fL))).hasSize(2);
     assertThat(b.regionsForStreams(SMMU, List.of(0x110L, 0xffL))).containsExactly(SW_MSI);
@@ -229,7 +258,7 @@ class ArmRegionBuilderTest {
         .rootComplex(0, map(0, 0xffff, 0, SMMU, 0))
         .rmr(0, ranges(range(0xa0000000L, 0x100000L)), single(0x100, SMMU))
         .build();
-    ArmRegionBuilder b = builder(t);
+    Arm b = builder(t);
     PciDevice dev = PciDevice.simple(PciAddress.parse("01:00.0"), 0x8086, 0x10fb, 0x020000);
     assertThat(b.streamsForPci(dev.address())).isEqualTo(Optional.of(new StreamBinding(SMMU, List.of(0x100L))));
     assertThat(b.regionsForPci(dev))
@@ -251,7 +280,7 @@ class ArmRegionBuilderTest {
     byte[] t = IortBuilder.iort(5).smmuV3(0x0b010000L)
         .rootComplex(0, map(0, 0x100, 0x1000, SMMU, 0), map(0x100, 0xff, 0x2000, SMMU, 0))
         .build();
-    ArmRegionBuilder b = builder(t);
+    Arm b = builder(t);
     assertThat(b.streamsForPci(PciAddress.parse("00:1f.7")).orElseThrow().streamIds()).containsExactly(0x10ffL);
     assertThat(notes).isEmpty();
     assertThat(b.streamsForPci(PciAddress.parse("01:00.0")).orElseThrow().streamIds()).containsExactly(0x2000L);

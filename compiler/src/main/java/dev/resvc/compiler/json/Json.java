@@ -1,4 +1,4 @@
-package dev.resvc.runtime.json;
+package dev.resvc.compiler.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,10 @@
-package dev.resvc.runtime.firmware;
+package dev.resvc.cli.render;
 
-import dev.resvc.runtime.json.Json;
+import dev.resvc.compiler.json.Json;
+import dev.resvc.runtime.firmware.AcpiHeader;
+import dev.resvc.runtime.firmware.IvhdDeviceEntry;
+import dev.resvc.runtime.firmware.IvrsBlock;
+import dev.resvc.runtime.firmware.IvrsTable;
 import dev.resvc.runtime.range.U64;
 
 /**
@@ -27,13 +31,13 @@ public final class IvrsFormat {
       if (b instanceof IvrsBlock.Ivhd d) {
         sb.append("ivhd type=0x").append(U64.digits(d.type(), 2))
             .append(" flags=0x").append(U64.digits(d.flags(), 2))
-            .append(" iommu=").append(bdf(d.deviceId()))
+            .append(" iommu=").append(IvrsBlock.bdf(d.deviceId()))
             .append(" segment=0x").append(U64.digits(d.pciSegment(), 4))
             .append(" base=").append(U64.hex16(d.baseAddress()));
       } else if (b instanceof IvrsBlock.Ivmd m) {
         sb.append("ivmd type=0x").append(U64.digits(m.type(), 2))
             .append(" flags=0x").append(U64.digits(m.flags(), 2))
-            .append(" devices=").append(devices(m))
+            .append(" devices=").append(m.devicesText())
             .append(" start=").append(U64.hex16(m.startAddress()))
             .append(" length=").append(U64.hex16(m.memoryLength()));
       } else {
@@ -44,23 +48,9 @@ public final class IvrsFormat {
     return sb.toString();
   }
 
-  /** A 16-bit requester id as {@code bb:dd.f}. */
-  public static String bdf(int devid) {
-    return String.format("%02x:%02x.%x", (devid >> 8) & 0xff, (devid >> 3) & 0x1f, devid & 7);
-  }
-
-  /** {@code all} (0x20), the DeviceId (0x21) or {@code DeviceId-AuxiliaryData} (0x22). */
-  public static String devices(IvrsBlock.Ivmd m) {
-    return switch (m.type()) {
-      case IvrsBlock.TYPE_IVMD_ALL -> "all";
-      case IvrsBlock.TYPE_IVMD_RANGE -> bdf(m.deviceId()) + "-" + bdf(m.auxiliaryData());
-      default -> bdf(m.deviceId());
-    };
-  }
-
   /** Every decoded field; 64-bit values as {@code "0x%016x"} strings. Notes are not included. */
   public static Json.Obj json(IvrsTable table) {
-    Json.Obj header = table.header().json();
+    Json.Obj header = AcpiHeaderFormat.json(table.header());
     Json.Arr blocks = Json.array();
     for (IvrsBlock b : table.blocks()) {
       blocks.add(block(b));
@@ -83,7 +73,7 @@ public final class IvrsFormat {
       Json.Arr entries = Json.array();
       d.entries().forEach(e -> entries.add(entry(e)));
       o.put("device_id", d.deviceId())
-          .put("iommu", bdf(d.deviceId()))
+          .put("iommu", IvrsBlock.bdf(d.deviceId()))
           .put("capability_offset", d.capabilityOffset())
           .put("base_address", U64.hex16(d.baseAddress()))
           .put("pci_segment", d.pciSegment())
@@ -100,7 +90,7 @@ public final class IvrsFormat {
           .put("exclusion_range", m.exclusionRange())
           .put("device_id", m.deviceId())
           .put("auxiliary_data", m.auxiliaryData())
-          .put("devices", devices(m))
+          .put("devices", m.devicesText())
           .put("pci_segment", m.pciSegment())
           .put("reserved", U64.hex16(m.reserved()))
           .put("start_address", U64.hex16(m.startAddress()))
@@ -118,16 +108,16 @@ public final class IvrsFormat {
         .put("type", e.type())
         .put("length", e.length())
         .put("device_id", e.deviceId())
-        .put("device", bdf(e.deviceId()))
+        .put("device", IvrsBlock.bdf(e.deviceId()))
         .put("settings", e.settings());
     if (e instanceof IvhdDeviceEntry.Alias a) {
-      o.put("source_device_id", a.sourceDeviceId()).put("source", bdf(a.sourceDeviceId()));
+      o.put("source_device_id", a.sourceDeviceId()).put("source", IvrsBlock.bdf(a.sourceDeviceId()));
     } else if (e instanceof IvhdDeviceEntry.Extended x) {
       o.put("extended_settings", x.extendedSettings());
     } else if (e instanceof IvhdDeviceEntry.Special s) {
       o.put("handle", s.handle())
           .put("source_device_id", s.sourceDeviceId())
-          .put("source", bdf(s.sourceDeviceId()))
+          .put("source", IvrsBlock.bdf(s.sourceDeviceId()))
           .put("variety", s.variety())
           .put("variety_name", s.varietyName());
     } else if (e instanceof IvhdDeviceEntry.AcpiHid a) {

@@ -1,6 +1,11 @@
-package dev.resvc.runtime.firmware;
+package dev.resvc.cli.render;
 
-import dev.resvc.runtime.json.Json;
+import dev.resvc.compiler.json.Json;
+import dev.resvc.runtime.firmware.AcpiHeader;
+import dev.resvc.runtime.firmware.IdMapping;
+import dev.resvc.runtime.firmware.IortNode;
+import dev.resvc.runtime.firmware.IortTable;
+import dev.resvc.runtime.firmware.RmrRange;
 import dev.resvc.runtime.range.U64;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +97,7 @@ public final class IortFormat {
 
   /** Every decoded field; 64-bit addresses as {@code "0x%016x"} strings. Notes are not included. */
   public static Json.Obj json(IortTable table) {
-    Json.Obj header = table.header().json();
+    Json.Obj header = AcpiHeaderFormat.json(table.header());
     Json.Arr nodes = Json.array();
     for (IortNode n : table.nodes()) {
       nodes.add(node(n));

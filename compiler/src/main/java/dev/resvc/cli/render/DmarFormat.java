@@ -1,7 +1,11 @@
-package dev.resvc.runtime.firmware;
+package dev.resvc.cli.render;
 
+import dev.resvc.compiler.json.Json;
+import dev.resvc.runtime.firmware.AcpiHeader;
+import dev.resvc.runtime.firmware.DeviceScope;
 import dev.resvc.runtime.firmware.DeviceScope.PathHop;
-import dev.resvc.runtime.json.Json;
+import dev.resvc.runtime.firmware.DmarStructure;
+import dev.resvc.runtime.firmware.DmarTable;
 import dev.resvc.runtime.range.U64;
 import java.util.List;
 
@@ -79,7 +83,7 @@ public final class DmarFormat {
 
   /** Every decoded field; addresses as {@code "0x%016x"} strings. Notes are not included. */
   public static Json.Obj json(DmarTable table) {
-    Json.Obj header = table.header().json();
+    Json.Obj header = AcpiHeaderFormat.json(table.header());
     Json.Arr structures = Json.array();
     for (DmarStructure s : table.structures()) {
       structures.add(structure(s));
