@@ -1,12 +1,10 @@
 package dev.resvc.compiler.check;
 
-import dev.resvc.compiler.ast.Action;
 import dev.resvc.compiler.ast.Expr;
 import dev.resvc.compiler.ast.Item;
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.ast.TestStmt;
 import dev.resvc.compiler.diag.Diagnostic;
-import dev.resvc.compiler.diag.Diagnostics;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestLayoutParser;
 import dev.resvc.runtime.guest.GuestPresets;
@@ -23,7 +21,6 @@ import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
-import dev.resvc.runtime.policy.Severity;
 import dev.resvc.runtime.range.AddressRange;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -37,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * Turns {@code test} blocks into {@link TestCase}s: a small host (each device in its own IOMMU group
@@ -57,15 +53,16 @@ final class TestChecker {
           "below",
           "bridge");
 
-  private final Diagnostics diags;
+  private final Reporter report;
+  private final ConstantFolder folder;
   private final Path rootDir;
-  private final Function<Expr, Optional<Checker.Value>> values;
   private Set<String> ruleNames = Set.of();
 
-  TestChecker(Diagnostics diags, Path rootDir, Function<Expr, Optional<Checker.Value>> values) {
-    this.diags = diags;
+  /** @param folder the policy's constants, which test statements may use */
+  TestChecker(Reporter report, ConstantFolder folder, Path rootDir) {
+    this.report = report;
+    this.folder = folder;
     this.rootDir = rootDir;
-    this.values = values;
   }
 
   TestChecker withRuleNames(Set<String> names) {
@@ -79,15 +76,15 @@ final class TestChecker {
     for (Item.Test t : tests) {
       Span previous = names.putIfAbsent(t.name().value(), t.span());
       if (previous != null) {
-        error(
+        report.error(
             "E123",
             t.name().span(),
             "a test named \"" + t.name().value() + "\" already exists",
             Diagnostic.note("first defined here", previous));
       }
-      int before = diags.errorCount();
+      int before = report.errorCount();
       TestCase c = test(t);
-      if (diags.errorCount() == before && c != null) {
+      if (report.errorCount() == before && c != null) {
         out.add(c);
       }
     }
@@ -119,7 +116,7 @@ final class TestChecker {
         DeviceDraft draft = device(d);
         if (draft != null) {
           if (devices.containsKey(draft.address())) {
-            error(
+            report.error(
                 "E119",
                 d.address().span(),
                 "device " + draft.address().toShortString() + " is declared twice in this test",
@@ -135,7 +132,7 @@ final class TestChecker {
           continue;
         }
         if (!devices.containsKey(owner)) {
-          error(
+          report.error(
               "E119",
               r.device().span(),
               "region on "
@@ -152,7 +149,7 @@ final class TestChecker {
         }
       } else if (s instanceof TestStmt.GuestStmt g) {
         if (guestAt != null) {
-          error(
+          report.error(
               "E120",
               g.span(),
               "a second `guest` in this test; a test has one guest",
@@ -169,7 +166,7 @@ final class TestChecker {
       }
     }
     if (!expectsSomething) {
-      error(
+      report.error(
           "E120",
           t.span(),
           "test \"" + t.name().value() + "\" expects nothing; add `expect …;` statements");
@@ -256,19 +253,19 @@ final class TestChecker {
         case "below" -> {
           PciAddress b =
               a.value()
-                  .flatMap(values)
-                  .filter(v -> v instanceof Checker.Value.BdfV)
-                  .map(v -> ((Checker.Value.BdfV) v).address())
+                  .flatMap(folder::constant)
+                  .filter(v -> v instanceof Value.BdfV)
+                  .map(v -> ((Value.BdfV) v).address())
                   .orElse(null);
           if (b == null) {
-            error("E120", a.span(), "`below` takes the PCI address of the bridge above the device");
+            report.error("E120", a.span(), "`below` takes the PCI address of the bridge above the device");
           } else {
             below.add(b);
           }
         }
         case "bridge" -> {
           if (a.value().isPresent()) {
-            error("E120", a.span(), "`bridge` takes no value");
+            report.error("E120", a.span(), "`bridge` takes no value");
           }
           bridge = true;
         }
@@ -283,13 +280,13 @@ final class TestChecker {
   }
 
   private long number(TestStmt.Attr a, long max) {
-    Optional<Checker.Value> v = a.value().flatMap(values);
-    if (v.isEmpty() || !(v.get() instanceof Checker.Value.IntV i)) {
-      error("E120", a.span(), "`" + a.name() + "` takes a number");
+    Optional<Value> v = a.value().flatMap(folder::constant);
+    if (v.isEmpty() || !(v.get() instanceof Value.IntV i)) {
+      report.error("E120", a.span(), "`" + a.name() + "` takes a number");
       return 0;
     }
     if (Long.compareUnsigned(i.value(), max) > 0) {
-      error(
+      report.error(
           "E104",
           a.span(),
           "`"
@@ -305,61 +302,48 @@ final class TestChecker {
   }
 
   private String string(TestStmt.Attr a) {
-    Optional<Checker.Value> v = a.value().flatMap(values);
-    if (v.isEmpty() || !(v.get() instanceof Checker.Value.StrV s)) {
-      error("E120", a.span(), "`" + a.name() + "` takes a string, e.g. driver \"xhci_hcd\"");
+    Optional<Value> v = a.value().flatMap(folder::constant);
+    if (v.isEmpty() || !(v.get() instanceof Value.StrV s)) {
+      report.error("E120", a.span(), "`" + a.name() + "` takes a string, e.g. driver \"xhci_hcd\"");
       return null;
     }
     return s.value();
   }
 
   private void unknownAttr(TestStmt.Attr a, List<String> known) {
-    List<Diagnostic.Note> notes = new ArrayList<>();
-    Names.closest(a.name(), known)
-        .ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
-    notes.add(Diagnostic.note("known: " + String.join(", ", known)));
-    diags.add(
-        new Diagnostic(
-            "E120",
-            Diagnostic.Severity.ERROR,
-            a.span(),
-            "unknown attribute `" + a.name() + "`",
-            notes));
+    report.unknown(
+        "E120",
+        a.span(),
+        "unknown attribute `" + a.name() + "`",
+        a.name(),
+        known,
+        "known: " + String.join(", ", known));
   }
 
   private PciAddress address(Expr.BdfLit b) {
-    try {
-      return PciAddress.of(b.segment(), b.bus(), b.device(), b.function());
-    } catch (IllegalArgumentException e) {
-      error("E005", b.span(), e.getMessage());
-      return null;
-    }
+    return folder.pciAddress(b).orElse(null);
   }
 
   private Region region(TestStmt.RegionStmt r, DeviceDraft owner) {
     Optional<RegionSource> source = RegionSource.byResvName(r.source());
     if (source.isEmpty()) {
-      List<Diagnostic.Note> notes = new ArrayList<>();
       List<String> names =
           Arrays.stream(RegionSource.values()).map(RegionSource::resvName).toList();
-      Names.closest(r.source(), names)
-          .ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
-      notes.add(Diagnostic.note("sources: " + String.join(", ", names)));
-      diags.add(
-          new Diagnostic(
-              "E101",
-              Diagnostic.Severity.ERROR,
-              r.sourceSpan(),
-              "unknown region source `" + r.source() + "`",
-              notes));
+      report.unknown(
+          "E101",
+          r.sourceSpan(),
+          "unknown region source `" + r.source() + "`",
+          r.source(),
+          names,
+          "sources: " + String.join(", ", names));
       return null;
     }
-    Optional<Checker.Value> range = values.apply(r.range());
+    Optional<Value> range = folder.constant(r.range());
     if (range.isEmpty()) {
       return null;
     }
-    if (!(range.get() instanceof Checker.Value.RangeV rv)) {
-      error(
+    if (!(range.get() instanceof Value.RangeV rv)) {
+      report.error(
           "E103",
           r.range().span(),
           "a region needs an address range (`lo .. hi` or `start + size`)");
@@ -369,7 +353,7 @@ final class TestChecker {
     if (r.type().isPresent()) {
       Optional<RegionType> t = RegionType.byResvName(r.type().get());
       if (t.isEmpty()) {
-        error(
+        report.error(
             "E121",
             r.span(),
             "`"
@@ -383,7 +367,7 @@ final class TestChecker {
     } else {
       Optional<RegionType> kernel = kernelType(source.get(), owner.classCode());
       if (kernel.isEmpty()) {
-        error(
+        report.error(
             "E120",
             r.span(),
             "a `"
@@ -429,7 +413,7 @@ final class TestChecker {
       try {
         path = rootDir.resolve(f.value());
       } catch (InvalidPathException e) {
-        error(
+        report.error(
             "E120",
             f.span(),
             "guest layout \""
@@ -442,7 +426,7 @@ final class TestChecker {
         byte[] bytes = InputFiles.read(path, f.value(), InputLimits.TEXT_INPUT);
         return GuestLayoutParser.parse(InputFiles.utf8(bytes, f.value()), f.value());
       } catch (InputException e) {
-        error("E120", f.span(), e.getCause() instanceof java.nio.file.NoSuchFileException
+        report.error("E120", f.span(), e.getCause() instanceof java.nio.file.NoSuchFileException
             ? "guest layout file " + MessageText.clean(path.toString(), 200) + " does not exist (paths are relative to the policy)"
             : "guest layout: " + MessageText.clean(e.getMessage(), 300));
       }
@@ -459,7 +443,7 @@ final class TestChecker {
     try {
       return GuestPresets.preset(g.preset(), ram);
     } catch (IllegalArgumentException e) {
-      error("E120", g.span(), e.getMessage());
+      report.error("E120", g.span(), e.getMessage());
       return null;
     }
   }
@@ -467,10 +451,10 @@ final class TestChecker {
   private TestCase.Expect expect(TestStmt.Expectation e, Set<PciAddress> declared) {
     if (e instanceof TestStmt.Expectation.RegionType r) {
       PciAddress d = declaredDevice(r.device(), declared);
-      Optional<Checker.Value> addr = values.apply(r.address());
+      Optional<Value> addr = folder.constant(r.address());
       Optional<RegionType> type = RegionType.byResvName(r.typeName());
       if (type.isEmpty()) {
-        error(
+        report.error(
             "E121",
             r.span(),
             "`"
@@ -482,20 +466,20 @@ final class TestChecker {
       if (d == null || addr.isEmpty() || type.isEmpty()) {
         return null;
       }
-      if (!(addr.get() instanceof Checker.Value.IntV i)) {
-        error("E103", r.address().span(), "expected the start address of the region");
+      if (!(addr.get() instanceof Value.IntV i)) {
+        report.error("E103", r.address().span(), "expected the start address of the region");
         return null;
       }
       return new TestCase.Expect.RegionHasType(r.span(), d, i.value(), type.get());
     }
     if (e instanceof TestStmt.Expectation.RegionDropped r) {
       PciAddress d = declaredDevice(r.device(), declared);
-      Optional<Checker.Value> addr = values.apply(r.address());
+      Optional<Value> addr = folder.constant(r.address());
       if (d == null || addr.isEmpty()) {
         return null;
       }
-      if (!(addr.get() instanceof Checker.Value.IntV i)) {
-        error("E103", r.address().span(), "expected the start address of the region");
+      if (!(addr.get() instanceof Value.IntV i)) {
+        report.error("E103", r.address().span(), "expected the start address of the region");
         return null;
       }
       return new TestCase.Expect.RegionDropped(r.span(), d, i.value());
@@ -513,19 +497,16 @@ final class TestChecker {
         return null;
       }
       if (f.rule().isPresent() && !ruleNames.contains(f.rule().get())) {
-        List<Diagnostic.Note> notes = new ArrayList<>();
-        Names.closest(f.rule().get(), ruleNames)
-            .ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
-        diags.add(
-            new Diagnostic(
-                "E101",
-                Diagnostic.Severity.ERROR,
-                f.span(),
-                "no rule named `" + f.rule().get() + "` in this policy",
-                notes));
+        report.unknown(
+            "E101",
+            f.span(),
+            "no rule named `" + f.rule().get() + "` in this policy",
+            f.rule().get(),
+            ruleNames,
+            null);
         return null;
       }
-      return new TestCase.Expect.HasFinding(f.span(), Checker.severity(f.severity()), f.rule(), d);
+      return new TestCase.Expect.HasFinding(f.span(), ActionChecker.severity(f.severity()), f.rule(), d);
     }
     if (e instanceof TestStmt.Expectation.NoFindings n) {
       return new TestCase.Expect.NoFindings(n.span());
@@ -536,14 +517,9 @@ final class TestChecker {
   private PciAddress declaredDevice(Expr.BdfLit b, Set<PciAddress> declared) {
     PciAddress a = address(b);
     if (a != null && !declared.contains(a)) {
-      error("E119", b.span(), "device " + a.toShortString() + " is not declared in this test");
+      report.error("E119", b.span(), "device " + a.toShortString() + " is not declared in this test");
       return null;
     }
     return a;
   }
-
-  private void error(String code, Span span, String message, Diagnostic.Note... notes) {
-    diags.add(Diagnostic.error(code, span, message, notes));
-  }
-
 }
