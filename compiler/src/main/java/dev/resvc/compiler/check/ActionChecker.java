@@ -1,7 +1,9 @@
 package dev.resvc.compiler.check;
 
 import dev.resvc.compiler.ast.Action;
+import dev.resvc.compiler.ast.Expr;
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.policy.ClassifyDecision;
@@ -10,6 +12,7 @@ import dev.resvc.runtime.policy.MessageTemplate;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Severity;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,7 +21,11 @@ import java.util.Optional;
  * belongs to its section and that a conflict's message is a well-formed template.
  */
 final class ActionChecker {
-  private static final List<String> PLACEHOLDERS = List.of("region", "device", "guest", "overlap");
+  /** The words of the placeholders a message may use, in their order. */
+  private static final List<String> PLACEHOLDERS =
+      Arrays.stream(MessageTemplate.Placeholder.values())
+          .map(MessageTemplate.Placeholder::word)
+          .toList();
 
   private final Reporter report;
 
@@ -40,20 +47,42 @@ final class ActionChecker {
     };
   }
 
+  /** The decision of a classify rule or default; null, with a diagnostic, for an action classify cannot take. */
   ClassifyDecision classifyAction(Action action, Provenance p) {
-    if (action instanceof Action.Keep k) {
+    return action.accept(new ClassifyAction(p));
+  }
+
+  /** The decision of a conflicts rule or default; null, with a diagnostic, for an action conflicts cannot take. */
+  ConflictDecision conflictAction(Action action, Provenance p) {
+    return action.accept(new ConflictAction(p));
+  }
+
+  /** What each action means in {@code classify}. */
+  private final class ClassifyAction implements Action.Visitor<ClassifyDecision> {
+    private final Provenance p;
+
+    ClassifyAction(Provenance p) {
+      this.p = p;
+    }
+
+    @Override
+    public ClassifyDecision visit(Action.Keep k) {
       return ClassifyDecision.keep(p);
     }
-    if (action instanceof Action.Drop d) {
+
+    @Override
+    public ClassifyDecision visit(Action.Drop d) {
       return ClassifyDecision.drop(p);
     }
-    if (action instanceof Action.SetType t) {
+
+    @Override
+    public ClassifyDecision visit(Action.SetType t) {
       Optional<RegionType> type = RegionType.byResvName(t.typeName());
       if (type.isEmpty()) {
         List<String> names = new ArrayList<>(EnumField.REGION_TYPE.constants());
         names.addAll(List.of("keep", "drop"));
         report.unknown(
-            "E121",
+            Code.UNKNOWN_REGION_TYPE,
             t.span(),
             "`" + t.typeName() + "` is not a classify action",
             t.typeName(),
@@ -64,16 +93,20 @@ final class ActionChecker {
       }
       return ClassifyDecision.setType(type.get(), p);
     }
-    if (action instanceof Action.Allow a) {
+
+    @Override
+    public ClassifyDecision visit(Action.Allow a) {
       report.error(
-          "E109",
+          Code.ACTION_OF_OTHER_SECTION,
           a.span(),
           "`allow` belongs in `conflicts`; a classify rule decides keep, drop or a region type");
       return null;
     }
-    if (action instanceof Action.Report r) {
+
+    @Override
+    public ClassifyDecision visit(Action.Report r) {
       report.error(
-          "E109",
+          Code.ACTION_OF_OTHER_SECTION,
           r.span(),
           "`"
               + r.severity().keyword()
@@ -81,49 +114,33 @@ final class ActionChecker {
               + " keep, drop or a region type");
       return null;
     }
-    throw new AssertionError(action);
   }
 
-  ConflictDecision conflictAction(Action action, Provenance p) {
-    if (action instanceof Action.Allow a) {
-      return ConflictDecision.allow(p);
+  /** What each action means in {@code conflicts}. */
+  private final class ConflictAction implements Action.Visitor<ConflictDecision> {
+    private final Provenance p;
+
+    ConflictAction(Provenance p) {
+      this.p = p;
     }
-    if (action instanceof Action.Report r) {
-      try {
-        MessageTemplate.parse(r.message().value());
-      } catch (MessageTemplate.Malformed e) {
-        List<Diagnostic.Note> notes = new ArrayList<>();
-        java.util.regex.Matcher m =
-            java.util.regex.Pattern.compile("unknown placeholder \\{(.*)}").matcher(e.getMessage());
-        if (m.matches()) {
-          Names.closest(m.group(1), PLACEHOLDERS)
-              .ifPresent(n -> notes.add(Diagnostic.note("did you mean `{" + n + "}`?")));
-        }
-        notes.add(
-            Diagnostic.note(
-                "placeholders are {region}, {device}, {guest} and {overlap};"
-                    + " write {{ and }} for literal braces"));
-        report.error(
-            "E107",
-            r.message().spanOf(e.start(), e.end()),
-            "in the message: " + e.getMessage(),
-            notes.toArray(Diagnostic.Note[]::new));
-        return null;
-      }
-      return ConflictDecision.report(severity(r.severity()), r.message().value(), p);
-    }
-    if (action instanceof Action.Keep k) {
+
+    @Override
+    public ConflictDecision visit(Action.Keep k) {
       return sectionAction(k.span(), "keep");
     }
-    if (action instanceof Action.Drop d) {
+
+    @Override
+    public ConflictDecision visit(Action.Drop d) {
       return sectionAction(d.span(), "drop");
     }
-    if (action instanceof Action.SetType t) {
+
+    @Override
+    public ConflictDecision visit(Action.SetType t) {
       if (RegionType.byResvName(t.typeName()).isPresent()) {
         return sectionAction(t.span(), t.typeName());
       }
       report.unknown(
-          "E121",
+          Code.UNKNOWN_REGION_TYPE,
           t.span(),
           "`" + t.typeName() + "` is not a conflicts action",
           t.typeName(),
@@ -131,12 +148,48 @@ final class ActionChecker {
           "expected allow, or fatal/warn/info with a message");
       return null;
     }
-    throw new AssertionError(action);
+
+    @Override
+    public ConflictDecision visit(Action.Allow a) {
+      return ConflictDecision.allow(p);
+    }
+
+    @Override
+    public ConflictDecision visit(Action.Report r) {
+      MessageTemplate.Parse parse = MessageTemplate.parse(r.message().value());
+      parse.problem().ifPresent(problem -> badTemplate(r.message(), problem));
+      return parse
+          .template()
+          .map(template -> new ConflictDecision(severity(r.severity()), template, p))
+          .orElse(null);
+    }
+  }
+
+  /** E107 at the characters at fault, suggesting the closest placeholder for an unknown one. */
+  private void badTemplate(Expr.StringLit message, MessageTemplate.Problem problem) {
+    List<Diagnostic.Note> notes = new ArrayList<>();
+    problem
+        .placeholder()
+        .flatMap(name -> Names.closest(name, PLACEHOLDERS))
+        .ifPresent(n -> notes.add(Diagnostic.note("did you mean `{" + n + "}`?")));
+    List<String> braced = PLACEHOLDERS.stream().map(w -> "{" + w + "}").toList();
+    notes.add(
+        Diagnostic.note(
+            "placeholders are "
+                + String.join(", ", braced.subList(0, braced.size() - 1))
+                + " and "
+                + braced.get(braced.size() - 1)
+                + "; write {{ and }} for literal braces"));
+    report.error(
+        Code.BAD_PLACEHOLDER,
+        message.spanOf(problem.start(), problem.end()),
+        "in the message: " + problem.message(),
+        notes.toArray(Diagnostic.Note[]::new));
   }
 
   private ConflictDecision sectionAction(Span span, String word) {
     report.error(
-        "E109",
+        Code.ACTION_OF_OTHER_SECTION,
         span,
         "`"
             + word

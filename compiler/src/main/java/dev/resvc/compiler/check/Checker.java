@@ -1,9 +1,11 @@
 package dev.resvc.compiler.check;
 
+import dev.resvc.compiler.ast.Action;
 import dev.resvc.compiler.ast.Item;
 import dev.resvc.compiler.ast.PolicyFile;
 import dev.resvc.compiler.ast.RuleItem;
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.Diagnostics;
 import dev.resvc.compiler.syntax.PolicyParser;
@@ -17,6 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * Checks a parsed policy and its imports and turns them into a {@link CheckedPolicy}, reporting every
@@ -64,168 +68,298 @@ public final class Checker {
   }
 
   private CheckedPolicy run(PolicyFile root, List<PolicyFile> imports, Path rootDir) {
-    Map<String, Span> ruleNames = new HashMap<>();
-    for (PolicyFile f : imports) {
-      for (Item item : f.items()) {
-        if (item instanceof Item.Const c) {
-          decls.declare(c);
-        } else if (item instanceof Item.Predicate p) {
-          decls.declare(p);
-        } else if (!(item instanceof Item.Import)) {
-          report.error(
-              "E116",
-              item.span(),
-              "an imported file may only hold constants, predicates and imports;"
-                  + " this "
-                  + describe(item)
-                  + " belongs in the importing policy");
-        }
-      }
-    }
-    Item.PolicyDecl decl = null;
-    Item.Classify classify = null;
-    Item.Conflicts conflicts = null;
-    List<Item.Test> tests = new ArrayList<>();
-    for (Item item : root.items()) {
-      if (item instanceof Item.PolicyDecl p) {
-        if (decl != null) {
-          report.error(
-              "E114",
-              p.span(),
-              "a second `policy` declaration",
-              Diagnostic.note("the first is here", decl.span()));
-        } else {
-          decl = p;
-        }
-      } else if (item instanceof Item.Const c) {
-        decls.declare(c);
-      } else if (item instanceof Item.Predicate p) {
-        decls.declare(p);
-      } else if (item instanceof Item.Classify c) {
-        if (classify != null) {
-          report.error(
-              "E114",
-              c.span(),
-              "a second `classify` section; put all classify rules in one",
-              Diagnostic.note("the first is here", classify.span()));
-        } else {
-          classify = c;
-        }
-      } else if (item instanceof Item.Conflicts c) {
-        if (conflicts != null) {
-          report.error(
-              "E114",
-              c.span(),
-              "a second `conflicts` section; put all conflicts rules in one",
-              Diagnostic.note("the first is here", conflicts.span()));
-        } else {
-          conflicts = c;
-        }
-      } else if (item instanceof Item.Test t) {
-        tests.add(t);
-      }
-      // Imports were resolved by the loader; nothing to check here.
-    }
+    ImportedItems imported = new ImportedItems();
+    imports.forEach(f -> f.items().forEach(item -> item.accept(imported)));
+    RootItems items = new RootItems();
+    root.items().forEach(item -> item.accept(items));
     String name = "";
-    if (decl == null) {
+    if (items.decl == null) {
       report.error(
-          "E115",
+          Code.BAD_POLICY_NAME,
           Span.none(root.file()),
           "the policy has no name: start the file with `policy NAME;`"
               + " (e.g. `policy examples.MyPolicy;`, also the generated Java class)");
     } else {
-      name = decl.qualifiedName();
-      checkQualifiedName(decl);
+      name = items.decl.qualifiedName();
+      checkQualifiedName(items.decl);
     }
     // Check every declaration even if unused, so mistakes in them are reported.
     folder.foldAll();
     predicates.resolveAll(typer);
 
-    List<CheckedPolicy.ClassifyRule> classifyRules = new ArrayList<>();
-    ClassifyDecision classifyDefault =
-        ClassifyDecision.keep(Provenance.implicitDefault(root.file()));
-    Span classifyDefaultAt = Span.none(root.file());
-    if (classify != null) {
-      checkSectionShape("classify", classify.span(), classify.items());
-      for (RuleItem ri : classify.items()) {
-        if (ri instanceof RuleItem.Rule r) {
-          uniqueRule(r, ruleNames);
-          Cond cond = typer.condition(r.condition(), EnumSet.of(Scope.DEVICE, Scope.REGION), "classify");
-          ClassifyDecision d = actions.classifyAction(r.action(), ActionChecker.provenance(r.name(), r.span()));
-          if (cond != null && d != null) {
-            classifyRules.add(new CheckedPolicy.ClassifyRule(r.name(), r.span(), cond, d));
-          }
-        } else if (ri instanceof RuleItem.Default d) {
-          ClassifyDecision decision =
-              actions.classifyAction(d.action(), ActionChecker.provenance(Provenance.DEFAULT_RULE, d.span()));
-          if (decision != null) {
-            classifyDefault = decision;
-            classifyDefaultAt = keyword(d.span(), "default");
-          }
-        }
-      }
-    }
-    List<CheckedPolicy.ConflictRule> conflictRules = new ArrayList<>();
-    ConflictDecision conflictDefault =
-        ConflictDecision.allow(Provenance.implicitDefault(root.file()));
-    Span conflictDefaultAt = Span.none(root.file());
-    if (conflicts != null) {
-      checkSectionShape("conflicts", conflicts.span(), conflicts.items());
-      for (RuleItem ri : conflicts.items()) {
-        if (ri instanceof RuleItem.Rule r) {
-          uniqueRule(r, ruleNames);
-          Cond cond = typer.condition(r.condition(), EnumSet.of(Scope.REGION, Scope.GUEST), "conflicts");
-          ConflictDecision d = actions.conflictAction(r.action(), ActionChecker.provenance(r.name(), r.span()));
-          if (cond != null && d != null) {
-            conflictRules.add(new CheckedPolicy.ConflictRule(r.name(), r.span(), cond, d));
-          }
-        } else if (ri instanceof RuleItem.Default d) {
-          ConflictDecision decision =
-              actions.conflictAction(d.action(), ActionChecker.provenance(Provenance.DEFAULT_RULE, d.span()));
-          if (decision != null) {
-            conflictDefault = decision;
-            conflictDefaultAt = keyword(d.span(), "default");
-          }
-        }
-      }
-    }
+    Map<String, Span> ruleNames = new HashMap<>();
+    Section<ClassifyDecision, CheckedPolicy.ClassifyRule> classify =
+        section(
+            "classify",
+            items.classify,
+            EnumSet.of(Scope.DEVICE, Scope.REGION),
+            actions::classifyAction,
+            CheckedPolicy.ClassifyRule::new,
+            ClassifyDecision.keep(Provenance.implicitDefault(root.file())),
+            root.file(),
+            ruleNames);
+    Section<ConflictDecision, CheckedPolicy.ConflictRule> conflicts =
+        section(
+            "conflicts",
+            items.conflicts,
+            EnumSet.of(Scope.REGION, Scope.GUEST),
+            actions::conflictAction,
+            CheckedPolicy.ConflictRule::new,
+            ConflictDecision.allow(Provenance.implicitDefault(root.file())),
+            root.file(),
+            ruleNames);
     List<TestCase> testCases =
         new TestChecker(report, folder, rootDir)
             .withRuleNames(ruleNames.keySet())
-            .check(tests);
+            .check(items.tests);
     return new CheckedPolicy(
         name,
         root.file(),
-        classifyRules,
-        classifyDefault,
-        conflictRules,
-        conflictDefault,
+        classify.rules(),
+        classify.defaultDecision(),
+        conflicts.rules(),
+        conflicts.defaultDecision(),
         testCases,
-        classifyDefaultAt,
-        conflictDefaultAt);
+        classify.defaultAt(),
+        conflicts.defaultAt());
+  }
+
+  /** An imported file's items: constants and predicates are declared, imports were resolved by the loader. */
+  private final class ImportedItems implements Item.Visitor<Void> {
+    @Override
+    public Void visit(Item.Const c) {
+      decls.declare(c);
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Predicate p) {
+      decls.declare(p);
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Import i) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.PolicyDecl p) {
+      return notInImport(p, "`policy` declaration");
+    }
+
+    @Override
+    public Void visit(Item.Classify c) {
+      return notInImport(c, "`classify` section");
+    }
+
+    @Override
+    public Void visit(Item.Conflicts c) {
+      return notInImport(c, "`conflicts` section");
+    }
+
+    @Override
+    public Void visit(Item.Test t) {
+      return notInImport(t, "`test` block");
+    }
+
+    private Void notInImport(Item item, String what) {
+      report.error(
+          Code.NOT_ALLOWED_IN_IMPORT,
+          item.span(),
+          "an imported file may only hold constants, predicates and imports;"
+              + " this "
+              + what
+              + " belongs in the importing policy");
+      return null;
+    }
+  }
+
+  /** The policy file's items: declarations are declared, the rest collected (each at most once) to be checked in order. */
+  private final class RootItems implements Item.Visitor<Void> {
+    Item.PolicyDecl decl;
+    Item.Classify classify;
+    Item.Conflicts conflicts;
+    final List<Item.Test> tests = new ArrayList<>();
+
+    @Override
+    public Void visit(Item.PolicyDecl p) {
+      if (decl != null) {
+        report.error(
+            Code.SECOND_SECTION,
+            p.span(),
+            "a second `policy` declaration",
+            Diagnostic.note("the first is here", decl.span()));
+      } else {
+        decl = p;
+      }
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Const c) {
+      decls.declare(c);
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Predicate p) {
+      decls.declare(p);
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Import i) {
+      return null; // resolved by the loader
+    }
+
+    @Override
+    public Void visit(Item.Classify c) {
+      if (classify != null) {
+        report.error(
+            Code.SECOND_SECTION,
+            c.span(),
+            "a second `classify` section; put all classify rules in one",
+            Diagnostic.note("the first is here", classify.span()));
+      } else {
+        classify = c;
+      }
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Conflicts c) {
+      if (conflicts != null) {
+        report.error(
+            Code.SECOND_SECTION,
+            c.span(),
+            "a second `conflicts` section; put all conflicts rules in one",
+            Diagnostic.note("the first is here", conflicts.span()));
+      } else {
+        conflicts = c;
+      }
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Test t) {
+      tests.add(t);
+      return null;
+    }
+  }
+
+  /** A checked section: its rules in order, what its default decides and where that {@code default} is. */
+  private record Section<D, R>(List<R> rules, D defaultDecision, Span defaultAt) {}
+
+  /** Makes the checked rule of a section from its name, span, condition and decision. */
+  private interface RuleMaker<D, R> {
+    R make(String name, Span span, Cond condition, D decision);
+  }
+
+  /**
+   * Checks one section ({@code classify} or {@code conflicts}; null when the file has none): the one
+   * place rule lists and defaults are built.
+   *
+   * @param sees what the section's conditions may look at
+   * @param decide what an action means in this section (null, reported, when it does not belong)
+   * @param ruleNames rule names across both sections, which must be unique
+   */
+  private <D, R> Section<D, R> section(
+      String word,
+      Item.RuleSection section,
+      Set<Scope> sees,
+      BiFunction<Action, Provenance, D> decide,
+      RuleMaker<D, R> rule,
+      D implicitDefault,
+      String file,
+      Map<String, Span> ruleNames) {
+    if (section == null) {
+      return new Section<>(List.of(), implicitDefault, Span.none(file));
+    }
+    if (section.items().isEmpty()) {
+      report.error(
+          Code.EMPTY_SECTION, section.span(), "the `" + word + "` section is empty; remove it or add rules");
+    }
+    SectionEntries<D, R> entries = new SectionEntries<>(word, sees, decide, rule, ruleNames);
+    entries.defaultDecision = implicitDefault;
+    entries.defaultAt = Span.none(file);
+    section.items().forEach(ri -> ri.accept(entries));
+    return new Section<>(entries.rules, entries.defaultDecision, entries.defaultAt);
+  }
+
+  /**
+   * Checks a section's entries in order: {@code default} must come last and once (E105, E110), and the
+   * last good one decides.
+   */
+  private final class SectionEntries<D, R> implements RuleItem.Visitor<Void> {
+    private final String word;
+    private final Set<Scope> sees;
+    private final BiFunction<Action, Provenance, D> decide;
+    private final RuleMaker<D, R> rule;
+    private final Map<String, Span> ruleNames;
+    final List<R> rules = new ArrayList<>();
+    D defaultDecision;
+    Span defaultAt;
+    private RuleItem.Default seenDefault;
+
+    SectionEntries(
+        String word,
+        Set<Scope> sees,
+        BiFunction<Action, Provenance, D> decide,
+        RuleMaker<D, R> rule,
+        Map<String, Span> ruleNames) {
+      this.word = word;
+      this.sees = sees;
+      this.decide = decide;
+      this.rule = rule;
+      this.ruleNames = ruleNames;
+    }
+
+    @Override
+    public Void visit(RuleItem.Rule r) {
+      if (seenDefault != null) {
+        report.error(
+            Code.RULE_AFTER_DEFAULT,
+            r.nameSpan(),
+            "rule `"
+                + r.name()
+                + "` comes after `default` and can never run;"
+                + " `default` must be the last entry of `"
+                + word
+                + "`",
+            Diagnostic.note("default is here", seenDefault.span()));
+      }
+      uniqueRule(r, ruleNames);
+      Cond cond = typer.condition(r.condition(), sees, word);
+      D d = decide.apply(r.action(), ActionChecker.provenance(r.name(), r.span()));
+      if (cond != null && d != null) {
+        rules.add(rule.make(r.name(), r.span(), cond, d));
+      }
+      return null;
+    }
+
+    @Override
+    public Void visit(RuleItem.Default d) {
+      if (seenDefault != null) {
+        report.error(
+            Code.SECOND_DEFAULT,
+            d.span(),
+            "a second `default` in `" + word + "`",
+            Diagnostic.note("the first is here", seenDefault.span()));
+      }
+      seenDefault = d;
+      D decision = decide.apply(d.action(), ActionChecker.provenance(Provenance.DEFAULT_RULE, d.span()));
+      if (decision != null) {
+        defaultDecision = decision;
+        defaultAt = keyword(d.span(), "default");
+      }
+      return null;
+    }
   }
 
   /** The first {@code word.length()} characters of a span that starts with that keyword. */
   private static Span keyword(Span item, String word) {
     return new Span(item.file(), item.line(), item.column(), Math.min(item.length(), word.length()));
-  }
-
-  private static String describe(Item item) {
-    if (item instanceof Item.PolicyDecl p) {
-      return "`policy` declaration";
-    }
-    if (item instanceof Item.Classify c) {
-      return "`classify` section";
-    }
-    if (item instanceof Item.Conflicts c) {
-      return "`conflicts` section";
-    }
-    if (item instanceof Item.Test t) {
-      return "`test` block";
-    }
-    {
-      return "item";
-    }
   }
 
   private void checkQualifiedName(Item.PolicyDecl decl) {
@@ -236,44 +370,13 @@ public final class Checker {
     Span previous = ruleNames.putIfAbsent(r.name(), r.nameSpan());
     if (previous != null) {
       report.error(
-          "E102",
+          Code.DUPLICATE_NAME,
           r.nameSpan(),
           "a rule named `"
               + r.name()
               + "` already exists; rule names identify decisions,"
               + " so they must be unique",
           Diagnostic.note("first defined here", previous));
-    }
-  }
-
-  private void checkSectionShape(String section, Span span, List<RuleItem> items) {
-    if (items.isEmpty()) {
-      report.error("E106", span, "the `" + section + "` section is empty; remove it or add rules");
-      return;
-    }
-    RuleItem.Default seen = null;
-    for (RuleItem ri : items) {
-      if (ri instanceof RuleItem.Default d) {
-        if (seen != null) {
-          report.error(
-              "E110",
-              d.span(),
-              "a second `default` in `" + section + "`",
-              Diagnostic.note("the first is here", seen.span()));
-        }
-        seen = d;
-      } else if (seen != null && ri instanceof RuleItem.Rule r) {
-        report.error(
-            "E105",
-            r.nameSpan(),
-            "rule `"
-                + r.name()
-                + "` comes after `default` and can never run;"
-                + " `default` must be the last entry of `"
-                + section
-                + "`",
-            Diagnostic.note("default is here", seen.span()));
-      }
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.resvc.compiler.check;
 
 import dev.resvc.compiler.ast.Expr;
 import dev.resvc.compiler.ast.Expr.CompareOp;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.Prot;
@@ -64,27 +65,56 @@ final class ConditionTyper {
 
   /** Types {@code e} where {@code allowed} is visible, adding what it looks at to {@code used}; null on errors. */
   Cond cond(Expr e, Set<Scope> allowed, String section, Set<Scope> used) {
-    if (e instanceof Expr.BoolLit b) {
+    return e.accept(new Typing(allowed, section, used));
+  }
+
+  /**
+   * One typing per kind of expression, in one place ({@code section}) that sees {@code allowed}; what
+   * the condition looks at is added to {@code used}. The kinds that are values are not conditions.
+   */
+  private final class Typing implements Expr.Visitor<Cond> {
+    private final Set<Scope> allowed;
+    private final String section;
+    private final Set<Scope> used;
+
+    Typing(Set<Scope> allowed, String section, Set<Scope> used) {
+      this.allowed = allowed;
+      this.section = section;
+      this.used = used;
+    }
+
+    @Override
+    public Cond visit(Expr.BoolLit b) {
       return new Cond.Bool(b.span(), b.value());
     }
-    if (e instanceof Expr.Paren p) {
-      return cond(p.inner(), allowed, section, used);
+
+    @Override
+    public Cond visit(Expr.Paren p) {
+      return p.inner().accept(this);
     }
-    if (e instanceof Expr.Not n) {
-      Cond inner = cond(n.operand(), allowed, section, used);
+
+    @Override
+    public Cond visit(Expr.Not n) {
+      Cond inner = n.operand().accept(this);
       return inner == null ? null : new Cond.Not(n.span(), inner);
     }
-    if (e instanceof Expr.And a) {
-      Cond l = cond(a.left(), allowed, section, used);
-      Cond r = cond(a.right(), allowed, section, used);
+
+    @Override
+    public Cond visit(Expr.And a) {
+      Cond l = a.left().accept(this);
+      Cond r = a.right().accept(this);
       return l == null || r == null ? null : new Cond.And(a.span(), flatten(l, r, true));
     }
-    if (e instanceof Expr.Or o) {
-      Cond l = cond(o.left(), allowed, section, used);
-      Cond r = cond(o.right(), allowed, section, used);
+
+    @Override
+    public Cond visit(Expr.Or o) {
+      Cond l = o.left().accept(this);
+      Cond r = o.right().accept(this);
       return l == null || r == null ? null : new Cond.Or(o.span(), flatten(l, r, false));
     }
-    if (e instanceof Expr.Name n) {
+
+    @Override
+    public Cond visit(Expr.Name n) {
       if (decls.isPredicate(n.name())) {
         PredicateResolver.CheckedPredicate p = predicates.resolved(n.name(), n.span());
         if (p == null) {
@@ -93,7 +123,7 @@ final class ConditionTyper {
         for (Scope s : p.scopes()) {
           if (!allowed.contains(s)) {
             report.error(
-                "E108",
+                Code.NOT_VISIBLE_IN_SECTION,
                 n.span(),
                 "predicate `"
                     + n.name()
@@ -112,17 +142,19 @@ final class ConditionTyper {
       }
       if (decls.isConst(n.name())) {
         report.error(
-            "E103",
+            Code.KIND_MISMATCH,
             n.span(),
             "`" + n.name() + "` is a constant, not a condition; compare it with a field");
         return null;
       }
       List<String> names = new ArrayList<>(decls.predicateNames());
       names.addAll(decls.constNames());
-      report.unknown("E101", n.span(), "unknown predicate `" + n.name() + "`", n.name(), names, null);
+      report.unknown(Code.UNKNOWN_NAME, n.span(), "unknown predicate `" + n.name() + "`", n.name(), names, null);
       return null;
     }
-    if (e instanceof Expr.Field f) {
+
+    @Override
+    public Cond visit(Expr.Field f) {
       if (field(f, allowed, section, used) == null) {
         return null;
       }
@@ -130,29 +162,75 @@ final class ConditionTyper {
         return new Cond.IsBridge(f.span());
       }
       report.error(
-          "E103",
+          Code.KIND_MISMATCH,
           f.span(),
           "`" + f.object() + "." + f.field() + "` is not a condition; compare it with a value");
       return null;
     }
-    if (e instanceof Expr.Call c) {
+
+    @Override
+    public Cond visit(Expr.Call c) {
       return call(c, allowed, section, used);
     }
-    if (e instanceof Expr.Compare c) {
+
+    @Override
+    public Cond visit(Expr.Compare c) {
       return compare(c, allowed, section, used);
     }
-    if (e instanceof Expr.In in) {
+
+    @Override
+    public Cond visit(Expr.In in) {
       Cond inner = in(in, allowed, section, used);
       return inner == null ? null : in.negated() ? new Cond.Not(in.span(), inner) : inner;
     }
-    if (e instanceof Expr.Matches m) {
+
+    @Override
+    public Cond visit(Expr.Matches m) {
       return matches(m, allowed, section, used);
     }
-    if (e instanceof Expr.Has h) {
+
+    @Override
+    public Cond visit(Expr.Has h) {
       return has(h, allowed, section, used);
     }
-    {
-      report.error("E103", e.span(), "expected a condition but found a value");
+
+    @Override
+    public Cond visit(Expr.IntLit i) {
+      return notACondition(i);
+    }
+
+    @Override
+    public Cond visit(Expr.StringLit s) {
+      return notACondition(s);
+    }
+
+    @Override
+    public Cond visit(Expr.BdfLit b) {
+      return notACondition(b);
+    }
+
+    @Override
+    public Cond visit(Expr.ClassPattern p) {
+      return notACondition(p);
+    }
+
+    @Override
+    public Cond visit(Expr.RangeLit r) {
+      return notACondition(r);
+    }
+
+    @Override
+    public Cond visit(Expr.SizedRange r) {
+      return notACondition(r);
+    }
+
+    @Override
+    public Cond visit(Expr.SetLit s) {
+      return notACondition(s);
+    }
+
+    private Cond notACondition(Expr e) {
+      report.error(Code.KIND_MISMATCH, e.span(), "expected a condition but found a value");
       return null;
     }
   }
@@ -189,7 +267,7 @@ final class ConditionTyper {
     }
     if (!allowed.contains(ref.scope())) {
       report.error(
-          "E108",
+          Code.NOT_VISIBLE_IN_SECTION,
           f.span(),
           "`" + f.object() + "` is not available in `" + section + "`" + scopeHint(section));
       return null;
@@ -202,7 +280,7 @@ final class ConditionTyper {
     Integer arity = FUNCTIONS.get(c.function());
     if (arity == null) {
       report.unknown(
-          "E112",
+          Code.BAD_CALL,
           c.span(),
           "unknown function `" + c.function() + "`",
           c.function(),
@@ -212,7 +290,7 @@ final class ConditionTyper {
     }
     if (c.args().size() != arity) {
       report.error(
-          "E112",
+          Code.BAD_CALL,
           c.span(),
           "`" + c.function() + "` takes " + arity + " argument, found " + c.args().size());
       return null;
@@ -221,7 +299,7 @@ final class ConditionTyper {
     if (c.function().equals("downstream_of")) {
       if (!allowed.contains(Scope.DEVICE)) {
         report.error(
-            "E108",
+            Code.NOT_VISIBLE_IN_SECTION,
             c.span(),
             "`device` is not available in `" + section + "`" + scopeHint(section));
         return null;
@@ -233,7 +311,7 @@ final class ConditionTyper {
       }
       if (v != null && !folder.unknownConstant(v)) {
         report.error(
-            "E103",
+            Code.KIND_MISMATCH,
             arg.span(),
             "`downstream_of` takes the PCI address of a bridge, found " + v.kindName());
       }
@@ -241,7 +319,7 @@ final class ConditionTyper {
     }
     if (!allowed.contains(Scope.REGION)) {
       report.error(
-          "E108",
+          Code.NOT_VISIBLE_IN_SECTION,
           c.span(),
           "`" + c.function() + "` tests the region, which is not available in `" + section + "`");
       return null;
@@ -259,7 +337,7 @@ final class ConditionTyper {
         Optional<GuestKind> kind = GuestKind.byResvName(f.field());
         if (kind.isEmpty()) {
           report.unknown(
-              "E111",
+              Code.UNKNOWN_FIELD,
               f.fieldSpan(),
               "`guest." + f.field() + "` is not a kind of guest range",
               f.field(),
@@ -271,7 +349,7 @@ final class ConditionTyper {
       }
       if (!allowed.contains(Scope.GUEST)) {
         report.error(
-            "E108",
+            Code.NOT_VISIBLE_IN_SECTION,
             arg.span(),
             "`guest` is not available in `" + section + "`" + scopeHint(section));
         return null;
@@ -293,7 +371,7 @@ final class ConditionTyper {
     }
     if (v != null && !folder.unknownConstant(v)) {
       report.error(
-          "E103",
+          Code.KIND_MISMATCH,
           arg.span(),
           "`"
               + c.function()
@@ -325,7 +403,7 @@ final class ConditionTyper {
     Expr valueSide;
     CompareOp op = c.op();
     if (isField(c.left()) && isField(c.right())) {
-      report.error("E113", c.span(), "compares two fields; resvc compares a field with a constant");
+      report.error(Code.BAD_COMPARISON, c.span(), "compares two fields; resvc compares a field with a constant");
       return null;
     } else if (isField(c.left())) {
       fieldSide = c.left();
@@ -336,7 +414,7 @@ final class ConditionTyper {
       op = flip(op);
     } else {
       report.error(
-          "E113", c.span(), "compares two constants; one side must be a field such as region.type");
+          Code.BAD_COMPARISON, c.span(), "compares two constants; one side must be a field such as region.type");
       return null;
     }
     FieldNames.FieldRef f = fieldOf(fieldSide, allowed, section, used);
@@ -354,7 +432,7 @@ final class ConditionTyper {
     if (enumField.isPresent()) {
       if (!equality) {
         report.error(
-            "E113",
+            Code.BAD_COMPARISON,
             c.span(),
             "`" + op.symbol() + "` does not apply to " + spelled + "; use == , != or in {…}");
         return null;
@@ -372,7 +450,7 @@ final class ConditionTyper {
       if (!(v instanceof Value.IntV i)) {
         if (!folder.unknownConstant(v)) {
           report.error(
-              "E103",
+              Code.KIND_MISMATCH,
               c.span(),
               "compares "
                   + spelled
@@ -390,14 +468,14 @@ final class ConditionTyper {
     if (name.equals("bdf")) {
       if (!equality) {
         report.error(
-            "E113",
+            Code.BAD_COMPARISON,
             c.span(),
             "`" + op.symbol() + "` does not apply to device.bdf; use ==, != or in {…}");
         return null;
       }
       if (!(v instanceof Value.BdfV b)) {
         if (!folder.unknownConstant(v)) {
-          report.error("E103", c.span(), "compares device.bdf (a PCI address) with " + v.kindName());
+          report.error(Code.KIND_MISMATCH, c.span(), "compares device.bdf (a PCI address) with " + v.kindName());
         }
         return null;
       }
@@ -407,7 +485,7 @@ final class ConditionTyper {
     if (name.equals("bridge")) {
       if (!equality || !(v instanceof Value.BoolV b)) {
         report.error(
-            "E103",
+            Code.KIND_MISMATCH,
             c.span(),
             "device.bridge is a boolean; write `device.bridge` or `not device.bridge`");
         return null;
@@ -419,14 +497,14 @@ final class ConditionTyper {
     if (stringField.isPresent()) {
       if (!equality) {
         report.error(
-            "E113",
+            Code.BAD_COMPARISON,
             c.span(),
             "`" + op.symbol() + "` does not apply to " + spelled + "; use == or !=");
         return null;
       }
       if (!(v instanceof Value.StrV s)) {
         if (!folder.unknownConstant(v)) {
-          report.error("E103", c.span(), "compares " + spelled + " (a string) with " + v.kindName());
+          report.error(Code.KIND_MISMATCH, c.span(), "compares " + spelled + " (a string) with " + v.kindName());
         }
         return null;
       }
@@ -434,7 +512,7 @@ final class ConditionTyper {
       return op == CompareOp.EQ ? eq : new Cond.Not(c.span(), eq);
     }
     report.error(
-        "E113",
+        Code.BAD_COMPARISON,
         c.span(),
         spelled
             + " cannot be compared with `"
@@ -461,7 +539,7 @@ final class ConditionTyper {
   private void checkWidth(IntField field, Value.IntV v) {
     if (field.bits() < 64 && Long.compareUnsigned(v.value(), (1L << field.bits()) - 1) > 0) {
       report.error(
-          "E104",
+          Code.VALUE_TOO_WIDE,
           v.span(),
           U64.hex(v.value())
               + " does not fit "
@@ -488,7 +566,7 @@ final class ConditionTyper {
     }
     if (!(v instanceof Value.Word w)) {
       report.error(
-          "E103",
+          Code.KIND_MISMATCH,
           v.span(),
           "compares "
               + field.spelling()
@@ -501,7 +579,7 @@ final class ConditionTyper {
     int index = field.constants().indexOf(w.word());
     if (index < 0) {
       report.unknown(
-          "E101",
+          Code.UNKNOWN_NAME,
           w.span(),
           "`" + w.word() + "` is not a value of " + field.spelling(),
           w.word(),
@@ -514,7 +592,7 @@ final class ConditionTyper {
 
   private Cond in(Expr.In in, Set<Scope> allowed, String section, Set<Scope> used) {
     if (!isField(in.left())) {
-      report.error("E113", in.span(), "the left side of `in` must be a field such as region.type");
+      report.error(Code.BAD_COMPARISON, in.span(), "the left side of `in` must be a field such as region.type");
       return null;
     }
     FieldNames.FieldRef f = fieldOf(in.left(), allowed, section, used);
@@ -541,7 +619,7 @@ final class ConditionTyper {
         for (Value e : s.elements()) {
           if (!(e instanceof Value.IntV i)) {
             if (!folder.unknownConstant(e)) {
-              report.error("E103", e.span(), spelled + " is an integer; this element is " + e.kindName());
+              report.error(Code.KIND_MISMATCH, e.span(), spelled + " is an integer; this element is " + e.kindName());
             }
             return null;
           }
@@ -552,7 +630,7 @@ final class ConditionTyper {
       }
       if (!folder.unknownConstant(v)) {
         report.error(
-            "E103",
+            Code.KIND_MISMATCH,
             in.container().span(),
             spelled + " is an integer; `in` needs `lo .. hi` or {a, b}, found " + v.kindName());
       }
@@ -563,7 +641,7 @@ final class ConditionTyper {
       for (Value e : v instanceof Value.SetV s ? s.elements() : List.of(v)) {
         if (!(e instanceof Value.BdfV b)) {
           if (!folder.unknownConstant(e)) {
-            report.error("E103", e.span(), "device.bdf is a PCI address; this is " + e.kindName());
+            report.error(Code.KIND_MISMATCH, e.span(), "device.bdf is a PCI address; this is " + e.kindName());
           }
           return null;
         }
@@ -577,7 +655,7 @@ final class ConditionTyper {
       for (Value e : v instanceof Value.SetV s ? s.elements() : List.of(v)) {
         if (!(e instanceof Value.StrV str)) {
           if (!folder.unknownConstant(e)) {
-            report.error("E103", e.span(), spelled + " is a string; this is " + e.kindName());
+            report.error(Code.KIND_MISMATCH, e.span(), spelled + " is a string; this is " + e.kindName());
           }
           return null;
         }
@@ -585,7 +663,7 @@ final class ConditionTyper {
       }
       return new Cond.StringIn(in.span(), stringField.get(), values);
     }
-    report.error("E113", in.span(), "`in` does not apply to " + spelled);
+    report.error(Code.BAD_COMPARISON, in.span(), "`in` does not apply to " + spelled);
     return null;
   }
 
@@ -593,13 +671,13 @@ final class ConditionTyper {
     FieldNames.FieldRef f = isField(m.left()) ? fieldOf(m.left(), allowed, section, used) : null;
     if (f == null) {
       if (!isField(m.left())) {
-        report.error("E113", m.span(), "`matches` applies to device.class");
+        report.error(Code.BAD_COMPARISON, m.span(), "`matches` applies to device.class");
       }
       return null;
     }
     if (!(f.field().object().equals("device") && f.field().field().equals("class"))) {
       report.error(
-          "E113",
+          Code.BAD_COMPARISON,
           m.span(),
           "`matches` applies to device.class, not " + f.spelled());
       return null;
@@ -609,14 +687,14 @@ final class ConditionTyper {
           lit.text().startsWith("0x") || lit.text().startsWith("0X") ? lit.text().substring(2) : "";
       if (digits.replace("_", "").length() != 6) {
         report.error(
-            "E122",
+            Code.BAD_CLASS_PATTERN,
             lit.span(),
             "a class pattern has 6 hex digits with `xx` for the parts that may vary:"
                 + " 0x0c03xx (USB controllers), 0x03xxxx (display controllers), 0x0c0330 (xHCI)");
         return null;
       }
       if (Long.compareUnsigned(lit.value(), 0xffffff) > 0) {
-        report.error("E104", lit.span(), "class code " + lit.text() + " is wider than 24 bits");
+        report.error(Code.VALUE_TOO_WIDE, lit.span(), "class code " + lit.text() + " is wider than 24 bits");
         return null;
       }
       return new Cond.ClassMatch(m.span(), (int) lit.value(), 24);
@@ -627,7 +705,7 @@ final class ConditionTyper {
     }
     if (v != null && !folder.unknownConstant(v)) {
       report.error(
-          "E122",
+          Code.BAD_CLASS_PATTERN,
           m.pattern().span(),
           "`matches` needs a class pattern such as 0x0c03xx, found " + v.kindName());
     }
@@ -638,13 +716,13 @@ final class ConditionTyper {
     FieldNames.FieldRef f = isField(h.left()) ? fieldOf(h.left(), allowed, section, used) : null;
     if (f == null) {
       if (!isField(h.left())) {
-        report.error("E113", h.span(), "`has` applies to region.prot");
+        report.error(Code.BAD_COMPARISON, h.span(), "`has` applies to region.prot");
       }
       return null;
     }
     if (!(f.field().object().equals("region") && f.field().field().equals("prot"))) {
       report.error(
-          "E113",
+          Code.BAD_COMPARISON,
           h.span(),
           "`has` applies to region.prot, not " + f.spelled());
       return null;
@@ -652,7 +730,7 @@ final class ConditionTyper {
     if (!(h.flag() instanceof Expr.Name n) || !PROT_FLAGS.containsKey(n.name())) {
       String word = h.flag() instanceof Expr.Name n ? n.name() : "";
       report.unknown(
-          "E101",
+          Code.UNKNOWN_NAME,
           h.flag().span(),
           "unknown protection flag" + (word.isEmpty() ? "" : " `" + word + "`"),
           word,

@@ -3,6 +3,7 @@ package dev.resvc.compiler.check;
 import dev.resvc.compiler.ast.Expr;
 import dev.resvc.compiler.ast.Item;
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
@@ -20,6 +21,7 @@ final class ConstantFolder {
   private final Declarations decls;
   private final Reporter report;
   private final Map<String, Value> folded = new HashMap<>();
+  private final Expr.Visitor<Value> folding = new Folding();
 
   ConstantFolder(Declarations decls, Reporter report) {
     this.decls = decls;
@@ -47,7 +49,7 @@ final class ConstantFolder {
   boolean unknownConstant(Value v) {
     if (v instanceof Value.Word w) {
       report.unknown(
-          "E101", w.span(), "unknown constant `" + w.word() + "`", w.word(), decls.constNames(), null);
+          Code.UNKNOWN_NAME, w.span(), "unknown constant `" + w.word() + "`", w.word(), decls.constNames(), null);
       return true;
     }
     return false;
@@ -59,7 +61,7 @@ final class ConstantFolder {
     }
     Item.Const c = decls.constant(name);
     if (!decls.enter("const " + name)) {
-      report.error("E117", use, "constant `" + name + "` refers to itself" + decls.cycle("const " + name));
+      report.error(Code.DEFINITION_CYCLE, use, "constant `" + name + "` refers to itself" + decls.cycle("const " + name));
       return null;
     }
     Value v = value(c.value());
@@ -70,41 +72,61 @@ final class ConstantFolder {
 
   /** Folds a value expression; null (with a diagnostic) when it is not one. */
   Value value(Expr e) {
-    if (e instanceof Expr.IntLit i) {
-      return new Value.IntV(i.span(), i.value());
-    }
-    if (e instanceof Expr.StringLit s) {
-      return new Value.StrV(s.span(), s.value());
-    }
-    if (e instanceof Expr.BoolLit b) {
+    return e.accept(folding);
+  }
+
+  /** One fold per kind of expression; the kinds that are conditions are not values. */
+  private final class Folding implements Expr.Visitor<Value> {
+    @Override
+    public Value visit(Expr.BoolLit b) {
       return new Value.BoolV(b.span(), b.value());
     }
-    if (e instanceof Expr.BdfLit b) {
-      return bdf(b);
+
+    @Override
+    public Value visit(Expr.IntLit i) {
+      return new Value.IntV(i.span(), i.value());
     }
-    if (e instanceof Expr.ClassPattern p) {
+
+    @Override
+    public Value visit(Expr.StringLit s) {
+      return new Value.StrV(s.span(), s.value());
+    }
+
+    @Override
+    public Value visit(Expr.BdfLit b) {
+      return pciAddress(b).<Value>map(a -> new Value.BdfV(b.span(), a)).orElse(null);
+    }
+
+    @Override
+    public Value visit(Expr.ClassPattern p) {
       return new Value.PatternV(p.span(), p.value(), p.matchedBits());
     }
-    if (e instanceof Expr.Paren p) {
-      return value(p.inner());
-    }
-    if (e instanceof Expr.Name n) {
+
+    @Override
+    public Value visit(Expr.Name n) {
       if (decls.isConst(n.name())) {
         return constValue(n.name(), n.span());
       }
       if (decls.isPredicate(n.name())) {
-        report.error("E103", n.span(), "`" + n.name() + "` is a predicate (a condition), not a value");
+        report.error(
+            Code.KIND_MISMATCH, n.span(), "`" + n.name() + "` is a predicate (a condition), not a value");
         return null;
       }
       return new Value.Word(n.span(), n.name());
     }
-    if (e instanceof Expr.RangeLit r) {
+
+    @Override
+    public Value visit(Expr.RangeLit r) {
       return range(r);
     }
-    if (e instanceof Expr.SizedRange r) {
+
+    @Override
+    public Value visit(Expr.SizedRange r) {
       return sizedRange(r);
     }
-    if (e instanceof Expr.SetLit s) {
+
+    @Override
+    public Value visit(Expr.SetLit s) {
       List<Value> elements = new ArrayList<>();
       boolean ok = true;
       for (Expr x : s.elements()) {
@@ -117,12 +139,65 @@ final class ConstantFolder {
       }
       return ok ? new Value.SetV(s.span(), elements) : null;
     }
-    report.error(
-        "E103",
-        e.span(),
-        "expected a value (a number, range, PCI address, class pattern, string or"
-            + " constant) but found a condition");
-    return null;
+
+    @Override
+    public Value visit(Expr.Paren p) {
+      return value(p.inner());
+    }
+
+    @Override
+    public Value visit(Expr.Field f) {
+      return notAValue(f);
+    }
+
+    @Override
+    public Value visit(Expr.Call c) {
+      return notAValue(c);
+    }
+
+    @Override
+    public Value visit(Expr.Not n) {
+      return notAValue(n);
+    }
+
+    @Override
+    public Value visit(Expr.And a) {
+      return notAValue(a);
+    }
+
+    @Override
+    public Value visit(Expr.Or o) {
+      return notAValue(o);
+    }
+
+    @Override
+    public Value visit(Expr.Compare c) {
+      return notAValue(c);
+    }
+
+    @Override
+    public Value visit(Expr.In i) {
+      return notAValue(i);
+    }
+
+    @Override
+    public Value visit(Expr.Matches m) {
+      return notAValue(m);
+    }
+
+    @Override
+    public Value visit(Expr.Has h) {
+      return notAValue(h);
+    }
+
+    private Value notAValue(Expr e) {
+      report.error(
+          Code.KIND_MISMATCH,
+          e.span(),
+          "expected a value (a number, range, PCI address, class pattern, string or"
+              + " constant) but found a condition");
+      return null;
+    }
   }
 
   private Value range(Expr.RangeLit r) {
@@ -131,7 +206,7 @@ final class ConstantFolder {
     if (!(lo instanceof Value.IntV l) || !(hi instanceof Value.IntV h)) {
       if (lo != null && hi != null && !unknownConstant(lo) & !unknownConstant(hi)) {
         report.error(
-            "E103",
+            Code.KIND_MISMATCH,
             r.span(),
             "a range needs integers at both ends, found " + lo.kindName() + " and " + hi.kindName());
       }
@@ -139,7 +214,7 @@ final class ConstantFolder {
     }
     if (U64.lessThan(h.value(), l.value())) {
       report.error(
-          "E118",
+          Code.EMPTY_RANGE,
           r.span(),
           "range end "
               + U64.hex(h.value())
@@ -157,19 +232,19 @@ final class ConstantFolder {
     if (!(lo instanceof Value.IntV l) || !(size instanceof Value.IntV s)) {
       if (lo != null && size != null && !unknownConstant(lo) & !unknownConstant(size)) {
         report.error(
-            "E103",
+            Code.KIND_MISMATCH,
             r.span(),
             "`start + size` needs integers, found " + lo.kindName() + " and " + size.kindName());
       }
       return null;
     }
     if (s.value() == 0) {
-      report.error("E118", r.span(), "a range of size 0 covers nothing");
+      report.error(Code.EMPTY_RANGE, r.span(), "a range of size 0 covers nothing");
       return null;
     }
     if (Long.compareUnsigned(l.value() + s.value() - 1, l.value()) < 0) {
       report.error(
-          "E104",
+          Code.VALUE_TOO_WIDE,
           r.span(),
           U64.hex(l.value()) + " + " + U64.hex(s.value()) + " runs past 0xffffffffffffffff");
       return null;
@@ -177,16 +252,12 @@ final class ConstantFolder {
     return new Value.RangeV(r.span(), new AddressRange(l.value(), l.value() + s.value() - 1));
   }
 
-  private Value bdf(Expr.BdfLit b) {
-    return pciAddress(b).<Value>map(a -> new Value.BdfV(b.span(), a)).orElse(null);
-  }
-
   /** The PCI address a literal spells; empty (E005) when its device or function is out of range. */
   Optional<PciAddress> pciAddress(Expr.BdfLit b) {
     try {
       return Optional.of(PciAddress.of(b.segment(), b.bus(), b.device(), b.function()));
     } catch (IllegalArgumentException e) {
-      report.error("E005", b.span(), e.getMessage());
+      report.error(Code.BAD_PCI_ADDRESS, b.span(), e.getMessage());
       return Optional.empty();
     }
   }

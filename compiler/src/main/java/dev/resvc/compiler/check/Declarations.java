@@ -2,6 +2,7 @@ package dev.resvc.compiler.check;
 
 import dev.resvc.compiler.ast.Item;
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,7 +46,7 @@ final class Declarations {
     Optional<String> builtIn = builtIn(name);
     if (builtIn.isPresent()) {
       report.error(
-          "E102",
+          Code.DUPLICATE_NAME,
           at,
           "`"
               + name
@@ -62,7 +63,7 @@ final class Declarations {
             : predicates.containsKey(name) ? predicates.get(name).nameSpan() : null;
     if (previous != null) {
       report.error(
-          "E102",
+          Code.DUPLICATE_NAME,
           at,
           "`" + name + "` is already defined",
           Diagnostic.note("first defined here", previous));

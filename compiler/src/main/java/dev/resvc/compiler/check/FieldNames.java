@@ -1,6 +1,7 @@
 package dev.resvc.compiler.check;
 
 import dev.resvc.compiler.ast.Expr;
+import dev.resvc.compiler.diag.Code;
 import java.util.List;
 import java.util.Optional;
 
@@ -60,7 +61,7 @@ final class FieldNames {
       }
       default -> {
         report.unknown(
-            "E111",
+            Code.UNKNOWN_FIELD,
             f.objectSpan(),
             "unknown object `" + f.object() + "`",
             f.object(),
@@ -71,7 +72,7 @@ final class FieldNames {
     }
     if (!fields.contains(f.field())) {
       report.unknown(
-          "E111",
+          Code.UNKNOWN_FIELD,
           f.fieldSpan(),
           "`" + f.object() + "` has no field `" + f.field() + "`",
           f.field(),

@@ -2,6 +2,7 @@ package dev.resvc.compiler.check;
 
 import dev.resvc.compiler.ast.Expr;
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.diag.Code;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -64,24 +65,122 @@ final class PredicateResolver {
   /** The predicates {@code name}'s condition uses, in source order: the names the typer resolves. */
   private List<String> uses(String name) {
     List<String> out = new ArrayList<>();
-    collectUses(decls.predicate(name).condition(), out);
+    decls.predicate(name).condition().accept(new Uses(out));
     return out;
   }
 
-  /** Recursion over one expression, whose nesting the parser bounds (E003). */
-  private void collectUses(Expr e, List<String> out) {
-    if (e instanceof Expr.Paren p) {
-      collectUses(p.inner(), out);
-    } else if (e instanceof Expr.Not n) {
-      collectUses(n.operand(), out);
-    } else if (e instanceof Expr.And a) {
-      collectUses(a.left(), out);
-      collectUses(a.right(), out);
-    } else if (e instanceof Expr.Or o) {
-      collectUses(o.left(), out);
-      collectUses(o.right(), out);
-    } else if (e instanceof Expr.Name n && decls.isPredicate(n.name())) {
-      out.add(n.name());
+  /**
+   * Collects the predicate names a condition uses, through {@code and}, {@code or}, {@code not} and
+   * parentheses (where the typer looks for them); recursion over one expression, whose nesting the
+   * parser bounds (E003).
+   */
+  private final class Uses implements Expr.Visitor<Void> {
+    private final List<String> out;
+
+    Uses(List<String> out) {
+      this.out = out;
+    }
+
+    @Override
+    public Void visit(Expr.Name n) {
+      if (decls.isPredicate(n.name())) {
+        out.add(n.name());
+      }
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Paren p) {
+      return p.inner().accept(this);
+    }
+
+    @Override
+    public Void visit(Expr.Not n) {
+      return n.operand().accept(this);
+    }
+
+    @Override
+    public Void visit(Expr.And a) {
+      a.left().accept(this);
+      return a.right().accept(this);
+    }
+
+    @Override
+    public Void visit(Expr.Or o) {
+      o.left().accept(this);
+      return o.right().accept(this);
+    }
+
+    // The other kinds are values or tests of fields: no predicate is used there.
+
+    @Override
+    public Void visit(Expr.BoolLit b) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.IntLit i) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.StringLit s) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.BdfLit b) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.ClassPattern p) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Field f) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Call c) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.RangeLit r) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.SizedRange r) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.SetLit s) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Compare c) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.In i) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Matches m) {
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Has h) {
+      return null;
     }
   }
 
@@ -105,7 +204,7 @@ final class PredicateResolver {
       return resolved.get(name);
     }
     report.error(
-        "E117", use, "predicate `" + name + "` refers to itself" + decls.cycle("predicate " + name));
+        Code.DEFINITION_CYCLE, use, "predicate `" + name + "` refers to itself" + decls.cycle("predicate " + name));
     return null;
   }
 
@@ -159,7 +258,7 @@ final class PredicateResolver {
     }
     String through = at instanceof Cond.PredicateRef p ? " through predicate `" + p.name() + "`" : "";
     report.error(
-        "E124",
+        Code.PREDICATES_TOO_DEEP,
         at.span(),
         "condition nested deeper than "
             + Checker.MAX_DEPTH

@@ -1,6 +1,7 @@
 package dev.resvc.compiler.check;
 
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.Diagnostics;
 import java.util.ArrayList;
@@ -18,13 +19,13 @@ final class Reporter {
     this.diags = diags;
   }
 
-  void error(String code, Span span, String message, Diagnostic.Note... notes) {
+  void error(Code code, Span span, String message, Diagnostic.Note... notes) {
     diags.add(Diagnostic.error(code, span, message, notes));
   }
 
   /** An error about {@code name}, with the closest of {@code candidates} and then {@code hint} (when not null) as notes. */
   void unknown(
-      String code, Span span, String message, String name, Collection<String> candidates, String hint) {
+      Code code, Span span, String message, String name, Collection<String> candidates, String hint) {
     List<Diagnostic.Note> notes = new ArrayList<>();
     Names.closest(name, candidates)
         .ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));

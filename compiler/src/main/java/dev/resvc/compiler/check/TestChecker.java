@@ -4,6 +4,7 @@ import dev.resvc.compiler.ast.Expr;
 import dev.resvc.compiler.ast.Item;
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.ast.TestStmt;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestLayoutParser;
@@ -77,7 +78,7 @@ final class TestChecker {
       Span previous = names.putIfAbsent(t.name().value(), t.span());
       if (previous != null) {
         report.error(
-            "E123",
+            Code.DUPLICATE_TEST,
             t.name().span(),
             "a test named \"" + t.name().value() + "\" already exists",
             Diagnostic.note("first defined here", previous));
@@ -104,78 +105,99 @@ final class TestChecker {
       boolean bridge) {}
 
   private TestCase test(Item.Test t) {
-    Map<PciAddress, DeviceDraft> devices = new LinkedHashMap<>();
-    Map<PciAddress, List<Region>> regions = new HashMap<>();
-    GuestLayout guest = null;
-    Map<PciAddress, Span> declaredAt = new HashMap<>();
-    List<TestCase.Expect> expects = new ArrayList<>();
-    boolean expectsSomething = false;
-    Span guestAt = null;
-    for (TestStmt s : t.statements()) {
-      if (s instanceof TestStmt.DeviceStmt d) {
-        DeviceDraft draft = device(d);
-        if (draft != null) {
-          if (devices.containsKey(draft.address())) {
-            report.error(
-                "E119",
-                d.address().span(),
-                "device " + draft.address().toShortString() + " is declared twice in this test",
-                Diagnostic.note("first declared here", declaredAt.get(draft.address())));
-          } else {
-            devices.put(draft.address(), draft);
-            declaredAt.put(draft.address(), d.address().span());
-          }
-        }
-      } else if (s instanceof TestStmt.RegionStmt r) {
-        PciAddress owner = address(r.device());
-        if (owner == null) {
-          continue;
-        }
-        if (!devices.containsKey(owner)) {
-          report.error(
-              "E119",
-              r.device().span(),
-              "region on "
-                  + owner.toShortString()
-                  + ", which is not declared:"
-                  + " add `device "
-                  + owner.toShortString()
-                  + " …;` before it");
-          continue;
-        }
-        Region region = region(r, devices.get(owner));
-        if (region != null) {
-          regions.computeIfAbsent(owner, k -> new ArrayList<>()).add(region);
-        }
-      } else if (s instanceof TestStmt.GuestStmt g) {
-        if (guestAt != null) {
-          report.error(
-              "E120",
-              g.span(),
-              "a second `guest` in this test; a test has one guest",
-              Diagnostic.note("the first is here", guestAt));
-        }
-        guestAt = g.span();
-        guest = guest(g);
-      } else if (s instanceof TestStmt.ExpectStmt e) {
-        expectsSomething = true;
-        TestCase.Expect x = expect(e.expectation(), devices.keySet());
-        if (x != null) {
-          expects.add(x);
-        }
-      }
-    }
-    if (!expectsSomething) {
+    Statements read = new Statements();
+    t.statements().forEach(s -> s.accept(read));
+    if (!read.expectsSomething) {
       report.error(
-          "E120",
+          Code.BAD_TEST_STATEMENT,
           t.span(),
           "test \"" + t.name().value() + "\" expects nothing; add `expect …;` statements");
     }
-    if (guest == null) {
-      guest = GuestPresets.q35(GuestPresets.DEFAULT_RAM);
-    }
+    GuestLayout guest = read.guest != null ? read.guest : GuestPresets.q35(GuestPresets.DEFAULT_RAM);
     return new TestCase(
-        t.name().value(), t.span(), host(t.name().value(), devices, regions), guest, expects);
+        t.name().value(),
+        t.span(),
+        host(t.name().value(), read.devices, read.regions),
+        guest,
+        read.expects);
+  }
+
+  /** What one test's statements build, read in order: each statement may refer to devices declared before it. */
+  private final class Statements implements TestStmt.Visitor<Void> {
+    final Map<PciAddress, DeviceDraft> devices = new LinkedHashMap<>();
+    final Map<PciAddress, List<Region>> regions = new HashMap<>();
+    final Map<PciAddress, Span> declaredAt = new HashMap<>();
+    final List<TestCase.Expect> expects = new ArrayList<>();
+    GuestLayout guest;
+    Span guestAt;
+    boolean expectsSomething;
+
+    @Override
+    public Void visit(TestStmt.DeviceStmt d) {
+      DeviceDraft draft = device(d);
+      if (draft != null) {
+        if (devices.containsKey(draft.address())) {
+          report.error(
+              Code.UNDECLARED_TEST_DEVICE,
+              d.address().span(),
+              "device " + draft.address().toShortString() + " is declared twice in this test",
+              Diagnostic.note("first declared here", declaredAt.get(draft.address())));
+        } else {
+          devices.put(draft.address(), draft);
+          declaredAt.put(draft.address(), d.address().span());
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.RegionStmt r) {
+      PciAddress owner = address(r.device());
+      if (owner == null) {
+        return null;
+      }
+      if (!devices.containsKey(owner)) {
+        report.error(
+            Code.UNDECLARED_TEST_DEVICE,
+            r.device().span(),
+            "region on "
+                + owner.toShortString()
+                + ", which is not declared:"
+                + " add `device "
+                + owner.toShortString()
+                + " …;` before it");
+        return null;
+      }
+      Region region = region(r, devices.get(owner));
+      if (region != null) {
+        regions.computeIfAbsent(owner, k -> new ArrayList<>()).add(region);
+      }
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.GuestStmt g) {
+      if (guestAt != null) {
+        report.error(
+            Code.BAD_TEST_STATEMENT,
+            g.span(),
+            "a second `guest` in this test; a test has one guest",
+            Diagnostic.note("the first is here", guestAt));
+      }
+      guestAt = g.span();
+      guest = guest(g);
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.ExpectStmt e) {
+      expectsSomething = true;
+      TestCase.Expect x = expect(e.expectation(), devices.keySet());
+      if (x != null) {
+        expects.add(x);
+      }
+      return null;
+    }
   }
 
   private Host host(
@@ -258,14 +280,14 @@ final class TestChecker {
                   .map(v -> ((Value.BdfV) v).address())
                   .orElse(null);
           if (b == null) {
-            report.error("E120", a.span(), "`below` takes the PCI address of the bridge above the device");
+            report.error(Code.BAD_TEST_STATEMENT, a.span(), "`below` takes the PCI address of the bridge above the device");
           } else {
             below.add(b);
           }
         }
         case "bridge" -> {
           if (a.value().isPresent()) {
-            report.error("E120", a.span(), "`bridge` takes no value");
+            report.error(Code.BAD_TEST_STATEMENT, a.span(), "`bridge` takes no value");
           }
           bridge = true;
         }
@@ -282,12 +304,12 @@ final class TestChecker {
   private long number(TestStmt.Attr a, long max) {
     Optional<Value> v = a.value().flatMap(folder::constant);
     if (v.isEmpty() || !(v.get() instanceof Value.IntV i)) {
-      report.error("E120", a.span(), "`" + a.name() + "` takes a number");
+      report.error(Code.BAD_TEST_STATEMENT, a.span(), "`" + a.name() + "` takes a number");
       return 0;
     }
     if (Long.compareUnsigned(i.value(), max) > 0) {
       report.error(
-          "E104",
+          Code.VALUE_TOO_WIDE,
           a.span(),
           "`"
               + a.name()
@@ -304,7 +326,7 @@ final class TestChecker {
   private String string(TestStmt.Attr a) {
     Optional<Value> v = a.value().flatMap(folder::constant);
     if (v.isEmpty() || !(v.get() instanceof Value.StrV s)) {
-      report.error("E120", a.span(), "`" + a.name() + "` takes a string, e.g. driver \"xhci_hcd\"");
+      report.error(Code.BAD_TEST_STATEMENT, a.span(), "`" + a.name() + "` takes a string, e.g. driver \"xhci_hcd\"");
       return null;
     }
     return s.value();
@@ -312,7 +334,7 @@ final class TestChecker {
 
   private void unknownAttr(TestStmt.Attr a, List<String> known) {
     report.unknown(
-        "E120",
+        Code.BAD_TEST_STATEMENT,
         a.span(),
         "unknown attribute `" + a.name() + "`",
         a.name(),
@@ -330,7 +352,7 @@ final class TestChecker {
       List<String> names =
           Arrays.stream(RegionSource.values()).map(RegionSource::resvName).toList();
       report.unknown(
-          "E101",
+          Code.UNKNOWN_NAME,
           r.sourceSpan(),
           "unknown region source `" + r.source() + "`",
           r.source(),
@@ -344,7 +366,7 @@ final class TestChecker {
     }
     if (!(range.get() instanceof Value.RangeV rv)) {
       report.error(
-          "E103",
+          Code.KIND_MISMATCH,
           r.range().span(),
           "a region needs an address range (`lo .. hi` or `start + size`)");
       return null;
@@ -354,7 +376,7 @@ final class TestChecker {
       Optional<RegionType> t = RegionType.byResvName(r.type().get());
       if (t.isEmpty()) {
         report.error(
-            "E121",
+            Code.UNKNOWN_REGION_TYPE,
             r.span(),
             "`"
                 + r.type().get()
@@ -368,7 +390,7 @@ final class TestChecker {
       Optional<RegionType> kernel = kernelType(source.get(), owner.classCode());
       if (kernel.isEmpty()) {
         report.error(
-            "E120",
+            Code.BAD_TEST_STATEMENT,
             r.span(),
             "a `"
                 + r.source()
@@ -414,7 +436,7 @@ final class TestChecker {
         path = rootDir.resolve(f.value());
       } catch (InvalidPathException e) {
         report.error(
-            "E120",
+            Code.BAD_TEST_STATEMENT,
             f.span(),
             "guest layout \""
                 + MessageText.clean(f.value())
@@ -426,7 +448,7 @@ final class TestChecker {
         byte[] bytes = InputFiles.read(path, f.value(), InputLimits.TEXT_INPUT);
         return GuestLayoutParser.parse(InputFiles.utf8(bytes, f.value()), f.value());
       } catch (InputException e) {
-        report.error("E120", f.span(), e.getCause() instanceof java.nio.file.NoSuchFileException
+        report.error(Code.BAD_TEST_STATEMENT, f.span(), e.getCause() instanceof java.nio.file.NoSuchFileException
             ? "guest layout file " + MessageText.clean(path.toString(), 200) + " does not exist (paths are relative to the policy)"
             : "guest layout: " + MessageText.clean(e.getMessage(), 300));
       }
@@ -443,19 +465,31 @@ final class TestChecker {
     try {
       return GuestPresets.preset(g.preset(), ram);
     } catch (IllegalArgumentException e) {
-      report.error("E120", g.span(), e.getMessage());
+      report.error(Code.BAD_TEST_STATEMENT, g.span(), e.getMessage());
       return null;
     }
   }
 
   private TestCase.Expect expect(TestStmt.Expectation e, Set<PciAddress> declared) {
-    if (e instanceof TestStmt.Expectation.RegionType r) {
+    return e.accept(new Expectations(declared));
+  }
+
+  /** What each kind of expectation checks, against the devices the test declared before it. */
+  private final class Expectations implements TestStmt.Expectation.Visitor<TestCase.Expect> {
+    private final Set<PciAddress> declared;
+
+    Expectations(Set<PciAddress> declared) {
+      this.declared = declared;
+    }
+
+    @Override
+    public TestCase.Expect visit(TestStmt.Expectation.RegionType r) {
       PciAddress d = declaredDevice(r.device(), declared);
       Optional<Value> addr = folder.constant(r.address());
       Optional<RegionType> type = RegionType.byResvName(r.typeName());
       if (type.isEmpty()) {
         report.error(
-            "E121",
+            Code.UNKNOWN_REGION_TYPE,
             r.span(),
             "`"
                 + r.typeName()
@@ -467,38 +501,44 @@ final class TestChecker {
         return null;
       }
       if (!(addr.get() instanceof Value.IntV i)) {
-        report.error("E103", r.address().span(), "expected the start address of the region");
+        report.error(Code.KIND_MISMATCH, r.address().span(), "expected the start address of the region");
         return null;
       }
       return new TestCase.Expect.RegionHasType(r.span(), d, i.value(), type.get());
     }
-    if (e instanceof TestStmt.Expectation.RegionDropped r) {
+
+    @Override
+    public TestCase.Expect visit(TestStmt.Expectation.RegionDropped r) {
       PciAddress d = declaredDevice(r.device(), declared);
       Optional<Value> addr = folder.constant(r.address());
       if (d == null || addr.isEmpty()) {
         return null;
       }
       if (!(addr.get() instanceof Value.IntV i)) {
-        report.error("E103", r.address().span(), "expected the start address of the region");
+        report.error(Code.KIND_MISMATCH, r.address().span(), "expected the start address of the region");
         return null;
       }
       return new TestCase.Expect.RegionDropped(r.span(), d, i.value());
     }
-    if (e instanceof TestStmt.Expectation.Assignable a) {
+
+    @Override
+    public TestCase.Expect visit(TestStmt.Expectation.Assignable a) {
       Optional<PciAddress> d = a.device().map(b -> declaredDevice(b, declared));
       if (d.isPresent() && d.get() == null) {
         return null;
       }
       return new TestCase.Expect.Assignable(a.span(), a.assignable(), d);
     }
-    if (e instanceof TestStmt.Expectation.Finding f) {
+
+    @Override
+    public TestCase.Expect visit(TestStmt.Expectation.Finding f) {
       Optional<PciAddress> d = f.device().map(b -> declaredDevice(b, declared));
       if (d.isPresent() && d.get() == null) {
         return null;
       }
       if (f.rule().isPresent() && !ruleNames.contains(f.rule().get())) {
         report.unknown(
-            "E101",
+            Code.UNKNOWN_NAME,
             f.span(),
             "no rule named `" + f.rule().get() + "` in this policy",
             f.rule().get(),
@@ -508,16 +548,17 @@ final class TestChecker {
       }
       return new TestCase.Expect.HasFinding(f.span(), ActionChecker.severity(f.severity()), f.rule(), d);
     }
-    if (e instanceof TestStmt.Expectation.NoFindings n) {
+
+    @Override
+    public TestCase.Expect visit(TestStmt.Expectation.NoFindings n) {
       return new TestCase.Expect.NoFindings(n.span());
     }
-    throw new AssertionError(e);
   }
 
   private PciAddress declaredDevice(Expr.BdfLit b, Set<PciAddress> declared) {
     PciAddress a = address(b);
     if (a != null && !declared.contains(a)) {
-      report.error("E119", b.span(), "device " + a.toShortString() + " is not declared in this test");
+      report.error(Code.UNDECLARED_TEST_DEVICE, b.span(), "device " + a.toShortString() + " is not declared in this test");
       return null;
     }
     return a;

@@ -3,6 +3,7 @@ package dev.resvc.compiler.syntax;
 import dev.resvc.compiler.ast.Item;
 import dev.resvc.compiler.ast.PolicyFile;
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.Diagnostics;
 import dev.resvc.grammar.internal.ResvLexer;
@@ -48,10 +49,10 @@ public final class PolicyParser {
       try {
         result[0] = parseHere(text, fileName, local);
       } catch (Diagnostics.Full e) {
-        stopped[0] = Diagnostic.error(Codes.TOO_MANY_ERRORS, e.rejected().span(),
+        stopped[0] = Diagnostic.error(Code.TOO_MANY_ERRORS, e.rejected().span(),
             "more than " + MAX_ERRORS + " errors in this file; stopped here (fix these and run again)");
       } catch (StackOverflowError e) {
-        stopped[0] = Diagnostic.error(Codes.TOO_DEEP, Span.none(fileName),
+        stopped[0] = Diagnostic.error(Code.NESTED_TOO_DEEPLY, Span.none(fileName),
             "nesting deeper than this parser can follow (the limit is " + MAX_NESTING + " levels)");
       } catch (Throwable e) { // a bug, or out of memory: rethrown on the caller's thread
         failure[0] = e;
@@ -112,7 +113,7 @@ public final class PolicyParser {
       }
     }
     if (tooDeep != null) {
-      diags.add(Diagnostic.error(Codes.TOO_DEEP, spans.of(tooDeep),
+      diags.add(Diagnostic.error(Code.NESTED_TOO_DEEPLY, spans.of(tooDeep),
           "brackets nested deeper than " + MAX_NESTING + " levels; the file was not parsed further"));
       return new PolicyFile(fileName, List.of(), comments);
     }
@@ -158,14 +159,14 @@ public final class PolicyParser {
             return instead;
           }
           case UNTERMINATED_STRING -> {
-            diags.add(Diagnostic.error(Codes.UNTERMINATED_STRING, spans.of(t),
+            diags.add(Diagnostic.error(Code.UNTERMINATED_STRING, spans.of(t),
                 "unterminated string: add the closing `\"` before the end of the line"));
             ((CommonToken) t).setType(STRING);
           }
           case BLOCK_COMMENT -> {
             String body = t.getText();
             if (body.length() < 4 || !body.endsWith("*/")) {
-              diags.add(Diagnostic.error(Codes.UNTERMINATED_COMMENT, spans.of(t),
+              diags.add(Diagnostic.error(Code.UNTERMINATED_COMMENT, spans.of(t),
                   "unterminated comment: `/*` has no matching `*/`"));
             }
           }
@@ -196,7 +197,7 @@ public final class PolicyParser {
       Integer word = C_OPERATORS.get(text.toString());
       if (word != null) {
         String spelled = VOCABULARY.getLiteralName(word).replace("'", "`");
-        diags.add(Diagnostic.error(Codes.LEXICAL, spans.run(first, last), "unknown operator `" + text + "`",
+        diags.add(Diagnostic.error(Code.UNKNOWN_CHARACTER, spans.run(first, last), "unknown operator `" + text + "`",
             Diagnostic.note("did you mean " + spelled + "? conditions use `and`, `or` and `not`")));
         CommonToken instead = new CommonToken(first);
         instead.setType(word);
@@ -206,7 +207,7 @@ public final class PolicyParser {
       }
       String what = count == 1 ? "unknown character " + show(first.getText())
           : count + " unknown characters in a row, starting with " + show(first.getText());
-      diags.add(Diagnostic.error(Codes.LEXICAL, spans.run(first, last), what));
+      diags.add(Diagnostic.error(Code.UNKNOWN_CHARACTER, spans.run(first, last), what));
       return null;
     }
 

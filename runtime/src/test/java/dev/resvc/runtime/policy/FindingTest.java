@@ -23,7 +23,7 @@ class FindingTest {
   private static final Provenance RULE = new Provenance("rmrr_locked", "p.resv", 19);
   private static final List<PciAddress> DEVICES = List.of(PciAddress.of(0, 0, 0x14, 0), PciAddress.of(0, 3, 0, 1));
   private static final MessageTemplate TEMPLATE =
-      MessageTemplate.parse("{device} has {region} in {guest} ({overlap}), {{sic}}");
+      MessageTemplate.parse("{device} has {region} in {guest} ({overlap}), {{sic}}").orElseThrow();
 
   private static Verdict.Finding deferred() {
     return Verdict.Finding.deferred(4, Severity.FATAL, TEMPLATE, DEVICES, RULE, RMRR, Optional.of(LOW_RAM), OVERLAP);
