@@ -56,11 +56,6 @@ public sealed interface Expr extends Node {
 
   /** A string with {@code {placeholder}}s left as written; {@code value} has escapes resolved. */
   record StringLit(Span span, String value, String text) implements Expr {
-    @Override
-    public <R> R accept(Visitor<R> v) {
-      return v.visit(this);
-    }
-
     /**
      * Where the characters {@code [from, to)} of {@code value} are written: {@code text} is the token,
      * quote first, in which an escape is a backslash and one character (as the parser resolves them).
@@ -79,6 +74,11 @@ public sealed interface Expr extends Node {
       }
       return new Span(span.file(), span.line(), span.column() + rawFrom,
           Math.max(1, Math.min(raw - rawFrom, span.length() - rawFrom)));
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
     }
   }
 
@@ -115,27 +115,27 @@ public sealed interface Expr extends Node {
    * {@code fieldSpan} are where each of the two names is, so that a diagnostic can point at the wrong one.
    */
   record Field(Span span, String object, String field, Span objectSpan, Span fieldSpan) implements Expr {
-    @Override
-    public <R> R accept(Visitor<R> v) {
-      return v.visit(this);
-    }
-
     /** A field written without spaces around the dot, for nodes made in code. */
     public Field(Span span, String object, String field) {
       this(span, object, field, new Span(span.file(), span.line(), span.column(), object.length()),
           new Span(span.file(), span.line(), span.column() + object.length() + 1, field.length()));
     }
-  }
 
-  /** {@code overlaps(x)}, {@code within(x)}, {@code device.downstream_of(bdf)} (function {@code downstream_of}). */
-  record Call(Span span, String function, List<Expr> args) implements Expr {
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.visit(this);
     }
+  }
 
+  /** {@code overlaps(x)}, {@code within(x)}, {@code device.downstream_of(bdf)} (function {@code downstream_of}). */
+  record Call(Span span, String function, List<Expr> args) implements Expr {
     public Call {
       args = List.copyOf(args);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
     }
   }
 
@@ -157,13 +157,13 @@ public sealed interface Expr extends Node {
 
   /** {@code {a, b, c}} after {@code in}. */
   record SetLit(Span span, List<Expr> elements) implements Expr {
+    public SetLit {
+      elements = List.copyOf(elements);
+    }
+
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.visit(this);
-    }
-
-    public SetLit {
-      elements = List.copyOf(elements);
     }
   }
 

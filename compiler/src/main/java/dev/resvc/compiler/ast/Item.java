@@ -59,37 +59,37 @@ public sealed interface Item extends Node {
 
   /** {@code classify { … }} */
   record Classify(Span span, List<RuleItem> items) implements RuleSection {
+    public Classify {
+      items = List.copyOf(items);
+    }
+
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.visit(this);
-    }
-
-    public Classify {
-      items = List.copyOf(items);
     }
   }
 
   /** {@code conflicts { … }} */
   record Conflicts(Span span, List<RuleItem> items) implements RuleSection {
+    public Conflicts {
+      items = List.copyOf(items);
+    }
+
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.visit(this);
-    }
-
-    public Conflicts {
-      items = List.copyOf(items);
     }
   }
 
   /** {@code test "name" { … }} */
   record Test(Span span, Expr.StringLit name, List<TestStmt> statements) implements Item {
+    public Test {
+      statements = List.copyOf(statements);
+    }
+
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.visit(this);
-    }
-
-    public Test {
-      statements = List.copyOf(statements);
     }
   }
 }

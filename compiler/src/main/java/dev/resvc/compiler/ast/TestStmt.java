@@ -26,13 +26,13 @@ public sealed interface TestStmt extends Node {
    * [below 00:1c.0] [bridge];}
    */
   record DeviceStmt(Span span, Expr.BdfLit address, List<Attr> attrs) implements TestStmt {
+    public DeviceStmt {
+      attrs = List.copyOf(attrs);
+    }
+
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.visit(this);
-    }
-
-    public DeviceStmt {
-      attrs = List.copyOf(attrs);
     }
   }
 
@@ -50,13 +50,13 @@ public sealed interface TestStmt extends Node {
 
   /** {@code guest q35 ram 4G;} or {@code guest "file.layout";}. */
   record GuestStmt(Span span, String preset, List<Attr> attrs, Optional<Expr.StringLit> file) implements TestStmt {
+    public GuestStmt {
+      attrs = List.copyOf(attrs);
+    }
+
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.visit(this);
-    }
-
-    public GuestStmt {
-      attrs = List.copyOf(attrs);
     }
   }
 
