@@ -50,7 +50,7 @@ public final class MessageTemplate {
   public record Problem(Kind kind, int start, int end, Optional<String> placeholder) {
     /** What is wrong. */
     public enum Kind {
-      /** A {@code {} with no {@code }} after it (write {@code {{} for a literal brace). */
+      /** An opening brace with no closing one after it (two opening braces stand for a literal one). */
       UNCLOSED_BRACE,
       /** {@code {name}} where name is no {@link Placeholder}. */
       UNKNOWN_PLACEHOLDER
