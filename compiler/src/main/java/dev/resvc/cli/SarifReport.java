@@ -3,15 +3,15 @@ package dev.resvc.cli;
 import dev.resvc.compiler.analysis.Linter;
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.codegen.PolicyGenerator;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
-import dev.resvc.compiler.diag.DiagnosticCodes;
 import dev.resvc.compiler.json.Json;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * {@code resvc lint --format sarif}: one SARIF 2.1.0 log that code scanning (GitHub's among others)
  * accepts. Compile errors and the analyser's findings are both results, each with its rule in {@code
- * tool.driver.rules} (from {@link DiagnosticCodes}); a diagnostic's notes are related locations, and
+ * tool.driver.rules} (from {@link Code}); a diagnostic's notes are related locations, and
  * files under the base directory are URIs relative to {@code %SRCROOT%}, which is how code scanning
  * finds them in the repository.
  *
@@ -44,11 +44,11 @@ record SarifReport(Path base) {
   Json.Obj log(List<Diagnostic> compile, List<Linter.Finding> findings) {
     List<Diagnostic> all = new ArrayList<>(compile);
     findings.forEach(f -> all.add(f.diagnostic()));
-    Map<String, Integer> ruleIndex = new LinkedHashMap<>();
+    Map<Code, Integer> ruleIndex = new EnumMap<>(Code.class);
     Json.Arr rules = Json.array();
-    for (DiagnosticCodes.Code code : DiagnosticCodes.all().values()) {
-      if (all.stream().anyMatch(d -> d.code().equals(code.id()))) {
-        ruleIndex.put(code.id(), ruleIndex.size());
+    for (Code code : Code.values()) {
+      if (all.stream().anyMatch(d -> d.code() == code)) {
+        ruleIndex.put(code, ruleIndex.size());
         rules.add(rule(code));
       }
     }
@@ -76,24 +76,20 @@ record SarifReport(Path base) {
             .put("results", results)));
   }
 
-  private static Json.Obj rule(DiagnosticCodes.Code code) {
+  private static Json.Obj rule(Code code) {
     return Json.object()
         .put("id", code.id())
-        .put("name", code.name())
+        .put("name", code.ruleName())
         .put("shortDescription", Json.object().put("text", code.summary()))
         .put("help", Json.object().put("text", code.summary() + ". resvc's docs/diagnostics.md explains "
             + code.id() + " with examples and how to fix it."))
         .put("defaultConfiguration", Json.object().put("level", level(code.severity())));
   }
 
-  private Json.Obj result(Diagnostic d, Map<String, Integer> ruleIndex) {
-    Integer index = ruleIndex.get(d.code());
-    if (index == null) {
-      throw new IllegalStateException(d.code() + " is not in the table of diagnostic codes");
-    }
+  private Json.Obj result(Diagnostic d, Map<Code, Integer> ruleIndex) {
     Json.Obj result = Json.object()
-        .put("ruleId", d.code())
-        .put("ruleIndex", index)
+        .put("ruleId", d.code().id())
+        .put("ruleIndex", ruleIndex.get(d.code()))
         .put("level", level(d.severity()))
         .put("message", Json.object().put("text", d.message()))
         .put("locations", Json.array().add(Json.object().put("physicalLocation", physical(d.span()))));

@@ -29,7 +29,7 @@ public record Problem(Path file, int line, int column, Diagnostic.Severity sever
   static Problem of(Diagnostic d, Path base) {
     Path file = absolute(base, d.span().file());
     StringBuilder text = new StringBuilder(DiagnosticRenderer.headline(d, file.toString()));
-    StringBuilder message = new StringBuilder("[" + d.code() + "] " + d.message());
+    StringBuilder message = new StringBuilder("[" + d.code().id() + "] " + d.message());
     for (Diagnostic.Note n : d.notes()) {
       String note = " (note: " + DiagnosticRenderer.note(n, f -> absolute(base, f).toString()) + ")";
       text.append(note);

@@ -9,6 +9,7 @@ import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.CondPrinter;
 import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.Section;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.model.RegionSource;
@@ -38,25 +39,13 @@ import java.util.stream.IntStream;
 public final class Linter {
   private Linter() {}
 
-  /** What each kind of finding claims; see docs/diagnostics.md. */
-  public static final String ALWAYS_TRUE = "W201";
-  public static final String ALWAYS_FALSE = "W202";
-  public static final String SHADOWED = "W203";
-  public static final String REDUNDANT = "W204";
-  public static final String DEFAULT_UNREACHABLE = "W205";
-  public static final String ORDER_DECIDES = "I201";
-  public static final String DROP = "I202";
-  public static final String RELAXED_RMRR = "I203";
-  public static final String NOT_DECIDED = "I204";
-  public static final String TOO_LARGE = "I205";
-
   /**
    * One finding with what it is about: the section, the sub-condition (W201/W202), the rules by index
    * in their section (the rule the finding is on first; -1 stands for the default), and the witness.
    */
   public record Finding(Diagnostic diagnostic, Section section, Optional<Cond> subject, List<Integer> rules,
       Optional<Witness> witness) {
-    public String code() {
+    public Code code() {
       return diagnostic.code();
     }
   }
@@ -104,7 +93,7 @@ public final class Linter {
     int c = a.file() == b.file() ? 0 : a.file().compareTo(b.file());
     if (c == 0) c = Integer.compare(a.line(), b.line());
     if (c == 0) c = Integer.compare(a.column(), b.column());
-    return c != 0 ? c : x.code().compareTo(y.code());
+    return c != 0 ? c : x.code().id().compareTo(y.code().id());
   }
 
   /** A section's default as a rule with no condition: it decides when no rule does. */
@@ -193,7 +182,7 @@ public final class Linter {
     private void skipped(int j) {
       CheckedPolicy.Rule<?> r = rules.get(j);
       undecidedRules.add(j);
-      add(TOO_LARGE, Diagnostic.Severity.INFO, r.span(),
+      add(Code.TOO_LARGE_TO_ANALYSE, Diagnostic.Severity.INFO, r.span(),
           "analysis skipped: the condition of rule `" + r.name() + "` is too large to analyse (more than "
               + Analyzer.MAX_TERMS + " terms after expanding predicates)",
           List.of(Diagnostic.note("findings about other rules that depend on it are not decided")),
@@ -314,13 +303,13 @@ public final class Linter {
     private void report(Cond c, Status s, int rule, boolean top) {
       String text = CondPrinter.print(c);
       String message;
-      String code;
+      Code code;
       Optional<String> pattern = confusion(c, s.kind() == Const.TRUE);
       if (s.kind() == Const.TRUE) {
-        code = ALWAYS_TRUE;
+        code = Code.ALWAYS_TRUE;
         message = "always true: " + pattern.orElse("`" + text + "` holds for every " + inputs());
       } else {
-        code = ALWAYS_FALSE;
+        code = Code.ALWAYS_FALSE;
         message = "always false" + (top ? ", so rule `" + rules.get(rule).name() + "` never fires" : "") + ": "
             + pattern.orElse("`" + text + "` holds for no " + inputs());
       }
@@ -525,7 +514,7 @@ public final class Linter {
         }
         if (same != null) {
           CheckedPolicy.Rule<?> s = rules.get(same);
-          add(REDUNDANT, Diagnostic.Severity.WARNING, r.span(),
+          add(Code.REDUNDANT_RULE, Diagnostic.Severity.WARNING, r.span(),
               "rule `" + r.name() + "` is identical in effect to rule `" + s.name()
                   + "`: it matches the same inputs and decides the same (" + Effect.of(r).action() + ")",
               withWitness(List.of(Diagnostic.note("rule `" + s.name() + "` is here", s.span())), w,
@@ -541,7 +530,7 @@ public final class Linter {
         for (int i : cover) {
           notes.add(Diagnostic.note("rule `" + rules.get(i).name() + "` is here", rules.get(i).span()));
         }
-        add(SHADOWED, Diagnostic.Severity.WARNING, r.span(),
+        add(Code.RULE_NEVER_FIRES, Diagnostic.Severity.WARNING, r.span(),
             "rule `" + r.name() + "` never fires: earlier " + (cover.size() == 1 ? "rule " : "rules ") + names
                 + (cover.size() == 1 ? " catches" : " catch") + " every " + inputs() + " it matches",
             withWitness(notes, w, "matched by `" + r.name() + "` but decided earlier"), Optional.empty(), ids, w);
@@ -607,7 +596,7 @@ public final class Linter {
         if (o instanceof Sat s) {
           CheckedPolicy.Rule<?> ri = rules.get(i);
           CheckedPolicy.Rule<?> rj = rules.get(j);
-          found.add(finding(ORDER_DECIDES, Diagnostic.Severity.INFO, rj.span(),
+          found.add(finding(Code.ORDER_DECIDES, Diagnostic.Severity.INFO, rj.span(),
               "rules `" + ri.name() + "` and `" + rj.name() + "` overlap with different actions ("
                   + Effect.of(ri).action() + " vs " + Effect.of(rj).action() + "): `" + ri.name() + "` wins because it comes first",
               List.of(isHere(i), witnessNote(text, s.witness(), "both match")),
@@ -819,7 +808,7 @@ public final class Linter {
         prefix.add(i);
       }
       Span at = dflt.span().line() > 1 || dflt.span().length() > 0 ? dflt.span() : rules.get(lo - 1).span();
-      add(DEFAULT_UNREACHABLE, Diagnostic.Severity.WARNING, at,
+      add(Code.DEFAULT_UNREACHABLE, Diagnostic.Severity.WARNING, at,
           "the " + a.section().word() + " default (" + Effect.of(dflt).action() + ") is never reached: "
               + (lo == 1 ? "rule " : "rules ") + names(prefix) + (lo == 1 ? " matches" : " together match")
               + " every " + inputs(),
@@ -840,7 +829,7 @@ public final class Linter {
         boolean isDefault = j == rules.size();
         CheckedPolicy.Rule<?> r = isDefault ? dflt : rules.get(j);
         if (Effect.of(r).drops() && !(isDefault && dflt.span().length() == 0 && dflt.span().line() == 1)) {
-          add(DROP, Diagnostic.Severity.INFO, r.span(),
+          add(Code.REVIEW_DROP, Diagnostic.Severity.INFO, r.span(),
               "review: " + (isDefault ? "the default" : "rule `" + r.name() + "`")
                   + " drops regions: the kernel will neither reserve nor identity-map what it matches",
               List.of(), Optional.empty(), List.of(isDefault ? -1 : j), Optional.empty());
@@ -864,7 +853,7 @@ public final class Linter {
             o = a.check(lits);
           }
           if (o instanceof Sat w) {
-            add(RELAXED_RMRR, Diagnostic.Severity.INFO, r.span(),
+            add(Code.REVIEW_RELAXED_RMRR, Diagnostic.Severity.INFO, r.span(),
                 "review: " + (isDefault ? "the default" : "rule `" + r.name() + "`")
                     + " makes an RMRR relaxable for a device that is neither a USB controller (0x0c03xx) nor a"
                     + " display device (0x03xxxx), which the kernel never does",
@@ -917,17 +906,17 @@ public final class Linter {
 
     private void undecided(int rule, String what, Span span) {
       if (!undecidedRules.add(rule)) return;
-      add(NOT_DECIDED, Diagnostic.Severity.INFO, span,
+      add(Code.NOT_DECIDED, Diagnostic.Severity.INFO, span,
           "not decided: " + what + " (the query exceeded the analysis budget)", List.of(), Optional.empty(),
           List.of(rule), Optional.empty());
     }
 
-    private void add(String code, Diagnostic.Severity sev, Span span, String message, List<Diagnostic.Note> notes,
+    private void add(Code code, Diagnostic.Severity sev, Span span, String message, List<Diagnostic.Note> notes,
         Optional<Cond> subject, List<Integer> ids, Optional<Witness> w) {
       out.add(finding(code, sev, span, message, notes, subject, ids, w));
     }
 
-    private Finding finding(String code, Diagnostic.Severity sev, Span span, String message, List<Diagnostic.Note> notes,
+    private Finding finding(Code code, Diagnostic.Severity sev, Span span, String message, List<Diagnostic.Note> notes,
         Optional<Cond> subject, List<Integer> ids, Optional<Witness> w) {
       return new Finding(new Diagnostic(code, sev, span, message, notes), a.section(), subject, ids,
           keepWitnesses ? w : Optional.empty());

@@ -5,6 +5,19 @@ import java.util.Optional;
 
 /** A statement inside a {@code test "…" { … }} block: the host and guest it builds, and what it expects. */
 public sealed interface TestStmt extends Node {
+  /** Calls the {@link Visitor} method for this kind of node. */
+  <R> R accept(Visitor<R> v);
+
+  /**
+   * One method per kind of test statement, so that javac names every walk a new kind must reach.
+   */
+  interface Visitor<R> {
+    R visit(DeviceStmt s);
+    R visit(RegionStmt s);
+    R visit(GuestStmt s);
+    R visit(ExpectStmt s);
+  }
+
   /** {@code name value} after {@code device BDF} or {@code guest PRESET}, e.g. {@code vendor 0x8086}, {@code ram 4G}. */
   record Attr(Span span, String name, Optional<Expr> value) implements Node {}
 
@@ -16,6 +29,11 @@ public sealed interface TestStmt extends Node {
     public DeviceStmt {
       attrs = List.copyOf(attrs);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
+    }
   }
 
   /**
@@ -23,34 +41,88 @@ public sealed interface TestStmt extends Node {
    * device; without {@code type}, the type the kernel would give it.
    */
   record RegionStmt(Span span, String source, Span sourceSpan, Expr range, Optional<String> type,
-      Expr.BdfLit device) implements TestStmt {}
+      Expr.BdfLit device) implements TestStmt {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
+    }
+  }
 
   /** {@code guest q35 ram 4G;} or {@code guest "file.layout";}. */
   record GuestStmt(Span span, String preset, List<Attr> attrs, Optional<Expr.StringLit> file) implements TestStmt {
     public GuestStmt {
       attrs = List.copyOf(attrs);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
+    }
   }
 
   /** {@code expect …;} */
-  record ExpectStmt(Span span, Expectation expectation) implements TestStmt {}
+  record ExpectStmt(Span span, Expectation expectation) implements TestStmt {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
+    }
+  }
 
   /** What a test expects. */
   sealed interface Expectation extends Node {
+    /** Calls the {@link Visitor} method for this kind of node. */
+    <R> R accept(Visitor<R> v);
+
+    /**
+     * One method per kind of expectation, so that javac names every walk a new kind must reach.
+     */
+    interface Visitor<R> {
+      R visit(RegionType x);
+      R visit(RegionDropped x);
+      R visit(Assignable x);
+      R visit(Finding x);
+      R visit(NoFindings x);
+    }
+
     /** {@code expect 00:14.0 region 0x3e2e0000 type direct-relaxable;} (the device's region that starts there). */
-    record RegionType(Span span, Expr.BdfLit device, Expr address, String typeName) implements Expectation {}
+    record RegionType(Span span, Expr.BdfLit device, Expr address, String typeName) implements Expectation {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.visit(this);
+      }
+    }
 
     /** {@code expect 00:14.0 region 0x3e2e0000 dropped;} */
-    record RegionDropped(Span span, Expr.BdfLit device, Expr address) implements Expectation {}
+    record RegionDropped(Span span, Expr.BdfLit device, Expr address) implements Expectation {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.visit(this);
+      }
+    }
 
     /** {@code expect assignable;} / {@code expect not assignable;} (for the group of {@code device} when given). */
-    record Assignable(Span span, boolean assignable, Optional<Expr.BdfLit> device) implements Expectation {}
+    record Assignable(Span span, boolean assignable, Optional<Expr.BdfLit> device) implements Expectation {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.visit(this);
+      }
+    }
 
     /** {@code expect fatal [rule NAME] [on BDF];} — at least one such finding. */
     record Finding(Span span, Action.Severity severity, Optional<String> rule, Optional<Expr.BdfLit> device)
-        implements Expectation {}
+        implements Expectation {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.visit(this);
+      }
+    }
 
     /** {@code expect no findings;} */
-    record NoFindings(Span span) implements Expectation {}
+    record NoFindings(Span span) implements Expectation {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.visit(this);
+      }
+    }
   }
 }

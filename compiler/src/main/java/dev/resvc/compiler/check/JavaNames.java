@@ -1,5 +1,6 @@
 package dev.resvc.compiler.check;
 
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.runtime.input.MessageText;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
@@ -42,7 +43,7 @@ final class JavaNames {
   private static final String RUNTIME_PACKAGE = "dev.resvc.runtime";
 
   /** Why {@code name} cannot name the generated class: a diagnostic code and its message. */
-  record Problem(String code, String message) {}
+  record Problem(Code code, String message) {}
 
   /** The first reason {@code qualifiedName} cannot be the generated class, or empty when it can. */
   static Optional<Problem> problem(String qualifiedName) {
@@ -53,23 +54,23 @@ final class JavaNames {
       longest = Math.max(longest, s.length());
     }
     if (qualifiedName.length() > MAX_NAME || longest > MAX_SEGMENT) {
-      return Optional.of(new Problem("E131", shown + " is too long to name a Java class: it becomes directory and"
+      return Optional.of(new Problem(Code.POLICY_NAME_TOO_LONG, shown + " is too long to name a Java class: it becomes directory and"
           + " file names, so it may have at most " + MAX_NAME + " characters, and at most " + MAX_SEGMENT
           + " between dots (this one has " + qualifiedName.length() + ", the longest part " + longest + ")"));
     }
     for (String s : segments) {
       if (!SourceVersion.isIdentifier(s)) {
-        return Optional.of(new Problem("E115", shown + " cannot name a Java class: `" + MessageText.clean(s)
+        return Optional.of(new Problem(Code.BAD_POLICY_NAME, shown + " cannot name a Java class: `" + MessageText.clean(s)
             + "` is not a Java identifier (letters, digits, `_`, not starting with a digit)"));
       }
       if (SourceVersion.isKeyword(s, RELEASE)) {
-        return Optional.of(new Problem("E115", shown + " cannot name a Java class: `" + s
+        return Optional.of(new Problem(Code.BAD_POLICY_NAME, shown + " cannot name a Java class: `" + s
             + "` is a Java keyword; choose another word"));
       }
     }
     String simple = segments[segments.length - 1];
     if (RESTRICTED_TYPE_IDENTIFIERS.contains(simple)) {
-      return Optional.of(new Problem("E115", shown + " cannot name a Java class: Java does not allow `" + simple
+      return Optional.of(new Problem(Code.BAD_POLICY_NAME, shown + " cannot name a Java class: Java does not allow `" + simple
           + "` as a class name; choose another word for the last part"));
     }
     if (segments.length == 1) {
@@ -78,16 +79,16 @@ final class JavaNames {
     String pkg = qualifiedName.substring(0, qualifiedName.lastIndexOf('.'));
     String fix = "; choose a package of your own (e.g. `policies." + MessageText.clean(simple) + "`)";
     if (segments[0].equals("java")) {
-      return Optional.of(new Problem("E130", shown + " cannot be compiled: packages under `java` belong to the Java"
+      return Optional.of(new Problem(Code.RESERVED_PACKAGE, shown + " cannot be compiled: packages under `java` belong to the Java"
           + " platform, and the JVM loads no other class into them" + fix));
     }
     if (qualifiedName.equals(RUNTIME_PACKAGE) || qualifiedName.startsWith(RUNTIME_PACKAGE + ".")) {
-      return Optional.of(new Problem("E130", shown + " cannot be compiled: `" + RUNTIME_PACKAGE + "` and the packages"
+      return Optional.of(new Problem(Code.RESERVED_PACKAGE, shown + " cannot be compiled: `" + RUNTIME_PACKAGE + "` and the packages"
           + " under it belong to the resvc runtime, whose classes the generated one uses" + fix));
     }
     String module = PlatformPackages.MODULES.get(pkg);
     if (module != null) {
-      return Optional.of(new Problem("E130", shown + " cannot be compiled: package `" + MessageText.clean(pkg)
+      return Optional.of(new Problem(Code.RESERVED_PACKAGE, shown + " cannot be compiled: package `" + MessageText.clean(pkg)
           + "` belongs to the Java platform (module " + module + "), which no other class may join" + fix));
     }
     return Optional.empty();

@@ -1,12 +1,11 @@
 package dev.resvc.compiler.check;
 
-import dev.resvc.compiler.ast.Action;
 import dev.resvc.compiler.ast.Expr;
 import dev.resvc.compiler.ast.Item;
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.ast.TestStmt;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
-import dev.resvc.compiler.diag.Diagnostics;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestLayoutParser;
 import dev.resvc.runtime.guest.GuestPresets;
@@ -23,7 +22,6 @@ import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
-import dev.resvc.runtime.policy.Severity;
 import dev.resvc.runtime.range.AddressRange;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -38,7 +36,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * Turns {@code test} blocks into {@link TestCase}s: a small host (each device in its own IOMMU group
@@ -58,15 +55,16 @@ final class TestChecker {
     return List.copyOf(out);
   }
 
-  private final Diagnostics diags;
+  private final Reporter report;
+  private final ConstantFolder folder;
   private final Path rootDir;
-  private final Function<Expr, Optional<Checker.Value>> values;
   private Set<String> ruleNames = Set.of();
 
-  TestChecker(Diagnostics diags, Path rootDir, Function<Expr, Optional<Checker.Value>> values) {
-    this.diags = diags;
+  /** @param folder the policy's constants, which test statements may use */
+  TestChecker(Reporter report, ConstantFolder folder, Path rootDir) {
+    this.report = report;
+    this.folder = folder;
     this.rootDir = rootDir;
-    this.values = values;
   }
 
   TestChecker withRuleNames(Set<String> names) {
@@ -80,15 +78,15 @@ final class TestChecker {
     for (Item.Test t : tests) {
       Span previous = names.putIfAbsent(t.name().value(), t.span());
       if (previous != null) {
-        error(
-            "E123",
+        report.error(
+            Code.DUPLICATE_TEST,
             t.name().span(),
             "a test named \"" + t.name().value() + "\" already exists",
             Diagnostic.note("first defined here", previous));
       }
-      int before = diags.errorCount();
+      int before = report.errorCount();
       TestCase c = test(t);
-      if (diags.errorCount() == before && c != null) {
+      if (report.errorCount() == before && c != null) {
         out.add(c);
       }
     }
@@ -107,78 +105,99 @@ final class TestChecker {
   }
 
   private TestCase test(Item.Test t) {
-    Map<PciAddress, DeviceDraft> devices = new LinkedHashMap<>();
-    Map<PciAddress, List<Region>> regions = new HashMap<>();
-    GuestLayout guest = null;
-    Map<PciAddress, Span> declaredAt = new HashMap<>();
-    List<TestCase.Expect> expects = new ArrayList<>();
-    boolean expectsSomething = false;
-    Span guestAt = null;
-    for (TestStmt s : t.statements()) {
-      if (s instanceof TestStmt.DeviceStmt d) {
-        DeviceDraft draft = device(d);
-        if (draft != null) {
-          if (devices.containsKey(draft.address())) {
-            error(
-                "E119",
-                d.address().span(),
-                "device " + draft.address().toShortString() + " is declared twice in this test",
-                Diagnostic.note("first declared here", declaredAt.get(draft.address())));
-          } else {
-            devices.put(draft.address(), draft);
-            declaredAt.put(draft.address(), d.address().span());
-          }
-        }
-      } else if (s instanceof TestStmt.RegionStmt r) {
-        PciAddress owner = address(r.device());
-        if (owner == null) {
-          continue;
-        }
-        if (!devices.containsKey(owner)) {
-          error(
-              "E119",
-              r.device().span(),
-              "region on "
-                  + owner.toShortString()
-                  + ", which is not declared:"
-                  + " add `device "
-                  + owner.toShortString()
-                  + " …;` before it");
-          continue;
-        }
-        Region region = region(r, devices.get(owner));
-        if (region != null) {
-          regions.computeIfAbsent(owner, k -> new ArrayList<>()).add(region);
-        }
-      } else if (s instanceof TestStmt.GuestStmt g) {
-        if (guestAt != null) {
-          error(
-              "E120",
-              g.span(),
-              "a second `guest` in this test; a test has one guest",
-              Diagnostic.note("the first is here", guestAt));
-        }
-        guestAt = g.span();
-        guest = guest(g);
-      } else if (s instanceof TestStmt.ExpectStmt e) {
-        expectsSomething = true;
-        TestCase.Expect x = expect(e.expectation(), devices.keySet());
-        if (x != null) {
-          expects.add(x);
-        }
-      }
-    }
-    if (!expectsSomething) {
-      error(
-          "E120",
+    Statements read = new Statements();
+    t.statements().forEach(s -> s.accept(read));
+    if (!read.expectsSomething) {
+      report.error(
+          Code.BAD_TEST_STATEMENT,
           t.span(),
           "test \"" + t.name().value() + "\" expects nothing; add `expect …;` statements");
     }
-    if (guest == null) {
-      guest = GuestPresets.q35(GuestPresets.DEFAULT_RAM);
-    }
+    GuestLayout guest = read.guest != null ? read.guest : GuestPresets.q35(GuestPresets.DEFAULT_RAM);
     return new TestCase(
-        t.name().value(), t.span(), host(t.name().value(), devices, regions), guest, expects);
+        t.name().value(),
+        t.span(),
+        host(t.name().value(), read.devices, read.regions),
+        guest,
+        read.expects);
+  }
+
+  /** What one test's statements build, read in order: each statement may refer to devices declared before it. */
+  private final class Statements implements TestStmt.Visitor<Void> {
+    final Map<PciAddress, DeviceDraft> devices = new LinkedHashMap<>();
+    final Map<PciAddress, List<Region>> regions = new HashMap<>();
+    final Map<PciAddress, Span> declaredAt = new HashMap<>();
+    final List<TestCase.Expect> expects = new ArrayList<>();
+    GuestLayout guest;
+    Span guestAt;
+    boolean expectsSomething;
+
+    @Override
+    public Void visit(TestStmt.DeviceStmt d) {
+      DeviceDraft draft = device(d);
+      if (draft != null) {
+        if (devices.containsKey(draft.address())) {
+          report.error(
+              Code.UNDECLARED_TEST_DEVICE,
+              d.address().span(),
+              "device " + draft.address().toShortString() + " is declared twice in this test",
+              Diagnostic.note("first declared here", declaredAt.get(draft.address())));
+        } else {
+          devices.put(draft.address(), draft);
+          declaredAt.put(draft.address(), d.address().span());
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.RegionStmt r) {
+      PciAddress owner = address(r.device());
+      if (owner == null) {
+        return null;
+      }
+      if (!devices.containsKey(owner)) {
+        report.error(
+            Code.UNDECLARED_TEST_DEVICE,
+            r.device().span(),
+            "region on "
+                + owner.toShortString()
+                + ", which is not declared:"
+                + " add `device "
+                + owner.toShortString()
+                + " …;` before it");
+        return null;
+      }
+      Region region = region(r, devices.get(owner));
+      if (region != null) {
+        regions.computeIfAbsent(owner, k -> new ArrayList<>()).add(region);
+      }
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.GuestStmt g) {
+      if (guestAt != null) {
+        report.error(
+            Code.BAD_TEST_STATEMENT,
+            g.span(),
+            "a second `guest` in this test; a test has one guest",
+            Diagnostic.note("the first is here", guestAt));
+      }
+      guestAt = g.span();
+      guest = guest(g);
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.ExpectStmt e) {
+      expectsSomething = true;
+      TestCase.Expect x = expect(e.expectation(), devices.keySet());
+      if (x != null) {
+        expects.add(x);
+      }
+      return null;
+    }
   }
 
   private Host host(
@@ -237,7 +256,7 @@ final class TestChecker {
           case STRING -> fields = fields.with(f, Objects.requireNonNullElse(string(a), ""));
           case BOOL -> {
             if (a.value().isPresent()) {
-              error("E120", a.span(), "`" + a.name() + "` takes no value");
+              report.error(Code.BAD_TEST_STATEMENT, a.span(), "`" + a.name() + "` takes no value");
             }
             fields = fields.with(f, true);
           }
@@ -246,12 +265,12 @@ final class TestChecker {
       } else if (a.name().equals("below")) {
         PciAddress b =
             a.value()
-                .flatMap(values)
-                .filter(v -> v instanceof Checker.Value.BdfV)
-                .map(v -> ((Checker.Value.BdfV) v).address())
+                .flatMap(folder::constant)
+                .filter(v -> v instanceof Value.BdfV)
+                .map(v -> ((Value.BdfV) v).address())
                 .orElse(null);
         if (b == null) {
-          error("E120", a.span(), "`below` takes the PCI address of the bridge above the device");
+          report.error(Code.BAD_TEST_STATEMENT, a.span(), "`below` takes the PCI address of the bridge above the device");
         } else {
           below.add(b);
         }
@@ -266,14 +285,14 @@ final class TestChecker {
   }
 
   private long number(TestStmt.Attr a, long max) {
-    Optional<Checker.Value> v = a.value().flatMap(values);
-    if (v.isEmpty() || !(v.get() instanceof Checker.Value.IntV i)) {
-      error("E120", a.span(), "`" + a.name() + "` takes a number");
+    Optional<Value> v = a.value().flatMap(folder::constant);
+    if (v.isEmpty() || !(v.get() instanceof Value.IntV i)) {
+      report.error(Code.BAD_TEST_STATEMENT, a.span(), "`" + a.name() + "` takes a number");
       return 0;
     }
     if (Long.compareUnsigned(i.value(), max) > 0) {
-      error(
-          "E104",
+      report.error(
+          Code.VALUE_TOO_WIDE,
           a.span(),
           "`"
               + a.name()
@@ -288,62 +307,49 @@ final class TestChecker {
   }
 
   private String string(TestStmt.Attr a) {
-    Optional<Checker.Value> v = a.value().flatMap(values);
-    if (v.isEmpty() || !(v.get() instanceof Checker.Value.StrV s)) {
-      error("E120", a.span(), "`" + a.name() + "` takes a string, e.g. driver \"xhci_hcd\"");
+    Optional<Value> v = a.value().flatMap(folder::constant);
+    if (v.isEmpty() || !(v.get() instanceof Value.StrV s)) {
+      report.error(Code.BAD_TEST_STATEMENT, a.span(), "`" + a.name() + "` takes a string, e.g. driver \"xhci_hcd\"");
       return null;
     }
     return s.value();
   }
 
   private void unknownAttr(TestStmt.Attr a, List<String> known) {
-    List<Diagnostic.Note> notes = new ArrayList<>();
-    Names.closest(a.name(), known)
-        .ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
-    notes.add(Diagnostic.note("known: " + String.join(", ", known)));
-    diags.add(
-        new Diagnostic(
-            "E120",
-            Diagnostic.Severity.ERROR,
-            a.span(),
-            "unknown attribute `" + a.name() + "`",
-            notes));
+    report.unknown(
+        Code.BAD_TEST_STATEMENT,
+        a.span(),
+        "unknown attribute `" + a.name() + "`",
+        a.name(),
+        known,
+        "known: " + String.join(", ", known));
   }
 
   private PciAddress address(Expr.BdfLit b) {
-    try {
-      return PciAddress.of(b.segment(), b.bus(), b.device(), b.function());
-    } catch (IllegalArgumentException e) {
-      error("E005", b.span(), e.getMessage());
-      return null;
-    }
+    return folder.pciAddress(b).orElse(null);
   }
 
   private Region region(TestStmt.RegionStmt r, DeviceDraft owner) {
     Optional<RegionSource> source = RegionSource.byResvName(r.source());
     if (source.isEmpty()) {
-      List<Diagnostic.Note> notes = new ArrayList<>();
       List<String> names =
           Arrays.stream(RegionSource.values()).map(RegionSource::resvName).toList();
-      Names.closest(r.source(), names)
-          .ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
-      notes.add(Diagnostic.note("sources: " + String.join(", ", names)));
-      diags.add(
-          new Diagnostic(
-              "E101",
-              Diagnostic.Severity.ERROR,
-              r.sourceSpan(),
-              "unknown region source `" + r.source() + "`",
-              notes));
+      report.unknown(
+          Code.UNKNOWN_NAME,
+          r.sourceSpan(),
+          "unknown region source `" + r.source() + "`",
+          r.source(),
+          names,
+          "sources: " + String.join(", ", names));
       return null;
     }
-    Optional<Checker.Value> range = values.apply(r.range());
+    Optional<Value> range = folder.constant(r.range());
     if (range.isEmpty()) {
       return null;
     }
-    if (!(range.get() instanceof Checker.Value.RangeV rv)) {
-      error(
-          "E103",
+    if (!(range.get() instanceof Value.RangeV rv)) {
+      report.error(
+          Code.KIND_MISMATCH,
           r.range().span(),
           "a region needs an address range (`lo .. hi` or `start + size`)");
       return null;
@@ -352,8 +358,8 @@ final class TestChecker {
     if (r.type().isPresent()) {
       Optional<RegionType> t = RegionType.byResvName(r.type().get());
       if (t.isEmpty()) {
-        error(
-            "E121",
+        report.error(
+            Code.UNKNOWN_REGION_TYPE,
             r.span(),
             "`"
                 + r.type().get()
@@ -366,8 +372,8 @@ final class TestChecker {
     } else {
       Optional<RegionType> kernel = kernelType(source.get(), (int) owner.fields().number(Field.DEVICE_CLASS));
       if (kernel.isEmpty()) {
-        error(
-            "E120",
+        report.error(
+            Code.BAD_TEST_STATEMENT,
             r.span(),
             "a `"
                 + r.source()
@@ -412,8 +418,8 @@ final class TestChecker {
       try {
         path = rootDir.resolve(f.value());
       } catch (InvalidPathException e) {
-        error(
-            "E120",
+        report.error(
+            Code.BAD_TEST_STATEMENT,
             f.span(),
             "guest layout \""
                 + MessageText.clean(f.value())
@@ -425,7 +431,7 @@ final class TestChecker {
         byte[] bytes = InputFiles.read(path, f.value(), InputLimits.TEXT_INPUT);
         return GuestLayoutParser.parse(InputFiles.utf8(bytes, f.value()), f.value());
       } catch (InputException e) {
-        error("E120", f.span(), e.getCause() instanceof java.nio.file.NoSuchFileException
+        report.error(Code.BAD_TEST_STATEMENT, f.span(), e.getCause() instanceof java.nio.file.NoSuchFileException
             ? "guest layout file " + MessageText.clean(path.toString(), 200) + " does not exist (paths are relative to the policy)"
             : "guest layout: " + MessageText.clean(e.getMessage(), 300));
       }
@@ -442,19 +448,31 @@ final class TestChecker {
     try {
       return GuestPresets.preset(g.preset(), ram);
     } catch (IllegalArgumentException e) {
-      error("E120", g.span(), e.getMessage());
+      report.error(Code.BAD_TEST_STATEMENT, g.span(), e.getMessage());
       return null;
     }
   }
 
   private TestCase.Expect expect(TestStmt.Expectation e, Set<PciAddress> declared) {
-    if (e instanceof TestStmt.Expectation.RegionType r) {
+    return e.accept(new Expectations(declared));
+  }
+
+  /** What each kind of expectation checks, against the devices the test declared before it. */
+  private final class Expectations implements TestStmt.Expectation.Visitor<TestCase.Expect> {
+    private final Set<PciAddress> declared;
+
+    Expectations(Set<PciAddress> declared) {
+      this.declared = declared;
+    }
+
+    @Override
+    public TestCase.Expect visit(TestStmt.Expectation.RegionType r) {
       PciAddress d = declaredDevice(r.device(), declared);
-      Optional<Checker.Value> addr = values.apply(r.address());
+      Optional<Value> addr = folder.constant(r.address());
       Optional<RegionType> type = RegionType.byResvName(r.typeName());
       if (type.isEmpty()) {
-        error(
-            "E121",
+        report.error(
+            Code.UNKNOWN_REGION_TYPE,
             r.span(),
             "`"
                 + r.typeName()
@@ -465,68 +483,67 @@ final class TestChecker {
       if (d == null || addr.isEmpty() || type.isEmpty()) {
         return null;
       }
-      if (!(addr.get() instanceof Checker.Value.IntV i)) {
-        error("E103", r.address().span(), "expected the start address of the region");
+      if (!(addr.get() instanceof Value.IntV i)) {
+        report.error(Code.KIND_MISMATCH, r.address().span(), "expected the start address of the region");
         return null;
       }
       return new TestCase.Expect.RegionHasType(r.span(), d, i.value(), type.get());
     }
-    if (e instanceof TestStmt.Expectation.RegionDropped r) {
+
+    @Override
+    public TestCase.Expect visit(TestStmt.Expectation.RegionDropped r) {
       PciAddress d = declaredDevice(r.device(), declared);
-      Optional<Checker.Value> addr = values.apply(r.address());
+      Optional<Value> addr = folder.constant(r.address());
       if (d == null || addr.isEmpty()) {
         return null;
       }
-      if (!(addr.get() instanceof Checker.Value.IntV i)) {
-        error("E103", r.address().span(), "expected the start address of the region");
+      if (!(addr.get() instanceof Value.IntV i)) {
+        report.error(Code.KIND_MISMATCH, r.address().span(), "expected the start address of the region");
         return null;
       }
       return new TestCase.Expect.RegionDropped(r.span(), d, i.value());
     }
-    if (e instanceof TestStmt.Expectation.Assignable a) {
+
+    @Override
+    public TestCase.Expect visit(TestStmt.Expectation.Assignable a) {
       Optional<PciAddress> d = a.device().map(b -> declaredDevice(b, declared));
       if (d.isPresent() && d.get() == null) {
         return null;
       }
       return new TestCase.Expect.Assignable(a.span(), a.assignable(), d);
     }
-    if (e instanceof TestStmt.Expectation.Finding f) {
+
+    @Override
+    public TestCase.Expect visit(TestStmt.Expectation.Finding f) {
       Optional<PciAddress> d = f.device().map(b -> declaredDevice(b, declared));
       if (d.isPresent() && d.get() == null) {
         return null;
       }
       if (f.rule().isPresent() && !ruleNames.contains(f.rule().get())) {
-        List<Diagnostic.Note> notes = new ArrayList<>();
-        Names.closest(f.rule().get(), ruleNames)
-            .ifPresent(s -> notes.add(Diagnostic.note("did you mean `" + s + "`?")));
-        diags.add(
-            new Diagnostic(
-                "E101",
-                Diagnostic.Severity.ERROR,
-                f.span(),
-                "no rule named `" + f.rule().get() + "` in this policy",
-                notes));
+        report.unknown(
+            Code.UNKNOWN_NAME,
+            f.span(),
+            "no rule named `" + f.rule().get() + "` in this policy",
+            f.rule().get(),
+            ruleNames,
+            null);
         return null;
       }
-      return new TestCase.Expect.HasFinding(f.span(), Checker.severity(f.severity()), f.rule(), d);
+      return new TestCase.Expect.HasFinding(f.span(), ActionChecker.severity(f.severity()), f.rule(), d);
     }
-    if (e instanceof TestStmt.Expectation.NoFindings n) {
+
+    @Override
+    public TestCase.Expect visit(TestStmt.Expectation.NoFindings n) {
       return new TestCase.Expect.NoFindings(n.span());
     }
-    throw new AssertionError(e);
   }
 
   private PciAddress declaredDevice(Expr.BdfLit b, Set<PciAddress> declared) {
     PciAddress a = address(b);
     if (a != null && !declared.contains(a)) {
-      error("E119", b.span(), "device " + a.toShortString() + " is not declared in this test");
+      report.error(Code.UNDECLARED_TEST_DEVICE, b.span(), "device " + a.toShortString() + " is not declared in this test");
       return null;
     }
     return a;
   }
-
-  private void error(String code, Span span, String message, Diagnostic.Note... notes) {
-    diags.add(Diagnostic.error(code, span, message, notes));
-  }
-
 }

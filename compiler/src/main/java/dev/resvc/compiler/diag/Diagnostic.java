@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One problem found in a policy, by any phase: a stable code (documented in docs/diagnostics.md), a
- * severity, where, what, and optional notes ("did you mean …", "first defined here").
+ * One problem found in a policy, by any phase: a stable {@link Code} (documented in docs/diagnostics.md),
+ * a severity, where, what, and optional notes ("did you mean …", "first defined here").
  */
-public record Diagnostic(String code, Severity severity, Span span, String message, List<Note> notes) {
+public record Diagnostic(Code code, Severity severity, Span span, String message, List<Note> notes) {
   public Diagnostic {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(severity, "severity");
@@ -28,11 +28,11 @@ public record Diagnostic(String code, Severity severity, Span span, String messa
   /** A secondary message, optionally pointing elsewhere. */
   public record Note(String message, java.util.Optional<Span> span) {}
 
-  public static Diagnostic error(String code, Span span, String message, Note... notes) {
+  public static Diagnostic error(Code code, Span span, String message, Note... notes) {
     return new Diagnostic(code, Severity.ERROR, span, message, List.of(notes));
   }
 
-  public static Diagnostic warning(String code, Span span, String message, Note... notes) {
+  public static Diagnostic warning(Code code, Span span, String message, Note... notes) {
     return new Diagnostic(code, Severity.WARNING, span, message, List.of(notes));
   }
 

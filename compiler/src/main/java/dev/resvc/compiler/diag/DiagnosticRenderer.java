@@ -58,7 +58,7 @@ public final class DiagnosticRenderer {
   public static String headline(Diagnostic d, String file) {
     Span s = d.span();
     return MessageText.clean(file, MAX_FILE_NAME) + ':' + s.line() + ':' + s.column() + ": " + d.severity().word()
-        + '[' + d.code() + "]: " + MessageText.clean(d.message(), MAX_MESSAGE);
+        + '[' + d.code().id() + "]: " + MessageText.clean(d.message(), MAX_MESSAGE);
   }
 
   /** A note as {@link #text} shows it after {@code = note: }, with its place named by {@code file}. */
@@ -165,7 +165,7 @@ public final class DiagnosticRenderer {
           .put("column", n.span().map(at -> at.column()).orElse(null)));
     }
     return Json.object()
-        .put("code", d.code())
+        .put("code", d.code().id())
         .put("severity", d.severity().word())
         .put("file", d.span().file())
         .put("line", d.span().line())

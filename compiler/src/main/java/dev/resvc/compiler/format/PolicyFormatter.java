@@ -27,6 +27,9 @@ public final class PolicyFormatter {
   private static final int CONTINUATION = 4;
 
   private final Layout out;
+  private final Printer printer = new Printer();
+  private final ExprPrinter spaced = new ExprPrinter(true);
+  private final ExprPrinter unspaced = new ExprPrinter(false);
 
   private PolicyFormatter(SourceScan scan) {
     this.out = new Layout(scan);
@@ -65,33 +68,7 @@ public final class PolicyFormatter {
   }
 
   private void item(Item item) {
-    if (item instanceof Item.PolicyDecl p) {
-      out.token("policy");
-      String[] parts = p.qualifiedName().split("\\.", -1);
-      for (int i = 0; i < parts.length; i++) {
-        if (i > 0) {
-          out.token(".");
-        }
-        out.token(parts[i], i == 0);
-      }
-      out.token(";");
-    } else if (item instanceof Item.Import i) {
-      out.token("import");
-      out.spaced(i.path().text());
-      out.token(";");
-    } else if (item instanceof Item.Const c) {
-      binding("const", c.name(), c.value());
-    } else if (item instanceof Item.Predicate p) {
-      binding("predicate", p.name(), p.condition());
-    } else if (item instanceof Item.Classify c) {
-      section("classify", c.items());
-    } else if (item instanceof Item.Conflicts c) {
-      section("conflicts", c.items());
-    } else if (item instanceof Item.Test t) {
-      test(t);
-    } else {
-      throw unexpected(item);
-    }
+    item.accept(printer);
   }
 
   private void binding(String keyword, String name, Expr value) {
@@ -131,16 +108,7 @@ public final class PolicyFormatter {
   // ---- rules -----------------------------------------------------------------------------------
 
   private void ruleItem(RuleItem item) {
-    if (item instanceof RuleItem.Default d) {
-      out.token("default");
-      out.spaced("=>");
-      action(d.action());
-      out.token(";");
-    } else if (item instanceof RuleItem.Rule r) {
-      rule(r);
-    } else {
-      throw unexpected(item);
-    }
+    item.accept(printer);
   }
 
   /**
@@ -171,64 +139,46 @@ public final class PolicyFormatter {
   }
 
   private void action(Action a) {
-    if (a instanceof Action.Keep) {
-      out.spaced("keep");
-    } else if (a instanceof Action.Drop) {
-      out.spaced("drop");
-    } else if (a instanceof Action.Allow) {
-      out.spaced("allow");
-    } else if (a instanceof Action.SetType s) {
-      out.spaced(s.typeName());
-    } else if (a instanceof Action.Report r) {
-      out.spaced(r.severity().keyword());
-      out.spaced(r.message().text());
-    } else {
-      throw unexpected(a);
-    }
+    a.accept(printer);
   }
 
+  /** How many columns {@code a} takes on one line, to tell whether a rule fits. */
   private static int flatLength(Action a) {
-    if (a instanceof Action.Report r) {
-      return r.severity().keyword().length() + 1 + r.message().text().length();
-    }
-    if (a instanceof Action.SetType s) {
-      return s.typeName().length();
-    }
-    return a instanceof Action.Allow ? "allow".length() : "keep".length();
+    return a.accept(FLAT_LENGTH);
   }
+
+  private static final Action.Visitor<Integer> FLAT_LENGTH =
+      new Action.Visitor<>() {
+        @Override
+        public Integer visit(Action.Keep k) {
+          return "keep".length();
+        }
+
+        @Override
+        public Integer visit(Action.Drop d) {
+          return "drop".length();
+        }
+
+        @Override
+        public Integer visit(Action.SetType s) {
+          return s.typeName().length();
+        }
+
+        @Override
+        public Integer visit(Action.Allow a) {
+          return "allow".length();
+        }
+
+        @Override
+        public Integer visit(Action.Report r) {
+          return r.severity().keyword().length() + 1 + r.message().text().length();
+        }
+      };
 
   // ---- test statements -------------------------------------------------------------------------
 
   private void testStmt(TestStmt s) {
-    if (s instanceof TestStmt.DeviceStmt d) {
-      out.token("device");
-      out.spaced(d.address().text());
-      attrs(d.attrs());
-    } else if (s instanceof TestStmt.RegionStmt r) {
-      out.token("region");
-      out.spaced(r.source());
-      expr(r.range(), true);
-      if (r.type().isPresent()) {
-        out.spaced("type");
-        out.spaced(r.type().get());
-      }
-      out.spaced("on");
-      out.spaced(r.device().text());
-    } else if (s instanceof TestStmt.GuestStmt g) {
-      out.token("guest");
-      if (g.file().isPresent()) {
-        out.spaced(g.file().get().text());
-      } else {
-        out.spaced(g.preset());
-        attrs(g.attrs());
-      }
-    } else if (s instanceof TestStmt.ExpectStmt e) {
-      out.token("expect");
-      expectation(e.expectation());
-    } else {
-      throw unexpected(s);
-    }
-    out.token(";");
+    s.accept(printer);
   }
 
   private void attrs(List<TestStmt.Attr> attrs) {
@@ -239,36 +189,7 @@ public final class PolicyFormatter {
   }
 
   private void expectation(TestStmt.Expectation x) {
-    if (x instanceof TestStmt.Expectation.RegionType r) {
-      out.spaced(r.device().text());
-      out.spaced("region");
-      expr(r.address(), true);
-      out.spaced("type");
-      out.spaced(r.typeName());
-    } else if (x instanceof TestStmt.Expectation.RegionDropped r) {
-      out.spaced(r.device().text());
-      out.spaced("region");
-      expr(r.address(), true);
-      out.spaced("dropped");
-    } else if (x instanceof TestStmt.Expectation.Assignable a) {
-      if (!a.assignable()) {
-        out.spaced("not");
-      }
-      out.spaced("assignable");
-      optionalBdf(a.device(), null);
-    } else if (x instanceof TestStmt.Expectation.Finding f) {
-      out.spaced(f.severity().keyword());
-      if (f.rule().isPresent()) {
-        out.spaced("rule");
-        out.spaced(f.rule().get());
-      }
-      optionalBdf(f.device(), "on");
-    } else if (x instanceof TestStmt.Expectation.NoFindings) {
-      out.spaced("no");
-      out.spaced("findings");
-    } else {
-      throw unexpected(x);
-    }
+    x.accept(printer);
   }
 
   private void optionalBdf(Optional<Expr.BdfLit> device, String keyword) {
@@ -280,67 +201,11 @@ public final class PolicyFormatter {
     }
   }
 
-  private static IllegalStateException unexpected(Object node) {
-    return new IllegalStateException("the formatter does not know " + node.getClass().getName());
-  }
-
   // ---- expressions -----------------------------------------------------------------------------
 
   /** Prints {@code e}; {@code space}: a space before its first token. */
   private void expr(Expr e, boolean space) {
-    if (e instanceof Expr.BoolLit b) {
-      out.token(b.value() ? "true" : "false", space);
-    } else if (e instanceof Expr.IntLit i) {
-      out.token(i.text(), space);
-    } else if (e instanceof Expr.StringLit s) {
-      out.token(s.text(), space);
-    } else if (e instanceof Expr.BdfLit b) {
-      out.token(b.text(), space);
-    } else if (e instanceof Expr.ClassPattern c) {
-      out.token(c.text(), space);
-    } else if (e instanceof Expr.Name n) {
-      out.token(n.name(), space);
-    } else if (e instanceof Expr.Field f) {
-      out.token(f.object(), space);
-      out.token(".");
-      out.token(f.field());
-    } else if (e instanceof Expr.Call c) {
-      call(c, space);
-    } else if (e instanceof Expr.RangeLit r) {
-      binary(r.start(), "..", r.end(), space);
-    } else if (e instanceof Expr.SizedRange r) {
-      binary(r.start(), "+", r.size(), space);
-    } else if (e instanceof Expr.SetLit s) {
-      out.token("{", space);
-      list(s.elements());
-      out.token("}");
-    } else if (e instanceof Expr.Paren p) {
-      out.token("(", space);
-      expr(p.inner(), false);
-      out.token(")");
-    } else if (e instanceof Expr.Not n) {
-      out.token("not", space);
-      expr(n.operand(), true);
-    } else if (e instanceof Expr.And a) {
-      binary(a.left(), "and", a.right(), space);
-    } else if (e instanceof Expr.Or o) {
-      binary(o.left(), "or", o.right(), space);
-    } else if (e instanceof Expr.Compare c) {
-      binary(c.left(), c.op().symbol(), c.right(), space);
-    } else if (e instanceof Expr.In i) {
-      expr(i.left(), space);
-      if (i.negated()) {
-        out.spaced("not");
-      }
-      out.spaced("in");
-      expr(i.container(), true);
-    } else if (e instanceof Expr.Matches m) {
-      binary(m.left(), "matches", m.pattern(), space);
-    } else if (e instanceof Expr.Has h) {
-      binary(h.left(), "has", h.flag(), space);
-    } else {
-      throw unexpected(e);
-    }
+    e.accept(space ? spaced : unspaced);
   }
 
   private void binary(Expr left, String op, Expr right, boolean space) {
@@ -373,6 +238,345 @@ public final class PolicyFormatter {
         out.token(",");
       }
       expr(elements.get(i), i > 0);
+    }
+  }
+
+  /**
+   * Prints each kind of item, section entry, action, test statement and expectation: one method per
+   * kind, so that a new kind of node does not compile until the formatter prints it.
+   */
+  private final class Printer
+      implements Item.Visitor<Void>,
+          RuleItem.Visitor<Void>,
+          Action.Visitor<Void>,
+          TestStmt.Visitor<Void>,
+          TestStmt.Expectation.Visitor<Void> {
+    @Override
+    public Void visit(Item.PolicyDecl p) {
+      out.token("policy");
+      String[] parts = p.qualifiedName().split("\\.", -1);
+      for (int i = 0; i < parts.length; i++) {
+        if (i > 0) {
+          out.token(".");
+        }
+        out.token(parts[i], i == 0);
+      }
+      out.token(";");
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Import i) {
+      out.token("import");
+      out.spaced(i.path().text());
+      out.token(";");
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Const c) {
+      binding("const", c.name(), c.value());
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Predicate p) {
+      binding("predicate", p.name(), p.condition());
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Classify c) {
+      section("classify", c.items());
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Conflicts c) {
+      section("conflicts", c.items());
+      return null;
+    }
+
+    @Override
+    public Void visit(Item.Test t) {
+      test(t);
+      return null;
+    }
+
+    @Override
+    public Void visit(RuleItem.Default d) {
+      out.token("default");
+      out.spaced("=>");
+      action(d.action());
+      out.token(";");
+      return null;
+    }
+
+    @Override
+    public Void visit(RuleItem.Rule r) {
+      rule(r);
+      return null;
+    }
+
+    @Override
+    public Void visit(Action.Keep k) {
+      out.spaced("keep");
+      return null;
+    }
+
+    @Override
+    public Void visit(Action.Drop d) {
+      out.spaced("drop");
+      return null;
+    }
+
+    @Override
+    public Void visit(Action.Allow a) {
+      out.spaced("allow");
+      return null;
+    }
+
+    @Override
+    public Void visit(Action.SetType s) {
+      out.spaced(s.typeName());
+      return null;
+    }
+
+    @Override
+    public Void visit(Action.Report r) {
+      out.spaced(r.severity().keyword());
+      out.spaced(r.message().text());
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.DeviceStmt d) {
+      out.token("device");
+      out.spaced(d.address().text());
+      attrs(d.attrs());
+      out.token(";");
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.RegionStmt r) {
+      out.token("region");
+      out.spaced(r.source());
+      expr(r.range(), true);
+      if (r.type().isPresent()) {
+        out.spaced("type");
+        out.spaced(r.type().get());
+      }
+      out.spaced("on");
+      out.spaced(r.device().text());
+      out.token(";");
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.GuestStmt g) {
+      out.token("guest");
+      if (g.file().isPresent()) {
+        out.spaced(g.file().get().text());
+      } else {
+        out.spaced(g.preset());
+        attrs(g.attrs());
+      }
+      out.token(";");
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.ExpectStmt e) {
+      out.token("expect");
+      expectation(e.expectation());
+      out.token(";");
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.Expectation.RegionType r) {
+      out.spaced(r.device().text());
+      out.spaced("region");
+      expr(r.address(), true);
+      out.spaced("type");
+      out.spaced(r.typeName());
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.Expectation.RegionDropped r) {
+      out.spaced(r.device().text());
+      out.spaced("region");
+      expr(r.address(), true);
+      out.spaced("dropped");
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.Expectation.Assignable a) {
+      if (!a.assignable()) {
+        out.spaced("not");
+      }
+      out.spaced("assignable");
+      optionalBdf(a.device(), null);
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.Expectation.Finding f) {
+      out.spaced(f.severity().keyword());
+      if (f.rule().isPresent()) {
+        out.spaced("rule");
+        out.spaced(f.rule().get());
+      }
+      optionalBdf(f.device(), "on");
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.Expectation.NoFindings n) {
+      out.spaced("no");
+      out.spaced("findings");
+      return null;
+    }
+  }
+
+  /**
+   * Prints each kind of expression; {@code space}: a space before its first token (one printer
+   * for each, {@link #spaced} and {@link #unspaced}).
+   */
+  private final class ExprPrinter implements Expr.Visitor<Void> {
+    private final boolean space;
+
+    ExprPrinter(boolean space) {
+      this.space = space;
+    }
+
+    @Override
+    public Void visit(Expr.BoolLit b) {
+      out.token(b.value() ? "true" : "false", space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.IntLit i) {
+      out.token(i.text(), space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.StringLit s) {
+      out.token(s.text(), space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.BdfLit b) {
+      out.token(b.text(), space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.ClassPattern c) {
+      out.token(c.text(), space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Name n) {
+      out.token(n.name(), space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Field f) {
+      out.token(f.object(), space);
+      out.token(".");
+      out.token(f.field());
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Call c) {
+      call(c, space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.RangeLit r) {
+      binary(r.start(), "..", r.end(), space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.SizedRange r) {
+      binary(r.start(), "+", r.size(), space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.SetLit s) {
+      out.token("{", space);
+      list(s.elements());
+      out.token("}");
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Paren p) {
+      out.token("(", space);
+      expr(p.inner(), false);
+      out.token(")");
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Not n) {
+      out.token("not", space);
+      expr(n.operand(), true);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.And a) {
+      binary(a.left(), "and", a.right(), space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Or o) {
+      binary(o.left(), "or", o.right(), space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Compare c) {
+      binary(c.left(), c.op().symbol(), c.right(), space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.In i) {
+      expr(i.left(), space);
+      if (i.negated()) {
+        out.spaced("not");
+      }
+      out.spaced("in");
+      expr(i.container(), true);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Matches m) {
+      binary(m.left(), "matches", m.pattern(), space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.Has h) {
+      binary(h.left(), "has", h.flag(), space);
+      return null;
     }
   }
 }

@@ -3,12 +3,13 @@ package dev.resvc.compiler.syntax;
 import dev.resvc.compiler.ast.Action;
 import dev.resvc.compiler.ast.Expr;
 import dev.resvc.compiler.ast.Item;
-import dev.resvc.compiler.ast.PolicyFile;
 import dev.resvc.compiler.ast.RuleItem;
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.ast.TestStmt;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.Diagnostics;
+import dev.resvc.grammar.internal.ResvBaseVisitor;
 import dev.resvc.grammar.internal.ResvParser;
 import dev.resvc.grammar.internal.ResvParser.*;
 import dev.resvc.runtime.input.MessageText;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.tree.ParseTree;
+import org.antlr.v4.runtime.tree.RuleNode;
 import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
@@ -38,8 +40,20 @@ final class AstBuilder {
     }
   }
 
-  /** An expression and the depth of its tree. */
-  private record B(Expr e, int depth) {}
+  /** An expression and the depth of its tree, which {@link #nest} bounds. */
+  private record ExprDepth(Expr expr, int depth) {}
+
+  /**
+   * ANTLR's generated visitor over the labelled alternatives of one grammar rule, for the rules whose
+   * alternatives become different AST nodes. An alternative a subclass does not handle fails here,
+   * instead of falling through to the last case as a chain of {@code instanceof} would.
+   */
+  private abstract static class Alternatives<T> extends ResvBaseVisitor<T> {
+    @Override
+    public T visitChildren(RuleNode node) {
+      throw new IllegalStateException("no AST node for " + node.getClass().getSimpleName());
+    }
+  }
 
   private final Spans spans;
   private final Diagnostics diags;
@@ -58,9 +72,9 @@ final class AstBuilder {
     for (TopItemContext top : file.topItem()) {
       if (top.policyDecl() != null && top.policyDecl().exception == null) {
         if (policySeen) {
-          error(Codes.MISPLACED, spans.of(top), "a file has at most one `policy` declaration");
+          error(Code.MISPLACED_CONSTRUCT, spans.of(top), "a file has at most one `policy` declaration");
         } else if (!first) {
-          error(Codes.MISPLACED, spans.of(top), "the `policy` declaration must come first in the file");
+          error(Code.MISPLACED_CONSTRUCT, spans.of(top), "the `policy` declaration must come first in the file");
         }
         policySeen = true;
       }
@@ -92,11 +106,11 @@ final class AstBuilder {
     }
     if (top.constDecl() != null) {
       ConstDeclContext c = top.constDecl();
-      return new Item.Const(spans.of(c), text(c.ident()), spans.of(c.ident()), expr(c.expr()).e());
+      return new Item.Const(spans.of(c), text(c.ident()), spans.of(c.ident()), expr(c.expr()).expr());
     }
     if (top.predicateDecl() != null) {
       PredicateDeclContext c = top.predicateDecl();
-      return new Item.Predicate(spans.of(c), text(c.ident()), spans.of(c.ident()), expr(c.expr()).e());
+      return new Item.Predicate(spans.of(c), text(c.ident()), spans.of(c.ident()), expr(c.expr()).expr());
     }
     if (top.classifyDecl() != null) {
       return new Item.Classify(spans.of(top), ruleItems(top.classifyDecl().ruleItem()));
@@ -130,7 +144,7 @@ final class AstBuilder {
       try {
         if (c.ruleDef() != null) {
           RuleDefContext r = c.ruleDef();
-          out.add(new RuleItem.Rule(spans.of(r), text(r.ident()), spans.of(r.ident()), expr(r.expr()).e(),
+          out.add(new RuleItem.Rule(spans.of(r), text(r.ident()), spans.of(r.ident()), expr(r.expr()).expr(),
               action(r.action())));
         } else {
           out.add(new RuleItem.Default(spans.of(c.defaultItem()), action(c.defaultItem().action())));
@@ -144,19 +158,33 @@ final class AstBuilder {
 
   private Action action(ActionContext a) {
     Span span = spans.of(require(a));
-    if (a instanceof KeepActionContext) {
-      return new Action.Keep(span);
-    }
-    if (a instanceof DropActionContext) {
-      return new Action.Drop(span);
-    }
-    if (a instanceof AllowActionContext) {
-      return new Action.Allow(span);
-    }
-    if (a instanceof ReportActionContext r) {
-      return new Action.Report(span, severity(r.severity()), string(r.STRING()));
-    }
-    return new Action.SetType(span, text(((SetTypeActionContext) a).ident()));
+    return a.accept(
+        new Alternatives<Action>() {
+          @Override
+          public Action visitKeepAction(KeepActionContext c) {
+            return new Action.Keep(span);
+          }
+
+          @Override
+          public Action visitDropAction(DropActionContext c) {
+            return new Action.Drop(span);
+          }
+
+          @Override
+          public Action visitAllowAction(AllowActionContext c) {
+            return new Action.Allow(span);
+          }
+
+          @Override
+          public Action visitReportAction(ReportActionContext r) {
+            return new Action.Report(span, severity(r.severity()), string(r.STRING()));
+          }
+
+          @Override
+          public Action visitSetTypeAction(SetTypeActionContext t) {
+            return new Action.SetType(span, text(t.ident()));
+          }
+        });
   }
 
   private static Action.Severity severity(SeverityContext s) {
@@ -177,7 +205,7 @@ final class AstBuilder {
     if (s.regionStmt() != null) {
       RegionStmtContext r = s.regionStmt();
       Optional<String> type = r.TYPE() != null ? Optional.of(text(r.ident(1))) : Optional.empty();
-      return new TestStmt.RegionStmt(spans.of(r), text(r.ident(0)), spans.of(r.ident(0)), range(r.rangeExpr()).e(),
+      return new TestStmt.RegionStmt(spans.of(r), text(r.ident(0)), spans.of(r.ident(0)), range(r.rangeExpr()).expr(),
           type, bdf(r.BDF()));
     }
     if (s.guestStmt() != null) {
@@ -212,80 +240,92 @@ final class AstBuilder {
 
   private TestStmt.Expectation expectation(ExpectationContext x) {
     Span span = spans.of(x);
-    if (x instanceof ExpectRegionContext r) {
-      Expr address = primary(r.primary()).e();
-      if (r.DROPPED() != null) {
-        return new TestStmt.Expectation.RegionDropped(span, bdf(r.BDF()), address);
-      }
-      return new TestStmt.Expectation.RegionType(span, bdf(r.BDF()), address, text(r.ident()));
-    }
-    if (x instanceof ExpectAssignableContext a) {
-      Optional<Expr.BdfLit> device = a.BDF() != null ? Optional.of(bdf(a.BDF())) : Optional.empty();
-      return new TestStmt.Expectation.Assignable(span, a.NOT() == null, device);
-    }
-    if (x instanceof ExpectFindingContext f) {
-      Optional<String> rule = f.RULE() != null ? Optional.of(text(f.ident())) : Optional.empty();
-      Optional<Expr.BdfLit> device = f.ON() != null ? Optional.of(bdf(f.BDF())) : Optional.empty();
-      return new TestStmt.Expectation.Finding(span, severity(f.severity()), rule, device);
-    }
-    return new TestStmt.Expectation.NoFindings(span);
+    return x.accept(
+        new Alternatives<TestStmt.Expectation>() {
+          @Override
+          public TestStmt.Expectation visitExpectRegion(ExpectRegionContext r) {
+            Expr address = primary(r.primary()).expr();
+            if (r.DROPPED() != null) {
+              return new TestStmt.Expectation.RegionDropped(span, bdf(r.BDF()), address);
+            }
+            return new TestStmt.Expectation.RegionType(span, bdf(r.BDF()), address, text(r.ident()));
+          }
+
+          @Override
+          public TestStmt.Expectation visitExpectAssignable(ExpectAssignableContext a) {
+            Optional<Expr.BdfLit> device = a.BDF() != null ? Optional.of(bdf(a.BDF())) : Optional.empty();
+            return new TestStmt.Expectation.Assignable(span, a.NOT() == null, device);
+          }
+
+          @Override
+          public TestStmt.Expectation visitExpectFinding(ExpectFindingContext f) {
+            Optional<String> rule = f.RULE() != null ? Optional.of(text(f.ident())) : Optional.empty();
+            Optional<Expr.BdfLit> device = f.ON() != null ? Optional.of(bdf(f.BDF())) : Optional.empty();
+            return new TestStmt.Expectation.Finding(span, severity(f.severity()), rule, device);
+          }
+
+          @Override
+          public TestStmt.Expectation visitExpectNoFindings(ExpectNoFindingsContext n) {
+            return new TestStmt.Expectation.NoFindings(span);
+          }
+        });
   }
 
   // ---- expressions -----------------------------------------------------------------------------
 
-  private B expr(ExprContext c) {
+  private ExprDepth expr(ExprContext c) {
     List<AndExprContext> terms = require(c).andExpr();
-    B acc = and(terms.get(0));
+    ExprDepth acc = and(terms.get(0));
     for (int i = 1; i < terms.size(); i++) {
-      B right = and(terms.get(i));
-      acc = nest(new Expr.Or(spans.between(c.getStart(), terms.get(i).getStop()), acc.e(), right.e()),
+      ExprDepth right = and(terms.get(i));
+      acc = nest(new Expr.Or(spans.between(c.getStart(), terms.get(i).getStop()), acc.expr(), right.expr()),
           Math.max(acc.depth(), right.depth()) + 1, c.OR(i - 1).getSymbol());
     }
     return acc;
   }
 
-  private B and(AndExprContext c) {
+  private ExprDepth and(AndExprContext c) {
     List<NotExprContext> terms = require(c).notExpr();
-    B acc = not(terms.get(0));
+    ExprDepth acc = not(terms.get(0));
     for (int i = 1; i < terms.size(); i++) {
-      B right = not(terms.get(i));
-      acc = nest(new Expr.And(spans.between(c.getStart(), terms.get(i).getStop()), acc.e(), right.e()),
+      ExprDepth right = not(terms.get(i));
+      acc = nest(new Expr.And(spans.between(c.getStart(), terms.get(i).getStop()), acc.expr(), right.expr()),
           Math.max(acc.depth(), right.depth()) + 1, c.AND(i - 1).getSymbol());
     }
     return acc;
   }
 
-  private B not(NotExprContext c) {
-    B acc = rel(require(c).relExpr());
+  private ExprDepth not(NotExprContext c) {
+    ExprDepth acc = rel(require(c).relExpr());
     List<TerminalNode> nots = c.NOT();
     for (int i = nots.size() - 1; i >= 0; i--) {
       Token op = nots.get(i).getSymbol();
-      acc = nest(new Expr.Not(spans.between(op, c.getStop()), acc.e()), acc.depth() + 1, op);
+      acc = nest(new Expr.Not(spans.between(op, c.getStop()), acc.expr()), acc.depth() + 1, op);
     }
     return acc;
   }
 
-  private B rel(RelExprContext c) {
-    B left = range(require(c).rangeExpr(0));
+  private ExprDepth rel(RelExprContext c) {
+    ExprDepth left = range(require(c).rangeExpr(0));
     Span span = spans.of(c);
     if (c.compareOp() != null) {
-      B right = range(c.rangeExpr(1));
-      return nest(new Expr.Compare(span, left.e(), compareOp(c.compareOp()), right.e()),
+      ExprDepth right = range(c.rangeExpr(1));
+      return nest(new Expr.Compare(span, left.expr(), compareOp(c.compareOp()), right.expr()),
           Math.max(left.depth(), right.depth()) + 1, c.compareOp().getStart());
     }
     if (c.IN() != null) {
-      B container = container(c.container());
-      return nest(new Expr.In(span, left.e(), container.e(), c.NOT() != null),
+      ExprDepth container = container(c.container());
+      return nest(new Expr.In(span, left.expr(), container.expr(), c.NOT() != null),
           Math.max(left.depth(), container.depth()) + 1, c.IN().getSymbol());
     }
     if (c.MATCHES() != null) {
-      B pattern = range(c.rangeExpr(1));
-      return nest(new Expr.Matches(span, left.e(), pattern.e()), Math.max(left.depth(), pattern.depth()) + 1,
+      ExprDepth pattern = range(c.rangeExpr(1));
+      return nest(new Expr.Matches(span, left.expr(), pattern.expr()), Math.max(left.depth(), pattern.depth()) + 1,
           c.MATCHES().getSymbol());
     }
     if (c.HAS() != null) {
-      B flag = range(c.rangeExpr(1));
-      return nest(new Expr.Has(span, left.e(), flag.e()), Math.max(left.depth(), flag.depth()) + 1,
+      ExprDepth flag = range(c.rangeExpr(1));
+      return nest(new Expr.Has(span, left.expr(), flag.expr()), Math.max(left.depth(), flag.depth()) + 1,
           c.HAS().getSymbol());
     }
     return left;
@@ -302,81 +342,104 @@ final class AstBuilder {
     };
   }
 
-  private B container(ContainerContext c) {
-    if (require(c) instanceof SetContainerContext set) {
-      List<Expr> elements = new ArrayList<>();
-      int depth = 0;
-      for (RangeExprContext r : set.rangeExpr()) {
-        B b = range(r);
-        elements.add(b.e());
-        depth = Math.max(depth, b.depth());
-      }
-      return nest(new Expr.SetLit(spans.of(c), elements), depth + 1, c.getStart());
-    }
-    return range(((RangeContainerContext) c).rangeExpr());
+  private ExprDepth container(ContainerContext c) {
+    return require(c).accept(
+        new Alternatives<ExprDepth>() {
+          @Override
+          public ExprDepth visitSetContainer(SetContainerContext set) {
+            List<Expr> elements = new ArrayList<>();
+            int depth = 0;
+            for (RangeExprContext r : set.rangeExpr()) {
+              ExprDepth element = range(r);
+              elements.add(element.expr());
+              depth = Math.max(depth, element.depth());
+            }
+            return nest(new Expr.SetLit(spans.of(c), elements), depth + 1, c.getStart());
+          }
+
+          @Override
+          public ExprDepth visitRangeContainer(RangeContainerContext r) {
+            return range(r.rangeExpr());
+          }
+        });
   }
 
-  private B range(RangeExprContext c) {
-    B start = primary(require(c).primary(0));
+  private ExprDepth range(RangeExprContext c) {
+    ExprDepth start = primary(require(c).primary(0));
     if (c.primary().size() < 2) {
       return start;
     }
-    B end = primary(c.primary(1));
+    ExprDepth end = primary(c.primary(1));
     int depth = Math.max(start.depth(), end.depth()) + 1;
     if (c.DOTDOT() != null) {
-      return nest(new Expr.RangeLit(spans.of(c), start.e(), end.e()), depth, c.DOTDOT().getSymbol());
+      return nest(new Expr.RangeLit(spans.of(c), start.expr(), end.expr()), depth, c.DOTDOT().getSymbol());
     }
-    return nest(new Expr.SizedRange(spans.of(c), start.e(), end.e()), depth, c.PLUS().getSymbol());
+    return nest(new Expr.SizedRange(spans.of(c), start.expr(), end.expr()), depth, c.PLUS().getSymbol());
   }
 
-  private B primary(PrimaryContext c) {
+  private ExprDepth primary(PrimaryContext c) {
     Span span = spans.of(require(c));
-    if (c instanceof LiteralPrimaryContext l) {
-      return new B(literal(l.literal()), 1);
-    }
-    if (c instanceof MethodCallPrimaryContext m) {
-      String object = text(m.obj);
-      if (!object.equals("device")) {
-        error(Codes.MISPLACED, spans.of(m.obj), "only `device` has methods (`device.downstream_of(00:1c.0)`); `"
-            + MessageText.clean(object + "." + text(m.name)) + "(…)` is not one");
-      }
-      return call(span, text(m.name), m.arguments(), m.getStart());
-    }
-    if (c instanceof FieldPrimaryContext f) {
-      return new B(new Expr.Field(span, text(f.obj), text(f.name), spans.of(f.obj), spans.of(f.name)), 1);
-    }
-    if (c instanceof CallPrimaryContext f) {
-      return call(span, text(f.name), f.arguments(), f.getStart());
-    }
-    if (c instanceof NamePrimaryContext n) {
-      return new B(new Expr.Name(span, text(n.name)), 1);
-    }
-    ParenPrimaryContext p = (ParenPrimaryContext) c;
-    B inner = expr(p.expr());
-    return nest(new Expr.Paren(span, inner.e()), inner.depth() + 1, p.getStart());
+    return c.accept(
+        new Alternatives<ExprDepth>() {
+          @Override
+          public ExprDepth visitLiteralPrimary(LiteralPrimaryContext l) {
+            return new ExprDepth(literal(l.literal()), 1);
+          }
+
+          @Override
+          public ExprDepth visitMethodCallPrimary(MethodCallPrimaryContext m) {
+            String object = text(m.obj);
+            if (!object.equals("device")) {
+              error(Code.MISPLACED_CONSTRUCT, spans.of(m.obj), "only `device` has methods (`device.downstream_of(00:1c.0)`); `"
+                  + MessageText.clean(object + "." + text(m.name)) + "(…)` is not one");
+            }
+            return call(span, text(m.name), m.arguments(), m.getStart());
+          }
+
+          @Override
+          public ExprDepth visitFieldPrimary(FieldPrimaryContext f) {
+            return new ExprDepth(new Expr.Field(span, text(f.obj), text(f.name), spans.of(f.obj), spans.of(f.name)), 1);
+          }
+
+          @Override
+          public ExprDepth visitCallPrimary(CallPrimaryContext f) {
+            return call(span, text(f.name), f.arguments(), f.getStart());
+          }
+
+          @Override
+          public ExprDepth visitNamePrimary(NamePrimaryContext n) {
+            return new ExprDepth(new Expr.Name(span, text(n.name)), 1);
+          }
+
+          @Override
+          public ExprDepth visitParenPrimary(ParenPrimaryContext p) {
+            ExprDepth inner = expr(p.expr());
+            return nest(new Expr.Paren(span, inner.expr()), inner.depth() + 1, p.getStart());
+          }
+        });
   }
 
-  private B call(Span span, String function, ArgumentsContext args, Token at) {
+  private ExprDepth call(Span span, String function, ArgumentsContext args, Token at) {
     List<Expr> list = new ArrayList<>();
     int depth = 0;
     if (args != null) {
       for (ExprContext a : args.expr()) {
-        B b = expr(a);
-        list.add(b.e());
-        depth = Math.max(depth, b.depth());
+        ExprDepth arg = expr(a);
+        list.add(arg.expr());
+        depth = Math.max(depth, arg.depth());
       }
     }
     return nest(new Expr.Call(span, function, list), depth + 1, at);
   }
 
   /** Enforces the depth limit: the item is dropped with E003 once an expression gets too deep. */
-  private B nest(Expr e, int depth, Token at) {
+  private ExprDepth nest(Expr e, int depth, Token at) {
     if (depth > maxNesting) {
-      error(Codes.TOO_DEEP, spans.of(at), "expression nested deeper than " + maxNesting
+      error(Code.NESTED_TOO_DEEPLY, spans.of(at), "expression nested deeper than " + maxNesting
           + " levels (parentheses, `not`, and each `and`/`or` of a chain count); split it into named predicates");
       throw new Incomplete();
     }
-    return new B(e, depth);
+    return new ExprDepth(e, depth);
   }
 
   // ---- literals --------------------------------------------------------------------------------
@@ -389,7 +452,7 @@ final class AstBuilder {
       case ResvParser.DEC, ResvParser.HEX, ResvParser.BIN -> {
         Long value = Literals.unsigned(text);
         if (value == null) {
-          error(Codes.INT_RANGE, span, "integer `" + MessageText.clean(text) + "` does not fit in 64 bits (the largest is "
+          error(Code.INTEGER_TOO_WIDE, span, "integer `" + MessageText.clean(text) + "` does not fit in 64 bits (the largest is "
               + "0xffffffffffffffff = 18446744073709551615)");
           return new Expr.IntLit(span, 0, text);
         }
@@ -422,7 +485,7 @@ final class AstBuilder {
     Literals.Unescaped u = Literals.unescape(t.getText());
     for (int offset : u.badEscapeOffsets()) {
       String escape = t.getText().substring(offset, Math.min(offset + 2, t.getText().length()));
-      error(Codes.BAD_ESCAPE, new Span(spans.file(), t.getLine(), t.getCharPositionInLine() + offset + 1,
+      error(Code.UNKNOWN_ESCAPE, new Span(spans.file(), t.getLine(), t.getCharPositionInLine() + offset + 1,
           escape.length()), "unknown escape `" + MessageText.clean(escape) + "` in a string (use `\\\"`, `\\\\`, `\\n` or `\\t`)");
     }
     return new Expr.StringLit(spans.of(t), u.value(), t.getText());
@@ -436,10 +499,10 @@ final class AstBuilder {
     int[] v = Literals.bdf(t.getText());
     Span span = spans.of(t);
     if (v[2] > 0x1f) {
-      error(Codes.BDF_RANGE, span, "PCI address `" + t.getText() + "`: device " + String.format("0x%02x", v[2])
+      error(Code.BAD_PCI_ADDRESS, span, "PCI address `" + t.getText() + "`: device " + String.format("0x%02x", v[2])
           + " is above 0x1f");
     } else if (v[3] > 7) {
-      error(Codes.BDF_RANGE, span, "PCI address `" + t.getText() + "`: function " + v[3] + " is above 7");
+      error(Code.BAD_PCI_ADDRESS, span, "PCI address `" + t.getText() + "`: function " + v[3] + " is above 7");
     }
     return new Expr.BdfLit(span, v[0], v[1], v[2], v[3], t.getText());
   }
@@ -506,7 +569,7 @@ final class AstBuilder {
     return false;
   }
 
-  private void error(String code, Span span, String message) {
+  private void error(Code code, Span span, String message) {
     diags.add(Diagnostic.error(code, span, message));
   }
 }

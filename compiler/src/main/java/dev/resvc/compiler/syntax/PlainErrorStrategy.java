@@ -3,6 +3,7 @@ package dev.resvc.compiler.syntax;
 import static dev.resvc.grammar.internal.ResvParser.*;
 
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.Diagnostics;
 import dev.resvc.grammar.internal.ResvParser;
@@ -124,7 +125,7 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
   }
 
   private void emit(Span at, String message, Diagnostic.Note... notes) {
-    diags.add(Diagnostic.error(Codes.SYNTAX, at, message, notes));
+    diags.add(Diagnostic.error(Code.SYNTAX_ERROR, at, message, notes));
   }
 
   /** The last token before {@code t} on the default channel, or null at the start of the file. */

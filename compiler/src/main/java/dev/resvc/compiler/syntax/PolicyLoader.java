@@ -3,6 +3,7 @@ package dev.resvc.compiler.syntax;
 import dev.resvc.compiler.ast.Item;
 import dev.resvc.compiler.ast.PolicyFile;
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.Diagnostics;
 import dev.resvc.runtime.input.InputException;
@@ -109,7 +110,7 @@ public final class PolicyLoader {
       target = (dir == null ? Path.of(imp.path().value()) : dir.resolve(imp.path().value())).normalize();
       targetName = (nameDir == null ? Path.of(imp.path().value()) : nameDir.resolve(imp.path().value())).normalize();
     } catch (InvalidPathException e) {
-      diags.add(Diagnostic.error(Codes.IMPORT_MISSING, at, "cannot import \"" + imp.path().value()
+      diags.add(Diagnostic.error(Code.MISSING_FILE, at, "cannot import \"" + imp.path().value()
           + "\": not a valid path"));
       return;
     }
@@ -124,19 +125,19 @@ public final class PolicyLoader {
         }
       }
       chain.add(loading.get(key));
-      diags.add(Diagnostic.error(Codes.IMPORT_CYCLE, at, "import cycle: " + String.join(" -> ", chain)));
+      diags.add(Diagnostic.error(Code.IMPORT_CYCLE, at, "import cycle: " + String.join(" -> ", chain)));
       return;
     }
     if (done.containsKey(key)) {
       return;
     }
     if (!Files.exists(target)) {
-      diags.add(Diagnostic.error(Codes.IMPORT_MISSING, at, "imported file "
+      diags.add(Diagnostic.error(Code.MISSING_FILE, at, "imported file "
           + MessageText.clean(target.toString(), MAX_NAME) + " does not exist"));
       return;
     }
     if (loading.size() >= MAX_IMPORT_DEPTH) {
-      diags.add(Diagnostic.error(Codes.IMPORTS_TOO_DEEP, at, "imports nested deeper than " + MAX_IMPORT_DEPTH
+      diags.add(Diagnostic.error(Code.IMPORTS_TOO_DEEP, at, "imports nested deeper than " + MAX_IMPORT_DEPTH
           + " files (the most resvc follows); " + MessageText.clean(targetName.toString(), MAX_NAME)
           + " was not read"));
       return;
@@ -156,7 +157,7 @@ public final class PolicyLoader {
     }
     if (files == MAX_FILES) {
       exhausted = true;
-      diags.add(Diagnostic.error(Codes.TOO_MANY_FILES, from, "this policy imports more than " + MAX_FILES
+      diags.add(Diagnostic.error(Code.TOO_MANY_FILES, from, "this policy imports more than " + MAX_FILES
           + " files (the most one policy may read); " + shown + " was not read"));
       return null;
     }
@@ -165,17 +166,17 @@ public final class PolicyLoader {
       content = InputFiles.read(path, name, InputLimits.POLICY);
     } catch (InputException e) {
       boolean missing = e.getCause() instanceof NoSuchFileException;
-      diags.add(Diagnostic.error(missing ? Codes.IMPORT_MISSING : Codes.UNREADABLE, from,
+      diags.add(Diagnostic.error(missing ? Code.MISSING_FILE : Code.UNREADABLE_FILE, from,
           missing ? "file " + shown + " does not exist" : shown + ": " + e.detail()));
       return null;
     } catch (SecurityException e) {
-      diags.add(Diagnostic.error(Codes.UNREADABLE, from, shown + ": cannot read: not permitted"));
+      diags.add(Diagnostic.error(Code.UNREADABLE_FILE, from, shown + ": cannot read: not permitted"));
       return null;
     }
     files++;
     if (content.length > MAX_TOTAL_BYTES - bytes) {
       exhausted = true;
-      diags.add(Diagnostic.error(Codes.TOO_MUCH_TEXT, from, "this policy's files hold more than "
+      diags.add(Diagnostic.error(Code.TOO_MUCH_TEXT, from, "this policy's files hold more than "
           + (MAX_TOTAL_BYTES >> 20) + " MiB of text (the most one policy may read); " + shown + " was not read"));
       return null;
     }
@@ -183,7 +184,7 @@ public final class PolicyLoader {
     try {
       return InputFiles.utf8(content, name);
     } catch (InputException e) {
-      diags.add(Diagnostic.error(Codes.UNREADABLE, from, shown + " " + e.detail()));
+      diags.add(Diagnostic.error(Code.UNREADABLE_FILE, from, shown + " " + e.detail()));
       return null;
     }
   }

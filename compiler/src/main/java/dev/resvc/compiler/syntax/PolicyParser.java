@@ -2,7 +2,7 @@ package dev.resvc.compiler.syntax;
 
 import dev.resvc.compiler.ast.Item;
 import dev.resvc.compiler.ast.PolicyFile;
-import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.diag.Code;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.Diagnostics;
 import dev.resvc.grammar.internal.ResvLexer;
@@ -23,8 +23,12 @@ import org.antlr.v4.runtime.Token;
  */
 public final class PolicyParser {
   /**
-   * The deepest nesting accepted: brackets in the token stream, and the depth of an expression tree
-   * (each parenthesis, {@code not}, operator, and each {@code and}/{@code or} of a chain is a level).
+   * The deepest nesting of anything in a policy, the one limit every recursive walk relies on: brackets
+   * in the token stream (counted before the parser, whose recursion follows them, runs), the depth of an
+   * expression tree (each parenthesis, {@code not}, operator, and each {@code and}/{@code or} of a chain
+   * is a level; counted as {@link AstBuilder} builds it) and, through {@code Checker.MAX_DEPTH}, a
+   * checked condition with the predicates it uses. Within it, parsing and every later phase run on an
+   * ordinary thread's stack (DeepNestingTest proves it with a small one).
    */
   public static final int MAX_NESTING = 256;
 
@@ -34,54 +38,21 @@ public final class PolicyParser {
    */
   public static final int MAX_ERRORS = 100;
 
-  /** The parser runs on a thread with this much stack, a second line of defence behind the limits. */
-  private static final long PARSER_STACK_BYTES = 64L << 20;
-
   private PolicyParser() {}
 
   public static PolicyFile parse(String text, String fileName, Diagnostics diags) {
-    PolicyFile[] result = new PolicyFile[1];
-    Diagnostic[] stopped = new Diagnostic[1];
-    Throwable[] failure = new Throwable[1];
     Diagnostics local = Diagnostics.upTo(MAX_ERRORS);
-    Thread worker = new Thread(null, () -> {
-      try {
-        result[0] = parseHere(text, fileName, local);
-      } catch (Diagnostics.Full e) {
-        stopped[0] = Diagnostic.error(Codes.TOO_MANY_ERRORS, e.rejected().span(),
-            "more than " + MAX_ERRORS + " errors in this file; stopped here (fix these and run again)");
-      } catch (StackOverflowError e) {
-        stopped[0] = Diagnostic.error(Codes.TOO_DEEP, Span.none(fileName),
-            "nesting deeper than this parser can follow (the limit is " + MAX_NESTING + " levels)");
-      } catch (Throwable e) { // a bug, or out of memory: rethrown on the caller's thread
-        failure[0] = e;
-      }
-    }, "resvc-parser", PARSER_STACK_BYTES);
-    worker.start();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        worker.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    local.all().forEach(diags::add);
-    if (failure[0] instanceof RuntimeException e) {
-      throw e;
-    }
-    if (failure[0] instanceof Error e) {
-      throw e;
-    }
-    if (stopped[0] != null) {
-      diags.add(stopped[0]);
+    PolicyFile file;
+    try {
+      file = parseHere(text, fileName, local);
+    } catch (Diagnostics.Full e) {
+      local.all().forEach(diags::add);
+      diags.add(Diagnostic.error(Code.TOO_MANY_ERRORS, e.rejected().span(),
+          "more than " + MAX_ERRORS + " errors in this file; stopped here (fix these and run again)"));
       return new PolicyFile(fileName, List.of(), List.of());
     }
-    return result[0];
+    local.all().forEach(diags::add);
+    return file;
   }
 
   private static PolicyFile parseHere(String text, String fileName, Diagnostics diags) {
@@ -112,7 +83,7 @@ public final class PolicyParser {
       }
     }
     if (tooDeep != null) {
-      diags.add(Diagnostic.error(Codes.TOO_DEEP, spans.of(tooDeep),
+      diags.add(Diagnostic.error(Code.NESTED_TOO_DEEPLY, spans.of(tooDeep),
           "brackets nested deeper than " + MAX_NESTING + " levels; the file was not parsed further"));
       return new PolicyFile(fileName, List.of(), comments);
     }
@@ -158,14 +129,14 @@ public final class PolicyParser {
             return instead;
           }
           case UNTERMINATED_STRING -> {
-            diags.add(Diagnostic.error(Codes.UNTERMINATED_STRING, spans.of(t),
+            diags.add(Diagnostic.error(Code.UNTERMINATED_STRING, spans.of(t),
                 "unterminated string: add the closing `\"` before the end of the line"));
             ((CommonToken) t).setType(STRING);
           }
           case BLOCK_COMMENT -> {
             String body = t.getText();
             if (body.length() < 4 || !body.endsWith("*/")) {
-              diags.add(Diagnostic.error(Codes.UNTERMINATED_COMMENT, spans.of(t),
+              diags.add(Diagnostic.error(Code.UNTERMINATED_COMMENT, spans.of(t),
                   "unterminated comment: `/*` has no matching `*/`"));
             }
           }
@@ -196,7 +167,7 @@ public final class PolicyParser {
       Integer word = C_OPERATORS.get(text.toString());
       if (word != null) {
         String spelled = VOCABULARY.getLiteralName(word).replace("'", "`");
-        diags.add(Diagnostic.error(Codes.LEXICAL, spans.run(first, last), "unknown operator `" + text + "`",
+        diags.add(Diagnostic.error(Code.UNKNOWN_CHARACTER, spans.run(first, last), "unknown operator `" + text + "`",
             Diagnostic.note("did you mean " + spelled + "? conditions use `and`, `or` and `not`")));
         CommonToken instead = new CommonToken(first);
         instead.setType(word);
@@ -206,7 +177,7 @@ public final class PolicyParser {
       }
       String what = count == 1 ? "unknown character " + show(first.getText())
           : count + " unknown characters in a row, starting with " + show(first.getText());
-      diags.add(Diagnostic.error(Codes.LEXICAL, spans.run(first, last), what));
+      diags.add(Diagnostic.error(Code.UNKNOWN_CHARACTER, spans.run(first, last), what));
       return null;
     }
 

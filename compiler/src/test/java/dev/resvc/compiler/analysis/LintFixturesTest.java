@@ -48,7 +48,7 @@ class LintFixturesTest {
     List<Linter.Finding> findings = Linter.analyse(c.policy().get());
     TreeSet<String> actual = new TreeSet<>();
     for (Linter.Finding f : findings) {
-      actual.add(f.diagnostic().span().line() + " " + f.code());
+      actual.add(f.diagnostic().span().line() + " " + f.code().id());
     }
     assertWithMessage(render(c, findings)).that(actual).isEqualTo(expected);
   }
@@ -84,7 +84,7 @@ class LintFixturesTest {
         """);
     PolicyCompiler.Compilation c = PolicyCompiler.compile(f);
     List<Diagnostic> ds = Linter.lint(c.policy().get());
-    Diagnostic d = ds.stream().filter(x -> x.code().equals("W201")).findFirst().orElseThrow();
+    Diagnostic d = ds.stream().filter(x -> x.code().id().equals("W201")).findFirst().orElseThrow();
     assertThat(d.message()).isEqualTo("always true: every region type differs from `direct` or from "
         + "`direct-relaxable`; did you mean `and`?");
     assertThat(d.severity()).isEqualTo(Diagnostic.Severity.WARNING);

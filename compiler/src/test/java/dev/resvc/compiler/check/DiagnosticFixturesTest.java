@@ -4,6 +4,8 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.resvc.compiler.PolicyCompiler;
+import dev.resvc.compiler.diag.Code;
+import dev.resvc.compiler.diag.CodeTest;
 import dev.resvc.compiler.diag.Diagnostic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -132,7 +134,7 @@ class DiagnosticFixturesTest {
     }
     for (Diagnostic d : c.diagnostics()) {
       String where = Path.of(d.span().file()).toAbsolutePath().normalize().toString();
-      actual.computeIfAbsent(where, k -> new ArrayList<>()).add(key(d.span().line(), d.code()));
+      actual.computeIfAbsent(where, k -> new ArrayList<>()).add(key(d.span().line(), d.code().id()));
       assertWithMessage("message of %s at %s", d.code(), d.span()).that(d.message().strip()).isNotEmpty();
       for (String w : ANTLR_WORDING) {
         assertWithMessage("ANTLR wording in %s at %s: %s", d.code(), d.span(), d.message())
@@ -160,7 +162,7 @@ class DiagnosticFixturesTest {
   @Test
   void duplicateAcrossImportsPointsAtTheFirstDefinition() {
     PolicyCompiler.Compilation c = PolicyCompiler.compile(FIXTURES.resolve("import-duplicate-name.resv"));
-    Diagnostic d = c.diagnostics().stream().filter(x -> x.code().equals("E102")).findFirst().orElseThrow();
+    Diagnostic d = c.diagnostics().stream().filter(x -> x.code().id().equals("E102")).findFirst().orElseThrow();
     assertThat(d.notes()).isNotEmpty();
     assertThat(d.notes().get(0).span().orElseThrow().file()).endsWith("dup-usb.resv");
   }
@@ -178,6 +180,18 @@ class DiagnosticFixturesTest {
     assertThat(c.renderText()).contains("did you mean `MSI_WINDOW`?");
   }
 
+  @Test
+  void aBadMessageTemplateSaysWhatIsWrongAndWhichPlaceholdersExist() {
+    PolicyCompiler.Compilation c = PolicyCompiler.compile(FIXTURES.resolve("e107-unknown-placeholder.resv"));
+    List<String> messages = c.diagnostics().stream().map(Diagnostic::message).toList();
+    assertThat(messages).containsExactly(
+        "in the message: unknown placeholder {regoin}", "in the message: unclosed '{' at character 1");
+    for (Diagnostic d : c.diagnostics()) {
+      assertThat(d.notes().get(d.notes().size() - 1).message()).isEqualTo(
+          "placeholders are {region}, {device}, {guest} and {overlap}; write {{ and }} for literal braces");
+    }
+  }
+
   /** Codes in the tables of docs/diagnostics.md. */
   static Set<String> documentedCodes() throws IOException {
     String doc = Files.readString(moduleDir().resolve("../docs/diagnostics.md").normalize());
@@ -189,16 +203,12 @@ class DiagnosticFixturesTest {
     return codes;
   }
 
-  /** Every {@code "E123"} string literal in the main sources. */
+  /** Every error code the main sources report (they name it as {@code Code.NAME}). */
   static Set<String> emittedCodes() throws IOException {
     Set<String> codes = new TreeSet<>();
-    Pattern literal = Pattern.compile("\"(E\\d{3})\"");
-    try (Stream<Path> s = Files.walk(moduleDir().resolve("src/main/java"))) {
-      for (Path p : s.filter(x -> x.toString().endsWith(".java")).toList()) {
-        Matcher m = literal.matcher(Files.readString(p));
-        while (m.find()) {
-          codes.add(m.group(1));
-        }
+    for (Code c : CodeTest.reportedCodes()) {
+      if (c.id().startsWith("E")) {
+        codes.add(c.id());
       }
     }
     return codes;

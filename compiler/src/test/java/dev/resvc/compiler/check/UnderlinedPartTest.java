@@ -24,7 +24,7 @@ class UnderlinedPartTest {
   }
 
   private List<Span> spans(String code, String text) throws IOException {
-    return compile(text).diagnostics().stream().filter(d -> d.code().equals(code)).map(Diagnostic::span).toList();
+    return compile(text).diagnostics().stream().filter(d -> d.code().id().equals(code)).map(Diagnostic::span).toList();
   }
 
   @Test
@@ -63,7 +63,7 @@ class UnderlinedPartTest {
         }
         """).policy().orElseThrow();
     List<Span> spans = Linter.analyse(p).stream().map(Linter.Finding::diagnostic)
-        .filter(d -> d.code().equals("W205")).map(Diagnostic::span).toList();
+        .filter(d -> d.code().id().equals("W205")).map(Diagnostic::span).toList();
     assertThat(spans).containsExactly(new Span("p.resv", 4, 3, 7));
   }
 }

@@ -3,13 +3,14 @@ package dev.resvc.compiler.diag;
 import static com.google.common.truth.Truth.assertThat;
 
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.compiler.diag.Code;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DiagnosticRendererTest {
   private static String render(String source, Span at, String message) {
-    return new DiagnosticRenderer(Map.of(at.file(), source)).text(List.of(Diagnostic.error("E001", at, message)));
+    return new DiagnosticRenderer(Map.of(at.file(), source)).text(List.of(Diagnostic.error(Code.UNKNOWN_CHARACTER, at, message)));
   }
 
   @Test

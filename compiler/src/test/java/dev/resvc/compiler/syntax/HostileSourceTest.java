@@ -44,7 +44,7 @@ class HostileSourceTest {
     Parsing.Result r = assertTimeoutPreemptively(BOUND, () -> Parsing.parse("$ ".repeat(100_000)));
     assertThat(r.diagnostics()).hasSize(PolicyParser.MAX_ERRORS + 1);
     Diagnostic last = r.diagnostics().get(PolicyParser.MAX_ERRORS);
-    assertThat(last.code()).isEqualTo("E016");
+    assertThat(last.code().id()).isEqualTo("E016");
     assertThat(last.message()).isEqualTo("more than 100 errors in this file; stopped here (fix these and run again)");
     assertThat(last.span().column()).isEqualTo(2 * PolicyParser.MAX_ERRORS + 1);
     assertThat(r.file().items()).isEmpty();

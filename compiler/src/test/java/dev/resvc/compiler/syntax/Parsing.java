@@ -19,7 +19,7 @@ final class Parsing {
     }
 
     List<String> codes() {
-      return diagnostics.stream().map(Diagnostic::code).toList();
+      return diagnostics.stream().map(d -> d.code().id()).toList();
     }
   }
 

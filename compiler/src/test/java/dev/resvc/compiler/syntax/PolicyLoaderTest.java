@@ -64,7 +64,7 @@ class PolicyLoaderTest {
     LoadedPolicy loaded = PolicyLoader.load(root, d);
     Diagnostic e = d.all().get(0);
     assertThat(d.all()).hasSize(1);
-    assertThat(e.code()).isEqualTo("E010");
+    assertThat(e.code().id()).isEqualTo("E010");
     assertThat(e.span()).isEqualTo(new Span(root.toString(), 2, 8, 11));
     assertThat(e.message()).isEqualTo("imported file " + dir.resolve("nope.resv") + " does not exist");
     assertThat(loaded.imports()).isEmpty();
@@ -80,7 +80,7 @@ class PolicyLoaderTest {
     LoadedPolicy loaded = PolicyLoader.load(a, d);
     assertThat(d.all()).hasSize(1);
     Diagnostic e = d.all().get(0);
-    assertThat(e.code()).isEqualTo("E011");
+    assertThat(e.code().id()).isEqualTo("E011");
     String b = dir.resolve("b.resv").toString();
     String c = dir.resolve("c.resv").toString();
     assertThat(e.message()).isEqualTo("import cycle: " + a + " -> " + b + " -> " + c + " -> " + a);
@@ -94,7 +94,7 @@ class PolicyLoaderTest {
     Diagnostics d = new Diagnostics();
     PolicyLoader.load(a, d);
     assertThat(d.all()).hasSize(1);
-    assertThat(d.all().get(0).code()).isEqualTo("E011");
+    assertThat(d.all().get(0).code().id()).isEqualTo("E011");
     assertThat(d.all().get(0).message()).isEqualTo("import cycle: " + a + " -> " + a);
   }
 
@@ -106,7 +106,7 @@ class PolicyLoaderTest {
     PolicyLoader.load(root, d);
     assertThat(d.all()).hasSize(1);
     Diagnostic e = d.all().get(0);
-    assertThat(e.code()).isEqualTo("E012");
+    assertThat(e.code().id()).isEqualTo("E012");
     assertThat(e.message()).isEqualTo(dir.resolve("latin1.resv") + " is not UTF-8 text (invalid byte at offset 14)");
     assertThat(e.span().file()).isEqualTo(root.toString());
   }
@@ -117,11 +117,11 @@ class PolicyLoaderTest {
     Files.write(root, new byte[] {'c', 'o', (byte) 0xff});
     Diagnostics d = new Diagnostics();
     LoadedPolicy loaded = PolicyLoader.load(root, d);
-    assertThat(d.all().get(0).code()).isEqualTo("E012");
+    assertThat(d.all().get(0).code().id()).isEqualTo("E012");
     assertThat(loaded.root().items()).isEmpty();
     Diagnostics d2 = new Diagnostics();
     PolicyLoader.load(dir.resolve("absent.resv"), d2);
-    assertThat(d2.all().get(0).code()).isEqualTo("E010");
+    assertThat(d2.all().get(0).code().id()).isEqualTo("E010");
   }
 
   @Test

@@ -20,6 +20,6 @@ public record ConflictDecision(Severity severity, MessageTemplate message, Prove
   }
 
   public static ConflictDecision report(Severity severity, String message, Provenance p) {
-    return new ConflictDecision(severity, MessageTemplate.parse(message), p);
+    return new ConflictDecision(severity, MessageTemplate.parse(message).orElseThrow(), p);
   }
 }

@@ -3,6 +3,7 @@ package dev.resvc.runtime.policy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A finding's message with its placeholders split out once, ahead of time: {@code {region}}, {@code
@@ -22,6 +23,16 @@ public final class MessageTemplate {
     public String word() {
       return word;
     }
+
+    /** The placeholder written {@code {word}}, if there is one. */
+    public static Optional<Placeholder> byWord(String word) {
+      for (Placeholder p : values()) {
+        if (p.word.equals(word)) {
+          return Optional.of(p);
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   /** Literal text, or a placeholder (then {@code text} is null). */
@@ -31,26 +42,49 @@ public final class MessageTemplate {
   private final List<Part> parts;
 
   /**
-   * A message that does not parse, with the characters at fault ({@code start} inclusive, {@code end}
-   * exclusive, indexes into the text) so that a diagnostic can underline just them.
+   * Why a text is not a template, and which characters are at fault ({@code start} inclusive, {@code
+   * end} exclusive, indexes into the text) so that a diagnostic can underline just them.
+   *
+   * @param placeholder the name written between the braces, for {@link Kind#UNKNOWN_PLACEHOLDER}
    */
-  public static final class Malformed extends IllegalArgumentException {
-    private static final long serialVersionUID = 1L;
-    private final int start;
-    private final int end;
-
-    Malformed(String message, int start, int end) {
-      super(message);
-      this.start = start;
-      this.end = end;
+  public record Problem(Kind kind, int start, int end, Optional<String> placeholder) {
+    /** What is wrong. */
+    public enum Kind {
+      /** An opening brace with no closing one after it (two opening braces stand for a literal one). */
+      UNCLOSED_BRACE,
+      /** {@code {name}} where name is no {@link Placeholder}. */
+      UNKNOWN_PLACEHOLDER
     }
 
-    public int start() {
-      return start;
+    public Problem {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(placeholder, "placeholder");
     }
 
-    public int end() {
-      return end;
+    /** The problem in words, e.g. {@code unknown placeholder {devce}}. */
+    public String message() {
+      return switch (kind) {
+        case UNCLOSED_BRACE -> "unclosed '{' at character " + (start + 1);
+        case UNKNOWN_PLACEHOLDER -> "unknown placeholder {" + placeholder.orElse("") + "}";
+      };
+    }
+  }
+
+  /** What {@link #parse} makes of a text: exactly one of a template and the problem that stops it being one. */
+  public record Parse(Optional<MessageTemplate> template, Optional<Problem> problem) {
+    public Parse {
+      if (template.isPresent() == problem.isPresent()) {
+        throw new IllegalArgumentException("a parse has a template or a problem, not both or neither");
+      }
+    }
+
+    /**
+     * The template, for a message that must be one.
+     *
+     * @throws IllegalArgumentException naming the problem
+     */
+    public MessageTemplate orElseThrow() {
+      return template.orElseThrow(() -> new IllegalArgumentException(problem.get().message()));
     }
   }
 
@@ -60,12 +94,10 @@ public final class MessageTemplate {
   }
 
   /**
-   * Splits {@code text}.
-   *
-   * @throws Malformed naming an unknown placeholder or an unclosed brace; the checker reports these at
-   *     compile time, so compiled policies never throw here
+   * Splits {@code text}, or says why it cannot: an unknown placeholder or an unclosed brace. The
+   * checker reports problems at compile time, so compiled policies always get a template here.
    */
-  public static MessageTemplate parse(String text) {
+  public static Parse parse(String text) {
     List<Part> parts = new ArrayList<>();
     StringBuilder literal = new StringBuilder();
     for (int i = 0; i < text.length(); i++) {
@@ -79,23 +111,18 @@ public final class MessageTemplate {
       } else if (c == '{') {
         int close = text.indexOf('}', i);
         if (close < 0) {
-          throw new Malformed("unclosed '{' at character " + (i + 1), i, i + 1);
+          return failed(new Problem(Problem.Kind.UNCLOSED_BRACE, i, i + 1, Optional.empty()));
         }
         String name = text.substring(i + 1, close);
-        Placeholder p = null;
-        for (Placeholder candidate : Placeholder.values()) {
-          if (candidate.word.equals(name)) {
-            p = candidate;
-          }
-        }
-        if (p == null) {
-          throw new Malformed("unknown placeholder {" + name + "}", i, close + 1);
+        Optional<Placeholder> p = Placeholder.byWord(name);
+        if (p.isEmpty()) {
+          return failed(new Problem(Problem.Kind.UNKNOWN_PLACEHOLDER, i, close + 1, Optional.of(name)));
         }
         if (literal.length() > 0) {
           parts.add(new Part(literal.toString(), null));
           literal.setLength(0);
         }
-        parts.add(new Part(null, p));
+        parts.add(new Part(null, p.get()));
         i = close;
       } else {
         literal.append(c);
@@ -104,7 +131,11 @@ public final class MessageTemplate {
     if (literal.length() > 0) {
       parts.add(new Part(literal.toString(), null));
     }
-    return new MessageTemplate(text, parts);
+    return new Parse(Optional.of(new MessageTemplate(text, parts)), Optional.empty());
+  }
+
+  private static Parse failed(Problem p) {
+    return new Parse(Optional.empty(), Optional.of(p));
   }
 
   public List<Part> parts() {
