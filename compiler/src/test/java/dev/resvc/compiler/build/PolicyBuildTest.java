@@ -4,6 +4,8 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.resvc.compiler.build.BuiltFile.Status;
+import dev.resvc.compiler.diag.Code;
+import dev.resvc.compiler.diag.Diagnostic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +72,7 @@ class PolicyBuildTest {
     Path f = write("w.resv", policy("t.W", SHADOWED));
     BuiltFile linted = new PolicyBuild(dir, BuildOptions.DEFAULT).run(List.of(f)).files().get(0);
     assertThat(linted.status()).isEqualTo(Status.GENERATED);
-    assertThat(linted.diagnostics().stream().map(d -> d.code()).toList()).contains("W204"); // rule b repeats rule a
+    assertThat(linted.diagnostics().stream().map(Diagnostic::code).toList()).contains(Code.REDUNDANT_RULE); // rule b repeats rule a
     BuiltFile quiet = new PolicyBuild(dir, new BuildOptions(false, false)).run(List.of(f)).files().get(0);
     assertThat(quiet.diagnostics()).isEmpty();
     assertThat(quiet.java()).isEqualTo(linted.java()); // the analyser never changes the class
