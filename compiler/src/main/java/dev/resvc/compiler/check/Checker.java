@@ -309,7 +309,7 @@ public final class Checker {
             Diagnostic.note("default is here", seenDefault.span()));
       }
       uniqueRule(r, ruleNames);
-      Cond cond = typer.condition(r.condition(), section.scopes(), section.word());
+      Cond cond = typer.condition(r.condition(), section);
       D d = decide.apply(r.action(), ActionChecker.provenance(r.name(), r.span()));
       if (cond != null && d != null) {
         rules.add(new CheckedPolicy.Rule<>(section, r.name(), r.span(), cond, d));

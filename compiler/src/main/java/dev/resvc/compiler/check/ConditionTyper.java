@@ -41,6 +41,8 @@ final class ConditionTyper {
     return Collections.unmodifiableMap(out);
   }
 
+  private static final Set<Scope> ALL_SCOPES = Collections.unmodifiableSet(EnumSet.allOf(Scope.class));
+
   private final Declarations decls;
   private final ConstantFolder folder;
   private final PredicateResolver predicates;
@@ -55,30 +57,32 @@ final class ConditionTyper {
   }
 
   /**
-   * The condition of a rule in {@code section}, which sees {@code allowed}; null when it has errors or
-   * nests too deep through its predicates (E124).
+   * The condition of a rule in {@code section}, which sees the section's scopes; null when it has errors
+   * or nests too deep through its predicates (E124).
    */
-  Cond condition(Expr e, Set<Scope> allowed, String section) {
-    Cond c = cond(e, allowed, section, EnumSet.noneOf(Scope.class));
+  Cond condition(Expr e, Section section) {
+    Cond c = e.accept(new Typing(Optional.of(section), EnumSet.noneOf(Scope.class)));
     return c == null || !predicates.shallowEnough(c) ? null : c;
   }
 
-  /** Types {@code e} where {@code allowed} is visible, adding what it looks at to {@code used}; null on errors. */
-  Cond cond(Expr e, Set<Scope> allowed, String section, Set<Scope> used) {
-    return e.accept(new Typing(allowed, section, used));
+  /**
+   * Types a predicate's body, which sees every scope (the rules using it are checked against their
+   * section), adding what it looks at to {@code used}; null on errors.
+   */
+  Cond predicateBody(Expr e, Set<Scope> used) {
+    return e.accept(new Typing(Optional.empty(), used));
   }
 
   /**
-   * One typing per kind of expression, in one place ({@code section}) that sees {@code allowed}; what
-   * the condition looks at is added to {@code used}. The kinds that are values are not conditions.
+   * One typing per kind of expression, in a rule of {@code section} (empty in a predicate's body, which
+   * sees every scope); what the condition looks at is added to {@code used}. The kinds that are values
+   * are not conditions.
    */
   private final class Typing implements Expr.Visitor<Cond> {
-    private final Set<Scope> allowed;
-    private final String section;
+    private final Optional<Section> section;
     private final Set<Scope> used;
 
-    Typing(Set<Scope> allowed, String section, Set<Scope> used) {
-      this.allowed = allowed;
+    Typing(Optional<Section> section, Set<Scope> used) {
       this.section = section;
       this.used = used;
     }
@@ -121,7 +125,7 @@ final class ConditionTyper {
           return null;
         }
         for (Scope s : p.scopes()) {
-          if (!allowed.contains(s)) {
+          if (!sees(section).contains(s)) {
             report.error(
                 Code.NOT_VISIBLE_IN_SECTION,
                 n.span(),
@@ -130,10 +134,8 @@ final class ConditionTyper {
                     + "` looks at `"
                     + s.word()
                     + "`, which is not"
-                    + " available in `"
-                    + section
-                    + "`"
-                    + scopeHint(section));
+                    + " available in "
+                    + where(section));
             return null;
           }
         }
@@ -155,7 +157,7 @@ final class ConditionTyper {
 
     @Override
     public Cond visit(Expr.Field f) {
-      FieldNames.FieldRef ref = field(f, allowed, section, used);
+      FieldNames.FieldRef ref = field(f, section, used);
       if (ref == null) {
         return null;
       }
@@ -171,28 +173,28 @@ final class ConditionTyper {
 
     @Override
     public Cond visit(Expr.Call c) {
-      return call(c, allowed, section, used);
+      return call(c, section, used);
     }
 
     @Override
     public Cond visit(Expr.Compare c) {
-      return compare(c, allowed, section, used);
+      return compare(c, section, used);
     }
 
     @Override
     public Cond visit(Expr.In in) {
-      Cond inner = in(in, allowed, section, used);
+      Cond inner = in(in, section, used);
       return inner == null ? null : in.negated() ? new Cond.Not(in.span(), inner) : inner;
     }
 
     @Override
     public Cond visit(Expr.Matches m) {
-      return matches(m, allowed, section, used);
+      return matches(m, section, used);
     }
 
     @Override
     public Cond visit(Expr.Has h) {
-      return has(h, allowed, section, used);
+      return has(h, section, used);
     }
 
     @Override
@@ -244,34 +246,43 @@ final class ConditionTyper {
     return out;
   }
 
-  private static String scopeHint(String section) {
-    return switch (section) {
-      case "classify" -> " (classify sees `device` and `region`)";
-      case "conflicts" ->
+  /** What a condition in {@code section} may look at: a predicate's body (empty) sees every scope. */
+  private static Set<Scope> sees(Optional<Section> section) {
+    return section.map(Section::scopes).orElse(ALL_SCOPES);
+  }
+
+  /**
+   * Where a condition is, for a message saying it cannot see something: only a rule's section can fail
+   * to see a scope, since a predicate's body sees them all.
+   */
+  private static String where(Optional<Section> section) {
+    Section s = section.orElseThrow(() -> new IllegalStateException("a predicate's body sees every scope"));
+    return "`" + s.word() + "`" + switch (s) {
+      case CLASSIFY -> " (classify sees `device` and `region`)";
+      case CONFLICTS ->
           " (conflicts sees the merged `region` and the `guest` range; device decisions belong in"
               + " classify, and messages can still name devices with {device})";
-      default -> "";
     };
   }
 
   /** Resolves a field and checks that its object is visible here (E108); null with a diagnostic when not. */
-  private FieldNames.FieldRef field(Expr.Field f, Set<Scope> allowed, String section, Set<Scope> used) {
+  private FieldNames.FieldRef field(Expr.Field f, Optional<Section> section, Set<Scope> used) {
     FieldNames.FieldRef ref = FieldNames.resolve(f, report).orElse(null);
     if (ref == null) {
       return null;
     }
-    if (!allowed.contains(ref.scope())) {
+    if (!sees(section).contains(ref.scope())) {
       report.error(
           Code.NOT_VISIBLE_IN_SECTION,
           f.span(),
-          "`" + f.object() + "` is not available in `" + section + "`" + scopeHint(section));
+          "`" + f.object() + "` is not available in " + where(section));
       return null;
     }
     used.add(ref.scope());
     return ref;
   }
 
-  private Cond call(Expr.Call c, Set<Scope> allowed, String section, Set<Scope> used) {
+  private Cond call(Expr.Call c, Optional<Section> section, Set<Scope> used) {
     Integer arity = FUNCTIONS.get(c.function());
     if (arity == null) {
       report.unknown(
@@ -292,11 +303,11 @@ final class ConditionTyper {
     }
     Expr arg = c.args().get(0);
     if (c.function().equals("downstream_of")) {
-      if (!allowed.contains(Scope.DEVICE)) {
+      if (!sees(section).contains(Scope.DEVICE)) {
         report.error(
             Code.NOT_VISIBLE_IN_SECTION,
             c.span(),
-            "`device` is not available in `" + section + "`" + scopeHint(section));
+            "`device` is not available in " + where(section));
         return null;
       }
       used.add(Scope.DEVICE);
@@ -312,11 +323,13 @@ final class ConditionTyper {
       }
       return null;
     }
-    if (!allowed.contains(Scope.REGION)) {
+    if (!sees(section).contains(Scope.REGION)) {
       report.error(
           Code.NOT_VISIBLE_IN_SECTION,
           c.span(),
-          "`" + c.function() + "` tests the region, which is not available in `" + section + "`");
+          "`" + c.function() + "` tests the region, which is not available in `"
+              + section.orElseThrow().word()
+              + "`");
       return null;
     }
     used.add(Scope.REGION);
@@ -342,11 +355,11 @@ final class ConditionTyper {
         }
         mask = 1 << kind.get().ordinal();
       }
-      if (!allowed.contains(Scope.GUEST)) {
+      if (!sees(section).contains(Scope.GUEST)) {
         report.error(
             Code.NOT_VISIBLE_IN_SECTION,
             arg.span(),
-            "`guest` is not available in `" + section + "`" + scopeHint(section));
+            "`guest` is not available in " + where(section));
         return null;
       }
       used.add(Scope.GUEST);
@@ -377,12 +390,12 @@ final class ConditionTyper {
     return null;
   }
 
-  private FieldNames.FieldRef fieldOf(Expr e, Set<Scope> allowed, String section, Set<Scope> used) {
+  private FieldNames.FieldRef fieldOf(Expr e, Optional<Section> section, Set<Scope> used) {
     Expr x = e;
     while (x instanceof Expr.Paren p) {
       x = p.inner();
     }
-    return x instanceof Expr.Field f ? field(f, allowed, section, used) : null;
+    return x instanceof Expr.Field f ? field(f, section, used) : null;
   }
 
   private boolean isField(Expr e) {
@@ -393,7 +406,7 @@ final class ConditionTyper {
     return x instanceof Expr.Field;
   }
 
-  private Cond compare(Expr.Compare c, Set<Scope> allowed, String section, Set<Scope> used) {
+  private Cond compare(Expr.Compare c, Optional<Section> section, Set<Scope> used) {
     Expr fieldSide;
     Expr valueSide;
     CompareOp op = c.op();
@@ -412,7 +425,7 @@ final class ConditionTyper {
           Code.BAD_COMPARISON, c.span(), "compares two constants; one side must be a field such as region.type");
       return null;
     }
-    FieldNames.FieldRef f = fieldOf(fieldSide, allowed, section, used);
+    FieldNames.FieldRef f = fieldOf(fieldSide, section, used);
     if (f == null) {
       return null;
     }
@@ -585,12 +598,12 @@ final class ConditionTyper {
     return 1 << index;
   }
 
-  private Cond in(Expr.In in, Set<Scope> allowed, String section, Set<Scope> used) {
+  private Cond in(Expr.In in, Optional<Section> section, Set<Scope> used) {
     if (!isField(in.left())) {
       report.error(Code.BAD_COMPARISON, in.span(), "the left side of `in` must be a field such as region.type");
       return null;
     }
-    FieldNames.FieldRef f = fieldOf(in.left(), allowed, section, used);
+    FieldNames.FieldRef f = fieldOf(in.left(), section, used);
     if (f == null) {
       return null;
     }
@@ -662,8 +675,8 @@ final class ConditionTyper {
     return null;
   }
 
-  private Cond matches(Expr.Matches m, Set<Scope> allowed, String section, Set<Scope> used) {
-    FieldNames.FieldRef f = isField(m.left()) ? fieldOf(m.left(), allowed, section, used) : null;
+  private Cond matches(Expr.Matches m, Optional<Section> section, Set<Scope> used) {
+    FieldNames.FieldRef f = isField(m.left()) ? fieldOf(m.left(), section, used) : null;
     if (f == null) {
       if (!isField(m.left())) {
         report.error(Code.BAD_COMPARISON, m.span(), "`matches` applies to device.class");
@@ -707,8 +720,8 @@ final class ConditionTyper {
     return null;
   }
 
-  private Cond has(Expr.Has h, Set<Scope> allowed, String section, Set<Scope> used) {
-    FieldNames.FieldRef f = isField(h.left()) ? fieldOf(h.left(), allowed, section, used) : null;
+  private Cond has(Expr.Has h, Optional<Section> section, Set<Scope> used) {
+    FieldNames.FieldRef f = isField(h.left()) ? fieldOf(h.left(), section, used) : null;
     if (f == null) {
       if (!isField(h.left())) {
         report.error(Code.BAD_COMPARISON, h.span(), "`has` applies to region.prot");

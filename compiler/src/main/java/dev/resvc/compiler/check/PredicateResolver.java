@@ -188,8 +188,7 @@ final class PredicateResolver {
   /** Checks the condition of {@code name}, whose uses are resolved already; null when it has errors. */
   private CheckedPredicate resolveBody(String name, ConditionTyper typer) {
     Set<Scope> used = EnumSet.noneOf(Scope.class);
-    Cond body =
-        typer.cond(decls.predicate(name).condition(), EnumSet.allOf(Scope.class), "predicate", used);
+    Cond body = typer.predicateBody(decls.predicate(name).condition(), used);
     if (body == null || !shallowEnough(body)) {
       return null;
     }
