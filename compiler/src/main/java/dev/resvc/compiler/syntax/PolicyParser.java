@@ -27,8 +27,8 @@ public final class PolicyParser {
    * in the token stream (counted before the parser, whose recursion follows them, runs), the depth of an
    * expression tree (each parenthesis, {@code not}, operator, and each {@code and}/{@code or} of a chain
    * is a level; counted as {@link AstBuilder} builds it) and, through {@code Checker.MAX_DEPTH}, a
-   * checked condition with the predicates it uses. Within it, parsing and every later phase run on an
-   * ordinary thread's stack (DeepNestingTest proves it with a small one).
+   * checked condition with the predicates it uses. Within it, every phase after parsing runs on the
+   * caller's stack, half the JVM's default one is enough (DeepNestingTest proves it in a fresh JVM).
    */
   public static final int MAX_NESTING = 256;
 
@@ -38,21 +38,54 @@ public final class PolicyParser {
    */
   public static final int MAX_ERRORS = 100;
 
+  /**
+   * The stack of the thread the parser runs on. Not a guard ({@link #MAX_NESTING} is): ANTLR's recursion
+   * spends about ten frames on each level of nesting, and in a fresh JVM it loads classes at the
+   * deepest level, so the deepest policy the limit accepts needs between 512 KiB and 1 MiB of stack,
+   * about what a caller's thread has in all. On a thread of its own the caller's stack never decides
+   * whether a policy parses.
+   */
+  private static final long PARSER_STACK_BYTES = 16L << 20;
+
   private PolicyParser() {}
 
   public static PolicyFile parse(String text, String fileName, Diagnostics diags) {
     Diagnostics local = Diagnostics.upTo(MAX_ERRORS);
-    PolicyFile file;
-    try {
-      file = parseHere(text, fileName, local);
-    } catch (Diagnostics.Full e) {
-      local.all().forEach(diags::add);
+    PolicyFile[] result = new PolicyFile[1];
+    Throwable[] failure = new Throwable[1];
+    Thread parser = new Thread(null, () -> {
+      try {
+        result[0] = parseHere(text, fileName, local);
+      } catch (Throwable e) { // Diagnostics.Full, a bug, or out of memory: handled on the caller's thread
+        failure[0] = e;
+      }
+    }, "resvc-parser", PARSER_STACK_BYTES);
+    parser.start();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        parser.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    local.all().forEach(diags::add);
+    if (failure[0] instanceof Diagnostics.Full e) {
       diags.add(Diagnostic.error(Code.TOO_MANY_ERRORS, e.rejected().span(),
           "more than " + MAX_ERRORS + " errors in this file; stopped here (fix these and run again)"));
       return new PolicyFile(fileName, List.of(), List.of());
     }
-    local.all().forEach(diags::add);
-    return file;
+    if (failure[0] instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure[0] instanceof Error e) {
+      throw e;
+    }
+    return result[0];
   }
 
   private static PolicyFile parseHere(String text, String fileName, Diagnostics diags) {
