@@ -163,9 +163,46 @@ public final class PolicyBuild {
     }
     Diagnostics diags = new Diagnostics();
     PolicyFile parsed = PolicyParser.parse(text, name, diags);
-    return !diags.hasErrors() && parsed.items().stream().noneMatch(i -> i instanceof Item.PolicyDecl
-        || i instanceof Item.Classify || i instanceof Item.Conflicts || i instanceof Item.Test);
+    return !diags.hasErrors() && parsed.items().stream().noneMatch(i -> i.accept(MAKES_A_POLICY));
   }
+
+  /** Whether an item is one only a policy holds: a library holds imports, constants and predicates. */
+  private static final Item.Visitor<Boolean> MAKES_A_POLICY = new Item.Visitor<>() {
+    @Override
+    public Boolean visit(Item.PolicyDecl item) {
+      return true;
+    }
+
+    @Override
+    public Boolean visit(Item.Import item) {
+      return false;
+    }
+
+    @Override
+    public Boolean visit(Item.Const item) {
+      return false;
+    }
+
+    @Override
+    public Boolean visit(Item.Predicate item) {
+      return false;
+    }
+
+    @Override
+    public Boolean visit(Item.Classify item) {
+      return true;
+    }
+
+    @Override
+    public Boolean visit(Item.Conflicts item) {
+      return true;
+    }
+
+    @Override
+    public Boolean visit(Item.Test item) {
+      return true;
+    }
+  };
 
   /**
    * Writes what {@code result} generated to each output, leaving files whose content is already right
