@@ -198,6 +198,26 @@ class IvrsIortCommandTest {
     assertThat(CliRun.of("iort", tmp.resolve("past-end").toString()).err()).contains("runs past the table end");
   }
 
+  /**
+   * The same bad RMR descriptor offset is an error in the revision-5 table but ignored, with a note,
+   * in a revision-4 one: the kernel reads RMR nodes only from revision 5 (E.d) on.
+   */
+  @Test
+  void anOldLayoutRmrInARevision4IortIsIgnoredWithANote() throws IOException {
+    byte[] t = orionIort();
+    putU32(t, 0x9e0 + 24, 0x200); // the RMR's descriptor array would start past its node
+    assertOneLineError("iort", "rmr-rev5", t, "offset 0x9e0: error: RMR descriptor array");
+    t[8] = 4; // table revision
+    CliRun run = CliRun.of("iort", write("rmr-rev4", fixChecksum(t)));
+    assertThat(run.exitCode()).isEqualTo(0);
+    assertThat(run.out()).startsWith("iort length=0xad8 revision=0x04 checksum=ok nodes=19\n");
+    assertThat(run.out()).doesNotContain("rmr");
+    assertThat(run.err()).contains("offset 0x9e0: note: RMR node at 0x9e0 ignored: the table is revision 4 and the"
+        + " kernel reads RMR nodes only from revision 5 (IORT E.d) on");
+    assertThat(CliRun.of("iort", "--format", "json", tmp.resolve("rmr-rev4").toString()).out())
+        .contains("\"rmr-ignored\"");
+  }
+
   @Test
   void aZeroLengthIortNodeIsOneLine() throws IOException {
     byte[] t = orionIort();

@@ -203,6 +203,8 @@ public final class IortFormat {
       return "pmcg";
     } else if (n instanceof IortNode.Rmr) {
       return "rmr";
+    } else if (n instanceof IortNode.IgnoredRmr) {
+      return "rmr-ignored";
     }
     return "unknown";
   }

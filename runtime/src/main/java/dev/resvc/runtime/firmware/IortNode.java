@@ -192,6 +192,24 @@ public sealed interface IortNode {
     }
   }
 
+  /**
+   * An RMR node in a table below revision 5 (spec E.d). The kernel reads RMR nodes only from
+   * revision 5 on ({@code iort_find_rmrs}), and earlier firmware used layouts that predate the
+   * specification, so nothing past the header is decoded: the node has no flags, descriptors or
+   * ID mappings that anyone reads.
+   */
+  record IgnoredRmr(Header header) implements IortNode {
+    public IgnoredRmr {
+      Objects.requireNonNull(header, "header");
+    }
+
+    /** None: the kernel never reads them. */
+    @Override
+    public List<IdMapping> mappings() {
+      return List.of();
+    }
+  }
+
   /** A node of a type this reader does not know (7 and above); kept with its header. */
   record UnknownNode(Header header, List<IdMapping> mappings) implements IortNode {
     public UnknownNode {

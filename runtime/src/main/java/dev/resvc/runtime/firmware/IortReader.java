@@ -22,6 +22,14 @@ public final class IortReader {
   /** Header (36) + node count, node offset, reserved. */
   public static final int HEADER_LENGTH = 48;
 
+  /**
+   * The first table revision whose RMR nodes are read (spec E.d). {@code iort_find_rmrs} returns at
+   * once below it ("Only supports ARM DEN 0049E.d onwards", {@code iort_table->revision < 5}, no
+   * message), since Linux commit 491cf4a6735a "ACPI/IORT: Add support to retrieve IORT RMR reserved
+   * regions" (v6.0).
+   */
+  public static final int RMR_MIN_REVISION = 5;
+
   private IortReader() {}
 
   /**
@@ -76,7 +84,8 @@ public final class IortReader {
         throw new InputException(source, Position.offset(offset),
             name(type) + " node has length 0: the walk cannot move on to the next node");
       }
-      int fixed = fixedLength(type);
+      boolean ignoredRmr = type == IortNode.TYPE_RMR && header.revision() < RMR_MIN_REVISION;
+      int fixed = ignoredRmr ? IortNode.Header.SIZE : fixedLength(type);
       if (length < fixed) {
         throw new InputException(source, Position.offset(offset),
             name(type) + " node length 0x" + Integer.toHexString(length) + " is smaller than its " + fixed
@@ -87,7 +96,9 @@ public final class IortReader {
             name(type) + " node of length 0x" + Integer.toHexString(length) + " runs past the table end at 0x"
                 + Integer.toHexString(end));
       }
-      nodes.add(decode(bytes.truncate((int) (offset + length)), offset, type, length, notes));
+      TableBytes node = bytes.truncate((int) (offset + length));
+      nodes.add(ignoredRmr ? ignoredRmr(node, offset, length, header.revision(), notes)
+          : decode(node, offset, type, length, notes));
       offset += length;
     }
     return new Read<>(new IortTable(header, nodeCount, nodeOffset, nodes), notes);
@@ -152,6 +163,18 @@ public final class IortReader {
         yield new IortNode.UnknownNode(h, maps);
       }
     };
+  }
+
+  /** An RMR node below {@link #RMR_MIN_REVISION}: only its header, as the kernel reads no more. */
+  private static IortNode.IgnoredRmr ignoredRmr(TableBytes s, long o, int length, int tableRevision,
+      List<InputNote> notes) throws InputException {
+    IortNode.Header h = new IortNode.Header(
+        o, IortNode.TYPE_RMR, length, s.u8(o + 3, "node revision"), s.u32(o + 4, "node identifier"),
+        s.u32(o + 8, "ID mapping count"), s.u32(o + 12, "ID mapping offset"));
+    notes.add(InputNote.note(s.source(), Position.offset(o),
+        "RMR node at 0x" + Long.toHexString(o) + " ignored: the table is revision " + tableRevision
+            + " and the kernel reads RMR nodes only from revision " + RMR_MIN_REVISION + " (IORT E.d) on"));
+    return new IortNode.IgnoredRmr(h);
   }
 
   private static IortNode.Rmr rmr(TableBytes s, IortNode.Header h, List<IdMapping> maps, List<InputNote> notes)

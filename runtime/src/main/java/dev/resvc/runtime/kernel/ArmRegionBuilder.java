@@ -30,7 +30,7 @@ import java.util.Optional;
  * the RMR regions of {@code iort_find_rmrs} / {@code iort_node_get_rmr_info} / {@code iort_get_rmrs}.
  *
  * <p>RMR selection follows the current kernel: an RMR node counts only when the IORT revision is 5
- * or more; an ID mapping selects the node when its output reference is the device's SMMU node and
+ * or more (the reader keeps older tables' RMR nodes undecoded); an ID mapping selects the node when its output reference is the device's SMMU node and
  * one of the device's stream IDs lies in {@code [outputBase, outputBase + idCount]} (u32
  * arithmetic). Mappings with an ID count of 0 are <em>not</em> skipped: the merged v6.0 code skipped
  * them, which dropped every single-ID RMR, and "ACPI/IORT: Remove erroneous id_count check in
@@ -157,12 +157,12 @@ public final class ArmRegionBuilder {
     return new Region(MSI_IOVA_BASE, MSI_IOVA_LENGTH, RegionType.SW_MSI, Prot.MSI_DOORBELL, RegionSource.SW_MSI);
   }
 
-  /** {@code iort_find_rmrs}: every RMR node, in table order. */
+  /**
+   * {@code iort_find_rmrs}: every RMR node, in table order. Its revision check is the reader's: a
+   * table below {@link dev.resvc.runtime.firmware.IortReader#RMR_MIN_REVISION} holds no {@code Rmr}.
+   */
   private List<Region> rmrRegions(long smmuOffset, List<Long> streamIds, List<InputNote> out) {
     List<Region> regions = new ArrayList<>();
-    if (table.header().revision() < 5) { // "Only supports ARM DEN 0049E.d onwards"
-      return regions;
-    }
     for (IortNode.Rmr rmr : table.rmrs()) {
       nodeRmrInfo(rmr, smmuOffset, streamIds, regions, out);
     }

@@ -154,6 +154,34 @@ class IortReaderTest {
     assertThat(e.detail()).isEqualTo("RMR descriptor array [0xd4, +0x14) lies outside its node [0x74, 0xcc)");
   }
 
+  /**
+   * Before revision 5 (E.d) the kernel reads no RMR node ({@code iort_find_rmrs}), so an old-layout
+   * node whose descriptor array lies outside it is no error: kept as its header, with a note.
+   */
+  @Test
+  void rmrNodeInARevision4TableIsIgnoredWithANote() throws Exception {
+    byte[] t = patch32(IortBuilder.iort(4).smmuV3(0x0b010000L)
+        .rmr(0x11, ranges(range(0x84800000L, 0x800000L)), single(6, SMMU), single(7, SMMU)).build(), RMR + 24, 0x60);
+    IortTable table = read(t);
+    assertThat(table.rmrs()).isEmpty();
+    IortNode.IgnoredRmr ignored = table.nodes(IortNode.IgnoredRmr.class).get(0);
+    assertThat(ignored.offset()).isEqualTo(RMR);
+    assertThat(ignored.length()).isEqualTo(0x58);
+    assertThat(ignored.header().mappingCount()).isEqualTo(2);
+    assertThat(ignored.mappings()).isEmpty();
+    assertThat(notes).containsExactly(InputNote.note("IORT.bin", Position.offset(RMR),
+        "RMR node at 0x74 ignored: the table is revision 4 and the kernel reads RMR nodes only from revision 5"
+            + " (IORT E.d) on"));
+  }
+
+  /** Below revision 5 only the RMR node's header is read, so a node of just a header is no error either. */
+  @Test
+  void headerOnlyRmrNodeInARevision4TableIsIgnored() throws Exception {
+    byte[] t = IortBuilder.iort(4).node(IortNode.TYPE_RMR, 0, new byte[0]).build();
+    assertThat(read(t).nodes(IortNode.IgnoredRmr.class)).hasSize(1);
+    assertThat(notes).hasSize(1);
+  }
+
   @Test
   void rmrDescriptorCountWhoseArraySizeOverflows() {
     InputException e = fails(patch32(table(), RMR + 20, 0xffffffffL));
