@@ -210,6 +210,18 @@ class JsonSchemaTest {
     }
   }
 
+  /** An IORT below revision 5 keeps its RMR node as {@code rmr-ignored}, which the schema names. */
+  @Test
+  void anIgnoredRmrNodeIsInTheSchema(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    byte[] t = IvrsIortCommandTest.orionIort();
+    IvrsIortCommandTest.putU32(t, 0x9e0 + 24, 0x200); // an old layout: descriptors past the node
+    t[8] = 4; // table revision
+    Path table = tmp.resolve("IORT");
+    Files.write(table, IvrsIortCommandTest.fixChecksum(t));
+    JsonNode doc = valid(JsonDocument.iort, 0, "iort", "--format", "json", table.toString());
+    assertThat(doc.toString()).contains("\"kind\":\"rmr-ignored\"");
+  }
+
   @Test
   void everyShippedAcpiTable() throws IOException {
     int tables = 0;
