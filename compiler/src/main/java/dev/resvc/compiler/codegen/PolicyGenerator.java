@@ -259,6 +259,30 @@ public final class PolicyGenerator {
   /** One occurrence of a rule in a list the generated code walks, with its condition compiled for that list. */
   private record Occurrence(NumberedRule rule, JavaExpr test) {}
 
+  /** Which decision constant: rule {@code rule} of a section, or (rule {@link #DEFAULT}) its default. */
+  private record DecisionKey(Section section, int rule) {
+    static final int DEFAULT = -1;
+
+    static DecisionKey defaultOf(Section section) {
+      return new DecisionKey(section, DEFAULT);
+    }
+  }
+
+  /** The runtime {@code Policy} method a section compiles to, which also names its helper methods. */
+  private static String methodName(Section section) {
+    return section == Section.CLASSIFY ? "classify" : "conflict";
+  }
+
+  /** {@link #methodName} capitalised, for the generated classes' names. */
+  private static String title(Section section) {
+    return section == Section.CLASSIFY ? "Classify" : "Conflict";
+  }
+
+  /** What the section's method returns. */
+  private static Class<?> decisionType(Section section) {
+    return section == Section.CLASSIFY ? ClassifyDecision.class : ConflictDecision.class;
+  }
+
   private static final class Generator {
     private final CheckedPolicy policy;
     private final String sourceHash;
@@ -275,7 +299,7 @@ public final class PolicyGenerator {
     private final EnumSet<Helper> helpers = EnumSet.noneOf(Helper.class);
     private final PredicateMethods predicates = new PredicateMethods(helpers);
     private final List<TypeSpec> nested = new ArrayList<>();
-    private final Map<String, CodeBlock> decisionRefs = new LinkedHashMap<>();
+    private final Map<DecisionKey, CodeBlock> decisionRefs = new LinkedHashMap<>();
     /** Decision holder classes of a large policy that fill an indexed section's decision array. */
     private final List<String> classifyFillers = new ArrayList<>();
     private final List<String> conflictFillers = new ArrayList<>();
@@ -350,20 +374,20 @@ public final class PolicyGenerator {
       FieldSpec xd = constant(ConflictDecision.class, conflictDefault, conflictInit(policy.conflictDefault()));
       type.addField(cd);
       type.addField(xd);
-      decisionRefs.put("classify:default", CodeBlock.of("$N", classifyDefault));
-      decisionRefs.put("conflict:default", CodeBlock.of("$N", conflictDefault));
-      List<String> keys = new ArrayList<>();
+      decisionRefs.put(DecisionKey.defaultOf(Section.CLASSIFY), CodeBlock.of("$N", classifyDefault));
+      decisionRefs.put(DecisionKey.defaultOf(Section.CONFLICTS), CodeBlock.of("$N", conflictDefault));
+      List<DecisionKey> keys = new ArrayList<>();
       for (int i = 0; i < policy.classifyRules().size(); i++) {
         CheckedPolicy.Rule<ClassifyDecision> r = policy.classifyRules().get(i);
         String name = fieldName(ruleFieldName(r.name()));
         fields.add(constant(ClassifyDecision.class, name, classifyInit(r.decision())));
-        keys.add("classify:" + i);
+        keys.add(new DecisionKey(Section.CLASSIFY, i));
       }
       for (int i = 0; i < policy.conflictRules().size(); i++) {
         CheckedPolicy.Rule<ConflictDecision> r = policy.conflictRules().get(i);
         String name = fieldName(ruleFieldName(r.name()));
         fields.add(constant(ConflictDecision.class, name, conflictInit(r.decision())));
-        keys.add("conflict:" + i);
+        keys.add(new DecisionKey(Section.CONFLICTS, i));
       }
       if (!large) {
         for (int i = 0; i < fields.size(); i++) {
@@ -390,11 +414,11 @@ public final class PolicyGenerator {
         for (int i = start; i < Math.min(start + DECISIONS_PER_CLASS, fields.size()); i++) {
           b.addField(fields.get(i));
           decisionRefs.put(keys.get(i), CodeBlock.of("$N.$N", holder, fields.get(i).name()));
-          int number = Integer.parseInt(keys.get(i).substring(keys.get(i).indexOf(':') + 1));
-          if (keys.get(i).startsWith("classify:") && classifyIndexed) {
+          int number = keys.get(i).rule();
+          if (keys.get(i).section() == Section.CLASSIFY && classifyIndexed) {
             fillClassify.addStatement("decisions[$L] = $N", number, fields.get(i).name());
             anyClassify = true;
-          } else if (keys.get(i).startsWith("conflict:") && conflictIndexed) {
+          } else if (keys.get(i).section() == Section.CONFLICTS && conflictIndexed) {
             fillConflict.addStatement("decisions[$L] = $N", number, fields.get(i).name());
             anyConflict = true;
           }
@@ -472,8 +496,8 @@ public final class PolicyGenerator {
       if (section == Section.CLASSIFY ? classifyIndexed : conflictIndexed) {
         return indexedSection(section, rules, chunkMethods);
       }
-      String kind = section == Section.CLASSIFY ? "classify" : "conflict";
-      Class<?> decisionType = section == Section.CLASSIFY ? ClassifyDecision.class : ConflictDecision.class;
+      String kind = methodName(section);
+      Class<?> decisionType = decisionType(section);
       Known known = Known.scopes(EnumSet.complementOf(EnumSet.copyOf(section.scopes())));
       MethodSpec.Builder m = MethodSpec.methodBuilder(kind).addAnnotation(Override.class)
           .addModifiers(Modifier.PUBLIC).returns(decisionType);
@@ -564,7 +588,7 @@ public final class PolicyGenerator {
       if (dispatch != null && !lists.isEmpty()) {
         m.endControlFlow();
       }
-      m.addStatement("return $L", decisionRefs.get(kind + ":default"));
+      m.addStatement("return $L", decisionRefs.get(DecisionKey.defaultOf(section)));
       return m.build();
     }
 
@@ -577,9 +601,9 @@ public final class PolicyGenerator {
      * returns the decision of the lowest-numbered rule that holds.
      */
     private MethodSpec indexedSection(Section section, List<NumberedRule> rules, List<MethodSpec> chunkMethods) {
-      String kind = section == Section.CLASSIFY ? "classify" : "conflict";
-      String title = section == Section.CLASSIFY ? "Classify" : "Conflict";
-      Class<?> decisionType = section == Section.CLASSIFY ? ClassifyDecision.class : ConflictDecision.class;
+      String kind = methodName(section);
+      String title = title(section);
+      Class<?> decisionType = decisionType(section);
       Known known = Known.scopes(EnumSet.complementOf(EnumSet.copyOf(section.scopes())));
 
       List<Integer> numbers = new ArrayList<>();
@@ -653,7 +677,7 @@ public final class PolicyGenerator {
         args.addAll(List.of("region", "guest"));
       }
       String argList = String.join(", ", args);
-      MethodSpec holds = holdsMethods(kind, live, conditions, params, argList, chunkMethods);
+      MethodSpec holds = holdsMethods(section, live, conditions, params, argList, chunkMethods);
       chunkMethods.add(holds);
       MethodSpec first = MethodSpec.methodBuilder(kind + "First").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
           .addJavadoc("The first of {@code rules} (ascending) below {@code limit} whose condition holds, else\n"
@@ -700,7 +724,7 @@ public final class PolicyGenerator {
         m.addStatement("first = $N($N.$N, first, $L)", first, index, UNINDEXED, argList);
       }
       m.addStatement("return first == $T.MAX_VALUE ? $L : $N.$N[first]", Integer.class,
-          decisionRefs.get(kind + ":default"), index, DECISIONS);
+          decisionRefs.get(DecisionKey.defaultOf(section)), index, DECISIONS);
       return m.build();
     }
 
@@ -738,7 +762,7 @@ public final class PolicyGenerator {
       if (!large) {
         CodeBlock.Builder b = CodeBlock.builder().add("{\n$>$>");
         for (int i = 0; i < count; i++) {
-          b.add(i == 0 ? "$L" : ",\n$L", decisionRefs.get((section == Section.CLASSIFY ? "classify:" : "conflict:") + i));
+          b.add(i == 0 ? "$L" : ",\n$L", decisionRefs.get(new DecisionKey(section, i)));
         }
         return b.add("$<$<}").build();
       }
@@ -747,7 +771,7 @@ public final class PolicyGenerator {
           .returns(ArrayTypeName.of(decisionType))
           .addStatement("$T[] decisions = new $T[$L]", decisionType, decisionType, count);
       for (String holder : section == Section.CLASSIFY ? classifyFillers : conflictFillers) {
-        fill.addStatement("$N.$N(decisions)", holder, section == Section.CLASSIFY ? "fillClassify" : "fillConflict");
+        fill.addStatement("$N.$N(decisions)", holder, "fill" + title(section));
       }
       ix.addMethod(fill.addStatement("return decisions").build());
       return CodeBlock.of("decisions()");
@@ -758,8 +782,9 @@ public final class PolicyGenerator {
      * rule numbers, split into methods of {@link #HOLDS_PER_METHOD} rules (nested classes in a large
      * policy) with a dispatch on {@code rule / HOLDS_PER_METHOD} when there are several.
      */
-    private MethodSpec holdsMethods(String kind, List<NumberedRule> live, List<Cond> conditions,
+    private MethodSpec holdsMethods(Section section, List<NumberedRule> live, List<Cond> conditions,
         List<ParameterSpec> params, String argList, List<MethodSpec> chunkMethods) {
+      String kind = methodName(section);
       TreeMap<Integer, List<Integer>> byChunk = new TreeMap<>();
       for (int i = 0; i < live.size(); i++) {
         byChunk.computeIfAbsent(live.get(i).index() / HOLDS_PER_METHOD, k -> new ArrayList<>()).add(i);
@@ -783,7 +808,7 @@ public final class PolicyGenerator {
         holdsSwitch(chunk, kind, live, conditions, e.getValue());
         CodeBlock target;
         if (large) {
-          String holder = typeName((kind.equals("classify") ? "ClassifyRules" : "ConflictRules") + e.getKey());
+          String holder = typeName(title(section) + "Rules" + e.getKey());
           nested.add(TypeSpec.classBuilder(holder).addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
               .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
               .addMethod(chunk.build()).build());
@@ -898,13 +923,13 @@ public final class PolicyGenerator {
       CodeBlock test = o.test().code();
       return CodeBlock.builder()
           .add("// $L\n", JavaText.comment(comment))
-          .addStatement("if ($L) return $L", test, decisionRefs.get((section == Section.CLASSIFY ? "classify:" : "conflict:") + r.index()))
+          .addStatement("if ($L) return $L", test, decisionRefs.get(new DecisionKey(section, r.index())))
           .build();
     }
 
     private CodeBlock chunkCall(Section section, List<Occurrence> chunk, Set<Local> locals,
         List<MethodSpec> chunkMethods) {
-      Class<?> decisionType = section == Section.CLASSIFY ? ClassifyDecision.class : ConflictDecision.class;
+      Class<?> decisionType = decisionType(section);
       List<ParameterSpec> params = new ArrayList<>();
       List<String> args = new ArrayList<>();
       for (Local l : locals) {
@@ -914,7 +939,7 @@ public final class PolicyGenerator {
       String first = chunk.get(0).rule().name();
       String last = chunk.get(chunk.size() - 1).rule().name();
       int number = chunks++;
-      MethodSpec.Builder b = MethodSpec.methodBuilder(large ? "first" : (section == Section.CLASSIFY ? "classify" : "conflict") + number)
+      MethodSpec.Builder b = MethodSpec.methodBuilder(large ? "first" : methodName(section) + number)
           .addModifiers(large ? new Modifier[] {Modifier.STATIC} : new Modifier[] {Modifier.PRIVATE, Modifier.STATIC})
           .returns(decisionType)
           .addParameters(params)
@@ -926,7 +951,7 @@ public final class PolicyGenerator {
       b.addStatement("return null");
       CodeBlock target;
       if (large) {
-        String holder = typeName((section == Section.CLASSIFY ? "ClassifyRules" : "ConflictRules") + number);
+        String holder = typeName(title(section) + "Rules" + number);
         MethodSpec method = b.build();
         nested.add(TypeSpec.classBuilder(holder).addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
             .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
