@@ -2,16 +2,27 @@ package dev.resvc.runtime.model;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A machine as resvc sees it: every PCI device, and the IOMMU groups (ascending id). A host with
- * devices but no groups is a machine whose IOMMU is off.
+ * A machine as resvc sees it: every PCI device, the IOMMU groups (ascending id), and what it tells
+ * about its kernel. A host with devices but no groups is a machine whose IOMMU is off.
  */
-public record Host(String name, List<PciDevice> devices, List<IommuGroup> groups) {
+public record Host(String name, List<PciDevice> devices, List<IommuGroup> groups, KernelFacts kernel) {
   public Host {
     devices = devices.stream().sorted(Comparator.comparing(PciDevice::address)).toList();
     groups = groups.stream().sorted(Comparator.comparingInt(IommuGroup::id)).toList();
+    Objects.requireNonNull(kernel, "kernel");
+  }
+
+  /** A host that tells nothing about its kernel. */
+  public Host(String name, List<PciDevice> devices, List<IommuGroup> groups) {
+    this(name, devices, groups, KernelFacts.unknown());
+  }
+
+  public Host withKernel(KernelFacts facts) {
+    return new Host(name, devices, groups, facts);
   }
 
   public Optional<PciDevice> device(PciAddress address) {

@@ -1,0 +1,59 @@
+package dev.resvc.runtime.kernel;
+
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.range.AddressRange;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A step of giving a group to a VM that the kernel fails, as the kernel in force fails it: at
+ * attach (the group or device is refused) or at map (a guest range cannot be mapped), with the call
+ * the VMM makes, the errno it gets back and the line the kernel logs, if any.
+ *
+ * @param stage attach or map
+ * @param call the ioctl that fails ({@code VFIO_GROUP_SET_CONTAINER}, {@code VFIO_SET_IOMMU}, {@code
+ *     VFIO_DEVICE_BIND_IOMMUFD}, {@code VFIO_DEVICE_ATTACH_IOMMUFD_PT}, {@code VFIO_IOMMU_MAP_DMA},
+ *     {@code IOMMU_IOAS_MAP})
+ * @param errno what the call returns (negated)
+ * @param kernelLog the line the kernel logs, as it logs it; empty when it logs nothing
+ * @param device the device refused, when the refusal is a device's
+ * @param range the guest range that cannot be mapped (map), or the region behind the refusal
+ * @param function the kernel function that decides ({@code __iommu_device_set_domain}, …)
+ * @param why one sentence saying why, naming the era and commit (docs/kernel-eras.md)
+ */
+public record StepFailure(Stage stage, String call, Errno errno, Optional<String> kernelLog,
+    Optional<PciAddress> device, Optional<AddressRange> range, String function, String why) {
+  public StepFailure {
+    Objects.requireNonNull(stage, "stage");
+    Objects.requireNonNull(call, "call");
+    Objects.requireNonNull(errno, "errno");
+    Objects.requireNonNull(kernelLog, "kernelLog");
+    Objects.requireNonNull(device, "device");
+    Objects.requireNonNull(range, "range");
+    Objects.requireNonNull(function, "function");
+    Objects.requireNonNull(why, "why");
+  }
+
+  /** Where in the assignment a step fails. */
+  public enum Stage {
+    /** Taking the group or device: ownership, domain attach, IOVA list, MSI isolation. */
+    ATTACH("attach"),
+    /** Mapping guest memory into the IOMMU domain. */
+    MAP("map");
+
+    private final String resvName;
+
+    Stage(String resvName) {
+      this.resvName = resvName;
+    }
+
+    public String resvName() {
+      return resvName;
+    }
+
+    @Override
+    public String toString() {
+      return resvName;
+    }
+  }
+}
