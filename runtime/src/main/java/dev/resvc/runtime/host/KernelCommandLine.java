@@ -68,7 +68,8 @@ record KernelCommandLine(List<String> words) {
    * A bool parameter's value as {@code kstrtobool} (lib/kstrtox.c) reads it: first character {@code
    * y}, {@code Y} or {@code 1} is true, {@code n}, {@code N} or {@code 0} false, {@code on}/{@code
    * off} in any case; no value is true. Anything else the kernel refuses (the parameter keeps its
-   * default), so it is empty here.
+   * default), so it is empty here. A patch letting {@code t}/{@code f} mean true/false was seen; whether
+   * and when mainline took it is UNVERIFIED, so such a value is empty here too.
    */
   static Optional<Boolean> kernelBool(String value) {
     if (value.isEmpty()) {
