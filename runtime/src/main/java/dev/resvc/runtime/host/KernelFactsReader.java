@@ -82,51 +82,27 @@ final class KernelFactsReader {
     Map<String, byte[]> files = new LinkedHashMap<>();
     ProcFiles proc = sys.isMountedSysfs() ? new ProcFiles(SysfsTree.open(Path.of("/proc")), "")
         : new ProcFiles(sys, PROC + "/");
-    KernelFacts facts = KernelFacts.unknown();
-
     Optional<byte[]> osrelease = readProc(proc, OSRELEASE, InputLimits.SYSFS_FILE, files);
-    Optional<KernelRelease> release = Optional.empty();
-    if (osrelease.isPresent()) {
-      release = Optional.of(release(osrelease.get(), proc.tree().name(proc.rel(OSRELEASE))));
-      facts = facts.withRelease(release.get());
-    }
-    Optional<KernelCommandLine> cmdline = Optional.empty();
-    Optional<byte[]> cmdlineBytes = readProc(proc, CMDLINE, InputLimits.SYSFS_FILE, files);
-    if (cmdlineBytes.isPresent()) {
-      String text = new String(cmdlineBytes.get(), StandardCharsets.ISO_8859_1).strip();
-      facts = facts.withCommandLine(text);
-      cmdline = Optional.of(KernelCommandLine.parse(text));
-    }
+    Optional<KernelRelease> release = osrelease.isEmpty() ? Optional.empty()
+        : Optional.of(release(osrelease.get(), proc.tree().name(proc.rel(OSRELEASE))));
+    Optional<String> commandLine = readProc(proc, CMDLINE, InputLimits.SYSFS_FILE, files)
+        .map(b -> new String(b, StandardCharsets.ISO_8859_1).strip());
+    Optional<KernelCommandLine> cmdline = commandLine.map(KernelCommandLine::parse);
     Optional<String> interrupts = readProc(proc, INTERRUPTS, InputLimits.TEXT_INPUT, files)
         .map(b -> new String(b, StandardCharsets.ISO_8859_1));
-
     List<String> iommus = iommuNames(sys, notes);
     Optional<IommuDriver> driver = driver(iommus, acpiTables);
-    if (driver.isPresent()) {
-      facts = facts.withDriver(driver.get());
-    }
     String cmdlineName = proc.tree().name(proc.rel(CMDLINE));
     Optional<Boolean> vfio = unsafeInterrupts(sys, VFIO_UNSAFE, "vfio_iommu_type1", cmdline, cmdlineName, files, notes);
-    if (vfio.isPresent()) {
-      facts = facts.withVfioAllowUnsafeInterrupts(vfio.get());
-    }
     Optional<Boolean> iommufd = unsafeInterrupts(sys, IOMMUFD_UNSAFE, "iommufd", cmdline, cmdlineName, files,
         notes);
-    if (iommufd.isPresent()) {
-      facts = facts.withIommufdAllowUnsafeInterrupts(iommufd.get());
-    }
     Optional<Long> efr2 = amdEfr2(sys, iommus, release, files, notes);
-    if (efr2.isPresent()) {
-      facts = facts.withAmdEfr2(efr2.get());
-    }
     MsiIsolation.Evidence evidence = new MsiIsolation.Evidence(driver, cmdline, interrupts,
         iommuTable(acpiTables.get("DMAR"), (b, s) -> DmarReader.read(b, s, false)),
         iommuTable(acpiTables.get("IORT"), (b, s) -> IortReader.read(b, s, false)),
         madt(sys, files, notes));
-    Optional<KernelFacts.InterruptRemapping> remapping = MsiIsolation.decide(evidence);
-    if (remapping.isPresent()) {
-      facts = facts.withInterruptRemapping(remapping.get());
-    }
+    KernelFacts facts = new KernelFacts(release, driver, commandLine, MsiIsolation.decide(evidence), vfio, iommufd,
+        efr2);
     return new Read<>(new KernelFiles(facts, files, iommus), notes);
   }
 
