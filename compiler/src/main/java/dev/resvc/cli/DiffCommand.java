@@ -97,7 +97,7 @@ final class DiffCommand implements Callable<Integer> {
     boolean different = !result.equivalent();
     Json.Arr hostsJson = Json.array();
     for (Path host : hosts) {
-      HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.none(), false);
+      HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.none(), HostLoader.RegionsFrom.firmware);
       Output.notes(err, loaded.notes());
       Explanation before = Evaluator.explain(new Interpreter(old), loaded.host(), layout, loaded.firmware().aperture());
       Explanation after = Evaluator.explain(new Interpreter(neu), loaded.host(), layout, loaded.firmware().aperture());

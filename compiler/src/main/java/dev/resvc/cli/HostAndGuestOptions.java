@@ -20,12 +20,17 @@ final class HostAndGuestOptions {
   @Option(names = "--iort", paramLabel = "FILE", description = "An IORT table to use instead of the host's own.")
   String iort;
 
+  @Option(names = "--regions", defaultValue = "firmware", paramLabel = "FROM",
+      description = "firmware (the default: rebuilt from the tables when there are any) or sysfs (the lines the"
+          + " running kernel printed).")
+  HostLoader.RegionsFrom regions;
+
   @Option(names = "--guest", defaultValue = "q35", paramLabel = "SPEC",
       description = "q35, pc or virt with an optional ,ram=SIZE (default ${DEFAULT-VALUE}, 4G of RAM), or a layout file.")
   String guest;
 
   HostLoader.Loaded loadHost() throws InputException, UsageException {
-    return HostLoader.load(host, HostLoader.TableFiles.of(dmar, ivrs, iort), false);
+    return HostLoader.load(host, HostLoader.TableFiles.of(dmar, ivrs, iort), regions);
   }
 
   GuestLayout guestLayout() throws InputException, UsageException {

@@ -1,5 +1,6 @@
 package dev.resvc.cli;
 
+import dev.resvc.cli.render.KernelFactsFormat;
 import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.host.HostBuilder;
 import dev.resvc.runtime.input.InputException;
@@ -29,7 +30,10 @@ import picocli.CommandLine.Spec;
       "With firmware tables (the host's own DMAR, IVRS or IORT, readable as root, or --dmar, --ivrs,",
       "--iort FILE) each device's regions are rebuilt as the Intel, AMD or Arm driver builds them, and",
       "every line on which that differs from the kernel's reserved_regions is reported on standard",
-      "error. Without one, the regions are the sysfs lines."
+      "error. Without one, or with --regions sysfs, the regions are the sysfs lines.",
+      "",
+      "The kernel block shows what the host tells about its kernel: release, IOMMU driver, command",
+      "line, whether MSIs are isolated (and the evidence), allow_unsafe_interrupts, AMD EFR2."
     },
     exitCodeListHeading = HelpText.EXIT_HEADING,
     exitCodeList = {
@@ -61,15 +65,17 @@ final class HostCommand implements Callable<Integer> {
       description = "An Arm IORT table to use instead of the host's own tables.")
   String iort;
 
-  @Option(names = "--sysfs-only", description = "Ignore firmware tables; show the sysfs lines as they are.")
-  boolean sysfsOnly;
+  @Option(names = "--regions", defaultValue = "firmware", paramLabel = "FROM",
+      description = "firmware (the default: rebuilt from the tables when there are any) or sysfs (the lines the"
+          + " running kernel printed, as they are).")
+  HostLoader.RegionsFrom regions;
 
   @Option(names = "--format", defaultValue = "text", description = "text or json.")
   Format format;
 
   @Override
   public Integer call() throws InputException, UsageException {
-    HostLoader.Loaded loaded = HostLoader.load(path, HostLoader.TableFiles.of(dmar, ivrs, iort), sysfsOnly);
+    HostLoader.Loaded loaded = HostLoader.load(path, HostLoader.TableFiles.of(dmar, ivrs, iort), regions);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Output.notes(err, loaded.notes());
@@ -85,6 +91,9 @@ final class HostCommand implements Callable<Integer> {
     Host host = loaded.host();
     out.println("host " + host.name() + ": " + host.devices().size() + " PCI devices, "
         + host.groups().size() + " IOMMU groups");
+    out.println();
+    out.println("kernel");
+    KernelFactsFormat.text(host.kernel()).forEach(line -> out.println("  " + line));
     if (host.groups().isEmpty()) {
       out.println();
       out.println("No IOMMU groups: the IOMMU is off, absent, or this is a VM without a virtual IOMMU.");
@@ -98,7 +107,9 @@ final class HostCommand implements Callable<Integer> {
       }
       return;
     }
+    out.println();
     out.println("regions from " + loaded.regionsFrom());
+    String linesFrom = linesFrom(loaded);
     for (IommuGroup group : host.groups()) {
       out.println();
       out.println("group " + group.id() + group.domainType().map(t -> "  type " + t).orElse(""));
@@ -108,7 +119,7 @@ final class HostCommand implements Callable<Integer> {
           out.println("      " + r.toSysfsLine() + "  (" + r.source() + ")");
         }
       }
-      out.println("  reserved_regions:");
+      out.println("  reserved_regions (" + linesFrom + "):");
       List<Region> merged = HostBuilder.mergedRegions(group);
       if (merged.isEmpty()) {
         out.println("    (none)");
@@ -117,6 +128,11 @@ final class HostCommand implements Callable<Integer> {
         out.println("    " + r.toSysfsLine());
       }
     }
+  }
+
+  /** How each group's lines were had: "from sysfs" or "rebuilt from DMAR" (or IVRS, IORT). */
+  private static String linesFrom(HostLoader.Loaded loaded) {
+    return loaded.firmware().isEmpty() ? "from sysfs" : "rebuilt from " + String.join("/", loaded.firmware().signatures());
   }
 
   private static String device(PciDevice d) {
@@ -143,11 +159,13 @@ final class HostCommand implements Callable<Integer> {
           .put("id", g.id())
           .put("type", g.domainType().orElse(null))
           .put("members", members)
-          .put("reserved_regions", merged));
+          .put("reserved_regions", merged)
+          .put("reserved_regions_from", loaded.firmware().isEmpty() ? "sysfs" : "firmware"));
     }
     return JsonDocument.host.start()
         .put("host", host.name())
         .put("regions_from", loaded.regionsFrom())
+        .put("kernel", KernelFactsFormat.json(host.kernel()))
         .put("devices", devices)
         .put("groups", groups);
   }

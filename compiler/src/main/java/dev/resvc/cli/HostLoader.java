@@ -37,6 +37,17 @@ final class HostLoader {
     }
   }
 
+  /**
+   * Where a host's regions come from ({@code --regions}): rebuilt from the firmware tables as the
+   * kernel builds them, when there are tables (the default), or the {@code reserved_regions} lines
+   * the running kernel printed, trusted as they are (a patched kernel, such as a relax-RMRR build,
+   * prints types no rebuild would give).
+   */
+  enum RegionsFrom {
+    firmware,
+    sysfs
+  }
+
   /** The table files given on the command line; all empty means "the snapshot's own tables". */
   record TableFiles(Optional<String> dmar, Optional<String> ivrs, Optional<String> iort) {
     static TableFiles none() {
@@ -52,9 +63,13 @@ final class HostLoader {
     }
   }
 
-  static Loaded load(Path root, TableFiles files, boolean sysfsOnly) throws InputException, UsageException {
-    if (sysfsOnly && files.any()) {
-      throw new UsageException("--dmar/--ivrs/--iort and --sysfs-only contradict each other");
+  /**
+   * The host at {@code root} carrying its kernel facts ({@link SysfsSnapshot#kernelFacts()}), with
+   * regions from where {@code regions} says.
+   */
+  static Loaded load(Path root, TableFiles files, RegionsFrom regions) throws InputException, UsageException {
+    if (regions == RegionsFrom.sysfs && files.any()) {
+      throw new UsageException("--dmar/--ivrs/--iort and --regions sysfs contradict each other");
     }
     if (Stream.of(files.dmar(), files.ivrs(), files.iort()).filter(f -> f.equals(Optional.of("-"))).count() > 1) {
       throw new UsageException("only one of --dmar, --ivrs and --iort can read standard input ('-')");
@@ -63,8 +78,8 @@ final class HostLoader {
     SysfsSnapshot snapshot = read.value();
     List<InputNote> notes = new ArrayList<>(read.notes());
     String name = root.toString();
-    if (sysfsOnly) {
-      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, Firmware.none(), "sysfs (--sysfs-only)",
+    if (regions == RegionsFrom.sysfs) {
+      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, Firmware.none(), "sysfs (--regions sysfs)",
           notes);
     }
     Read<Firmware> firmware = files.any() ? given(files) : HostBuilder.snapshotFirmware(snapshot);
@@ -75,7 +90,7 @@ final class HostLoader {
     }
     Read<Host> host = HostBuilder.withFirmware(snapshot, name, firmware.value());
     notes.addAll(host.notes());
-    return new Loaded(host.value(), snapshot, firmware.value(),
+    return new Loaded(host.value().withKernel(snapshot.kernelFacts()), snapshot, firmware.value(),
         firmware.value().describe() + ", as the kernel builds them", notes);
   }
 

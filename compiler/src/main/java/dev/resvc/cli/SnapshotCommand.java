@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
       "Save the parts of sysfs that resvc reads into a directory, for a bug report or a later check.",
       "",
       "PCI devices (ids, class, driver, the bridge nesting), IOMMU groups (reserved_regions, type, members)",
-      "and the raw DMAR/IVRS/IORT tables when readable (they are root-only), in the same layout. Plain files",
+      "and the raw DMAR/IVRS/IORT tables when readable (they are root-only), in the same layout; the kernel's",
+      "facts: /proc/sys/kernel/osrelease, /proc/cmdline and /proc/interrupts under proc/, the",
+      "allow_unsafe_interrupts module parameters, /sys/class/iommu, the MADT (APIC). Plain files",
       "and relative links that stay inside the directory, so it can be tarred and attached to a bug report,",
       "then read with 'resvc host DIR'. A machine with the IOMMU off is saved too, with a warning."
     },
@@ -64,7 +66,8 @@ final class SnapshotCommand implements Callable<Integer> {
     err.println("resvc: wrote " + out + ": " + written.devices().size() + " PCI devices, "
         + written.groups().size() + " IOMMU groups, "
         + (written.acpiTables().isEmpty() ? "no DMAR, IVRS or IORT table"
-            : "ACPI tables: " + String.join(", ", written.acpiTables().keySet())));
+            : "ACPI tables: " + String.join(", ", written.acpiTables().keySet()))
+        + ", kernel release " + written.kernelFacts().release().map(r -> r.version()).orElse("not recorded"));
     return Main.OK;
   }
 }

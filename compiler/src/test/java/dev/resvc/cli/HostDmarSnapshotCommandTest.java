@@ -38,17 +38,18 @@ class HostDmarSnapshotCommandTest {
           0000:03:00.0  103c:323a  RAID bus controller [010400]  driver hpsa
               0x00000000df61e000 0x00000000df61ffff direct  (rmrr)
               0x00000000fee00000 0x00000000feefffff msi  (msi-window)
-          reserved_regions:
+          reserved_regions (rebuilt from DMAR):
             0x00000000df61e000 0x00000000df61ffff direct
             0x00000000fee00000 0x00000000feefffff msi
         """);
   }
 
   @Test
-  void hostSysfsOnlyShowsTheLinesAsTheyAre() {
-    CliRun run = CliRun.of("host", "--sysfs-only", DELL.toString());
+  void hostRegionsSysfsShowsTheLinesAsTheyAre() {
+    CliRun run = CliRun.of("host", "--regions", "sysfs", DELL.toString());
     assertThat(run.exitCode()).isEqualTo(0);
-    assertThat(run.out()).contains("regions from sysfs (--sysfs-only)");
+    assertThat(run.out()).contains("regions from sysfs (--regions sysfs)");
+    assertThat(run.out()).contains("  reserved_regions (from sysfs):\n");
     assertThat(run.out()).doesNotContain("(rmrr)");
     assertThat(run.out()).contains("    0x00000000bb400000 0x00000000bb41ffff direct-relaxable\n");
   }

@@ -308,8 +308,8 @@ class IvrsIortCommandTest {
   }
 
   @Test
-  void tablesAndSysfsOnlyContradictEachOther() {
-    CliRun run = CliRun.of("host", "--sysfs-only", "--iort", "x", ORION.toString());
+  void tablesAndRegionsSysfsContradictEachOther() {
+    CliRun run = CliRun.of("host", "--regions", "sysfs", "--iort", "x", ORION.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("contradict");
   }

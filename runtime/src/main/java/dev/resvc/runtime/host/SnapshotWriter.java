@@ -24,7 +24,12 @@ import java.util.stream.Stream;
  * plain copies of the PCI id files; {@code bus/pci/devices/<dev>}, {@code driver} and {@code
  * kernel/iommu_groups/N/devices/<dev>} as relative symlinks, every one of which stays inside the
  * snapshot; {@code reserved_regions} and {@code type} copied byte for byte (a cut file stays cut);
- * {@code firmware/acpi/tables/{DMAR,IVRS,IORT}} when they could be read. Only what the reader
+ * {@code firmware/acpi/tables/{DMAR,IVRS,IORT}} when they could be read; what the host tells
+ * about its kernel, byte for byte under the same paths ({@code proc/sys/kernel/osrelease}, {@code
+ * proc/cmdline}, {@code proc/interrupts} for the live {@code /proc} files; {@code
+ * module/{vfio_iommu_type1,iommufd}/parameters/allow_unsafe_interrupts}; {@code class/iommu/NAME/}
+ * as plain directories, with {@code amd-iommu/features} for AMD IOMMUs; the MADT, {@code
+ * firmware/acpi/tables/APIC}). Only what the reader
  * accepts is written: devices and group members it skips (with a note) are left out. An empty
  * {@code kernel/iommu_groups} records a machine with its IOMMU off (or a kernel without IOMMU
  * support); the reader refuses a tree without one.
@@ -97,6 +102,14 @@ public final class SnapshotWriter {
       for (Map.Entry<String, byte[]> t : tables.entrySet()) {
         w.write(dir.resolve(t.getKey()), t.getValue());
       }
+    }
+    for (String iommu : source.kernel().iommus()) {
+      w.mkdirs(base.resolve(KernelFactsReader.CLASS_IOMMU).resolve(safeName(iommu, KernelFactsReader.CLASS_IOMMU)));
+    }
+    for (Map.Entry<String, byte[]> file : source.kernel().files().entrySet()) {
+      Path path = base.resolve(file.getKey());
+      w.mkdirs(path.getParent());
+      w.write(path, file.getValue());
     }
     return new Read<>(source.snapshot(), read.notes());
   }

@@ -41,6 +41,8 @@ import java.util.stream.Stream;
  *       refused, except a mounted sysfs, whose kernel has no IOMMU support (no groups, a note).
  *   <li>{@code firmware/acpi/tables/DMAR}, {@code IVRS} and {@code IORT} are read as bytes when
  *       present and readable (they are root-only on a live system).
+ *   <li>What the host tells about its kernel ({@link KernelFactsReader}): {@code /proc} files, which
+ *       a snapshot keeps under {@code proc/}, module parameters, {@code class/iommu}, the MADT.
  * </ul>
  *
  * <p>Snapshots are hostile input: nothing is listed or read through a link that leaves the root, and
@@ -96,7 +98,8 @@ public final class SysfsReader {
   record GroupFiles(SysfsGroup group, byte[] reservedRegions, Optional<byte[]> type) {}
 
   /** The snapshot plus what a writer needs to reproduce the tree. */
-  record Detailed(SysfsSnapshot snapshot, SysfsTree tree, Map<PciAddress, DeviceDir> devices, List<GroupFiles> groups) {}
+  record Detailed(SysfsSnapshot snapshot, SysfsTree tree, Map<PciAddress, DeviceDir> devices, List<GroupFiles> groups,
+      KernelFactsReader.KernelFiles kernel) {}
 
   static Read<Detailed> readDetailed(Path root) throws InputException {
     List<InputNote> notes = new ArrayList<>();
@@ -105,12 +108,16 @@ public final class SysfsReader {
     Map<PciAddress, DeviceDir> devices = readDevices(tree, notes);
     List<GroupFiles> groups = groupsDir.isEmpty() ? List.of() : readGroups(tree, groupsDir.get(), devices, notes);
     Map<String, byte[]> tables = readAcpiTables(tree, notes);
+    Read<KernelFactsReader.KernelFiles> kernel = KernelFactsReader.read(tree, tables);
+    notes.addAll(kernel.notes());
     SysfsSnapshot snapshot = new SysfsSnapshot(
         root,
         devices.values().stream().map(DeviceDir::device).toList(),
         groups.stream().map(GroupFiles::group).toList(),
-        tables);
-    return new Read<>(new Detailed(snapshot, tree, Collections.unmodifiableMap(devices), List.copyOf(groups)), notes);
+        tables,
+        kernel.value().facts());
+    return new Read<>(new Detailed(snapshot, tree, Collections.unmodifiableMap(devices), List.copyOf(groups),
+        kernel.value()), notes);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.resvc.runtime.host;
 
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.model.KernelFacts;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import java.nio.file.Path;
@@ -19,17 +20,19 @@ import java.util.stream.Collectors;
 
 /**
  * What {@link SysfsReader} found under a {@code /sys} root (live or a snapshot): the PCI devices
- * (ascending address), the IOMMU groups (ascending id) and the raw ACPI IOMMU tables that could be
- * read ({@code DMAR}, {@code IVRS}, {@code IORT}).
+ * (ascending address), the IOMMU groups (ascending id), the raw ACPI IOMMU tables that could be
+ * read ({@code DMAR}, {@code IVRS}, {@code IORT}) and what the host tells about its kernel ({@link
+ * #kernelFacts()}; empty facts for a snapshot without those files).
  *
  * <p>The table bytes are copied in and compared by content: two snapshots with equal tables are
  * {@linkplain #equals(Object) equal}. Do not modify the arrays {@link #acpiTables()} returns;
  * {@link #acpiTable(String)} hands out a copy.
  */
 public record SysfsSnapshot(
-    Path root, List<PciDevice> devices, List<SysfsGroup> groups, Map<String, byte[]> acpiTables) {
+    Path root, List<PciDevice> devices, List<SysfsGroup> groups, Map<String, byte[]> acpiTables, KernelFacts kernelFacts) {
   public SysfsSnapshot {
     Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(kernelFacts, "kernelFacts");
     devices = devices.stream().sorted(Comparator.comparing(PciDevice::address)).toList();
     groups = groups.stream().sorted(Comparator.comparingInt(SysfsGroup::id)).toList();
     Map<String, byte[]> copy = new TreeMap<>();
@@ -55,7 +58,8 @@ public record SysfsSnapshot(
    * IommuGroup} whose members carry no regions of their own and whose {@link
    * IommuGroup#groupRegions() group regions} are the {@code reserved_regions} lines (source {@code
    * sysfs}), because sysfs does not say which device a region belongs to. Members are in ascending
-   * address order (see {@link SysfsGroup#devices()}).
+   * address order (see {@link SysfsGroup#devices()}). The host carries the snapshot's {@link
+   * #kernelFacts()}.
    */
   public Host toHostWithoutFirmware(String name) {
     Map<PciAddress, PciDevice> byAddress = new LinkedHashMap<>();
@@ -73,12 +77,13 @@ public record SysfsSnapshot(
       }
       iommuGroups.add(new IommuGroup(g.id(), g.domainType(), members, g.reservedRegions()));
     }
-    return new Host(name, devices, iommuGroups);
+    return new Host(name, devices, iommuGroups, kernelFacts);
   }
 
-  /** True when both snapshots hold the same devices, groups and tables, wherever their roots are. */
+  /** True when both snapshots hold the same devices, groups, tables and kernel facts, wherever their roots are. */
   public boolean sameContentAs(SysfsSnapshot other) {
-    return devices.equals(other.devices) && groups.equals(other.groups) && sameTables(other.acpiTables);
+    return devices.equals(other.devices) && groups.equals(other.groups) && sameTables(other.acpiTables)
+        && kernelFacts.equals(other.kernelFacts);
   }
 
   private boolean sameTables(Map<String, byte[]> other) {
@@ -100,7 +105,7 @@ public record SysfsSnapshot(
 
   @Override
   public int hashCode() {
-    int h = Objects.hash(root, devices, groups);
+    int h = Objects.hash(root, devices, groups, kernelFacts);
     for (Map.Entry<String, byte[]> e : acpiTables.entrySet()) {
       h = 31 * h + (e.getKey().hashCode() ^ Arrays.hashCode(e.getValue()));
     }
@@ -112,6 +117,7 @@ public record SysfsSnapshot(
     String tables = acpiTables.entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue().length + " bytes")
         .collect(Collectors.joining(", ", "{", "}"));
-    return "SysfsSnapshot[root=" + root + ", devices=" + devices + ", groups=" + groups + ", acpiTables=" + tables + "]";
+    return "SysfsSnapshot[root=" + root + ", devices=" + devices + ", groups=" + groups + ", acpiTables=" + tables
+        + ", kernelFacts=" + kernelFacts + "]";
   }
 }
