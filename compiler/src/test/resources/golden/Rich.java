@@ -149,6 +149,7 @@ public final class Rich implements Policy {
       case 6: // sw-msi
       case 7: // floppy-wa
       case 8: // sysfs
+      case 9: // ivmd-exclusion
         {
           int bdf = device.address().segment() << 16 | device.address().requesterId();
           String driver = device.driver().orElse("");

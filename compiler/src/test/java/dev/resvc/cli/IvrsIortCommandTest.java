@@ -253,7 +253,7 @@ class IvrsIortCommandTest {
     assertThat(run.out()).contains("""
         group 9  type DMA-FQ
           0000:01:00.0  144d:a809  non-volatile memory controller [010802]  driver nvme
-              0x00000000c9f42000 0x00000000c9f67fff direct  (ivmd)
+              0x00000000c9f42000 0x00000000c9f67fff direct  (ivmd-exclusion)
               0x00000000fee00000 0x00000000feefffff msi  (msi-window)
               0x000000fd00000000 0x000000ffffffffff reserved  (ht-window)
         """);

@@ -18,6 +18,7 @@ import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.kernel.ArmRegionBuilder;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.Region;
@@ -138,7 +139,7 @@ class ShippedHostsTest {
     // The RMR names the display SMMU (node 0xdc), which no root complex reaches: only the DPUs,
     // platform devices the PCI-only sysfs reader does not model, get it.
     IortTable iort = Notes.keep(IortReader.read(snapshot.acpiTable("IORT").orElseThrow(), "IORT", true), notes);
-    ArmRegionBuilder arm = ArmRegionBuilder.of(iort, "IORT");
+    ArmRegionBuilder arm = ArmRegionBuilder.of(iort, TargetKernel.NEWEST, "IORT");
     ArmRegionBuilder.StreamBinding dpu0 = Notes.keep(arm.streamsForNamedComponent("\\_SB_.DPU0"), notes).orElseThrow();
     List<Region> regions = Notes.keep(arm.regionsForStreams(dpu0.smmuOffset(), dpu0.streamIds()), notes);
     assertThat(regions.stream().map(r -> r.toSysfsLine() + " " + r.source()).toList()).containsExactly(

@@ -394,7 +394,7 @@ final class TestChecker {
               PciClasses.isUsbOrDisplay(classCode)
                   ? RegionType.DIRECT_RELAXABLE
                   : RegionType.DIRECT);
-      case IVMD, IORT_RMR -> Optional.of(RegionType.DIRECT);
+      case IVMD, IVMD_EXCLUSION, IORT_RMR -> Optional.of(RegionType.DIRECT);
       case MSI_WINDOW -> Optional.of(RegionType.MSI);
       case HT_WINDOW, PCI_WINDOW -> Optional.of(RegionType.RESERVED);
       case SW_MSI -> Optional.of(RegionType.SW_MSI);
@@ -405,7 +405,7 @@ final class TestChecker {
 
   private static Prot prot(RegionSource source) {
     return switch (source) {
-      case RMRR, IVMD, IORT_RMR, FLOPPY_WA -> Prot.READ_WRITE;
+      case RMRR, IVMD, IVMD_EXCLUSION, IORT_RMR, FLOPPY_WA -> Prot.READ_WRITE;
       case SW_MSI -> Prot.MSI_DOORBELL;
       default -> Prot.NONE;
     };

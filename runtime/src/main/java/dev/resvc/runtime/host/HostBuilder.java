@@ -13,8 +13,10 @@ import dev.resvc.runtime.kernel.AmdRegionBuilder;
 import dev.resvc.runtime.kernel.ArmRegionBuilder;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.kernel.IntelRegionBuilder;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
@@ -70,13 +72,30 @@ public final class HostBuilder {
    * bad checksum and the like) contributes no region; the builder's warning says why. RMRs reach PCI
    * devices as if their host bridge preserved the firmware configuration ({@code preserve_config}),
    * as a platform relying on RMRs must.
+   *
+   * <p>The drivers and the group merge are those of the newest release modelled ({@link
+   * TargetKernel#NEWEST}); {@link #withFirmware(SysfsSnapshot, String, Firmware, KernelRelease,
+   * Optional)} builds for a given release.
    */
   public static Read<Host> withFirmware(SysfsSnapshot snapshot, String name, Firmware firmware) {
+    return withFirmware(snapshot, name, firmware, TargetKernel.NEWEST, Optional.empty());
+  }
+
+  /**
+   * The host as {@link #withFirmware(SysfsSnapshot, String, Firmware)} builds it, with each vendor's
+   * regions as the driver of {@code release} reports them (docs/kernel-eras.md sections 3, 4 and 6),
+   * compared with sysfs through the group merge of {@code release} (section 5).
+   *
+   * @param amdEfr2 the AMD IOMMUs' Extended Feature 2 register when known ({@code KernelFacts.amdEfr2}):
+   *     from v6.16 its HTRangeIgnore bit drops the HyperTransport window
+   */
+  public static Read<Host> withFirmware(SysfsSnapshot snapshot, String name, Firmware firmware,
+      KernelRelease release, Optional<Long> amdEfr2) {
     if (firmware.isEmpty()) {
       return new Read<>(fromSysfs(snapshot, name), List.of());
     }
     List<InputNote> notes = new ArrayList<>();
-    List<Vendor> vendors = vendors(snapshot, firmware, notes);
+    List<Vendor> vendors = vendors(snapshot, firmware, release, amdEfr2, notes);
     if (vendors.size() > 1) {
       notes.add(InputNote.note(vendors.get(0).source(), Position.whole(), "several IOMMU tables given ("
           + String.join(", ", firmware.signatures()) + "); a real machine has one. Each device takes the regions"
@@ -95,7 +114,7 @@ public final class HostBuilder {
         }
       }
       IommuGroup group = new IommuGroup(g.id(), g.domainType(), members, List.of());
-      compareWithSysfs(group, g, snapshot.root(), notes);
+      compareWithSysfs(group, g, snapshot.root(), release, notes);
       groups.add(group);
     }
     return new Read<>(new Host(name, snapshot.devices(), groups), notes);
@@ -115,23 +134,24 @@ public final class HostBuilder {
    * each device's IORT mappings (once to see whether it serves the device, once for the regions), goes
    * to {@code notes}, the one list {@link #withFirmware} returns, in the order it happens.
    */
-  private static List<Vendor> vendors(SysfsSnapshot snapshot, Firmware firmware, List<InputNote> notes) {
+  private static List<Vendor> vendors(SysfsSnapshot snapshot, Firmware firmware, KernelRelease release,
+      Optional<Long> amdEfr2, List<InputNote> notes) {
     List<Vendor> vendors = new ArrayList<>();
     firmware.dmar().ifPresent(t -> {
-      Read<IntelRegionBuilder> intel = IntelRegionBuilder.bind(t.table(), snapshot.devices(), t.source());
+      Read<IntelRegionBuilder> intel = IntelRegionBuilder.bind(t.table(), snapshot.devices(), release, t.source());
       notes.addAll(intel.notes());
       vendors.add(new Vendor("DMAR", t.source(),
           d -> t.table().drhds().stream().anyMatch(u -> u.segment() == d.address().segment()),
           intel.value()::regionsFor));
     });
     firmware.ivrs().ifPresent(t -> {
-      Read<AmdRegionBuilder> amd = AmdRegionBuilder.from(t.table(), false, t.source());
+      Read<AmdRegionBuilder> amd = AmdRegionBuilder.from(t.table(), release, amdEfr2, t.source());
       notes.addAll(amd.notes());
       vendors.add(new Vendor("IVRS", t.source(), d -> amdServes(amd.value(), t.table(), d.address()),
           amd.value()::regionsFor));
     });
     firmware.iort().ifPresent(t -> {
-      ArmRegionBuilder arm = ArmRegionBuilder.of(t.table(), t.source());
+      ArmRegionBuilder arm = ArmRegionBuilder.of(t.table(), release, t.source());
       vendors.add(new Vendor("IORT", t.source(),
           d -> valueNoting(arm.streamsForPci(d.address()), notes).isPresent(),
           d -> valueNoting(arm.regionsForPci(d), notes)));
@@ -150,9 +170,14 @@ public final class HostBuilder {
         && a.requesterId() <= amd.lastBdf(a.segment());
   }
 
-  /** The group list as the kernel would build it from the members' regions. */
+  /** The group list as the newest kernel would build it from the members' regions. */
   public static List<Region> mergedRegions(IommuGroup group) {
-    GroupRegionMerger merger = new GroupRegionMerger();
+    return mergedRegions(group, TargetKernel.NEWEST);
+  }
+
+  /** The group list as the kernel of {@code release} would build it from the members' regions. */
+  public static List<Region> mergedRegions(IommuGroup group, KernelRelease release) {
+    GroupRegionMerger merger = GroupRegionMerger.forRelease(release);
     for (IommuGroup.Member m : group.members()) {
       m.regions().forEach(merger::insert);
     }
@@ -160,8 +185,9 @@ public final class HostBuilder {
     return merger.regions();
   }
 
-  private static void compareWithSysfs(IommuGroup rebuilt, SysfsGroup sysfs, Path root, List<InputNote> notes) {
-    List<String> explained = mergedRegions(rebuilt).stream().map(Region::toSysfsLine).toList();
+  private static void compareWithSysfs(IommuGroup rebuilt, SysfsGroup sysfs, Path root, KernelRelease release,
+      List<InputNote> notes) {
+    List<String> explained = mergedRegions(rebuilt, release).stream().map(Region::toSysfsLine).toList();
     List<String> shown = sysfs.reservedRegions().stream().map(Region::toSysfsLine).toList();
     if (explained.equals(shown)) {
       return;

@@ -6,6 +6,7 @@ import dev.resvc.runtime.firmware.IvrsTable;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.input.Read;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
@@ -30,14 +31,22 @@ import java.util.Optional;
  * as one has a DEV_ALL entry, else the highest id of a select, range-end, alias or extended-select
  * entry, 0 for a segment no such IVHD names). Addresses: {@code address_start = PAGE_ALIGN(start)}
  * (rounds up, 4 KiB) and {@code address_end = address_start + PAGE_ALIGN(length)} (exclusive), both
- * wrapping at 2^64. Protection: {@code flags >> 1} (bit 0 IR, bit 1 IW, bit 2 EXCL), forced to IR|IW
- * for an exclusion range, also when UNITY is set too, so exclusion ranges end up {@code direct}.
+ * wrapping at 2^64. Protection: {@code flags >> 1} (bit 0 IR, bit 1 IW, bit 2 EXCL).
+ *
+ * <p>Exclusion ranges (EXCL_RANGE set, with or without UNITY) depend on the release
+ * (docs/kernel-eras.md section 4): up to v5.0 they only program the IOMMU's exclusion registers and
+ * are not on the unity list, so no device gets a region from them; v5.1 to v5.5 (8aafaaf22121) they
+ * are on the list with the EXCL bit kept, so {@code amd_iommu_get_resv_regions} reports them {@code
+ * reserved} with IR/IW from the flags; from v5.6 (387caf0b759a) their protection is forced to IR|IW,
+ * so they are {@code direct}. Unity IVMDs are {@code direct} in every era. Exclusion ranges carry
+ * {@link RegionSource#IVMD_EXCLUSION}, unity maps {@link RegionSource#IVMD}.
  *
  * <p>Order: {@code init_unity_map_range} appends with {@code list_add_tail} to the segment's list, and
  * {@code amd_iommu_get_resv_regions} walks that list and appends each region with {@code
  * list_add_tail}: a device's unity maps come in table order, then the MSI window {@code
  * [0xfee00000, 0xfeefffff]}, then the HyperTransport window {@code [0xfd00000000, 0xffffffffff]}
- * (reserved) unless the IOMMU reports "HT range ignore" in EFR2 ({@code amd_iommu_ht_range_ignore}).
+ * (reserved), which from v6.16 (94a9921e2c25) is left out when EFR2 has HTRangeIgnore ({@code
+ * amd_iommu_ht_range_ignore}).
  *
  * <p>When the driver does not initialise from this table, no device gets any region from it: a bad
  * checksum ({@code check_ivrs_checksum} in {@code early_amd_iommu_init}), a target IVHD type that is
@@ -61,6 +70,8 @@ public final class AmdRegionBuilder {
   public static final long PAGE_SIZE = 4096;
   /** {@code ACPI_IVHD_TYPE_MAX_SUPPORTED}. */
   public static final int IVHD_TYPE_MAX_SUPPORTED = 0x40;
+  /** {@code FEATURE_HT_RANGE_IGNORE}: EFR2 bit 11. */
+  public static final long EFR2_HT_RANGE_IGNORE = 1L << 11;
 
   /**
    * One {@code struct unity_map_entry}.
@@ -97,7 +108,8 @@ public final class AmdRegionBuilder {
     public Region region() {
       int bits = ((prot & PROT_IR) != 0 ? Prot.READ : 0) | ((prot & PROT_IW) != 0 ? Prot.WRITE : 0);
       RegionType type = (prot & PROT_EXCL) != 0 ? RegionType.RESERVED : RegionType.DIRECT;
-      return new Region(addressStart, length(), type, new Prot(bits), RegionSource.IVMD);
+      RegionSource source = ivmd.exclusionRange() ? RegionSource.IVMD_EXCLUSION : RegionSource.IVMD;
+      return new Region(addressStart, length(), type, new Prot(bits), source);
     }
   }
 
@@ -118,14 +130,18 @@ public final class AmdRegionBuilder {
   }
 
   /**
-   * Builds the driver's unity-map list from {@code table}.
+   * Builds the unity-map list the driver of {@code release} derives from {@code table}.
    *
-   * @param htRangeIgnore the IOMMU reports EFR2 "HT range ignore": no HyperTransport window
+   * @param release the kernel release whose driver is modelled (exclusion IVMDs, the HT window)
+   * @param efr2 the IOMMUs' common Extended Feature 2 register, when known; HTRangeIgnore in it drops
+   *     the HyperTransport window from v6.16
    * @param source the table's name for notes
    * @return the builder, with notes saying why the driver would not initialise, and which IVMDs the
    *     kernel treats in a way worth knowing (ignored, page-rounded, empty)
    */
-  public static Read<AmdRegionBuilder> from(IvrsTable table, boolean htRangeIgnore, String source) {
+  public static Read<AmdRegionBuilder> from(IvrsTable table, KernelRelease release, Optional<Long> efr2,
+      String source) {
+    boolean htRangeIgnore = release.atLeast(6, 16) && efr2.filter(v -> (v & EFR2_HT_RANGE_IGNORE) != 0).isPresent();
     List<InputNote> notes = new ArrayList<>();
     int target = highestSupportedIvhdType(table);
     Optional<String> failure = initFailure(table, target, source, notes);
@@ -140,15 +156,21 @@ public final class AmdRegionBuilder {
             + " have neither UNITY nor EXCL_RANGE: the kernel ignores the block (init_memory_definitions)"));
         continue;
       }
-      UnityMap u = unityMap(m, lastBdf(table, target, m.pciSegment()));
+      if (m.exclusionRange() && !release.atLeast(5, 1)) {
+        notes.add(InputNote.note(source, Position.offset(m.offset()), "IVMD with EXCL_RANGE: before v5.1 the"
+            + " kernel only programs the IOMMU exclusion registers and reports no reserved region for it"
+            + " (init_exclusion_range)"));
+        continue;
+      }
+      UnityMap u = unityMap(m, lastBdf(table, target, m.pciSegment()), release);
       describe(u, source, notes);
       maps.add(u);
     }
     return new Read<>(new AmdRegionBuilder(table, Optional.empty(), target, htRangeIgnore, maps), notes);
   }
 
-  /** {@code init_unity_map_range} for one IVMD with UNITY or EXCL_RANGE. */
-  private static UnityMap unityMap(IvrsBlock.Ivmd m, int lastBdf) {
+  /** {@code init_unity_map_range} of {@code release} for one IVMD it puts on the unity list. */
+  private static UnityMap unityMap(IvrsBlock.Ivmd m, int lastBdf, KernelRelease release) {
     int start;
     int end;
     switch (m.type()) {
@@ -168,8 +190,9 @@ public final class AmdRegionBuilder {
     long addressStart = pageAlign(m.startAddress());
     long addressEnd = addressStart + pageAlign(m.memoryLength());
     int prot = m.flags() >>> 1;
-    if (m.exclusionRange()) {
-      // "Treat per-device exclusion ranges as r/w unity-mapped regions"
+    if (m.exclusionRange() && release.atLeast(5, 6)) {
+      // 387caf0b759a "Treat per-device exclusion ranges as r/w unity-mapped regions"; before it the
+      // EXCL bit stays in prot and the region is reported reserved (8aafaaf22121).
       prot = UnityMap.PROT_IR | UnityMap.PROT_IW;
     }
     return new UnityMap(m, m.pciSegment(), start, end, addressStart, addressEnd, prot);

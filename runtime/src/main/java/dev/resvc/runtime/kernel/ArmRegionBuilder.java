@@ -7,6 +7,7 @@ import dev.resvc.runtime.firmware.RmrRange;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.input.Read;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
@@ -29,12 +30,15 @@ import java.util.Optional;
  * the HiSilicon HW MSI regions (not modelled: they need the ITS base addresses from the MADT) and
  * the RMR regions of {@code iort_find_rmrs} / {@code iort_node_get_rmr_info} / {@code iort_get_rmrs}.
  *
- * <p>RMR selection follows the current kernel: an RMR node counts only when the IORT revision is 5
- * or more (the reader keeps older tables' RMR nodes undecoded); an ID mapping selects the node when its output reference is the device's SMMU node and
- * one of the device's stream IDs lies in {@code [outputBase, outputBase + idCount]} (u32
- * arithmetic). Mappings with an ID count of 0 are <em>not</em> skipped: the merged v6.0 code skipped
- * them, which dropped every single-ID RMR, and "ACPI/IORT: Remove erroneous id_count check in
- * iort_node_get_rmr_info()" (2023, also in stable kernels) removed that test.
+ * <p>RMR selection: an RMR node counts only when the IORT revision is 5 or more (the reader keeps
+ * older tables' RMR nodes undecoded); an ID mapping selects the node when its output reference is
+ * the device's SMMU node and one of the device's stream IDs lies in {@code [outputBase, outputBase +
+ * idCount]} (u32 arithmetic).
+ *
+ * <p>By release (docs/kernel-eras.md section 6): before v6.0 there are no RMR regions at all, only
+ * the SW_MSI window (RMR support came with 491cf4a6735a); v6.0 to v6.4 skip ID mappings whose "Number
+ * of IDs" field is 0, i.e. single-ID mappings, so such RMRs give no region; from v6.5 (003e6b56d780
+ * "ACPI/IORT: Remove erroneous id_count check in iort_node_get_rmr_info()") they count.
  *
  * <p>Stream IDs: a PCI device's requester ID goes through the first root complex node of its segment
  * and on through the ID mapping graph until an SMMU node ({@code iort_node_map_id}, {@code
@@ -67,11 +71,13 @@ public final class ArmRegionBuilder {
   }
 
   private final IortTable table;
+  private final KernelRelease release;
   private final String source;
   private final long pageSize;
 
-  private ArmRegionBuilder(IortTable table, String source, long pageSize) {
+  private ArmRegionBuilder(IortTable table, KernelRelease release, String source, long pageSize) {
     this.table = Objects.requireNonNull(table, "table");
+    this.release = Objects.requireNonNull(release, "release");
     this.source = Objects.requireNonNull(source, "source");
     if (pageSize <= 0 || Long.bitCount(pageSize) != 1) {
       throw new IllegalArgumentException("page size " + pageSize + " is not a power of two");
@@ -79,14 +85,17 @@ public final class ArmRegionBuilder {
     this.pageSize = pageSize;
   }
 
-  /** A builder for a 4 KiB-page kernel; notes on the kernel's firmware-bug messages name {@code source}. */
-  public static ArmRegionBuilder of(IortTable table, String source) {
-    return new ArmRegionBuilder(table, source, DEFAULT_PAGE_SIZE);
+  /**
+   * A builder for a 4 KiB-page kernel of {@code release}; notes on the kernel's firmware-bug messages
+   * name {@code source}.
+   */
+  public static ArmRegionBuilder of(IortTable table, KernelRelease release, String source) {
+    return new ArmRegionBuilder(table, release, source, DEFAULT_PAGE_SIZE);
   }
 
-  /** A builder for a kernel with {@code PAGE_SIZE} {@code pageSize} (4, 16 or 64 KiB on arm64). */
-  public static ArmRegionBuilder of(IortTable table, String source, long pageSize) {
-    return new ArmRegionBuilder(table, source, pageSize);
+  /** A builder for a kernel of {@code release} with {@code PAGE_SIZE} {@code pageSize} (4, 16 or 64 KiB on arm64). */
+  public static ArmRegionBuilder of(IortTable table, KernelRelease release, String source, long pageSize) {
+    return new ArmRegionBuilder(table, release, source, pageSize);
   }
 
   // --- regions ---
@@ -158,11 +167,15 @@ public final class ArmRegionBuilder {
   }
 
   /**
-   * {@code iort_find_rmrs}: every RMR node, in table order. Its revision check is the reader's: a
-   * table below {@link dev.resvc.runtime.firmware.IortReader#RMR_MIN_REVISION} holds no {@code Rmr}.
+   * {@code iort_find_rmrs}: every RMR node, in table order; nothing before v6.0, which has no RMR
+   * support. Its revision check is the reader's: a table below {@link
+   * dev.resvc.runtime.firmware.IortReader#RMR_MIN_REVISION} holds no {@code Rmr}.
    */
   private List<Region> rmrRegions(long smmuOffset, List<Long> streamIds, List<InputNote> out) {
     List<Region> regions = new ArrayList<>();
+    if (!release.atLeast(6, 0)) {
+      return regions;
+    }
     for (IortNode.Rmr rmr : table.rmrs()) {
       nodeRmrInfo(rmr, smmuOffset, streamIds, regions, out);
     }
@@ -181,8 +194,9 @@ public final class ArmRegionBuilder {
       return;
     }
     boolean selected = false;
+    boolean skipSingleIds = !release.atLeast(6, 5); // "if (!map->id_count) continue;" until 003e6b56d780
     for (IdMapping map : rmr.mappings()) {
-      if (map.outputReference() != smmuOffset) {
+      if (map.outputReference() != smmuOffset || skipSingleIds && map.idCount() == 0) {
         continue;
       }
       long last = (map.outputBase() + map.idCount()) & U32;

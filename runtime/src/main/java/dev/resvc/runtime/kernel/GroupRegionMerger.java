@@ -1,5 +1,6 @@
 package dev.resvc.runtime.kernel;
 
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.range.U64;
@@ -14,6 +15,11 @@ import java.util.TreeMap;
  * one at a time with {@code iommu_insert_resv_region}, giving exactly the kernel's list — same
  * entries, same order, same surviving start/length/prot/source — in O(n log n) instead of the
  * kernel's O(n²).
+ *
+ * <p>{@link #forRelease} picks the algorithm of a release (docs/kernel-eras.md section 5): the one
+ * below, of v5.4 and later (4dbd258ff63e), or for v4.11 to v5.3 the recursive insertion of {@link
+ * RecursiveRegionList}, which does not join adjacent regions and does not keep the list sorted by
+ * start. {@code new GroupRegionMerger()} is the v5.4+ merger.
  *
  * <p>The kernel inserts each region in (start, type) order, a new entry going before an existing one
  * with the same start and type, then sweeps the whole list once for the new entry's type: each entry
@@ -50,22 +56,60 @@ public final class GroupRegionMerger {
    */
   @SuppressWarnings("unchecked")
   private final TreeMap<Key, Region>[] byType = new TreeMap[TYPES];
-  /** Decreasing, so that a newer entry sorts before older ones with the same start. */
-  private long nextSeq = 0;
+  /**
+   * Decreasing, so that a newer entry sorts before older ones with the same start. An int, which keeps
+   * the merger at 24 bytes with {@link #beforeV54}: no list sees 2^31 insertions (every input is
+   * capped by {@code InputLimits}, 16 MiB at most).
+   */
+  private int nextSeq = 0;
+  /**
+   * The list of a release before v5.4, which then holds every entry ({@link #byType} stays empty);
+   * null from v5.4, so the merger of current kernels allocates nothing more than it needs.
+   */
+  private final RecursiveRegionList beforeV54;
 
-  public GroupRegionMerger() {}
+  /** The merger of v5.4 and later. */
+  public GroupRegionMerger() {
+    this.beforeV54 = null;
+  }
 
-  /** The kernel's group list for {@code regions} inserted in order into an empty list. */
+  private GroupRegionMerger(RecursiveRegionList beforeV54) {
+    this.beforeV54 = beforeV54;
+  }
+
+  /** An empty group list merged as {@code release} merges it: recursively before v5.4. */
+  public static GroupRegionMerger forRelease(KernelRelease release) {
+    return release.atLeast(5, 4) ? new GroupRegionMerger() : new GroupRegionMerger(new RecursiveRegionList());
+  }
+
+  /** The v5.4+ kernel's group list for {@code regions} inserted in order into an empty list. */
   public static List<Region> merge(List<Region> regions) {
-    GroupRegionMerger merger = new GroupRegionMerger();
+    return merge(regions, new GroupRegionMerger());
+  }
+
+  /** The group list of {@code release} for {@code regions} inserted in order into an empty list. */
+  public static List<Region> merge(List<Region> regions, KernelRelease release) {
+    return merge(regions, forRelease(release));
+  }
+
+  private static List<Region> merge(List<Region> regions, GroupRegionMerger merger) {
     for (Region r : regions) {
       merger.insert(r);
     }
     return merger.regions();
   }
 
-  /** {@code iommu_insert_resv_region(region, list)}. */
+  /** {@code iommu_insert_resv_region(region, list)} of the merger's release. */
   public void insert(Region region) {
+    if (beforeV54 == null) {
+      insertSorted(region);
+    } else {
+      beforeV54.insert(region);
+    }
+  }
+
+  /** The v5.4+ insertion; a method of its own so that {@link #insert} stays small enough to inline. */
+  private void insertSorted(Region region) {
     int type = region.type().ordinal();
     TreeMap<Key, Region> list = byType[type];
     if (list == null) {
@@ -110,10 +154,14 @@ public final class GroupRegionMerger {
   }
 
   /**
-   * The list as the kernel holds it: by start (unsigned), then type in enum order; entries with equal
-   * start and type in the kernel's order (newest insertion first).
+   * The list as the kernel holds it. From v5.4: by start (unsigned), then type in enum order; entries
+   * with equal start and type in the kernel's order (newest insertion first). Before v5.4: in the
+   * recursive insertion's order.
    */
   public List<Region> regions() {
+    if (beforeV54 != null) {
+      return beforeV54.regions();
+    }
     int size = 0;
     for (TreeMap<Key, Region> list : byType) {
       size += list == null ? 0 : list.size();
@@ -134,6 +182,9 @@ public final class GroupRegionMerger {
   }
 
   public boolean isEmpty() {
+    if (beforeV54 != null) {
+      return beforeV54.isEmpty();
+    }
     for (TreeMap<Key, Region> list : byType) {
       if (list != null && !list.isEmpty()) {
         return false;

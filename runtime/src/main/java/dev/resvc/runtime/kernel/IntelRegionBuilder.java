@@ -6,6 +6,7 @@ import dev.resvc.runtime.firmware.DmarTable;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.input.Read;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciClasses;
 import dev.resvc.runtime.model.PciDevice;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The regions the Intel VT-d driver reports for each device ({@code intel_iommu_get_resv_regions},
@@ -37,6 +39,13 @@ import java.util.List;
  * else {@code direct}; then, for a PCI-to-ISA bridge, the floppy workaround range {@code [0, 16 MiB)}
  * ({@code CONFIG_INTEL_IOMMU_FLOPPY_WA}, on by default on x86); then the interrupt window {@code
  * 0xfee00000..0xfeefffff} as {@code msi}.
+ *
+ * <p>That is the driver from v5.5 on. Older releases differ (docs/kernel-eras.md section 3): before
+ * v5.3 every RMRR is {@code direct} (adfd37382090 and 1c5c59fbad20 brought the relaxable type), an
+ * RMRR applies only to the devices its scope names, not to those below a named bridge ("iommu/vt-d:
+ * Handle RMRR with PCI bridge device scopes"), and there is no floppy range; in v5.3 and v5.4 the
+ * floppy range is {@code direct} with prot 0 (d850c2ee5fe2), made relaxable by d8018a0e9195 and
+ * read/write by "iommu/vt-d: Allocate reserved region for ISA with correct permission", both v5.5.
  */
 public final class IntelRegionBuilder {
   public static final long IOAPIC_RANGE_START = 0xfee00000L;
@@ -51,16 +60,19 @@ public final class IntelRegionBuilder {
   }
 
   private final List<BoundRmrr> units;
+  private final KernelRelease release;
 
-  private IntelRegionBuilder(List<BoundRmrr> units) {
+  private IntelRegionBuilder(List<BoundRmrr> units, KernelRelease release) {
     this.units = List.copyOf(units);
+    this.release = Objects.requireNonNull(release, "release");
   }
 
   /**
-   * Binds every RMRR of {@code table} to the present {@code devices}; binding problems the kernel
-   * logs become the result's notes, on {@code source}.
+   * Binds every RMRR of {@code table} to the present {@code devices}, for the driver of {@code
+   * release}; binding problems the kernel logs become the result's notes, on {@code source}.
    */
-  public static Read<IntelRegionBuilder> bind(DmarTable table, List<PciDevice> devices, String source) {
+  public static Read<IntelRegionBuilder> bind(DmarTable table, List<PciDevice> devices, KernelRelease release,
+      String source) {
     List<InputNote> notes = new ArrayList<>();
     List<DmarStructure.Rmrr> rmrrs = new ArrayList<>(table.rmrrs());
     Collections.reverse(rmrrs); // list_add() in dmar_parse_one_rmrr prepends each unit
@@ -96,7 +108,7 @@ public final class IntelRegionBuilder {
       units.add(new BoundRmrr(rmrrs.get(u), bound.get(u)));
       reportUnbound(rmrrs.get(u), bound.get(u), source, notes);
     }
-    return new Read<>(new IntelRegionBuilder(units), notes);
+    return new Read<>(new IntelRegionBuilder(units, release), notes);
   }
 
   private enum Binding { NONE, EXACT, WORKAROUND, MISMATCH }
@@ -161,25 +173,30 @@ public final class IntelRegionBuilder {
     return units;
   }
 
+  public KernelRelease release() {
+    return release;
+  }
+
   /**
-   * The devices an RMRR applies to: each bound device, and for a bound bridge every present device
-   * below it ({@code is_downstream_to_pci_bridge}).
+   * The devices an RMRR applies to: each bound device, and from v5.3 for a bound bridge every present
+   * device below it ({@code is_downstream_to_pci_bridge}).
    */
-  public static List<PciDevice> devicesCovered(BoundRmrr unit, List<PciDevice> allDevices) {
+  public List<PciDevice> devicesCovered(BoundRmrr unit, List<PciDevice> allDevices) {
     return allDevices.stream()
         .filter(d -> unit.boundDevices().stream().anyMatch(b -> appliesTo(b, d)))
         .sorted(Comparator.comparing(PciDevice::address))
         .toList();
   }
 
-  private static boolean appliesTo(PciDevice bound, PciDevice device) {
-    return bound.address().equals(device.address()) || device.isDownstreamOf(bound.address());
+  private boolean appliesTo(PciDevice bound, PciDevice device) {
+    return bound.address().equals(device.address())
+        || release.atLeast(5, 3) && device.isDownstreamOf(bound.address());
   }
 
-  /** {@code intel_iommu_get_resv_regions(device)}: the device's regions, in the driver's order. */
+  /** {@code intel_iommu_get_resv_regions(device)} of the release: the device's regions, in the driver's order. */
   public List<Region> regionsFor(PciDevice device) {
     List<Region> out = new ArrayList<>();
-    RegionType rmrrType = PciClasses.isUsbOrDisplay(device.classCode())
+    RegionType rmrrType = release.atLeast(5, 3) && PciClasses.isUsbOrDisplay(device.classCode())
         ? RegionType.DIRECT_RELAXABLE
         : RegionType.DIRECT;
     for (BoundRmrr unit : units) {
@@ -190,8 +207,10 @@ public final class IntelRegionBuilder {
         }
       }
     }
-    if (PciClasses.isIsaBridge(device.classCode())) {
-      out.add(new Region(0, FLOPPY_WA_LENGTH, RegionType.DIRECT_RELAXABLE, Prot.READ_WRITE, RegionSource.FLOPPY_WA));
+    if (release.atLeast(5, 3) && PciClasses.isIsaBridge(device.classCode())) {
+      out.add(release.atLeast(5, 5)
+          ? new Region(0, FLOPPY_WA_LENGTH, RegionType.DIRECT_RELAXABLE, Prot.READ_WRITE, RegionSource.FLOPPY_WA)
+          : new Region(0, FLOPPY_WA_LENGTH, RegionType.DIRECT, Prot.NONE, RegionSource.FLOPPY_WA));
     }
     out.add(Region.ofInclusive(IOAPIC_RANGE_START, IOAPIC_RANGE_END, RegionType.MSI, Prot.NONE, RegionSource.MSI_WINDOW));
     return out;

@@ -10,7 +10,7 @@ import java.util.Optional;
 public enum RegionSource {
   /** Intel DMAR Reserved Memory Region Reporting structure. */
   RMRR("rmrr"),
-  /** AMD IVRS I/O Virtualization Memory Definition block. */
+  /** AMD IVRS I/O Virtualization Memory Definition block with the UNITY flag only (a unity map). */
   IVMD("ivmd"),
   /** Arm IORT Reserved Memory Range node. */
   IORT_RMR("iort-rmr"),
@@ -24,11 +24,16 @@ public enum RegionSource {
   SW_MSI("sw-msi"),
   /**
    * The Intel driver's ISA-bridge floppy workaround ({@code CONFIG_INTEL_IOMMU_FLOPPY_WA}): the
-   * first 16 MiB, relaxable, for every PCI-to-ISA bridge.
+   * first 16 MiB for every PCI-to-ISA bridge, from v5.3 ({@code direct} until v5.5, then relaxable).
    */
   FLOPPY_WA("floppy-wa"),
   /** Read from a {@code reserved_regions} file with no firmware attribution; owned by the whole group. */
-  SYSFS("sysfs");
+  SYSFS("sysfs"),
+  /**
+   * An AMD IVMD with the EXCL_RANGE flag (an exclusion range): not reported before v5.1, {@code
+   * reserved} in v5.1 to v5.5, {@code direct} from v5.6 (docs/kernel-eras.md section 4).
+   */
+  IVMD_EXCLUSION("ivmd-exclusion");
 
   private final String resvName;
 

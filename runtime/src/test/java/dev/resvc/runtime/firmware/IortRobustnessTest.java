@@ -1,6 +1,7 @@
 package dev.resvc.runtime.firmware;
 
 import dev.resvc.runtime.kernel.ArmRegionBuilder;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.testing.Corpus;
 import dev.resvc.runtime.testing.Notes;
@@ -22,7 +23,7 @@ class IortRobustnessTest {
 
   private static final TableFuzz.Decoder DECODER = (data, strict, json, notes) -> {
     IortTable table = Notes.keep(IortReader.read(data, "fuzz.bin", strict), notes);
-    ArmRegionBuilder b = ArmRegionBuilder.of(table, "fuzz.bin");
+    ArmRegionBuilder b = ArmRegionBuilder.of(table, TargetKernel.NEWEST, "fuzz.bin");
     for (IortNode n : table.nodes()) {
       if (n instanceof IortNode.SmmuV3 || n instanceof IortNode.Smmu) {
         Notes.keep(b.regionsForStreams(n.offset(), List.of(0L, 6L, 0x100L, 0xffffffffL)), notes);

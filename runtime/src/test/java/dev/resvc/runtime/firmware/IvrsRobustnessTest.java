@@ -1,11 +1,13 @@
 package dev.resvc.runtime.firmware;
 
 import dev.resvc.runtime.kernel.AmdRegionBuilder;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.testing.Corpus;
 import dev.resvc.runtime.testing.Notes;
 import dev.resvc.runtime.testing.TableFuzz;
 import java.util.List;
+import java.util.Optional;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -24,7 +26,7 @@ class IvrsRobustnessTest {
 
   private static final TableFuzz.Decoder DECODER = (data, strict, json, notes) -> {
     IvrsTable table = Notes.keep(IvrsReader.read(data, "fuzz.bin", strict), notes);
-    AmdRegionBuilder amd = Notes.keep(AmdRegionBuilder.from(table, false, "fuzz.bin"), notes);
+    AmdRegionBuilder amd = Notes.keep(AmdRegionBuilder.from(table, TargetKernel.NEWEST, Optional.empty(), "fuzz.bin"), notes);
     amd.regionsFor(PciAddress.of(0, 0, 0, 0));
     amd.regionsFor(PciAddress.of(0, 0xff, 0x1f, 7));
   };

@@ -72,7 +72,7 @@ class HostBuilderFirmwareTest {
     assertThat(warnings()).isEmpty();
     IommuGroup wifi = host.group(1).orElseThrow();
     assertThat(wifi.members().get(0).regions().stream().map(Region::source).toList())
-        .containsExactly(RegionSource.IVMD, RegionSource.MSI_WINDOW, RegionSource.HT_WINDOW).inOrder();
+        .containsExactly(RegionSource.IVMD_EXCLUSION, RegionSource.MSI_WINDOW, RegionSource.HT_WINDOW).inOrder();
     assertThat(lines(wifi)).containsExactly(IDEAPAD_IVMD.strip(), MSI.strip(), HT.strip()).inOrder();
     assertThat(lines(host.group(0).orElseThrow())).containsExactly(MSI.strip(), HT.strip()).inOrder();
   }

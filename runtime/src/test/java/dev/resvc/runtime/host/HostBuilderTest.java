@@ -8,8 +8,10 @@ import dev.resvc.runtime.firmware.DmarTable;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.kernel.IntelRegionBuilder;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
@@ -18,6 +20,7 @@ import dev.resvc.runtime.testing.Notes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,10 +149,70 @@ class HostBuilderTest {
         MSI.strip()).inOrder();
     assertThat(lines(HostBuilder.mergedRegions(host.group(2).orElseThrow()))).containsExactly(MSI.strip());
 
-    IntelRegionBuilder intel = IntelRegionBuilder.bind(dmar, snapshot.devices(), "DMAR").value();
-    assertThat(IntelRegionBuilder.devicesCovered(intel.units().get(0), snapshot.devices()).stream()
+    IntelRegionBuilder intel = IntelRegionBuilder.bind(dmar, snapshot.devices(), TargetKernel.NEWEST, "DMAR").value();
+    assertThat(intel.devicesCovered(intel.units().get(0), snapshot.devices()).stream()
         .map(d -> d.address().toShortString()).toList())
         .containsExactly("00:1c.0", "03:00.0", "03:00.1").inOrder();
+  }
+
+  /**
+   * docs/kernel-eras.md section 3: before v5.3 ("iommu/vt-d: Handle RMRR with PCI bridge device
+   * scopes") a bridge-scoped RMRR applies to the bridge alone, and every RMRR is direct (1c5c59fbad20).
+   */
+  @Test
+  void beforeV53ABridgeScopeCoversOnlyTheBridgeAndEveryRmrrIsDirect() throws InputException {
+    SysfsFixture f = new SysfsFixture(tmp);
+    f.pciDevice("0000:00:1c.0", 0x8086, 0xa110, 0, 0, 0x060400, "pcieport");
+    f.pciDevice("0000:00:1c.0/0000:03:00.0", 0x1912, 0x0014, 0, 0, 0x0c0330, "xhci_hcd");
+    f.group(1, "DMA", "0x000000007c000000 0x000000007c0fffff direct\n" + MSI, "0000:00:1c.0", "0000:03:00.0");
+    SysfsSnapshot snapshot = Notes.keep(SysfsReader.read(tmp), notes);
+    byte[] table = DmarBuilder.dmar()
+        .drhd(1, 0, 0xfed91000L)
+        .rmrr(0, 0x7c000000L, 0x7c0fffffL, DmarBuilder.scope(2, 0, 0, 0x1c, 0))
+        .build();
+    Firmware firmware = Firmware.none().withDmar(Notes.keep(DmarReader.read(table, "DMAR", true), notes), "DMAR");
+    Host old = Notes.keep(HostBuilder.withFirmware(snapshot, "bridge", firmware, KernelRelease.of(5, 2),
+        Optional.empty()), notes);
+    IommuGroup group = old.group(1).orElseThrow();
+    assertThat(lines(group.member(PciAddress.parse("00:1c.0")).get().regions())).containsExactly(
+        "0x000000007c000000 0x000000007c0fffff direct", MSI.strip()).inOrder();
+    assertThat(lines(group.member(PciAddress.parse("03:00.0")).get().regions())).containsExactly(MSI.strip());
+    assertThat(notes).isEmpty();
+
+    Host current = Notes.keep(HostBuilder.withFirmware(snapshot, "bridge", firmware, KernelRelease.of(5, 3),
+        Optional.empty()), notes);
+    assertThat(lines(current.group(1).orElseThrow().member(PciAddress.parse("03:00.0")).get().regions()))
+        .containsExactly("0x000000007c000000 0x000000007c0fffff direct-relaxable", MSI.strip()).inOrder();
+  }
+
+  /**
+   * docs/kernel-eras.md section 5: sysfs is compared with the group merge of the release, so two
+   * adjacent RMRRs print as two lines up to v5.3 and as one from v5.4 (4dbd258ff63e).
+   */
+  @Test
+  void sysfsIsComparedWithTheGroupMergeOfTheRelease() throws InputException {
+    SysfsFixture f = new SysfsFixture(tmp);
+    f.pciDevice("0000:00:1f.6", 0x8086, 0x15d7, 0, 0, 0x020000, "e1000e");
+    f.group(1, "DMA", "0x000000007c000000 0x000000007c0fffff direct\n"
+        + "0x000000007c100000 0x000000007c1fffff direct\n" + MSI, "0000:00:1f.6");
+    SysfsSnapshot snapshot = Notes.keep(SysfsReader.read(tmp), notes);
+    byte[] table = DmarBuilder.dmar()
+        .drhd(1, 0, 0xfed91000L)
+        .rmrr(0, 0x7c000000L, 0x7c0fffffL, DmarBuilder.scope(1, 0, 0, 0x1f, 6))
+        .rmrr(0, 0x7c100000L, 0x7c1fffffL, DmarBuilder.scope(1, 0, 0, 0x1f, 6))
+        .build();
+    Firmware firmware = Firmware.none().withDmar(Notes.keep(DmarReader.read(table, "DMAR", true), notes), "DMAR");
+    Host old = Notes.keep(HostBuilder.withFirmware(snapshot, "adjacent", firmware, KernelRelease.of(5, 3),
+        Optional.empty()), notes);
+    assertThat(notes).isEmpty();
+    assertThat(lines(HostBuilder.mergedRegions(old.group(1).orElseThrow(), KernelRelease.of(5, 3)))).containsExactly(
+        "0x000000007c000000 0x000000007c0fffff direct", "0x000000007c100000 0x000000007c1fffff direct",
+        MSI.strip()).inOrder();
+
+    Notes.keep(HostBuilder.withFirmware(snapshot, "adjacent", firmware, KernelRelease.of(5, 4), Optional.empty()),
+        notes);
+    assertThat(notes.stream().map(InputNote::message).toList()).contains(
+        "group 1: firmware explains '0x000000007c000000 0x000000007c1fffff direct', which sysfs does not show");
   }
 
   @Test

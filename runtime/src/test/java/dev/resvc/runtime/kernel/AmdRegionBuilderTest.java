@@ -20,6 +20,7 @@ import dev.resvc.runtime.testing.Corpus;
 import dev.resvc.runtime.testing.Notes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +41,8 @@ class AmdRegionBuilderTest {
 
   private AmdRegionBuilder build(byte[] data, boolean htRangeIgnore) throws InputException {
     IvrsTable table = Notes.keep(IvrsReader.read(data, "IVRS.bin", false), notes);
-    return Notes.keep(AmdRegionBuilder.from(table, htRangeIgnore, "IVRS.bin"), notes);
+    return Notes.keep(AmdRegionBuilder.from(table, TargetKernel.NEWEST,
+        htRangeIgnore ? Optional.of(AmdRegionBuilder.EFR2_HT_RANGE_IGNORE) : Optional.empty(), "IVRS.bin"), notes);
   }
 
   private static byte[] corpus(String machine) {
@@ -53,6 +55,11 @@ class AmdRegionBuilderTest {
 
   private static Region direct(long start, long end, Prot prot) {
     return Region.ofInclusive(start, end, RegionType.DIRECT, prot, RegionSource.IVMD);
+  }
+
+  /** An exclusion IVMD's region as v5.6+ reports it: r/w unity map (387caf0b759a). */
+  private static Region exclusion(long start, long end) {
+    return Region.ofInclusive(start, end, RegionType.DIRECT, Prot.READ_WRITE, RegionSource.IVMD_EXCLUSION);
   }
 
   /** One type-0x40 IVHD (devid 00:00.2) naming ids up to {@code lastId} by a range end. */
@@ -71,11 +78,11 @@ class AmdRegionBuilderTest {
     assertThat(amd.targetIvhdType()).isEqualTo(0x40);
     assertThat(amd.unityMaps()).hasSize(5);
     List<Region> expected = List.of(
-        direct(0x9618e000L, 0x9618efffL, Prot.READ_WRITE),
-        direct(0x97d9d000L, 0x97d9dfffL, Prot.READ_WRITE),
-        direct(0x97d9c000L, 0x97d9cfffL, Prot.READ_WRITE),
-        direct(0x97b98000L, 0x97b98fffL, Prot.READ_WRITE),
-        direct(0x97b97000L, 0x97b97fffL, Prot.READ_WRITE),
+        exclusion(0x9618e000L, 0x9618efffL),
+        exclusion(0x97d9d000L, 0x97d9dfffL),
+        exclusion(0x97d9c000L, 0x97d9cfffL),
+        exclusion(0x97b98000L, 0x97b98fffL),
+        exclusion(0x97b97000L, 0x97b97fffL),
         MSI,
         HT);
     for (PciDevice d : List.of(device(0, 0, 0, 0), device(0, 0x00, 0x14, 0), device(0, 0x04, 0, 0),
@@ -96,7 +103,7 @@ class AmdRegionBuilderTest {
     // (the alias range's end) is the segment's last_bdf.
     for (var dir : Corpus.machines(Corpus.ivrsDir())) {
       IvrsTable table = Notes.keep(IvrsReader.read(Corpus.read(dir.resolve("IVRS.bin")), "IVRS.bin", true), notes);
-      AmdRegionBuilder amd = Notes.keep(AmdRegionBuilder.from(table, false, "IVRS.bin"), notes);
+      AmdRegionBuilder amd = Notes.keep(AmdRegionBuilder.from(table, TargetKernel.NEWEST, Optional.empty(), "IVRS.bin"), notes);
       assertThat(amd.driverInitialised()).isTrue();
       assertThat(amd.targetIvhdType()).isEqualTo(0x40);
       assertThat(amd.lastBdf(0)).isEqualTo(0xffff);
@@ -109,7 +116,7 @@ class AmdRegionBuilderTest {
     // ThinkPad L14 Gen 3: type 0x21 flags 0x08 on 01:00.0, start 0xc9f42000 length 0x26000 (page aligned)
     AmdRegionBuilder amd = build(corpus("lenovo-thinkpad-l14-gen-3-21c60010bo-405067a82a69"), false);
     assertThat(amd.regionsFor(device(0, 1, 0, 0)))
-        .containsExactly(direct(0xc9f42000L, 0xc9f67fffL, Prot.READ_WRITE), MSI, HT).inOrder();
+        .containsExactly(exclusion(0xc9f42000L, 0xc9f67fffL), MSI, HT).inOrder();
     assertThat(amd.regionsFor(device(0, 1, 0, 1))).containsExactly(MSI, HT).inOrder();
   }
 
@@ -138,7 +145,7 @@ class AmdRegionBuilderTest {
     assertThat(amd.regionsFor(device(0, 0x00, 0x0c, 0)))
         .containsExactly(direct(0x7d900000L, 0x7d9fffffL, Prot.READ_WRITE), MSI, HT).inOrder();
     assertThat(amd.regionsFor(device(0, 0xc4, 0x00, 7)))
-        .containsExactly(direct(0x75e00000L, 0x75e1ffffL, Prot.READ_WRITE), MSI, HT).inOrder();
+        .containsExactly(exclusion(0x75e00000L, 0x75e1ffffL), MSI, HT).inOrder();
     assertThat(amd.regionsFor(device(0, 0xc4, 0x00, 6))).containsExactly(MSI, HT).inOrder();
     assertThat(notes).isEmpty();
   }
@@ -159,7 +166,7 @@ class AmdRegionBuilderTest {
         direct(0x10000, 0x10fff, Prot.NONE),
         direct(0x20000, 0x20fff, new Prot(Prot.READ)),
         direct(0x30000, 0x30fff, new Prot(Prot.WRITE)),
-        direct(0x40000, 0x40fff, Prot.READ_WRITE),
+        exclusion(0x40000, 0x40fff),
         MSI).inOrder();
     assertThat(notes).hasSize(1);
     assertThat(notes.get(0).position()).isEqualTo(Position.offset(0x60 + 4 * 32));
@@ -190,7 +197,7 @@ class AmdRegionBuilderTest {
         .build();
     AmdRegionBuilder amd = build(data, false);
     assertThat(amd.regionsFor(device(0, 1, 1, 0))).containsExactly(
-        direct(0x90000000L, 0x90000fffL, Prot.READ_WRITE),
+        exclusion(0x90000000L, 0x90000fffL),
         direct(0x80000000L, 0x80001fffL, Prot.READ_WRITE),
         direct(0x60000000L, 0x60000fffL, Prot.READ_WRITE),
         MSI,

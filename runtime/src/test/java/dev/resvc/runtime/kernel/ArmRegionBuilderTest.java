@@ -39,7 +39,7 @@ class ArmRegionBuilderTest {
 
   private Arm builder(byte[] data) throws Exception {
     IortTable t = Notes.keep(IortReader.read(data, "IORT.bin", true), notes);
-    return new Arm(ArmRegionBuilder.of(t, "IORT.bin"));
+    return new Arm(ArmRegionBuilder.of(t, TargetKernel.NEWEST, "IORT.bin"));
   }
 
   /** The builder's answers, each one's notes added to {@link #notes}, which the tests check together. */
@@ -184,7 +184,8 @@ class ArmRegionBuilderTest {
     int rangeArray = 0x74 + 28 + 20;
     assertThat(notes.get(1).position()).isEqualTo(Position.offset(rangeArray + 20));
 
-    ArmRegionBuilder big = ArmRegionBuilder.of(IortReader.read(t, "IORT.bin", true).value(), "IORT.bin", 0x10000);
+    ArmRegionBuilder big = ArmRegionBuilder.of(IortReader.read(t, "IORT.bin", true).value(), TargetKernel.NEWEST, "IORT.bin",
+        0x10000);
     assertThat(big.regionsForStreams(SMMU, List.of(6L)).value().get(1)).isEqualTo(
         rmr(0x84800000L, 0x10000L, RegionType.DIRECT_RELAXABLE, RW));
   }

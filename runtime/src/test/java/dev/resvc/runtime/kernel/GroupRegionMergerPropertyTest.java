@@ -2,6 +2,7 @@ package dev.resvc.runtime.kernel;
 
 import static com.google.common.truth.Truth.assertThat;
 
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
@@ -14,7 +15,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** The O(n log n) merger against the literal transcription of the kernel's quadratic insertion. */
+/**
+ * The O(n log n) mergers against literal transcriptions of the kernel's quadratic insertions: v5.4+
+ * and, before v5.4, the recursive one (docs/kernel-eras.md section 5).
+ */
 class GroupRegionMergerPropertyTest {
 
   @Property(tries = 3000)
@@ -25,6 +29,16 @@ class GroupRegionMergerPropertyTest {
   @Property(tries = 300)
   void sameListAsTheKernelForLongLists(@ForAll("longRegionLists") List<Region> input) {
     assertThat(GroupRegionMerger.merge(input)).isEqualTo(KernelInsertionReference.merge(input));
+  }
+
+  @Property(tries = 3000)
+  void beforeV54SameListAsTheRecursiveKernelCode(@ForAll("regionLists") List<Region> input) {
+    assertThat(GroupRegionMerger.merge(input, KernelRelease.of(5, 3))).isEqualTo(RecursiveInsertionReference.merge(input));
+  }
+
+  @Property(tries = 300)
+  void beforeV54SameListAsTheRecursiveKernelCodeForLongLists(@ForAll("longRegionLists") List<Region> input) {
+    assertThat(GroupRegionMerger.merge(input, KernelRelease.of(4, 19))).isEqualTo(RecursiveInsertionReference.merge(input));
   }
 
   @Property(tries = 1000)

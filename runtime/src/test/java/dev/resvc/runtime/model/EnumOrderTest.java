@@ -23,7 +23,7 @@ class EnumOrderTest {
   void regionSourcesKeepTheirOrder() {
     assertThat(Arrays.stream(RegionSource.values()).map(RegionSource::resvName).toList())
         .containsExactly("rmrr", "ivmd", "iort-rmr", "msi-window", "ht-window", "pci-window", "sw-msi",
-            "floppy-wa", "sysfs")
+            "floppy-wa", "sysfs", "ivmd-exclusion")
         .inOrder();
   }
 
