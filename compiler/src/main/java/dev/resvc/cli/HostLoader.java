@@ -64,7 +64,7 @@ final class HostLoader {
   }
 
   /**
-   * The host at {@code root} carrying its kernel facts ({@link SysfsSnapshot#kernelFacts()}), with
+   * The host at {@code root}, carrying its kernel facts ({@link SysfsSnapshot#kernelFacts()}), with
    * regions from where {@code regions} says.
    */
   static Loaded load(Path root, TableFiles files, RegionsFrom regions) throws InputException, UsageException {
@@ -90,7 +90,7 @@ final class HostLoader {
     }
     Read<Host> host = HostBuilder.withFirmware(snapshot, name, firmware.value());
     notes.addAll(host.notes());
-    return new Loaded(host.value().withKernel(snapshot.kernelFacts()), snapshot, firmware.value(),
+    return new Loaded(host.value(), snapshot, firmware.value(),
         firmware.value().describe() + ", as the kernel builds them", notes);
   }
 

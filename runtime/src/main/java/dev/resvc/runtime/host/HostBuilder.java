@@ -73,12 +73,14 @@ public final class HostBuilder {
    * devices as if their host bridge preserved the firmware configuration ({@code preserve_config}),
    * as a platform relying on RMRs must.
    *
-   * <p>The drivers and the group merge are those of the newest release modelled ({@link
-   * TargetKernel#NEWEST}); {@link #withFirmware(SysfsSnapshot, String, Firmware, KernelRelease,
-   * Optional)} builds for a given release.
+   * <p>The drivers and the group merge are those of the release the snapshot records ({@link
+   * SysfsSnapshot#kernelFacts()}), else of the newest release modelled ({@link TargetKernel#NEWEST});
+   * {@link #withFirmware(SysfsSnapshot, String, Firmware, KernelRelease, Optional)} builds for a given
+   * release. The host carries the snapshot's kernel facts.
    */
   public static Read<Host> withFirmware(SysfsSnapshot snapshot, String name, Firmware firmware) {
-    return withFirmware(snapshot, name, firmware, TargetKernel.NEWEST, Optional.empty());
+    return withFirmware(snapshot, name, firmware, snapshot.kernelFacts().release().orElse(TargetKernel.NEWEST),
+        snapshot.kernelFacts().amdEfr2());
   }
 
   /**
@@ -117,7 +119,7 @@ public final class HostBuilder {
       compareWithSysfs(group, g, snapshot.root(), release, notes);
       groups.add(group);
     }
-    return new Read<>(new Host(name, snapshot.devices(), groups), notes);
+    return new Read<>(new Host(name, snapshot.devices(), groups, snapshot.kernelFacts()), notes);
   }
 
   /** The aperture of a VFIO paging domain on a host with these tables: {@link Firmware#aperture()}. */
