@@ -3,6 +3,7 @@ package golden;
 
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
@@ -60,11 +61,12 @@ public final class Rich implements Policy {
   @Override
   public int apiVersion() {
     // Policy.API_VERSION of the runtime this class was generated against
-    return 2;
+    return 3;
   }
 
   @Override
-  public ClassifyDecision classify(PciDevice device, int group, Region region) {
+  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group,
+      Region region) {
     // Only the rules that can hold for this region source; first match wins, in source order.
     switch (region.source().ordinal()) {
       case 0: // rmrr
@@ -174,7 +176,7 @@ public final class Rich implements Policy {
   }
 
   @Override
-  public ConflictDecision conflict(Region region, GuestRange guest) {
+  public ConflictDecision conflict(TargetKernel kernel, Region region, GuestRange guest) {
     // Only the rules that can hold for this region type; first match wins, in source order.
     switch (region.type().ordinal()) {
       case 0: // direct

@@ -3,6 +3,7 @@ package golden;
 
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
@@ -65,11 +66,12 @@ public final class Rich implements Policy {
   @Override
   public int apiVersion() {
     // Policy.API_VERSION of the runtime this class was generated against
-    return 2;
+    return 3;
   }
 
   @Override
-  public ClassifyDecision classify(PciDevice device, int group, Region region) {
+  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group,
+      Region region) {
     int vendor = device.vendor();
     int deviceId = device.deviceId();
     int cls = device.classCode();
@@ -77,38 +79,39 @@ public final class Rich implements Policy {
     long start = region.start();
     // 7 rules: look up the few that can hold, keep the first in source order that does.
     int first = Integer.MAX_VALUE;
-    first = classifyFirst(ClassifyIndex.BDF.rules(bdf), first, device, group, region);
-    first = classifyFirst(ClassifyIndex.DEVICE_ID.rules(deviceId), first, device, group, region);
-    first = classifyFirst(ClassifyIndex.START.rulesAt(start), first, device, group, region);
-    first = classifyFirst(ClassifyIndex.CLASS16.rules(cls >>> 8), first, device, group, region);
-    first = classifyFirst(ClassifyIndex.VENDOR.rules(vendor), first, device, group, region);
-    first = classifyFirst(ClassifyIndex.UNINDEXED, first, device, group, region);
+    first = classifyFirst(ClassifyIndex.BDF.rules(bdf), first, kernel, device, group, region);
+    first = classifyFirst(ClassifyIndex.DEVICE_ID.rules(deviceId), first, kernel, device, group, region);
+    first = classifyFirst(ClassifyIndex.START.rulesAt(start), first, kernel, device, group, region);
+    first = classifyFirst(ClassifyIndex.CLASS16.rules(cls >>> 8), first, kernel, device, group, region);
+    first = classifyFirst(ClassifyIndex.VENDOR.rules(vendor), first, kernel, device, group, region);
+    first = classifyFirst(ClassifyIndex.UNINDEXED, first, kernel, device, group, region);
     return first == Integer.MAX_VALUE ? CLASSIFY_DEFAULT : ClassifyIndex.DECISIONS[first];
   }
 
   @Override
-  public ConflictDecision conflict(Region region, GuestRange guest) {
+  public ConflictDecision conflict(TargetKernel kernel, Region region, GuestRange guest) {
     RegionType rtype = region.type();
     long start = region.start();
     long end = region.end();
     boolean covers = Long.compareUnsigned(end, start) >= 0;
     // 5 rules: look up the few that can hold, keep the first in source order that does.
     int first = Integer.MAX_VALUE;
-    first = conflictFirst(ConflictIndex.START.rulesAt(start), first, region, guest);
+    first = conflictFirst(ConflictIndex.START.rulesAt(start), first, kernel, region, guest);
     if (covers) {
       int s = ConflictIndex.OVERLAP.segment(start);
       for (int last = ConflictIndex.OVERLAP.segment(s, end); s <= last; s++) {
-        first = conflictFirst(ConflictIndex.OVERLAP.rules(s), first, region, guest);
+        first = conflictFirst(ConflictIndex.OVERLAP.rules(s), first, kernel, region, guest);
       }
     }
-    first = conflictFirst(ConflictIndex.REGION_TYPE.rules(rtype.ordinal()), first, region, guest);
+    first = conflictFirst(ConflictIndex.REGION_TYPE.rules(rtype.ordinal()), first, kernel, region, guest);
     return first == Integer.MAX_VALUE ? CONFLICT_DEFAULT : ConflictIndex.DECISIONS[first];
   }
 
   /**
    * Whether the condition of rule number {@code rule} holds.
    */
-  private static boolean classifyHolds(int rule, PciDevice device, int group, Region region) {
+  private static boolean classifyHolds(int rule, TargetKernel kernel, PciDevice device, int group,
+      Region region) {
     switch (rule) {
       // rule usb_rmrr (src/test/resources/codegen/rich.resv:11): firmware_region and usb and region.size <= 0x100000
       case 0: {
@@ -167,12 +170,12 @@ public final class Rich implements Policy {
    * The first of {@code rules} (ascending) below {@code limit} whose condition holds, else
    * {@code limit}.
    */
-  private static int classifyFirst(int[] rules, int limit, PciDevice device, int group,
-      Region region) {
+  private static int classifyFirst(int[] rules, int limit, TargetKernel kernel, PciDevice device,
+      int group, Region region) {
     for (int i = 0; i < rules.length; i++) {
       int rule = rules[i];
       if (rule >= limit) return limit;
-      if (classifyHolds(rule, device, group, region)) return rule;
+      if (classifyHolds(rule, kernel, device, group, region)) return rule;
     }
     return limit;
   }
@@ -180,7 +183,8 @@ public final class Rich implements Policy {
   /**
    * Whether the condition of rule number {@code rule} holds.
    */
-  private static boolean conflictHolds(int rule, Region region, GuestRange guest) {
+  private static boolean conflictHolds(int rule, TargetKernel kernel, Region region,
+      GuestRange guest) {
     switch (rule) {
       // rule msi_in_ram (src/test/resources/codegen/rich.resv:22): region.type in {msi, sw-msi} and overlaps(guest.ram)
       case 0: {
@@ -229,11 +233,12 @@ public final class Rich implements Policy {
    * The first of {@code rules} (ascending) below {@code limit} whose condition holds, else
    * {@code limit}.
    */
-  private static int conflictFirst(int[] rules, int limit, Region region, GuestRange guest) {
+  private static int conflictFirst(int[] rules, int limit, TargetKernel kernel, Region region,
+      GuestRange guest) {
     for (int i = 0; i < rules.length; i++) {
       int rule = rules[i];
       if (rule >= limit) return limit;
-      if (conflictHolds(rule, region, guest)) return rule;
+      if (conflictHolds(rule, kernel, region, guest)) return rule;
     }
     return limit;
   }

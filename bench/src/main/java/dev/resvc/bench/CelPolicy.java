@@ -1,5 +1,6 @@
 package dev.resvc.bench;
 
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelValidationException;
@@ -91,7 +92,7 @@ public final class CelPolicy implements Policy {
   }
 
   @Override
-  public ClassifyDecision classify(PciDevice device, int group, Region region) {
+  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region) {
     Activation facts = new Activation(device, group, region, null);
     for (int i = 0; i < classifyPrograms.length; i++) {
       if (holds(classifyPrograms[i], facts)) {
@@ -102,7 +103,7 @@ public final class CelPolicy implements Policy {
   }
 
   @Override
-  public ConflictDecision conflict(Region region, GuestRange guest) {
+  public ConflictDecision conflict(TargetKernel kernel, Region region, GuestRange guest) {
     Activation facts = new Activation(null, -1, region, guest);
     for (int i = 0; i < conflictPrograms.length; i++) {
       if (holds(conflictPrograms[i], facts)) {

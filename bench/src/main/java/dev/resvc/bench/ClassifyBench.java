@@ -1,5 +1,6 @@
 package dev.resvc.bench;
 
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.policy.Policy;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public class ClassifyBench {
 
   static void run(Policy policy, RuleMix.Sample[] samples, Blackhole bh) {
     for (RuleMix.Sample s : samples) {
-      bh.consume(policy.classify(s.device(), s.group(), s.region()));
+      bh.consume(policy.classify(TargetKernel.newest(), s.device(), s.group(), s.region()));
     }
   }
 

@@ -25,6 +25,7 @@ public final class HandChainWriter {
     StringBuilder b = new StringBuilder();
     b.append("package bench;\n")
         .append("import dev.resvc.runtime.guest.GuestRange;\n")
+        .append("import dev.resvc.runtime.kernel.TargetKernel;\n")
         .append("import dev.resvc.runtime.model.*;\n")
         .append("import dev.resvc.runtime.policy.*;\n")
         .append("public final class ").append(cls).append(" implements Policy {\n")
@@ -41,8 +42,8 @@ public final class HandChainWriter {
     }
     b.append("  public String name() { return \"bench.Mix").append(rules.size()).append("\"; }\n")
         .append("  public int apiVersion() { return API_VERSION; }\n")
-        .append("  public ConflictDecision conflict(Region region, GuestRange guest) { return ALLOW; }\n")
-        .append("  public ClassifyDecision classify(PciDevice device, int group, Region region) {\n")
+        .append("  public ConflictDecision conflict(TargetKernel kernel, Region region, GuestRange guest) { return ALLOW; }\n")
+        .append("  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region) {\n")
         .append("    int vendor = device.vendor();\n")
         .append("    int deviceId = device.deviceId();\n")
         .append("    int cls = device.classCode();\n")

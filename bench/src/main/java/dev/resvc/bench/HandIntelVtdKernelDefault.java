@@ -1,5 +1,6 @@
 package dev.resvc.bench;
 
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciDevice;
@@ -43,7 +44,7 @@ public final class HandIntelVtdKernelDefault implements Policy {
   }
 
   @Override
-  public ClassifyDecision classify(PciDevice device, int group, Region region) {
+  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region) {
     if (region.source() == RegionSource.RMRR) {
       int cls = device.classCode();
       if ((cls >>> 8) == 0x0c03) {
@@ -57,7 +58,7 @@ public final class HandIntelVtdKernelDefault implements Policy {
   }
 
   @Override
-  public ConflictDecision conflict(Region region, GuestRange guest) {
+  public ConflictDecision conflict(TargetKernel kernel, Region region, GuestRange guest) {
     boolean ram = guest != null && guest.kind() == GuestKind.RAM;
     switch (region.type()) {
       case MSI:

@@ -1,5 +1,6 @@
 package dev.resvc.bench;
 
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
@@ -93,7 +94,7 @@ public final class HandRuleTable implements Policy {
   }
 
   @Override
-  public ClassifyDecision classify(PciDevice device, int group, Region region) {
+  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region) {
     int ven = device.vendor();
     int dev = device.deviceId();
     int cls = device.classCode();
@@ -127,7 +128,7 @@ public final class HandRuleTable implements Policy {
   }
 
   @Override
-  public ConflictDecision conflict(Region region, GuestRange guest) {
+  public ConflictDecision conflict(TargetKernel kernel, Region region, GuestRange guest) {
     return allow;
   }
 }

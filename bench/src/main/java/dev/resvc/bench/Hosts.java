@@ -1,5 +1,6 @@
 package dev.resvc.bench;
 
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestPresets;
 import dev.resvc.runtime.model.Host;
@@ -111,7 +112,7 @@ public final class Hosts {
         List<Region> inputs = new ArrayList<>(m.regions());
         inputs.addAll(g.groupRegions());
         for (Region r : inputs) {
-          policy.classify(m.device(), g.id(), r).apply(r).ifPresent(effective::add);
+          policy.classify(TargetKernel.newest(), m.device(), g.id(), r).apply(r).ifPresent(effective::add);
         }
       }
       out.add(effective);

@@ -1,5 +1,6 @@
 package dev.resvc.bench;
 
+import dev.resvc.runtime.kernel.TargetKernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.resvc.runtime.kernel.GroupRegionMerger;
@@ -53,15 +54,15 @@ class AgreementTest {
     RuleMix.Sample[] samples = ClassifyBench.samples(mix);
     int matched = 0;
     for (RuleMix.Sample s : samples) {
-      String expected = all.get(3).classify(s.device(), s.group(), s.region()).provenance().rule();
+      String expected = all.get(3).classify(TargetKernel.newest(), s.device(), s.group(), s.region()).provenance().rule();
       if (!expected.equals("default")) {
         matched++;
       }
       for (Policy p : all) {
-        assertEquals(expected, p.classify(s.device(), s.group(), s.region()).provenance().rule(), p.getClass().getName());
+        assertEquals(expected, p.classify(TargetKernel.newest(), s.device(), s.group(), s.region()).provenance().rule(), p.getClass().getName());
       }
       for (Policy p : withChain) {
-        assertEquals(expected, p.classify(s.device(), s.group(), s.region()).provenance().rule());
+        assertEquals(expected, p.classify(TargetKernel.newest(), s.device(), s.group(), s.region()).provenance().rule());
       }
     }
     assertEquals(true, matched >= 4, "the aimed samples hit rules");

@@ -14,6 +14,7 @@ import dev.resvc.compiler.codegen.PolicyGenerator;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.compiler.testrun.PolicyTestRunner;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
@@ -182,6 +183,6 @@ public class ExplodingPredicatesTest {
     PciDevice device = new PciDevice(PciAddress.parse("00:14.0"), vendor, 0x1234, 0, 0, 0x0c0330, Optional.empty(),
         false, List.of());
     Region region = new Region(0x3e2e0000L, 0x20000L, type, Prot.NONE, RegionSource.RMRR);
-    return engine.classify(device, 0, region);
+    return engine.classify(TargetKernel.newest(), device, 0, region);
   }
 }

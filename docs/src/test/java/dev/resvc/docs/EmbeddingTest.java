@@ -76,10 +76,10 @@ class EmbeddingTest {
     Policy stale = new Policy() {
       @Override public String name() { return real.name(); }
       @Override public int apiVersion() { return Policy.API_VERSION + 1; }
-      @Override public dev.resvc.runtime.policy.ClassifyDecision classify(
-          dev.resvc.runtime.model.PciDevice d, int g, dev.resvc.runtime.model.Region r) { return real.classify(d, g, r); }
-      @Override public dev.resvc.runtime.policy.ConflictDecision conflict(
-          dev.resvc.runtime.model.Region r, dev.resvc.runtime.guest.GuestRange g) { return real.conflict(r, g); }
+      @Override public dev.resvc.runtime.policy.ClassifyDecision classify(dev.resvc.runtime.kernel.TargetKernel k,
+          dev.resvc.runtime.model.PciDevice d, int g, dev.resvc.runtime.model.Region r) { return real.classify(k, d, g, r); }
+      @Override public dev.resvc.runtime.policy.ConflictDecision conflict(dev.resvc.runtime.kernel.TargetKernel k,
+          dev.resvc.runtime.model.Region r, dev.resvc.runtime.guest.GuestRange g) { return real.conflict(k, r, g); }
     };
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class, () -> Evaluator.checkApiVersion(stale));

@@ -29,6 +29,8 @@ sealed interface Formula {
   String START_IN_GUEST = "region.start >= guest.start";
   /** {@code region.end <= guest.end}. */
   String END_IN_GUEST = "region.end <= guest.end";
+  /** Whether the host showed its IOMMU driver: {@code kernel.driver} tests are false without it. */
+  String DRIVER_KNOWN = Field.KERNEL_DRIVER.spelling() + " known";
   /** Finite-domain variables: the field's spelling (also for the string fields, {@link FinAtom}). */
   String BDF = Field.DEVICE_BDF.spelling();
 
@@ -178,7 +180,9 @@ sealed interface Formula {
 
     @Override
     public Formula visitEnumIn(Cond.EnumIn e) {
-      return scoped(e.field().scope(), new EnumAtom(e.field(), e.mask()), section);
+      EnumAtom atom = new EnumAtom(e.field(), e.mask());
+      Formula guarded = e.field().isOptional() ? all(known(e.field()), atom) : atom;
+      return scoped(e.field().scope(), guarded, section);
     }
 
     @Override
@@ -205,8 +209,8 @@ sealed interface Formula {
     }
 
     @Override
-    public Formula visitIsBridge(Cond.IsBridge c) {
-      return scoped(Scope.DEVICE, new BoolAtom(BRIDGE, true), section);
+    public Formula visitIsTrue(Cond.IsTrue c) {
+      return scoped(c.field().scope(), new BoolAtom(c.field().spelling(), true), section);
     }
 
     @Override
@@ -249,16 +253,25 @@ sealed interface Formula {
     }
   }
 
+  /** The presence of an optional field; only {@code kernel.driver} is one. */
+  private static Formula known(Field f) {
+    if (f != Field.KERNEL_DRIVER) {
+      throw new IllegalArgumentException(f.spelling() + " has no presence variable");
+    }
+    return new BoolAtom(DRIVER_KNOWN, true);
+  }
+
   private static Formula field(Field f, USet set, Section section) {
     return scoped(f.scope(), new IntAtom(f, set), section);
   }
 
   /** A test on a part of the facts: false where that part is absent, guarded by presence where it may be. */
-  private static Formula scoped(Scope scope, Atom atom, Section section) {
+  private static Formula scoped(Scope scope, Formula atom, Section section) {
     return switch (scope) {
       case DEVICE -> section == Section.CLASSIFY ? atom : FALSE;
       case REGION -> atom;
       case GUEST -> section == Section.CONFLICTS ? all(new BoolAtom(GUEST, true), atom) : FALSE;
+      case KERNEL, HOST -> atom;
     };
   }
 }

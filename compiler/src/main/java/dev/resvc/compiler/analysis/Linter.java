@@ -443,7 +443,7 @@ public final class Linter {
       }
 
       @Override
-      public Optional<String[]> visitIsBridge(Cond.IsBridge c) {
+      public Optional<String[]> visitIsTrue(Cond.IsTrue c) {
         return Optional.empty();
       }
 

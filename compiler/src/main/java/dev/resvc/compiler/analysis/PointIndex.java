@@ -3,6 +3,7 @@ package dev.resvc.compiler.analysis;
 import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import java.util.ArrayList;
@@ -114,11 +115,12 @@ final class PointIndex {
   long[] candidates(Interpreter.Facts facts, int limit) {
     int w = Math.min(words, (limit + 63) >>> 6);
     long[] out = Arrays.copyOf(live, w);
+    TargetKernel k = facts.kernel();
     PciDevice d = facts.device();
     Region r = facts.region();
     GuestRange g = facts.guest();
     for (IntIndex x : ints) {
-      Long v = x.field().scope().presentIn(d, r, g) ? x.field().readLong(d, facts.group(), r, g) : null;
+      Long v = x.field().scope().presentIn(d, r, g) ? x.field().readLong(k, d, facts.group(), r, g) : null;
       long[] admit = v == null ? null : x.pieces()[piece(x.cuts(), v)];
       long any = 0;
       for (int i = 0; i < w; i++) {
@@ -130,11 +132,11 @@ final class PointIndex {
       }
     }
     for (Field f : ENUM_FIELDS) {
-      long[] admit = f.scope().presentIn(d, r, g) ? enums[f.slot()][(int) f.readLong(d, facts.group(), r, g)] : null;
+      long[] admit = f.presentIn(k, d, facts.group(), r, g) ? enums[f.slot()][(int) f.readLong(k, d, facts.group(), r, g)] : null;
       and(out, w, admit, enumsAbsent[f.slot()]);
     }
-    for (int k = 0; k < fins.length; k++) {
-      fin(out, w, fins[k], Signature.FINITE_FIELDS.get(k).read(d, facts.group(), r, g).orElse(null));
+    for (int j = 0; j < fins.length; j++) {
+      fin(out, w, fins[j], Signature.FINITE_FIELDS.get(j).read(k, d, facts.group(), r, g).orElse(null));
     }
     return out;
   }

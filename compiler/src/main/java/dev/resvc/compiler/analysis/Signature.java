@@ -260,7 +260,7 @@ final class Signature {
     }
 
     @Override
-    public Signature visitIsBridge(Cond.IsBridge c) {
+    public Signature visitIsTrue(Cond.IsTrue c) {
       return any();
     }
 

@@ -10,6 +10,8 @@ import dev.resvc.compiler.check.Scope;
 import dev.resvc.compiler.check.Section;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
@@ -67,7 +69,7 @@ final class Solver {
   private final long[] greatestOut = new long[4];
 
   /** The answer of a feasible leaf when no witness is wanted (never returned by {@link #solve}). */
-  private static final Optional<Witness> FEASIBLE = Optional.of(new Witness(Section.CLASSIFY, null, 0, null, null));
+  private static final Optional<Witness> FEASIBLE = Optional.of(new Witness(Section.CLASSIFY, null, null, 0, null, null));
 
   Solver(Section section, long budget) {
     this.section = section;
@@ -482,6 +484,8 @@ final class Solver {
       Field.of(Field.Kind.ENUM).stream().filter(f -> f.scope() == Scope.REGION).toList();
   private static final List<Field> GUEST_ENUMS =
       Field.of(Field.Kind.ENUM).stream().filter(f -> f.scope() == Scope.GUEST).toList();
+  private static final List<Field> KERNEL_ENUMS =
+      Field.of(Field.Kind.ENUM).stream().filter(f -> f.scope() == Scope.KERNEL).toList();
 
   /** The witness of a feasible leaf: each field's least value in the cube, the region and guest range solved as {@code v}. */
   private Witness witness(Cube cube, long[] v, boolean guestPresent) {
@@ -490,7 +494,7 @@ final class Solver {
         .with(Field.REGION_END, v[SOLVED_END])
         .with(Field.REGION_PROT, cube.bools.isEmpty() ? 0 : prot(cube));
     if (section == Section.CONFLICTS) {
-      return new Witness(section, null, -1, values.region(), guestPresent ? guest(values, cube, v) : null);
+      return new Witness(section, kernel(cube), null, -1, values.region(), guestPresent ? guest(values, cube, v) : null);
     }
     for (Field f : DEVICE_NUMBERS) {
       values = values.with(f, cube.intDomain(f).min());
@@ -503,7 +507,42 @@ final class Solver {
         .with(Field.DEVICE_BDF, address)
         .with(Field.DEVICE_DRIVER, drivers == null ? "" : pick(drivers, n -> n == 0 ? "" : "witness-driver-" + n))
         .with(Field.DEVICE_BRIDGE, Boolean.TRUE.equals(cube.bools.get(Formula.BRIDGE)));
-    return new Witness(section, values.device(upstream), values.group(), values.region(), null);
+    return new Witness(section, kernel(cube), values.device(upstream), values.group(), values.region(), null);
+  }
+
+  /**
+   * The witness's kernel: the release the cube allows nearest below or at {@link TargetKernel#NEWEST}
+   * (else its least), the first backend and driver it allows (no driver unless a test needs one), MSIs
+   * isolated unless it says otherwise; built through {@link FieldValues} like the rest of the witness.
+   */
+  private static TargetKernel kernel(Cube cube) {
+    USet versions = cube.intDomain(Field.KERNEL_VERSION);
+    FieldValues values = enums(FieldValues.NONE, cube, KERNEL_ENUMS)
+        .with(Field.KERNEL_VERSION, nearestBelow(versions, TargetKernel.NEWEST.key()))
+        .with(Field.HOST_MSI_ISOLATED, !Boolean.FALSE.equals(cube.bools.get(Field.HOST_MSI_ISOLATED.spelling())));
+    int drivers = cube.enums[Field.KERNEL_DRIVER.slot()];
+    Boolean known = cube.bools.get(Formula.DRIVER_KNOWN);
+    if (Boolean.FALSE.equals(known) || (known == null && drivers == Field.KERNEL_DRIVER.allMask())) {
+      values = values.with(Field.KERNEL_DRIVER, null);
+    }
+    return values.kernel();
+  }
+
+  /**
+   * The largest release of {@code set} at or below {@code target}, moved down to its series' X.Y.0 where
+   * the set holds that too (so a witness reads 6.5, not 6.5.1048575); else the set's least.
+   */
+  private static long nearestBelow(USet set, long target) {
+    long best = set.min();
+    for (int i = 0; i < set.intervals(); i++) {
+      if (Long.compareUnsigned(set.lo(i), target) > 0) {
+        break;
+      }
+      long top = Long.compareUnsigned(set.hi(i), target) < 0 ? set.hi(i) : target;
+      long seriesStart = top & ~(long) KernelRelease.MAX_PART;
+      best = Long.compareUnsigned(seriesStart, set.lo(i)) >= 0 ? seriesStart : top;
+    }
+    return best;
   }
 
   /** {@code values} with each of the enum {@code fields} set to the first constant the cube allows. */

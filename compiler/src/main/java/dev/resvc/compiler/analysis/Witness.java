@@ -4,6 +4,7 @@ import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
@@ -12,20 +13,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A concrete input that demonstrates a finding: in {@code classify} a device, its group and a region;
- * in {@code conflicts} a region and the guest range it is checked against ({@code null} when none).
+ * A concrete input that demonstrates a finding: the kernel it is on; in {@code classify} a device, its
+ * group and a region; in {@code conflicts} a region and the guest range it is checked against ({@code
+ * null} when none).
  */
-public record Witness(Section section, PciDevice device, int group, Region region, GuestRange guest) {
+public record Witness(Section section, TargetKernel kernel, PciDevice device, int group, Region region,
+    GuestRange guest) {
   /** The facts the interpreter evaluates conditions on. */
   public Interpreter.Facts facts() {
     return section == Section.CLASSIFY
-        ? new Interpreter.Facts(device, group, region, null)
-        : new Interpreter.Facts(null, -1, region, guest);
+        ? new Interpreter.Facts(kernel, device, group, region, null)
+        : new Interpreter.Facts(kernel, null, -1, region, guest);
   }
 
-  /** One line per part, in the words of the policy language. */
+  /** One line per part, in the words of the policy language; the kernel only when it is not the newest's. */
   public List<String> describe() {
     List<String> out = new ArrayList<>();
+    if (showsKernel()) {
+      out.add(kernelLine(new StringBuilder()).toString());
+    }
     if (device != null) {
       out.add(deviceLine(new StringBuilder()).toString());
     }
@@ -43,6 +49,9 @@ public record Witness(Section section, PciDevice device, int group, Region regio
 
   /** Appends {@link #text()}. */
   StringBuilder appendText(StringBuilder b) {
+    if (showsKernel()) {
+      kernelLine(b).append("; ");
+    }
     if (device != null) {
       deviceLine(b).append("; ");
     }
@@ -51,6 +60,20 @@ public record Witness(Section section, PciDevice device, int group, Region regio
       guestLine(b.append("; "));
     }
     return b;
+  }
+
+  /** Whether the kernel differs from {@link TargetKernel#newest()}, which findings leave unsaid. */
+  private boolean showsKernel() {
+    return kernel != null && !kernel.equals(NEWEST);
+  }
+
+  private static final TargetKernel NEWEST = TargetKernel.newest();
+
+  /** {@code kernel 6.5 (vfio-type1, iommu intel, MSIs not isolated)}: the release as X.Y[.Z]. */
+  private StringBuilder kernelLine(StringBuilder k) {
+    return k.append("kernel ").append(kernel.release().version()).append(" (").append(kernel.backend().resvName())
+        .append(", iommu ").append(kernel.driver().map(d -> d.resvName()).orElse("unknown"))
+        .append(kernel.msiIsolated() ? ", MSIs isolated)" : ", MSIs not isolated)");
   }
 
   private StringBuilder deviceLine(StringBuilder d) {
@@ -83,7 +106,7 @@ public record Witness(Section section, PciDevice device, int group, Region regio
 
   /** A device field's number, read as the interpreter reads it. */
   private int number(Field field) {
-    return (int) field.readLong(device, group, region, guest);
+    return (int) field.readLong(kernel, device, group, region, guest);
   }
 
   private StringBuilder regionLine(StringBuilder r) {

@@ -16,6 +16,7 @@ public sealed interface Expr extends Node {
   interface Visitor<R> {
     R visit(BoolLit e);
     R visit(IntLit e);
+    R visit(VersionLit e);
     R visit(StringLit e);
     R visit(BdfLit e);
     R visit(ClassPattern e);
@@ -48,6 +49,20 @@ public sealed interface Expr extends Node {
    * 4K}); {@code text} keeps the spelling for the formatter and messages.
    */
   record IntLit(Span span, long value, String text) implements Expr {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
+    }
+  }
+
+  /**
+   * A kernel release, {@code 6.6} or {@code 5.14.3}, compared with {@code kernel.version} as {@link
+   * dev.resvc.runtime.model.KernelRelease#key()}; {@code hasPatch} says whether the third part was
+   * written (the end of a range written {@code X.Y} covers the whole series). A part out of range was
+   * reported (E017) and reads as 0.
+   */
+  record VersionLit(Span span, dev.resvc.runtime.model.KernelRelease release, boolean hasPatch, String text)
+      implements Expr {
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.visit(this);

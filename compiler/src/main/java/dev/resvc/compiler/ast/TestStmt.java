@@ -15,6 +15,10 @@ public sealed interface TestStmt extends Node {
     R visit(DeviceStmt s);
     R visit(RegionStmt s);
     R visit(GuestStmt s);
+    R visit(KernelStmt s);
+    R visit(BackendStmt s);
+    R visit(IommuStmt s);
+    R visit(MsiStmt s);
     R visit(ExpectStmt s);
   }
 
@@ -54,6 +58,38 @@ public sealed interface TestStmt extends Node {
       attrs = List.copyOf(attrs);
     }
 
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
+    }
+  }
+
+  /** {@code kernel 5.14;}: the release the test answers for (default: the newest modelled). */
+  record KernelStmt(Span span, Expr.VersionLit release) implements TestStmt {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
+    }
+  }
+
+  /** {@code backend iommufd;}: the VFIO backend (default {@code vfio-type1}). */
+  record BackendStmt(Span span, String name, Span nameSpan) implements TestStmt {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
+    }
+  }
+
+  /** {@code iommu intel;}: the IOMMU driver (default: unknown, which no {@code kernel.driver} test matches). */
+  record IommuStmt(Span span, String name, Span nameSpan) implements TestStmt {
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
+    }
+  }
+
+  /** {@code msi isolated;} / {@code msi not isolated;} (default: isolated). */
+  record MsiStmt(Span span, boolean isolated) implements TestStmt {
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.visit(this);

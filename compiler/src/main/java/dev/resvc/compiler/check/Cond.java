@@ -49,7 +49,7 @@ public sealed interface Cond {
 
     R visitStringIn(StringIn c);
 
-    R visitIsBridge(IsBridge c);
+    R visitIsTrue(IsTrue c);
 
     R visitProtHas(ProtHas c);
 
@@ -112,7 +112,7 @@ public sealed interface Cond {
     }
 
     @Override
-    public R visitIsBridge(IsBridge c) {
+    public R visitIsTrue(IsTrue c) {
       return test(c);
     }
 
@@ -325,11 +325,11 @@ public sealed interface Cond {
     }
   }
 
-  /** {@code device.bridge}. */
-  record IsBridge(Span span) implements Cond {
+  /** A boolean field ({@link Field.Kind#BOOL}) named as a condition: {@code device.bridge}, {@code host.msi_isolated}. */
+  record IsTrue(Span span, Field field) implements Cond {
     @Override
     public <R> R accept(Visitor<R> v) {
-      return v.visitIsBridge(this);
+      return v.visitIsTrue(this);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.resvc.compiler.check;
 
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.range.U64;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -59,17 +60,19 @@ public final class CondPrinter {
 
     @Override
     public String visitIntCompare(Cond.IntCompare i) {
-      return i.field().spelling() + " " + i.op().symbol() + " " + U64.hex(i.value());
+      return i.field().spelling() + " " + i.op().symbol() + " " + constant(i.field(), i.value());
     }
 
     @Override
     public String visitIntInRange(Cond.IntInRange r) {
-      return r.field().spelling() + " in " + U64.hex(r.lo()) + " .. " + U64.hex(r.hi());
+      String hi = r.field().isVersion() ? seriesEnd(r.hi()) : U64.hex(r.hi());
+      return r.field().spelling() + " in " + constant(r.field(), r.lo()) + " .. " + hi;
     }
 
     @Override
     public String visitIntInSet(Cond.IntInSet s) {
-      return s.field().spelling() + " in {" + s.values().stream().map(U64::hex).collect(Collectors.joining(", ")) + "}";
+      return s.field().spelling() + " in {" + s.values().stream().map(v -> constant(s.field(), v))
+          .collect(Collectors.joining(", ")) + "}";
     }
 
     @Override
@@ -108,8 +111,8 @@ public final class CondPrinter {
     }
 
     @Override
-    public String visitIsBridge(Cond.IsBridge c) {
-      return "device.bridge";
+    public String visitIsTrue(Cond.IsTrue c) {
+      return c.field().spelling();
     }
 
     @Override
@@ -163,5 +166,16 @@ public final class CondPrinter {
 
   static String quote(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+  }
+
+  /** An integer field's constant as policies write it: a release for {@code kernel.version}, else hex. */
+  private static String constant(Field field, long value) {
+    return field.isVersion() ? KernelRelease.ofKey(value).version() : U64.hex(value);
+  }
+
+  /** The end of a version range: {@code X.Y} when it is the end of that series, as a range's end writes it. */
+  private static String seriesEnd(long key) {
+    KernelRelease r = KernelRelease.ofKey(key);
+    return r.patch() == KernelRelease.MAX_PART ? r.major() + "." + r.minor() : r.version();
   }
 }

@@ -3,6 +3,7 @@ package dev.resvc.compiler.check;
 import dev.resvc.compiler.ast.Expr;
 import dev.resvc.compiler.ast.Expr.CompareOp;
 import dev.resvc.compiler.diag.Code;
+import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.range.AddressRange;
@@ -161,8 +162,9 @@ final class ConditionTyper {
       if (ref == null) {
         return null;
       }
-      if (ref.is(Field.DEVICE_BRIDGE)) {
-        return new Cond.IsBridge(f.span());
+      Optional<Field> bool = FieldNames.boolField(ref);
+      if (bool.isPresent()) {
+        return new Cond.IsTrue(f.span(), bool.get());
       }
       report.error(
           Code.KIND_MISMATCH,
@@ -200,6 +202,11 @@ final class ConditionTyper {
     @Override
     public Cond visit(Expr.IntLit i) {
       return notACondition(i);
+    }
+
+    @Override
+    public Cond visit(Expr.VersionLit v) {
+      return notACondition(v);
     }
 
     @Override
@@ -453,6 +460,20 @@ final class ConditionTyper {
           ? new Cond.EnumIn(c.span(), enumField.get(), mask)
           : new Cond.EnumIn(c.span(), enumField.get(), enumField.get().allMask() & ~mask);
     }
+    Optional<Field> versionField = FieldNames.versionField(f);
+    if (versionField.isPresent()) {
+      if (!(v instanceof Value.VersionV version)) {
+        if (!folder.unknownConstant(v)) {
+          report.error(Code.KIND_MISMATCH, c.span(),
+              "compares " + spelled + " (a kernel version) with " + v.kindName() + "; write a version such as 6.6");
+        }
+        return null;
+      }
+      if (equality) {
+        warnExact(version, op.symbol());
+      }
+      return new Cond.IntCompare(c.span(), versionField.get(), op, version.release().key());
+    }
     Optional<Field> intField = FieldNames.intField(f);
     if (intField.isPresent()) {
       if (!(v instanceof Value.IntV i)) {
@@ -490,15 +511,16 @@ final class ConditionTyper {
       Cond eq = new Cond.BdfIn(c.span(), List.of(b.address()));
       return op == CompareOp.EQ ? eq : new Cond.Not(c.span(), eq);
     }
-    if (f.is(Field.DEVICE_BRIDGE)) {
+    Optional<Field> boolField = FieldNames.boolField(f);
+    if (boolField.isPresent()) {
       if (!equality || !(v instanceof Value.BoolV b)) {
         report.error(
             Code.KIND_MISMATCH,
             c.span(),
-            "device.bridge is a boolean; write `device.bridge` or `not device.bridge`");
+            spelled + " is a boolean; write `" + spelled + "` or `not " + spelled + "`");
         return null;
       }
-      Cond is = new Cond.IsBridge(c.span());
+      Cond is = new Cond.IsTrue(c.span(), boolField.get());
       return (op == CompareOp.EQ) == b.value() ? is : new Cond.Not(c.span(), is);
     }
     Optional<Field> stringField = FieldNames.stringField(f);
@@ -531,6 +553,19 @@ final class ConditionTyper {
                 ? "; to test the kind of guest range use overlaps(guest." + name + ")"
                 : ""));
     return null;
+  }
+
+  /**
+   * W132 for {@code X.Y} tested for equality: it means X.Y.0 exactly (as {@code >= X.Y} means from
+   * X.Y.0), which a reader easily takes for the whole series.
+   */
+  private void warnExact(Value.VersionV v, String how) {
+    if (!v.hasPatch()) {
+      String version = v.release().version();
+      report.warning(Code.EXACT_KERNEL_VERSION, v.span(), "`" + how + " " + version + "` means " + version
+          + ".0 only, not " + version + ".1 and later", Diagnostic.note("for the whole series write `kernel.version in "
+          + version + " .. " + version + "`; for the release alone, " + version + ".0"));
+    }
   }
 
   private static CompareOp flip(CompareOp op) {
@@ -616,6 +651,31 @@ final class ConditionTyper {
     if (enumField.isPresent()) {
       Integer mask = enumMask(enumField.get(), v);
       return mask == null ? null : new Cond.EnumIn(in.span(), enumField.get(), mask);
+    }
+    Optional<Field> versionField = FieldNames.versionField(f);
+    if (versionField.isPresent()) {
+      if (v instanceof Value.VersionRangeV r) {
+        return new Cond.IntInRange(in.span(), versionField.get(), r.first().key(), r.last().key());
+      }
+      if (v instanceof Value.SetV s) {
+        List<Long> values = new ArrayList<>();
+        for (Value e : s.elements()) {
+          if (!(e instanceof Value.VersionV version)) {
+            if (!folder.unknownConstant(e)) {
+              report.error(Code.KIND_MISMATCH, e.span(), spelled + " is a kernel version; this element is " + e.kindName());
+            }
+            return null;
+          }
+          warnExact(version, "in {…}");
+          values.add(version.release().key());
+        }
+        return new Cond.IntInSet(in.span(), versionField.get(), values);
+      }
+      if (!folder.unknownConstant(v)) {
+        report.error(Code.KIND_MISMATCH, in.container().span(),
+            spelled + " is a kernel version; `in` needs `A .. B` (such as 5.3 .. 6.5) or {a, b}, found " + v.kindName());
+      }
+      return null;
     }
     Optional<Field> intField = FieldNames.intField(f);
     if (intField.isPresent()) {

@@ -4,6 +4,7 @@ import dev.resvc.compiler.ast.Expr;
 import dev.resvc.compiler.ast.Item;
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.compiler.diag.Code;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
@@ -85,6 +86,11 @@ final class ConstantFolder {
     @Override
     public Value visit(Expr.IntLit i) {
       return new Value.IntV(i.span(), i.value());
+    }
+
+    @Override
+    public Value visit(Expr.VersionLit v) {
+      return new Value.VersionV(v.span(), v.release(), v.hasPatch());
     }
 
     @Override
@@ -203,12 +209,15 @@ final class ConstantFolder {
   private Value range(Expr.RangeLit r) {
     Value lo = value(r.start());
     Value hi = value(r.end());
+    if (lo instanceof Value.VersionV l && hi instanceof Value.VersionV h) {
+      return versionRange(r, l, h);
+    }
     if (!(lo instanceof Value.IntV l) || !(hi instanceof Value.IntV h)) {
       if (lo != null && hi != null && !unknownConstant(lo) & !unknownConstant(hi)) {
         report.error(
             Code.KIND_MISMATCH,
             r.span(),
-            "a range needs integers at both ends, found " + lo.kindName() + " and " + hi.kindName());
+            "a range needs integers (or kernel versions) at both ends, found " + lo.kindName() + " and " + hi.kindName());
       }
       return null;
     }
@@ -224,6 +233,21 @@ final class ConstantFolder {
       return null;
     }
     return new Value.RangeV(r.span(), new AddressRange(l.value(), h.value()));
+  }
+
+  /**
+   * {@code A .. B} over kernel releases: from A to B inclusive, where a B written {@code X.Y} ends the
+   * {@code X.Y} series ({@code 5.3 .. 6.5} holds for 6.5.9), because that is what the range is read as.
+   */
+  private Value versionRange(Expr.RangeLit r, Value.VersionV lo, Value.VersionV hi) {
+    KernelRelease end = hi.hasPatch() ? hi.release()
+        : KernelRelease.of(hi.release().major(), hi.release().minor(), KernelRelease.MAX_PART);
+    if (end.compareTo(lo.release()) < 0) {
+      report.error(Code.EMPTY_RANGE, r.span(), "range end " + hi.release().version() + " lies below its start "
+          + lo.release().version() + " (ranges are inclusive: `lo .. hi`)");
+      return null;
+    }
+    return new Value.VersionRangeV(r.span(), lo.release(), end);
   }
 
   private Value sizedRange(Expr.SizedRange r) {

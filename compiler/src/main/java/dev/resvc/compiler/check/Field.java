@@ -2,6 +2,10 @@ package dev.resvc.compiler.check;
 
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Backend;
+import dev.resvc.runtime.model.IommuDriver;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
@@ -25,30 +29,30 @@ import java.util.function.Function;
  * fails while a phase lacks its part.
  */
 public enum Field {
-  DEVICE_BDF(Scope.DEVICE, "bdf", bdf(), "device", Notation.TEXT, (d, group, r, g) -> d.address(),
+  DEVICE_BDF(Scope.DEVICE, "bdf", bdf(), "device", Notation.TEXT, (k, d, group, r, g) -> d.address(),
       "bdf", int.class, "device.address().segment() << 16 | device.address().requesterId()"),
-  DEVICE_VENDOR(Scope.DEVICE, "vendor", integer(16), "vendor", Notation.HEX_DIGITS, (d, group, r, g) -> d.vendor(),
+  DEVICE_VENDOR(Scope.DEVICE, "vendor", integer(16), "vendor", Notation.HEX_DIGITS, (k, d, group, r, g) -> d.vendor(),
       "vendor", int.class, "device.vendor()"),
-  DEVICE_ID(Scope.DEVICE, "device_id", integer(16), "device_id", Notation.HEX_DIGITS, (d, group, r, g) -> d.deviceId(),
+  DEVICE_ID(Scope.DEVICE, "device_id", integer(16), "device_id", Notation.HEX_DIGITS, (k, d, group, r, g) -> d.deviceId(),
       "deviceId", int.class, "device.deviceId()"),
   DEVICE_SUBSYSTEM_VENDOR(Scope.DEVICE, "subsystem_vendor", integer(16), "subsystem_vendor", Notation.HEX_DIGITS,
-      (d, group, r, g) -> d.subsystemVendor(), "subsystemVendor", int.class, "device.subsystemVendor()"),
+      (k, d, group, r, g) -> d.subsystemVendor(), "subsystemVendor", int.class, "device.subsystemVendor()"),
   DEVICE_SUBSYSTEM_DEVICE(Scope.DEVICE, "subsystem_device", integer(16), "subsystem_device", Notation.HEX_DIGITS,
-      (d, group, r, g) -> d.subsystemDevice(), "subsystemDevice", int.class, "device.subsystemDevice()"),
-  DEVICE_CLASS(Scope.DEVICE, "class", integer(24), "class", Notation.HEX_DIGITS, (d, group, r, g) -> d.classCode(),
+      (k, d, group, r, g) -> d.subsystemDevice(), "subsystemDevice", int.class, "device.subsystemDevice()"),
+  DEVICE_CLASS(Scope.DEVICE, "class", integer(24), "class", Notation.HEX_DIGITS, (k, d, group, r, g) -> d.classCode(),
       "cls", int.class, "device.classCode()"),
   /** An absent driver reads as {@code ""}. */
   DEVICE_DRIVER(Scope.DEVICE, "driver", string(), "driver", Notation.QUOTED,
-      (d, group, r, g) -> d.driver().orElse(""), "driver", String.class, "device.driver().orElse(\"\")"),
+      (k, d, group, r, g) -> d.driver().orElse(""), "driver", String.class, "device.driver().orElse(\"\")"),
   /** The IOMMU group, a parameter of {@code classify}: generated code reads no local for it. */
-  DEVICE_GROUP(Scope.DEVICE, "group", integer(32), "group", Notation.DECIMAL, (d, group, r, g) -> group,
+  DEVICE_GROUP(Scope.DEVICE, "group", integer(32), "group", Notation.DECIMAL, (k, d, group, r, g) -> group,
       "group", int.class, null),
-  DEVICE_BRIDGE(Scope.DEVICE, "bridge", bool(), "bridge", Notation.TEXT, (d, group, r, g) -> d.bridge(),
+  DEVICE_BRIDGE(Scope.DEVICE, "bridge", bool(), "bridge", Notation.TEXT, (k, d, group, r, g) -> d.bridge(),
       "bridge", boolean.class, "device.bridge()"),
-  REGION_START(Scope.REGION, "start", integer(64), "start", Notation.HEX, (d, group, r, g) -> r.start(),
+  REGION_START(Scope.REGION, "start", integer(64), "start", Notation.HEX, (k, d, group, r, g) -> r.start(),
       "start", long.class, "region.start()"),
   /** {@code start + length - 1}, wrapping, as {@link Region#end()}. */
-  REGION_END(Scope.REGION, "end", integer(64), "end", Notation.HEX, (d, group, r, g) -> r.end(),
+  REGION_END(Scope.REGION, "end", integer(64), "end", Notation.HEX, (k, d, group, r, g) -> r.end(),
       "end", long.class, "region.end()"),
   /**
    * Bytes covered: 0 for a region that covers nothing, up to 2^64 for the whole space, so it is read as
@@ -56,26 +60,48 @@ public enum Field {
    * from {@code start} and {@code end}.
    */
   REGION_SIZE(Scope.REGION, "size", integer(65), "size", Notation.HEX,
-      (d, group, r, g) -> r.range().map(x -> x.size()).orElse(java.math.BigInteger.ZERO), null, null, null),
-  REGION_TYPE(Scope.REGION, "type", enumOf(RegionType.values(), RegionType::resvName), "type", Notation.TEXT, (d, group, r, g) -> r.type(),
+      (k, d, group, r, g) -> r.range().map(x -> x.size()).orElse(java.math.BigInteger.ZERO), null, null, null),
+  REGION_TYPE(Scope.REGION, "type", enumOf(RegionType.values(), RegionType::resvName), "type", Notation.TEXT, (k, d, group, r, g) -> r.type(),
       "rtype", RegionType.class, "region.type()"),
-  REGION_SOURCE(Scope.REGION, "source", enumOf(RegionSource.values(), RegionSource::resvName), "source", Notation.TEXT, (d, group, r, g) -> r.source(),
+  REGION_SOURCE(Scope.REGION, "source", enumOf(RegionSource.values(), RegionSource::resvName), "source", Notation.TEXT, (k, d, group, r, g) -> r.source(),
       "rsource", RegionSource.class, "region.source()"),
-  REGION_PROT(Scope.REGION, "prot", flags(new Prot(0x3f).names()), "prot", Notation.TEXT, (d, group, r, g) -> r.prot(),
+  REGION_PROT(Scope.REGION, "prot", flags(new Prot(0x3f).names()), "prot", Notation.TEXT, (k, d, group, r, g) -> r.prot(),
       "prot", int.class, "region.prot().bits()"),
-  GUEST_NAME(Scope.GUEST, "name", string(), "guest", Notation.TEXT, (d, group, r, g) -> g.name(),
+  GUEST_NAME(Scope.GUEST, "name", string(), "guest", Notation.TEXT, (k, d, group, r, g) -> g.name(),
       "gname", String.class, "guest == null ? null : guest.name()"),
   /** Null in generated code when there is no guest range, so that every kind test is false. */
-  GUEST_KIND(Scope.GUEST, "kind", enumOf(GuestKind.values(), GuestKind::resvName), "guest kind", Notation.TEXT, (d, group, r, g) -> g.kind(),
+  GUEST_KIND(Scope.GUEST, "kind", enumOf(GuestKind.values(), GuestKind::resvName), "guest kind", Notation.TEXT, (k, d, group, r, g) -> g.kind(),
       "gkind", GuestKind.class, "guest == null ? null : guest.kind()"),
-  GUEST_START(Scope.GUEST, "start", integer(64), "guest start", Notation.HEX, (d, group, r, g) -> g.range().start(),
+  GUEST_START(Scope.GUEST, "start", integer(64), "guest start", Notation.HEX, (k, d, group, r, g) -> g.range().start(),
       "gstart", long.class, "guest == null ? 0L : guest.range().start()"),
-  GUEST_END(Scope.GUEST, "end", integer(64), "guest end", Notation.HEX, (d, group, r, g) -> g.range().end(),
-      "gend", long.class, "guest == null ? 0L : guest.range().end()");
+  GUEST_END(Scope.GUEST, "end", integer(64), "guest end", Notation.HEX, (k, d, group, r, g) -> g.range().end(),
+      "gend", long.class, "guest == null ? 0L : guest.range().end()"),
+  /**
+   * The release the answer is for, as {@link KernelRelease#key()}: an integer field whose constants are
+   * written as versions ({@link #isVersion()}), 60 bits wide because that is every key a release has.
+   */
+  KERNEL_VERSION(Scope.KERNEL, "version", version(), "kernel", Notation.VERSION,
+      (k, d, group, r, g) -> k.release().key(), "kernelVersion", long.class, "kernel.release().key()"),
+  KERNEL_BACKEND(Scope.KERNEL, "backend", enumOf(Backend.values(), Backend::resvName), "backend", Notation.TEXT,
+      (k, d, group, r, g) -> k.backend(), "backend", Backend.class, "kernel.backend()"),
+  /**
+   * The IOMMU driver; absent when the host did not show it, and then no test of it holds (as a guest
+   * kind's without a guest range): generated code reads null.
+   */
+  KERNEL_DRIVER(Scope.KERNEL, "driver", enumOf(IommuDriver.values(), IommuDriver::resvName).asOptional(), "iommu",
+      Notation.TEXT, (k, d, group, r, g) -> k.driver().orElse(null), "iommuDriver", IommuDriver.class,
+      "kernel.driver().orElse(null)"),
+  /** Whether the group's MSIs are isolated ({@code iommu_group_has_isolated_msi}, docs/kernel-eras.md §7). */
+  HOST_MSI_ISOLATED(Scope.HOST, "msi_isolated", bool(), "msi_isolated", Notation.TEXT,
+      (k, d, group, r, g) -> k.msiIsolated(), "msiIsolated", boolean.class, "kernel.msiIsolated()");
 
   /** What values a field takes, which decides the tests a condition may make of it. */
   public enum Kind {
-    /** An unsigned integer of {@link #bits()} bits; compared with {@code == != < <= > >=}, {@code in}. */
+    /**
+     * An unsigned integer of {@link #bits()} bits; compared with {@code == != < <= > >=}, {@code in}.
+     * {@code kernel.version} is one ({@link #isVersion()}): its values are release keys, so every phase
+     * after the checker, the analyser's interval domain included, sees an integer.
+     */
     INT,
     /** One of a small closed set ({@link #constants()}); tests become bit masks over the constants. */
     ENUM,
@@ -93,30 +119,41 @@ public enum Field {
    * A field's kind with what it needs: the width of an integer, the constants of an enum (the runtime
    * enum's, in order, and their names in policies), the names of flags by bit.
    */
-  private record Values(Kind kind, int bits, List<Enum<?>> runtimeConstants, List<String> constants) {}
+  private record Values(Kind kind, int bits, List<Enum<?>> runtimeConstants, List<String> constants, boolean version,
+      boolean optional) {
+    /** The same values, which the field may lack on an input whose part it belongs to is present. */
+    Values asOptional() {
+      return new Values(kind, bits, runtimeConstants, constants, version, true);
+    }
+  }
 
   private static Values integer(int bits) {
-    return new Values(Kind.INT, bits, List.of(), List.of());
+    return new Values(Kind.INT, bits, List.of(), List.of(), false, false);
+  }
+
+  /** Release keys: {@code major << 40 | minor << 20 | patch}, each part 20 bits. */
+  private static Values version() {
+    return new Values(Kind.INT, 60, List.of(), List.of(), true, false);
   }
 
   private static <E extends Enum<E>> Values enumOf(E[] constants, Function<E, String> resvName) {
-    return new Values(Kind.ENUM, 0, List.of(constants), Arrays.stream(constants).map(resvName).toList());
+    return new Values(Kind.ENUM, 0, List.of(constants), Arrays.stream(constants).map(resvName).toList(), false, false);
   }
 
   private static Values flags(List<String> names) {
-    return new Values(Kind.FLAGS, names.size(), List.of(), names);
+    return new Values(Kind.FLAGS, names.size(), List.of(), names, false, false);
   }
 
   private static Values string() {
-    return new Values(Kind.STRING, 0, List.of(), List.of());
+    return new Values(Kind.STRING, 0, List.of(), List.of(), false, false);
   }
 
   private static Values bdf() {
-    return new Values(Kind.BDF, 0, List.of(), List.of());
+    return new Values(Kind.BDF, 0, List.of(), List.of(), false, false);
   }
 
   private static Values bool() {
-    return new Values(Kind.BOOL, 0, List.of(), List.of());
+    return new Values(Kind.BOOL, 0, List.of(), List.of(), false, false);
   }
 
   /** How an explanation writes a value after the field's label. */
@@ -126,16 +163,21 @@ public enum Field {
     /** {@code 0x} and the digits: {@code start 0xfee00000}. */
     HEX,
     DECIMAL,
+    /** A release key as {@code X.Y[.Z]}: {@code kernel 6.6}. */
+    VERSION,
     /** In double quotes. */
     QUOTED,
     /** As the value prints: a PCI address, a policy-language constant, flags. */
     TEXT
   }
 
-  /** Reads the field from the parts of an input; the field's scope's part is never null. */
+  /**
+   * Reads the field from the parts of an input; the field's scope's part is never null. Null only for
+   * an {@link #isOptional()} field the input lacks.
+   */
   @FunctionalInterface
   public interface Reader {
-    Object read(PciDevice device, int group, Region region, GuestRange guest);
+    Object read(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest);
   }
 
   private final Scope scope;
@@ -177,6 +219,19 @@ public enum Field {
 
   public Kind kind() {
     return values.kind();
+  }
+
+  /** Whether this integer field holds kernel release keys, whose constants policies write as versions. */
+  public boolean isVersion() {
+    return values.version();
+  }
+
+  /**
+   * Whether the field may be absent where its scope's part is present ({@code kernel.driver} when the
+   * host did not show it): every test of an absent field is false.
+   */
+  public boolean isOptional() {
+    return values.optional();
   }
 
   /** The width of an integer field's values (a flag field's: its flags); a constant wider than this can never compare equal. */
@@ -226,20 +281,25 @@ public enum Field {
    * {@link java.math.BigInteger}; the runtime enum constant; a String, PCI address, Boolean or {@link
    * Prot}), or empty when the part of the input the field belongs to is absent.
    */
-  public Optional<Object> read(PciDevice device, int group, Region region, GuestRange guest) {
+  public Optional<Object> read(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest) {
     if (!scope.presentIn(device, region, guest)) {
       return Optional.empty();
     }
-    Object v = reader.read(device, group, region, guest);
-    return Optional.of(v instanceof Integer i ? Long.valueOf(i) : v);
+    Object v = reader.read(kernel, device, group, region, guest);
+    return Optional.ofNullable(v instanceof Integer i ? Long.valueOf(i) : v);
+  }
+
+  /** Whether the field has a value on the input: its scope's part is there, and an optional field is set. */
+  public boolean presentIn(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest) {
+    return scope.presentIn(device, region, guest) && (!values.optional() || reader.read(kernel, device, group, region, guest) != null);
   }
 
   /**
    * An integer field's value (not the size's), an enum field's ordinal or a flag field's bits, with
    * the field's scope's part present: what the interpreter compares, without boxing in the way.
    */
-  public long readLong(PciDevice device, int group, Region region, GuestRange guest) {
-    Object v = reader.read(device, group, region, guest);
+  public long readLong(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest) {
+    Object v = reader.read(kernel, device, group, region, guest);
     if (v instanceof Number n) {
       return n.longValue();
     } else if (v instanceof Enum<?> e) {
@@ -254,16 +314,20 @@ public enum Field {
    * The fact an explanation shows for this field: {@code vendor 0x8086}, {@code group 3}, {@code
    * type direct}, or {@code no device} when that part of the input is absent.
    */
-  public String fact(PciDevice device, int group, Region region, GuestRange guest) {
-    Optional<Object> v = read(device, group, region, guest);
-    if (v.isEmpty()) {
+  public String fact(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest) {
+    if (!scope.presentIn(device, region, guest)) {
       return scope.absentFact();
+    }
+    Optional<Object> v = read(kernel, device, group, region, guest);
+    if (v.isEmpty()) {
+      return label + " unknown";
     }
     return label + " " + switch (notation) {
       case HEX_DIGITS -> String.format("0x%0" + (bits() / 4) + "x", v.get());
       case HEX -> v.get() instanceof java.math.BigInteger b ? (b.signum() == 0 ? "0" : "0x" + b.toString(16))
           : U64.hex((Long) v.get());
       case DECIMAL -> v.get().toString();
+      case VERSION -> KernelRelease.ofKey((Long) v.get()).version();
       case QUOTED -> "\"" + v.get() + "\"";
       case TEXT -> v.get().toString();
     };
@@ -282,8 +346,8 @@ public enum Field {
   }
 
   /**
-   * The Java expression, over the parameters {@code device}, {@code region} and {@code guest} (null
-   * when absent), that initialises {@link #javaLocal}; empty for the group, a parameter itself.
+   * The Java expression, over the parameters {@code kernel}, {@code device}, {@code region} and {@code
+   * guest} (null when absent), that initialises {@link #javaLocal}; empty for the group, a parameter itself.
    */
   public Optional<String> javaRead() {
     return Optional.ofNullable(javaRead);

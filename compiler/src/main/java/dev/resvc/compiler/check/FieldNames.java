@@ -12,7 +12,7 @@ import java.util.Optional;
  * one place where the checker maps field names; the names themselves come from the {@link Field} table.
  */
 final class FieldNames {
-  /** The names after {@code device.}, {@code region.} and {@code guest.}: the table's fields, and the guest kinds. */
+  /** The names after {@code device.}, {@code region.}, {@code guest.}, …: the table's fields, and the guest kinds. */
   static List<String> fieldNames(Scope scope) {
     List<String> out = new ArrayList<>(Field.of(scope).stream().map(Field::fieldName).toList());
     if (scope == Scope.GUEST) {
@@ -56,14 +56,16 @@ final class FieldNames {
       case "device" -> scope = Scope.DEVICE;
       case "region" -> scope = Scope.REGION;
       case "guest" -> scope = Scope.GUEST;
+      case "kernel" -> scope = Scope.KERNEL;
+      case "host" -> scope = Scope.HOST;
       default -> {
         report.unknown(
             Code.UNKNOWN_FIELD,
             f.objectSpan(),
             "unknown object `" + f.object() + "`",
             f.object(),
-            List.of("device", "region", "guest"),
-            "fields belong to device, region or guest");
+            List.of("device", "region", "guest", "kernel", "host"),
+            "fields belong to device, region, guest, kernel or host");
         return Optional.empty();
       }
     }
@@ -85,8 +87,18 @@ final class FieldNames {
     return f.ofKind(Field.Kind.ENUM);
   }
 
+  /** An integer field other than {@code kernel.version} (see {@link #versionField}). */
   static Optional<Field> intField(FieldRef f) {
-    return f.ofKind(Field.Kind.INT);
+    return f.ofKind(Field.Kind.INT).filter(x -> !x.isVersion());
+  }
+
+  /** {@code kernel.version}: an integer field whose constants are kernel versions. */
+  static Optional<Field> versionField(FieldRef f) {
+    return f.ofKind(Field.Kind.INT).filter(Field::isVersion);
+  }
+
+  static Optional<Field> boolField(FieldRef f) {
+    return f.ofKind(Field.Kind.BOOL);
   }
 
   static Optional<Field> stringField(FieldRef f) {

@@ -2,6 +2,10 @@ package dev.resvc.compiler.check;
 
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Backend;
+import dev.resvc.runtime.model.IommuDriver;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
@@ -13,8 +17,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Values of {@link Field}s, written one field at a time, and the device, region and guest range they
- * make: how the analyser writes a witness and a test's {@code device} statement a device. The one place
+ * Values of {@link Field}s, written one field at a time, and the device, region, guest range and kernel
+ * they make: how the analyser writes a witness and a test's {@code device} statement a device. The one place
  * that knows which constructor argument each field is; a field written here reads back through {@link
  * Field#read} (FieldTableTest). Immutable: {@link #with} returns a copy.
  */
@@ -82,6 +86,20 @@ public final class FieldValues {
     int prot = (int) number(Field.REGION_PROT);
     return new Region(start, length, get(Field.REGION_TYPE, RegionType.class, RegionType.values()[0]),
         prot == 0 ? Prot.NONE : new Prot(prot), get(Field.REGION_SOURCE, RegionSource.class, RegionSource.values()[0]));
+  }
+
+  /**
+   * The kernel: fields not written are {@link TargetKernel#newest()}'s (the newest release, {@code
+   * vfio-type1}, no driver, MSIs isolated); a version is a {@link KernelRelease#key()}.
+   */
+  public TargetKernel kernel() {
+    TargetKernel newest = TargetKernel.newest();
+    return new TargetKernel(
+        isSet(Field.KERNEL_VERSION) ? KernelRelease.ofKey(number(Field.KERNEL_VERSION)) : newest.release(),
+        get(Field.KERNEL_BACKEND, Backend.class, newest.backend()),
+        Optional.ofNullable(get(Field.KERNEL_DRIVER, IommuDriver.class, null)),
+        get(Field.HOST_MSI_ISOLATED, Boolean.class, newest.msiIsolated()),
+        newest.allowUnsafeInterrupts(), List.of());
   }
 
   /** The guest range; without an end, it ends where it starts (a range is never inverted). */

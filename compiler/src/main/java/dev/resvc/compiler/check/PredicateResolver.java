@@ -125,6 +125,11 @@ final class PredicateResolver {
     }
 
     @Override
+    public Void visit(Expr.VersionLit v) {
+      return null;
+    }
+
+    @Override
     public Void visit(Expr.StringLit s) {
       return null;
     }

@@ -23,6 +23,10 @@ final class Reporter {
     diags.add(Diagnostic.error(code, span, message, notes));
   }
 
+  void warning(Code code, Span span, String message, Diagnostic.Note... notes) {
+    diags.add(Diagnostic.warning(code, span, message, notes));
+  }
+
   /** An error about {@code name}, with the closest of {@code candidates} and then {@code hint} (when not null) as notes. */
   void unknown(
       Code code, Span span, String message, String name, Collection<String> candidates, String hint) {

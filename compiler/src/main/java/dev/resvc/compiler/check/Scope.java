@@ -4,9 +4,13 @@ import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 
-/** What a condition may look at: classify sees a device and its region; conflicts a merged region and a guest range. */
+/**
+ * What a condition may look at: classify sees a device and its region; conflicts a merged region and a
+ * guest range; both see the kernel the answer is for and the host's facts about it, always present.
+ */
 public enum Scope {
-  DEVICE("device", "no device"), REGION("region", "no region"), GUEST("guest", "no guest range");
+  DEVICE("device", "no device"), REGION("region", "no region"), GUEST("guest", "no guest range"),
+  KERNEL("kernel", "no kernel"), HOST("host", "no host");
 
   private final String word;
   private final String absentFact;
@@ -31,6 +35,7 @@ public enum Scope {
       case DEVICE -> device != null;
       case REGION -> region != null;
       case GUEST -> guest != null;
+      case KERNEL, HOST -> true;
     };
   }
 }

@@ -5,10 +5,11 @@ import java.util.Set;
 /**
  * The two rule sections: {@code classify} sees a device, its IOMMU group and a region (no guest);
  * {@code conflicts} sees a merged region and, when the region overlaps one, a guest range (no device).
+ * Both see the kernel the answer is for ({@code kernel.*}, {@code host.*}).
  */
 public enum Section {
-  CLASSIFY("classify", Set.of(Scope.DEVICE, Scope.REGION)),
-  CONFLICTS("conflicts", Set.of(Scope.REGION, Scope.GUEST));
+  CLASSIFY("classify", Set.of(Scope.DEVICE, Scope.REGION, Scope.KERNEL, Scope.HOST)),
+  CONFLICTS("conflicts", Set.of(Scope.REGION, Scope.GUEST, Scope.KERNEL, Scope.HOST));
 
   private final String word;
   private final Set<Scope> scopes;

@@ -2,6 +2,7 @@ package dev.resvc.compiler.check;
 
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.RegionType;
@@ -9,8 +10,12 @@ import dev.resvc.runtime.policy.Severity;
 import java.util.List;
 import java.util.Optional;
 
-/** A checked {@code test} block: the host and guest it describes and what it expects of the verdict. */
-public record TestCase(String name, Span span, Host host, GuestLayout guest, List<Expect> expectations) {
+/**
+ * A checked {@code test} block: the host, kernel and guest it describes and what it expects of the
+ * verdict.
+ */
+public record TestCase(String name, Span span, Host host, TargetKernel kernel, GuestLayout guest,
+    List<Expect> expectations) {
   public TestCase {
     expectations = List.copyOf(expectations);
   }

@@ -13,7 +13,10 @@ import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputFiles;
 import dev.resvc.runtime.input.InputLimits;
 import dev.resvc.runtime.input.MessageText;
+import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Backend;
 import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.model.IommuDriver;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciClasses;
@@ -118,6 +121,7 @@ final class TestChecker {
         t.name().value(),
         t.span(),
         host(t.name().value(), read.devices, read.regions),
+        read.kernel.kernel(),
         guest,
         read.expects);
   }
@@ -130,6 +134,9 @@ final class TestChecker {
     final List<TestCase.Expect> expects = new ArrayList<>();
     GuestLayout guest;
     Span guestAt;
+    /** The kernel fields set so far (the rest are {@link TargetKernel#newest()}'s), and where. */
+    FieldValues kernel = FieldValues.NONE;
+    final Map<Field, Span> kernelSetAt = new HashMap<>();
     boolean expectsSomething;
 
     @Override
@@ -187,6 +194,56 @@ final class TestChecker {
       guestAt = g.span();
       guest = guest(g);
       return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.KernelStmt k) {
+      setKernel(Field.KERNEL_VERSION, k.release().release().key(), k.span(), "kernel");
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.BackendStmt b) {
+      Optional<Backend> backend = Backend.byResvName(b.name());
+      if (backend.isEmpty()) {
+        unknownConstant(Field.KERNEL_BACKEND, b.name(), b.nameSpan(), "backend");
+      } else {
+        setKernel(Field.KERNEL_BACKEND, backend.get(), b.span(), "backend");
+      }
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.IommuStmt i) {
+      Optional<IommuDriver> driver = IommuDriver.byResvName(i.name());
+      if (driver.isEmpty()) {
+        unknownConstant(Field.KERNEL_DRIVER, i.name(), i.nameSpan(), "IOMMU driver");
+      } else {
+        setKernel(Field.KERNEL_DRIVER, driver.get(), i.span(), "iommu");
+      }
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.MsiStmt m) {
+      setKernel(Field.HOST_MSI_ISOLATED, m.isolated(), m.span(), "msi");
+      return null;
+    }
+
+    /** Sets a kernel field once per test: a second statement setting it is an error, as a second {@code guest}. */
+    private void setKernel(Field field, Object value, Span at, String keyword) {
+      Span first = kernelSetAt.putIfAbsent(field, at);
+      if (first != null) {
+        report.error(Code.BAD_TEST_STATEMENT, at, "a second `" + keyword + "` in this test",
+            Diagnostic.note("the first is here", first));
+        return;
+      }
+      kernel = kernel.with(field, value);
+    }
+
+    private void unknownConstant(Field field, String name, Span at, String what) {
+      report.unknown(Code.UNKNOWN_NAME, at, "unknown " + what + " `" + name + "`", name, field.constants(),
+          what + "s: " + String.join(", ", field.constants()));
     }
 
     @Override

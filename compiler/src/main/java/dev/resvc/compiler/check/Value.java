@@ -1,6 +1,7 @@
 package dev.resvc.compiler.check;
 
 import dev.resvc.compiler.ast.Span;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.range.AddressRange;
 import java.util.List;
@@ -20,6 +21,22 @@ sealed interface Value {
     @Override
     public String kindName() {
       return "an integer";
+    }
+  }
+
+  /** A kernel release; {@code hasPatch} as {@link dev.resvc.compiler.ast.Expr.VersionLit}. */
+  record VersionV(Span span, KernelRelease release, boolean hasPatch) implements Value {
+    @Override
+    public String kindName() {
+      return "a kernel version";
+    }
+  }
+
+  /** {@code A .. B} over kernel releases, inclusive; {@code last} already extended to a series' end. */
+  record VersionRangeV(Span span, KernelRelease first, KernelRelease last) implements Value {
+    @Override
+    public String kindName() {
+      return "a range of kernel versions";
     }
   }
 

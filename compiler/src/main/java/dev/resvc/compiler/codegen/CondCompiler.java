@@ -205,8 +205,8 @@ final class CondCompiler {
     }
 
     @Override
-    public List<Scope> visitIsBridge(Cond.IsBridge c) {
-      return List.of(Scope.DEVICE);
+    public List<Scope> visitIsTrue(Cond.IsTrue c) {
+      return List.of(c.field().scope());
     }
 
     @Override
@@ -361,9 +361,10 @@ final class CondCompiler {
     }
 
     @Override
-    public JavaExpr visitIsBridge(Cond.IsBridge c) {
-      use(Local.BRIDGE);
-      return atom("bridge");
+    public JavaExpr visitIsTrue(Cond.IsTrue c) {
+      Local l = Local.of(c.field());
+      use(l);
+      return atom(l.javaName());
     }
 
     @Override
@@ -493,8 +494,8 @@ final class CondCompiler {
       }
       use(l);
       if (mask == all) {
-        // Region fields are always there; a guest range may not be.
-        return field.scope() == Scope.GUEST ? new JavaExpr(CodeBlock.of("$L != null", l.javaName()), JavaExpr.COMPARISON) : atom("true");
+        // Region and kernel fields are always there; a guest range, or the driver, may not be.
+        return field.scope() == Scope.GUEST || field.isOptional() ? new JavaExpr(CodeBlock.of("$L != null", l.javaName()), JavaExpr.COMPARISON) : atom("true");
       }
       List<JavaExpr> eqs = new ArrayList<>();
       for (int i = 0; i < constants.size(); i++) {

@@ -497,7 +497,7 @@ final class IndexPlan {
     }
 
     @Override
-    public Map<IndexField, Constraint> visitIsBridge(Cond.IsBridge c) {
+    public Map<IndexField, Constraint> visitIsTrue(Cond.IsTrue c) {
       return pinsNothing();
     }
 

@@ -39,7 +39,11 @@ enum Local {
   GUEST_KIND(Field.GUEST_KIND),
   GUEST_NAME(Field.GUEST_NAME),
   GUEST_START(Field.GUEST_START),
-  GUEST_END(Field.GUEST_END);
+  GUEST_END(Field.GUEST_END),
+  KERNEL_VERSION(Field.KERNEL_VERSION),
+  BACKEND(Field.KERNEL_BACKEND),
+  IOMMU_DRIVER(Field.KERNEL_DRIVER),
+  MSI_ISOLATED(Field.HOST_MSI_ISOLATED);
 
   private final String javaName;
   private final TypeName type;

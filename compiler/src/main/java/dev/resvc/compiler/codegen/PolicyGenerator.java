@@ -21,6 +21,7 @@ import dev.resvc.compiler.codegen.CondCompiler.Helper;
 import dev.resvc.compiler.codegen.CondCompiler.JavaExpr;
 import dev.resvc.compiler.codegen.CondCompiler.Known;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
@@ -501,6 +502,7 @@ public final class PolicyGenerator {
       Known known = Known.scopes(EnumSet.complementOf(EnumSet.copyOf(section.scopes())));
       MethodSpec.Builder m = MethodSpec.methodBuilder(kind).addAnnotation(Override.class)
           .addModifiers(Modifier.PUBLIC).returns(decisionType);
+      m.addParameter(TargetKernel.class, "kernel");
       if (section == Section.CLASSIFY) {
         m.addParameter(PciDevice.class, "device").addParameter(int.class, "group").addParameter(Region.class, "region");
       } else {
@@ -666,6 +668,8 @@ public final class PolicyGenerator {
       // The rule tests, by rule number.
       List<ParameterSpec> params = new ArrayList<>();
       List<String> args = new ArrayList<>();
+      params.add(ParameterSpec.builder(TargetKernel.class, "kernel").build());
+      args.add("kernel");
       if (section == Section.CLASSIFY) {
         params.add(ParameterSpec.builder(PciDevice.class, "device").build());
         params.add(ParameterSpec.builder(int.class, "group").build());

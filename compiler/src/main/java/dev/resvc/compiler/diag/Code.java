@@ -32,6 +32,7 @@ public enum Code {
   TOO_MANY_FILES("E014", "One policy reaching more than 1000 files"),
   TOO_MUCH_TEXT("E015", "One policy's files holding more than 16 MiB of text together"),
   TOO_MANY_ERRORS("E016", "More than 100 errors in one file; the rest of the file was not read"),
+  VERSION_OUT_OF_RANGE("E017", "A kernel version literal with a part above 1048575"),
 
   // The checker: names, kinds, sections, tests and the policy name.
   UNKNOWN_NAME("E101", "An unknown name: predicate, constant, value, protection flag or rule"),
@@ -60,6 +61,7 @@ public enum Code {
   PREDICATES_TOO_DEEP("E124", "A condition nested deeper than 256 levels through its predicates"),
   RESERVED_PACKAGE("E130", "A policy package that belongs to the Java platform or the resvc runtime"),
   POLICY_NAME_TOO_LONG("E131", "A policy name too long for a Java class"),
+  EXACT_KERNEL_VERSION("W132", "An equality test of kernel.version with X.Y, which means X.Y.0 only, not the X.Y series"),
 
   // The analyser's warnings.
   ALWAYS_TRUE("W201", "A condition or sub-condition is always true"),

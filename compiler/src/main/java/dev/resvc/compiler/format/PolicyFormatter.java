@@ -387,6 +387,41 @@ public final class PolicyFormatter {
     }
 
     @Override
+    public Void visit(TestStmt.KernelStmt k) {
+      out.token("kernel");
+      out.spaced(k.release().text());
+      out.token(";");
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.BackendStmt b) {
+      out.token("backend");
+      out.spaced(b.name());
+      out.token(";");
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.IommuStmt i) {
+      out.token("iommu");
+      out.spaced(i.name());
+      out.token(";");
+      return null;
+    }
+
+    @Override
+    public Void visit(TestStmt.MsiStmt m) {
+      out.token("msi");
+      if (!m.isolated()) {
+        out.spaced("not");
+      }
+      out.spaced("isolated");
+      out.token(";");
+      return null;
+    }
+
+    @Override
     public Void visit(TestStmt.ExpectStmt e) {
       out.token("expect");
       expectation(e.expectation());
@@ -462,6 +497,12 @@ public final class PolicyFormatter {
     @Override
     public Void visit(Expr.IntLit i) {
       out.token(i.text(), space);
+      return null;
+    }
+
+    @Override
+    public Void visit(Expr.VersionLit v) {
+      out.token(v.text(), space);
       return null;
     }
 

@@ -167,8 +167,8 @@ public final class Explainer {
     }
 
     @Override
-    public Void visitIsBridge(Cond.IsBridge c) {
-      return add(deviceFact());
+    public Void visitIsTrue(Cond.IsTrue c) {
+      return add(c.field() == Field.DEVICE_BRIDGE ? deviceFact() : fact(c.field()));
     }
 
     @Override
@@ -203,7 +203,7 @@ public final class Explainer {
 
     /** The field's value as {@link Field#fact} writes it. */
     private String fact(Field field) {
-      return field.fact(f.device(), f.group(), f.region(), f.guest());
+      return field.fact(f.kernel(), f.device(), f.group(), f.region(), f.guest());
     }
 
     /** The device's address and the bridge right above it. */

@@ -4,6 +4,7 @@ import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.Field;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.policy.ClassifyDecision;
@@ -40,8 +41,8 @@ public final class Interpreter implements Policy {
   }
 
   @Override
-  public ClassifyDecision classify(PciDevice device, int group, Region region) {
-    Evaluation evaluation = new Evaluation(new Facts(device, group, region, null));
+  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region) {
+    Evaluation evaluation = new Evaluation(new Facts(kernel, device, group, region, null));
     for (CheckedPolicy.Rule<ClassifyDecision> rule : policy.classifyRules()) {
       if (evaluation.holds(rule.condition())) {
         return rule.decision();
@@ -51,8 +52,8 @@ public final class Interpreter implements Policy {
   }
 
   @Override
-  public ConflictDecision conflict(Region region, GuestRange guest) {
-    Evaluation evaluation = new Evaluation(new Facts(null, -1, region, guest));
+  public ConflictDecision conflict(TargetKernel kernel, Region region, GuestRange guest) {
+    Evaluation evaluation = new Evaluation(new Facts(kernel, null, -1, region, guest));
     for (CheckedPolicy.Rule<ConflictDecision> rule : policy.conflictRules()) {
       if (evaluation.holds(rule.condition())) {
         return rule.decision();
@@ -61,8 +62,16 @@ public final class Interpreter implements Policy {
     return policy.conflictDefault();
   }
 
-  /** What a condition can look at: absent parts ({@code null}) make the tests on them false. */
-  public record Facts(PciDevice device, int group, Region region, GuestRange guest) {}
+  /**
+   * What a condition can look at: the kernel (never null), and the device, region and guest range,
+   * whose absence ({@code null}) makes the tests on them false.
+   */
+  public record Facts(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest) {
+    /** Facts on the newest kernel modelled ({@link TargetKernel#newest()}), for callers that name no kernel. */
+    public Facts(PciDevice device, int group, Region region, GuestRange guest) {
+      this(TargetKernel.newest(), device, group, region, guest);
+    }
+  }
 
   /**
    * Evaluates a condition; the single definition of what each test means. Within each predicate the
@@ -144,16 +153,17 @@ public final class Interpreter implements Policy {
 
     /** Whether the part of the input {@code field} belongs to is there; tests of an absent part are false. */
     private boolean present(Field field) {
-      return field.scope().presentIn(f.device(), f.region(), f.guest());
+      return field.isOptional() ? field.presentIn(f.kernel(), f.device(), f.group(), f.region(), f.guest())
+          : field.scope().presentIn(f.device(), f.region(), f.guest());
     }
 
     /** The number {@code field} holds (its value, ordinal or bits), its part being present. */
     private long number(Field field) {
-      return field.readLong(f.device(), f.group(), f.region(), f.guest());
+      return field.readLong(f.kernel(), f.device(), f.group(), f.region(), f.guest());
     }
 
     private Object value(Field field) {
-      return field.read(f.device(), f.group(), f.region(), f.guest()).orElseThrow();
+      return field.read(f.kernel(), f.device(), f.group(), f.region(), f.guest()).orElseThrow();
     }
 
     @Override
@@ -223,8 +233,8 @@ public final class Interpreter implements Policy {
     }
 
     @Override
-    public Boolean visitIsBridge(Cond.IsBridge c) {
-      return present(Field.DEVICE_BRIDGE) && (Boolean) value(Field.DEVICE_BRIDGE);
+    public Boolean visitIsTrue(Cond.IsTrue c) {
+      return present(c.field()) && (Boolean) value(c.field());
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.resvc.grammar.internal.ResvBaseVisitor;
 import dev.resvc.grammar.internal.ResvParser;
 import dev.resvc.grammar.internal.ResvParser.*;
 import dev.resvc.runtime.input.MessageText;
+import dev.resvc.runtime.model.KernelRelease;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -214,6 +215,23 @@ final class AstBuilder {
         return new TestStmt.GuestStmt(spans.of(g), "", List.of(), Optional.of(string(g.STRING())));
       }
       return new TestStmt.GuestStmt(spans.of(g), text(g.ident()), attrs(g.attr()), Optional.empty());
+    }
+    if (s.kernelStmt() != null) {
+      KernelStmtContext k = s.kernelStmt();
+      return new TestStmt.KernelStmt(spans.of(k), version(token(k.VERSION())));
+    }
+    if (s.backendStmt() != null) {
+      BackendStmtContext b = s.backendStmt();
+      return new TestStmt.BackendStmt(spans.of(b), text(b.ident()), spans.of(b.ident()));
+    }
+    if (s.iommuStmt() != null) {
+      IommuStmtContext i = s.iommuStmt();
+      return new TestStmt.IommuStmt(spans.of(i), text(i.ident()), spans.of(i.ident()));
+    }
+    if (s.msiStmt() != null) {
+      MsiStmtContext m = s.msiStmt();
+      token(m.ISOLATED());
+      return new TestStmt.MsiStmt(spans.of(m), m.NOT() == null);
     }
     ExpectStmtContext e = s.expectStmt();
     return new TestStmt.ExpectStmt(spans.of(e), expectation(require(e.expectation())));
@@ -458,6 +476,9 @@ final class AstBuilder {
         }
         return new Expr.IntLit(span, value, text);
       }
+      case ResvParser.VERSION -> {
+        return version(t);
+      }
       case ResvParser.CLASS_PATTERN -> {
         int[] p = Literals.classPattern(text);
         return new Expr.ClassPattern(span, p[0], p[1], text);
@@ -475,6 +496,25 @@ final class AstBuilder {
         return new Expr.BoolLit(span, false);
       }
     }
+  }
+
+  /** A kernel release literal; a part above {@link KernelRelease#MAX_PART} is E017 and reads as 0. */
+  private Expr.VersionLit version(Token t) {
+    String text = t.getText();
+    String[] parts = text.split("\\.");
+    int[] values = new int[3];
+    for (int i = 0; i < parts.length; i++) {
+      Long value = Literals.unsigned(parts[i]);
+      if (value == null || value > KernelRelease.MAX_PART) {
+        error(Code.VERSION_OUT_OF_RANGE, spans.of(t), "kernel version `" + MessageText.clean(text) + "`: part `"
+            + MessageText.clean(parts[i]) + "` is above " + KernelRelease.MAX_PART);
+        return new Expr.VersionLit(spans.of(t), KernelRelease.of(0, 0), parts.length == 3, text);
+      }
+      values[i] = value.intValue();
+    }
+    boolean hasPatch = parts.length == 3;
+    return new Expr.VersionLit(spans.of(t), hasPatch ? KernelRelease.of(values[0], values[1], values[2])
+        : KernelRelease.of(values[0], values[1]), hasPatch, text);
   }
 
   private Expr.StringLit string(TerminalNode node) {

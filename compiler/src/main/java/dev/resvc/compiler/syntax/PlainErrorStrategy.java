@@ -30,9 +30,9 @@ import org.antlr.v4.runtime.misc.IntervalSet;
 final class PlainErrorStrategy extends DefaultErrorStrategy {
   private static final IntervalSet TOP_LEVEL =
       new IntervalSet(POLICY, IMPORT, CONST, PREDICATE, CLASSIFY, CONFLICTS, TEST);
-  private static final IntervalSet NAMES = new IntervalSet(ID, DEVICE, REGION, GUEST, TYPE);
-  private static final IntervalSet VALUE_START = new IntervalSet(DEC, HEX, BIN, CLASS_PATTERN, STRING, BDF,
-      TRUE, FALSE, ID, DEVICE, REGION, GUEST, TYPE, LPAREN);
+  private static final IntervalSet NAMES = new IntervalSet(ID, DEVICE, REGION, GUEST, TYPE, KERNEL, BACKEND, IOMMU, MSI, ISOLATED);
+  private static final IntervalSet VALUE_START = new IntervalSet(DEC, HEX, BIN, VERSION, CLASS_PATTERN, STRING,
+      BDF, TRUE, FALSE, ID, DEVICE, REGION, GUEST, TYPE, KERNEL, BACKEND, IOMMU, MSI, ISOLATED, LPAREN);
   private static final IntervalSet OPERATORS = new IntervalSet(EQ, NE, LT, LE, GT, GE, AND, OR, NOT, IN,
       MATCHES, HAS, DOT, DOTDOT, PLUS, LPAREN);
   private static final IntervalSet ACTION_START = new IntervalSet(KEEP, DROP, ALLOW, FATAL, WARN, INFO);
@@ -167,7 +167,7 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
       return "a declaration (`policy`, `import`, `const`, `predicate`, `classify`, `conflicts` or `test`)";
     }
     if (expected.contains(DEVICE) && expected.contains(EXPECT)) {
-      return "a test statement (`device`, `region`, `guest` or `expect`) or `}`";
+      return "a test statement (`device`, `region`, `guest`, `kernel`, `backend`, `iommu`, `msi` or `expect`) or `}`";
     }
     IntervalSet shown = expected;
     IntervalSet structural = expected.subtract(OPERATORS).subtract(VALUE_START);
@@ -218,6 +218,7 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
     return switch (type) {
       case Token.EOF -> "the end of the file";
       case DEC, HEX, BIN -> "a number";
+      case VERSION -> "a kernel version (such as `6.6`)";
       case STRING -> "a string";
       case BDF -> "a PCI address (such as `00:14.0`)";
       case CLASS_PATTERN -> "a class pattern";

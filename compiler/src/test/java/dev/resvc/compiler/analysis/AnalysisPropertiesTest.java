@@ -62,7 +62,7 @@ class AnalysisPropertiesTest {
       case 8 -> new Cond.IntCompare(span(), Field.DEVICE_VENDOR, op, 1 + r.nextInt(3));
       case 9 -> new Cond.ClassMatch(span(), r.nextBoolean() ? 0x0c0300 : 0x030000, r.nextBoolean() ? 8 : 16);
       case 10 -> new Cond.BdfIn(span(), r.nextBoolean() ? List.of(A) : List.of(A, B));
-      default -> r.nextBoolean() ? new Cond.IsBridge(span()) : new Cond.DownstreamOf(span(), B);
+      default -> r.nextBoolean() ? new Cond.IsTrue(span(), Field.DEVICE_BRIDGE) : new Cond.DownstreamOf(span(), B);
     };
   }
 

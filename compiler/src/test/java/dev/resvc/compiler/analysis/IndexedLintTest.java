@@ -79,7 +79,7 @@ class IndexedLintTest {
       case 16 -> new Cond.StringIn(span(), Field.DEVICE_DRIVER, r.nextBoolean() ? List.of("x") : List.of("", "x"));
       case 17 -> new Cond.IntInRange(span(), r.nextBoolean() ? Field.DEVICE_ID : Field.DEVICE_GROUP, r.nextInt(3),
           1 + r.nextInt(3));
-      default -> r.nextBoolean() ? new Cond.IsBridge(span()) : new Cond.DownstreamOf(span(), B);
+      default -> r.nextBoolean() ? new Cond.IsTrue(span(), Field.DEVICE_BRIDGE) : new Cond.DownstreamOf(span(), B);
     };
   }
 

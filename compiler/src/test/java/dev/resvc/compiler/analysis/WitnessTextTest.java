@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertThat;
 import dev.resvc.compiler.check.Section;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
@@ -74,12 +75,12 @@ class WitnessTextTest {
             r.nextInt(3) == 0 ? 0xab : 0, r.nextBoolean() ? 0xffffff : r.nextInt(0x1000000),
             r.nextBoolean() ? Optional.empty() : Optional.of("drv"), r.nextBoolean(),
             r.nextBoolean() ? List.of() : List.of(PciAddress.of(0, 0, 0x1c, 0)));
-        w = new Witness(Section.CLASSIFY, d, r.nextInt(5), region, null);
+        w = new Witness(Section.CLASSIFY, TargetKernel.newest(), d, r.nextInt(5), region, null);
       } else {
         GuestRange g = r.nextBoolean() ? null
             : new GuestRange("g", GuestKind.values()[r.nextInt(GuestKind.values().length)],
                 new AddressRange(0, addresses[r.nextInt(addresses.length)]));
-        w = new Witness(Section.CONFLICTS, null, -1, region, g);
+        w = new Witness(Section.CONFLICTS, TargetKernel.newest(), null, -1, region, g);
       }
       assertThat(w.text()).isEqualTo(expected(w));
       assertThat(String.join("; ", w.describe())).isEqualTo(expected(w));

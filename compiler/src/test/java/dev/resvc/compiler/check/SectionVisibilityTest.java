@@ -44,10 +44,10 @@ class SectionVisibilityTest {
 
   @Test
   void aPredicateSeesEverythingAndIsCheckedWhereItIsUsed() {
-    String policy = "policy t.V;\npredicate intel = device.vendor == 0x8086 and overlaps(guest);\n"
-        + "classify {\n  rule c: when intel => drop;\n}\n";
+    String policy = "policy t.V;\npredicate intel_vendor = device.vendor == 0x8086 and overlaps(guest);\n"
+        + "classify {\n  rule c: when intel_vendor => drop;\n}\n";
     assertThat(e108(policy))
-        .containsExactly("predicate `intel` looks at `guest`, which is not available in `classify`"
+        .containsExactly("predicate `intel_vendor` looks at `guest`, which is not available in `classify`"
             + " (classify sees `device` and `region`)");
   }
 }

@@ -67,7 +67,7 @@ class DifferentialTest {
         Interpreter interpreter = interpreters.get(i);
         Policy policy = compiled.get(interpreter.name());
         for (int h = 0; h < HOSTS_PER_POLICY && compared < cases; h++) {
-          Differential.assertSame(interpreter, policy, RandomHosts.host(r, h), RandomHosts.guest(r),
+          Differential.assertSame(interpreter, policy, RandomHosts.host(r, h), RandomHosts.kernel(r), RandomHosts.guest(r),
               RandomHosts.aperture(r), "policy (seed " + seed + "):\n" + texts.get(i));
           compared++;
         }

@@ -52,7 +52,7 @@ class LargePolicyTest {
     Interpreter interpreter = new Interpreter(checked.policy());
     Random r = new Random(7);
     for (int i = 0; i < 300; i++) {
-      Differential.assertSame(interpreter, compiled, RandomHosts.host(r, i), RandomHosts.guest(r),
+      Differential.assertSame(interpreter, compiled, RandomHosts.host(r, i), RandomHosts.kernel(r), RandomHosts.guest(r),
           RandomHosts.aperture(r), "the 10,000-rule policy");
     }
     System.out.printf("10,000-rule policy: %d source lines, generate %.1f s, javac %.1f s, %d classes%n",

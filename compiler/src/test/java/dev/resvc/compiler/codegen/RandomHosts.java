@@ -2,8 +2,12 @@ package dev.resvc.compiler.codegen;
 
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestPresets;
+import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Backend;
 import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.model.IommuDriver;
 import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
@@ -110,6 +114,24 @@ final class RandomHosts {
     RegionSource source = RegionSource.values()[r.nextInt(RegionSource.values().length)];
     return new Region(start, length, type, new Prot(r.nextInt(64)), source);
   }
+
+  /**
+   * A kernel: a release around the era boundaries of docs/kernel-eras.md (or a random one), either
+   * backend, a driver or none, MSIs isolated or not.
+   */
+  static TargetKernel kernel(Random r) {
+    KernelRelease release = r.nextInt(4) == 0
+        ? KernelRelease.of(r.nextInt(8), r.nextInt(30), r.nextInt(3) == 0 ? r.nextInt(300) : 0)
+        : KernelRelease.parse(ERAS.get(r.nextInt(ERAS.size())));
+    Optional<IommuDriver> driver = r.nextInt(4) == 0 ? Optional.empty()
+        : Optional.of(IommuDriver.values()[r.nextInt(IommuDriver.values().length)]);
+    return new TargetKernel(release, Backend.values()[r.nextInt(Backend.values().length)], driver, r.nextBoolean(),
+        r.nextBoolean(), List.of());
+  }
+
+  /** Releases at and beside the era boundaries. */
+  private static final List<String> ERAS = List.of("4.18", "5.2.21", "5.3", "5.4", "5.5", "5.6", "6.0", "6.1.55",
+      "6.2", "6.5.13", "6.6", "6.8", "6.16");
 
   static GuestLayout guest(Random r) {
     long[] rams = {512L << 20, 2L << 30, 4L << 30, 6L << 30, 64L << 30, 1L << 20};

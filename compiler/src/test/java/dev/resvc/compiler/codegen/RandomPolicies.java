@@ -53,6 +53,11 @@ final class RandomPolicies {
   static final List<String> GUEST_NAMES = List.of("\"low-ram\"", "\"high-ram\"", "\"pci-hole\"", "\"bios\"",
       "\"lapic-msi\"", "\"ram\"");
   static final List<String> OPS = List.of("==", "!=", "<", "<=", ">", ">=");
+  static final List<String> VERSIONS = List.of("4.18", "5.3", "5.4", "5.5", "6.0", "6.2", "6.6", "6.16");
+  static final List<String> VERSION_RANGES = List.of("5.3 .. 6.5", "4.18 .. 5.4", "6.6 .. 6.6", "5.4.0 .. 5.4.300",
+      "6.0 .. 6.16");
+  static final List<String> BACKENDS = List.of("vfio-type1", "iommufd");
+  static final List<String> IOMMU_DRIVERS = List.of("intel", "amd", "arm-smmu");
   static final List<String> MESSAGES = List.of("\"{region} overlaps {guest} at {overlap}\"", "\"{device} is stuck\"",
       "\"plain\"", "\"braces {{ and }} around {region}\"", "\"quote \\\" backslash \\\\ tab \\t newline \\n\"",
       "\"\"");
@@ -217,6 +222,9 @@ final class RandomPolicies {
     if (r.nextInt(30) == 0) {
       return r.nextBoolean() ? "true" : "false";
     }
+    if (r.nextInt(8) == 0) {
+      return kernelAtom();
+    }
     if (s == Section.CLASSIFY && r.nextInt(2) == 0) {
       return deviceAtom();
     }
@@ -242,6 +250,18 @@ final class RandomPolicies {
       case 11 -> "device.driver " + (r.nextBoolean() ? "== " : "!= ") + string(DRIVERS);
       case 12 -> "device.driver in {" + string(DRIVERS) + ", " + pick(DRIVERS) + "}";
       default -> r.nextBoolean() ? "device.bridge" : "device.bridge == false";
+    };
+  }
+
+  /** A test of the kernel; versions at the era boundaries, with a patch level where `==` would warn (W132). */
+  private String kernelAtom() {
+    return switch (r.nextInt(6)) {
+      case 0 -> "kernel.version " + pick(List.of("<", "<=", ">", ">=")) + " " + pick(VERSIONS);
+      case 1 -> "kernel.version " + (r.nextBoolean() ? "== " : "!= ") + pick(VERSIONS) + ".0";
+      case 2 -> "kernel.version in " + pick(VERSION_RANGES);
+      case 3 -> "kernel.backend " + (r.nextBoolean() ? "== " : "!= ") + pick(BACKENDS);
+      case 4 -> "kernel.driver in {" + pick(IOMMU_DRIVERS) + ", " + pick(IOMMU_DRIVERS) + "}";
+      default -> r.nextBoolean() ? "host.msi_isolated" : "not host.msi_isolated";
     };
   }
 

@@ -52,6 +52,10 @@ testStmt
   : deviceStmt
   | regionStmt
   | guestStmt
+  | kernelStmt
+  | backendStmt
+  | iommuStmt
+  | msiStmt
   | expectStmt
   ;
 
@@ -59,6 +63,12 @@ deviceStmt : DEVICE BDF attr* SEMI ;
 regionStmt : REGION ident rangeExpr (TYPE ident)? ON BDF SEMI ;
 guestStmt  : GUEST (STRING | ident attr*) SEMI ;
 attr       : ID attrValue? ;
+// The kernel a test answers for (docs/language.md, "Tests"): its release, backend, IOMMU driver and
+// whether MSIs are isolated; each defaults to TargetKernel.newest().
+kernelStmt  : KERNEL VERSION SEMI ;
+backendStmt : BACKEND ident SEMI ;
+iommuStmt   : IOMMU ident SEMI ;
+msiStmt     : MSI NOT? ISOLATED SEMI ;
 attrValue  : literal ((DOTDOT | PLUS) literal)? ;
 
 expectStmt : EXPECT expectation SEMI ;
@@ -105,12 +115,13 @@ primary
 arguments : expr (COMMA expr)* ;
 
 literal
-  : DEC | HEX | BIN | CLASS_PATTERN | STRING | BDF | TRUE | FALSE
+  : DEC | HEX | BIN | VERSION | CLASS_PATTERN | STRING | BDF | TRUE | FALSE
   ;
 
-// `device`, `region`, `guest` and `type` are keywords of test statements but also objects and
-// fields of conditions (`device.class`, `region.type`).
-ident : ID | DEVICE | REGION | GUEST | TYPE ;
+// `device`, `region`, `guest`, `type`, `kernel`, `backend`, `iommu`, `msi` and `isolated` are
+// keywords of test statements but also objects, fields and constants of conditions (`device.class`,
+// `region.type`, `kernel.backend`, `region.type == msi`).
+ident : ID | DEVICE | REGION | GUEST | TYPE | KERNEL | BACKEND | IOMMU | MSI | ISOLATED ;
 
 // ---------------------------------------------------------------------------------------------
 // Lexer
@@ -149,6 +160,11 @@ ASSIGNABLE : 'assignable' ;
 DROPPED    : 'dropped' ;
 NO         : 'no' ;
 FINDINGS   : 'findings' ;
+KERNEL     : 'kernel' ;
+BACKEND    : 'backend' ;
+IOMMU      : 'iommu' ;
+MSI        : 'msi' ;
+ISOLATED   : 'isolated' ;
 
 // PCI addresses: bus:device.function with an optional 4-digit segment. Range checks (device <= 0x1f,
 // function <= 7) are the front end's, so that `00:20.0` gets a clear message rather than a lexer error.
@@ -160,6 +176,11 @@ BDF
 CLASS_PATTERN
   : '0' [xX] HEXDIGIT HEXDIGIT (HEXDIGIT HEXDIGIT [xX] [xX] | [xX] [xX] [xX] [xX])
   ;
+
+// A kernel release, X.Y or X.Y.Z (kernel.version >= 6.6). Digits on both sides of each dot, so
+// `5..6` is still an integer range and `5.3 .. 6.5` a range of releases; part range checks are the
+// front end's.
+VERSION : [0-9]+ '.' [0-9]+ ('.' [0-9]+)? ;
 
 HEX : '0' [xX] HEXDIGIT (HEXDIGIT | '_')* ;
 BIN : '0' [bB] [01] [01_]* ;

@@ -3,6 +3,7 @@ package dev.resvc.runtime.policy;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
@@ -10,6 +11,7 @@ import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs a policy over a host and a guest: the fixed pipeline of LANGUAGE.md §5, identical for compiled
@@ -48,8 +50,13 @@ public final class Evaluator {
    * @throws IllegalArgumentException when the policy was built against another runtime API version
    */
   public static Verdict evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
+    return evaluate(policy, host, hostKernel(host), guest, aperture);
+  }
+
+  /** {@link #evaluate} on {@code kernel} rather than the kernel {@code host}'s facts describe. */
+  public static Verdict evaluate(Policy policy, Host host, TargetKernel kernel, GuestLayout guest, AddressRange aperture) {
     checkApiVersion(policy);
-    Walk walk = new Walk(policy, guest, aperture);
+    Walk walk = new Walk(policy, kernel, guest, aperture);
     List<IommuGroup> hostGroups = host.groups();
     Verdict.Group[] groups = new Verdict.Group[hostGroups.size()];
     for (int i = 0; i < groups.length; i++) {
@@ -65,8 +72,14 @@ public final class Evaluator {
    * @throws IllegalArgumentException when the policy was built against another runtime API version
    */
   public static Explanation explain(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
+    return explain(policy, host, hostKernel(host), guest, aperture);
+  }
+
+  /** {@link #explain} on {@code kernel} rather than the kernel {@code host}'s facts describe. */
+  public static Explanation explain(Policy policy, Host host, TargetKernel kernel, GuestLayout guest,
+      AddressRange aperture) {
     checkApiVersion(policy);
-    Walk walk = new Walk(policy, guest, aperture);
+    Walk walk = new Walk(policy, kernel, guest, aperture);
     List<IommuGroup> hostGroups = host.groups();
     Explanation.Group[] groups = new Explanation.Group[hostGroups.size()];
     for (int i = 0; i < groups.length; i++) {
@@ -75,17 +88,22 @@ public final class Evaluator {
     return new Explanation(policy.name(), host.name(), guest.name(), List.of(groups));
   }
 
-  /** {@link #evaluate} for one group. */
-  public static Verdict.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest, AddressRange aperture) {
-    checkApiVersion(policy);
-    return new Walk(policy, guest, aperture).group(group, EvaluationListener.IGNORE);
+  /** The kernel {@code host}'s facts describe, with nothing overridden. */
+  private static TargetKernel hostKernel(Host host) {
+    return TargetKernel.resolve(host.kernel(), Optional.empty(), Optional.empty());
   }
 
-  /** {@link #explain} for one group. */
+  /** {@link #evaluate} for one group, on the newest kernel modelled. */
+  public static Verdict.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest, AddressRange aperture) {
+    checkApiVersion(policy);
+    return new Walk(policy, TargetKernel.newest(), guest, aperture).group(group, EvaluationListener.IGNORE);
+  }
+
+  /** {@link #explain} for one group, on the newest kernel modelled. */
   public static Explanation.Group explainGroup(Policy policy, IommuGroup group, GuestLayout guest,
       AddressRange aperture) {
     checkApiVersion(policy);
-    return new Walk(policy, guest, aperture).explain(group);
+    return new Walk(policy, TargetKernel.newest(), guest, aperture).explain(group);
   }
 
   /** Refuses a policy compiled against another version of this interface, with a message that says what to do. */
@@ -109,12 +127,14 @@ public final class Evaluator {
    */
   private static final class Walk {
     private final Policy policy;
+    private final TargetKernel kernel;
     private final GuestOverlaps guests;
     private final AddressRange aperture;
     private final VfioIovaList iovaList = new VfioIovaList();
 
-    Walk(Policy policy, GuestLayout guest, AddressRange aperture) {
+    Walk(Policy policy, TargetKernel kernel, GuestLayout guest, AddressRange aperture) {
       this.policy = policy;
+      this.kernel = kernel;
       this.guests = new GuestOverlaps(guest);
       this.aperture = aperture;
     }
@@ -141,6 +161,7 @@ public final class Evaluator {
      */
     private void classify(IommuGroup group, GroupRegionMerger merger, EvaluationListener listener) {
       Policy policy = this.policy;
+      TargetKernel kernel = this.kernel;
       int groupId = group.id();
       List<IommuGroup.Member> members = group.members();
       List<Region> groupRegions = group.groupRegions();
@@ -154,7 +175,7 @@ public final class Evaluator {
         int pairs = ownCount + groupRegionCount;
         for (int i = 0; i < pairs; i++) {
           Region input = i < ownCount ? own.get(i) : groupRegions.get(i - ownCount);
-          ClassifyDecision decision = policy.classify(device, groupId, input);
+          ClassifyDecision decision = policy.classify(kernel, device, groupId, input);
           Region effective = decision.applyOrNull(input);
           listener.classified(device, input, decision, effective);
           if (effective != null) {
@@ -178,6 +199,7 @@ public final class Evaluator {
      */
     private boolean check(List<Region> merged, EvaluationListener listener) {
       Policy policy = this.policy;
+      TargetKernel kernel = this.kernel;
       GuestOverlaps guests = this.guests;
       boolean fatal = false;
       // The merged list is sorted by start, so the first candidate range only moves forward.
@@ -194,13 +216,13 @@ public final class Evaluator {
         cursor = guests.endingFrom(start, cursor);
         int j = guests.overlapping(start, end, cursor);
         if (j < 0) {
-          ConflictDecision decision = policy.conflict(region, null);
+          ConflictDecision decision = policy.conflict(kernel, region, null);
           fatal |= decision.severity() == Severity.FATAL;
           listener.checked(i, null, decision);
         }
         for (; j >= 0; j = guests.next(end, j)) {
           GuestRange range = guests.range(j);
-          ConflictDecision decision = policy.conflict(region, range);
+          ConflictDecision decision = policy.conflict(kernel, region, range);
           fatal |= decision.severity() == Severity.FATAL;
           listener.checked(i, range, decision);
         }

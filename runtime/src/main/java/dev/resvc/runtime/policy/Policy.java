@@ -1,6 +1,7 @@
 package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 
@@ -14,7 +15,7 @@ import dev.resvc.runtime.model.Region;
  */
 public interface Policy {
   /** The version of this interface; bumped on any incompatible change. */
-  int API_VERSION = 2;
+  int API_VERSION = 3;
 
   /** The policy's qualified name ({@code policy examples.IntelVtdKernelDefault;}). */
   String name();
@@ -24,14 +25,14 @@ public interface Policy {
 
   /**
    * The first classify rule whose condition holds for this device (a member of IOMMU group {@code
-   * group}) and one of its regions (the type of {@code region} is the one the kernel gives it), else
-   * the default.
+   * group}) and one of its regions (the type of {@code region} is the one the kernel gives it), on
+   * {@code kernel}, else the default.
    */
-  ClassifyDecision classify(PciDevice device, int group, Region region);
+  ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region);
 
   /**
    * The first conflicts rule whose condition holds for a merged region of a group and a guest range it
-   * overlaps ({@code guest} is null when it overlaps none), else the default.
+   * overlaps ({@code guest} is null when it overlaps none), on {@code kernel}, else the default.
    */
-  ConflictDecision conflict(Region region, GuestRange guest);
+  ConflictDecision conflict(TargetKernel kernel, Region region, GuestRange guest);
 }

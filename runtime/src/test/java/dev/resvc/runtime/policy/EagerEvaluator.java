@@ -1,5 +1,6 @@
 package dev.resvc.runtime.policy;
 
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
@@ -49,7 +50,7 @@ public final class EagerEvaluator {
       List<Region> inputs = new ArrayList<>(member.regions());
       inputs.addAll(group.groupRegions());
       for (Region input : inputs) {
-        ClassifyDecision decision = policy.classify(member.device(), group.id(), input);
+        ClassifyDecision decision = policy.classify(TargetKernel.newest(), member.device(), group.id(), input);
         Optional<Region> effective = decision.apply(input);
         classifications.add(new Explanation.Classification(member.device().address(), input, decision, effective));
         effective.ifPresent(r -> {
@@ -98,7 +99,7 @@ public final class EagerEvaluator {
   private static void check(Policy policy, int groupId, Explanation.EffectiveRegion er, GuestRange g,
       List<Explanation.ConflictCheck> checks, List<Explanation.Finding> findings) {
     Region region = er.region();
-    ConflictDecision decision = policy.conflict(region, g);
+    ConflictDecision decision = policy.conflict(TargetKernel.newest(), region, g);
     Optional<GuestRange> guestRange = Optional.ofNullable(g);
     Optional<AddressRange> overlap = guestRange.flatMap(x -> region.range().flatMap(r -> r.intersection(x.range())));
     checks.add(new Explanation.ConflictCheck(er, guestRange, overlap, decision));

@@ -1,5 +1,6 @@
 package dev.resvc.runtime.policy;
 
+import dev.resvc.runtime.kernel.TargetKernel;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -56,8 +57,8 @@ class EvaluatorEntryPointsTest {
     Policy stale = new Policy() {
       @Override public String name() { return "stale"; }
       @Override public int apiVersion() { return Policy.API_VERSION + 1; }
-      @Override public ClassifyDecision classify(PciDevice d, int g, Region r) { throw new AssertionError(); }
-      @Override public ConflictDecision conflict(Region r, GuestRange g) { throw new AssertionError(); }
+      @Override public ClassifyDecision classify(TargetKernel k, PciDevice d, int g, Region r) { throw new AssertionError(); }
+      @Override public ConflictDecision conflict(TargetKernel k, Region r, GuestRange g) { throw new AssertionError(); }
     };
     IommuGroup group = HOST.groups().get(0);
     List<Runnable> calls = List.of(

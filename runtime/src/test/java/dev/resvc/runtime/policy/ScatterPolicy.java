@@ -1,5 +1,6 @@
 package dev.resvc.runtime.policy;
 
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
@@ -56,13 +57,13 @@ final class ScatterPolicy implements Policy {
   }
 
   @Override
-  public ClassifyDecision classify(PciDevice device, int group, Region region) {
+  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region) {
     long h = mix(seed ^ device.address().hashCode() * 31L ^ group * 1_000_003L ^ region.hashCode());
     return classify.get((int) Long.remainderUnsigned(h, classify.size()));
   }
 
   @Override
-  public ConflictDecision conflict(Region region, GuestRange guest) {
+  public ConflictDecision conflict(TargetKernel kernel, Region region, GuestRange guest) {
     long h = mix(seed * 7 ^ region.hashCode() ^ (guest == null ? 17 : guest.hashCode() * 13L));
     // allow half the time, so that checks without findings are common too
     if ((h & 1) == 0) {
