@@ -12,6 +12,7 @@ import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.input.Read;
+import dev.resvc.runtime.kernel.KernelEra;
 import dev.resvc.runtime.model.IommuDriver;
 import dev.resvc.runtime.model.KernelFacts;
 import dev.resvc.runtime.model.KernelRelease;
@@ -252,7 +253,7 @@ final class KernelFactsReader {
       }
       return Optional.empty();
     }
-    boolean printsEfr2 = release.get().atLeast(6, 0);
+    boolean printsEfr2 = KernelEra.AMD_FEATURES_EFR2.in(release.get());
     if (pair != printsEfr2) {
       notes.add(InputNote.note(name, Position.whole(), "'" + text + "' does not have the form kernel "
           + release.get().version() + " prints (" + (printsEfr2 ? "two values" : "one value") + "); EFR2 not recorded"));
@@ -261,7 +262,7 @@ final class KernelFactsReader {
     if (!pair) {
       return Optional.empty();
     }
-    String efr2 = release.get().atLeast(6, 7) ? m.group(2) : m.group(1);
+    String efr2 = KernelEra.AMD_FEATURES_EFR_FIRST.in(release.get()) ? m.group(2) : m.group(1);
     return Optional.of(Long.parseUnsignedLong(efr2, 16));
   }
 

@@ -141,7 +141,7 @@ public final class AmdRegionBuilder {
    */
   public static Read<AmdRegionBuilder> from(IvrsTable table, KernelRelease release, Optional<Long> efr2,
       String source) {
-    boolean htRangeIgnore = release.atLeast(6, 16) && efr2.filter(v -> (v & EFR2_HT_RANGE_IGNORE) != 0).isPresent();
+    boolean htRangeIgnore = KernelEra.AMD_HT_RANGE_IGNORE.in(release) && efr2.filter(v -> (v & EFR2_HT_RANGE_IGNORE) != 0).isPresent();
     List<InputNote> notes = new ArrayList<>();
     int target = highestSupportedIvhdType(table);
     Optional<String> failure = initFailure(table, target, source, notes);
@@ -156,7 +156,7 @@ public final class AmdRegionBuilder {
             + " have neither UNITY nor EXCL_RANGE: the kernel ignores the block (init_memory_definitions)"));
         continue;
       }
-      if (m.exclusionRange() && !release.atLeast(5, 1)) {
+      if (m.exclusionRange() && !KernelEra.AMD_EXCLUSION_RESERVED.in(release)) {
         notes.add(InputNote.note(source, Position.offset(m.offset()), "IVMD with EXCL_RANGE: before v5.1 the"
             + " kernel only programs the IOMMU exclusion registers and reports no reserved region for it"
             + " (init_exclusion_range)"));
@@ -190,7 +190,7 @@ public final class AmdRegionBuilder {
     long addressStart = pageAlign(m.startAddress());
     long addressEnd = addressStart + pageAlign(m.memoryLength());
     int prot = m.flags() >>> 1;
-    if (m.exclusionRange() && release.atLeast(5, 6)) {
+    if (m.exclusionRange() && KernelEra.AMD_EXCLUSION_DIRECT.in(release)) {
       // 387caf0b759a "Treat per-device exclusion ranges as r/w unity-mapped regions"; before it the
       // EXCL bit stays in prot and the region is reported reserved (8aafaaf22121).
       prot = UnityMap.PROT_IR | UnityMap.PROT_IW;

@@ -173,7 +173,7 @@ public final class ArmRegionBuilder {
    */
   private List<Region> rmrRegions(long smmuOffset, List<Long> streamIds, List<InputNote> out) {
     List<Region> regions = new ArrayList<>();
-    if (!release.atLeast(6, 0)) {
+    if (!KernelEra.IORT_RMR.in(release)) {
       return regions;
     }
     for (IortNode.Rmr rmr : table.rmrs()) {
@@ -194,7 +194,7 @@ public final class ArmRegionBuilder {
       return;
     }
     boolean selected = false;
-    boolean skipSingleIds = !release.atLeast(6, 5); // "if (!map->id_count) continue;" until 003e6b56d780
+    boolean skipSingleIds = !KernelEra.IORT_RMR_SINGLE_ID.in(release); // "if (!map->id_count) continue;" until 003e6b56d780
     for (IdMapping map : rmr.mappings()) {
       if (map.outputReference() != smmuOffset || skipSingleIds && map.idCount() == 0) {
         continue;

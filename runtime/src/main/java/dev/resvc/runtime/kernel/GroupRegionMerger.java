@@ -79,7 +79,7 @@ public final class GroupRegionMerger {
 
   /** An empty group list merged as {@code release} merges it: recursively before v5.4. */
   public static GroupRegionMerger forRelease(KernelRelease release) {
-    return release.atLeast(5, 4) ? new GroupRegionMerger() : new GroupRegionMerger(new RecursiveRegionList());
+    return KernelEra.MERGE_JOINS_ADJACENT.in(release) ? new GroupRegionMerger() : new GroupRegionMerger(new RecursiveRegionList());
   }
 
   /** The v5.4+ kernel's group list for {@code regions} inserted in order into an empty list. */

@@ -190,13 +190,13 @@ public final class IntelRegionBuilder {
 
   private boolean appliesTo(PciDevice bound, PciDevice device) {
     return bound.address().equals(device.address())
-        || release.atLeast(5, 3) && device.isDownstreamOf(bound.address());
+        || KernelEra.RMRR_BRIDGE_SCOPES.in(release) && device.isDownstreamOf(bound.address());
   }
 
   /** {@code intel_iommu_get_resv_regions(device)} of the release: the device's regions, in the driver's order. */
   public List<Region> regionsFor(PciDevice device) {
     List<Region> out = new ArrayList<>();
-    RegionType rmrrType = release.atLeast(5, 3) && PciClasses.isUsbOrDisplay(device.classCode())
+    RegionType rmrrType = KernelEra.RMRR_RELAXABLE.in(release) && PciClasses.isUsbOrDisplay(device.classCode())
         ? RegionType.DIRECT_RELAXABLE
         : RegionType.DIRECT;
     for (BoundRmrr unit : units) {
@@ -207,8 +207,8 @@ public final class IntelRegionBuilder {
         }
       }
     }
-    if (release.atLeast(5, 3) && PciClasses.isIsaBridge(device.classCode())) {
-      out.add(release.atLeast(5, 5)
+    if (KernelEra.ISA_FLOPPY_REGION.in(release) && PciClasses.isIsaBridge(device.classCode())) {
+      out.add(KernelEra.ISA_FLOPPY_RELAXABLE.in(release)
           ? new Region(0, FLOPPY_WA_LENGTH, RegionType.DIRECT_RELAXABLE, Prot.READ_WRITE, RegionSource.FLOPPY_WA)
           : new Region(0, FLOPPY_WA_LENGTH, RegionType.DIRECT, Prot.NONE, RegionSource.FLOPPY_WA));
     }

@@ -1,0 +1,73 @@
+package dev.resvc.runtime.kernel;
+
+import dev.resvc.runtime.model.KernelRelease;
+
+/**
+ * Every kernel release boundary resvc's answers depend on, each stated once: the first mainline
+ * release with the behaviour, and the commit that brought it. The region builders, the group merge,
+ * the attach and map steps and the snapshot reader ask {@link #in} instead of comparing release
+ * numbers of their own; docs/kernel-eras.md holds the evidence for each, and KernelEraTest checks that
+ * every commit named here is cited there.
+ */
+public enum KernelEra {
+  /** Intel: USB and display RMRRs are {@code direct-relaxable} (1c5c59fbad20, §3); before, every RMRR is {@code direct}. */
+  RMRR_RELAXABLE(5, 3, "1c5c59fbad20"),
+  /** Intel: an RMRR bound to a bridge covers the devices below it ("Handle RMRR with PCI bridge device scopes", §1.2). */
+  RMRR_BRIDGE_SCOPES(5, 3, "1c5c59fbad20"),
+  /** Intel: the ISA-bridge floppy range {@code [0, 16 MiB)} is a reserved region, {@code direct} (d850c2ee5fe2, §3). */
+  ISA_FLOPPY_REGION(5, 3, "d850c2ee5fe2"),
+  /** Intel: the floppy range is {@code direct-relaxable} (d8018a0e9195, §3). */
+  ISA_FLOPPY_RELAXABLE(5, 5, "d8018a0e9195"),
+  /** AMD: exclusion IVMDs are reported, as {@code reserved} (8aafaaf22121, §4); before, not at all. */
+  AMD_EXCLUSION_RESERVED(5, 1, "8aafaaf22121"),
+  /** AMD: exclusion IVMDs are r/w unity maps, {@code direct} (387caf0b759a, §4). */
+  AMD_EXCLUSION_DIRECT(5, 6, "387caf0b759a"),
+  /** AMD: sysfs {@code features} shows EFR2 too, as {@code EFR2:EFR} (1e98a35da49e, §4). */
+  AMD_FEATURES_EFR2(6, 0, "1e98a35da49e"),
+  /** AMD: sysfs {@code features} prints {@code EFR:EFR2} (7b7563a93437, release from the v6.7 pull). */
+  AMD_FEATURES_EFR_FIRST(6, 7, "7b7563a93437"),
+  /** AMD: no HyperTransport window when EFR2 has HTRangeIgnore (94a9921e2c25, §4). */
+  AMD_HT_RANGE_IGNORE(6, 16, "94a9921e2c25"),
+  /** Arm: IORT RMRs are reserved regions (491cf4a6735a, §6). */
+  IORT_RMR(6, 0, "491cf4a6735a"),
+  /** Arm: RMR ID mappings of a single ID count (003e6b56d780, §6). */
+  IORT_RMR_SINGLE_ID(6, 5, "003e6b56d780"),
+  /** The group merge joins adjacent regions and sorts by start, then type (4dbd258ff63e, §5). */
+  MERGE_JOINS_ADJACENT(5, 4, "4dbd258ff63e"),
+  /** VFIO type1 keeps a valid IOVA list: an empty one refuses the attach, a map outside it fails (9b77e5c79840, §2). */
+  VFIO_IOVA_LIST(5, 4, "9b77e5c79840"),
+  /** iommufd exists (§8). */
+  IOMMUFD(6, 2, ""),
+  /** iommufd reserves each device's regions, checks MSI isolation at bind; the VFIO cdev exists (§7, §8). */
+  IOMMUFD_PER_DEVICE(6, 6, ""),
+  /** Any device with a {@code direct} region is refused the blocking domain, -EINVAL (a48ce36e2786, §1.1). */
+  REQUIRE_DIRECT(6, 6, "a48ce36e2786");
+
+  private final KernelRelease since;
+  private final String commit;
+
+  KernelEra(int major, int minor, String commit) {
+    this.since = KernelRelease.of(major, minor);
+    this.commit = commit;
+  }
+
+  /** The first mainline release with the behaviour. */
+  public KernelRelease since() {
+    return since;
+  }
+
+  /** The 12-hex abbreviation of the commit that brought it; empty where a series did (named in kernel-eras.md). */
+  public String commit() {
+    return commit;
+  }
+
+  /** Whether {@code release} has the behaviour. */
+  public boolean in(KernelRelease release) {
+    return release.compareTo(since) >= 0;
+  }
+
+  /** {@code "v6.6 (a48ce36e2786)"}, for explanations. */
+  public String cite() {
+    return commit.isEmpty() ? "v" + since.version() : "v" + since.version() + " (" + commit + ")";
+  }
+}
