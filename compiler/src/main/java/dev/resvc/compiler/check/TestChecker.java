@@ -13,11 +13,15 @@ import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputFiles;
 import dev.resvc.runtime.input.InputLimits;
 import dev.resvc.runtime.input.MessageText;
+import dev.resvc.runtime.kernel.AmdRegionBuilder;
+import dev.resvc.runtime.kernel.IntelRegionBuilder;
+import dev.resvc.runtime.kernel.KernelEra;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Backend;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuDriver;
 import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciClasses;
 import dev.resvc.runtime.model.PciDevice;
@@ -108,7 +112,7 @@ final class TestChecker {
   }
 
   private TestCase test(Item.Test t) {
-    Statements read = new Statements();
+    Statements read = new Statements(declaredRelease(t));
     t.statements().forEach(s -> s.accept(read));
     if (!read.expectsSomething) {
       report.error(
@@ -126,8 +130,29 @@ final class TestChecker {
         read.expects);
   }
 
+  /**
+   * The release a test's {@code kernel} statement names, wherever it stands in the test, for the
+   * types its regions default to; {@link TargetKernel#NEWEST} without one. A second statement is
+   * reported by {@link Statements}.
+   */
+  private static KernelRelease declaredRelease(Item.Test t) {
+    for (TestStmt s : t.statements()) {
+      if (s instanceof TestStmt.KernelStmt k) {
+        return k.release().release();
+      }
+    }
+    return TargetKernel.NEWEST;
+  }
+
   /** What one test's statements build, read in order: each statement may refer to devices declared before it. */
   private final class Statements implements TestStmt.Visitor<Void> {
+    /** The test's kernel release, which decides the type a region without {@code type} gets. */
+    private final KernelRelease release;
+
+    Statements(KernelRelease release) {
+      this.release = release;
+    }
+
     final Map<PciAddress, DeviceDraft> devices = new LinkedHashMap<>();
     final Map<PciAddress, List<Region>> regions = new HashMap<>();
     final Map<PciAddress, Span> declaredAt = new HashMap<>();
@@ -175,7 +200,7 @@ final class TestChecker {
                 + " …;` before it");
         return null;
       }
-      Region region = region(r, devices.get(owner));
+      Region region = region(r, devices.get(owner), release);
       if (region != null) {
         regions.computeIfAbsent(owner, k -> new ArrayList<>()).add(region);
       }
@@ -386,7 +411,7 @@ final class TestChecker {
     return folder.pciAddress(b).orElse(null);
   }
 
-  private Region region(TestStmt.RegionStmt r, DeviceDraft owner) {
+  private Region region(TestStmt.RegionStmt r, DeviceDraft owner, KernelRelease release) {
     Optional<RegionSource> source = RegionSource.byResvName(r.source());
     if (source.isEmpty()) {
       List<String> names =
@@ -427,42 +452,51 @@ final class TestChecker {
       }
       type = t.get();
     } else {
-      Optional<RegionType> kernel = kernelType(source.get(), (int) owner.fields().number(Field.DEVICE_CLASS));
+      if (source.get() == RegionSource.SYSFS) {
+        report.error(
+            Code.BAD_TEST_STATEMENT,
+            r.span(),
+            "a `sysfs` region needs `type …`: nothing says what the kernel makes of it");
+        return null;
+      }
+      Optional<RegionType> kernel = kernelType(source.get(), (int) owner.fields().number(Field.DEVICE_CLASS), release);
       if (kernel.isEmpty()) {
         report.error(
             Code.BAD_TEST_STATEMENT,
             r.span(),
-            "a `"
-                + r.source()
-                + "` region needs `type …`: nothing says what the kernel makes of it");
+            "kernel " + release.version() + " reports no `" + r.source() + "` region (docs/kernel-eras.md);"
+                + " give it `type …` to state one anyway");
         return null;
       }
       type = kernel.get();
     }
     AddressRange span = rv.range();
-    return Region.ofInclusive(span.start(), span.end(), type, prot(source.get()), source.get());
+    return Region.ofInclusive(span.start(), span.end(), type, prot(source.get(), release), source.get());
   }
 
-  /** The type the kernel gives a region of this source for a device of this class. */
-  static Optional<RegionType> kernelType(RegionSource source, int classCode) {
+  /**
+   * The type the driver of {@code release} gives a region of this source for a device of this class,
+   * as the region builders decide it; empty when that release reports no such region (or, for {@code
+   * sysfs}, nothing says).
+   */
+  static Optional<RegionType> kernelType(RegionSource source, int classCode, KernelRelease release) {
     return switch (source) {
-      case RMRR ->
-          Optional.of(
-              PciClasses.isUsbOrDisplay(classCode)
-                  ? RegionType.DIRECT_RELAXABLE
-                  : RegionType.DIRECT);
-      case IVMD, IVMD_EXCLUSION, IORT_RMR -> Optional.of(RegionType.DIRECT);
+      case RMRR -> Optional.of(IntelRegionBuilder.rmrrType(classCode, release));
+      case FLOPPY_WA -> IntelRegionBuilder.floppyRegion(release).map(Region::type);
+      case IVMD -> Optional.of(RegionType.DIRECT);
+      case IVMD_EXCLUSION -> AmdRegionBuilder.exclusionType(release);
+      case IORT_RMR -> KernelEra.IORT_RMR.in(release) ? Optional.of(RegionType.DIRECT) : Optional.empty();
       case MSI_WINDOW -> Optional.of(RegionType.MSI);
       case HT_WINDOW, PCI_WINDOW -> Optional.of(RegionType.RESERVED);
       case SW_MSI -> Optional.of(RegionType.SW_MSI);
-      case FLOPPY_WA -> Optional.of(RegionType.DIRECT_RELAXABLE);
       case SYSFS -> Optional.empty();
     };
   }
 
-  private static Prot prot(RegionSource source) {
+  private static Prot prot(RegionSource source, KernelRelease release) {
     return switch (source) {
-      case RMRR, IVMD, IVMD_EXCLUSION, IORT_RMR, FLOPPY_WA -> Prot.READ_WRITE;
+      case FLOPPY_WA -> IntelRegionBuilder.floppyRegion(release).map(Region::prot).orElse(Prot.READ_WRITE);
+      case RMRR, IVMD, IVMD_EXCLUSION, IORT_RMR -> Prot.READ_WRITE;
       case SW_MSI -> Prot.MSI_DOORBELL;
       default -> Prot.NONE;
     };

@@ -120,6 +120,64 @@ class KernelFieldsTest {
   }
 
   @Test
+  void regionsWithoutTypeTakeTheTypeOfTheTestsKernel() throws IOException {
+    // kernel-eras.md section 3: RMRRs of USB devices relaxable from v5.3 (1c5c59fbad20); the floppy
+    // region direct with prot 0 in v5.3-v5.4 (d850c2ee5fe2), relaxable from v5.5 (d8018a0e9195);
+    // section 4: exclusion IVMDs reserved in v5.1-v5.5 (8aafaaf22121).
+    CheckedPolicy p = check("""
+        policy k.T;
+        classify { default => keep; }
+        test "5.4" {
+          device 00:1f.0 class 0x060100;
+          device 00:14.0 class 0x0c0330;
+          device 01:00.0 class 0x010802;
+          region floppy-wa 0x0 .. 0xffffff on 00:1f.0;
+          region rmrr 0x3e2e0000 .. 0x3e2fffff on 00:14.0;
+          region ivmd-exclusion 0xc9f42000 .. 0xc9f67fff on 01:00.0;
+          kernel 5.4;
+          expect no findings;
+        }
+        test "5.2" {
+          device 00:14.0 class 0x0c0330;
+          region rmrr 0x3e2e0000 .. 0x3e2fffff on 00:14.0;
+          kernel 5.2;
+          expect no findings;
+        }
+        test "newest" {
+          device 00:14.0 class 0x0c0330;
+          region rmrr 0x3e2e0000 .. 0x3e2fffff on 00:14.0;
+          expect no findings;
+        }
+        """);
+    List<dev.resvc.runtime.model.Region> at54 = p.tests().get(0).host().groups().stream()
+        .flatMap(g -> g.members().stream()).flatMap(m -> m.regions().stream()).toList();
+    assertThat(at54.stream().map(r -> r.source() + " " + r.type() + " " + r.prot()).toList()).containsExactly(
+        "floppy-wa direct " + dev.resvc.runtime.model.Prot.NONE,
+        "rmrr direct-relaxable " + dev.resvc.runtime.model.Prot.READ_WRITE,
+        "ivmd-exclusion reserved " + dev.resvc.runtime.model.Prot.READ_WRITE);
+    assertThat(p.tests().get(1).host().groups().get(0).members().get(0).regions().get(0).type())
+        .isEqualTo(dev.resvc.runtime.model.RegionType.DIRECT);
+    assertThat(p.tests().get(2).host().groups().get(0).members().get(0).regions().get(0).type())
+        .isEqualTo(dev.resvc.runtime.model.RegionType.DIRECT_RELAXABLE);
+  }
+
+  @Test
+  void aRegionTheTestsKernelDoesNotReportNeedsAType() throws IOException {
+    PolicyCompiler.Compilation c = compile("""
+        policy k.T;
+        classify { default => keep; }
+        test "4.19" {
+          kernel 4.19;
+          device 00:1f.0 class 0x060100;
+          region floppy-wa 0x0 .. 0xffffff on 00:1f.0;
+          expect no findings;
+        }
+        """);
+    assertThat(c.diagnostics().stream().map(d -> d.code()).toList()).containsExactly(Code.BAD_TEST_STATEMENT);
+    assertThat(c.renderText()).contains("kernel 4.19 reports no `floppy-wa` region");
+  }
+
+  @Test
   void aSecondKernelStatementAndAnUnknownBackendAreErrors() throws IOException {
     PolicyCompiler.Compilation c = compile("""
         policy k.T;

@@ -169,6 +169,17 @@ public final class AmdRegionBuilder {
     return new Read<>(new AmdRegionBuilder(table, Optional.empty(), target, htRangeIgnore, maps), notes);
   }
 
+  /**
+   * The type {@code release} reports an exclusion IVMD with, which the EXCL bit of the unity map
+   * decides below: none before v5.1, {@code reserved} in v5.1-v5.5, {@code direct} from v5.6.
+   */
+  public static Optional<RegionType> exclusionType(KernelRelease release) {
+    if (!KernelEra.AMD_EXCLUSION_RESERVED.in(release)) {
+      return Optional.empty();
+    }
+    return Optional.of(KernelEra.AMD_EXCLUSION_DIRECT.in(release) ? RegionType.DIRECT : RegionType.RESERVED);
+  }
+
   /** {@code init_unity_map_range} of {@code release} for one IVMD it puts on the unity list. */
   private static UnityMap unityMap(IvrsBlock.Ivmd m, int lastBdf, KernelRelease release) {
     int start;

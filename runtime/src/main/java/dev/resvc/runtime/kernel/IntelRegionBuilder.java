@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The regions the Intel VT-d driver reports for each device ({@code intel_iommu_get_resv_regions},
@@ -196,9 +197,7 @@ public final class IntelRegionBuilder {
   /** {@code intel_iommu_get_resv_regions(device)} of the release: the device's regions, in the driver's order. */
   public List<Region> regionsFor(PciDevice device) {
     List<Region> out = new ArrayList<>();
-    RegionType rmrrType = KernelEra.RMRR_RELAXABLE.in(release) && PciClasses.isUsbOrDisplay(device.classCode())
-        ? RegionType.DIRECT_RELAXABLE
-        : RegionType.DIRECT;
+    RegionType rmrrType = rmrrType(device.classCode(), release);
     for (BoundRmrr unit : units) {
       for (PciDevice bound : unit.boundDevices()) {
         if (appliesTo(bound, device)) {
@@ -207,12 +206,34 @@ public final class IntelRegionBuilder {
         }
       }
     }
-    if (KernelEra.ISA_FLOPPY_REGION.in(release) && PciClasses.isIsaBridge(device.classCode())) {
-      out.add(KernelEra.ISA_FLOPPY_RELAXABLE.in(release)
-          ? new Region(0, FLOPPY_WA_LENGTH, RegionType.DIRECT_RELAXABLE, Prot.READ_WRITE, RegionSource.FLOPPY_WA)
-          : new Region(0, FLOPPY_WA_LENGTH, RegionType.DIRECT, Prot.NONE, RegionSource.FLOPPY_WA));
+    if (PciClasses.isIsaBridge(device.classCode())) {
+      floppyRegion(release).ifPresent(out::add);
     }
     out.add(Region.ofInclusive(IOAPIC_RANGE_START, IOAPIC_RANGE_END, RegionType.MSI, Prot.NONE, RegionSource.MSI_WINDOW));
     return out;
+  }
+
+  /**
+   * The type {@code release} gives an RMRR of a device of class {@code classCode}: {@code
+   * direct-relaxable} for USB and display devices from v5.3 ({@code device_rmrr_is_relaxable}), else
+   * {@code direct}.
+   */
+  public static RegionType rmrrType(int classCode, KernelRelease release) {
+    return KernelEra.RMRR_RELAXABLE.in(release) && PciClasses.isUsbOrDisplay(classCode)
+        ? RegionType.DIRECT_RELAXABLE
+        : RegionType.DIRECT;
+  }
+
+  /**
+   * The ISA-bridge floppy region {@code [0, 16 MiB)} of {@code release}: none before v5.3, {@code
+   * direct} with prot 0 in v5.3-v5.4, {@code direct-relaxable} read/write from v5.5.
+   */
+  public static Optional<Region> floppyRegion(KernelRelease release) {
+    if (!KernelEra.ISA_FLOPPY_REGION.in(release)) {
+      return Optional.empty();
+    }
+    return Optional.of(KernelEra.ISA_FLOPPY_RELAXABLE.in(release)
+        ? new Region(0, FLOPPY_WA_LENGTH, RegionType.DIRECT_RELAXABLE, Prot.READ_WRITE, RegionSource.FLOPPY_WA)
+        : new Region(0, FLOPPY_WA_LENGTH, RegionType.DIRECT, Prot.NONE, RegionSource.FLOPPY_WA));
   }
 }
