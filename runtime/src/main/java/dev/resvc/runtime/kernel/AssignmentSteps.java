@@ -94,14 +94,23 @@ public final class AssignmentSteps {
     this.kernel = Objects.requireNonNull(kernel, "kernel");
     this.aperture = Objects.requireNonNull(aperture, "aperture");
     driverIsIntel = kernel.driver().orElse(null) == IommuDriver.INTEL;
-    if (kernel.backend() == Backend.IOMMUFD && !kernel.atLeast(6, 2)) {
-      throw new IllegalArgumentException("iommufd first shipped in Linux 6.2; kernel " + kernel.release().version()
-          + " has only VFIO type1");
-    }
+    checkBackend(kernel);
     ram = new long[2 * guestRam.size()];
     for (int i = 0; i < guestRam.size(); i++) {
       ram[2 * i] = guestRam.get(i).start();
       ram[2 * i + 1] = guestRam.get(i).end();
+    }
+  }
+
+  /**
+   * Refuses a kernel that cannot be: iommufd on a release before 6.2, which had none (docs/kernel-eras.md §8).
+   *
+   * @throws IllegalArgumentException saying so, fit to show a user
+   */
+  public static void checkBackend(TargetKernel kernel) {
+    if (kernel.backend() == Backend.IOMMUFD && !kernel.atLeast(6, 2)) {
+      throw new IllegalArgumentException("iommufd first shipped in Linux 6.2; kernel " + kernel.release().version()
+          + " has only VFIO type1");
     }
   }
 
