@@ -70,6 +70,10 @@ public final class AssignmentSteps {
 
   private final TargetKernel kernel;
   private final boolean driverIsIntel;
+  /** The era boundaries, decided once: {@link TargetKernel#atLeast} builds a release to compare with. */
+  private final boolean iommufd;
+  private final boolean sinceV5_4;
+  private final boolean sinceV6_6;
   private final AddressRange aperture;
   /** The guest RAM ranges' bounds, interleaved: range {@code i} is {@code [ram[2i], ram[2i + 1]]}. */
   private final long[] ram;
@@ -95,6 +99,9 @@ public final class AssignmentSteps {
     this.aperture = Objects.requireNonNull(aperture, "aperture");
     driverIsIntel = kernel.driver().orElse(null) == IommuDriver.INTEL;
     checkBackend(kernel);
+    iommufd = kernel.backend() == Backend.IOMMUFD;
+    sinceV5_4 = kernel.atLeast(5, 4);
+    sinceV6_6 = kernel.atLeast(6, 6);
     ram = new long[2 * guestRam.size()];
     for (int i = 0; i < guestRam.size(); i++) {
       ram[2 * i] = guestRam.get(i).start();
@@ -198,17 +205,17 @@ public final class AssignmentSteps {
 
   /** The first attach step that fails for the group told since {@link #beginGroup}, with merged list {@code merged}. */
   public Optional<StepFailure> attach(List<Region> merged) {
-    return kernel.backend() == Backend.IOMMUFD ? attachIommufd(merged) : attachType1(merged);
+    return iommufd ? attachIommufd(merged) : attachType1(merged);
   }
 
   private Optional<StepFailure> attachType1(List<Region> merged) {
-    if (kernel.atLeast(6, 6) && directDevice != null) {
+    if (sinceV6_6 && directDevice != null) {
       return Optional.of(claimRefused("VFIO_GROUP_SET_CONTAINER"));
     }
-    if (!kernel.atLeast(6, 6) && rmrrRefuses()) {
+    if (!sinceV6_6 && rmrrRefuses()) {
       return Optional.of(rmrrRefused("VFIO_SET_IOMMU"));
     }
-    if (kernel.atLeast(5, 4) && iovaList.refusesAttach(aperture, merged)) {
+    if (sinceV5_4 && iovaList.refusesAttach(aperture, merged)) {
       return Optional.of(new StepFailure(Stage.ATTACH, "VFIO_SET_IOMMU", Errno.EINVAL, Optional.empty(),
           Optional.empty(), firstCut(merged), "vfio_iommu_resv_exclude",
           "no valid IOVA range remains in aperture " + aperture + " once every region but direct-relaxable is cut"
@@ -224,8 +231,7 @@ public final class AssignmentSteps {
   }
 
   private Optional<StepFailure> attachIommufd(List<Region> merged) {
-    boolean cdev = kernel.atLeast(6, 6);
-    if (cdev) {
+    if (sinceV6_6) { // the VFIO cdev
       if (msiRefuses()) {
         return Optional.of(msiRefusedIommufd("VFIO_DEVICE_BIND_IOMMUFD", "iommufd_device_bind"));
       }
@@ -327,8 +333,7 @@ public final class AssignmentSteps {
    * list {@code merged}, once its attach succeeded. {@code List.of()} when none fails.
    */
   public List<StepFailure> map(List<Region> merged) {
-    boolean iommufd = kernel.backend() == Backend.IOMMUFD;
-    if (!iommufd && !kernel.atLeast(5, 4)) {
+    if (!iommufd && !sinceV5_4) {
       return List.of();
     }
     List<StepFailure> failures = null;
