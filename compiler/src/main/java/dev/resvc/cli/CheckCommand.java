@@ -2,7 +2,8 @@ package dev.resvc.cli;
 
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
-import dev.resvc.runtime.kernel.VfioIovaList;
+import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Backend;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Explanation;
@@ -27,12 +28,14 @@ import picocli.CommandLine.Spec;
       "Evaluate a policy on a host and a guest layout, and print the verdict per IOMMU group.",
       "",
       "For each group: assignable or not, the effective merged regions (as reserved_regions would show them),",
-      "the valid IOVA ranges VFIO would report, and every finding with its severity, rule and source line."
+      "the valid IOVA ranges VFIO would report, and every finding with its severity, rule and source line.",
+      "The answer is for one kernel (the host's, or --kernel and --backend): a step the kernel fails, the",
+      "attach or the map of guest RAM, is a fatal finding naming the call, the errno and the kernel's log line."
     },
     exitCodeListHeading = HelpText.EXIT_HEADING,
     exitCodeList = {
       "0:every group is assignable",
-      "1:some group has a fatal finding (VFIO would refuse it)",
+      "1:some group has a fatal finding (the kernel refuses its attach or a map, or a rule says fatal)",
       HelpText.BAD_INPUT,
       HelpText.INTERNAL_ERROR
     },
@@ -40,7 +43,9 @@ import picocli.CommandLine.Spec;
     footer = {
       "  bin/resvc check --policy examples/policies/kernel-intel.resv --host examples/hosts/hp-proliant-dl360-g7",
       "  bin/resvc check --policy examples/policies/cloud-strict.resv --host examples/hosts/hp-proliant-dl360-g7 \\",
-      "    --guest q35,ram=16G --group 10"
+      "    --guest q35,ram=16G --group 10",
+      "  bin/resvc check --policy examples/policies/intel-vtd-kernel-default.resv \\",
+      "    --host examples/hosts/hp-proliant-dl360-g7 --kernel 5.14 --backend vfio-type1"
     })
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -67,8 +72,9 @@ final class CheckCommand implements Callable<Integer> {
     dev.resvc.compiler.PolicyCompiler.Compilation compilation = PolicyInput.compilation(policy, err);
     HostLoader.Loaded loaded = where.loadHost();
     Output.notes(err, loaded.notes());
+    TargetKernel kernel = where.targetKernel(loaded.host());
     Explanation explanation = Evaluator.explain(engine.instantiate(compilation), loaded.host(), layout,
-        loaded.firmware().aperture());
+        loaded.firmware().aperture(), kernel);
     List<Explanation.Group> groups = explanation.groups().stream()
         .filter(g -> onlyGroup == null || g.verdict().id() == onlyGroup).toList();
     if (onlyGroup != null && groups.isEmpty()) {
@@ -86,6 +92,7 @@ final class CheckCommand implements Callable<Integer> {
       PrintWriter out) {
     out.println("policy " + explanation.policy() + " on " + explanation.host() + ", guest " + explanation.guest());
     out.println("regions from " + loaded.regionsFrom());
+    kernelLines(explanation.kernel(), out);
     if (groups.isEmpty()) {
       out.println("no IOMMU groups: nothing can be assigned (see 'resvc host' for why)");
     }
@@ -106,19 +113,17 @@ final class CheckCommand implements Callable<Integer> {
       for (Explanation.EffectiveRegion r : g.effectiveRegions()) {
         out.println("    " + r.region().toSysfsLine());
       }
-      VfioIovaList.AttachResult iova = verdict.iova();
-      if (iova.refused()) {
-        out.println("  valid IOVA ranges: none (VFIO refuses the attach with -EINVAL)");
-      } else {
-        out.println("  valid IOVA ranges:");
-        for (AddressRange r : iova.validRanges()) {
-          out.println("    " + U64.hex16(r.start()) + " " + U64.hex16(r.end()));
-        }
+      boolean iommufd = explanation.kernel().backend() == Backend.IOMMUFD;
+      List<AddressRange> ranges = iommufd ? verdict.ioasIovaRanges() : verdict.iova().validRanges();
+      String label = iommufd ? "  IOVA ranges (IOMMU_IOAS_IOVA_RANGES)" : "  valid IOVA ranges";
+      out.println(label + (ranges.isEmpty() ? ": none" : ":"));
+      for (AddressRange r : ranges) {
+        out.println("    " + U64.hex16(r.start()) + " " + U64.hex16(r.end()));
       }
       if (!g.findings().isEmpty()) {
         out.println("  findings:");
         for (Explanation.Finding f : g.findings()) {
-          out.println("    " + f.severity().keyword() + ": " + f.message() + "  [" + f.provenance() + "]");
+          printFinding(f, "    ", out);
         }
       }
     }
@@ -127,5 +132,21 @@ final class CheckCommand implements Callable<Integer> {
     out.println();
     out.println(groups.size() - refused.size() + " of " + groups.size() + " groups assignable"
         + (refused.isEmpty() ? "" : "; not assignable: group " + String.join(", ", refused)));
+  }
+
+  /** The kernel the answer is for, and what had to be assumed about it: the lines under the heading. */
+  static void kernelLines(TargetKernel kernel, PrintWriter out) {
+    out.println("kernel " + kernel.release() + ", backend " + kernel.backend());
+    kernel.assumptions().forEach(a -> out.println("  assumed: " + a));
+  }
+
+  /**
+   * One finding: severity, message and provenance; a step the kernel fails adds why on the next line,
+   * e.g. {@code fatal: refused at attach: VFIO_GROUP_SET_CONTAINER fails with EINVAL (-22); the kernel
+   * logs "..."}.
+   */
+  static void printFinding(Explanation.Finding f, String indent, PrintWriter out) {
+    out.println(indent + f.severity().keyword() + ": " + f.message() + "  [" + f.provenance() + "]");
+    f.step().ifPresent(step -> out.println(indent + "  why: " + step.why()));
   }
 }

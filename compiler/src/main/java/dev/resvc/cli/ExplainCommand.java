@@ -9,6 +9,7 @@ import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
@@ -96,9 +97,14 @@ final class ExplainCommand implements Callable<Integer> {
     HostLoader.Loaded loaded = where.loadHost();
     Output.notes(err, loaded.notes());
     CheckedPolicy p = compilation.policy().orElseThrow();
+    TargetKernel kernel = where.targetKernel(loaded.host());
     Explanation explanation = Evaluator.explain(new Interpreter(p), loaded.host(), layout,
-        loaded.firmware().aperture());
+        loaded.firmware().aperture(), kernel);
     boolean json = format == Format.json;
+    if (!json) {
+      CheckCommand.kernelLines(kernel, out);
+      out.println();
+    }
     Json.Arr explanations = Json.array();
     Json.Arr groups = Json.array();
     boolean any = false;
@@ -155,7 +161,7 @@ final class ExplainCommand implements Callable<Integer> {
               .put("findings", VerdictJson.findings(gv)));
         } else {
           out.println("group " + group.id() + ": " + (gv.verdict().assignable() ? "assignable" : "NOT assignable"));
-          gv.findings().forEach(f -> out.println("  " + f.severity().keyword() + ": " + f.message() + "  [" + f.provenance() + "]"));
+          gv.findings().forEach(f -> CheckCommand.printFinding(f, "  ", out));
         }
       }
       // the same promise as check: a group explained here that VFIO would refuse is a finding
@@ -171,6 +177,7 @@ final class ExplainCommand implements Callable<Integer> {
           .put("policy", explanation.policy())
           .put("host", explanation.host())
           .put("guest", explanation.guest())
+          .put("kernel", VerdictJson.kernel(kernel))
           .put("device", device == null ? null : device.toString())
           .put("address", address == null ? null : U64.hex16(address))
           .put("explanations", explanations)

@@ -13,7 +13,10 @@ import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Read;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.model.KernelFacts;
+import dev.resvc.runtime.model.KernelRelease;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +71,15 @@ final class HostLoader {
    * regions from where {@code regions} says.
    */
   static Loaded load(Path root, TableFiles files, RegionsFrom regions) throws InputException, UsageException {
+    return load(root, files, regions, Optional.empty());
+  }
+
+  /**
+   * {@link #load(Path, TableFiles, RegionsFrom)} with the regions rebuilt as the drivers of {@code
+   * release} build them, when given, instead of the release the host records.
+   */
+  static Loaded load(Path root, TableFiles files, RegionsFrom regions, Optional<KernelRelease> release)
+      throws InputException, UsageException {
     if (regions == RegionsFrom.sysfs && files.any()) {
       throw new UsageException("--dmar/--ivrs/--iort and --regions sysfs contradict each other");
     }
@@ -88,7 +100,9 @@ final class HostLoader {
       return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, firmware.value(),
           "sysfs (no DMAR, IVRS or IORT table)", notes);
     }
-    Read<Host> host = HostBuilder.withFirmware(snapshot, name, firmware.value());
+    KernelFacts facts = snapshot.kernelFacts();
+    Read<Host> host = HostBuilder.withFirmware(snapshot, name, firmware.value(),
+        release.or(facts::release).orElse(TargetKernel.NEWEST), facts.amdEfr2());
     notes.addAll(host.notes());
     return new Loaded(host.value(), snapshot, firmware.value(),
         firmware.value().describe() + ", as the kernel builds them", notes);

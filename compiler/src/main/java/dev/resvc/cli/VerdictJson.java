@@ -3,13 +3,17 @@ package dev.resvc.cli;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.compiler.json.Json;
+import dev.resvc.runtime.kernel.StepFailure;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.kernel.VfioIovaList;
+import dev.resvc.runtime.model.Backend;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The JSON form of a verdict: everything the text shows, with provenance as fields. The parts are
@@ -39,6 +43,7 @@ final class VerdictJson {
           .put("effective_regions", regions)
           .put("valid_iova", IovaCommand.validIova(iova))
           .put("iova_refused", iova.refused())
+          .put("ioas_iova_ranges", x.kernel().backend() == Backend.IOMMUFD ? ranges(verdict.ioasIovaRanges()) : null)
           .put("classifications", classifications)
           .put("findings", findings(g)));
     }
@@ -47,9 +52,24 @@ final class VerdictJson {
         .put("host", x.host())
         .put("guest", x.guest())
         .put("regions_from", regionsFrom)
+        .put("kernel", kernel(x.kernel()))
         .put("assignable", groups.stream().allMatch(g -> g.verdict().assignable()))
         .put("groups", arr)
         .put("diagnostics", DiagnosticRenderer.json(diagnostics));
+  }
+
+  /** The kernel an answer is for: its release as given, the backend, and what had to be assumed. */
+  static Json.Obj kernel(TargetKernel k) {
+    return Json.object()
+        .put("release", k.release().text())
+        .put("backend", k.backend().resvName())
+        .put("assumptions", k.assumptions());
+  }
+
+  private static Json.Arr ranges(List<AddressRange> ranges) {
+    Json.Arr arr = Json.array();
+    ranges.forEach(r -> arr.add(IovaCommand.rangeJson(r)));
+    return arr;
   }
 
   /** How the policy classified one device's region, and the rule that decided. */
@@ -63,16 +83,25 @@ final class VerdictJson {
         c.decision().provenance());
   }
 
-  /** A group's findings. */
+  /**
+   * A group's findings. A step the kernel fails carries its {@code stage}, {@code call}, {@code errno}
+   * (the name), {@code kernel_log} and {@code why}; a policy's finding has them null.
+   */
   static Json.Arr findings(Explanation.Group g) {
     Json.Arr findings = Json.array();
     for (Explanation.Finding f : g.findings()) {
+      Optional<StepFailure> step = f.step();
       findings.add(provenance(Json.object()
           .put("severity", f.severity().keyword())
           .put("message", f.message()), f.provenance())
           .put("region", f.region() == null ? null : f.region().toSysfsLine())
           .put("guest", f.guest().map(x -> x.name()).orElse(null))
-          .put("overlap", f.overlap().map(AddressRange::toString).orElse(null)));
+          .put("overlap", f.overlap().map(AddressRange::toString).orElse(null))
+          .put("stage", step.map(s -> s.stage().resvName()).orElse(null))
+          .put("call", step.map(StepFailure::call).orElse(null))
+          .put("errno", step.map(s -> s.errno().name()).orElse(null))
+          .put("kernel_log", step.flatMap(StepFailure::kernelLog).orElse(null))
+          .put("why", step.map(StepFailure::why).orElse(null)));
     }
     return findings;
   }

@@ -141,6 +141,37 @@ class JsonSchemaTest {
     }
   }
 
+  /**
+   * {@code check} for other kernels and iommufd on every shipped host: the documents stay valid, name
+   * the kernel, and a step the kernel fails carries its stage, call, errno and log (docs/kernel-eras.md).
+   */
+  @Test
+  void checkForEveryEraAndBackendOnEveryShippedHost() throws IOException {
+    int steps = 0;
+    for (Path host : hosts()) {
+      for (List<String> kernel : List.of(List.of("--kernel", "4.19"), List.of("--kernel", "5.14"),
+          List.of("--kernel", "6.5", "--backend", "iommufd"), List.of("--kernel", "6.8.0-45-generic", "--backend", "iommufd"))) {
+        List<String> args = new ArrayList<>(List.of("check", "--format", "json", "--policy", policies().get(0).toString(),
+            "--host", host.toString()));
+        args.addAll(kernel);
+        JsonNode check = validCheck(args.toArray(String[]::new));
+        assertThat(check.get("kernel").get("release").asText()).isEqualTo(kernel.get(1));
+        assertThat(check.get("kernel").get("backend").asText())
+            .isEqualTo(kernel.size() > 2 ? "iommufd" : "vfio-type1");
+        for (JsonNode group : check.get("groups")) {
+          assertThat(group.get("ioas_iova_ranges").isNull()).isEqualTo(kernel.size() == 2);
+          for (JsonNode finding : group.get("findings")) {
+            boolean kernelStep = finding.get("file").asText().equals("<kernel>");
+            assertThat(finding.get("stage").isNull()).isEqualTo(!kernelStep);
+            assertThat(finding.get("errno").isNull()).isEqualTo(!kernelStep);
+            steps += kernelStep ? 1 : 0;
+          }
+        }
+      }
+    }
+    assertThat(steps).isAtLeast(10);
+  }
+
   @Test
   void hostCheckExplainOnEveryShippedHost() throws IOException {
     for (Path host : hosts()) {

@@ -152,7 +152,7 @@ class PolicyCommandsTest {
           device 02:00.0 class 0x010802;
           region rmrr 0x1000 .. 0x1fff on 02:00.0;
           expect 02:00.0 region 0x1000 type direct;
-          expect no findings;
+          expect not assignable;
         }
         """);
     CliRun run = CliRun.of("test", policy.toString());

@@ -34,7 +34,7 @@ public final class PolicyTestRunner {
   public static List<Result> run(CheckedPolicy checked, Policy engine) {
     List<Result> results = new ArrayList<>();
     for (TestCase test : checked.tests()) {
-      Explanation explanation = Evaluator.explain(engine, test.host(), test.kernel(), test.guest(), AddressRange.FULL);
+      Explanation explanation = Evaluator.explain(engine, test.host(), test.guest(), AddressRange.FULL, test.kernel());
       List<Failure> failures = new ArrayList<>();
       for (TestCase.Expect e : test.expectations()) {
         check(e, explanation).ifPresent(failures::add);

@@ -20,7 +20,7 @@ final class Differential {
    */
   static Object outcome(Policy p, Host host, TargetKernel kernel, GuestLayout guest, AddressRange aperture) {
     try {
-      return Evaluator.explain(p, host, kernel, guest, aperture);
+      return Evaluator.explain(p, host, guest, aperture, kernel);
     } catch (RuntimeException e) {
       return e.getClass().getName() + ": " + e.getMessage();
     }

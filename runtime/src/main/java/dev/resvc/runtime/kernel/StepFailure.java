@@ -34,6 +34,18 @@ public record StepFailure(Stage stage, String call, Errno errno, Optional<String
     Objects.requireNonNull(why, "why");
   }
 
+  /**
+   * The step in one line, as resvc prints it: {@code refused at attach: VFIO_GROUP_SET_CONTAINER fails
+   * with EINVAL (-22); the kernel logs "..."}, or for a map {@code guest RAM [...] cannot be mapped:
+   * VFIO_IOMMU_MAP_DMA fails with EINVAL (-22); the kernel logs nothing}.
+   */
+  public String summary() {
+    String what = stage == Stage.ATTACH ? "refused at attach: "
+        : "guest RAM " + range.map(AddressRange::toString).orElse("") + " cannot be mapped: ";
+    return what + call + " fails with " + errno + " (-" + errno.number() + "); the kernel logs "
+        + kernelLog.map(line -> "\"" + line + "\"").orElse("nothing");
+  }
+
   /** Where in the assignment a step fails. */
   public enum Stage {
     /** Taking the group or device: ownership, domain attach, IOVA list, MSI isolation. */

@@ -1,15 +1,17 @@
 package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What {@link Evaluator}'s walk over one IOMMU group tells as it goes, in this order: each
- * classification and each region it inserts into the merge, the merged list and whether VFIO
- * refuses it, then each conflicts check. The findings are what these say: VFIO's refusal, and each
- * check whose decision is not {@code allow}. {@link #IGNORE} is the fast path's listener, {@link
+ * classification and each region it inserts into the merge, the merged list and the steps the
+ * kernel fails, then each conflicts check. The findings are what these say: the failed steps, and
+ * each check whose decision is not {@code allow}. {@link #IGNORE} is the fast path's listener, {@link
  * GroupRecorder} the explaining path's; the walk is the same code for both, so the two cannot
  * disagree.
  */
@@ -31,10 +33,10 @@ sealed interface EvaluationListener permits EvaluationListener.Ignore, GroupReco
   void effective(Region region, PciDevice device);
 
   /**
-   * The group's merged list ({@code iommu_get_group_resv_regions}), and whether VFIO refuses to attach
-   * it because no valid IOVA range remains.
+   * The group's merged list ({@code iommu_get_group_resv_regions}), the attach step the kernel
+   * refuses it at, if any, and each map it refuses ({@code kernel.AssignmentSteps}).
    */
-  void merged(List<Region> regions, boolean attachRefused);
+  void merged(List<Region> regions, Optional<StepFailure> attachFailure, List<StepFailure> mapFailures);
 
   /**
    * The conflicts decision for merged region {@code index} of {@link #merged}'s list and {@code
@@ -53,7 +55,7 @@ sealed interface EvaluationListener permits EvaluationListener.Ignore, GroupReco
     public void effective(Region region, PciDevice device) {}
 
     @Override
-    public void merged(List<Region> regions, boolean attachRefused) {}
+    public void merged(List<Region> regions, Optional<StepFailure> attachFailure, List<StepFailure> mapFailures) {}
 
     @Override
     public void checked(int index, GuestRange guest, ConflictDecision decision) {}

@@ -1,10 +1,12 @@
 package dev.resvc.runtime.policy;
 
+import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.AssignmentSteps;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
+import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.kernel.TargetKernel;
-import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciDevice;
@@ -22,14 +24,16 @@ import java.util.Optional;
  *       from sysfs, which belong to every device of the group;
  *   <li>merge the effective regions device by device as {@code iommu_get_group_resv_regions} does
  *       (each region the classify rules keep is inserted as it is classified);
- *   <li>find out whether VFIO refuses to attach the merged list to an empty container: when no valid
- *       IOVA range remains ({@link VfioIovaList#refusesAttach}, which runs the kernel's walk only when
- *       the regions could cover the aperture), the kernel refuses the attach, which is a fatal
- *       finding whatever the policy says;
+ *   <li>take the kernel's steps for the target kernel ({@link AssignmentSteps}, told each member's
+ *       effective regions as they are classified): the attach step the kernel refuses the group at,
+ *       or, when it attaches, each guest RAM range it refuses to map; each is a fatal finding
+ *       whatever the policy says;
  *   <li>run the conflicts rules for each merged region and each guest range it overlaps (once with no
  *       range when it overlaps none);
- *   <li>a group is assignable when no finding is fatal.
+ *   <li>a group is assignable when the attach and every map succeed and no finding is fatal.
  * </ol>
+ *
+ * <p>The overloads without a {@link TargetKernel} answer for {@link TargetKernel#newest()}.
  *
  * <p>{@link #evaluate} answers with the {@link Verdict} alone; {@link #explain} runs the same walk and
  * records every decision ({@link Explanation}). The walk tells an {@link EvaluationListener} what it
@@ -39,30 +43,34 @@ import java.util.Optional;
 public final class Evaluator {
   private Evaluator() {}
 
-  /** The finding the kernel itself raises when VFIO's valid IOVA list comes out empty. */
-  public static final Provenance NO_IOVA = Provenance.kernel("vfio_iommu_resv_exclude");
-
   /**
    * Whether each group of {@code host} can be handed to {@code guest}, and its merged regions: what a
-   * VMM asks at start.
+   * VMM asks at start. The kernel is the one the host's facts describe ({@link TargetKernel#resolve}:
+   * the newest modelled when they do not name a release).
    *
    * @param aperture the IOMMU domain aperture VFIO starts from (VT-d: {@code [0, 2^haw - 1]})
    * @throws IllegalArgumentException when the policy was built against another runtime API version
    */
   public static Verdict evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
-    return evaluate(policy, host, hostKernel(host), guest, aperture);
+    return evaluate(policy, host, guest, aperture, hostKernel(host));
   }
 
-  /** {@link #evaluate} on {@code kernel} rather than the kernel {@code host}'s facts describe. */
-  public static Verdict evaluate(Policy policy, Host host, TargetKernel kernel, GuestLayout guest, AddressRange aperture) {
+  /**
+   * {@link #evaluate(Policy, Host, GuestLayout, AddressRange)} as {@code kernel} takes the steps.
+   *
+   * @throws IllegalArgumentException when the policy was built against another runtime API version,
+   *     or {@code kernel} is iommufd on a release that had none
+   */
+  public static Verdict evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture,
+      TargetKernel kernel) {
     checkApiVersion(policy);
-    Walk walk = new Walk(policy, kernel, guest, aperture);
+    Walk walk = new Walk(policy, guest, aperture, kernel);
     List<IommuGroup> hostGroups = host.groups();
     Verdict.Group[] groups = new Verdict.Group[hostGroups.size()];
     for (int i = 0; i < groups.length; i++) {
       groups[i] = walk.group(hostGroups.get(i), EvaluationListener.IGNORE);
     }
-    return new Verdict(policy.name(), host.name(), guest.name(), List.of(groups));
+    return new Verdict(policy.name(), host.name(), guest.name(), kernel, List.of(groups));
   }
 
   /**
@@ -72,20 +80,25 @@ public final class Evaluator {
    * @throws IllegalArgumentException when the policy was built against another runtime API version
    */
   public static Explanation explain(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
-    return explain(policy, host, hostKernel(host), guest, aperture);
+    return explain(policy, host, guest, aperture, hostKernel(host));
   }
 
-  /** {@link #explain} on {@code kernel} rather than the kernel {@code host}'s facts describe. */
-  public static Explanation explain(Policy policy, Host host, TargetKernel kernel, GuestLayout guest,
-      AddressRange aperture) {
+  /**
+   * {@link #explain(Policy, Host, GuestLayout, AddressRange)} as {@code kernel} takes the steps.
+   *
+   * @throws IllegalArgumentException when the policy was built against another runtime API version,
+   *     or {@code kernel} is iommufd on a release that had none
+   */
+  public static Explanation explain(Policy policy, Host host, GuestLayout guest, AddressRange aperture,
+      TargetKernel kernel) {
     checkApiVersion(policy);
-    Walk walk = new Walk(policy, kernel, guest, aperture);
+    Walk walk = new Walk(policy, guest, aperture, kernel);
     List<IommuGroup> hostGroups = host.groups();
     Explanation.Group[] groups = new Explanation.Group[hostGroups.size()];
     for (int i = 0; i < groups.length; i++) {
       groups[i] = walk.explain(hostGroups.get(i));
     }
-    return new Explanation(policy.name(), host.name(), guest.name(), List.of(groups));
+    return new Explanation(policy.name(), host.name(), guest.name(), kernel, List.of(groups));
   }
 
   /** The kernel {@code host}'s facts describe, with nothing overridden. */
@@ -93,17 +106,29 @@ public final class Evaluator {
     return TargetKernel.resolve(host.kernel(), Optional.empty(), Optional.empty());
   }
 
-  /** {@link #evaluate} for one group, on the newest kernel modelled. */
+  /** {@link #evaluate} for one group, on the newest kernel modelled (a group alone carries no kernel facts). */
   public static Verdict.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest, AddressRange aperture) {
+    return evaluateGroup(policy, group, guest, aperture, TargetKernel.newest());
+  }
+
+  /** {@link #evaluate} for one group, as {@code kernel} takes the steps. */
+  public static Verdict.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest, AddressRange aperture,
+      TargetKernel kernel) {
     checkApiVersion(policy);
-    return new Walk(policy, TargetKernel.newest(), guest, aperture).group(group, EvaluationListener.IGNORE);
+    return new Walk(policy, guest, aperture, kernel).group(group, EvaluationListener.IGNORE);
   }
 
   /** {@link #explain} for one group, on the newest kernel modelled. */
   public static Explanation.Group explainGroup(Policy policy, IommuGroup group, GuestLayout guest,
       AddressRange aperture) {
+    return explainGroup(policy, group, guest, aperture, TargetKernel.newest());
+  }
+
+  /** {@link #explain} for one group, as {@code kernel} takes the steps. */
+  public static Explanation.Group explainGroup(Policy policy, IommuGroup group, GuestLayout guest,
+      AddressRange aperture, TargetKernel kernel) {
     checkApiVersion(policy);
-    return new Walk(policy, TargetKernel.newest(), guest, aperture).explain(group);
+    return new Walk(policy, guest, aperture, kernel).explain(group);
   }
 
   /** Refuses a policy compiled against another version of this interface, with a message that says what to do. */
@@ -117,7 +142,7 @@ public final class Evaluator {
 
   /**
    * The walk over one group, and what it reuses from group to group of an evaluation (the guest's
-   * ranges as arrays, storage for VFIO's list). Not shared between evaluations, so evaluating stays
+   * ranges as arrays, the kernel's steps with their storage). Not shared between evaluations, so evaluating stays
    * thread-safe.
    *
    * <p>The loops run once per (device, region) pair and per merged region, so they use no streams or
@@ -129,29 +154,35 @@ public final class Evaluator {
     private final Policy policy;
     private final TargetKernel kernel;
     private final GuestOverlaps guests;
+    private final List<GuestRange> guestRam;
     private final AddressRange aperture;
-    private final VfioIovaList iovaList = new VfioIovaList();
+    private final AssignmentSteps steps;
 
-    Walk(Policy policy, TargetKernel kernel, GuestLayout guest, AddressRange aperture) {
+    Walk(Policy policy, GuestLayout guest, AddressRange aperture, TargetKernel kernel) {
       this.policy = policy;
       this.kernel = kernel;
       this.guests = new GuestOverlaps(guest);
+      this.guestRam = guest.ranges(GuestKind.RAM);
       this.aperture = aperture;
+      this.steps = new AssignmentSteps(kernel, aperture, guestRam.stream().map(GuestRange::range).toList());
     }
 
     Explanation.Group explain(IommuGroup group) {
-      GroupRecorder recorder = new GroupRecorder(group, aperture);
+      GroupRecorder recorder = new GroupRecorder(group, guestRam);
       return recorder.explanation(group(group, recorder));
     }
 
     Verdict.Group group(IommuGroup group, EvaluationListener listener) {
-      GroupRegionMerger merger = new GroupRegionMerger();
+      GroupRegionMerger merger = GroupRegionMerger.forRelease(kernel.release());
+      steps.beginGroup();
       classify(group, merger, listener);
       List<Region> merged = merger.regions();
-      boolean refused = iovaList.refusesAttach(aperture, merged);
-      listener.merged(merged, refused);
+      Optional<StepFailure> attachFailure = steps.attach(merged);
+      List<StepFailure> mapFailures = attachFailure.isPresent() ? List.of() : steps.map(merged);
+      listener.merged(merged, attachFailure, mapFailures);
       boolean fatal = check(merged, listener);
-      return new Verdict.Group(group.id(), !refused && !fatal, merged, aperture);
+      boolean assignable = attachFailure.isEmpty() && mapFailures.isEmpty() && !fatal;
+      return new Verdict.Group(group.id(), assignable, merged, aperture, attachFailure, mapFailures);
     }
 
     /**
@@ -173,6 +204,7 @@ public final class Evaluator {
         List<Region> own = member.regions();
         int ownCount = own.size();
         int pairs = ownCount + groupRegionCount;
+        steps.device(device);
         for (int i = 0; i < pairs; i++) {
           Region input = i < ownCount ? own.get(i) : groupRegions.get(i - ownCount);
           ClassifyDecision decision = policy.classify(kernel, device, groupId, input);
@@ -180,6 +212,7 @@ public final class Evaluator {
           listener.classified(device, input, decision, effective);
           if (effective != null) {
             merger.insert(effective);
+            steps.region(effective);
             listener.effective(effective, device);
           }
         }

@@ -1,6 +1,8 @@
 package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.StepFailure;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
@@ -13,17 +15,18 @@ import java.util.Optional;
  * same evaluation, recorded. What {@code resvc check} prints; a VMM asks for it when it wants to say
  * why a group was refused.
  */
-public record Explanation(String policy, String host, String guest, List<Group> groups) {
+public record Explanation(String policy, String host, String guest, TargetKernel kernel, List<Group> groups) {
   public Explanation {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(guest, "guest");
+    Objects.requireNonNull(kernel, "kernel");
     groups = List.copyOf(groups);
   }
 
   /** The verdict explained: each group's {@link Group#verdict()}. */
   public Verdict verdict() {
-    return new Verdict(policy, host, guest, groups.stream().map(Group::verdict).toList());
+    return new Verdict(policy, host, guest, kernel, groups.stream().map(Group::verdict).toList());
   }
 
   public Optional<Group> group(int id) {
@@ -41,8 +44,8 @@ public record Explanation(String policy, String host, String guest, List<Group> 
    *     each with the devices whose regions it covers
    * @param conflictChecks every conflicts decision: each merged region with each guest range it
    *     overlaps, or once with none
-   * @param findings VFIO's refusal to attach, when it refuses, then each conflicts decision that is
-   *     not {@code allow}
+   * @param findings the kernel's refusal of the attach, or each map it refuses, then each conflicts
+   *     decision that is not {@code allow}
    */
   public record Group(
       Verdict.Group verdict,
@@ -80,8 +83,11 @@ public record Explanation(String policy, String host, String guest, List<Group> 
 
   /**
    * A reported problem: a conflicts decision that is not {@code allow}, with its rule's message
-   * filled in, or the kernel's own refusal ({@link Evaluator#NO_IOVA}).
+   * filled in, or a step the kernel fails whatever the policy says ({@code step}, fatal, with the
+   * kernel function as its provenance).
+   *
+   * @param region the merged region the finding is about; null for a step no region decides
    */
   public record Finding(int group, Severity severity, String message, Provenance provenance, Region region,
-      Optional<GuestRange> guest, Optional<AddressRange> overlap) {}
+      Optional<GuestRange> guest, Optional<AddressRange> overlap, Optional<StepFailure> step) {}
 }

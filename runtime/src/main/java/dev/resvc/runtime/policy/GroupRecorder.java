@@ -1,6 +1,8 @@
 package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.IommufdIoas;
+import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
@@ -19,7 +21,8 @@ import java.util.TreeSet;
  */
 final class GroupRecorder implements EvaluationListener {
   private final IommuGroup group;
-  private final AddressRange aperture;
+  /** The guest's RAM ranges, which a map failure names. */
+  private final List<GuestRange> guestRam;
   private final List<Explanation.Classification> classifications = new ArrayList<>();
   /** The regions inserted into the merge that came from a device, and that device, in order. */
   private final List<Region> owned = new ArrayList<>();
@@ -28,9 +31,9 @@ final class GroupRecorder implements EvaluationListener {
   private final List<Explanation.ConflictCheck> conflictChecks = new ArrayList<>();
   private final List<Explanation.Finding> findings = new ArrayList<>();
 
-  GroupRecorder(IommuGroup group, AddressRange aperture) {
+  GroupRecorder(IommuGroup group, List<GuestRange> guestRam) {
     this.group = group;
-    this.aperture = aperture;
+    this.guestRam = guestRam;
   }
 
   @Override
@@ -48,14 +51,13 @@ final class GroupRecorder implements EvaluationListener {
   }
 
   @Override
-  public void merged(List<Region> regions, boolean attachRefused) {
+  public void merged(List<Region> regions, Optional<StepFailure> attachFailure, List<StepFailure> mapFailures) {
     for (Region r : regions) {
       effectiveRegions.add(new Explanation.EffectiveRegion(r, contributors(r)));
     }
-    if (attachRefused) {
-      findings.add(new Explanation.Finding(group.id(), Severity.FATAL, "no valid IOVA range remains in aperture "
-          + aperture + ": VFIO refuses to attach the group (-EINVAL)", Evaluator.NO_IOVA, firstCut(regions),
-          Optional.empty(), Optional.empty()));
+    attachFailure.ifPresent(step -> findings.add(stepFinding(group.id(), step, regions, guestRam)));
+    for (StepFailure step : mapFailures) {
+      findings.add(stepFinding(group.id(), step, regions, guestRam));
     }
   }
 
@@ -94,12 +96,36 @@ final class GroupRecorder implements EvaluationListener {
         guest.map(g -> g.name() + " (" + g.kind() + " " + g.range() + ")").orElse("no guest range");
     values[MessageTemplate.Placeholder.OVERLAP.ordinal()] = overlap.map(AddressRange::toString).orElse("nothing");
     return new Explanation.Finding(group, decision.severity(), decision.message().render(values),
-        decision.provenance(), r, guest, overlap);
+        decision.provenance(), r, guest, overlap, Optional.empty());
   }
 
-  /** The region VFIO cut first, which its refusal names: every region but {@code direct-relaxable} is cut. */
-  private static Region firstCut(List<Region> merged) {
-    return merged.stream().filter(r -> r.type() != RegionType.DIRECT_RELAXABLE).findFirst().orElseThrow();
+  /**
+   * The finding of a step the kernel fails: fatal, its {@link StepFailure#summary()} as the message,
+   * the kernel function as provenance, and the merged region behind it: for a device's refusal the
+   * one holding the device's region, for an empty IOVA list the first region VFIO cuts, for a map the
+   * first reserved region the guest RAM range meets (with that range and what they share); none for
+   * a refusal no region decides (MSI isolation, the msi/sw-msi check) or whose region covers nothing.
+   */
+  static Explanation.Finding stepFinding(int group, StepFailure step, List<Region> merged, List<GuestRange> guestRam) {
+    Region region = null;
+    Optional<GuestRange> guest = Optional.empty();
+    Optional<AddressRange> overlap = Optional.empty();
+    if (step.stage() == StepFailure.Stage.MAP) {
+      AddressRange range = step.range().orElseThrow();
+      guest = guestRam.stream().filter(g -> g.range().equals(range)).findFirst();
+      int met = IommufdIoas.reservationMeeting(merged, range.start(), range.end());
+      if (met >= 0) {
+        region = merged.get(met);
+        overlap = region.range().flatMap(range::intersection);
+      }
+    } else if (step.range().isPresent()) {
+      AddressRange range = step.range().get();
+      RegionType type = step.device().isPresent() ? RegionType.DIRECT : null;
+      region = merged.stream().filter(r -> r.type() != RegionType.DIRECT_RELAXABLE && (type == null || r.type() == type)
+          && r.range().map(m -> m.contains(range.start())).orElse(false)).findFirst().orElse(null);
+    }
+    return new Explanation.Finding(group, Severity.FATAL, step.summary(), Provenance.kernel(step.function()), region,
+        guest, overlap, Optional.of(step));
   }
 
   /**

@@ -1,10 +1,12 @@
 package dev.resvc.runtime.policy;
 
-import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.kernel.AssignmentSteps;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
-import dev.resvc.runtime.kernel.VfioIovaList;
+import dev.resvc.runtime.kernel.StepFailure;
+import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
@@ -21,49 +23,61 @@ import java.util.TreeSet;
  * the oracle both paths of the current {@link Evaluator} are compared with: straight-line code with
  * streams and {@code Optional} chains that builds every record at once, its own guest search ({@link
  * GuestLayout#overlapping}) and VFIO's list made anew per group. Only the record types it fills in
- * have changed since (the {@link Explanation}'s). Test code only.
+ * have changed since (the {@link Explanation}'s), and the kernel's steps, which it takes from {@link
+ * AssignmentSteps#of} with every member's effective regions collected first. Test code only.
  */
 public final class EagerEvaluator {
   private EagerEvaluator() {}
-
-  private static final Provenance NO_IOVA = Evaluator.NO_IOVA;
 
   /**
    * @param aperture the IOMMU domain aperture VFIO starts from (VT-d: {@code [0, 2^haw - 1]})
    * @throws IllegalArgumentException when the policy was built against another runtime API version
    */
   public static Explanation evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
+    return evaluate(policy, host, guest, aperture, TargetKernel.newest());
+  }
+
+  public static Explanation evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture,
+      TargetKernel kernel) {
     Evaluator.checkApiVersion(policy);
+    // refuses an impossible kernel before any rule runs, as the evaluator does
+    new AssignmentSteps(kernel, aperture, List.of());
     List<Explanation.Group> groups = new ArrayList<>();
     for (IommuGroup group : host.groups()) {
-      groups.add(evaluateGroup(policy, group, guest, aperture));
+      groups.add(evaluateGroup(policy, group, guest, aperture, kernel));
     }
-    return new Explanation(policy.name(), host.name(), guest.name(), groups);
+    return new Explanation(policy.name(), host.name(), guest.name(), kernel, groups);
   }
 
   public static Explanation.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest,
-      AddressRange aperture) {
+      AddressRange aperture, TargetKernel kernel) {
+    List<GuestRange> ram = guest.ranges(GuestKind.RAM);
+    List<AddressRange> ramRanges = ram.stream().map(GuestRange::range).toList();
+    List<IommuGroup.Member> effectiveMembers = new ArrayList<>();
     List<Explanation.Classification> classifications = new ArrayList<>();
     List<Region> effectiveInOrder = new ArrayList<>();
     List<PciAddress> ownerInOrder = new ArrayList<>();
     for (IommuGroup.Member member : group.members()) {
       List<Region> inputs = new ArrayList<>(member.regions());
       inputs.addAll(group.groupRegions());
+      List<Region> kept = new ArrayList<>();
       for (Region input : inputs) {
-        ClassifyDecision decision = policy.classify(TargetKernel.newest(), member.device(), group.id(), input);
+        ClassifyDecision decision = policy.classify(kernel, member.device(), group.id(), input);
         Optional<Region> effective = decision.apply(input);
         classifications.add(new Explanation.Classification(member.device().address(), input, decision, effective));
         effective.ifPresent(r -> {
           effectiveInOrder.add(r);
           ownerInOrder.add(member.device().address());
+          kept.add(r);
         });
       }
+      effectiveMembers.add(new IommuGroup.Member(member.device(), kept));
     }
     if (group.members().isEmpty()) {
       effectiveInOrder.addAll(group.groupRegions());
     }
 
-    GroupRegionMerger merger = new GroupRegionMerger();
+    GroupRegionMerger merger = GroupRegionMerger.forRelease(kernel.release());
     effectiveInOrder.forEach(merger::insert);
     List<Region> merged = merger.regions();
     List<Explanation.EffectiveRegion> effectiveRegions = new ArrayList<>();
@@ -71,35 +85,35 @@ public final class EagerEvaluator {
       effectiveRegions.add(new Explanation.EffectiveRegion(m, contributors(m, effectiveInOrder, ownerInOrder)));
     }
 
-    VfioIovaList.AttachResult iova = VfioIovaList.attachGroup(aperture, merged);
+    AssignmentSteps.Outcome steps = AssignmentSteps.of(kernel, effectiveMembers, merged, aperture, ramRanges);
     List<Explanation.ConflictCheck> checks = new ArrayList<>();
     List<Explanation.Finding> findings = new ArrayList<>();
-    if (iova.refused()) {
-      findings.add(new Explanation.Finding(group.id(), Severity.FATAL,
-          "no valid IOVA range remains in aperture " + aperture
-              + ": VFIO refuses to attach the group (-EINVAL)",
-          NO_IOVA, firstExcluded(merged), Optional.empty(), Optional.empty()));
+    List<StepFailure> failed = new ArrayList<>();
+    steps.attach().ifPresent(failed::add);
+    failed.addAll(steps.maps());
+    for (StepFailure step : failed) {
+      findings.add(GroupRecorder.stepFinding(group.id(), step, merged, ram));
     }
     for (Explanation.EffectiveRegion er : effectiveRegions) {
       Region region = er.region();
       List<GuestRange> overlapping = region.range().map(guest::overlapping).orElse(List.of());
       if (overlapping.isEmpty()) {
-        check(policy, group.id(), er, null, checks, findings);
+        check(policy, kernel, group.id(), er, null, checks, findings);
       }
       for (GuestRange g : overlapping) {
-        check(policy, group.id(), er, g, checks, findings);
+        check(policy, kernel, group.id(), er, g, checks, findings);
       }
     }
     List<PciAddress> devices = group.members().stream().map(m -> m.device().address()).toList();
     boolean assignable = findings.stream().noneMatch(f -> f.severity() == Severity.FATAL);
-    return new Explanation.Group(new Verdict.Group(group.id(), assignable, merged, aperture), devices, classifications,
-        effectiveRegions, checks, findings);
+    return new Explanation.Group(new Verdict.Group(group.id(), assignable, merged, aperture, steps.attach(),
+        steps.maps()), devices, classifications, effectiveRegions, checks, findings);
   }
 
-  private static void check(Policy policy, int groupId, Explanation.EffectiveRegion er, GuestRange g,
+  private static void check(Policy policy, TargetKernel kernel, int groupId, Explanation.EffectiveRegion er, GuestRange g,
       List<Explanation.ConflictCheck> checks, List<Explanation.Finding> findings) {
     Region region = er.region();
-    ConflictDecision decision = policy.conflict(TargetKernel.newest(), region, g);
+    ConflictDecision decision = policy.conflict(kernel, region, g);
     Optional<GuestRange> guestRange = Optional.ofNullable(g);
     Optional<AddressRange> overlap = guestRange.flatMap(x -> region.range().flatMap(r -> r.intersection(x.range())));
     checks.add(new Explanation.ConflictCheck(er, guestRange, overlap, decision));
@@ -113,14 +127,8 @@ public final class EagerEvaluator {
           guestRange.map(x -> x.name() + " (" + x.kind() + " " + x.range() + ")").orElse("no guest range");
       values[MessageTemplate.Placeholder.OVERLAP.ordinal()] = overlap.map(AddressRange::toString).orElse("nothing");
       findings.add(new Explanation.Finding(groupId, decision.severity(), decision.message().render(values),
-          decision.provenance(), region, guestRange, overlap));
+          decision.provenance(), region, guestRange, overlap, Optional.empty()));
     }
-  }
-
-  /** The region that VFIO cut first: an empty list means at least one region was not relaxable. */
-  private static Region firstExcluded(List<Region> merged) {
-    return merged.stream().filter(r -> r.type() != dev.resvc.runtime.model.RegionType.DIRECT_RELAXABLE)
-        .findFirst().orElseThrow();
   }
 
   /**

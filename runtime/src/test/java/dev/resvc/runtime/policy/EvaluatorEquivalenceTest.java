@@ -5,8 +5,12 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestPresets;
+import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Backend;
 import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.model.IommuDriver;
 import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
@@ -34,7 +38,21 @@ class EvaluatorEquivalenceTest {
       {0, 0}, {0xfffffffffff00000L, 0x200000L}, {0xfec00000L, 0x1000L}, {0x80000000L, 0x10000000L},
       {0x7ffff000L, 0x2000L}, {0xb0000000L, 0x20000000L}, {0x000e8000L, 0x1000L}};
 
-  private static final String CONTEXT = "case %s\nhost %s\nguest %s, aperture %s";
+  private static final String CONTEXT = "case %s\nhost %s\nguest %s, aperture %s, kernel %s";
+
+  /**
+   * The kernels the cases cycle through: every era and backend of the steps, MSIs isolated or not
+   * (docs/kernel-eras.md §1, §2, §7, §8).
+   */
+  private static final TargetKernel[] KERNELS = {
+      TargetKernel.newest(),
+      TargetKernel.newest().withRelease(KernelRelease.of(4, 19)),
+      TargetKernel.newest().withRelease(KernelRelease.of(5, 4)),
+      TargetKernel.newest().withRelease(KernelRelease.of(6, 5)),
+      TargetKernel.newest().withRelease(KernelRelease.of(6, 2)).withBackend(Backend.IOMMUFD),
+      TargetKernel.newest().withBackend(Backend.IOMMUFD),
+      new TargetKernel(KernelRelease.of(6, 8), Backend.VFIO_TYPE1, Optional.of(IommuDriver.INTEL), false, false,
+          List.of())};
 
   @Test
   void randomHostsGiveTheVerdictsOfTheEagerEvaluator() {
@@ -49,10 +67,11 @@ class EvaluatorEquivalenceTest {
       Host host = host(r, i);
       GuestLayout guest = guest(r);
       AddressRange aperture = aperture(r);
-      Object expected = outcome(() -> EagerEvaluator.evaluate(policy, host, guest, aperture));
-      Object explained = outcome(() -> Evaluator.explain(policy, host, guest, aperture));
-      Object evaluated = outcome(() -> Evaluator.evaluate(policy, host, guest, aperture));
-      Object[] context = {i, host, guest.name(), aperture};
+      TargetKernel kernel = KERNELS[i % KERNELS.length];
+      Object expected = outcome(() -> EagerEvaluator.evaluate(policy, host, guest, aperture, kernel));
+      Object explained = outcome(() -> Evaluator.explain(policy, host, guest, aperture, kernel));
+      Object evaluated = outcome(() -> Evaluator.evaluate(policy, host, guest, aperture, kernel));
+      Object[] context = {i, host, guest.name(), aperture, kernel};
       if (expected instanceof String) {
         thrown++;
         assertWithMessage(CONTEXT, context).that(explained).isEqualTo(expected);

@@ -32,7 +32,7 @@ class FindingTest {
     assertThat(f).isEqualTo(new Explanation.Finding(4, Severity.FATAL,
         "0000:00:14.0, 0000:03:00.1 has 0x000000003e2e0000..0x000000003e2fffff direct in low-ram"
             + " (ram 0x0000000000000000..0x000000007fffffff) (0x000000003e2e0000..0x000000003e2fffff), {sic}",
-        RULE, RMRR, Optional.of(LOW_RAM), OVERLAP));
+        RULE, RMRR, Optional.of(LOW_RAM), OVERLAP, Optional.empty()));
   }
 
   @Test

@@ -1,0 +1,124 @@
+package dev.resvc.cli;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code check} and {@code explain} answer for the kernel asked (docs/kernel-eras.md §1, §2, §7, §8):
+ * the step that fails, its call, errno and log line, on the shipped hosts of issue #15. The regions
+ * are built as the newest kernel builds them until the era-specific builders land, which decides none
+ * of these cases: the ProLiant's RAID RMRR is non-relaxable in every era, and the Latitude's xHCI and
+ * iGPU RMRRs are relaxable from 5.3 and exempt (USB, display) before.
+ */
+class KernelStepsCliTest {
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final String KERNEL_POLICY = ROOT.resolve("examples/policies/intel-vtd-kernel-default.resv").toString();
+  private static final String DL360 = ROOT.resolve("examples/hosts/hp-proliant-dl360-g7").toString();
+  private static final String DELL = ROOT.resolve("examples/hosts/dell-latitude-5414").toString();
+
+  private static final String RMRR_REFUSAL = "refused at attach: VFIO_SET_IOMMU fails with EPERM (-1); the kernel logs"
+      + " \"vfio-pci 0000:03:00.0: Device is ineligible for IOMMU domain attach due to platform RMRR requirement."
+      + "  Contact your platform vendor.\"";
+  private static final String CLAIM_REFUSAL = "refused at attach: VFIO_GROUP_SET_CONTAINER fails with EINVAL (-22); the"
+      + " kernel logs \"vfio-pci 0000:03:00.0: Firmware has requested this device have a 1:1 IOMMU mapping, rejecting"
+      + " configuring the device without a 1:1 mapping. Contact your platform vendor.\"";
+
+  @TempDir Path tmp;
+
+  /** A policy that keeps every region and says nothing: the kernel alone decides. */
+  private String emptyPolicy() throws IOException {
+    Path p = tmp.resolve("empty.resv");
+    Files.writeString(p, "policy t.Empty;\n");
+    return p.toString();
+  }
+
+  @Test
+  void theProliantRaidIsRefusedWithEpermBeforeSixSixAndEinvalAfter() throws IOException {
+    for (String policy : List.of(KERNEL_POLICY, emptyPolicy())) {
+      for (String release : List.of("4.19", "5.14")) {
+        CliRun run = CliRun.of("explain", "--policy", policy, "--host", DL360, "--device", "03:00.0", "--kernel", release);
+        assertWithMessage("%s on %s: %s", policy, release, run.err()).that(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("kernel " + release + ", backend vfio-type1\n");
+        assertThat(run.out()).contains("fatal: " + RMRR_REFUSAL + "  [kernel intel_iommu_attach_device]");
+        assertThat(run.out()).contains("before v6.6 the Intel driver refuses it an unmanaged domain");
+      }
+      CliRun run = CliRun.of("check", "--policy", policy, "--host", DL360, "--group", "10", "--kernel", "6.8");
+      assertWithMessage("%s on 6.8: %s", policy, run.err()).that(run.exitCode()).isEqualTo(1);
+      assertThat(run.out()).contains("fatal: " + CLAIM_REFUSAL + "  [kernel __iommu_device_set_domain]");
+      assertThat(run.out()).doesNotContain("EPERM");
+    }
+  }
+
+  @Test
+  void theLatitudesXhciAndIgpuStayAssignableInEveryEra() throws IOException {
+    for (String policy : List.of(KERNEL_POLICY, emptyPolicy())) {
+      for (String release : List.of("4.19", "5.14", "6.8")) {
+        CliRun run = CliRun.of("check", "--policy", policy, "--host", DELL, "--kernel", release);
+        assertWithMessage("%s on %s: %s", policy, release, run.out()).that(run.out())
+            .contains("group 3 (0000:00:14.0, 0000:00:14.2): assignable\n");
+        assertThat(run.out()).contains("group 1 (0000:00:02.0): assignable\n");
+        assertThat(run.out()).doesNotContain("refused at attach");
+      }
+    }
+  }
+
+  @Test
+  void theKernelAndItsAssumptionsHeadTheAnswer() {
+    CliRun run = CliRun.of("check", "--policy", KERNEL_POLICY, "--host", DELL);
+    assertThat(run.out()).contains("kernel 6.16, backend vfio-type1\n  assumed: kernel release unknown: answered as the"
+        + " newest behaviour modelled (6.16)\n  assumed: MSI isolation not shown by the host");
+  }
+
+  @Test
+  void iommufdRefusesAtBindAndShowsItsIovaRanges() {
+    CliRun run = CliRun.of("check", "--policy", KERNEL_POLICY, "--host", DL360, "--group", "10", "--kernel", "6.8",
+        "--backend", "iommufd");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("kernel 6.8, backend iommufd\n");
+    assertThat(run.out()).contains("refused at attach: VFIO_DEVICE_BIND_IOMMUFD fails with EINVAL (-22)");
+    assertThat(run.out()).contains("  IOVA ranges (IOMMU_IOAS_IOVA_RANGES):\n");
+    CliRun older = CliRun.of("check", "--policy", KERNEL_POLICY, "--host", DL360, "--group", "10", "--kernel", "6.5",
+        "--backend", "iommufd");
+    assertThat(older.out()).contains("refused at attach: VFIO_GROUP_GET_DEVICE_FD fails with EPERM (-1)");
+  }
+
+  @Test
+  void jsonFindingsCarryTheStep() {
+    CliRun run = CliRun.of("check", "--policy", KERNEL_POLICY, "--host", DL360, "--group", "10", "--kernel", "5.14",
+        "--format", "json");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("\"kernel\": {\n    \"release\": \"5.14\",\n    \"backend\": \"vfio-type1\"");
+    assertThat(run.out()).contains("\"stage\": \"attach\"");
+    assertThat(run.out()).contains("\"call\": \"VFIO_SET_IOMMU\"");
+    assertThat(run.out()).contains("\"errno\": \"EPERM\"");
+    assertThat(run.out()).contains("\"kernel_log\": \"vfio-pci 0000:03:00.0: Device is ineligible");
+  }
+
+  @Test
+  void badKernelOrBackendIsOneLineAndExitTwo() {
+    for (List<String> bad : List.of(List.of("--kernel", "banana"), List.of("--backend", "vfio-type2"),
+        List.of("--kernel", "5.14", "--backend", "iommufd"))) {
+      for (String command : List.of("check", "explain")) {
+        List<String> args = new java.util.ArrayList<>(List.of(command, "--policy", KERNEL_POLICY, "--host", DL360));
+        if (command.equals("explain")) {
+          args.addAll(List.of("--device", "03:00.0"));
+        }
+        args.addAll(bad);
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertWithMessage("%s", args).that(run.exitCode()).isEqualTo(Main.BAD_INPUT);
+        assertWithMessage("%s", args).that(run.err().strip().lines().count()).isEqualTo(1);
+        assertThat(run.err()).startsWith("resvc: error: --");
+        assertThat(run.out()).isEmpty();
+      }
+    }
+    assertThat(CliRun.of("check", "--policy", KERNEL_POLICY, "--host", DL360, "--kernel", "5.14", "--backend", "iommufd")
+        .err()).contains("iommufd first shipped in Linux 6.2; kernel 5.14 has only VFIO type1");
+  }
+}
