@@ -70,10 +70,11 @@ public final class AssignmentSteps {
 
   private final TargetKernel kernel;
   private final boolean driverIsIntel;
-  /** The era boundaries, decided once: {@link TargetKernel#atLeast} builds a release to compare with. */
   private final boolean iommufd;
-  private final boolean sinceV5_4;
-  private final boolean sinceV6_6;
+  /** The era boundaries ({@link KernelEra}), decided once per evaluation. */
+  private final boolean iovaList54;
+  private final boolean requireDirect;
+  private final boolean iommufdPerDevice;
   private final AddressRange aperture;
   /** The guest RAM ranges' bounds, interleaved: range {@code i} is {@code [ram[2i], ram[2i + 1]]}. */
   private final long[] ram;
@@ -100,8 +101,9 @@ public final class AssignmentSteps {
     driverIsIntel = kernel.driver().orElse(null) == IommuDriver.INTEL;
     checkBackend(kernel);
     iommufd = kernel.backend() == Backend.IOMMUFD;
-    sinceV5_4 = kernel.atLeast(5, 4);
-    sinceV6_6 = kernel.atLeast(6, 6);
+    iovaList54 = KernelEra.VFIO_IOVA_LIST.in(kernel.release());
+    requireDirect = KernelEra.REQUIRE_DIRECT.in(kernel.release());
+    iommufdPerDevice = KernelEra.IOMMUFD_PER_DEVICE.in(kernel.release());
     ram = new long[2 * guestRam.size()];
     for (int i = 0; i < guestRam.size(); i++) {
       ram[2 * i] = guestRam.get(i).start();
@@ -115,8 +117,9 @@ public final class AssignmentSteps {
    * @throws IllegalArgumentException saying so, fit to show a user
    */
   public static void checkBackend(TargetKernel kernel) {
-    if (kernel.backend() == Backend.IOMMUFD && !kernel.atLeast(6, 2)) {
-      throw new IllegalArgumentException("iommufd first shipped in Linux 6.2; kernel " + kernel.release().version()
+    if (kernel.backend() == Backend.IOMMUFD && !KernelEra.IOMMUFD.in(kernel.release())) {
+      throw new IllegalArgumentException("iommufd first shipped in Linux " + KernelEra.IOMMUFD.since().version()
+          + "; kernel " + kernel.release().version()
           + " has only VFIO type1");
     }
   }
@@ -209,17 +212,17 @@ public final class AssignmentSteps {
   }
 
   private Optional<StepFailure> attachType1(List<Region> merged) {
-    if (sinceV6_6 && directDevice != null) {
+    if (requireDirect && directDevice != null) {
       return Optional.of(claimRefused("VFIO_GROUP_SET_CONTAINER"));
     }
-    if (!sinceV6_6 && rmrrRefuses()) {
+    if (!requireDirect && rmrrRefuses()) {
       return Optional.of(rmrrRefused("VFIO_SET_IOMMU"));
     }
-    if (sinceV5_4 && iovaList.refusesAttach(aperture, merged)) {
+    if (iovaList54 && iovaList.refusesAttach(aperture, merged)) {
       return Optional.of(new StepFailure(Stage.ATTACH, "VFIO_SET_IOMMU", Errno.EINVAL, Optional.empty(),
           Optional.empty(), firstCut(merged), "vfio_iommu_resv_exclude",
           "no valid IOVA range remains in aperture " + aperture + " once every region but direct-relaxable is cut"
-              + " (VFIO type1 since v5.4, af029169b8fd; docs/kernel-eras.md §2)"));
+              + " (VFIO type1 since " + KernelEra.VFIO_IOVA_LIST.cite() + "; docs/kernel-eras.md §2)"));
     }
     if (!kernel.msiIsolated() && !kernel.allowUnsafeInterrupts()) {
       return Optional.of(new StepFailure(Stage.ATTACH, "VFIO_SET_IOMMU", Errno.EPERM, Optional.of(TYPE1_MSI_LOG),
@@ -231,7 +234,7 @@ public final class AssignmentSteps {
   }
 
   private Optional<StepFailure> attachIommufd(List<Region> merged) {
-    if (sinceV6_6) { // the VFIO cdev
+    if (iommufdPerDevice) { // the VFIO cdev
       if (msiRefuses()) {
         return Optional.of(msiRefusedIommufd("VFIO_DEVICE_BIND_IOMMUFD", "iommufd_device_bind"));
       }
@@ -299,7 +302,8 @@ public final class AssignmentSteps {
     PciAddress device = directDevice.address();
     return new StepFailure(Stage.ATTACH, call, Errno.EINVAL, Optional.of(devWarn(device, CLAIM_LOG)),
         Optional.of(device), directRegion.range(), "__iommu_device_set_domain",
-        device + " has a direct region " + describe(directRegion) + ": since v6.6 (a48ce36e2786) taking DMA"
+        device + " has a direct region " + describe(directRegion) + ": since " + KernelEra.REQUIRE_DIRECT.cite()
+            + " taking DMA"
             + " ownership attaches the blocking domain, which a device that requires a 1:1 mapping refuses"
             + " (docs/kernel-eras.md §1.1)");
   }
@@ -333,7 +337,7 @@ public final class AssignmentSteps {
    * list {@code merged}, once its attach succeeded. {@code List.of()} when none fails.
    */
   public List<StepFailure> map(List<Region> merged) {
-    if (!iommufd && !sinceV5_4) {
+    if (!iommufd && !iovaList54) {
       return List.of();
     }
     List<StepFailure> failures = null;
@@ -384,6 +388,6 @@ public final class AssignmentSteps {
                 + " (iommufd, docs/kernel-eras.md §8)")
         : new StepFailure(Stage.MAP, "VFIO_IOMMU_MAP_DMA", Errno.EINVAL, Optional.empty(), Optional.empty(),
             Optional.of(range), "vfio_iommu_iova_dma_valid", "guest RAM " + range + " is not inside one valid IOVA"
-                + " range: " + what + " (VFIO type1 since v5.4, 9b77e5c79840; docs/kernel-eras.md §2)");
+                + " range: " + what + " (VFIO type1 since " + KernelEra.VFIO_IOVA_LIST.cite() + "; docs/kernel-eras.md §2)");
   }
 }

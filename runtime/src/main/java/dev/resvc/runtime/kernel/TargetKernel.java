@@ -70,11 +70,6 @@ public record TargetKernel(KernelRelease release, Backend backend, Optional<Iomm
     return new TargetKernel(r, b, facts.driver(), isolated, unsafe, assumptions);
   }
 
-  /** Whether the release is {@code major.minor} or later. */
-  public boolean atLeast(int major, int minor) {
-    return release.atLeast(major, minor);
-  }
-
   public TargetKernel withRelease(KernelRelease value) {
     return new TargetKernel(value, backend, driver, msiIsolated, allowUnsafeInterrupts, assumptions);
   }

@@ -30,11 +30,13 @@ public final class EagerEvaluator {
   private EagerEvaluator() {}
 
   /**
+   * On the kernel the host's facts describe, as {@link Evaluator#evaluate(Policy, Host, GuestLayout, AddressRange)}.
+   *
    * @param aperture the IOMMU domain aperture VFIO starts from (VT-d: {@code [0, 2^haw - 1]})
    * @throws IllegalArgumentException when the policy was built against another runtime API version
    */
   public static Explanation evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
-    return evaluate(policy, host, guest, aperture, TargetKernel.newest());
+    return evaluate(policy, host, guest, aperture, TargetKernel.resolve(host.kernel(), Optional.empty(), Optional.empty()));
   }
 
   public static Explanation evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture,
