@@ -2,12 +2,17 @@ package dev.resvc.cli;
 
 import dev.resvc.compiler.PolicyCompiler;
 import dev.resvc.compiler.analysis.Differ;
+import dev.resvc.compiler.analysis.KernelSpecializer;
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.MessageText;
+import dev.resvc.runtime.kernel.StepFailure;
+import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Verdict;
@@ -17,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -31,6 +37,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Compare two policies semantically and show every behaviour that changes, with a witness.",
+      "With --kernel A,B and one policy: compare what the policy decides, and what the kernel does, on two kernels.",
       "",
       "'equivalent', or every distinct behaviour that changed, grouped by the old and new rule that decide it,",
       "each with a witness device/region/guest and both decisions. With --hosts DIR (once per snapshot),",
@@ -46,6 +53,8 @@ import picocli.CommandLine.Spec;
     footerHeading = HelpText.EXAMPLES_HEADING,
     footer = {
       "  bin/resvc diff examples/policies/kernel-intel-legacy.resv examples/policies/kernel-intel.resv",
+      "  bin/resvc diff --kernel 6.1,6.6 --guest q35,ram=8G --hosts examples/hosts/mechrevo-wujie14 \\",
+      "      examples/policies/kernel-amd.resv",
       "  bin/resvc diff --hosts examples/hosts/hp-proliant-dl360-g7 \\",
       "      examples/policies/kernel-intel.resv examples/policies/cloud-strict.resv"
     })
@@ -55,8 +64,15 @@ final class DiffCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "OLD", description = "The policy as it is.")
   Path oldFile;
 
-  @Parameters(index = "1", paramLabel = "NEW", description = "The policy as it would be.")
+  @Parameters(index = "1", arity = "0..1", paramLabel = "NEW",
+      description = "The policy as it would be (none with --kernel).")
   Path newFile;
+
+  @Option(names = "--kernel", paramLabel = "A,B",
+      description = "Compare OLD on kernel release A with OLD on kernel release B (such as 5.14,6.6): the rules whose"
+          + " kernel.* and host.* tests read differently, and, with --hosts, the groups whose verdict changes as"
+          + " the two kernels build regions and take the attach and map steps.")
+  String kernels;
 
   // one value per --hosts: with 1..* picocli would take the policies after it as more snapshots
   @Option(names = "--hosts", arity = "1", paramLabel = "DIR",
@@ -74,13 +90,22 @@ final class DiffCommand implements Callable<Integer> {
   public Integer call() throws InputException, UsageException, CompileErrors {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Optional<List<KernelRelease>> releases = releases();
+    if (releases.isPresent() == (newFile != null)) {
+      throw new UsageException(releases.isPresent()
+          ? "diff --kernel A,B takes one policy, which it reads on both kernels"
+          : "diff takes two policies, OLD and NEW (or one with --kernel A,B)");
+    }
+    if (releases.isPresent()) {
+      newFile = oldFile;
+    }
     PolicyCompiler.Compilation oldC = PolicyInput.attempt(oldFile, err);
-    PolicyCompiler.Compilation newC = PolicyInput.attempt(newFile, err);
+    PolicyCompiler.Compilation newC = releases.isPresent() ? oldC : PolicyInput.attempt(newFile, err);
     List<CompileErrors.Failed> failed = new ArrayList<>();
     if (oldC.hasErrors()) {
       failed.add(new CompileErrors.Failed(oldFile.toString(), oldC));
     }
-    if (newC.hasErrors()) {
+    if (newC.hasErrors() && newC != oldC) {
       failed.add(new CompileErrors.Failed(newFile.toString(), newC));
     }
     if (!failed.isEmpty()) {
@@ -88,19 +113,30 @@ final class DiffCommand implements Callable<Integer> {
     }
     CheckedPolicy old = oldC.policy().orElseThrow();
     CheckedPolicy neu = newC.policy().orElseThrow();
+    Optional<KernelRelease> oldRelease = releases.map(r -> r.get(0));
+    Optional<KernelRelease> newRelease = releases.map(r -> r.get(1));
     GuestLayout layout = PolicyInput.guest(guest);
-    Differ.Result result = Differ.diff(old, neu);
-    boolean json = format == Format.json;
+    Differ.Result result = releases.isEmpty() ? Differ.diff(old, neu)
+        : Differ.diff(KernelSpecializer.at(old, on(oldRelease.get())), KernelSpecializer.at(neu, on(newRelease.get())));
+    if (releases.isPresent() && !json(format)) {
+      out.println("kernel " + oldRelease.get().version() + " -> " + newRelease.get().version() + ", policy " + oldFile);
+    }
+    boolean json = json(format);
     if (!json) {
       text(result, out);
     }
     boolean different = !result.equivalent();
     Json.Arr hostsJson = Json.array();
     for (Path host : hosts) {
-      HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.none(), HostLoader.RegionsFrom.firmware);
+      HostLoader.Loaded loaded = HostLoader.load(host, HostLoader.TableFiles.none(), HostLoader.RegionsFrom.firmware,
+          oldRelease);
       Output.notes(err, loaded.notes());
-      Explanation before = Evaluator.explain(new Interpreter(old), loaded.host(), layout, loaded.firmware().aperture());
-      Explanation after = Evaluator.explain(new Interpreter(neu), loaded.host(), layout, loaded.firmware().aperture());
+      HostLoader.Loaded loadedAfter = releases.isEmpty() ? loaded
+          : HostLoader.load(host, HostLoader.TableFiles.none(), HostLoader.RegionsFrom.firmware, newRelease);
+      Explanation before = Evaluator.explain(new Interpreter(old), loaded.host(), layout,
+          loaded.firmware().aperture(), kernelOf(loaded, oldRelease));
+      Explanation after = Evaluator.explain(new Interpreter(neu), loadedAfter.host(), layout,
+          loadedAfter.firmware().aperture(), kernelOf(loadedAfter, newRelease));
       Map<Integer, Explanation.Group> afterById = new LinkedHashMap<>();
       after.groups().forEach(g -> afterById.put(g.verdict().id(), g));
       List<String> changed = new ArrayList<>();
@@ -109,8 +145,13 @@ final class DiffCommand implements Callable<Integer> {
       for (Explanation.Group b : before.groups()) {
         Explanation.Group a = afterById.get(b.verdict().id());
         if (a == null || a.verdict().assignable() != b.verdict().assignable()) {
-          changed.add("  group " + b.verdict().id() + ": " + verdictWord(b.verdict()) + " -> "
-              + (a == null ? "absent" : verdictWord(a.verdict())));
+          StringBuilder line = new StringBuilder("  group " + b.verdict().id() + ": " + verdictWord(b.verdict())
+              + " -> " + (a == null ? "absent" : verdictWord(a.verdict())));
+          step(b.verdict()).ifPresent(x -> line.append("\n    before: ").append(x));
+          if (a != null) {
+            step(a.verdict()).ifPresent(x -> line.append("\n    after: ").append(x));
+          }
+          changed.add(line.toString());
           changedJson.add(Json.object()
               .put("id", b.verdict().id())
               .put("assignable_before", b.verdict().assignable())
@@ -148,12 +189,15 @@ final class DiffCommand implements Callable<Integer> {
       out.println(JsonDocument.diff.start()
           .put("old", oldFile.toString())
           .put("new", newFile.toString())
+          .put("kernels", releases.map(r -> (Object) Json.array().add(r.get(0).version()).add(r.get(1).version()))
+              .orElse(null))
           .put("equivalent", result.equivalent())
           .put("changes", changes)
           .put("undecided", result.undecided())
           .put("hosts", hostsJson)
           .put("diagnostics", DiagnosticRenderer.json(
-              Stream.concat(oldC.diagnostics().stream(), newC.diagnostics().stream()).toList())));
+              newC == oldC ? oldC.diagnostics()
+                  : Stream.concat(oldC.diagnostics().stream(), newC.diagnostics().stream()).toList())));
     }
     return different ? Main.FINDING : Main.OK;
   }
@@ -193,5 +237,43 @@ final class DiffCommand implements Callable<Integer> {
     return List.of(g.verdict().assignable(),
         g.effectiveRegions().stream().map(r -> r.region().toSysfsLine()).toList(),
         g.findings().stream().map(f -> f.severity() + " " + f.message()).toList());
+  }
+  private static boolean json(Format format) {
+    return format == Format.json;
+  }
+
+  /** {@code --kernel A,B}, when given: two releases. */
+  private Optional<List<KernelRelease>> releases() throws UsageException {
+    if (kernels == null) {
+      return Optional.empty();
+    }
+    String[] parts = kernels.split(",", -1);
+    if (parts.length != 2) {
+      throw new UsageException("--kernel '" + MessageText.clean(kernels, 64) + "': expected two releases A,B such as 5.14,6.6");
+    }
+    List<KernelRelease> out = new ArrayList<>();
+    for (String part : parts) {
+      try {
+        out.add(KernelRelease.parse(part));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--kernel: " + e.getMessage());
+      }
+    }
+    return Optional.of(List.copyOf(out));
+  }
+
+  /** The newest kernel's other facts with {@code release}: what the policy is read on. */
+  private static TargetKernel on(KernelRelease release) {
+    return TargetKernel.newest().withRelease(release);
+  }
+
+  /** The kernel a host is evaluated on: its own facts, with the release of --kernel when given. */
+  private static TargetKernel kernelOf(HostLoader.Loaded loaded, Optional<KernelRelease> release) {
+    return TargetKernel.resolve(loaded.host().kernel(), release, Optional.empty());
+  }
+
+  /** The step that fails for a group, in one line, if one does. */
+  private static Optional<String> step(Verdict.Group g) {
+    return g.attachFailure().or(() -> g.mapFailures().stream().findFirst()).map(StepFailure::summary);
   }
 }

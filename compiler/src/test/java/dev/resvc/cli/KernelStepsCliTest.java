@@ -69,6 +69,24 @@ class KernelStepsCliTest {
     }
   }
 
+  /**
+   * The MECHREVO laptop's exclusion IVMDs are direct from v5.6 (kernel-eras.md §4): on 6.1 VFIO only cuts
+   * them out of the IOVA space, outside a q35 8 GiB guest's RAM, so every group is assignable; on 6.6
+   * require_direct (§1.1) refuses each device that has them.
+   */
+  @Test
+  void theMechrevoLaptopIsFullyAssignableOn61AndNotOn66() throws IOException {
+    String mechrevo = ROOT.resolve("examples/hosts/mechrevo-wujie14").toString();
+    CliRun on61 = CliRun.of("check", "--policy", emptyPolicy(), "--host", mechrevo, "--guest", "q35,ram=8G",
+        "--kernel", "6.1");
+    assertWithMessage(on61.out()).that(on61.exitCode()).isEqualTo(0);
+    assertThat(on61.out()).doesNotContain("NOT assignable");
+    CliRun on66 = CliRun.of("check", "--policy", emptyPolicy(), "--host", mechrevo, "--guest", "q35,ram=8G",
+        "--kernel", "6.6");
+    assertThat(on66.exitCode()).isEqualTo(1);
+    assertThat(on66.out()).contains("refused at attach: VFIO_GROUP_SET_CONTAINER fails with EINVAL (-22)");
+  }
+
   @Test
   void theKernelAndItsAssumptionsHeadTheAnswer() {
     CliRun run = CliRun.of("check", "--policy", KERNEL_POLICY, "--host", DELL);
@@ -77,13 +95,21 @@ class KernelStepsCliTest {
   }
 
   @Test
-  void iommufdRefusesAtBindAndShowsItsIovaRanges() {
+  void iommufdRefusesAtBindAndShowsItsIovaRanges() throws IOException {
     CliRun run = CliRun.of("check", "--policy", KERNEL_POLICY, "--host", DL360, "--group", "10", "--kernel", "6.8",
         "--backend", "iommufd");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).contains("kernel 6.8, backend iommufd\n");
-    assertThat(run.out()).contains("refused at attach: VFIO_DEVICE_BIND_IOMMUFD fails with EINVAL (-22)");
+    // The ProLiant has no interrupt remapping: iommufd_device_bind checks MSI isolation before it claims
+    // the device (kernel-eras.md §7), and logs nothing.
+    assertThat(run.out()).contains("refused at attach: VFIO_DEVICE_BIND_IOMMUFD fails with EPERM (-1); the kernel logs"
+        + " nothing");
     assertThat(run.out()).contains("  IOVA ranges (IOMMU_IOAS_IOVA_RANGES):\n");
+    // With MSIs isolated, the claim of a device with a direct region (the L14's NVMe, an exclusion IVMD) fails.
+    CliRun l14 = CliRun.of("check", "--policy", emptyPolicy(), "--host",
+        ROOT.resolve("examples/hosts/lenovo-thinkpad-l14-gen3-amd").toString(), "--group", "9", "--kernel", "6.8",
+        "--backend", "iommufd");
+    assertThat(l14.out()).contains("refused at attach: VFIO_DEVICE_BIND_IOMMUFD fails with EINVAL (-22)");
     CliRun older = CliRun.of("check", "--policy", KERNEL_POLICY, "--host", DL360, "--group", "10", "--kernel", "6.5",
         "--backend", "iommufd");
     assertThat(older.out()).contains("refused at attach: VFIO_GROUP_GET_DEVICE_FD fails with EPERM (-1)");

@@ -17,6 +17,7 @@ import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.testing.Corpus;
 import dev.resvc.runtime.testing.Notes;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,11 +161,14 @@ class HostBuilderTest {
    * scopes") a bridge-scoped RMRR applies to the bridge alone, and every RMRR is direct (1c5c59fbad20).
    */
   @Test
-  void beforeV53ABridgeScopeCoversOnlyTheBridgeAndEveryRmrrIsDirect() throws InputException {
+  void beforeV53ABridgeScopeCoversOnlyTheBridgeAndEveryRmrrIsDirect() throws Exception {
     SysfsFixture f = new SysfsFixture(tmp);
     f.pciDevice("0000:00:1c.0", 0x8086, 0xa110, 0, 0, 0x060400, "pcieport");
     f.pciDevice("0000:00:1c.0/0000:03:00.0", 0x1912, 0x0014, 0, 0, 0x0c0330, "xhci_hcd");
     f.group(1, "DMA", "0x000000007c000000 0x000000007c0fffff direct\n" + MSI, "0000:00:1c.0", "0000:03:00.0");
+    Path osrelease = tmp.resolve("proc/sys/kernel/osrelease");
+    Files.createDirectories(osrelease.getParent());
+    Files.writeString(osrelease, "5.2.21\n"); // the kernel that printed those lines, so they are compared
     SysfsSnapshot snapshot = Notes.keep(SysfsReader.read(tmp), notes);
     byte[] table = DmarBuilder.dmar()
         .drhd(1, 0, 0xfed91000L)
@@ -190,11 +194,14 @@ class HostBuilderTest {
    * adjacent RMRRs print as two lines up to v5.3 and as one from v5.4 (4dbd258ff63e).
    */
   @Test
-  void sysfsIsComparedWithTheGroupMergeOfTheRelease() throws InputException {
+  void sysfsIsComparedWithTheGroupMergeOfTheRelease() throws Exception {
     SysfsFixture f = new SysfsFixture(tmp);
     f.pciDevice("0000:00:1f.6", 0x8086, 0x15d7, 0, 0, 0x020000, "e1000e");
     f.group(1, "DMA", "0x000000007c000000 0x000000007c0fffff direct\n"
         + "0x000000007c100000 0x000000007c1fffff direct\n" + MSI, "0000:00:1f.6");
+    Path osrelease = tmp.resolve("proc/sys/kernel/osrelease");
+    Files.createDirectories(osrelease.getParent());
+    Files.writeString(osrelease, "5.3.0-generic\n");
     SysfsSnapshot snapshot = Notes.keep(SysfsReader.read(tmp), notes);
     byte[] table = DmarBuilder.dmar()
         .drhd(1, 0, 0xfed91000L)
@@ -209,10 +216,20 @@ class HostBuilderTest {
         "0x000000007c000000 0x000000007c0fffff direct", "0x000000007c100000 0x000000007c1fffff direct",
         MSI.strip()).inOrder();
 
-    Notes.keep(HostBuilder.withFirmware(snapshot, "adjacent", firmware, KernelRelease.of(5, 4), Optional.empty()),
+    // The same lines read as a 5.4 kernel's: that kernel would have joined them.
+    Files.writeString(osrelease, "5.4.0-generic\n");
+    SysfsSnapshot on54 = Notes.keep(SysfsReader.read(tmp), notes);
+    Notes.keep(HostBuilder.withFirmware(on54, "adjacent", firmware, KernelRelease.of(5, 4), Optional.empty()),
         notes);
     assertThat(notes.stream().map(InputNote::message).toList()).contains(
         "group 1: firmware explains '0x000000007c000000 0x000000007c1fffff direct', which sysfs does not show");
+
+    // Rebuilt for another release than the one that printed the lines: not compared, and said once.
+    notes.clear();
+    Notes.keep(HostBuilder.withFirmware(on54, "adjacent", firmware, KernelRelease.of(5, 3), Optional.empty()),
+        notes);
+    assertThat(notes.stream().map(InputNote::message).toList()).containsExactly("regions rebuilt for kernel 5.3;"
+        + " the snapshot's reserved_regions lines come from kernel 5.4.0-generic, so they are not compared with them");
   }
 
   @Test
