@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
     },
     footerHeading = HelpText.EXAMPLES_HEADING,
     footer = {
-      "  bin/resvc diff examples/policies/kernel-intel-legacy.resv examples/policies/kernel-intel.resv",
+      "  bin/resvc diff examples/policies/intel-vtd-kernel-default.resv examples/policies/kernel-intel.resv",
       "  bin/resvc diff --hosts examples/hosts/hp-proliant-dl360-g7 \\",
       "      examples/policies/kernel-intel.resv examples/policies/cloud-strict.resv"
     })

@@ -19,7 +19,7 @@ import picocli.CommandLine;
 class FirstContactTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String INTEL = ROOT.resolve("examples/policies/kernel-intel.resv").toString();
-  private static final String LEGACY = ROOT.resolve("examples/policies/kernel-intel-legacy.resv").toString();
+  private static final String STRICT = ROOT.resolve("examples/policies/cloud-strict.resv").toString();
   private static final String DL360 = ROOT.resolve("examples/hosts/hp-proliant-dl360-g7").toString();
   private static final String DELL = ROOT.resolve("examples/hosts/dell-latitude-5414").toString();
 
@@ -135,7 +135,7 @@ class FirstContactTest {
 
   @Test
   void hostsTakesOneDirectoryAndLeavesThePoliciesAlone() {
-    CliRun run = CliRun.of("diff", "--hosts", DELL, LEGACY, INTEL);
+    CliRun run = CliRun.of("diff", "--hosts", DELL, INTEL, STRICT);
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).contains("host " + DELL + ": ");
@@ -143,7 +143,7 @@ class FirstContactTest {
 
   @Test
   void hostsCountsOnlyGroupsWhoseVerdictChanges() {
-    CliRun run = CliRun.of("diff", "--hosts", DELL, LEGACY, INTEL);
+    CliRun run = CliRun.of("diff", "--hosts", DELL, INTEL, STRICT);
     String host = run.out().substring(run.out().indexOf("host " + DELL));
     List<String> groups = host.lines().filter(l -> l.startsWith("  group ")).toList();
     assertThat(groups).isNotEmpty();
@@ -157,8 +157,7 @@ class FirstContactTest {
 
   @Test
   void groupsThatKeepTheirVerdictAreCountedApart() {
-    String strict = ROOT.resolve("examples/policies/cloud-strict.resv").toString();
-    CliRun run = CliRun.of("diff", "--hosts", DL360, INTEL, strict);
+    CliRun run = CliRun.of("diff", "--hosts", DL360, INTEL, STRICT);
     assertThat(run.out()).contains("host " + DL360 + ": 2 groups' verdicts change\n"
         + "  group 6: assignable -> NOT assignable\n"
         + "  group 8: assignable -> NOT assignable\n"
