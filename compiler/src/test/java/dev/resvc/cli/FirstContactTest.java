@@ -19,7 +19,7 @@ import picocli.CommandLine;
 class FirstContactTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final String INTEL = ROOT.resolve("examples/policies/kernel-intel.resv").toString();
-  private static final String LEGACY = ROOT.resolve("examples/policies/kernel-intel-legacy.resv").toString();
+  private static final String STRICT = ROOT.resolve("examples/policies/cloud-strict.resv").toString();
   private static final String DL360 = ROOT.resolve("examples/hosts/hp-proliant-dl360-g7").toString();
   private static final String DELL = ROOT.resolve("examples/hosts/dell-latitude-5414").toString();
 
@@ -135,7 +135,7 @@ class FirstContactTest {
 
   @Test
   void hostsTakesOneDirectoryAndLeavesThePoliciesAlone() {
-    CliRun run = CliRun.of("diff", "--hosts", DELL, LEGACY, INTEL);
+    CliRun run = CliRun.of("diff", "--hosts", DELL, INTEL, STRICT);
     assertThat(run.err()).isEmpty();
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).contains("host " + DELL + ": ");
@@ -143,7 +143,7 @@ class FirstContactTest {
 
   @Test
   void hostsCountsOnlyGroupsWhoseVerdictChanges() {
-    CliRun run = CliRun.of("diff", "--hosts", DELL, LEGACY, INTEL);
+    CliRun run = CliRun.of("diff", "--hosts", DELL, INTEL, STRICT);
     String host = run.out().substring(run.out().indexOf("host " + DELL));
     List<String> groups = host.lines().filter(l -> l.startsWith("  group ")).toList();
     assertThat(groups).isNotEmpty();
@@ -157,13 +157,12 @@ class FirstContactTest {
 
   @Test
   void groupsThatKeepTheirVerdictAreCountedApart() {
-    String strict = ROOT.resolve("examples/policies/cloud-strict.resv").toString();
     // The ProLiant's DMAR does not offer interrupt remapping (flags 0x02), so VFIO type1 refuses every
     // group at VFIO_SET_IOMMU whatever the policy: no verdict changes, but the findings of six do.
-    CliRun run = CliRun.of("diff", "--hosts", DL360, INTEL, strict);
+    CliRun run = CliRun.of("diff", "--hosts", DL360, INTEL, STRICT);
     assertThat(run.out()).contains("host " + DL360 + ": no group's verdict changes\n"
         + "  (6 groups keep their verdict but change their regions or findings)\n");
-    CliRun dell = CliRun.of("diff", "--hosts", DELL, INTEL, strict);
+    CliRun dell = CliRun.of("diff", "--hosts", DELL, INTEL, STRICT);
     assertThat(dell.out()).contains("host " + DELL + ": 2 groups' verdicts change\n"
         + "  group 1: assignable -> NOT assignable\n"
         + "    after: refused at attach: VFIO_GROUP_SET_CONTAINER fails with EINVAL (-22)");

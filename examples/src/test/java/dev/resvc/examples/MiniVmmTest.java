@@ -41,7 +41,7 @@ class MiniVmmTest {
         declared.add(m.group(1));
       }
     }
-    assertThat(declared).hasSize(9);
+    assertThat(declared).hasSize(8);
     assertThat(MiniVmm.policyNames()).containsExactlyElementsIn(declared);
     for (String name : declared) {
       Policy p = MiniVmm.findPolicy(name);
@@ -97,7 +97,7 @@ class MiniVmmTest {
         }
       }
     }
-    assertThat(compared).isEqualTo(9 * hosts.size() * 3);
+    assertThat(compared).isEqualTo(8 * hosts.size() * 3);
   }
 
   @Test

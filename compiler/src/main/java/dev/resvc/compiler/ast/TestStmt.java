@@ -1,5 +1,6 @@
 package dev.resvc.compiler.ast;
 
+import dev.resvc.runtime.kernel.StepFailure;
 import java.util.List;
 import java.util.Optional;
 
@@ -118,6 +119,7 @@ public sealed interface TestStmt extends Node {
       R visit(Assignable x);
       R visit(Finding x);
       R visit(NoFindings x);
+      R visit(Step x);
     }
 
     /** {@code expect 00:14.0 region 0x3e2e0000 type direct-relaxable;} (the device's region that starts there). */
@@ -160,5 +162,25 @@ public sealed interface TestStmt extends Node {
         return v.visit(this);
       }
     }
+
+    /**
+     * {@code expect attach fails EPERM on 03:00.0;}, {@code expect map fails EINVAL at 0x0 .. 0x7fffffff;},
+     * {@code expect attach succeeds;}: what the kernel's own step does (the group of {@code device},
+     * or some group).
+     *
+     * @param stage {@code attach} or {@code map}
+     * @param errno the errno name after {@code fails}; empty for {@code succeeds}
+     * @param at the guest range after {@code at}
+     */
+    record Step(Span span, StepFailure.Stage stage, Optional<Name> errno, Optional<Expr> at, Optional<Expr.BdfLit> device)
+        implements Expectation {
+      @Override
+      public <R> R accept(Visitor<R> v) {
+        return v.visit(this);
+      }
+    }
+
+    /** A name as written, with where it is, for messages about it. */
+    record Name(Span span, String text) implements Node {}
   }
 }

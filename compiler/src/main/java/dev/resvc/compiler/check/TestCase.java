@@ -2,11 +2,14 @@ package dev.resvc.compiler.check;
 
 import dev.resvc.compiler.ast.Span;
 import dev.resvc.runtime.guest.GuestLayout;
+import dev.resvc.runtime.kernel.Errno;
+import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.policy.Severity;
+import dev.resvc.runtime.range.AddressRange;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,5 +41,14 @@ public record TestCase(String name, Span span, Host host, TargetKernel kernel, G
 
     /** No finding at all. */
     record NoFindings(Span span) implements Expect {}
+
+    /**
+     * The kernel's own step in the group of {@code device}, or in some group (every group, for a
+     * success): with {@code fails}, that step fails with that errno (a map: at the guest range
+     * {@code at} when given); without, it succeeds ({@code map} also needs the attach to succeed,
+     * since nothing is mapped into a refused group).
+     */
+    record Step(Span span, StepFailure.Stage stage, Optional<Errno> fails, Optional<AddressRange> at,
+        Optional<PciAddress> device) implements Expect {}
   }
 }

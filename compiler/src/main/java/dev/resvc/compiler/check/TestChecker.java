@@ -14,8 +14,10 @@ import dev.resvc.runtime.input.InputFiles;
 import dev.resvc.runtime.input.InputLimits;
 import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.kernel.AmdRegionBuilder;
+import dev.resvc.runtime.kernel.Errno;
 import dev.resvc.runtime.kernel.IntelRegionBuilder;
 import dev.resvc.runtime.kernel.KernelEra;
+import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Backend;
 import dev.resvc.runtime.model.Host;
@@ -627,6 +629,42 @@ final class TestChecker {
     public TestCase.Expect visit(TestStmt.Expectation.NoFindings n) {
       return new TestCase.Expect.NoFindings(n.span());
     }
+
+    @Override
+    public TestCase.Expect visit(TestStmt.Expectation.Step st) {
+      if (st.at().isPresent() && st.stage() == StepFailure.Stage.ATTACH) {
+        report.error(Code.BAD_TEST_STATEMENT, st.at().get().span(),
+            "`at` names the guest range a map fails at; an attach has none");
+        return null;
+      }
+      Optional<PciAddress> d = st.device().map(b -> declaredDevice(b, declared));
+      Optional<Errno> errno = st.errno().flatMap(TestChecker.this::errno);
+      Optional<AddressRange> at = st.at().flatMap(TestChecker.this::guestRange);
+      boolean bad = (d.isPresent() && d.get() == null) || errno.isEmpty() != st.errno().isEmpty()
+          || at.isEmpty() != st.at().isEmpty();
+      return bad ? null : new TestCase.Expect.Step(st.span(), st.stage(), errno, at, d);
+    }
+  }
+
+  /** An errno name of {@link Errno}, or an error listing them. */
+  private Optional<Errno> errno(TestStmt.Expectation.Name name) {
+    List<String> known = Arrays.stream(Errno.values()).map(Errno::name).toList();
+    if (!known.contains(name.text())) {
+      report.unknown(Code.UNKNOWN_NAME, name.span(), "unknown errno `" + name.text() + "`", name.text(), known,
+          "errnos a step fails with: " + String.join(", ", known));
+      return Optional.empty();
+    }
+    return Optional.of(Errno.valueOf(name.text()));
+  }
+
+  /** The guest range after {@code at}: an address range. */
+  private Optional<AddressRange> guestRange(Expr e) {
+    Optional<Value> v = folder.constant(e);
+    if (v.isPresent() && !(v.get() instanceof Value.RangeV)) {
+      report.error(Code.KIND_MISMATCH, e.span(), "`at` takes the guest range (`lo .. hi` or `start + size`)");
+      return Optional.empty();
+    }
+    return v.map(r -> ((Value.RangeV) r).range());
   }
 
   private PciAddress declaredDevice(Expr.BdfLit b, Set<PciAddress> declared) {

@@ -475,6 +475,23 @@ public final class PolicyFormatter {
       out.spaced("findings");
       return null;
     }
+
+    @Override
+    public Void visit(TestStmt.Expectation.Step st) {
+      out.spaced(st.stage().resvName());
+      if (st.errno().isPresent()) {
+        out.spaced("fails");
+        out.spaced(st.errno().get().text());
+      } else {
+        out.spaced("succeeds");
+      }
+      if (st.at().isPresent()) {
+        out.spaced("at");
+        expr(st.at().get(), true);
+      }
+      optionalBdf(st.device(), "on");
+      return null;
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.resvc.grammar.internal.ResvBaseVisitor;
 import dev.resvc.grammar.internal.ResvParser;
 import dev.resvc.grammar.internal.ResvParser.*;
 import dev.resvc.runtime.input.MessageText;
+import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.model.KernelRelease;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -285,6 +286,18 @@ final class AstBuilder {
           @Override
           public TestStmt.Expectation visitExpectNoFindings(ExpectNoFindingsContext n) {
             return new TestStmt.Expectation.NoFindings(span);
+          }
+
+          @Override
+          public TestStmt.Expectation visitExpectStep(ExpectStepContext st) {
+            StepFailure.Stage stage = token(st.stage).getType() == ResvParser.ATTACH
+                ? StepFailure.Stage.ATTACH : StepFailure.Stage.MAP;
+            Optional<TestStmt.Expectation.Name> errno = require(st.outcome()) instanceof FailsOutcomeContext f
+                ? Optional.of(new TestStmt.Expectation.Name(spans.of(f.ident()), text(f.ident())))
+                : Optional.empty();
+            Optional<Expr> at = st.AT() != null ? Optional.of(range(st.rangeExpr()).expr()) : Optional.empty();
+            Optional<Expr.BdfLit> device = st.ON() != null ? Optional.of(bdf(st.BDF())) : Optional.empty();
+            return new TestStmt.Expectation.Step(span, stage, errno, at, device);
           }
         });
   }

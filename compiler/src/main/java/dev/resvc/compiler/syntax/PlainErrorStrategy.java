@@ -30,13 +30,15 @@ import org.antlr.v4.runtime.misc.IntervalSet;
 final class PlainErrorStrategy extends DefaultErrorStrategy {
   private static final IntervalSet TOP_LEVEL =
       new IntervalSet(POLICY, IMPORT, CONST, PREDICATE, CLASSIFY, CONFLICTS, TEST);
-  private static final IntervalSet NAMES = new IntervalSet(ID, DEVICE, REGION, GUEST, TYPE, KERNEL, BACKEND, IOMMU, MSI, ISOLATED);
+  private static final IntervalSet NAMES = new IntervalSet(ID, DEVICE, REGION, GUEST, TYPE, KERNEL, BACKEND, IOMMU, MSI,
+      ISOLATED, ATTACH, MAP, FAILS, SUCCEEDS, AT);
   private static final IntervalSet VALUE_START = new IntervalSet(DEC, HEX, BIN, VERSION, CLASS_PATTERN, STRING,
-      BDF, TRUE, FALSE, ID, DEVICE, REGION, GUEST, TYPE, KERNEL, BACKEND, IOMMU, MSI, ISOLATED, LPAREN);
+      BDF, TRUE, FALSE, ID, DEVICE, REGION, GUEST, TYPE, KERNEL, BACKEND, IOMMU, MSI, ISOLATED, ATTACH, MAP, FAILS,
+      SUCCEEDS, AT, LPAREN);
   private static final IntervalSet OPERATORS = new IntervalSet(EQ, NE, LT, LE, GT, GE, AND, OR, NOT, IN,
       MATCHES, HAS, DOT, DOTDOT, PLUS, LPAREN);
   private static final IntervalSet ACTION_START = new IntervalSet(KEEP, DROP, ALLOW, FATAL, WARN, INFO);
-  private static final IntervalSet EXPECTATION_START = new IntervalSet(BDF, ASSIGNABLE, FATAL, WARN, INFO, NO);
+  private static final IntervalSet EXPECTATION_START = new IntervalSet(BDF, ASSIGNABLE, FATAL, WARN, INFO, NO, ATTACH, MAP);
 
   /** The most characters of an offending token a message quotes. */
   private static final int MAX_TOKEN_QUOTE = 24;
@@ -160,8 +162,8 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
       return "an action (`keep`, `drop`, `allow`, a region type, or `fatal`, `warn` or `info` with a message)";
     }
     if (expected.contains(ASSIGNABLE) && expected.contains(NO)) {
-      return "an expectation (`assignable`, `not assignable`, `fatal`, `warn`, `info`, `no findings`"
-          + " or a PCI address and `region`)";
+      return "an expectation (`assignable`, `not assignable`, `fatal`, `warn`, `info`, `no findings`,"
+          + " `attach`, `map` or a PCI address and `region`)";
     }
     if (expected.contains(POLICY) && expected.contains(CLASSIFY)) {
       return "a declaration (`policy`, `import`, `const`, `predicate`, `classify`, `conflicts` or `test`)";

@@ -2,11 +2,14 @@ package dev.resvc.compiler.testrun;
 
 import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.TestCase;
+import dev.resvc.runtime.kernel.Errno;
+import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Policy;
 import dev.resvc.runtime.policy.Severity;
+import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
 import java.util.ArrayList;
@@ -103,7 +106,59 @@ public final class PolicyTestRunner {
       }
       return Optional.of(new Failure(e, "no findings", all.stream().map(PolicyTestRunner::finding).collect(Collectors.joining("; "))));
     }
+    if (e instanceof TestCase.Expect.Step st) {
+      return step(st, groups(v, st.device()));
+    }
     throw new AssertionError(e);
+  }
+
+  /**
+   * A step expectation against the kernel's steps in {@code groups}; a failure says what each
+   * group's step did instead (call, errno, device or guest range).
+   */
+  private static Optional<Failure> step(TestCase.Expect.Step st, List<Explanation.Group> groups) {
+    String where = st.device().map(d -> " in the group of " + d.toShortString()).orElse("");
+    String at = st.at().map(r -> " at " + r).orElse("");
+    boolean attach = st.stage() == StepFailure.Stage.ATTACH;
+    if (st.fails().isPresent()) {
+      Errno errno = st.fails().get();
+      boolean held = groups.stream().anyMatch(g -> failures(g, st.stage()).stream()
+          .anyMatch(f -> f.errno() == errno && (st.at().isEmpty() || f.range().equals(st.at()))));
+      return held ? Optional.empty() : Optional.of(new Failure(st, st.stage() + " fails with " + errno + at + where,
+          stepsOf(groups, st.stage())));
+    }
+    boolean held = groups.stream().allMatch(g -> g.verdict().attachFailure().isEmpty()
+        && (attach || g.verdict().mapFailures().stream().noneMatch(f -> st.at().isEmpty() || f.range().equals(st.at()))));
+    return held ? Optional.empty() : Optional.of(new Failure(st, st.stage() + " succeeds" + at + where,
+        stepsOf(groups, st.stage())));
+  }
+
+  /** The failures of one stage in a group: its attach refusal, or its maps that fail. */
+  private static List<StepFailure> failures(Explanation.Group g, StepFailure.Stage stage) {
+    return stage == StepFailure.Stage.ATTACH ? g.verdict().attachFailure().stream().toList() : g.verdict().mapFailures();
+  }
+
+  /** What each group's steps did, as the kernel would: its refusal, its failed maps, or that all succeed. */
+  private static String stepsOf(List<Explanation.Group> groups, StepFailure.Stage stage) {
+    if (groups.isEmpty()) {
+      return "no group";
+    }
+    return groups.stream().map(g -> {
+      Verdict.Group verdict = g.verdict();
+      String group = "group " + verdict.id() + " (" + devices(g) + ")";
+      if (verdict.attachFailure().isPresent()) {
+        return group + ": " + step(verdict.attachFailure().get());
+      }
+      if (stage == StepFailure.Stage.MAP && !verdict.mapFailures().isEmpty()) {
+        return group + ": " + verdict.mapFailures().stream().map(PolicyTestRunner::step).collect(Collectors.joining("; "));
+      }
+      return group + ": attach " + (stage == StepFailure.Stage.MAP ? "and every map succeed" : "succeeds");
+    }).collect(Collectors.joining("; "));
+  }
+
+  /** One failed step with the device it names. */
+  private static String step(StepFailure f) {
+    return f.summary() + f.device().map(d -> " (device " + d.toShortString() + ")").orElse("");
   }
 
   private static Optional<Explanation.Classification> classification(Explanation v, PciAddress device, long address) {

@@ -71,8 +71,8 @@ class SyntaxErrorsTest {
     assertThat(r.messages()).containsExactly(
         "unexpected `2`: expected `;` after the value of constant `X`",
         "expected a value after `==` in predicate `p`",
-        "expected an expectation (`assignable`, `not assignable`, `fatal`, `warn`, `info`, `no findings` or a"
-            + " PCI address and `region`) after `expect` in test \"t\"",
+        "expected an expectation (`assignable`, `not assignable`, `fatal`, `warn`, `info`, `no findings`,"
+            + " `attach`, `map` or a PCI address and `region`) after `expect` in test \"t\"",
         "expected `on` or `type` after `0x1fff` in test \"t\"").inOrder();
     List<Item> items = r.file().items();
     assertThat(items.stream().map(i -> i.getClass().getSimpleName()).toList())

@@ -78,6 +78,13 @@ expectation
   | NOT? ASSIGNABLE BDF?                        # expectAssignable
   | severity (RULE ident)? (ON BDF)?            # expectFinding
   | NO FINDINGS                                 # expectNoFindings
+  | stage=(ATTACH | MAP) outcome (AT rangeExpr)? (ON BDF)?  # expectStep
+  ;
+
+// A kernel step's outcome (docs/language.md, "Tests"): `fails EPERM` names a kernel.Errno.
+outcome
+  : FAILS ident   # failsOutcome
+  | SUCCEEDS      # succeedsOutcome
   ;
 
 // Conditions and values, lowest precedence first. Chains are loops, not recursion, so that a long
@@ -120,8 +127,12 @@ literal
 
 // `device`, `region`, `guest`, `type`, `kernel`, `backend`, `iommu`, `msi` and `isolated` are
 // keywords of test statements but also objects, fields and constants of conditions (`device.class`,
-// `region.type`, `kernel.backend`, `region.type == msi`).
-ident : ID | DEVICE | REGION | GUEST | TYPE | KERNEL | BACKEND | IOMMU | MSI | ISOLATED ;
+// `region.type`, `kernel.backend`, `region.type == msi`); the step expectation's words (`attach`,
+// `map`, `fails`, `succeeds`, `at`) stay usable as names too.
+ident
+  : ID | DEVICE | REGION | GUEST | TYPE | KERNEL | BACKEND | IOMMU | MSI | ISOLATED
+  | ATTACH | MAP | FAILS | SUCCEEDS | AT
+  ;
 
 // ---------------------------------------------------------------------------------------------
 // Lexer
@@ -165,6 +176,11 @@ BACKEND    : 'backend' ;
 IOMMU      : 'iommu' ;
 MSI        : 'msi' ;
 ISOLATED   : 'isolated' ;
+ATTACH     : 'attach' ;
+MAP        : 'map' ;
+FAILS      : 'fails' ;
+SUCCEEDS   : 'succeeds' ;
+AT         : 'at' ;
 
 // PCI addresses: bus:device.function with an optional 4-digit segment. Range checks (device <= 0x1f,
 // function <= 7) are the front end's, so that `00:20.0` gets a clear message rather than a lexer error.
