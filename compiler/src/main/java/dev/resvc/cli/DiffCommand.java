@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
     footerHeading = HelpText.EXAMPLES_HEADING,
     footer = {
       "  bin/resvc diff examples/policies/intel-vtd-kernel-default.resv examples/policies/kernel-intel.resv",
-      "  bin/resvc diff --kernel 6.1,6.6 --guest q35,ram=8G --hosts examples/hosts/mechrevo-wujie14 \",
+      "  bin/resvc diff --kernel 6.1,6.6 --guest q35,ram=8G --hosts examples/hosts/mechrevo-wujie14 \\",
       "      examples/policies/kernel-amd.resv",
       "  bin/resvc diff --hosts examples/hosts/hp-proliant-dl360-g7 \\",
       "      examples/policies/kernel-intel.resv examples/policies/cloud-strict.resv"

@@ -58,9 +58,10 @@ class EmbeddingTest {
 
     assertThat(verdict.groups().stream().filter(g -> !g.assignable()).map(Verdict.Group::id).toList())
         .containsExactly(5, 9, 10, 11).inOrder();
-    assertThat(lines).contains("group 10: FATAL 0000:03:00.0 has the direct region"
-        + " 0x00000000df61e000..0x00000000df61ffff direct: the kernel refuses to assign it [rmrr_locked "
-        + ROOT.resolve("examples/policies/kernel-intel.resv") + ":26]");
+    assertThat(lines).contains("group 10: FATAL refused at attach: VFIO_GROUP_SET_CONTAINER fails with EINVAL (-22);"
+        + " the kernel logs \"vfio-pci 0000:03:00.0: Firmware has requested this device have a 1:1 IOMMU mapping,"
+        + " rejecting configuring the device without a 1:1 mapping. Contact your platform vendor.\""
+        + " [__iommu_device_set_domain <kernel>:0]");
     // The snippet in the page is this code.
     String page = Files.readString(Path.of("embedding.md"));
     assertThat(page).contains("Verdict verdict = Evaluator.evaluate(policy, host, guest, aperture);");
