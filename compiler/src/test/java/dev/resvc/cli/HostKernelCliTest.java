@@ -66,7 +66,7 @@ class HostKernelCliTest {
   }
 
   @Test
-  void aSnapshotWithoutKernelFilesSaysNotRecorded() {
+  void aSnapshotWithFewKernelFilesSaysWhatIsNotRecorded() {
     CliRun run = CliRun.of("host", DL360.toString());
 
     assertThat(run.out()).contains("""
@@ -74,7 +74,7 @@ class HostKernelCliTest {
           IOMMU driver             intel
           command line             not recorded
           MSI isolation            not isolated: DMAR flags INTR_REMAP clear: the firmware does not offer interrupt remapping
-          allow_unsafe_interrupts  vfio-type1 not recorded, iommufd not recorded
+          allow_unsafe_interrupts  vfio-type1 Y, iommufd not recorded
         """);
   }
 

@@ -27,6 +27,16 @@ class KernelEraTest {
   }
 
   @Test
+  void semanticsListsEveryEraWithItsReleaseAndCommit() throws IOException {
+    String semantics = Files.readString(Path.of("..", "docs", "semantics.md"));
+    for (KernelEra era : KernelEra.values()) {
+      String row = "| `" + era.name() + "` | v" + era.since().version() + " | "
+          + (era.commit().isEmpty() ? "(series)" : era.commit()) + " |";
+      assertWithMessage("docs/semantics.md's era table has the row for %s", era).that(semantics).contains(row);
+    }
+  }
+
+  @Test
   void aBoundaryHoldsFromItsReleaseOn() {
     assertThat(KernelEra.REQUIRE_DIRECT.in(KernelRelease.parse("6.5.13"))).isFalse();
     assertThat(KernelEra.REQUIRE_DIRECT.in(KernelRelease.parse("6.6.0-rc1"))).isTrue();
