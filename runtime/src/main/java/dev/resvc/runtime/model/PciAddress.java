@@ -1,5 +1,7 @@
 package dev.resvc.runtime.model;
 
+import dev.resvc.runtime.range.U64;
+
 /**
  * A PCI function address, {@code segment:bus:device.function} ({@code 0000:00:14.0}), as Linux
  * names PCI devices in sysfs.
@@ -82,12 +84,18 @@ public record PciAddress(int segment, int bus, int device, int function) impleme
   /** {@code 0000:00:14.0}, as sysfs names the device. */
   @Override
   public String toString() {
-    return String.format("%04x:%02x:%02x.%x", segment, bus, device, function);
+    // By hand rather than String.format, whose format-string parsing showed in the verdicts of hosts
+    // whose refusals name devices (HostBench).
+    return U64.digits(segment, 4) + ':' + toShortString(bus, device, function);
   }
 
   /** {@code 00:14.0}, dropping segment 0. */
   public String toShortString() {
-    return segment == 0 ? String.format("%02x:%02x.%x", bus, device, function) : toString();
+    return segment == 0 ? toShortString(bus, device, function) : toString();
+  }
+
+  private static String toShortString(int bus, int device, int function) {
+    return U64.digits(bus, 2) + ':' + U64.digits(device, 2) + '.' + Integer.toHexString(function);
   }
 
   @Override

@@ -42,6 +42,9 @@ class ModelTest {
     assertThat(PciAddress.parse("10000:3:0.1".substring(1))).isEqualTo(PciAddress.of(0, 3, 0, 1));
     assertThat(PciAddress.of(1, 0x80, 2, 0).toString()).isEqualTo("0001:80:02.0");
     assertThat(PciAddress.of(0, 0, 0x14, 0).toShortString()).isEqualTo("00:14.0");
+    assertThat(PciAddress.of(0, 0, 0x14, 0).toString()).isEqualTo("0000:00:14.0");
+    assertThat(PciAddress.of(0xffff, 0xff, 0x1f, 7).toString()).isEqualTo("ffff:ff:1f.7");
+    assertThat(PciAddress.of(0x1a, 0x0b, 0x02, 3).toShortString()).isEqualTo("001a:0b:02.3");
     assertThat(PciAddress.of(0, 2, 0, 0).requesterId()).isEqualTo(0x200);
   }
 
