@@ -11,7 +11,6 @@ import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.range.AddressRange;
-import dev.resvc.runtime.range.U64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -58,16 +57,6 @@ import java.util.Optional;
  * fails. Mutable; not thread-safe.
  */
 public final class AssignmentSteps {
-  /** What {@code dev_warn} prints before a device's message once the VMM has bound it to vfio-pci. */
-  static final String BOUND_DRIVER = "vfio-pci";
-
-  static final String CLAIM_LOG = "Firmware has requested this device have a 1:1 IOMMU mapping, rejecting configuring"
-      + " the device without a 1:1 mapping. Contact your platform vendor.";
-  static final String RMRR_LOG = "Device is ineligible for IOMMU domain attach due to platform RMRR requirement."
-      + "  Contact your platform vendor.";
-  static final String TYPE1_MSI_LOG = "vfio_iommu_type1_attach_group: No interrupt remapping support.  Use the"
-      + " module param \"allow_unsafe_interrupts\" to enable VFIO IOMMU support on this platform";
-
   private final TargetKernel kernel;
   private final boolean driverIsIntel;
   private final boolean iommufd;
@@ -220,15 +209,11 @@ public final class AssignmentSteps {
     }
     if (iovaList54 && iovaList.refusesAttach(aperture, merged)) {
       return Optional.of(new StepFailure(Stage.ATTACH, "VFIO_SET_IOMMU", Errno.EINVAL, Optional.empty(),
-          Optional.empty(), firstCut(merged), "vfio_iommu_resv_exclude",
-          "no valid IOVA range remains in aperture " + aperture + " once every region but direct-relaxable is cut"
-              + " (VFIO type1 since " + KernelEra.VFIO_IOVA_LIST.cite() + "; docs/kernel-eras.md §2)"));
+          firstCut(merged), "vfio_iommu_resv_exclude", new StepCause.NoValidIova(aperture)));
     }
     if (!kernel.msiIsolated() && !kernel.allowUnsafeInterrupts()) {
-      return Optional.of(new StepFailure(Stage.ATTACH, "VFIO_SET_IOMMU", Errno.EPERM, Optional.of(TYPE1_MSI_LOG),
-          Optional.empty(), Optional.empty(), "vfio_iommu_type1_attach_group",
-          "the group's MSIs are not isolated (no interrupt remapping or ITS) and vfio_iommu_type1's"
-              + " allow_unsafe_interrupts is off (docs/kernel-eras.md §7)"));
+      return Optional.of(new StepFailure(Stage.ATTACH, "VFIO_SET_IOMMU", Errno.EPERM, Optional.empty(),
+          Optional.empty(), "vfio_iommu_type1_attach_group", new StepCause.MsiNotIsolated(false)));
     }
     return Optional.empty();
   }
@@ -243,18 +228,15 @@ public final class AssignmentSteps {
       }
       if (msiMixDevice != null) {
         return Optional.of(new StepFailure(Stage.ATTACH, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", Errno.EINVAL,
-            Optional.empty(), Optional.of(msiMixDevice.address()), Optional.empty(),
-            "iopt_table_enforce_dev_resv_regions", msiMixDevice.address() + " reports msi with sw-msi, or two sw-msi"
-                + " windows: a WARN_ON (\"Drivers must offer sane combinations of regions\") and -EINVAL"
-                + " (iommufd v6.6+, docs/kernel-eras.md §8)"));
+            Optional.of(msiMixDevice.address()), Optional.empty(), "iopt_table_enforce_dev_resv_regions",
+            new StepCause.MsiWindowsInsane(Optional.of(msiMixDevice.address()))));
       }
       return Optional.empty();
     }
     String call = "VFIO_GROUP_GET_DEVICE_FD";
     if (groupMsiInsane(merged)) {
       return Optional.of(new StepFailure(Stage.ATTACH, call, Errno.EINVAL, Optional.empty(), Optional.empty(),
-          Optional.empty(), "iopt_table_enforce_group_resv_regions", "the group's merged list has msi with sw-msi,"
-              + " or two sw-msi windows: a WARN_ON and -EINVAL (iommufd v6.2-v6.5, docs/kernel-eras.md §8)"));
+          "iopt_table_enforce_group_resv_regions", new StepCause.MsiWindowsInsane(Optional.empty())));
     }
     if (msiRefuses()) {
       return Optional.of(msiRefusedIommufd(call, "iommufd_device_setup_msi"));
@@ -300,36 +282,19 @@ public final class AssignmentSteps {
 
   private StepFailure claimRefused(String call) {
     PciAddress device = directDevice.address();
-    return new StepFailure(Stage.ATTACH, call, Errno.EINVAL, Optional.of(devWarn(device, CLAIM_LOG)),
-        Optional.of(device), directRegion.range(), "__iommu_device_set_domain",
-        device + " has a direct region " + describe(directRegion) + ": since " + KernelEra.REQUIRE_DIRECT.cite()
-            + " taking DMA"
-            + " ownership attaches the blocking domain, which a device that requires a 1:1 mapping refuses"
-            + " (docs/kernel-eras.md §1.1)");
+    return new StepFailure(Stage.ATTACH, call, Errno.EINVAL, Optional.of(device), directRegion.range(),
+        "__iommu_device_set_domain", new StepCause.RequireDirect(device, directRegion));
   }
 
   private StepFailure rmrrRefused(String call) {
     PciAddress device = rmrrDevice.address();
-    String driver = kernel.driver().isPresent() ? "" : "; the IOMMU driver is not known, and the RMRR says it is Intel's";
-    return new StepFailure(Stage.ATTACH, call, Errno.EPERM, Optional.of(devWarn(device, RMRR_LOG)),
-        Optional.of(device), rmrrRegion.range(), "intel_iommu_attach_device",
-        device + " has a non-relaxable RMRR " + describe(rmrrRegion) + " and is neither a USB nor a display device:"
-            + " before v6.6 the Intel driver refuses it an unmanaged domain (docs/kernel-eras.md §1.2)" + driver);
+    return new StepFailure(Stage.ATTACH, call, Errno.EPERM, Optional.of(device), rmrrRegion.range(),
+        "intel_iommu_attach_device", new StepCause.IntelRmrr(device, rmrrRegion, kernel.driver().isEmpty()));
   }
 
   private StepFailure msiRefusedIommufd(String call, String function) {
-    return new StepFailure(Stage.ATTACH, call, Errno.EPERM, Optional.empty(), Optional.empty(), Optional.empty(),
-        function, "the group's MSIs are not isolated (no interrupt remapping or ITS) and iommufd's"
-            + " allow_unsafe_interrupts is off; nothing is logged (docs/kernel-eras.md §7)");
-  }
-
-  /** {@code dev_warn(dev, msg)} as the log shows it. */
-  private static String devWarn(PciAddress device, String message) {
-    return BOUND_DRIVER + " " + device + ": " + message;
-  }
-
-  private static String describe(Region r) {
-    return U64.hex16(r.start()) + ".." + U64.hex16(r.end()) + " (" + r.source() + ")";
+    return new StepFailure(Stage.ATTACH, call, Errno.EPERM, Optional.empty(), Optional.empty(), function,
+        new StepCause.MsiNotIsolated(true));
   }
 
   /**
@@ -380,14 +345,12 @@ public final class AssignmentSteps {
 
   private StepFailure mapRefused(boolean iommufd, List<Region> merged, AddressRange range) {
     int met = IommufdIoas.reservationMeeting(merged, range.start(), range.end());
-    String what = met >= 0 ? "it meets the " + merged.get(met).type() + " region " + describe(merged.get(met))
-        : "it is not inside the aperture " + aperture;
+    StepCause cause = new StepCause.RamNotMappable(iommufd, range,
+        met >= 0 ? Optional.of(merged.get(met)) : Optional.empty(), aperture);
     return iommufd
-        ? new StepFailure(Stage.MAP, "IOMMU_IOAS_MAP", Errno.EINVAL, Optional.empty(), Optional.empty(),
-            Optional.of(range), "iopt_check_iova", "guest RAM " + range + " meets a reserved IOVA range: " + what
-                + " (iommufd, docs/kernel-eras.md §8)")
-        : new StepFailure(Stage.MAP, "VFIO_IOMMU_MAP_DMA", Errno.EINVAL, Optional.empty(), Optional.empty(),
-            Optional.of(range), "vfio_iommu_iova_dma_valid", "guest RAM " + range + " is not inside one valid IOVA"
-                + " range: " + what + " (VFIO type1 since " + KernelEra.VFIO_IOVA_LIST.cite() + "; docs/kernel-eras.md §2)");
+        ? new StepFailure(Stage.MAP, "IOMMU_IOAS_MAP", Errno.EINVAL, Optional.empty(), Optional.of(range),
+            "iopt_check_iova", cause)
+        : new StepFailure(Stage.MAP, "VFIO_IOMMU_MAP_DMA", Errno.EINVAL, Optional.empty(), Optional.of(range),
+            "vfio_iommu_iova_dma_valid", cause);
   }
 }

@@ -15,23 +15,31 @@ import java.util.Optional;
  *     VFIO_DEVICE_BIND_IOMMUFD}, {@code VFIO_DEVICE_ATTACH_IOMMUFD_PT}, {@code VFIO_IOMMU_MAP_DMA},
  *     {@code IOMMU_IOAS_MAP})
  * @param errno what the call returns (negated)
- * @param kernelLog the line the kernel logs, as it logs it; empty when it logs nothing
  * @param device the device refused, when the refusal is a device's
  * @param range the guest range that cannot be mapped (map), or the region behind the refusal
  * @param function the kernel function that decides ({@code __iommu_device_set_domain}, …)
- * @param why one sentence saying why, naming the era and commit (docs/kernel-eras.md)
+ * @param cause why, as facts; the log line and the explanation are worked out from it when read
  */
-public record StepFailure(Stage stage, String call, Errno errno, Optional<String> kernelLog,
-    Optional<PciAddress> device, Optional<AddressRange> range, String function, String why) {
+public record StepFailure(Stage stage, String call, Errno errno, Optional<PciAddress> device,
+    Optional<AddressRange> range, String function, StepCause cause) {
   public StepFailure {
     Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(call, "call");
     Objects.requireNonNull(errno, "errno");
-    Objects.requireNonNull(kernelLog, "kernelLog");
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(range, "range");
     Objects.requireNonNull(function, "function");
-    Objects.requireNonNull(why, "why");
+    Objects.requireNonNull(cause, "cause");
+  }
+
+  /** The line the kernel logs, as it logs it; empty when it logs nothing. */
+  public Optional<String> kernelLog() {
+    return cause.kernelLog();
+  }
+
+  /** One sentence saying why, naming the era and commit (docs/kernel-eras.md). */
+  public String why() {
+    return cause.why();
   }
 
   /**
@@ -43,7 +51,7 @@ public record StepFailure(Stage stage, String call, Errno errno, Optional<String
     String what = stage == Stage.ATTACH ? "refused at attach: "
         : "guest RAM " + range.map(AddressRange::toString).orElse("") + " cannot be mapped: ";
     return what + call + " fails with " + errno + " (-" + errno.number() + "); the kernel logs "
-        + kernelLog.map(line -> "\"" + line + "\"").orElse("nothing");
+        + kernelLog().map(line -> "\"" + line + "\"").orElse("nothing");
   }
 
   /** Where in the assignment a step fails. */
