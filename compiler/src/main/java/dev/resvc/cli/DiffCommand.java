@@ -253,11 +253,7 @@ final class DiffCommand implements Callable<Integer> {
     }
     List<KernelRelease> out = new ArrayList<>();
     for (String part : parts) {
-      try {
-        out.add(KernelRelease.parse(part));
-      } catch (IllegalArgumentException e) {
-        throw new UsageException("--kernel: " + e.getMessage());
-      }
+      out.add(HostAndGuestOptions.kernelRelease(part));
     }
     return Optional.of(List.copyOf(out));
   }

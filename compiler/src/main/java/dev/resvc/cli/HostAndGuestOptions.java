@@ -81,8 +81,13 @@ final class HostAndGuestOptions {
     if (kernel == null) {
       return Optional.empty();
     }
+    return Optional.of(kernelRelease(kernel));
+  }
+
+  /** One release given to {@code --kernel} ({@code check}, {@code explain}, {@code diff}); a bad one is a usage error. */
+  static KernelRelease kernelRelease(String value) throws UsageException {
     try {
-      return Optional.of(KernelRelease.parse(kernel));
+      return KernelRelease.parse(value);
     } catch (IllegalArgumentException e) {
       throw new UsageException("--kernel: " + e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.resvc.runtime.model;
 
+import dev.resvc.runtime.input.MessageText;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,12 +53,12 @@ public record KernelRelease(int major, int minor, int patch, String text) implem
     String text = release.strip();
     Matcher m = LEADING.matcher(text);
     if (!m.matches()) {
-      throw new IllegalArgumentException("kernel release '" + MessageTextLimit.cut(text)
+      throw new IllegalArgumentException("kernel release '" + MessageText.clean(text)
           + "' does not start with X.Y (such as 6.8 or 5.14.0-427.el9)");
     }
     String rest = m.group(4);
     if (!rest.isEmpty() && Character.isDigit(rest.charAt(0))) {
-      throw new IllegalArgumentException("kernel release '" + MessageTextLimit.cut(text) + "' has a number too long");
+      throw new IllegalArgumentException("kernel release '" + MessageText.clean(text) + "' has a number too long");
     }
     return new KernelRelease(part(m.group(1), text), part(m.group(2), text),
         m.group(3) == null ? 0 : part(m.group(3), text), text);
@@ -66,7 +67,7 @@ public record KernelRelease(int major, int minor, int patch, String text) implem
   private static int part(String digits, String text) {
     int value = Integer.parseInt(digits);
     if (value > MAX_PART) {
-      throw new IllegalArgumentException("kernel release '" + MessageTextLimit.cut(text) + "' has a number above " + MAX_PART);
+      throw new IllegalArgumentException("kernel release '" + MessageText.clean(text) + "' has a number above " + MAX_PART);
     }
     return value;
   }
@@ -91,7 +92,7 @@ public record KernelRelease(int major, int minor, int patch, String text) implem
     int major = (int) (key >>> 40);
     int minor = (int) (key >>> 20 & MAX_PART);
     int patch = (int) (key & MAX_PART);
-    return new KernelRelease(major, minor, patch, patch == 0 ? major + "." + minor : major + "." + minor + "." + patch);
+    return patch == 0 ? of(major, minor) : of(major, minor, patch);
   }
 
   @Override
@@ -102,13 +103,5 @@ public record KernelRelease(int major, int minor, int patch, String text) implem
   @Override
   public String toString() {
     return text;
-  }
-
-  /** Keeps a user's string short in a message. */
-  private static final class MessageTextLimit {
-    static String cut(String s) {
-      String oneLine = s.replaceAll("[\\p{Cntrl}]", "?");
-      return oneLine.length() <= 64 ? oneLine : oneLine.substring(0, 64) + "...";
-    }
   }
 }
