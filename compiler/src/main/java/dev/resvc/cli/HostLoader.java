@@ -7,7 +7,9 @@ import dev.resvc.runtime.firmware.IortTable;
 import dev.resvc.runtime.firmware.IvrsReader;
 import dev.resvc.runtime.firmware.IvrsTable;
 import dev.resvc.runtime.host.Firmware;
+import dev.resvc.runtime.host.FirmwareMemoryMap;
 import dev.resvc.runtime.host.HostBuilder;
+import dev.resvc.runtime.host.RmrrSanityCheck;
 import dev.resvc.runtime.host.SysfsReader;
 import dev.resvc.runtime.host.SysfsSnapshot;
 import dev.resvc.runtime.input.InputException;
@@ -101,9 +103,14 @@ final class HostLoader {
           "sysfs (no DMAR, IVRS or IORT table)", notes);
     }
     KernelFacts facts = snapshot.kernelFacts();
-    Read<Host> host = HostBuilder.withFirmware(snapshot, name, firmware.value(),
-        release.or(facts::release).orElse(TargetKernel.NEWEST), facts.amdEfr2());
+    KernelRelease builtFor = release.or(facts::release).orElse(TargetKernel.NEWEST);
+    Read<Host> host = HostBuilder.withFirmware(snapshot, name, firmware.value(), builtFor, facts.amdEfr2());
     notes.addAll(host.notes());
+    if (firmware.value().dmar().isPresent()) {
+      Firmware.Named<DmarTable> dmar = firmware.value().dmar().get();
+      Optional<FirmwareMemoryMap> memmap = FirmwareMemoryMap.read(root);
+      memmap.ifPresent(m -> notes.addAll(RmrrSanityCheck.check(dmar.table(), dmar.source(), m, builtFor)));
+    }
     return new Loaded(host.value(), snapshot, firmware.value(),
         firmware.value().describe() + ", as the kernel builds them", notes);
   }

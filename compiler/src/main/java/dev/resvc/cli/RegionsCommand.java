@@ -46,6 +46,8 @@ final class RegionsCommand implements Runnable {
         "",
         "Input: one region per line, '<start> <end> <type>', the end inclusive, numbers 0x-hex or decimal,",
         "type one of direct, direct-relaxable, reserved, msi, sw-msi; blank lines and # comments ignored.",
+        "An optional fourth field gives the kernel's protection flags, prot=none or flags joined by '|'",
+        "(read, write, cache, noexec, mmio, priv); the JSON shows them, reserved_regions never does.",
         "Regions are inserted in input order, as the kernel inserts each device's regions in turn."
       },
       exitCodeListHeading = HelpText.EXIT_HEADING,

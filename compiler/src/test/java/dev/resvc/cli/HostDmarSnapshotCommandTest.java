@@ -1,6 +1,7 @@
 package dev.resvc.cli;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,6 +71,55 @@ class HostDmarSnapshotCommandTest {
     assertThat(run.out()).startsWith("{\n  \"schema_version\": 1,\n  \"kind\": \"host\",\n  \"host\": ");
     assertThat(run.out()).contains("\"sysfs\": \"0x00000000bd800000 0x00000000bfffffff direct-relaxable\"");
     assertThat(run.out()).contains("\"source\": \"floppy-wa\"");
+  }
+
+  /** Writes {@code firmware/memmap/N/{start,end,type}} into {@code root} as the kernel prints them. */
+  private static void memmap(Path root, String... entries) throws IOException {
+    for (int i = 0; i < entries.length; i++) {
+      String[] e = entries[i].split(" ", 3);
+      Path dir = Files.createDirectories(root.resolve("firmware/memmap/" + i));
+      Files.writeString(dir.resolve("start"), e[0] + "\n");
+      Files.writeString(dir.resolve("end"), e[1] + "\n");
+      Files.writeString(dir.resolve("type"), e[2] + "\n");
+    }
+  }
+
+  @Test
+  void hostWarnsAboutAnRmrrTheFirmwareMemoryMapDoesNotReserve() throws IOException {
+    // A test host: the Dell's snapshot with a memory map (not the machine's) that reserves the USB RMRR
+    // and puts the display RMRR in System RAM.
+    Path host = tmp.resolve("dell");
+    HostTrees.copyTree(DELL, host);
+    memmap(host, "0xbb400000 0xbb41ffff Reserved", "0xbb420000 0xbfffffff System RAM");
+    CliRun run = CliRun.of("host", host.toString());
+    assertWithMessage(run.err()).that(run.exitCode()).isEqualTo(0);
+    assertThat(run.err()).contains("firmware/acpi/tables/DMAR: offset 0x");
+    assertThat(run.err()).contains(": warning: No firmware reserved region can cover this RMRR"
+        + " [0x00000000bd800000-0x00000000bfffffff], contact BIOS vendor for fixes; Your BIOS is broken; bad RMRR"
+        + " [0x00000000bd800000-0x00000000bfffffff] (the kernel's words, from the firmware memory map: the range"
+        + " lies in 'System RAM'; the kernel still uses the RMRR)");
+    assertThat(run.err()).doesNotContain("[0x00000000bb400000-");
+    // The RMRR is kept: its region is still there.
+    assertThat(run.out()).contains("0x00000000bd800000 0x00000000bfffffff direct-relaxable  (rmrr)");
+
+    // A snapshot of it keeps the map, and gives the same answer.
+    Path snap = tmp.resolve("snap");
+    CliRun snapshot = CliRun.of("snapshot", "--sysfs", host.toString(), snap.toString());
+    assertWithMessage(snapshot.err()).that(snapshot.exitCode()).isEqualTo(0);
+    CliRun again = CliRun.of("host", snap.toString());
+    assertThat(again.out()).isEqualTo(run.out().replace(host.toString(), snap.toString()));
+    assertThat(again.err()).contains("No firmware reserved region can cover this RMRR [0x00000000bd800000-");
+  }
+
+  @Test
+  void aMemoryMapValueTheKernelWouldNotPrintIsOneLineAndExit2() throws IOException {
+    Path host = tmp.resolve("dell");
+    HostTrees.copyTree(DELL, host);
+    memmap(host, "0xbb400000 0xbb41ffff Reserved", "0xbb420000 -1 System RAM");
+    CliRun run = CliRun.of("host", host.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).isEqualTo(host.resolve("firmware/memmap/1/end") + ": error: '-1' is not an address as"
+        + " the kernel prints it (0x and up to 16 lowercase hex digits)\n");
   }
 
   @Test

@@ -38,6 +38,23 @@ class RegionsAndIovaCommandTest {
   }
 
   @Test
+  void protectionFlagsOfARegionFileReachTheJsonButNotTheSysfsLines() throws IOException {
+    String in = file("p.txt", """
+        0x3e2e0000 0x3e2fffff direct prot=read|write
+        0x08000000 0x080fffff sw-msi prot=write|noexec|mmio
+        """);
+    CliRun text = CliRun.of("regions", "merge", in);
+    assertThat(text.out()).isEqualTo("0x0000000008000000 0x00000000080fffff msi\n"
+        + "0x000000003e2e0000 0x000000003e2fffff direct\n");
+    CliRun json = CliRun.of("regions", "merge", "--format", "json", in);
+    assertThat(json.exitCode()).isEqualTo(0);
+    assertThat(json.out()).contains("\"prot\": [\n        \"write\",\n        \"noexec\",\n        \"mmio\"\n      ]");
+    assertThat(json.out()).contains("\"prot\": [\n        \"read\",\n        \"write\"\n      ]");
+    CliRun iova = CliRun.of("iova", "--format", "json", in);
+    assertThat(iova.out()).contains("\"noexec\"");
+  }
+
+  @Test
   void mergeKeepsTheWrapQuirkAtTheTop() throws IOException {
     String in = file("top.txt", "0xfffffffffffff000 0xffffffffffffffff reserved\n"
         + "0xfffffffffffff800 0xffffffffffffffff reserved\n");
@@ -59,7 +76,7 @@ class RegionsAndIovaCommandTest {
     String[][] cases = {
       {"0x3000 0x1000 direct\n", "bad.txt:1:8: error: end 0x0000000000001000 lies below start 0x0000000000003000"},
       {"0x0 0x10000000000000000 direct\n", "bad.txt:1:5: error: end: '0x10000000000000000' does not fit in 64 bits"},
-      {"hello world\n", "bad.txt:1:1: error: expected '<start> <end> <type>' (3 fields), found 2"},
+      {"hello world\n", "bad.txt:1:1: error: expected '<start> <end> <type> [prot=<flags>]' (3 or 4 fields), found 2"},
       {"0x0 0x1 mystery\n", "bad.txt:1:9: error: unknown region type 'mystery'"},
     };
     for (String[] c : cases) {

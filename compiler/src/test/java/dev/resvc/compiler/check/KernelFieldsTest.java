@@ -162,6 +162,35 @@ class KernelFieldsTest {
   }
 
   @Test
+  void aPciWindowIsNoKernelsRegionAndNeedsAType() throws IOException {
+    // drivers/iommu/dma-iommu.c iova_reserve_pci_windows reserves host-bridge windows only in the DMA
+    // domain's own IOVA allocator: never in reserved_regions, never cut by VFIO.
+    PolicyCompiler.Compilation c = compile("""
+        policy k.T;
+        classify { default => keep; }
+        test "window" {
+          device 05:00.0 class 0x020000;
+          region pci-window 0x7f000000 .. 0x7fffffff on 05:00.0;
+          expect assignable;
+        }
+        """);
+    assertThat(c.diagnostics().stream().map(d -> d.code()).toList()).containsExactly(Code.BAD_TEST_STATEMENT);
+    assertThat(c.renderText()).contains("no kernel reports a `pci-window` region: dma-iommu keeps PCI host-bridge"
+        + " windows in its own IOVA allocator (iova_reserve_pci_windows)");
+    // With a stated type it is what the test says the kernel reports.
+    PolicyCompiler.Compilation typed = compile("""
+        policy k.T;
+        classify { default => keep; }
+        test "window" {
+          device 05:00.0 class 0x020000;
+          region pci-window 0x7f000000 .. 0x7fffffff type reserved on 05:00.0;
+          expect assignable;
+        }
+        """);
+    assertThat(typed.diagnostics()).isEmpty();
+  }
+
+  @Test
   void aRegionTheTestsKernelDoesNotReportNeedsAType() throws IOException {
     PolicyCompiler.Compilation c = compile("""
         policy k.T;

@@ -17,7 +17,9 @@ import java.util.Optional;
 
 /**
  * Reads region lists in the {@code reserved_regions} format: one region per line, {@code <start>
- * <end> <type>}, the end inclusive.
+ * <end> <type>}, the end inclusive; a region file may add the kernel's protection flags as a fourth
+ * field, {@code prot=read|write} ({@link Prot}; the kernel's file never prints them, so its lines get
+ * {@link Prot#NONE}).
  *
  * <p>A line is the exact inverse of the kernel's print: it stands for the kernel pair (start, length
  * = end - start + 1 mod 2^64). So {@code end = start - 1} is a zero-length region, which the kernel
@@ -101,10 +103,15 @@ public final class RegionListParser {
         aperture = Optional.of(new AddressRange(lo, hi));
         continue;
       }
-      if (tokens.size() != 3) {
+      int fields = dialect == Dialect.REGION_FILE && tokens.size() == 4 && tokens.get(3).text.startsWith(PROT)
+          ? 4 : 3;
+      if (tokens.size() != fields) {
         throw new InputException(sourceName, Position.line(lineNo, tokens.size() > 3 ? tokens.get(3).column : 1),
-            "expected '<start> <end> <type>' (3 fields), found " + tokens.size() + ": " + MessageText.quote(raw.strip()));
+            (dialect == Dialect.REGION_FILE ? "expected '<start> <end> <type> [prot=<flags>]' (3 or 4 fields)"
+                : "expected '<start> <end> <type>' (3 fields)") + ", found " + tokens.size() + ": "
+                + MessageText.quote(raw.strip()));
       }
+      Prot prot = fields == 4 ? prot(tokens.get(3), sourceName, lineNo) : Prot.NONE;
       long start = number(tokens.get(0), sourceName, lineNo, dialect, "start");
       long end = number(tokens.get(1), sourceName, lineNo, dialect, "end");
       Token typeToken = tokens.get(2);
@@ -125,10 +132,19 @@ public final class RegionListParser {
                 + " (only end = start - 1, a zero-length region, can come from the kernel)");
       }
       // Neither format attributes a region to firmware, so every line has source sysfs.
-      regions.add(Region.ofInclusive(start, end, type.get(), Prot.NONE, RegionSource.SYSFS));
+      regions.add(Region.ofInclusive(start, end, type.get(), prot, RegionSource.SYSFS));
       lineNumbers.add(lineNo);
     }
     return new Read<>(new RegionList(aperture, regions, lineNumbers), notes);
+  }
+
+  private static final String PROT = "prot=";
+
+  /** A {@code prot=} field: {@link Prot#parse} of what follows. */
+  private static Prot prot(Token token, String source, int line) throws InputException {
+    return Prot.parse(token.text.substring(PROT.length())).orElseThrow(() -> new InputException(source,
+        Position.line(line, token.column), "unknown protection " + MessageText.quote(token.text)
+            + " (expected prot=none or flags joined by '|' from read, write, cache, noexec, mmio, priv)"));
   }
 
   private record Token(String text, int column) {}

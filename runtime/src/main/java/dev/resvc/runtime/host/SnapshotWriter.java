@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -29,7 +30,8 @@ import java.util.stream.Stream;
  * proc/cmdline}, {@code proc/interrupts} for the live {@code /proc} files; {@code
  * module/{vfio_iommu_type1,iommufd}/parameters/allow_unsafe_interrupts}; {@code class/iommu/NAME/}
  * as plain directories, with {@code amd-iommu/features} for AMD IOMMUs; the MADT, {@code
- * firmware/acpi/tables/APIC}). Only what the reader
+ * firmware/acpi/tables/APIC}); the firmware memory map {@code firmware/memmap/N/{start,end,type}}
+ * ({@link FirmwareMemoryMap}) byte for byte. Only what the reader
  * accepts is written: devices and group members it skips (with a note) are left out. An empty
  * {@code kernel/iommu_groups} records a machine with its IOMMU off (or a kernel without IOMMU
  * support); the reader refuses a tree without one.
@@ -106,7 +108,9 @@ public final class SnapshotWriter {
     for (String iommu : source.kernel().iommus()) {
       w.mkdirs(base.resolve(KernelFactsReader.CLASS_IOMMU).resolve(safeName(iommu, KernelFactsReader.CLASS_IOMMU)));
     }
-    for (Map.Entry<String, byte[]> file : source.kernel().files().entrySet()) {
+    Map<String, byte[]> copied = new LinkedHashMap<>(source.kernel().files());
+    FirmwareMemoryMap.read(source.tree()).ifPresent(memmap -> copied.putAll(memmap.files()));
+    for (Map.Entry<String, byte[]> file : copied.entrySet()) {
       Path path = base.resolve(file.getKey());
       w.mkdirs(path.getParent());
       w.write(path, file.getValue());

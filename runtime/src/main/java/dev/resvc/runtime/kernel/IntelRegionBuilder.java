@@ -31,8 +31,11 @@ import java.util.Optional;
  * segment, whose start bus and (device, function) path equal the device's path from its root bus; a
  * single-hop entry that fails that but names the device's own (bus, device, function) is accepted
  * too, as the kernel's "RMRR entry ... is broken - applying workaround". A type mismatch (an endpoint
- * entry naming a bridge, a bridge entry naming a device that is not of the bridge class) makes the
- * kernel warn and stop binding that device to further RMRRs.
+ * entry naming a device with a bridge header; a bridge entry naming a device with a normal header
+ * whose class is not a bridge's, {@link #bridgeScopeAccepts}) makes the kernel warn "Device scope type
+ * does not match" and stop binding that device: a mismatch in a remapping unit's (DRHD) scope, which
+ * {@code dmar_pci_bus_add_dev} walks first, binds it to no RMRR at all; one in an RMRR's scope binds it
+ * to no further RMRR ({@code dmar_iommu_notify_scope_dev} returns at the first error).
  *
  * <p>Per device, in order: for each RMRR (the kernel keeps them in reverse table order) and each
  * device bound to it that is the device itself or a bridge above it, the RMRR's range, {@code
@@ -82,10 +85,21 @@ public final class IntelRegionBuilder {
 
     // Devices are added in bus-scan order at boot; ascending address stands for it.
     List<PciDevice> byAddress = devices.stream().sorted(Comparator.comparing(PciDevice::address)).toList();
+    // dmar_register_drhd_unit puts each unit at the head of the list and INCLUDE_PCI_ALL ones at the
+    // tail; those have no scope dmar_pci_bus_add_dev walks.
+    List<DmarStructure.Drhd> drhds = new ArrayList<>(table.drhds().stream().filter(d -> !d.includePciAll()).toList());
+    Collections.reverse(drhds);
     for (PciDevice device : byAddress) {
+      Optional<DmarStructure.Drhd> refused = drhdMismatch(drhds, device, release);
+      if (refused.isPresent()) {
+        notes.add(InputNote.warning(source, Position.offset(refused.get().offset()),
+            "device scope type does not match for " + device.address() + " (in the scope of the remapping unit"
+                + " at " + U64.hex(refused.get().registerBase()) + ": the kernel binds this device to no RMRR)"));
+        continue;
+      }
       for (int u = 0; u < rmrrs.size(); u++) {
         DmarStructure.Rmrr rmrr = rmrrs.get(u);
-        Binding b = match(rmrr, device);
+        Binding b = match(rmrr.segment(), rmrr.scopes(), device, release);
         if (b == Binding.NONE) {
           continue;
         }
@@ -114,12 +128,31 @@ public final class IntelRegionBuilder {
 
   private enum Binding { NONE, EXACT, WORKAROUND, MISMATCH }
 
-  /** {@code dmar_insert_dev_scope} for one RMRR and one device: the first matching entry decides. */
-  private static Binding match(DmarStructure.Rmrr rmrr, PciDevice device) {
-    if (rmrr.segment() != device.address().segment()) {
+  /**
+   * The first remapping unit, in the kernel's list order, whose scope names {@code device} with the
+   * wrong type, when none before it binds the device ({@code dmar_pci_bus_add_dev} stops at the first
+   * unit that binds or refuses it).
+   */
+  private static Optional<DmarStructure.Drhd> drhdMismatch(List<DmarStructure.Drhd> drhds, PciDevice device,
+      KernelRelease release) {
+    for (DmarStructure.Drhd drhd : drhds) {
+      Binding b = match(drhd.segment(), drhd.scopes(), device, release);
+      if (b == Binding.MISMATCH) {
+        return Optional.of(drhd);
+      }
+      if (b != Binding.NONE) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code dmar_insert_dev_scope} for one structure's scope and one device: the first matching entry decides. */
+  private static Binding match(int segment, List<DeviceScope> scopes, PciDevice device, KernelRelease release) {
+    if (segment != device.address().segment()) {
       return Binding.NONE;
     }
-    for (DeviceScope scope : rmrr.scopes()) {
+    for (DeviceScope scope : scopes) {
       if (scope.type() != DeviceScope.PCI_ENDPOINT && scope.type() != DeviceScope.PCI_BRIDGE) {
         continue;
       }
@@ -129,10 +162,22 @@ public final class IntelRegionBuilder {
       }
       boolean mismatch = scope.type() == DeviceScope.PCI_ENDPOINT
           ? device.bridge()
-          : !device.bridge() && device.baseClass() != 0x06;
+          : !device.bridge() && !bridgeScopeAccepts(device.classCode(), release);
       return mismatch ? Binding.MISMATCH : path;
     }
     return Binding.NONE;
+  }
+
+  /**
+   * Whether a BRIDGE scope entry may name a device with a normal (type 0) header of class {@code
+   * classCode} in {@code release}: an NTB, class 0x0680 ({@code PCI_CLASS_BRIDGE_OTHER}); from "iommu/vt-d:
+   * Don't reject nvme host due to scope mismatch" any bridge base class 0x06, host bridges included
+   * ({@link KernelEra#DMAR_BRIDGE_SCOPE_BASE_CLASS}).
+   */
+  static boolean bridgeScopeAccepts(int classCode, KernelRelease release) {
+    return KernelEra.DMAR_BRIDGE_SCOPE_BASE_CLASS.in(release)
+        ? classCode >>> 16 == 0x06
+        : classCode >>> 8 == 0x0680;
   }
 
   /** {@code dmar_match_pci_path}. */
@@ -163,7 +208,11 @@ public final class IntelRegionBuilder {
     long pciEntries = rmrr.scopes().stream()
         .filter(s -> s.type() == DeviceScope.PCI_ENDPOINT || s.type() == DeviceScope.PCI_BRIDGE)
         .count();
-    if (bound.size() < pciEntries) {
+    if (bound.isEmpty() && pciEntries > 0) {
+      notes.add(InputNote.note(source, Position.offset(rmrr.offset()), "RMRR " + U64.hex16(rmrr.baseAddress())
+          + ".." + U64.hex16(rmrr.endAddress()) + " is bound to no present device: it gives no device a region"
+          + " (its scope names " + pciEntries + " PCI device(s))"));
+    } else if (bound.size() < pciEntries) {
       notes.add(InputNote.note(source, Position.offset(rmrr.offset()), "RMRR " + U64.hex16(rmrr.baseAddress())
           + ".." + U64.hex16(rmrr.endAddress()) + " names " + pciEntries + " PCI device(s) in its scope but "
           + bound.size() + " could be bound to a present device; the kernel ignores the others"));

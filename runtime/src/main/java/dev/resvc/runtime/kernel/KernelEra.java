@@ -14,6 +14,19 @@ public enum KernelEra {
   RMRR_RELAXABLE(5, 3, "1c5c59fbad20"),
   /** Intel: an RMRR bound to a bridge covers the devices below it ("Handle RMRR with PCI bridge device scopes", §1.2). */
   RMRR_BRIDGE_SCOPES(5, 3, "1c5c59fbad20"),
+  /**
+   * Intel: a BRIDGE device scope entry may name a normal-header device of any bridge class 0x06xx, not
+   * only an NTB (0x0680) ("iommu/vt-d: Don't reject nvme host due to scope mismatch", §3; id and release
+   * derived, see there).
+   */
+  DMAR_BRIDGE_SCOPE_BASE_CLASS(5, 6, ""),
+  /**
+   * Intel: an RMRR outside E820 Reserved memory gets "No firmware reserved region can cover this RMRR"
+   * and "Your BIOS is broken; bad RMRR", and is kept (f036c7fa0ab6, f5a68bb0752e; §3).
+   */
+  RMRR_E820_CHECK(5, 5, "f036c7fa0ab6"),
+  /** Intel: that check also accepts ACPI NVS, and any chain of entries ending in one ("Allow NVS regions", §3). */
+  RMRR_E820_NVS(6, 1, ""),
   /** Intel: the ISA-bridge floppy range {@code [0, 16 MiB)} is a reserved region, {@code direct} (d850c2ee5fe2, §3). */
   ISA_FLOPPY_REGION(5, 3, "d850c2ee5fe2"),
   /** Intel: the floppy range is {@code direct-relaxable} (d8018a0e9195, §3). */

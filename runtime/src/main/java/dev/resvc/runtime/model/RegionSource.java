@@ -18,7 +18,13 @@ public enum RegionSource {
   MSI_WINDOW("msi-window"),
   /** The AMD HyperTransport window below 1 TiB. */
   HT_WINDOW("ht-window"),
-  /** A PCI host-bridge window (dma-iommu; not visible in sysfs). */
+  /**
+   * A PCI host-bridge window. No kernel reports one as a reserved region: dma-iommu reserves the
+   * windows only in the IOVA allocator of its own DMA domains ({@code iova_reserve_pci_windows},
+   * drivers/iommu/dma-iommu.c), so they are in neither {@code reserved_regions} nor VFIO's or
+   * iommufd's reservations, and no builder makes one. The name stays for policies that match on it
+   * (and for compiled policies' ordinals); a test region of this source must state its type.
+   */
   PCI_WINDOW("pci-window"),
   /** The software-managed MSI window of Arm SMMU and virtio-iommu. */
   SW_MSI("sw-msi"),

@@ -8,6 +8,7 @@ import dev.resvc.runtime.host.RegionListParser.Dialect;
 import dev.resvc.runtime.host.RegionListParser.RegionList;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
+import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.range.AddressRange;
@@ -83,13 +84,36 @@ class RegionListParserTest {
     assertThat(fileError("0x1000 0x1fff dirct\n")).hasMessageThat().isEqualTo(
         "in.txt:1:15: unknown region type 'dirct' (expected direct, direct-relaxable, reserved, msi or sw-msi)");
     assertThat(fileError("0x1000 0x1fff\n")).hasMessageThat()
-        .startsWith("in.txt:1:1: expected '<start> <end> <type>' (3 fields), found 2");
+        .startsWith("in.txt:1:1: expected '<start> <end> <type> [prot=<flags>]' (3 or 4 fields), found 2");
     assertThat(fileError("0x1000 0x1fff direct extra\n")).hasMessageThat()
-        .startsWith("in.txt:1:22: expected '<start> <end> <type>' (3 fields), found 4");
+        .startsWith("in.txt:1:22: expected '<start> <end> <type> [prot=<flags>]' (3 or 4 fields), found 4");
     assertThat(fileError("zz 0x1fff direct\n")).hasMessageThat()
         .isEqualTo("in.txt:1:1: start: 'zz' is not a decimal number");
     assertThat(fileError("0x1000 0x1fff direct\naperture 0 1\n")).hasMessageThat()
         .contains("the 'aperture' line must come first");
+  }
+
+  @Test
+  void aRegionFileCarriesTheKernelsProtectionFlags() throws InputException {
+    // include/linux/iommu.h IOMMU_READ ... IOMMU_PRIV, written as Prot prints them.
+    List<Region> regions = Notes.keep(RegionListParser.parse("""
+        0x1000 0x1fff direct prot=read|write
+        0x8000000 0x80fffff sw-msi prot=write|noexec|mmio
+        0xfee00000 0xfeefffff msi prot=none
+        0x2000 0x2fff reserved
+        """, "in.txt", Dialect.REGION_FILE, false), notes).regions();
+    assertThat(regions.stream().map(r -> r.prot().toString()).toList())
+        .containsExactly("read|write", "write|noexec|mmio", "none", "none").inOrder();
+    assertThat(regions.get(1).prot()).isEqualTo(Prot.MSI_DOORBELL);
+    assertThat(fileError("0x1000 0x1fff direct prot=read|exec\n")).hasMessageThat().isEqualTo(
+        "in.txt:1:22: unknown protection 'prot=read|exec' (expected prot=none or flags joined by '|' from read,"
+            + " write, cache, noexec, mmio, priv)");
+    assertThat(fileError("0x1000 0x1fff direct prot=read|read\n")).hasMessageThat().contains("unknown protection");
+    assertThat(fileError("0x1000 0x1fff direct prot=\n")).hasMessageThat().contains("unknown protection");
+    // The kernel's own file never has a fourth field.
+    InputException e = assertThrows(InputException.class, () -> RegionListParser.parse(
+        "0x0000000000001000 0x0000000000001fff direct prot=read\n", "reserved_regions", Dialect.SYSFS, false));
+    assertThat(e).hasMessageThat().contains("expected '<start> <end> <type>' (3 fields), found 4");
   }
 
   @Test
@@ -116,7 +140,8 @@ class RegionListParserTest {
     String manyFields = "0x0 ".repeat(100_000) + "\n";
     e = assertThrows(InputException.class,
         () -> RegionListParser.parse(manyFields, "r.txt", Dialect.REGION_FILE, false).value());
-    assertThat(e).hasMessageThat().startsWith("r.txt:1:13: expected '<start> <end> <type>' (3 fields), found 100000: '0x0 0x0");
+    assertThat(e).hasMessageThat().startsWith("r.txt:1:13: expected '<start> <end> <type> [prot=<flags>]' (3 or 4 fields), found 100000:"
+        + " '0x0 0x0");
     assertThat(e.getMessage().length()).isLessThan(200);
   }
 
