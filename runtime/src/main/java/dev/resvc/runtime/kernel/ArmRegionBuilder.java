@@ -48,9 +48,10 @@ import java.util.function.Predicate;
  *
  * <p>Stream IDs: each DMA alias of a PCI device ({@code pci_for_each_dma_alias}) goes through the
  * first root complex node of its segment and on through the ID mapping graph until an SMMU node
- * ({@code iort_pci_iommu_init}, {@code iort_node_map_id}, {@code iort_id_map}); a named component takes the output of each of its single mappings in turn ({@code
- * iort_nc_iommu_map}). The kernel's firmware-bug messages become notes, returned with each answer: the
- * builder itself holds only the table, so one instance can answer any number of devices.
+ * ({@code iort_pci_iommu_init}, {@code iort_node_map_id}, {@code iort_id_map}); a named component
+ * takes the output of each of its single mappings in turn ({@code iort_nc_iommu_map}). The kernel's
+ * firmware-bug messages become notes, returned with each answer: the builder itself holds only the
+ * table (and the host's MADT and page size), so one instance can answer any number of devices.
  */
 public final class ArmRegionBuilder {
   /** {@code MSI_IOVA_BASE}. */
