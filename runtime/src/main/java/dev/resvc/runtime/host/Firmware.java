@@ -13,10 +13,12 @@ import java.util.Optional;
 /**
  * The decoded ACPI IOMMU tables a host is built from, each with the name it is reported under
  * (a file name, or the snapshot path it was read from). Any of them may be absent; a real machine
- * has at most one of DMAR (Intel VT-d), IVRS (AMD-Vi) and IORT (Arm SMMU).
+ * has at most one of DMAR (Intel VT-d), IVRS (AMD-Vi) and IORT (Arm SMMU). With an IORT, {@code arm}
+ * holds what else the Arm drivers' regions depend on ({@link ArmPlatform}: page size, MADT, bridge
+ * kinds); {@link ArmPlatform#unknown()} otherwise.
  */
 public record Firmware(Optional<Named<DmarTable>> dmar, Optional<Named<IvrsTable>> ivrs,
-    Optional<Named<IortTable>> iort) {
+    Optional<Named<IortTable>> iort, ArmPlatform arm) {
 
   /** A table and its source name. */
   public record Named<T>(T table, String source) {
@@ -30,23 +32,29 @@ public record Firmware(Optional<Named<DmarTable>> dmar, Optional<Named<IvrsTable
     Objects.requireNonNull(dmar, "dmar");
     Objects.requireNonNull(ivrs, "ivrs");
     Objects.requireNonNull(iort, "iort");
+    Objects.requireNonNull(arm, "arm");
   }
 
   /** No table at all. */
   public static Firmware none() {
-    return new Firmware(Optional.empty(), Optional.empty(), Optional.empty());
+    return new Firmware(Optional.empty(), Optional.empty(), Optional.empty(), ArmPlatform.unknown());
   }
 
   public Firmware withDmar(DmarTable table, String source) {
-    return new Firmware(Optional.of(new Named<>(table, source)), ivrs, iort);
+    return new Firmware(Optional.of(new Named<>(table, source)), ivrs, iort, arm);
   }
 
   public Firmware withIvrs(IvrsTable table, String source) {
-    return new Firmware(dmar, Optional.of(new Named<>(table, source)), iort);
+    return new Firmware(dmar, Optional.of(new Named<>(table, source)), iort, arm);
   }
 
   public Firmware withIort(IortTable table, String source) {
-    return new Firmware(dmar, ivrs, Optional.of(new Named<>(table, source)));
+    return new Firmware(dmar, ivrs, Optional.of(new Named<>(table, source)), arm);
+  }
+
+  /** These tables with the host's {@link ArmPlatform}, which the IORT's regions are built for. */
+  public Firmware withArm(ArmPlatform value) {
+    return new Firmware(dmar, ivrs, iort, value);
   }
 
   public boolean isEmpty() {

@@ -166,10 +166,14 @@ public final class HostBuilder {
           amd.value()::regionsFor));
     });
     firmware.iort().ifPresent(t -> {
-      ArmRegionBuilder arm = ArmRegionBuilder.of(t.table(), release, t.source());
+      ArmPlatform platform = firmware.arm();
+      ArmRegionBuilder sized = platform.pageSize()
+          .map(page -> ArmRegionBuilder.of(t.table(), release, t.source(), page))
+          .orElseGet(() -> ArmRegionBuilder.of(t.table(), release, t.source()));
+      ArmRegionBuilder arm = platform.madt().map(sized::withMadt).orElse(sized);
       vendors.add(new Vendor("IORT", t.source(),
           d -> valueNoting(arm.streamsForPci(d.address()), notes).isPresent(),
-          d -> valueNoting(arm.regionsForPci(d), notes)));
+          d -> valueNoting(arm.regionsForPci(d, platform.bridgeKinds(), true), notes)));
     });
     return vendors;
   }
@@ -230,7 +234,8 @@ public final class HostBuilder {
   /**
    * The snapshot's own tables, decoded leniently (a bad checksum is a warning): whichever of {@code
    * firmware/acpi/tables/DMAR}, {@code IVRS} and {@code IORT} it holds, named by their path below
-   * the snapshot root, with the readers' notes.
+   * the snapshot root, with the readers' notes; with an IORT, the {@link ArmPlatform} read from the
+   * snapshot too ({@link ArmPlatformReader}: page size, MADT, bridge kinds).
    *
    * @throws InputException when a present table cannot be decoded
    */
@@ -250,7 +255,8 @@ public final class HostBuilder {
     Optional<byte[]> iort = snapshot.acpiTable("IORT");
     if (iort.isPresent()) {
       String source = tablePath(snapshot, "IORT");
-      firmware = firmware.withIort(valueNoting(IortReader.read(iort.get(), source, false), notes), source);
+      firmware = firmware.withIort(valueNoting(IortReader.read(iort.get(), source, false), notes), source)
+          .withArm(valueNoting(ArmPlatformReader.read(snapshot), notes));
     }
     return new Read<>(firmware, notes);
   }

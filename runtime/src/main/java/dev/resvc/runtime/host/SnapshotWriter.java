@@ -31,7 +31,9 @@ import java.util.stream.Stream;
  * module/{vfio_iommu_type1,iommufd}/parameters/allow_unsafe_interrupts}; {@code class/iommu/NAME/}
  * as plain directories, with {@code amd-iommu/features} for AMD IOMMUs; the MADT, {@code
  * firmware/acpi/tables/APIC}); the firmware memory map {@code firmware/memmap/N/{start,end,type}}
- * ({@link FirmwareMemoryMap}) byte for byte. Only what the reader
+ * ({@link FirmwareMemoryMap}) byte for byte; with an IORT, what the Arm regions depend on ({@link
+ * ArmPlatformReader}: {@code kernel/mm/transparent_hugepage/hpage_pmd_size} and each PCI bridge's
+ * {@code config}). Only what the reader
  * accepts is written: devices and group members it skips (with a note) are left out. An empty
  * {@code kernel/iommu_groups} records a machine with its IOMMU off (or a kernel without IOMMU
  * support); the reader refuses a tree without one.
@@ -114,6 +116,14 @@ public final class SnapshotWriter {
       Path path = base.resolve(file.getKey());
       w.mkdirs(path.getParent());
       w.write(path, file.getValue());
+    }
+    if (tables.containsKey("IORT")) { // what the Arm regions depend on besides the tables (ArmPlatformReader)
+      for (Map.Entry<String, byte[]> file
+          : ArmPlatformReader.read(source.tree(), source.snapshot().devices()).value().files().entrySet()) {
+        Path path = base.resolve(file.getKey());
+        w.mkdirs(path.getParent());
+        w.write(path, file.getValue());
+      }
     }
     return new Read<>(source.snapshot(), read.notes());
   }

@@ -3,6 +3,7 @@ package dev.resvc.runtime.kernel;
 import dev.resvc.runtime.firmware.IdMapping;
 import dev.resvc.runtime.firmware.IortNode;
 import dev.resvc.runtime.firmware.IortTable;
+import dev.resvc.runtime.firmware.MadtTable;
 import dev.resvc.runtime.firmware.RmrRange;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
@@ -17,8 +18,10 @@ import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.range.U64;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The regions the Arm SMMU drivers report for a device on an ACPI (IORT) host, and the stream IDs
@@ -27,8 +30,11 @@ import java.util.Optional;
  * <p>Regions, in the kernel's order ({@code arm_smmu_get_resv_regions} in arm-smmu-v3.c and
  * arm-smmu.c): first the software MSI window {@code [0x08000000, 0x080fffff]} ({@code sw-msi}, prot
  * WRITE|NOEXEC|MMIO), then {@code iommu_dma_get_resv_regions} → {@code iort_iommu_get_resv_regions}:
- * the HiSilicon HW MSI regions (not modelled: they need the ITS base addresses from the MADT) and
+ * the HiSilicon Hi161x HW MSI regions ({@code iort_iommu_msi_get_resv_regions}: one {@code msi}
+ * region per ITS of the device's ITS group, at the ITS base from the MADT + 64 KiB, 64 KiB long) and
  * the RMR regions of {@code iort_find_rmrs} / {@code iort_node_get_rmr_info} / {@code iort_get_rmrs}.
+ * Both match every stream ID of the device's fwspec, which for a PCI function holds one per DMA
+ * alias ({@link PciDmaAliases}).
  *
  * <p>RMR selection: an RMR node counts only when the IORT revision is 5 or more (the reader keeps
  * older tables' RMR nodes undecoded); an ID mapping selects the node when its output reference is
@@ -40,11 +46,12 @@ import java.util.Optional;
  * of IDs" field is 0, i.e. single-ID mappings, so such RMRs give no region; from v6.5 (003e6b56d780
  * "ACPI/IORT: Remove erroneous id_count check in iort_node_get_rmr_info()") they count.
  *
- * <p>Stream IDs: a PCI device's requester ID goes through the first root complex node of its segment
- * and on through the ID mapping graph until an SMMU node ({@code iort_node_map_id}, {@code
- * iort_id_map}); a named component takes the output of each of its single mappings in turn ({@code
- * iort_nc_iommu_map}). The kernel's firmware-bug messages become notes, returned with each answer: the
- * builder itself holds only the table, so one instance can answer any number of devices.
+ * <p>Stream IDs: each DMA alias of a PCI device ({@code pci_for_each_dma_alias}) goes through the
+ * first root complex node of its segment and on through the ID mapping graph until an SMMU node
+ * ({@code iort_pci_iommu_init}, {@code iort_node_map_id}, {@code iort_id_map}); a named component
+ * takes the output of each of its single mappings in turn ({@code iort_nc_iommu_map}). The kernel's
+ * firmware-bug messages become notes, returned with each answer: the builder itself holds only the
+ * table (and the host's MADT and page size), so one instance can answer any number of devices.
  */
 public final class ArmRegionBuilder {
   /** {@code MSI_IOVA_BASE}. */
@@ -53,6 +60,13 @@ public final class ArmRegionBuilder {
   public static final long MSI_IOVA_LENGTH = 0x100000L;
   /** RMR descriptors aligned to this need no fix-up ({@code SZ_64K} in {@code iort_get_rmrs}). */
   public static final long RMR_ALIGNMENT = 0x10000L;
+  /**
+   * The HiSilicon HW MSI region: {@code iommu_alloc_resv_region(base + SZ_64K, SZ_64K, ...)}, the ITS
+   * translation register page, in {@code iort_iommu_msi_get_resv_regions}.
+   */
+  public static final long ITS_TRANSLATER_OFFSET = 0x10000L;
+  /** The HiSilicon HW MSI region's length ({@code SZ_64K}). */
+  public static final long ITS_MSI_LENGTH = 0x10000L;
   /** The arm64 default {@code PAGE_SIZE} (kernels may be built with 16 KiB or 64 KiB pages). */
   public static final long DEFAULT_PAGE_SIZE = 0x1000L;
 
@@ -74,8 +88,11 @@ public final class ArmRegionBuilder {
   private final KernelRelease release;
   private final String source;
   private final long pageSize;
+  private final boolean pageSizeKnown;
+  private final Optional<MadtTable> madt;
 
-  private ArmRegionBuilder(IortTable table, KernelRelease release, String source, long pageSize) {
+  private ArmRegionBuilder(IortTable table, KernelRelease release, String source, long pageSize, boolean pageSizeKnown,
+      Optional<MadtTable> madt) {
     this.table = Objects.requireNonNull(table, "table");
     this.release = Objects.requireNonNull(release, "release");
     this.source = Objects.requireNonNull(source, "source");
@@ -83,46 +100,67 @@ public final class ArmRegionBuilder {
       throw new IllegalArgumentException("page size " + pageSize + " is not a power of two");
     }
     this.pageSize = pageSize;
+    this.pageSizeKnown = pageSizeKnown;
+    this.madt = Objects.requireNonNull(madt, "madt");
   }
 
   /**
-   * A builder for a 4 KiB-page kernel of {@code release}; notes on the kernel's firmware-bug messages
-   * name {@code source}.
+   * A builder for a kernel of {@code release} whose {@code PAGE_SIZE} is not known: 4 KiB is assumed,
+   * and a note says so wherever the page size changes a region (an RMR descriptor not 64 KiB-aligned).
+   * Notes on the kernel's firmware-bug messages name {@code source}.
    */
   public static ArmRegionBuilder of(IortTable table, KernelRelease release, String source) {
-    return new ArmRegionBuilder(table, release, source, DEFAULT_PAGE_SIZE);
+    return new ArmRegionBuilder(table, release, source, DEFAULT_PAGE_SIZE, false, Optional.empty());
   }
 
   /** A builder for a kernel of {@code release} with {@code PAGE_SIZE} {@code pageSize} (4, 16 or 64 KiB on arm64). */
   public static ArmRegionBuilder of(IortTable table, KernelRelease release, String source, long pageSize) {
-    return new ArmRegionBuilder(table, release, source, pageSize);
+    return new ArmRegionBuilder(table, release, source, pageSize, true, Optional.empty());
+  }
+
+  /**
+   * This builder with the host's MADT, whose GIC ITS structures give the ITS base addresses the
+   * HiSilicon Hi161x regions lie at ({@code iort_find_its_base}). Without it those regions are left
+   * out with a note.
+   */
+  public ArmRegionBuilder withMadt(MadtTable value) {
+    return new ArmRegionBuilder(table, release, source, pageSize, pageSizeKnown, Optional.of(value));
   }
 
   // --- regions ---
 
   /**
    * {@code arm_smmu_get_resv_regions} for a PCI device whose host bridge has {@code preserve_config}
-   * set (firmware _DSM function 5), as a platform that relies on RMRs for PCI devices must provide.
-   * Empty when the device's requester ID reaches no SMMU (the SMMU driver never sees the device).
+   * set (firmware _DSM function 5), as a platform that relies on RMRs for PCI devices must provide,
+   * and whose bridges are all PCIe ports (so its only DMA alias is its own requester ID). Empty when
+   * the device's requester ID reaches no SMMU (the SMMU driver never sees the device).
    */
   public Read<List<Region>> regionsForPci(PciDevice device) {
-    return regionsForPci(device, true);
+    return regionsForPci(device, Map.of(), true);
+  }
+
+  /** {@link #regionsForPci(PciDevice, Map, boolean)} for a device whose bridges are all PCIe ports. */
+  public Read<List<Region>> regionsForPci(PciDevice device, boolean preserveBootConfig) {
+    return regionsForPci(device, Map.of(), preserveBootConfig);
   }
 
   /**
-   * {@code arm_smmu_get_resv_regions} for a PCI device. Without {@code preserveBootConfig}
-   * ({@code iort_rmr_has_dev}: the host bridge's {@code preserve_config}) the kernel ignores every RMR
-   * for PCI devices, because the stream IDs firmware used may have changed; a note says what was
-   * dropped.
+   * {@code arm_smmu_get_resv_regions} for a PCI device whose bridges are of the kinds {@code
+   * bridgeKinds} gives (a bridge it does not name is taken as a PCIe port: no DMA alias; a note says
+   * so when an alias it could add would select an RMR). Without {@code preserveBootConfig} ({@code
+   * iort_rmr_has_dev}: the host bridge's {@code preserve_config}) the kernel ignores every RMR for PCI
+   * devices, because the stream IDs firmware used may have changed; a note says what was dropped.
    */
-  public Read<List<Region>> regionsForPci(PciDevice device, boolean preserveBootConfig) {
+  public Read<List<Region>> regionsForPci(PciDevice device, Map<PciAddress, PciDmaAliases.BridgeKind> bridgeKinds,
+      boolean preserveBootConfig) {
     List<InputNote> notes = new ArrayList<>();
-    Optional<StreamBinding> binding = streamsForPci(device.address(), notes);
+    Optional<StreamBinding> binding = streamsForPci(device, bridgeKinds, notes);
     if (binding.isEmpty()) {
       return new Read<>(List.of(), notes);
     }
     StreamBinding b = binding.get();
     if (preserveBootConfig) {
+      noteUnknownBridges(device, bridgeKinds, b.smmuOffset(), notes);
       List<Region> regions = regionsForStreams(b.smmuOffset(), b.streamIds(), notes);
       return new Read<>(regions, notes);
     }
@@ -131,7 +169,36 @@ public final class ArmRegionBuilder {
       notes.add(InputNote.note(source, Position.whole(), rmrs.size() + " RMR region(s) for " + device.address()
           + " ignored: its host bridge does not preserve the firmware PCI configuration (preserve_config)"));
     }
-    return new Read<>(List.of(swMsi()), notes);
+    List<Region> regions = new ArrayList<>();
+    regions.add(swMsi());
+    regions.addAll(msiRegions(b.smmuOffset(), b.streamIds(), notes));
+    return new Read<>(regions, notes);
+  }
+
+  /**
+   * A note for each bridge above {@code device} whose kind is unknown and whose possible aliases
+   * (its own ID, or its secondary bus with devfn 0) would select an RMR of the device's SMMU: there
+   * the assumption that it is a PCIe port decides the answer.
+   */
+  private void noteUnknownBridges(PciDevice device, Map<PciAddress, PciDmaAliases.BridgeKind> kinds, long smmuOffset,
+      List<InputNote> notes) {
+    List<PciAddress> chain = device.upstreamBridges();
+    for (PciAddress bridge : PciDmaAliases.unknownBridges(device, kinds)) {
+      int i = chain.indexOf(bridge);
+      int secondaryBus = i + 1 < chain.size() ? chain.get(i + 1).bus() : device.address().bus();
+      for (int rid : List.of(bridge.requesterId(), secondaryBus << 8)) {
+        Optional<Hit> hit = rootComplex(device.address()).flatMap(rc -> mapId(rc, rid, ArmRegionBuilder::isIommu,
+            new ArrayList<>()));
+        if (hit.isPresent() && hit.get().node().offset() == smmuOffset
+            && !rmrRegions(smmuOffset, List.of(hit.get().id()), new ArrayList<>()).isEmpty()) {
+          notes.add(InputNote.note(source, Position.whole(), "bridge " + bridge + " above " + device.address()
+              + " is of unknown kind (sysfs showed no PCI Express capability for it): taken as a PCIe port, which"
+              + " adds no DMA alias; were it a PCIe-to-PCI or conventional bridge, alias 0x" + Integer.toHexString(rid)
+              + " (stream ID 0x" + Long.toHexString(hit.get().id()) + ") would add RMR regions (pci_for_each_dma_alias)"));
+          break;
+        }
+      }
+    }
   }
 
   /**
@@ -153,13 +220,61 @@ public final class ArmRegionBuilder {
         .orElseThrow(() -> new IllegalArgumentException("no SMMU node at offset 0x" + Long.toHexString(smmuOffset)));
     List<Region> out = new ArrayList<>();
     out.add(swMsi());
-    if (smmu instanceof IortNode.SmmuV3 v3 && v3.model() == IortNode.SmmuV3.MODEL_HISILICON_HI161X) {
-      notes.add(InputNote.note(source, Position.offset(smmuOffset), "SMMUv3 model HiSilicon Hi161x: the kernel also"
-          + " reserves each ITS translation page as an msi region (iort_iommu_msi_get_resv_regions); not modelled,"
-          + " the ITS base addresses are in the MADT"));
-    }
+    out.addAll(msiRegions(smmu.offset(), streamIds, notes));
     out.addAll(rmrRegions(smmuOffset, streamIds, notes));
     return out;
+  }
+
+  /**
+   * {@code iort_iommu_msi_get_resv_regions} ({@code iort_get_msi_resv_iommu}): only for an SMMUv3 of
+   * model HiSilicon Hi161x ({@code ACPI_IORT_SMMU_V3_HISILICON_HI161X}), whose MSIs bypass
+   * translation. The first stream ID that maps from the SMMU node to an ITS group ({@code
+   * iort_node_map_id} with {@code IORT_MSI_TYPE}) decides the group; each of its ITS identifiers
+   * that the MADT registers ({@code iort_find_its_base}) gives an {@code msi} region {@code [base +
+   * 64 KiB, +64 KiB)}, prot WRITE|NOEXEC|MMIO. An identifier the MADT lacks gives nothing, as in
+   * the kernel, with a note.
+   */
+  private List<Region> msiRegions(long smmuOffset, List<Long> streamIds, List<InputNote> notes) {
+    IortNode smmu = table.nodeAt(smmuOffset).orElseThrow();
+    if (!(smmu instanceof IortNode.SmmuV3 v3) || v3.model() != IortNode.SmmuV3.MODEL_HISILICON_HI161X) {
+      return List.of();
+    }
+    Optional<IortNode.ItsGroup> group = Optional.empty();
+    for (long id : streamIds) {
+      group = mapId(smmu, id, n -> n instanceof IortNode.ItsGroup, notes).map(h -> (IortNode.ItsGroup) h.node());
+      if (group.isPresent()) {
+        break;
+      }
+    }
+    if (group.isEmpty()) {
+      return List.of();
+    }
+    if (madt.isEmpty()) {
+      notes.add(InputNote.note(source, Position.offset(smmuOffset), "SMMUv3 model HiSilicon Hi161x: the kernel also"
+          + " reserves the translation page of each ITS of group 0x" + Long.toHexString(group.get().offset())
+          + " as an msi region (iort_iommu_msi_get_resv_regions); left out: no MADT gives the ITS base addresses"));
+      return List.of();
+    }
+    List<Region> regions = new ArrayList<>();
+    for (long itsId : group.get().itsIdentifiers()) {
+      Optional<MadtTable.GicIts> its = madt.get().its(itsId);
+      if (its.isEmpty()) {
+        notes.add(InputNote.note(source, Position.offset(group.get().offset()), "ITS group at 0x"
+            + Long.toHexString(group.get().offset()) + " names ITS " + itsId + ", which the MADT does not list:"
+            + " the kernel reserves no msi region for it (iort_find_its_base fails)"));
+        continue;
+      }
+      long start = its.get().baseAddress() + ITS_TRANSLATER_OFFSET;
+      if (Long.compareUnsigned(start, its.get().baseAddress()) < 0
+          || Long.compareUnsigned(start + ITS_MSI_LENGTH - 1, start) < 0) {
+        notes.add(InputNote.warning(source, Position.offset(group.get().offset()), "ITS " + itsId + " at base 0x"
+            + Long.toHexString(its.get().baseAddress()) + ": its translation page would pass the top of the address"
+            + " space; no msi region"));
+        continue;
+      }
+      regions.add(new Region(start, ITS_MSI_LENGTH, RegionType.MSI, Prot.MSI_DOORBELL, RegionSource.MSI_WINDOW));
+    }
+    return regions;
   }
 
   private static Region swMsi() {
@@ -243,14 +358,26 @@ public final class ArmRegionBuilder {
       long size = length;
       if ((base & (RMR_ALIGNMENT - 1)) != 0 || (length & (RMR_ALIGNMENT - 1)) != 0) {
         addr = U64.alignDown(base, pageSize);
-        size = U64.alignUp(length + (base & (pageSize - 1)), pageSize);
+        size = pageAlignedSize(base, length, pageSize);
         out.add(InputNote.warning(source, Position.offset(rmr.rangeTableOffset(i)),
             FW_BUG + "RMR descriptor[0x" + Long.toHexString(base) + " - 0x" + Long.toHexString(base + length - 1)
                 + "] not aligned to 64K, continue with [0x" + Long.toHexString(addr) + " - 0x"
                 + Long.toHexString(addr + size - 1) + "]"));
+        long bigAddr = U64.alignDown(base, RMR_ALIGNMENT);
+        long bigSize = pageAlignedSize(base, length, RMR_ALIGNMENT);
+        if (!pageSizeKnown && (bigAddr != addr || bigSize != size)) {
+          out.add(InputNote.note(source, Position.offset(rmr.rangeTableOffset(i)), "the kernel's PAGE_SIZE is not"
+              + " known: the region is aligned to an assumed 4 KiB page; a 64 KiB-page kernel makes it [0x"
+              + Long.toHexString(bigAddr) + " - 0x" + Long.toHexString(bigAddr + bigSize - 1) + "]"));
+        }
       }
       regions.add(new Region(addr, size, type, prot, RegionSource.IORT_RMR));
     }
+  }
+
+  /** {@code PAGE_ALIGN(size + offset_in_page(base))} in {@code iort_rmr_alloc} (u64 arithmetic). */
+  private static long pageAlignedSize(long base, long length, long page) {
+    return U64.alignUp(length + (base & (page - 1)), page);
   }
 
   /**
@@ -274,26 +401,67 @@ public final class ArmRegionBuilder {
   // --- stream IDs ---
 
   /**
-   * {@code iort_iommu_configure_id} for a PCI function: the first root complex node of its segment
-   * ({@code iort_scan_node}) maps its requester ID, through {@code iort_node_map_id}, to an SMMU node
-   * and a stream ID. DMA aliases ({@code pci_for_each_dma_alias}: conventional PCI bridges, quirks)
-   * are not modelled: only the function's own requester ID is mapped.
+   * {@code iort_iommu_configure_id} for a PCI function's own requester ID: the first root complex
+   * node of its segment ({@code iort_scan_node}) maps it, through {@code iort_node_map_id}, to an
+   * SMMU node and a stream ID. Whether the SMMU driver serves the function at all is decided here;
+   * {@link #streamsForPci(PciDevice, Map)} adds the stream IDs of its DMA aliases.
    */
   public Read<Optional<StreamBinding>> streamsForPci(PciAddress address) {
     List<InputNote> notes = new ArrayList<>();
-    Optional<StreamBinding> binding = streamsForPci(address, notes);
+    Optional<StreamBinding> binding = rootComplex(address).flatMap(rc -> mapId(rc, address.requesterId(),
+        ArmRegionBuilder::isIommu, notes)).map(hit -> new StreamBinding(hit.node().offset(), List.of(hit.id())));
     return new Read<>(binding, notes);
   }
 
-  private Optional<StreamBinding> streamsForPci(PciAddress address, List<InputNote> notes) {
-    Optional<IortNode.RootComplex> rc = table.nodes(IortNode.RootComplex.class).stream()
-        .filter(r -> r.pciSegment() == address.segment())
-        .findFirst();
+  /**
+   * {@code iort_iommu_configure_id} for a PCI function: {@code pci_for_each_dma_alias} calls {@code
+   * iort_pci_iommu_init} for each alias ({@link PciDmaAliases#of}, bridges of the kinds {@code
+   * bridgeKinds} gives), which maps it through the segment's root complex to an SMMU and adds the
+   * stream ID to the fwspec ({@code iort_iommu_xlate} → {@code iommu_fwspec_add_ids}). The walk stops
+   * at the first alias that reaches no SMMU, or another SMMU than the first ({@code
+   * iommu_fwspec_init} refuses a second IOMMU); a warning says so, since the kernel then fails to
+   * configure the function. The stream IDs are in alias order, each once.
+   */
+  public Read<Optional<StreamBinding>> streamsForPci(PciDevice device,
+      Map<PciAddress, PciDmaAliases.BridgeKind> bridgeKinds) {
+    List<InputNote> notes = new ArrayList<>();
+    Optional<StreamBinding> binding = streamsForPci(device, bridgeKinds, notes);
+    return new Read<>(binding, notes);
+  }
+
+  private Optional<StreamBinding> streamsForPci(PciDevice device, Map<PciAddress, PciDmaAliases.BridgeKind> kinds,
+      List<InputNote> notes) {
+    Optional<IortNode.RootComplex> rc = rootComplex(device.address());
     if (rc.isEmpty()) {
       return Optional.empty();
     }
-    return mapId(rc.get(), address.requesterId(), notes)
-        .map(hit -> new StreamBinding(hit.node().offset(), List.of(hit.id())));
+    Long smmu = null;
+    List<Long> ids = new ArrayList<>();
+    for (PciDmaAliases.Alias alias : PciDmaAliases.of(device, kinds)) {
+      Optional<Hit> hit = mapId(rc.get(), alias.requesterId(), ArmRegionBuilder::isIommu, notes);
+      if (hit.isEmpty() || smmu != null && smmu != hit.get().node().offset()) {
+        if (smmu != null) {
+          notes.add(InputNote.warning(source, Position.offset(rc.get().offset()), "DMA alias 0x"
+              + Integer.toHexString(alias.requesterId()) + " of " + device.address() + " (from bridge " + alias.bridge()
+              + ") reaches " + (hit.isEmpty() ? "no SMMU" : "another SMMU") + " through the root complex at 0x"
+              + Long.toHexString(rc.get().offset()) + ": the kernel fails to configure the device's IOMMU there"
+              + " (iort_pci_iommu_init); the stream IDs before it are kept"));
+        }
+        break;
+      }
+      smmu = hit.get().node().offset();
+      if (!ids.contains(hit.get().id())) {
+        ids.add(hit.get().id());
+      }
+    }
+    return smmu == null ? Optional.empty() : Optional.of(new StreamBinding(smmu, ids));
+  }
+
+  /** {@code iort_match_node_callback}: the first root complex node of the address's PCI segment. */
+  private Optional<IortNode.RootComplex> rootComplex(PciAddress address) {
+    return table.nodes(IortNode.RootComplex.class).stream()
+        .filter(r -> r.pciSegment() == address.segment())
+        .findFirst();
   }
 
   /**
@@ -343,7 +511,7 @@ public final class ArmRegionBuilder {
     if (first.isEmpty() || isIommu(first.get().node())) {
       return first;
     }
-    return mapId(first.get().node(), first.get().id(), notes);
+    return mapId(first.get().node(), first.get().id(), ArmRegionBuilder::isIommu, notes);
   }
 
   /** {@code iort_node_get_id}: only a single mapping yields an ID here. */
@@ -370,15 +538,15 @@ public final class ArmRegionBuilder {
   }
 
   /**
-   * {@code iort_node_map_id} with the IOMMU type mask: follows ID mappings from {@code start} until an
-   * SMMU node. The kernel would loop forever on a cycle; here the walk gives up after visiting as many
-   * nodes as the table has.
+   * {@code iort_node_map_id}: follows ID mappings from {@code start} until a node of the type mask
+   * {@code target} ({@code IORT_IOMMU_TYPE}: an SMMU; {@code IORT_MSI_TYPE}: an ITS group). The kernel
+   * would loop forever on a cycle; here the walk gives up after visiting as many nodes as the table has.
    */
-  private Optional<Hit> mapId(IortNode start, long idIn, List<InputNote> notes) {
+  private Optional<Hit> mapId(IortNode start, long idIn, Predicate<IortNode> target, List<InputNote> notes) {
     IortNode node = start;
     long id = idIn & U32;
     for (int steps = 0; ; steps++) {
-      if (isIommu(node)) {
+      if (target.test(node)) {
         return Optional.of(new Hit(node, id));
       }
       if (steps > table.nodes().size()) {

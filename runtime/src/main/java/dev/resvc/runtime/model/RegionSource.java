@@ -14,7 +14,10 @@ public enum RegionSource {
   IVMD("ivmd"),
   /** Arm IORT Reserved Memory Range node. */
   IORT_RMR("iort-rmr"),
-  /** The interrupt (MSI/LAPIC) window the Intel and AMD drivers add to every device. */
+  /**
+   * The interrupt (MSI/LAPIC) window the Intel and AMD drivers add to every device; on Arm, the ITS
+   * translation pages the IORT code reserves behind a HiSilicon Hi161x SMMUv3.
+   */
   MSI_WINDOW("msi-window"),
   /** The AMD HyperTransport window below 1 TiB. */
   HT_WINDOW("ht-window"),

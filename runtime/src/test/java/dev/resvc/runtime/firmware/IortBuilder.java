@@ -91,7 +91,16 @@ public final class IortBuilder {
 
   /** An ITS group with one ITS of identifier 0. */
   public IortBuilder its() {
-    return node(IortNode.TYPE_ITS_GROUP, 0, new IortBuilder().u32(1).u32(0).bytes());
+    return its(0);
+  }
+
+  /** An ITS group naming the ITS units {@code identifiers} (MADT GIC ITS IDs). */
+  public IortBuilder its(long... identifiers) {
+    IortBuilder data = new IortBuilder().u32(identifiers.length);
+    for (long id : identifiers) {
+      data.u32(id);
+    }
+    return node(IortNode.TYPE_ITS_GROUP, 0, data.bytes());
   }
 
   /** An SMMUv3 (revision 2 layout, 68 bytes before mappings) with all four GSIVs set. */

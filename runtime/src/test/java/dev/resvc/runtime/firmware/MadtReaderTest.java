@@ -87,4 +87,27 @@ class MadtReaderTest {
 
     assertThat(e.detail()).contains("not a APIC table");
   }
+
+  /**
+   * gic_acpi_parse_madt_its registers each GIC ITS under its translation ID with its base address
+   * (iort_register_domain_token), which iort_find_its_base looks up for the Hi161x regions.
+   */
+  @Test
+  void gicItsIdsAndBaseAddressesAreKept() throws Exception {
+    MadtTable t = MadtReader.read(MadtBuilder.gicIts(0, 0x202100000L, 7, 0xffff_0000_0000_0000L), "APIC").value();
+
+    assertThat(t.gicIts()).containsExactly(new MadtTable.GicIts(44, 0, 0x202100000L),
+        new MadtTable.GicIts(64, 7, 0xffff_0000_0000_0000L)).inOrder();
+    assertThat(t.its(7).orElseThrow().baseAddress()).isEqualTo(0xffff_0000_0000_0000L);
+    assertThat(t.its(1)).isEmpty();
+  }
+
+  /** A GIC ITS structure too short for its base address registers no ITS (but still counts as one). */
+  @Test
+  void aTruncatedGicItsGivesNoBase() throws Exception {
+    MadtTable t = MadtReader.read(madt(structure(0x0f, 8)), "APIC").value();
+
+    assertThat(t.hasGicIts()).isTrue();
+    assertThat(t.gicIts()).isEmpty();
+  }
 }

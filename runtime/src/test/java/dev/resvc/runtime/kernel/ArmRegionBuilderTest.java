@@ -177,12 +177,17 @@ class ArmRegionBuilderTest {
     assertThat(regions).containsExactly(SW_MSI,
         rmr(0x84800000L, 0x2000L, RegionType.DIRECT_RELAXABLE, RW),
         rmr(0x90001000L, 0x3000L, RegionType.DIRECT_RELAXABLE, RW)).inOrder();
+    // The builder was not told the page size: 4 KiB is assumed, and each fix-up says what 64 KiB pages give.
     assertThat(notes.stream().map(InputNote::message).toList()).containsExactly(
         "[Firmware Bug]: RMR descriptor[0x84800800 - 0x848017ff] not aligned to 64K, continue with [0x84800000 - 0x84801fff]",
-        "[Firmware Bug]: RMR descriptor[0x90001000 - 0x90003fff] not aligned to 64K, continue with [0x90001000 - 0x90003fff]")
+        "the kernel's PAGE_SIZE is not known: the region is aligned to an assumed 4 KiB page; a 64 KiB-page kernel"
+            + " makes it [0x84800000 - 0x8480ffff]",
+        "[Firmware Bug]: RMR descriptor[0x90001000 - 0x90003fff] not aligned to 64K, continue with [0x90001000 - 0x90003fff]",
+        "the kernel's PAGE_SIZE is not known: the region is aligned to an assumed 4 KiB page; a 64 KiB-page kernel"
+            + " makes it [0x90000000 - 0x9000ffff]")
         .inOrder();
     int rangeArray = 0x74 + 28 + 20;
-    assertThat(notes.get(1).position()).isEqualTo(Position.offset(rangeArray + 20));
+    assertThat(notes.get(2).position()).isEqualTo(Position.offset(rangeArray + 20));
 
     ArmRegionBuilder big = ArmRegionBuilder.of(IortReader.read(t, "IORT.bin", true).value(), TargetKernel.NEWEST, "IORT.bin",
         0x10000);
