@@ -59,6 +59,22 @@ record KernelCommandLine(List<String> words) {
     return found;
   }
 
+  /**
+   * The values of every {@code name=value} word, in order: a {@code __setup} handler such as {@code
+   * intel_iommu=} runs once per occurrence ({@code obsolete_checksetup} in init/main.c), so all count;
+   * its name is compared byte for byte ({@code strncmp}), without {@code parameq}'s dash-underscore rule.
+   */
+  List<String> setupValues(String name) {
+    List<String> found = new ArrayList<>();
+    for (String w : words) {
+      int eq = w.indexOf('=');
+      if (eq >= 0 && w.substring(0, eq).equals(name)) {
+        found.add(w.substring(eq + 1));
+      }
+    }
+    return found;
+  }
+
   /** Whether the bare word {@code name} (such as {@code nointremap}) is present. */
   boolean has(String name) {
     return value(name).isPresent();

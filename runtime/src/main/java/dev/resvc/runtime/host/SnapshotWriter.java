@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -112,6 +113,13 @@ public final class SnapshotWriter {
     }
     Map<String, byte[]> copied = new LinkedHashMap<>(source.kernel().files());
     FirmwareMemoryMap.read(source.tree()).ifPresent(memmap -> copied.putAll(memmap.files()));
+    VtdUnits.Files vtd = VtdUnits.read(source.tree());
+    copied.putAll(vtd.files());
+    for (Map.Entry<String, List<String>> unit : vtd.devices().entrySet()) { // names only: VtdUnits lists them
+      for (String device : unit.getValue()) {
+        copied.put(unit.getKey() + "/" + device, new byte[0]);
+      }
+    }
     for (Map.Entry<String, byte[]> file : copied.entrySet()) {
       Path path = base.resolve(file.getKey());
       w.mkdirs(path.getParent());

@@ -99,6 +99,11 @@ public final class AssignmentSteps {
       ram[2 * i + 1] = guestRam.get(i).end();
     }
   }
+  /** The domain aperture these steps check against. */
+  public AddressRange aperture() {
+    return aperture;
+  }
+
 
   /**
    * Refuses a kernel that cannot be: iommufd on a release before 6.2, which had none (docs/kernel-eras.md §8).

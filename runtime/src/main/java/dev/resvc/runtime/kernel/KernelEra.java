@@ -54,7 +54,19 @@ public enum KernelEra {
   /** iommufd reserves each device's regions, checks MSI isolation at bind; the VFIO cdev exists (§7, §8). */
   IOMMUFD_PER_DEVICE(6, 6, ""),
   /** Any device with a {@code direct} region is refused the blocking domain, -EINVAL (a48ce36e2786, §1.1). */
-  REQUIRE_DIRECT(6, 6, "a48ce36e2786");
+  REQUIRE_DIRECT(6, 6, "a48ce36e2786"),
+  /**
+   * Intel: a unit's AGAW also counts the first-stage levels (4, 5 with {@code cap_fl5lp_support}) when
+   * scalable mode and first-stage translation are in use ("iommu/vt-d: Correctly calculate sagaw value of
+   * IOMMU", 53fc7ad6edf2, §10); before, {@code cap_sagaw} alone.
+   */
+  VTD_SAGAW_FIRST_STAGE(6, 0, "53fc7ad6edf2"),
+  /**
+   * Intel: VFIO's paging domain uses the first stage when the unit has both stages in scalable mode
+   * ("iommu/vt-d: Refactor first_level_by_default()", §10; release from the v6.13 series, id
+   * UNVERIFIED); before, an UNMANAGED domain took the second stage.
+   */
+  VTD_FIRST_STAGE_PAGING(6, 13, "");
 
   private final KernelRelease since;
   private final String commit;

@@ -77,4 +77,11 @@ public record TargetKernel(KernelRelease release, Backend backend, Optional<Iomm
   public TargetKernel withBackend(Backend value) {
     return new TargetKernel(release, value, driver, msiIsolated, allowUnsafeInterrupts, assumptions);
   }
+
+  /** This kernel with {@code more} assumed as well (such as the VT-d scalable mode an aperture depends on). */
+  public TargetKernel withAssumptions(List<String> more) {
+    List<String> all = new ArrayList<>(assumptions);
+    all.addAll(more);
+    return new TargetKernel(release, backend, driver, msiIsolated, allowUnsafeInterrupts, all);
+  }
 }

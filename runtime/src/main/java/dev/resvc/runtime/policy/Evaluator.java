@@ -13,7 +13,9 @@ import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Runs a policy over a host and a guest: the fixed pipeline of LANGUAGE.md §5, identical for compiled
@@ -63,8 +65,18 @@ public final class Evaluator {
    */
   public static Verdict evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture,
       TargetKernel kernel) {
+    return evaluate(policy, host, guest, group -> aperture, kernel);
+  }
+
+  /**
+   * {@link #evaluate(Policy, Host, GuestLayout, AddressRange, TargetKernel)} with each group's own
+   * aperture: the kernel sets it per domain from the IOMMU unit behind the group (VT-d units may differ
+   * in their registers), as {@code host.HostApertures#range} gives it.
+   */
+  public static Verdict evaluate(Policy policy, Host host, GuestLayout guest,
+      Function<IommuGroup, AddressRange> apertureOf, TargetKernel kernel) {
     checkApiVersion(policy);
-    Walk walk = new Walk(policy, guest, aperture, kernel);
+    Walk walk = new Walk(policy, guest, apertureOf, kernel);
     List<IommuGroup> hostGroups = host.groups();
     Verdict.Group[] groups = new Verdict.Group[hostGroups.size()];
     for (int i = 0; i < groups.length; i++) {
@@ -91,8 +103,14 @@ public final class Evaluator {
    */
   public static Explanation explain(Policy policy, Host host, GuestLayout guest, AddressRange aperture,
       TargetKernel kernel) {
+    return explain(policy, host, guest, group -> aperture, kernel);
+  }
+
+  /** {@link #explain(Policy, Host, GuestLayout, AddressRange, TargetKernel)} with each group's own aperture. */
+  public static Explanation explain(Policy policy, Host host, GuestLayout guest,
+      Function<IommuGroup, AddressRange> apertureOf, TargetKernel kernel) {
     checkApiVersion(policy);
-    Walk walk = new Walk(policy, guest, aperture, kernel);
+    Walk walk = new Walk(policy, guest, apertureOf, kernel);
     List<IommuGroup> hostGroups = host.groups();
     Explanation.Group[] groups = new Explanation.Group[hostGroups.size()];
     for (int i = 0; i < groups.length; i++) {
@@ -115,7 +133,7 @@ public final class Evaluator {
   public static Verdict.Group evaluateGroup(Policy policy, IommuGroup group, GuestLayout guest, AddressRange aperture,
       TargetKernel kernel) {
     checkApiVersion(policy);
-    return new Walk(policy, guest, aperture, kernel).group(group, EvaluationListener.IGNORE);
+    return new Walk(policy, guest, g -> aperture, kernel).group(group, EvaluationListener.IGNORE);
   }
 
   /** {@link #explain} for one group, on the newest kernel modelled. */
@@ -128,7 +146,7 @@ public final class Evaluator {
   public static Explanation.Group explainGroup(Policy policy, IommuGroup group, GuestLayout guest,
       AddressRange aperture, TargetKernel kernel) {
     checkApiVersion(policy);
-    return new Walk(policy, guest, aperture, kernel).explain(group);
+    return new Walk(policy, guest, g -> aperture, kernel).explain(group);
   }
 
   /** Refuses a policy compiled against another version of this interface, with a message that says what to do. */
@@ -155,16 +173,23 @@ public final class Evaluator {
     private final TargetKernel kernel;
     private final GuestOverlaps guests;
     private final List<GuestRange> guestRam;
-    private final AddressRange aperture;
-    private final AssignmentSteps steps;
+    private final Function<IommuGroup, AddressRange> apertureOf;
+    /** The steps for the last aperture seen, kept while groups share it (on real hosts they all do). */
+    private AssignmentSteps steps;
 
-    Walk(Policy policy, GuestLayout guest, AddressRange aperture, TargetKernel kernel) {
+    Walk(Policy policy, GuestLayout guest, Function<IommuGroup, AddressRange> apertureOf, TargetKernel kernel) {
       this.policy = policy;
       this.kernel = kernel;
       this.guests = new GuestOverlaps(guest);
       this.guestRam = guest.ranges(GuestKind.RAM);
-      this.aperture = aperture;
-      this.steps = new AssignmentSteps(kernel, aperture, guestRam.stream().map(GuestRange::range).toList());
+      this.apertureOf = apertureOf;
+    }
+
+    /** Points {@link #steps} at {@code aperture}, making them anew only when it differs from the previous group's. */
+    private void useAperture(AddressRange aperture) {
+      if (steps == null || !steps.aperture().equals(aperture)) {
+        steps = new AssignmentSteps(kernel, aperture, guestRam.stream().map(GuestRange::range).toList());
+      }
     }
 
     Explanation.Group explain(IommuGroup group) {
@@ -174,6 +199,8 @@ public final class Evaluator {
 
     Verdict.Group group(IommuGroup group, EvaluationListener listener) {
       GroupRegionMerger merger = GroupRegionMerger.forRelease(kernel.release());
+      AddressRange aperture = Objects.requireNonNull(apertureOf.apply(group), "aperture");
+      useAperture(aperture);
       steps.beginGroup();
       classify(group, merger, listener);
       List<Region> merged = merger.regions();
