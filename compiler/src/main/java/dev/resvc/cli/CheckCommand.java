@@ -2,6 +2,7 @@ package dev.resvc.cli;
 
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.host.HostApertures;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Backend;
 import dev.resvc.runtime.model.PciAddress;
@@ -72,24 +73,27 @@ final class CheckCommand implements Callable<Integer> {
     dev.resvc.compiler.PolicyCompiler.Compilation compilation = PolicyInput.compilation(policy, err);
     HostLoader.Loaded loaded = where.loadHost();
     Output.notes(err, loaded.notes());
-    TargetKernel kernel = where.targetKernel(loaded.host());
+    TargetKernel target = where.targetKernel(loaded.host());
+    HostApertures apertures = loaded.apertures(target.release());
+    TargetKernel kernel = target.withAssumptions(apertures.assumptions());
     Explanation explanation = Evaluator.explain(engine.instantiate(compilation), loaded.host(), layout,
-        loaded.firmware().aperture(), kernel);
+        apertures::range, kernel);
     List<Explanation.Group> groups = explanation.groups().stream()
         .filter(g -> onlyGroup == null || g.verdict().id() == onlyGroup).toList();
     if (onlyGroup != null && groups.isEmpty()) {
       throw new UsageException("--group " + onlyGroup + ": the host has no such IOMMU group");
     }
     if (format == Format.json) {
-      out.println(VerdictJson.verdict(explanation, groups, loaded.regionsFrom(), compilation.diagnostics()));
+      out.println(VerdictJson.verdict(explanation, groups, loaded.regionsFrom(), apertures,
+          compilation.diagnostics()));
     } else {
-      text(explanation, groups, loaded, out);
+      text(explanation, groups, loaded, apertures, out);
     }
     return groups.stream().allMatch(g -> g.verdict().assignable()) ? Main.OK : Main.FINDING;
   }
 
   private static void text(Explanation explanation, List<Explanation.Group> groups, HostLoader.Loaded loaded,
-      PrintWriter out) {
+      HostApertures apertures, PrintWriter out) {
     out.println("policy " + explanation.policy() + " on " + explanation.host() + ", guest " + explanation.guest());
     out.println("regions from " + loaded.regionsFrom());
     kernelLines(explanation.kernel(), out);
@@ -113,6 +117,7 @@ final class CheckCommand implements Callable<Integer> {
       for (Explanation.EffectiveRegion r : g.effectiveRegions()) {
         out.println("    " + r.region().toSysfsLine());
       }
+      out.println("  " + apertureLine(apertures.of(verdict.id())));
       boolean iommufd = explanation.kernel().backend() == Backend.IOMMUFD;
       List<AddressRange> ranges = iommufd ? verdict.ioasIovaRanges() : verdict.iova().validRanges();
       String label = iommufd ? "  IOVA ranges (IOMMU_IOAS_IOVA_RANGES)" : "  valid IOVA ranges";
@@ -132,6 +137,12 @@ final class CheckCommand implements Callable<Integer> {
     out.println();
     out.println(groups.size() - refused.size() + " of " + groups.size() + " groups assignable"
         + (refused.isEmpty() ? "" : "; not assignable: group " + String.join(", ", refused)));
+  }
+
+  /** "aperture 0x... 0x... (from ...)": the domain aperture VFIO started from and where it came from. */
+  static String apertureLine(HostApertures.Aperture aperture) {
+    return "aperture " + U64.hex16(aperture.range().start()) + " " + U64.hex16(aperture.range().end())
+        + " (" + aperture.source() + ")";
   }
 
   /** The kernel the answer is for, and what had to be assumed about it: the lines under the heading. */

@@ -11,6 +11,7 @@ import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.kernel.StepFailure;
+import dev.resvc.runtime.host.HostApertures;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.policy.Evaluator;
@@ -133,10 +134,8 @@ final class DiffCommand implements Callable<Integer> {
       Output.notes(err, loaded.notes());
       HostLoader.Loaded loadedAfter = releases.isEmpty() ? loaded
           : HostLoader.load(host, HostLoader.TableFiles.none(), HostLoader.RegionsFrom.firmware, newRelease);
-      Explanation before = Evaluator.explain(new Interpreter(old), loaded.host(), layout,
-          loaded.firmware().aperture(), kernelOf(loaded, oldRelease));
-      Explanation after = Evaluator.explain(new Interpreter(neu), loadedAfter.host(), layout,
-          loadedAfter.firmware().aperture(), kernelOf(loadedAfter, newRelease));
+      Explanation before = explain(new Interpreter(old), loaded, layout, oldRelease);
+      Explanation after = explain(new Interpreter(neu), loadedAfter, layout, newRelease);
       Map<Integer, Explanation.Group> afterById = new LinkedHashMap<>();
       after.groups().forEach(g -> afterById.put(g.verdict().id(), g));
       List<String> changed = new ArrayList<>();
@@ -266,6 +265,15 @@ final class DiffCommand implements Callable<Integer> {
   /** The kernel a host is evaluated on: its own facts, with the release of --kernel when given. */
   private static TargetKernel kernelOf(HostLoader.Loaded loaded, Optional<KernelRelease> release) {
     return TargetKernel.resolve(loaded.host().kernel(), release, Optional.empty());
+  }
+
+  /** The explanation of {@code loaded} for {@code release} (or its own), each group with its own aperture. */
+  private static Explanation explain(Interpreter policy, HostLoader.Loaded loaded, GuestLayout layout,
+      Optional<KernelRelease> release) {
+    TargetKernel target = kernelOf(loaded, release);
+    HostApertures apertures = loaded.apertures(target.release());
+    return Evaluator.explain(policy, loaded.host(), layout, apertures::range,
+        target.withAssumptions(apertures.assumptions()));
   }
 
   /** The step that fails for a group, in one line, if one does. */

@@ -9,6 +9,7 @@ import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.host.HostApertures;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
@@ -97,9 +98,10 @@ final class ExplainCommand implements Callable<Integer> {
     HostLoader.Loaded loaded = where.loadHost();
     Output.notes(err, loaded.notes());
     CheckedPolicy p = compilation.policy().orElseThrow();
-    TargetKernel kernel = where.targetKernel(loaded.host());
-    Explanation explanation = Evaluator.explain(new Interpreter(p), loaded.host(), layout,
-        loaded.firmware().aperture(), kernel);
+    TargetKernel target = where.targetKernel(loaded.host());
+    HostApertures apertures = loaded.apertures(target.release());
+    TargetKernel kernel = target.withAssumptions(apertures.assumptions());
+    Explanation explanation = Evaluator.explain(new Interpreter(p), loaded.host(), layout, apertures::range, kernel);
     boolean json = format == Format.json;
     if (!json) {
       CheckCommand.kernelLines(kernel, out);
@@ -158,9 +160,11 @@ final class ExplainCommand implements Callable<Integer> {
               .put("id", group.id())
               .put("devices", gv.devices().stream().map(PciAddress::toString).toList())
               .put("assignable", gv.verdict().assignable())
+              .put("aperture", VerdictJson.aperture(apertures.of(group.id())))
               .put("findings", VerdictJson.findings(gv)));
         } else {
           out.println("group " + group.id() + ": " + (gv.verdict().assignable() ? "assignable" : "NOT assignable"));
+          out.println("  " + CheckCommand.apertureLine(apertures.of(group.id())));
           gv.findings().forEach(f -> CheckCommand.printFinding(f, "  ", out));
         }
       }

@@ -8,10 +8,12 @@ import dev.resvc.runtime.firmware.IvrsReader;
 import dev.resvc.runtime.firmware.IvrsTable;
 import dev.resvc.runtime.host.Firmware;
 import dev.resvc.runtime.host.FirmwareMemoryMap;
+import dev.resvc.runtime.host.HostApertures;
 import dev.resvc.runtime.host.HostBuilder;
 import dev.resvc.runtime.host.RmrrSanityCheck;
 import dev.resvc.runtime.host.SysfsReader;
 import dev.resvc.runtime.host.SysfsSnapshot;
+import dev.resvc.runtime.host.VtdUnits;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Read;
@@ -36,9 +38,15 @@ final class HostLoader {
    * A host, the tables its regions were rebuilt from, where its regions came from, in words, and what
    * reading it noted (sysfs, then the tables, then the host builder).
    */
-  record Loaded(Host host, SysfsSnapshot snapshot, Firmware firmware, String regionsFrom, List<InputNote> notes) {
+  record Loaded(Host host, SysfsSnapshot snapshot, Firmware firmware, VtdUnits vtdUnits, String regionsFrom,
+      List<InputNote> notes) {
     Loaded {
       notes = List.copyOf(notes);
+    }
+
+    /** The domain aperture of each group for a kernel of {@code release}, from the VT-d units or the tables. */
+    HostApertures apertures(KernelRelease release) {
+      return HostApertures.of(host.groups(), firmware, vtdUnits, host.kernel().commandLine(), release);
     }
   }
 
@@ -92,14 +100,15 @@ final class HostLoader {
     SysfsSnapshot snapshot = read.value();
     List<InputNote> notes = new ArrayList<>(read.notes());
     String name = root.toString();
+    VtdUnits vtdUnits = VtdUnits.read(root);
     if (regions == RegionsFrom.sysfs) {
-      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, Firmware.none(), "sysfs (--regions sysfs)",
+      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, Firmware.none(), vtdUnits, "sysfs (--regions sysfs)",
           notes);
     }
     Read<Firmware> firmware = files.any() ? given(files) : HostBuilder.snapshotFirmware(snapshot);
     notes.addAll(firmware.notes());
     if (firmware.value().isEmpty()) {
-      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, firmware.value(),
+      return new Loaded(HostBuilder.fromSysfs(snapshot, name), snapshot, firmware.value(), vtdUnits,
           "sysfs (no DMAR, IVRS or IORT table)", notes);
     }
     KernelFacts facts = snapshot.kernelFacts();
@@ -111,7 +120,7 @@ final class HostLoader {
       Optional<FirmwareMemoryMap> memmap = FirmwareMemoryMap.read(root);
       memmap.ifPresent(m -> notes.addAll(RmrrSanityCheck.check(dmar.table(), dmar.source(), m, builtFor)));
     }
-    return new Loaded(host.value(), snapshot, firmware.value(),
+    return new Loaded(host.value(), snapshot, firmware.value(), vtdUnits,
         firmware.value().describe() + ", as the kernel builds them", notes);
   }
 

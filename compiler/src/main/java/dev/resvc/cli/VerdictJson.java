@@ -3,6 +3,7 @@ package dev.resvc.cli;
 import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.compiler.json.Json;
+import dev.resvc.runtime.host.HostApertures;
 import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.kernel.VfioIovaList;
@@ -24,7 +25,7 @@ final class VerdictJson {
 
   /** The {@code check} document. */
   static Json.Obj verdict(Explanation x, List<Explanation.Group> groups, String regionsFrom,
-      List<Diagnostic> diagnostics) {
+      HostApertures apertures, List<Diagnostic> diagnostics) {
     Json.Arr arr = Json.array();
     for (Explanation.Group g : groups) {
       Verdict.Group verdict = g.verdict();
@@ -40,6 +41,7 @@ final class VerdictJson {
           .put("id", verdict.id())
           .put("devices", g.devices().stream().map(PciAddress::toString).toList())
           .put("assignable", verdict.assignable())
+          .put("aperture", aperture(apertures.of(verdict.id())))
           .put("effective_regions", regions)
           .put("valid_iova", IovaCommand.validIova(iova))
           .put("iova_refused", iova.refused())
@@ -56,6 +58,11 @@ final class VerdictJson {
         .put("assignable", groups.stream().allMatch(g -> g.verdict().assignable()))
         .put("groups", arr)
         .put("diagnostics", DiagnosticRenderer.json(diagnostics));
+  }
+
+  /** A group's domain aperture ({@code start}, {@code end}) and where it came from ({@code from}). */
+  static Json.Obj aperture(HostApertures.Aperture a) {
+    return IovaCommand.rangeJson(a.range()).put("from", a.source());
   }
 
   /** The kernel an answer is for: its release as given, the backend, and what had to be assumed. */
