@@ -1,5 +1,7 @@
 package dev.resvc.runtime.host;
 
+import dev.resvc.runtime.kernel.AmdAperture;
+import dev.resvc.runtime.kernel.KernelEra;
 import dev.resvc.runtime.kernel.VtdAperture;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.KernelRelease;
@@ -18,8 +20,8 @@ import java.util.Optional;
  * The domain aperture VFIO starts from, per IOMMU group, and where each came from. The kernel sets it
  * per domain from the IOMMU unit the group's devices sit behind (VT-d: {@link VtdAperture}), so two
  * groups on units with different registers get different apertures; a host whose units are not shown
- * ({@link VtdUnits} empty, as in snapshots made before resvc read them) gets {@link Firmware#aperture()}
- * for every group.
+ * ({@link VtdUnits} empty, as in snapshots made before resvc read them) gets one aperture for every
+ * group: the DMAR host address width, the AMD page table's ({@link AmdAperture}), else the full space.
  *
  * @param byGroup the aperture of each group whose unit is known
  * @param fallback the aperture of any other group
@@ -65,21 +67,27 @@ public record HostApertures(Map<Integer, Aperture> byGroup, Aperture fallback, L
   public static HostApertures of(List<IommuGroup> groups, Firmware firmware, VtdUnits units,
       Optional<String> commandLine, KernelRelease release) {
     if (units.units().isEmpty()) {
-      return uniform(fromTables(firmware));
+      boolean amdV2 = firmware.dmar().isEmpty() && firmware.ivrs().isPresent()
+          && commandLine.map(HostApertures::amdV2PageTable).orElse(false);
+      List<String> assumed = amdV2 && KernelEra.AMD_V2_APERTURE.in(release)
+          ? List.of("AMD v2 page table assumed 4-level (5-level needs EFR GLXSup and a CPU with 5-level paging)")
+          : List.of();
+      return new HostApertures(Map.of(), fromTables(firmware, amdV2, release), assumed);
     }
     Optional<Boolean> smFromCommandLine = commandLine.flatMap(HostApertures::scalableMode);
     boolean sm = smFromCommandLine.orElse(true);
     List<String> assumptions = new ArrayList<>();
     Map<String, Aperture> byUnit = new LinkedHashMap<>();
     boolean smDecides = false;
+    Aperture tables = fromTables(firmware, false, release);
     for (VtdUnits.Unit unit : units.units()) {
       Optional<VtdAperture> computed = VtdAperture.of(unit.cap(), unit.ecap(), sm, release);
       smDecides |= !computed.equals(VtdAperture.of(unit.cap(), unit.ecap(), !sm, release));
       byUnit.put(unit.name(), computed
           .map(a -> new Aperture(a.range(), unit.name() + " (cap " + Long.toHexString(unit.cap()) + ", ecap "
               + Long.toHexString(unit.ecap()) + "): " + a.describe()))
-          .orElseGet(() -> new Aperture(fromTables(firmware).range(), unit.name() + ": no AGAW the driver accepts"
-              + " (the kernel fails this unit: \"Cannot get a valid agaw\"); " + fromTables(firmware).source())));
+          .orElseGet(() -> new Aperture(tables.range(), unit.name() + ": no AGAW the driver accepts"
+              + " (the kernel fails this unit: \"Cannot get a valid agaw\"); " + tables.source())));
     }
     if (smFromCommandLine.isEmpty() && smDecides) {
       assumptions.add("VT-d scalable mode not set on the command line (intel_iommu=sm_on|sm_off): assumed on, the"
@@ -123,13 +131,42 @@ public record HostApertures(Map<Integer, Aperture> byGroup, Aperture fallback, L
     return sm;
   }
 
-  /** {@link Firmware#aperture()}, said where from. */
-  private static Aperture fromTables(Firmware firmware) {
-    AddressRange range = firmware.aperture();
-    String source = firmware.dmar().isPresent()
-        ? "the DMAR host address width (" + firmware.dmar().get().table().hostAddressWidth() + " bits), as the"
-            + " host shows no intel-iommu cap in class/iommu"
-        : range.end() == U64.MAX ? "the full 64-bit space (no VT-d unit shown)" : "the firmware tables";
-    return new Aperture(range, source);
+  /**
+   * {@code amd_iommu=} options as resvc reads {@code parse_amd_iommu_options} (comma-separated, prefix
+   * match, every occurrence in order; not re-read in a kernel copy, kernel-eras.md §10): whether the
+   * last of {@code pgtbl_v1}/{@code pgtbl_v2} is v2.
+   */
+  static boolean amdV2PageTable(String commandLine) {
+    boolean v2 = false;
+    for (String value : KernelCommandLine.parse(commandLine).setupValues("amd_iommu")) {
+      for (String option : value.split(",", -1)) {
+        if (option.startsWith("pgtbl_v2")) {
+          v2 = true;
+        } else if (option.startsWith("pgtbl_v1")) {
+          v2 = false;
+        }
+      }
+    }
+    return v2;
+  }
+
+  /**
+   * The aperture without VT-d units: {@link Firmware#aperture()} (the DMAR host address width, else the
+   * full space), or with an IVRS the AMD page table's ({@link AmdAperture}); said where from.
+   */
+  private static Aperture fromTables(Firmware firmware, boolean amdV2, KernelRelease release) {
+    if (firmware.dmar().isPresent()) {
+      return new Aperture(firmware.aperture(), "the DMAR host address width ("
+          + firmware.dmar().get().table().hostAddressWidth() + " bits), as the host shows no intel-iommu cap in"
+          + " class/iommu");
+    }
+    if (firmware.ivrs().isPresent()) {
+      AddressRange range = AmdAperture.of(amdV2, release);
+      return new Aperture(range, amdV2
+          ? "the AMD v2 page table (amd_iommu=pgtbl_v2)" + (range.end() == U64.MAX ? ": the full 64-bit space"
+              + " before v6.4" : ", 4 levels: 48 bits")
+          : "the AMD v1 page table: the full 64-bit space");
+    }
+    return new Aperture(firmware.aperture(), "the full 64-bit space (no VT-d unit or AMD table shown)");
   }
 }

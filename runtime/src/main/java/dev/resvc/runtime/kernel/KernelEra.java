@@ -66,7 +66,12 @@ public enum KernelEra {
    * ("iommu/vt-d: Refactor first_level_by_default()", §10; release from the v6.13 series, id
    * UNVERIFIED); before, an UNMANAGED domain took the second stage.
    */
-  VTD_FIRST_STAGE_PAGING(6, 13, "");
+  VTD_FIRST_STAGE_PAGING(6, 13, ""),
+  /**
+   * AMD: a v2 page-table domain ({@code amd_iommu=pgtbl_v2}) has the table's width as aperture, 48 bits
+   * with 4 levels ("iommu/amd/pgtbl_v2: Fix domain max address", 11c439a19466, §10); before, all 64 bits.
+   */
+  AMD_V2_APERTURE(6, 4, "11c439a19466");
 
   private final KernelRelease since;
   private final String commit;

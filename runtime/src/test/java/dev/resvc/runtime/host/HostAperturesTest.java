@@ -4,6 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.resvc.runtime.firmware.DmarReader;
+import dev.resvc.runtime.firmware.IvrsReader;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.KernelRelease;
@@ -150,5 +151,26 @@ class HostAperturesTest {
     InputException e = assertThrows(InputException.class, () -> VtdUnits.read(live));
     assertThat(e.getMessage()).contains("dmar0/intel-iommu/ecap");
     assertThat(e.getMessage()).contains("missing");
+  }
+
+  @Test
+  void anAmdHostTakesItsPageTablesAperture() throws Exception {
+    byte[] ivrs = Files.readAllBytes(Path.of("..", "examples", "hosts", "lenovo-thinkpad-l14-gen3-amd", "firmware",
+        "acpi", "tables", "IVRS"));
+    Firmware firmware = Firmware.none().withIvrs(IvrsReader.read(ivrs, "IVRS", false).value(), "IVRS");
+    VtdUnits none = new VtdUnits(List.of());
+    // v1 (the default): all 64 bits
+    HostApertures v1 = HostApertures.of(host().groups(), firmware, none, Optional.of("amd_iommu=pgtbl_v2,pgtbl_v1"),
+        V6_16);
+    assertThat(v1.of(0).range()).isEqualTo(AddressRange.FULL);
+    assertThat(v1.assumptions()).isEmpty();
+    // v2 from v6.4 (11c439a19466): 48 bits with 4 levels, which is assumed
+    HostApertures v2 = HostApertures.of(host().groups(), firmware, none, Optional.of("iommu=pt amd_iommu=pgtbl_v2"),
+        V6_16);
+    assertThat(v2.of(0).range()).isEqualTo(new AddressRange(0, (1L << 48) - 1));
+    assertThat(v2.assumptions().get(0)).contains("4-level");
+    // v6.3: the v2 domain still claimed the full space
+    assertThat(HostApertures.of(host().groups(), firmware, none, Optional.of("amd_iommu=pgtbl_v2"),
+        KernelRelease.of(6, 3)).of(0).range()).isEqualTo(AddressRange.FULL);
   }
 }
