@@ -50,7 +50,8 @@ public final class Evaluator {
    * VMM asks at start. The kernel is the one the host's facts describe ({@link TargetKernel#resolve}:
    * the newest modelled when they do not name a release).
    *
-   * @param aperture the IOMMU domain aperture VFIO starts from (VT-d: {@code [0, 2^haw - 1]})
+   * @param aperture the IOMMU domain aperture VFIO starts from, for every group (per group: {@code
+   *     host.HostApertures})
    * @throws IllegalArgumentException when the policy was built against another runtime API version
    */
   public static Verdict evaluate(Policy policy, Host host, GuestLayout guest, AddressRange aperture) {
