@@ -188,6 +188,9 @@ public record QemuMachine(String name, Board board, Version version) {
       default -> Board.VIRT;
     };
     Matcher v = VERSION.matcher(m.group(2));
+    if (!v.matches() && Character.isDigit(m.group(2).charAt(0))) {
+      throw noSuchVersion(name, board);
+    }
     if (!v.matches()) {
       // RHEL's pc-q35-rhel9.4.0, Ubuntu's pc-q35-noble: defined by the distribution's QEMU, whose
       // compat flags are not upstream's; which upstream version each derives from is not recorded
@@ -199,11 +202,15 @@ public record QemuMachine(String name, Board board, Version version) {
     Version version = new Version(Integer.parseInt(v.group(1)), Integer.parseInt(v.group(2)),
         v.group(3) == null ? 0 : Integer.parseInt(v.group(3)));
     if (!board.versions().contains(version)) {
-      List<Version> known = board.versions();
-      throw new IllegalArgumentException("QEMU has no machine type " + MessageText.quote(name) + " ("
-          + board.typeName(known.get(0)) + " to " + board.typeName(known.get(known.size() - 1)) + " are modelled)");
+      throw noSuchVersion(name, board);
     }
     return new QemuMachine(name, board, version);
+  }
+
+  private static IllegalArgumentException noSuchVersion(String name, Board board) {
+    List<Version> known = board.versions();
+    return new IllegalArgumentException("QEMU has no machine type " + MessageText.quote(name) + " ("
+        + board.typeName(known.get(0)) + " to " + board.typeName(known.get(known.size() - 1)) + " are modelled)");
   }
 
   private static final String SUPPORTED = "expected q35, pc, virt (QEMU " + NEWEST

@@ -67,6 +67,8 @@ class QemuMachineTest {
     assertThat(e).hasMessageThat().startsWith("unknown QEMU machine type 'q36' (expected q35, pc, virt (QEMU 10.2)");
     e = assertThrows(IllegalArgumentException.class, () -> QemuMachine.parse("pc-q35-7.3"));
     assertThat(e).hasMessageThat().isEqualTo("QEMU has no machine type 'pc-q35-7.3' (pc-q35-1.4 to pc-q35-10.2 are modelled)");
+    e = assertThrows(IllegalArgumentException.class, () -> QemuMachine.parse("pc-q35-8"));
+    assertThat(e).hasMessageThat().isEqualTo("QEMU has no machine type 'pc-q35-8' (pc-q35-1.4 to pc-q35-10.2 are modelled)");
     e = assertThrows(IllegalArgumentException.class, () -> QemuMachine.parse("virt-2.5"));
     assertThat(e).hasMessageThat().contains("virt-2.6 to virt-10.2");
     e = assertThrows(IllegalArgumentException.class, () -> QemuMachine.parse("pc-q35-11.0"));
