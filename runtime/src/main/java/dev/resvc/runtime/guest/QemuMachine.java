@@ -161,7 +161,6 @@ public record QemuMachine(String name, Board board, Version version) {
     }
   }
 
-  private static final Pattern VERSIONED = Pattern.compile("(pc-q35|pc-i440fx|virt)-(.+)");
   private static final Pattern VERSION = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})(?:\\.(\\d{1,3}))?");
 
   /**
@@ -178,17 +177,18 @@ public record QemuMachine(String name, Board board, Version version) {
         return new QemuMachine(name, b, b.newest());
       }
     }
-    Matcher m = VERSIONED.matcher(name);
-    if (!m.matches()) {
-      throw new IllegalArgumentException("unknown QEMU machine type " + MessageText.quote(name) + " (" + SUPPORTED + ")");
+    for (Board b : Board.values()) {
+      if (name.startsWith(b.prefix + "-") && name.length() > b.prefix.length() + 1) {
+        return versioned(name, b, name.substring(b.prefix.length() + 1));
+      }
     }
-    Board board = switch (m.group(1)) {
-      case "pc-q35" -> Board.Q35;
-      case "pc-i440fx" -> Board.I440FX;
-      default -> Board.VIRT;
-    };
-    Matcher v = VERSION.matcher(m.group(2));
-    if (!v.matches() && Character.isDigit(m.group(2).charAt(0))) {
+    throw new IllegalArgumentException("unknown QEMU machine type " + MessageText.quote(name) + " (" + SUPPORTED + ")");
+  }
+
+  /** {@code name}, of {@code board} with the version text {@code suffix} ({@code 8.2} of {@code pc-q35-8.2}). */
+  private static QemuMachine versioned(String name, Board board, String suffix) {
+    Matcher v = VERSION.matcher(suffix);
+    if (!v.matches() && Character.isDigit(suffix.charAt(0))) {
       throw noSuchVersion(name, board);
     }
     if (!v.matches()) {

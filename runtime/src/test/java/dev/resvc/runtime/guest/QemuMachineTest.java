@@ -71,6 +71,10 @@ class QemuMachineTest {
     assertThat(e).hasMessageThat().isEqualTo("QEMU has no machine type 'pc-q35-8' (pc-q35-1.4 to pc-q35-10.2 are modelled)");
     e = assertThrows(IllegalArgumentException.class, () -> QemuMachine.parse("virt-2.5"));
     assertThat(e).hasMessageThat().contains("virt-2.6 to virt-10.2");
+    for (String bare : new String[] {"pc-q35-", "pc-", "", "i440fx-8.2", "virt8.2"}) {
+      e = assertThrows(IllegalArgumentException.class, () -> QemuMachine.parse(bare));
+      assertThat(e).hasMessageThat().startsWith("unknown QEMU machine type '" + bare + "'");
+    }
     e = assertThrows(IllegalArgumentException.class, () -> QemuMachine.parse("pc-q35-11.0"));
     assertThat(e).hasMessageThat().contains("pc-q35-1.4 to pc-q35-10.2 are modelled");
   }
