@@ -1,5 +1,6 @@
 package dev.resvc.runtime.guest;
 
+import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.range.ByteSize;
 import java.util.HashSet;
 import java.util.List;
@@ -47,10 +48,11 @@ public final class GuestPresets {
       String key = kv[0].strip();
       if (kv.length != 2 || !List.of("ram", "max-ram-below-4g", "cpu", "highmem").contains(key)) {
         throw new IllegalArgumentException(
-            "guest '" + spec + "': unknown option '" + parts[i] + "' (expected " + OPTIONS + ")");
+            "guest " + MessageText.quote(spec) + ": unknown option " + MessageText.quote(parts[i])
+                + " (expected " + OPTIONS + ")");
       }
       if (!seen.add(key)) {
-        throw new IllegalArgumentException("guest '" + spec + "': option '" + key + "' is given twice");
+        throw new IllegalArgumentException("guest " + MessageText.quote(spec) + ": option '" + key + "' is given twice");
       }
       String value = kv[1].strip();
       try {
@@ -60,14 +62,15 @@ public final class GuestPresets {
           case "cpu" -> amd = choice(spec, parts[i], value, "amd", "intel");
           default -> highmem = choice(spec, parts[i], value, "on", "off");
         }
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("guest '" + spec + "': " + e.getMessage());
+      } catch (NumberFormatException e) { // ByteSize quotes the value as given: clean it to one line
+        throw new IllegalArgumentException(
+            "guest " + MessageText.quote(spec) + ": " + MessageText.clean(e.getMessage(), 200));
       }
     }
     try {
       return machine.layout(new QemuMachine.Memory(ram, maxRamBelow4g, amd, highmem));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("guest '" + spec + "': " + e.getMessage());
+      throw new IllegalArgumentException("guest " + MessageText.quote(spec) + ": " + e.getMessage());
     }
   }
 
@@ -76,7 +79,8 @@ public final class GuestPresets {
     if (value.equals(yes) || value.equals(no)) {
       return value.equals(yes);
     }
-    throw new IllegalArgumentException("guest '" + spec + "': '" + option + "' takes " + yes + " or " + no);
+    throw new IllegalArgumentException(
+        "guest " + MessageText.quote(spec) + ": " + MessageText.quote(option) + " takes " + yes + " or " + no);
   }
 
   /** The layout of machine type {@code name} (see {@link QemuMachine#parse}) with {@code ramBytes} of RAM. */

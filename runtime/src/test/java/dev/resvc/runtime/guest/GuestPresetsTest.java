@@ -111,6 +111,18 @@ class GuestPresetsTest {
   }
 
   @Test
+  void hostileSpecsAreOneShortLine() {
+    String longName = "q".repeat(10_000);
+    for (String spec : new String[] {"q35,ram=4G\nINJECTED", "q35,cpu=amd\r\u001b[31m", longName,
+        "q35," + longName + "=1", "pc-q35-" + longName, "q35,ram=" + longName, "virt,highmem=\u0000"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GuestPresets.parseSpec(spec));
+      assertThat(e.getMessage()).doesNotContain("\n");
+      assertThat(e.getMessage()).doesNotContain("\r");
+      assertThat(e.getMessage().length()).isLessThan(400);
+    }
+  }
+
+  @Test
   void aSpecWithoutAPresetNameIsRefusedInWords() {
     for (String spec : new String[] {",", "", " , ", ",ram=4G"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GuestPresets.parseSpec(spec));
