@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Print the guest-physical memory map a --guest value stands for.",
       "",
-      "A QEMU preset (q35, pc, virt, with an optional ,ram=SIZE) or a layout file. One range per line: kind,",
-      "name, start, end (inclusive), size. The text output is itself a valid layout file; json has the",
-      "same ranges and the RAM size."
+      "A QEMU machine type with its options (q35,ram=16G; pc-q35-7.1,ram=1T,cpu=amd; pc,max-ram-below-4g=2G;",
+      "virt-2.12,ram=512G; virt,ram=3G,highmem=off), laid out as that QEMU version's board code does, or a",
+      "layout file. One range per line: kind, name, start, end (inclusive), size. The text output is itself",
+      "a valid layout file; json has the same ranges and the RAM size."
     },
     exitCodeListHeading = HelpText.EXIT_HEADING,
     exitCodeList = {
@@ -34,13 +35,14 @@ import picocli.CommandLine.Spec;
     footerHeading = HelpText.EXAMPLES_HEADING,
     footer = {
       "  bin/resvc guest q35,ram=16G",
+      "  bin/resvc guest pc-q35-7.1,ram=1T,cpu=amd",
       "  bin/resvc guest examples/guests/small-x86.layout",
       "  bin/resvc guest --format json virt,ram=8G"
     })
 final class GuestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SPEC", description = "A preset such as q35,ram=16G, or a layout file.")
+  @Parameters(index = "0", paramLabel = "SPEC", description = "A machine type such as q35,ram=16G, or a layout file.")
   String guest;
 
   @Option(names = "--format", defaultValue = "text", description = "text (a layout file) or json.")

@@ -36,7 +36,9 @@ final class HostAndGuestOptions {
   HostLoader.RegionsFrom regions;
 
   @Option(names = "--guest", defaultValue = "q35", paramLabel = "SPEC",
-      description = "q35, pc or virt with an optional ,ram=SIZE (default ${DEFAULT-VALUE}, 4G of RAM), or a layout file.")
+      description = "A QEMU machine type (q35, pc, virt: QEMU 10.2's; pc-q35-X.Y, pc-i440fx-X.Y, virt-X.Y) and"
+          + " its options ram=SIZE (default 4G), max-ram-below-4g=SIZE, cpu=amd|intel, highmem=on|off, e.g."
+          + " pc-q35-7.1,ram=1T,cpu=amd; default ${DEFAULT-VALUE}. Or a layout file.")
   String guest;
 
   @Option(names = "--kernel", paramLabel = "X.Y[.Z]",

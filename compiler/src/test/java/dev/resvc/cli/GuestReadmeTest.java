@@ -40,6 +40,9 @@ class GuestReadmeTest {
     CliRun bad = CliRun.of("guest", "q35,ram=lots");
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.err()).contains("'lots' is not a size");
-    assertThat(CliRun.of("guest", "virt,ram=300G").err()).contains("does not fit the legacy virt memory map");
+    assertThat(CliRun.of("guest", "virt,ram=4G,highmem=off").err())
+        .isEqualTo("resvc: error: --guest: guest 'virt,ram=4G,highmem=off': RAM 4G from 0x40000000 does not fit the"
+            + " 32-bit physical address space of virt with highmem=off (at most 3G)\n");
+    assertThat(CliRun.of("guest", "pc-q35-rhel9.4.0").exitCode()).isEqualTo(2);
   }
 }

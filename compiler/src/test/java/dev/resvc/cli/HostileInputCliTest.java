@@ -244,7 +244,8 @@ class HostileInputCliTest {
       oneCleanLine(run(args), args);
     }
     assertThat(run("guest", ",").err())
-        .isEqualTo("resvc: error: --guest: no guest preset given (expected one of q35, pc, virt, or a layout file)\n");
+        .isEqualTo("resvc: error: --guest: no guest machine given (expected q35, pc, virt, a versioned QEMU machine"
+            + " type such as pc-q35-8.2, or a layout file)\n");
     assertThat(run("compile", "--java-out", file.toString(), good.toString()).err())
         .isEqualTo(file + ": error: is a file, not a directory\n");
   }
