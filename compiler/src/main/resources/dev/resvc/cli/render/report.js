@@ -23,6 +23,9 @@
   const PAGE = 0x1000n; // the deepest zoom: one 4 KiB page
   const OVERVIEW_TOTAL = 1n << 96n; // overview positions: fine enough that every byte has its own
   const SVG_NS = 'http://www.w3.org/2000/svg';
+  // resvc's region types (runtime model.RegionType, the kernel's enum iommu_resv_type): one colour each. The
+  // kernel's sysfs prints IOMMU_RESV_SW_MSI as "msi" (iommu_group_resv_type_string, drivers/iommu/iommu.c, v6.x),
+  // so a region's `sysfs` line may say msi where its `type` says sw-msi; the map shows the type.
   const REGION_TYPES = ['direct', 'direct-relaxable', 'reserved', 'msi', 'sw-msi'];
   const GUEST_KINDS = ['ram', 'mmio', 'rom', 'reserved'];
   const SEVERITIES = ['fatal', 'warn', 'info'];
