@@ -13,7 +13,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -208,6 +210,81 @@ class HtmlReportBrowserTest {
     Run bad = dumpDom(page, "#group=99&range=0x1-0x0");
     assertThat(bad.out()).contains("link: this report has no group 99");
     chromium(page.toUri() + "#group=5&range=0xdf600000-0xdf7fffff", "--screenshot=" + OUT.resolve("deep-link.png"));
+  }
+
+  /**
+   * Drives group 5's map as a user would (its buttons, keys, the wheel, a click on a region, a drag, the
+   * linear box) from a script the test adds after the page's own, allowed by its hash in the CSP; each
+   * step leaves the view it produced in a data-step-* attribute of the root.
+   */
+  private static final String USER = """
+      (() => {
+        const svg = document.querySelector('svg.map[data-group="5"]');
+        const toolbar = svg.closest('section').querySelector('.toolbar');
+        const step = (name, action) => {
+          action();
+          document.documentElement.setAttribute('data-step-' + name,
+              svg.dataset.viewStart + '-' + svg.dataset.viewEnd + ' ' + svg.dataset.scale);
+        };
+        const box = () => svg.getBoundingClientRect();
+        const pointer = (type, target, x) => target.dispatchEvent(new PointerEvent(type,
+            { bubbles: true, button: 0, pointerId: 1, isPrimary: true, clientX: x, clientY: box().top + 60 }));
+        const key = (k) => svg.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+        const wheel = (ctrlKey) => svg.dispatchEvent(new WheelEvent('wheel', { deltaY: -100, ctrlKey, bubbles: true,
+            cancelable: true, clientX: box().left + box().width / 2, clientY: box().top + 60 }));
+        step('plus', () => toolbar.querySelector('button[title^="zoom in"]').click());
+        step('minus', () => toolbar.querySelector('button[title^="zoom out"]').click());
+        step('key-plus', () => key('+'));
+        step('key-right', () => key('ArrowRight'));
+        step('key-whole', () => key('0'));
+        step('wheel-unfocused', () => wheel(false));
+        step('wheel-ctrl', () => wheel(true));
+        step('whole', () => toolbar.querySelector('button[title^="the whole"]').click());
+        const rmrr = svg.querySelector('.mark-region[data-start="0x00000000df61e000"]');
+        const x = rmrr.getBoundingClientRect().left + 1;
+        step('click-region', () => { pointer('pointerdown', rmrr, x); pointer('pointerup', rmrr, x); });
+        step('drag', () => { pointer('pointerdown', svg, 600); pointer('pointermove', svg, 500);
+            pointer('pointerup', svg, 500); });
+        step('linear', () => toolbar.querySelector('input[type=checkbox]').click());
+      })();""";
+
+  private static String step(Run run, String name) {
+    Matcher m = Pattern.compile(" data-step-" + name + "=\"(0x[0-9a-f]{16})-(0x[0-9a-f]{16}) (\\w+)\"").matcher(run.out());
+    assertWithMessage("step %s", name).that(m.find()).isTrue();
+    return m.group(1) + "-" + m.group(2) + " " + m.group(3);
+  }
+
+  @Test
+  void theMapZoomsAndPansWithButtonsKeysWheelClickAndDrag() throws Exception {
+    String page = CliRun.of("check", "--format", "html", "--policy", HtmlReportTest.KERNEL_INTEL, "--host",
+        HtmlReportTest.DL360).out();
+    String hash = Base64.getEncoder().encodeToString(
+        MessageDigest.getInstance("SHA-256").digest(USER.getBytes(StandardCharsets.UTF_8)));
+    page = page.replace("script-src '", "script-src 'sha256-" + hash + "' '")
+        .replace("</body>", "<script>" + USER + "</script>\n</body>");
+    Run run = dumpDom(write("interactions", page), "");
+    String whole = "0x0000000000000000-0xffffffffffffffff overview";
+    String plus = step(run, "plus");
+    assertThat(plus).isNotEqualTo(whole);
+    assertThat(step(run, "minus")).isEqualTo(whole);
+    assertThat(step(run, "key-plus")).isEqualTo(plus);
+    assertThat(step(run, "key-right").compareTo(plus)).isGreaterThan(0); // a later start
+    assertThat(step(run, "key-whole")).isEqualTo(whole);
+    assertThat(step(run, "wheel-unfocused")).isEqualTo(whole); // the wheel scrolls the page then
+    assertThat(step(run, "wheel-ctrl")).isNotEqualTo(whole);
+    assertThat(step(run, "whole")).isEqualTo(whole);
+    // A click on the RMRR shows it with an eighth of its drawn width each side: inside its neighbours,
+    // the pieces [0xc0000000, 0xdf61e000) and [0xdf620000, 0xdf7df000) (fixed-width hex compares as numbers).
+    String region = step(run, "click-region");
+    String start = region.substring(0, 18);
+    String end = region.substring(19, 37);
+    assertThat(start).isGreaterThan("0x00000000c0000000");
+    assertThat(start).isLessThan("0x00000000df61e000");
+    assertThat(end).isGreaterThan("0x00000000df61ffff");
+    assertThat(end).isLessThan("0x00000000df7df000");
+    String dragged = step(run, "drag"); // dragged left: the view moves to higher addresses
+    assertThat(dragged.compareTo(region)).isGreaterThan(0);
+    assertThat(step(run, "linear")).isEqualTo(dragged.replace("overview", "linear"));
   }
 
   @Test

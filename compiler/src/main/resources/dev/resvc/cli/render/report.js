@@ -466,42 +466,44 @@
     listen() {
       const s = this.svg;
       let drag = null;
+      // A drag follows the pointer on the window until it is released, so it goes on outside the map.
+      const move = (e) => {
+        const dx = e.clientX - drag.x;
+        if (Math.abs(dx) <= 3) return;
+        drag.moved = true;
+        s.classList.add('dragging');
+        hideTooltip();
+        const box = s.getBoundingClientRect();
+        const plotPx = box.width * ((s.viewBox.baseVal.width - LABEL_W - PAD_R) / s.viewBox.baseVal.width);
+        const du = ((drag.u1 - drag.u0) * BigInt(Math.round(dx * 1000))) / BigInt(Math.round(plotPx * 1000));
+        this.setView(drag.u0 - du, drag.u1 - du);
+      };
+      const end = (e) => {
+        window.removeEventListener('pointermove', move);
+        window.removeEventListener('pointerup', end);
+        window.removeEventListener('pointercancel', end);
+        const { moved, target } = drag;
+        drag = null;
+        s.classList.remove('dragging');
+        const info = target && this.info.get(target);
+        if (!moved && info && e.type === 'pointerup') this.showRange(info.range, true);
+      };
       s.addEventListener('pointerdown', (e) => {
+        if (e.button !== 0 || drag) return;
         s.focus({ preventScroll: true });
         drag = { x: e.clientX, u0: this.u0, u1: this.u1, moved: false, target: e.target.closest('.mark') };
-        s.setPointerCapture(e.pointerId);
+        window.addEventListener('pointermove', move);
+        window.addEventListener('pointerup', end);
+        window.addEventListener('pointercancel', end);
       });
       s.addEventListener('pointermove', (e) => {
-        if (drag) {
-          const dx = e.clientX - drag.x;
-          if (Math.abs(dx) > 3) {
-            drag.moved = true;
-            s.classList.add('dragging');
-            hideTooltip();
-            const box = s.getBoundingClientRect();
-            const plotPx = box.width * ((s.viewBox.baseVal.width - LABEL_W - PAD_R) / s.viewBox.baseVal.width);
-            const du = ((drag.u1 - drag.u0) * BigInt(Math.round(dx * 1000))) / BigInt(Math.round(plotPx * 1000));
-            this.setView(drag.u0 - du, drag.u1 - du);
-          }
-          return;
-        }
+        if (drag) return;
         const mark = e.target.closest('.mark');
         const info = mark && this.info.get(mark);
         if (info) showTooltip(info.text, e);
         else hideTooltip();
         this.status.textContent = 'address ' + hex16(this.addressAt(e)) + (info ? '   ' + info.text.split('\n')[0] : '');
       });
-      const end = (e) => {
-        if (!drag) return;
-        const { moved, target } = drag;
-        drag = null;
-        s.classList.remove('dragging');
-        if (s.hasPointerCapture(e.pointerId)) s.releasePointerCapture(e.pointerId);
-        const info = target && this.info.get(target);
-        if (!moved && info && e.type === 'pointerup') this.showRange(info.range, true);
-      };
-      s.addEventListener('pointerup', end);
-      s.addEventListener('pointercancel', end);
       s.addEventListener('pointerleave', hideTooltip);
       s.addEventListener('wheel', (e) => {
         if (document.activeElement !== s && !e.ctrlKey) {
