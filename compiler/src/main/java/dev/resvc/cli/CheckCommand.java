@@ -1,5 +1,6 @@
 package dev.resvc.cli;
 
+import dev.resvc.cli.render.HtmlReport;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.host.HostApertures;
@@ -46,7 +47,9 @@ import picocli.CommandLine.Spec;
       "  bin/resvc check --policy examples/policies/cloud-strict.resv --host examples/hosts/hp-proliant-dl360-g7 \\",
       "    --guest q35,ram=16G --group 10",
       "  bin/resvc check --policy examples/policies/intel-vtd-kernel-default.resv \\",
-      "    --host examples/hosts/hp-proliant-dl360-g7 --kernel 5.14 --backend vfio-type1"
+      "    --host examples/hosts/hp-proliant-dl360-g7 --kernel 5.14 --backend vfio-type1",
+      "  bin/resvc check --policy examples/policies/kernel-intel.resv --host examples/hosts/hp-proliant-dl360-g7 \\",
+      "    --format html > report.html"
     })
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -62,8 +65,12 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--group", paramLabel = "N", description = "Only this IOMMU group.")
   Integer onlyGroup;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json.")
-  Format format;
+  @Option(names = "--format", defaultValue = "text",
+      description = "text, json, or html (one self-contained page: per group an address map to zoom, and the findings).")
+  CheckFormat format;
+
+  /** What check prints: the other commands' formats, and the address-map page only a verdict has. */
+  enum CheckFormat { text, json, html }
 
   @Override
   public Integer call() throws InputException, UsageException, CompileErrors {
@@ -83,11 +90,12 @@ final class CheckCommand implements Callable<Integer> {
     if (onlyGroup != null && groups.isEmpty()) {
       throw new UsageException("--group " + onlyGroup + ": the host has no such IOMMU group");
     }
-    if (format == Format.json) {
-      out.println(VerdictJson.verdict(explanation, groups, loaded.regionsFrom(), apertures,
+    switch (format) {
+      case text -> text(explanation, groups, loaded, apertures, out);
+      case json -> out.println(VerdictJson.verdict(explanation, groups, layout, loaded.regionsFrom(), apertures,
           compilation.diagnostics()));
-    } else {
-      text(explanation, groups, loaded, apertures, out);
+      case html -> out.print(HtmlReport.page(VerdictJson.verdict(explanation, groups, layout, loaded.regionsFrom(),
+          apertures, compilation.diagnostics())));
     }
     return groups.stream().allMatch(g -> g.verdict().assignable()) ? Main.OK : Main.FINDING;
   }

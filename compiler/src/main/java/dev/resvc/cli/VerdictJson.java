@@ -4,6 +4,7 @@ import dev.resvc.compiler.diag.Diagnostic;
 import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.host.HostApertures;
+import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.kernel.VfioIovaList;
@@ -23,8 +24,8 @@ import java.util.Optional;
 final class VerdictJson {
   private VerdictJson() {}
 
-  /** The {@code check} document. */
-  static Json.Obj verdict(Explanation x, List<Explanation.Group> groups, String regionsFrom,
+  /** The {@code check} document; {@code guest_ranges} is the layout's map, so a reader can draw it. */
+  static Json.Obj verdict(Explanation x, List<Explanation.Group> groups, GuestLayout layout, String regionsFrom,
       HostApertures apertures, List<Diagnostic> diagnostics) {
     Json.Arr arr = Json.array();
     for (Explanation.Group g : groups) {
@@ -53,6 +54,7 @@ final class VerdictJson {
         .put("policy", x.policy())
         .put("host", x.host())
         .put("guest", x.guest())
+        .put("guest_ranges", layout.ranges().stream().map(GuestCommand::rangeJson).toList())
         .put("regions_from", regionsFrom)
         .put("kernel", kernel(x.kernel()))
         .put("assignable", groups.stream().allMatch(g -> g.verdict().assignable()))
