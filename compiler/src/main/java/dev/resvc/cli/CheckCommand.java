@@ -1,5 +1,6 @@
 package dev.resvc.cli;
 
+import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.kernel.TargetKernel;
@@ -10,9 +11,11 @@ import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
+import dev.resvc.runtime.vmm.VmDefinition;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,6 +55,8 @@ final class CheckCommand implements Callable<Integer> {
 
   @Mixin HostAndGuestOptions where;
 
+  @Mixin VmOptions vmOptions;
+
   @Option(names = "--engine", defaultValue = "interpreted", description = Engine.HELP)
   Engine engine;
 
@@ -68,32 +73,39 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() throws InputException, UsageException, CompileErrors {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    GuestLayout layout = where.guestLayout();
+    Optional<VmDefinition> vm = vmOptions.read(spec.commandLine().getParseResult(), where, onlyGroup);
+    GuestLayout layout = vm.isPresent() ? vm.get().guestLayout() : where.guestLayout();
     dev.resvc.compiler.PolicyCompiler.Compilation compilation = PolicyInput.compilation(policy, err);
     HostLoader.Loaded loaded = where.loadHost();
     Output.notes(err, loaded.notes());
     TargetKernel kernel = where.targetKernel(loaded.host());
     Explanation explanation = Evaluator.explain(engine.instantiate(compilation), loaded.host(), layout,
         loaded.firmware().aperture(), kernel);
-    List<Explanation.Group> groups = explanation.groups().stream()
-        .filter(g -> onlyGroup == null || g.verdict().id() == onlyGroup).toList();
+    Optional<VmCheck> vmCheck = vm.isPresent() ? Optional.of(VmCheck.of(vm.get(), loaded.host(), explanation))
+        : Optional.empty();
+    List<Explanation.Group> groups = vmCheck.map(VmCheck::groups).orElseGet(() -> explanation.groups().stream()
+        .filter(g -> onlyGroup == null || g.verdict().id() == onlyGroup).toList());
     if (onlyGroup != null && groups.isEmpty()) {
       throw new UsageException("--group " + onlyGroup + ": the host has no such IOMMU group");
     }
     if (format == Format.json) {
-      out.println(VerdictJson.verdict(explanation, groups, loaded.regionsFrom(), compilation.diagnostics()));
+      Json.Obj doc = VerdictJson.verdict(explanation, groups, loaded.regionsFrom(), compilation.diagnostics());
+      vmCheck.ifPresent(c -> doc.put("assignable", c.wouldStart()).put("vm", VerdictJson.vm(c)));
+      out.println(doc);
     } else {
-      text(explanation, groups, loaded, out);
+      text(explanation, groups, loaded, vmCheck, out);
     }
-    return groups.stream().allMatch(g -> g.verdict().assignable()) ? Main.OK : Main.FINDING;
+    boolean fine = vmCheck.map(VmCheck::wouldStart).orElseGet(() -> groups.stream().allMatch(g -> g.verdict().assignable()));
+    return fine ? Main.OK : Main.FINDING;
   }
 
   private static void text(Explanation explanation, List<Explanation.Group> groups, HostLoader.Loaded loaded,
-      PrintWriter out) {
+      Optional<VmCheck> vm, PrintWriter out) {
     out.println("policy " + explanation.policy() + " on " + explanation.host() + ", guest " + explanation.guest());
     out.println("regions from " + loaded.regionsFrom());
     kernelLines(explanation.kernel(), out);
-    if (groups.isEmpty()) {
+    vm.ifPresent(c -> c.printHeader(out));
+    if (groups.isEmpty() && vm.isEmpty()) {
       out.println("no IOMMU groups: nothing can be assigned (see 'resvc host' for why)");
     }
     for (Explanation.Group g : groups) {
@@ -132,6 +144,7 @@ final class CheckCommand implements Callable<Integer> {
     out.println();
     out.println(groups.size() - refused.size() + " of " + groups.size() + " groups assignable"
         + (refused.isEmpty() ? "" : "; not assignable: group " + String.join(", ", refused)));
+    vm.ifPresent(c -> c.printVerdict(out));
   }
 
   /** The kernel the answer is for, and what had to be assumed about it: the lines under the heading. */

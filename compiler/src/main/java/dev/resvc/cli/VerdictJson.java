@@ -58,6 +58,41 @@ final class VerdictJson {
         .put("diagnostics", DiagnosticRenderer.json(diagnostics));
   }
 
+  /**
+   * The VM of {@code check --domain}/{@code --qemu-cmdline}: where it was read, its machine and RAM,
+   * whether it would start, and each assigned device with its group and verdict ({@code
+   * assignable}, {@code not_assignable}, or {@code no_iommu_group}) and the group members that block it.
+   */
+  static Json.Obj vm(VmCheck check) {
+    dev.resvc.runtime.vmm.VmDefinition vm = check.vm();
+    Json.Arr hostdevs = Json.array();
+    for (VmCheck.Hostdev h : check.hostdevs()) {
+      hostdevs.add(Json.object()
+          .put("address", h.device().address().toString())
+          .put("written", h.device().written())
+          .put("alias", h.device().alias().orElse(null))
+          .put("line", VmCheck.line(h.device()))
+          .put("column", VmCheck.column(h.device()))
+          .put("group", h.group().map(g -> g.verdict().id()).orElse(null))
+          .put("verdict", h.group().isEmpty() ? "no_iommu_group" : h.starts() ? "assignable" : "not_assignable")
+          .put("blocked_by", h.failures().stream().flatMap(f -> f.blockers().stream()).distinct()
+              .map(PciAddress::toString).toList()));
+    }
+    return Json.object()
+        .put("source", vm.source())
+        .put("origin", vm.origin().label())
+        .put("name", vm.name().orElse(null))
+        .put("arch", vm.arch().orElse(null))
+        .put("machine", vm.machine())
+        .put("ram_bytes", Long.toUnsignedString(vm.ramBytes()))
+        .put("max_ram_below_4g", vm.maxRamBelow4g().isPresent() ? Long.toUnsignedString(vm.maxRamBelow4g().getAsLong())
+            : null)
+        .put("cpu", vm.cpu().orElse(null))
+        .put("notes", vm.notes())
+        .put("would_start", check.wouldStart())
+        .put("hostdevs", hostdevs);
+  }
+
   /** The kernel an answer is for: its release as given, the backend, and what had to be assumed. */
   static Json.Obj kernel(TargetKernel k) {
     return Json.object()

@@ -1,0 +1,157 @@
+package dev.resvc.cli;
+
+import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.kernel.StepFailure;
+import dev.resvc.runtime.model.Host;
+import dev.resvc.runtime.model.IommuGroup;
+import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.policy.Explanation;
+import dev.resvc.runtime.policy.Severity;
+import dev.resvc.runtime.range.ByteSize;
+import dev.resvc.runtime.vmm.VmDefinition;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Whether a VM would start with its host devices: each assigned PCI function, the IOMMU group VFIO
+ * takes it with (VFIO takes a group whole, so every member's regions count), and what in that group
+ * fails. A device the host does not have is bad input, named at the line that assigns it.
+ *
+ * @param vm the VM as read
+ * @param hostdevs its assigned devices, in the file's order
+ * @param groups the explained groups of those devices, by id, each once
+ */
+record VmCheck(VmDefinition vm, List<Hostdev> hostdevs, List<Explanation.Group> groups) {
+  VmCheck {
+    hostdevs = List.copyOf(hostdevs);
+    groups = List.copyOf(groups);
+  }
+
+  /**
+   * One assigned device: its group (none when the IOMMU does not cover it, so VFIO has nothing to
+   * take) and the group's fatal findings, each with the group members behind it.
+   */
+  record Hostdev(VmDefinition.AssignedDevice device, Optional<Explanation.Group> group, List<Failure> failures) {
+    Hostdev {
+      failures = List.copyOf(failures);
+    }
+
+    boolean starts() {
+      return group.isPresent() && failures.isEmpty();
+    }
+  }
+
+  /** A fatal finding of the group, and the members whose regions or refusal it is about. */
+  record Failure(Explanation.Finding finding, List<PciAddress> blockers) {
+    Failure {
+      blockers = List.copyOf(blockers);
+    }
+  }
+
+  /** The check of {@code vm} against {@code host}, from the explanation of every group of the host. */
+  static VmCheck of(VmDefinition vm, Host host, Explanation explanation) throws InputException {
+    List<Hostdev> hostdevs = new ArrayList<>();
+    Set<Explanation.Group> groups = new LinkedHashSet<>();
+    for (VmDefinition.AssignedDevice d : vm.devices()) {
+      if (host.device(d.address()).isEmpty()) {
+        throw new InputException(vm.source(), d.at(), d.written() + " " + d.address() + ": the host "
+            + host.name() + " has no such PCI device");
+      }
+      Optional<Explanation.Group> group = host.groupOf(d.address()).map(IommuGroup::id).flatMap(explanation::group);
+      group.ifPresent(groups::add);
+      List<Failure> failures = group.map(g -> g.findings().stream()
+          .filter(f -> f.severity() == Severity.FATAL).map(f -> new Failure(f, blockers(g, f))).toList())
+          .orElse(List.of());
+      hostdevs.add(new Hostdev(d, group, failures));
+    }
+    return new VmCheck(vm, hostdevs, groups.stream()
+        .sorted(Comparator.comparingInt(g -> g.verdict().id())).toList());
+  }
+
+  /** The members behind a finding: the device a step refuses, else the devices whose regions make the region. */
+  private static List<PciAddress> blockers(Explanation.Group group, Explanation.Finding f) {
+    Optional<PciAddress> refused = f.step().flatMap(StepFailure::device);
+    if (refused.isPresent()) {
+      return List.of(refused.get());
+    }
+    return group.effectiveRegions().stream().filter(r -> r.region().equals(f.region()))
+        .flatMap(r -> r.contributors().stream()).distinct().toList();
+  }
+
+  boolean wouldStart() {
+    return hostdevs.stream().allMatch(Hostdev::starts);
+  }
+
+  /** {@code FILE:LINE:COL}: where a device was assigned. */
+  String where(VmDefinition.AssignedDevice d) {
+    String at = d.at().render();
+    return at.isEmpty() ? vm.source() : vm.source() + ":" + at;
+  }
+
+  /** The lines that say which VM is checked, before the groups. */
+  void printHeader(PrintWriter out) {
+    VmDefinition.MachineFamily family = VmDefinition.family(vm.machine()).orElseThrow();
+    out.println(vm.origin().label() + " " + vm.name().map(n -> "'" + n + "' ").orElse("") + "(" + vm.source()
+        + "): machine " + vm.machine() + " (" + family.preset() + " map), RAM " + ByteSize.format(vm.ramBytes())
+        + ", " + vm.devices().size() + " host PCI device" + (vm.devices().size() == 1 ? "" : "s"));
+    vm.maxRamBelow4g().ifPresent(b -> out.println("  note: max-ram-below-4g=" + ByteSize.format(b)
+        + " is read but the " + family.preset() + " map does not apply it yet"));
+    vm.notes().forEach(n -> out.println("  note: " + n));
+  }
+
+  /** The answer, after the groups: would it start, and for each device that fails, where, why and who blocks. */
+  void printVerdict(PrintWriter out) {
+    long failing = hostdevs.stream().filter(h -> !h.starts()).count();
+    out.println();
+    if (hostdevs.isEmpty()) {
+      out.println("the VM would start: it assigns no host PCI device, so VFIO has nothing to refuse");
+      return;
+    }
+    out.println(failing == 0 ? "the VM would start: every host PCI device can be assigned"
+        : "the VM would NOT start: " + failing + " of " + hostdevs.size() + " host PCI devices fail");
+    for (Hostdev h : hostdevs) {
+      VmDefinition.AssignedDevice d = h.device();
+      String head = d.written() + " " + d.address() + d.alias().map(a -> " (" + a + ")").orElse("") + " at "
+          + where(d);
+      if (h.group().isEmpty()) {
+        out.println("  " + head + ": fails: it is in no IOMMU group, so VFIO cannot take it (the IOMMU is off or"
+            + " does not cover it)");
+        continue;
+      }
+      int id = h.group().get().verdict().id();
+      if (h.starts()) {
+        out.println("  " + head + ", group " + id + ": assignable");
+        continue;
+      }
+      for (Failure f : h.failures()) {
+        Optional<StepFailure> step = f.finding().step();
+        out.println("  " + head + ", group " + id + ": fails at "
+            + step.map(s -> s.stage().resvName()).orElse("policy rule " + f.finding().provenance().rule()));
+        out.println("    " + step.map(StepFailure::summary).orElse(f.finding().message()));
+        step.ifPresent(s -> out.println("    why: " + s.why()));
+        List<String> others = f.blockers().stream().filter(b -> !b.equals(d.address()))
+            .map(b -> b + " (" + (vm.devices().stream().anyMatch(x -> x.address().equals(b))
+                ? "also assigned" : "in the same group, not assigned") + ")").toList();
+        if (!others.isEmpty()) {
+          out.println("    blocked by group member " + String.join(", ", others)
+              + ": VFIO takes the whole group, so its regions count");
+        }
+      }
+    }
+  }
+
+  /** Where an assigned device was written, as JSON wants it: line and column, or nulls. */
+  static Integer line(VmDefinition.AssignedDevice d) {
+    return d.at() instanceof Position.Line l ? l.line() : null;
+  }
+
+  static Integer column(VmDefinition.AssignedDevice d) {
+    return d.at() instanceof Position.Line l && l.column() > 0 ? l.column() : null;
+  }
+}
