@@ -33,12 +33,18 @@ import picocli.CommandLine.Spec;
       "For each group: assignable or not, the effective merged regions (as reserved_regions would show them),",
       "the valid IOVA ranges VFIO would report, and every finding with its severity, rule and source line.",
       "The answer is for one kernel (the host's, or --kernel and --backend): a step the kernel fails, the",
-      "attach or the map of guest RAM, is a fatal finding naming the call, the errno and the kernel's log line."
+      "attach or the map of guest RAM, is a fatal finding naming the call, the errno and the kernel's log line.",
+      "",
+      "With --domain (a libvirt domain XML) or --qemu-cmdline (a QEMU command line), the answer is for that VM:",
+      "its machine type and RAM give the guest map, exactly the IOMMU groups of its host PCI devices are",
+      "evaluated, and the last lines say whether it would start and, for each device that fails, the step, the",
+      "kernel's log line and the group members that block it. A device the host does not have is exit 2."
     },
     exitCodeListHeading = HelpText.EXIT_HEADING,
     exitCodeList = {
-      "0:every group is assignable",
-      "1:some group has a fatal finding (the kernel refuses its attach or a map, or a rule says fatal)",
+      "0:every group is assignable (with --domain or --qemu-cmdline: the VM would start)",
+      "1:some group has a fatal finding (the kernel refuses its attach or a map, or a rule says fatal); with"
+          + " --domain or --qemu-cmdline: the VM would not start",
       HelpText.BAD_INPUT,
       HelpText.INTERNAL_ERROR
     },
@@ -48,7 +54,10 @@ import picocli.CommandLine.Spec;
       "  bin/resvc check --policy examples/policies/cloud-strict.resv --host examples/hosts/hp-proliant-dl360-g7 \\",
       "    --guest q35,ram=16G --group 10",
       "  bin/resvc check --policy examples/policies/intel-vtd-kernel-default.resv \\",
-      "    --host examples/hosts/hp-proliant-dl360-g7 --kernel 5.14 --backend vfio-type1"
+      "    --host examples/hosts/hp-proliant-dl360-g7 --kernel 5.14 --backend vfio-type1",
+      "  bin/resvc check --policy examples/policies/kernel-intel.resv --host examples/hosts/hp-proliant-dl360-g7 \\",
+      "    --domain examples/domains/dl360-raid.xml",
+      "  virsh dumpxml myvm | bin/resvc check --policy examples/policies/kernel-intel.resv --domain -"
     })
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -12,6 +12,7 @@ import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
+import dev.resvc.runtime.range.U64;
 import java.util.List;
 import java.util.Optional;
 
@@ -84,9 +85,8 @@ final class VerdictJson {
         .put("name", vm.name().orElse(null))
         .put("arch", vm.arch().orElse(null))
         .put("machine", vm.machine())
-        .put("ram_bytes", Long.toUnsignedString(vm.ramBytes()))
-        .put("max_ram_below_4g", vm.maxRamBelow4g().isPresent() ? Long.toUnsignedString(vm.maxRamBelow4g().getAsLong())
-            : null)
+        .put("ram_size", U64.hex16(vm.ramBytes()))
+        .put("max_ram_below_4g", vm.maxRamBelow4g().isPresent() ? U64.hex16(vm.maxRamBelow4g().getAsLong()) : null)
         .put("cpu", vm.cpu().orElse(null))
         .put("notes", vm.notes())
         .put("would_start", check.wouldStart())

@@ -186,7 +186,7 @@ class JsonSchemaTest {
     JsonNode vm = raid.get("vm");
     assertThat(vm.get("would_start").asBoolean()).isFalse();
     assertThat(vm.get("machine").asText()).isEqualTo("pc-q35-8.2");
-    assertThat(vm.get("ram_bytes").asText()).isEqualTo(Long.toString(16L << 30));
+    assertThat(vm.get("ram_size").asText()).isEqualTo("0x0000000400000000");
     JsonNode raidDev = vm.get("hostdevs").get(0);
     assertThat(raidDev.get("address").asText()).isEqualTo("0000:03:00.0");
     assertThat(raidDev.get("group").asInt()).isEqualTo(10);
