@@ -12,8 +12,8 @@
  * host.Firmware} carries and the readers that decode tables a VMM already has; {@code kernel} holds
  * the kernel's algorithms, which {@code Verdict} answers in ({@code VfioIovaList.AttachResult}) and
  * which a VMM may run on its own; {@code vmm} reads the VM definitions VMMs keep (a libvirt domain, a
- * QEMU command line), which is why the module needs {@code java.xml}, a JDK module. How the command line prints them is not here: that is the
- * compiler's {@code dev.resvc.cli.render}. {@code RuntimeModuleTest} pins this list.
+ * QEMU command line), which is why the module needs {@code java.xml}, a JDK module. How the command
+ * line prints them is not here: that is the compiler's {@code dev.resvc.cli.render}. {@code RuntimeModuleTest} pins this list.
  */
 module dev.resvc.runtime {
   requires java.xml;

@@ -62,7 +62,8 @@ final class VerdictJson {
   /**
    * The VM of {@code check --domain}/{@code --qemu-cmdline}: where it was read, its machine and RAM,
    * whether it would start, and each assigned device with its group and verdict ({@code
-   * assignable}, {@code not_assignable}, or {@code no_iommu_group}) and the group members that block it.
+   * assignable}, {@code not_assignable}, or {@code no_iommu_group}) and the group members that block it
+   * (behind a fatal finding, or held by a host driver so that the group is not viable).
    */
   static Json.Obj vm(VmCheck check) {
     dev.resvc.runtime.vmm.VmDefinition vm = check.vm();
@@ -76,8 +77,7 @@ final class VerdictJson {
           .put("column", VmCheck.column(h.device()))
           .put("group", h.group().map(g -> g.verdict().id()).orElse(null))
           .put("verdict", h.group().isEmpty() ? "no_iommu_group" : h.starts() ? "assignable" : "not_assignable")
-          .put("blocked_by", h.failures().stream().flatMap(f -> f.blockers().stream()).distinct()
-              .map(PciAddress::toString).toList()));
+          .put("blocked_by", h.blockers().stream().map(PciAddress::toString).toList()));
     }
     return Json.object()
         .put("source", vm.source())

@@ -6,6 +6,7 @@ import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Severity;
 import dev.resvc.runtime.range.ByteSize;
@@ -35,15 +36,26 @@ record VmCheck(VmDefinition vm, List<Hostdev> hostdevs, List<Explanation.Group> 
 
   /**
    * One assigned device: its group (none when the IOMMU does not cover it, so VFIO has nothing to
-   * take) and the group's fatal findings, each with the group members behind it.
+   * take), the group's fatal findings, each with the group members behind it, and the members the VM
+   * does not assign that a host driver holds (which make the group not viable).
    */
-  record Hostdev(VmDefinition.AssignedDevice device, Optional<Explanation.Group> group, List<Failure> failures) {
+  record Hostdev(VmDefinition.AssignedDevice device, Optional<Explanation.Group> group, List<Failure> failures,
+      List<PciDevice> heldByHostDrivers) {
     Hostdev {
       failures = List.copyOf(failures);
+      heldByHostDrivers = List.copyOf(heldByHostDrivers);
     }
 
     boolean starts() {
-      return group.isPresent() && failures.isEmpty();
+      return group.isPresent() && failures.isEmpty() && heldByHostDrivers.isEmpty();
+    }
+
+    /** Every member that keeps the device from the VM: behind a fatal finding, or held by a host driver. */
+    List<PciAddress> blockers() {
+      Set<PciAddress> all = new LinkedHashSet<>();
+      failures.forEach(f -> all.addAll(f.blockers()));
+      heldByHostDrivers.forEach(d -> all.add(d.address()));
+      return List.copyOf(all);
     }
   }
 
@@ -68,10 +80,34 @@ record VmCheck(VmDefinition vm, List<Hostdev> hostdevs, List<Explanation.Group> 
       List<Failure> failures = group.map(g -> g.findings().stream()
           .filter(f -> f.severity() == Severity.FATAL).map(f -> new Failure(f, blockers(g, f))).toList())
           .orElse(List.of());
-      hostdevs.add(new Hostdev(d, group, failures));
+      List<PciDevice> held = host.groupOf(d.address()).map(g -> heldByHostDrivers(g, vm)).orElse(List.of());
+      hostdevs.add(new Hostdev(d, group, failures, held));
     }
     return new VmCheck(vm, hostdevs, groups.stream()
         .sorted(Comparator.comparingInt(g -> g.verdict().id())).toList());
+  }
+
+  /**
+   * The members of {@code group} that {@code vm} does not assign and that a driver using the DMA API
+   * holds. VFIO calls a group viable only when none does: the kernel's vfio_group_ioctl_get_status
+   * (drivers/vfio/group.c, v6.2+; vfio.c since v5.19) sets VFIO_GROUP_FLAGS_VIABLE only when
+   * iommu_group_dma_owner_claimed() is false, i.e. no bound driver counts as a DMA owner, and every
+   * driver does but those that set driver_managed_dma: vfio-pci and its variant drivers, pci-stub
+   * and pcieport (v5.19, "PCI: pci_stub: Set driver_managed_dma", "PCI: portdrv: Set
+   * driver_managed_dma"; before, vfio_dev_driver_allowed let pci-stub and bridges through). QEMU
+   * then stops with "group N is not viable" (hw/vfio, vfio_get_group). The assigned devices
+   * themselves are left out: libvirt's managed='yes' binds them to vfio-pci before QEMU starts.
+   */
+  private static List<PciDevice> heldByHostDrivers(IommuGroup group, VmDefinition vm) {
+    return group.devices().stream()
+        .filter(d -> vm.devices().stream().noneMatch(a -> a.address().equals(d.address())))
+        .filter(d -> d.driver().filter(n -> !managesItsOwnDma(n)).isPresent())
+        .toList();
+  }
+
+  /** A driver with driver_managed_dma set, which does not claim its group's DMA ownership. */
+  private static boolean managesItsOwnDma(String driver) {
+    return driver.contains("vfio") || driver.equals("pci-stub") || driver.equals("pcieport");
   }
 
   /** The members behind a finding: the device a step refuses, else the devices whose regions make the region. */
@@ -128,6 +164,15 @@ record VmCheck(VmDefinition vm, List<Hostdev> hostdevs, List<Explanation.Group> 
       if (h.starts()) {
         out.println("  " + head + ", group " + id + ": assignable");
         continue;
+      }
+      if (!h.heldByHostDrivers().isEmpty()) {
+        out.println("  " + head + ", group " + id + ": fails at attach: group " + id + " is not viable");
+        out.println("    QEMU stops with \"group " + id + " is not viable\": VFIO takes a group only when no member"
+            + " is held by a host driver (vfio_group_ioctl_get_status, iommu_group_dma_owner_claimed)");
+        for (PciDevice held : h.heldByHostDrivers()) {
+          out.println("    blocked by group member " + held.address() + ", not assigned, bound to "
+              + held.driver().orElseThrow() + ": assign it too, or bind it to vfio-pci or pci-stub");
+        }
       }
       for (Failure f : h.failures()) {
         Optional<StepFailure> step = f.finding().step();

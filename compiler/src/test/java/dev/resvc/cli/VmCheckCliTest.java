@@ -66,6 +66,39 @@ class VmCheckCliTest {
         + " fails at attach\n");
     assertThat(run.out()).contains("    blocked by group member 0000:01:00.0 (in the same group, not assigned):"
         + " VFIO takes the whole group, so its regions count\n");
+    // The iLO functions and the UHCI controller stay with their host drivers: the group is not viable
+    // either; the root port's pcieport does not count (driver_managed_dma).
+    assertThat(run.out()).contains(": fails at attach: group 5 is not viable\n");
+    assertThat(run.out()).contains("    blocked by group member 0000:01:00.0, not assigned, bound to hpilo:"
+        + " assign it too, or bind it to vfio-pci or pci-stub\n");
+    assertThat(run.out()).contains("    blocked by group member 0000:01:00.4, not assigned, bound to uhci_hcd:");
+    assertThat(run.out()).doesNotContain("0000:00:1c.4, not assigned");
+  }
+
+  /**
+   * Dell Latitude 5414 group 3 holds the xHCI (00:14.0) and the PCH thermal function (00:14.2, bound
+   * to intel_pch_thermal): the xHCI alone does not start, both together do.
+   */
+  @Test
+  void aGroupIsViableOnlyWhenNoMemberIsLeftWithAHostDriver(@TempDir Path dir) throws Exception {
+    String dell = ROOT.resolve("examples/hosts/dell-latitude-5414").toString();
+    Path alone = dir.resolve("alone.sh");
+    Files.writeString(alone, "qemu-system-x86_64 -M q35 -m 8G -device vfio-pci,host=00:14.0\n");
+    CliRun one = CliRun.of("check", "--policy", POLICY, "--host", dell, "--qemu-cmdline", alone.toString());
+    assertThat(one.exitCode()).isEqualTo(Main.FINDING);
+    assertThat(one.out()).contains("the VM would NOT start: 1 of 1 host PCI devices fail\n"
+        + "  -device vfio-pci 0000:00:14.0 at " + alone + ":1:41, group 3: fails at attach: group 3 is not viable\n");
+    assertThat(one.out()).contains("    blocked by group member 0000:00:14.2, not assigned, bound to"
+        + " intel_pch_thermal: assign it too, or bind it to vfio-pci or pci-stub\n");
+    // The group's own verdict stands: its regions are fine.
+    assertThat(one.out()).contains("1 of 1 groups assignable\n");
+
+    Path both = dir.resolve("both.sh");
+    Files.writeString(both,
+        "qemu-system-x86_64 -M q35 -m 8G -device vfio-pci,host=00:14.0 -device vfio-pci,host=00:14.2\n");
+    CliRun two = CliRun.of("check", "--policy", POLICY, "--host", dell, "--qemu-cmdline", both.toString());
+    assertThat(two.exitCode()).isEqualTo(Main.OK);
+    assertThat(two.out()).contains("the VM would start: every host PCI device can be assigned\n");
   }
 
   @Test

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The runtime's module, as built from {@code module-info.java}: its name, that it needs nothing but
- * JDK modules ({@code java.base}; {@code java.xml} for libvirt domain XML), and exactly which packages it exports. A new package, or an export added or
- * dropped, fails here until this list (and docs/architecture.md, which draws it) says why.
+ * JDK modules ({@code java.base}; {@code java.xml} for libvirt domain XML), and exactly which
+ * packages it exports. A new package, or an export added or dropped, fails here until this list (and
+ * docs/architecture.md, which draws it) says why.
  */
 class RuntimeModuleTest {
   static final String NAME = "dev.resvc.runtime";

@@ -33,7 +33,10 @@ import javax.xml.stream.XMLStreamReader;
  * malformed document is one {@link InputException} at its line and column.
  */
 public final class LibvirtDomainReader {
-  /** The namespace of {@code <qemu:commandline>} (libvirt docs/drvqemu.rst, "Pass-through of arbitrary qemu commands"). */
+  /**
+   * The namespace of {@code <qemu:commandline>} (libvirt docs/drvqemu.rst, "Pass-through of arbitrary
+   * qemu commands").
+   */
   static final String QEMU_NAMESPACE = "http://libvirt.org/schemas/domain/qemu/1.0";
 
   /** libvirt's limit on a memory size: virMemoryMaxValue (src/conf/domain_conf.c) on a 64-bit host, LLONG_MAX bytes. */
@@ -165,7 +168,6 @@ public final class LibvirtDomainReader {
           unit = Optional.ofNullable(attribute("unit")).orElse("");
           unitAt = here();
         }
-        case "domain/maxMemory/slots" -> { }
         case "domain/os/type" -> {
           arch = Optional.ofNullable(attribute("arch"));
           machine = Optional.ofNullable(attribute("machine"));
@@ -353,10 +355,7 @@ public final class LibvirtDomainReader {
         all.add("no machine type in <os><type>: assumed '" + assumed + "', QEMU's default for the architecture");
         return assumed;
       });
-      if (VmDefinition.family(machineText).isEmpty()) {
-        throw new InputException(source, machineAt, "machine type " + MessageText.quote(machineText)
-            + " has no memory map in resvc (known: q35 and pc-q35-*, pc and pc-i440fx-*, virt and virt-*)");
-      }
+      VmDefinition.requireFamily(machineText, source, machineAt);
       all.addAll(notes);
       QemuCommandLineReader.Options passed = QemuCommandLineReader.options(qemuArgs, source);
       devices.addAll(passed.devices());

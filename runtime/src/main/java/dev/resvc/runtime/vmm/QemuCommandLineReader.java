@@ -64,10 +64,7 @@ public final class QemuCommandLineReader {
       machine = "pc";
       notes.add("no -machine: QEMU's default for x86, 'pc' (i440fx)");
     }
-    if (VmDefinition.family(machine).isEmpty()) {
-      throw new InputException(source, o.machineAt(), "machine type " + MessageText.quote(machine)
-          + " has no memory map in resvc (known: q35 and pc-q35-*, pc and pc-i440fx-*, virt and virt-*)");
-    }
+    VmDefinition.requireFamily(machine, source, o.machineAt());
     if (o.ram().isEmpty()) {
       notes.add("no -m: QEMU's default RAM, 128M");
     }

@@ -135,6 +135,16 @@ public record VmDefinition(
   }
 
   /**
+   * The family of {@code machine}, written at {@code at} in {@code source}; a machine type without a
+   * map is bad input there, so a reader refuses it where it was written.
+   */
+  static MachineFamily requireFamily(String machine, String source, Position at) throws InputException {
+    return family(machine).orElseThrow(() -> new InputException(source, at, "machine type "
+        + MessageText.quote(machine) + " has no memory map in resvc (known: q35 and pc-q35-*, pc and pc-i440fx-*,"
+        + " virt and virt-*)"));
+  }
+
+  /**
    * The guest memory map this VM gets: the one place a VM definition becomes a {@link GuestLayout}.
    * Today the machine family's preset for the RAM size; {@code max-ram-below-4g} and the machine
    * version are read but not yet applied (see {@link #notes()}).
@@ -143,9 +153,7 @@ public record VmDefinition(
    *     the map cannot hold it
    */
   public GuestLayout guestLayout() throws InputException {
-    MachineFamily family = family(machine).orElseThrow(() -> new InputException(source, machineAt,
-        "machine type " + MessageText.quote(machine) + " has no memory map in resvc (known: q35 and pc-q35-*,"
-            + " pc and pc-i440fx-*, virt and virt-*)"));
+    MachineFamily family = requireFamily(machine, source, machineAt);
     try {
       return GuestPresets.preset(family.preset(), ramBytes);
     } catch (IllegalArgumentException e) {

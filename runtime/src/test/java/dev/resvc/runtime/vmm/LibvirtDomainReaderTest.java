@@ -73,7 +73,8 @@ class LibvirtDomainReaderTest {
     assertThat(read(domain("<memory unit='GiB'>16</memory>", "")).ramBytes()).isEqualTo(16L << 30);
     assertThat(read(domain("<memory unit='G'>16</memory>", "")).ramBytes()).isEqualTo(16L << 30);
     assertThat(read(domain("<memory unit='gib'>1</memory>", "")).ramBytes()).isEqualTo(1L << 30);
-    assertThat(read(domain("<memory unit='MB'>1000</memory>", "")).ramBytes()).isEqualTo(1_000_000_512L); // 10^9 rounded up to KiB
+    // 10^9 bytes, rounded up to whole KiB as libvirt does
+    assertThat(read(domain("<memory unit='MB'>1000</memory>", "")).ramBytes()).isEqualTo(1_000_000_512L);
     assertThat(read(domain("<memory unit='bytes'>1</memory>", "")).ramBytes()).isEqualTo(1024);
     assertThat(read(domain("<memory unit='b'>4096</memory>", "")).ramBytes()).isEqualTo(4096);
     assertThat(read(domain("<memory unit='TiB'>1</memory>", "")).ramBytes()).isEqualTo(1L << 40);
