@@ -44,9 +44,14 @@ public final class LibvirtDomainReader {
 
   private LibvirtDomainReader() {}
 
-  /** Reads {@code xml}, a whole file already bounded by its caller ({@code input.InputFiles}). */
+  /**
+   * Reads {@code xml}, a whole file already bounded by its caller ({@code input.InputFiles}). The
+   * JDK's own StAX parser is used whatever else is on the class path, so the settings below mean what
+   * they say; it applies the JDK's {@code jdk.xml} processing limits by default (StAX has no
+   * FEATURE_SECURE_PROCESSING switch), and a DOCTYPE never gets as far as them.
+   */
   public static VmDefinition read(byte[] xml, String source) throws InputException {
-    XMLInputFactory factory = XMLInputFactory.newFactory();
+    XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
     factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
     factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
