@@ -123,4 +123,17 @@ class VmCheckCliTest {
     assertThat(run.err()).contains(": error: malformed XML: ");
     assertThat(run.err().strip()).doesNotContain("\n");
   }
+
+  @Test
+  void aDeviceOrAFifoIsRefusedBeforeReading(@TempDir Path dir) throws Exception {
+    CliRun zero = CliRun.of("check", "--policy", POLICY, "--host", Z270, "--domain", "/dev/zero");
+    assertThat(zero.exitCode()).isEqualTo(Main.BAD_INPUT);
+    assertThat(zero.err()).isEqualTo("/dev/zero: error: is not a regular file (a FIFO, device or socket);"
+        + " resvc reads only regular files\n");
+    Path fifo = dir.resolve("vm.fifo");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isEqualTo(0);
+    CliRun pipe = CliRun.of("check", "--policy", POLICY, "--host", Z270, "--qemu-cmdline", fifo.toString());
+    assertThat(pipe.exitCode()).isEqualTo(Main.BAD_INPUT);
+    assertThat(pipe.err()).contains("is not a regular file");
+  }
 }
