@@ -11,10 +11,13 @@
  * InputNote}, {@code Read}); {@code firmware} holds the decoded ACPI tables that {@code
  * host.Firmware} carries and the readers that decode tables a VMM already has; {@code kernel} holds
  * the kernel's algorithms, which {@code Verdict} answers in ({@code VfioIovaList.AttachResult}) and
- * which a VMM may run on its own. How the command line prints them is not here: that is the
- * compiler's {@code dev.resvc.cli.render}. {@code RuntimeModuleTest} pins this list.
+ * which a VMM may run on its own; {@code vmm} reads the VM definitions VMMs keep (a libvirt domain, a
+ * QEMU command line), which is why the module needs {@code java.xml}, a JDK module. How the command
+ * line prints them is not here: that is the compiler's {@code dev.resvc.cli.render}. {@code RuntimeModuleTest} pins this list.
  */
 module dev.resvc.runtime {
+  requires java.xml;
+
   exports dev.resvc.runtime.firmware;
   exports dev.resvc.runtime.guest;
   exports dev.resvc.runtime.host;
@@ -24,4 +27,5 @@ module dev.resvc.runtime {
   exports dev.resvc.runtime.policy;
   exports dev.resvc.runtime.policy.index;
   exports dev.resvc.runtime.range;
+  exports dev.resvc.runtime.vmm;
 }

@@ -35,6 +35,14 @@ final class Inputs {
     return InputFiles.utf8(read(arg, stdin, InputLimits.TEXT_INPUT), displayName(arg));
   }
 
+  /**
+   * A text input as bytes, at most {@link InputLimits#TEXT_INPUT}, for a reader that decodes it itself
+   * (XML declares its own encoding).
+   */
+  static byte[] textBytes(String arg, InputStream stdin) throws InputException {
+    return read(arg, stdin, InputLimits.TEXT_INPUT);
+  }
+
   private static byte[] read(String arg, InputStream stdin, InputLimits limit) throws InputException {
     String name = displayName(arg);
     processing(name);

@@ -14,6 +14,7 @@ import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Verdict;
 import dev.resvc.runtime.range.AddressRange;
+import dev.resvc.runtime.range.U64;
 import java.util.List;
 import java.util.Optional;
 
@@ -65,6 +66,41 @@ final class VerdictJson {
   /** A group's domain aperture ({@code start}, {@code end}) and where it came from ({@code from}). */
   static Json.Obj aperture(HostApertures.Aperture a) {
     return IovaCommand.rangeJson(a.range()).put("from", a.source());
+  }
+
+  /**
+   * The VM of {@code check --domain}/{@code --qemu-cmdline}: where it was read, its machine and RAM,
+   * whether it would start, and each assigned device with its group and verdict ({@code
+   * assignable}, {@code not_assignable}, or {@code no_iommu_group}) and the group members that block it
+   * (behind a fatal finding, or held by a host driver so that the group is not viable).
+   */
+  static Json.Obj vm(VmCheck check) {
+    dev.resvc.runtime.vmm.VmDefinition vm = check.vm();
+    Json.Arr hostdevs = Json.array();
+    for (VmCheck.Hostdev h : check.hostdevs()) {
+      hostdevs.add(Json.object()
+          .put("address", h.device().address().toString())
+          .put("written", h.device().written())
+          .put("alias", h.device().alias().orElse(null))
+          .put("line", VmCheck.line(h.device()))
+          .put("column", VmCheck.column(h.device()))
+          .put("group", h.group().map(g -> g.verdict().id()).orElse(null))
+          .put("verdict", h.group().isEmpty() ? "no_iommu_group" : h.starts() ? "assignable" : "not_assignable")
+          .put("blocked_by", h.blockers().stream().map(PciAddress::toString).toList()));
+    }
+    return Json.object()
+        .put("source", vm.source())
+        .put("origin", vm.origin().label())
+        .put("name", vm.name().orElse(null))
+        .put("arch", vm.arch().orElse(null))
+        .put("machine", vm.machine())
+        .put("laid_out_as", check.guest().machine().name())
+        .put("ram_size", U64.hex16(vm.ramBytes()))
+        .put("max_ram_below_4g", vm.maxRamBelow4g().isPresent() ? U64.hex16(vm.maxRamBelow4g().getAsLong()) : null)
+        .put("cpu", vm.cpu().orElse(null))
+        .put("notes", java.util.stream.Stream.concat(vm.notes().stream(), check.guest().notes().stream()).toList())
+        .put("would_start", check.wouldStart())
+        .put("hostdevs", hostdevs);
   }
 
   /** The kernel an answer is for: its release as given, the backend, and what had to be assumed. */

@@ -172,6 +172,42 @@ class JsonSchemaTest {
     assertThat(steps).isAtLeast(10);
   }
 
+  /**
+   * {@code check --domain}: the document carries the {@code vm} object, and its {@code assignable} is
+   * whether the VM would start; a device that fails names the group and the member that blocks it.
+   */
+  @Test
+  void checkOfADomainCarriesTheVm() throws IOException {
+    String policy = ROOT.resolve("examples/policies/kernel-intel.resv").toString();
+    JsonNode raid = validCheck("check", "--format", "json", "--policy", policy, "--host",
+        ROOT.resolve("examples/hosts/hp-proliant-dl360-g7").toString(), "--domain",
+        ROOT.resolve("examples/domains/dl360-raid.xml").toString());
+    assertThat(raid.get("assignable").asBoolean()).isFalse();
+    JsonNode vm = raid.get("vm");
+    assertThat(vm.get("would_start").asBoolean()).isFalse();
+    assertThat(vm.get("machine").asText()).isEqualTo("pc-q35-8.2");
+    assertThat(vm.get("ram_size").asText()).isEqualTo("0x0000000400000000");
+    JsonNode raidDev = vm.get("hostdevs").get(0);
+    assertThat(raidDev.get("address").asText()).isEqualTo("0000:03:00.0");
+    assertThat(raidDev.get("group").asInt()).isEqualTo(10);
+    assertThat(raidDev.get("line").asInt()).isEqualTo(17);
+    assertThat(raidDev.get("verdict").asText()).isEqualTo("not_assignable");
+    assertThat(texts(raidDev.get("blocked_by"))).containsExactly("0000:03:00.0");
+    assertThat(raid.get("groups").size()).isEqualTo(1);
+
+    JsonNode usb = validCheck("check", "--format", "json", "--policy", policy, "--host",
+        ROOT.resolve("examples/hosts/asus-prime-z270-a").toString(), "--domain",
+        ROOT.resolve("examples/domains/z270-usb.xml").toString());
+    assertThat(usb.get("vm").get("would_start").asBoolean()).isTrue();
+    assertThat(usb.get("vm").get("hostdevs").get(0).get("verdict").asText()).isEqualTo("assignable");
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
   @Test
   void hostCheckExplainOnEveryShippedHost() throws IOException {
     for (Path host : hosts()) {

@@ -6,6 +6,7 @@ import dev.resvc.runtime.range.ByteSize;
 import dev.resvc.runtime.range.U64;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -183,6 +184,38 @@ public record QemuMachine(String name, Board board, Version version) {
       }
     }
     throw new IllegalArgumentException("unknown QEMU machine type " + MessageText.quote(name) + " (" + SUPPORTED + ")");
+  }
+
+  /**
+   * The board of a distribution's own machine type: RHEL's {@code pc-q35-rhel9.4.0}, {@code
+   * pc-i440fx-rhel7.6.0} and {@code virt-rhel9.4.0}, Ubuntu's {@code pc-q35-noble}, {@code ubuntu} and
+   * {@code ubuntu-q35}. Such a type extends one upstream board with the distribution's compat flags;
+   * empty for an upstream type or an unknown name.
+   */
+  public static Optional<Board> distributionBoard(String machineType) {
+    String name = machineType.strip();
+    if (name.equals("ubuntu")) {
+      return Optional.of(Board.I440FX);
+    }
+    if (name.equals("ubuntu-q35")) {
+      return Optional.of(Board.Q35);
+    }
+    for (Board b : Board.values()) {
+      String prefix = b.prefix + "-";
+      if (name.startsWith(prefix) && name.length() > prefix.length()
+          && Character.isLetter(name.charAt(prefix.length()))) {
+        return Optional.of(b);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code board} at {@code version}, as if its versioned name had been written. */
+  public static QemuMachine of(Board board, Version version) {
+    if (!board.versions().contains(version)) {
+      throw noSuchVersion(board.typeName(version), board);
+    }
+    return new QemuMachine(board.typeName(version), board, version);
   }
 
   /** {@code name}, of {@code board} with the version text {@code suffix} ({@code 8.2} of {@code pc-q35-8.2}). */
