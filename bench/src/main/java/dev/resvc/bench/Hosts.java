@@ -68,7 +68,7 @@ public final class Hosts {
           members.add(member(dev(bus, slot, 1, 0x10de, 0x10f8, 0x040300), MSI));
         }
       }
-      members.forEach(m -> devices.add(m.device()));
+      members.forEach(m -> devices.add((PciDevice) m.device())); // a synthetic host holds PCI functions only
       out.add(new IommuGroup(g, Optional.of("DMA"), members, List.of()));
     }
     return new Host("synthetic-" + groups, devices, out);
@@ -87,16 +87,22 @@ public final class Hosts {
     return new IommuGroup.Member(device, List.of(regions));
   }
 
-  /** Every (device, region) pair of the host, in the order the evaluator classifies them. */
+  /**
+   * Every (PCI device, region) pair of the host, in the order the evaluator classifies them; members
+   * that are not PCI are left out, as no rule classifies them ({@code Policy.classifyMember}).
+   */
   public static List<RuleMix.Sample> samples(Host host) {
     List<RuleMix.Sample> out = new ArrayList<>();
     for (IommuGroup g : host.groups()) {
       for (IommuGroup.Member m : g.members()) {
+        if (!(m.device() instanceof PciDevice device)) {
+          continue;
+        }
         for (Region r : m.regions()) {
-          out.add(new RuleMix.Sample(m.device(), g.id(), r));
+          out.add(new RuleMix.Sample(device, g.id(), r));
         }
         for (Region r : g.groupRegions()) {
-          out.add(new RuleMix.Sample(m.device(), g.id(), r));
+          out.add(new RuleMix.Sample(device, g.id(), r));
         }
       }
     }
@@ -112,7 +118,7 @@ public final class Hosts {
         List<Region> inputs = new ArrayList<>(m.regions());
         inputs.addAll(g.groupRegions());
         for (Region r : inputs) {
-          policy.classify(TargetKernel.newest(), m.device(), g.id(), r).apply(r).ifPresent(effective::add);
+          policy.classifyMember(TargetKernel.newest(), m.device(), g.id(), r).apply(r).ifPresent(effective::add);
         }
       }
       out.add(effective);

@@ -3,12 +3,14 @@ package dev.resvc.cli;
 import dev.resvc.cli.render.HtmlReport;
 import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.guest.GuestLayout;
-import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.host.HostApertures;
+import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Backend;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.IommuDriver;
-import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciClasses;
+import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Verdict;
@@ -146,12 +148,10 @@ final class CheckCommand implements Callable<Integer> {
     for (Explanation.Group g : groups) {
       Verdict.Group verdict = g.verdict();
       out.println();
-      out.println("group " + verdict.id() + " (" + String.join(", ", g.devices().stream().map(PciAddress::toString).toList())
+      out.println("group " + verdict.id() + " (" + String.join(", ", g.devices().stream().map(Device::name).toList())
           + "): " + (verdict.assignable() ? "assignable" : "NOT assignable"));
-      for (PciAddress a : g.devices()) {
-        loaded.host().device(a).ifPresent(d -> out.println("  device " + d.address() + "  "
-            + dev.resvc.runtime.model.PciClasses.name(d.classCode()) + String.format(" [%04x:%04x]", d.vendor(), d.deviceId())
-            + d.driver().map(n -> "  driver " + n).orElse("")));
+      for (Device device : g.devices()) {
+        out.println("  device " + deviceText(device));
       }
       out.println("  effective regions:");
       if (g.effectiveRegions().isEmpty()) {
@@ -200,6 +200,15 @@ final class CheckCommand implements Callable<Integer> {
    * e.g. {@code fatal: refused at attach: VFIO_GROUP_SET_CONTAINER fails with EINVAL (-22); the kernel
    * logs "..."}.
    */
+  /** A member as {@code check} lists it under its group. */
+  private static String deviceText(Device device) {
+    if (device instanceof PciDevice d) {
+      return d.address() + "  " + PciClasses.name(d.classCode()) + String.format(" [%04x:%04x]", d.vendor(), d.deviceId())
+          + d.driver().map(n -> "  driver " + n).orElse("");
+    }
+    return HostCommand.deviceLine(device);
+  }
+
   static void printFinding(Explanation.Finding f, String indent, PrintWriter out) {
     out.println(indent + f.severity().keyword() + ": " + f.message() + "  [" + f.provenance() + "]");
     f.step().ifPresent(step -> out.println(indent + "  why: " + step.why()));

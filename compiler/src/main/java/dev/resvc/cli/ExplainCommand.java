@@ -11,6 +11,8 @@ import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.host.HostApertures;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Device;
+import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
@@ -22,6 +24,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -67,7 +70,8 @@ final class ExplainCommand implements Callable<Integer> {
   Target target;
 
   static final class Target {
-    @Option(names = "--device", paramLabel = "BDF", description = "A PCI device, e.g. 00:14.0.")
+    @Option(names = "--device", paramLabel = "DEVICE",
+        description = "A PCI device, e.g. 00:14.0, or a group member's kernel name, e.g. dprc.1.")
     String device;
 
     @Option(names = "--region", paramLabel = "0xADDR", description = "An address: every region covering it.")
@@ -81,22 +85,20 @@ final class ExplainCommand implements Callable<Integer> {
   public Integer call() throws InputException, UsageException, CompileErrors {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    PciAddress device = null;
     Long address = null;
-    try {
-      if (target.device != null) {
-        device = PciAddress.parse(target.device);
-      } else {
+    if (target.region != null) {
+      try {
         address = U64.parse(target.region);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
       }
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
     }
     final long addr = address == null ? 0 : address;
     GuestLayout layout = where.guestLayout();
     PolicyCompiler.Compilation compilation = PolicyInput.compilation(policy, err);
     HostLoader.Loaded loaded = where.loadHost();
     Output.notes(err, loaded.notes());
+    DeviceName device = target.device == null ? null : DeviceName.of(target.device, loaded.host());
     CheckedPolicy p = compilation.policy().orElseThrow();
     TargetKernel target = where.targetKernel(loaded.host());
     HostApertures apertures = loaded.apertures(target.release());
@@ -115,15 +117,16 @@ final class ExplainCommand implements Callable<Integer> {
       Explanation.Group gv = explanation.group(group.id()).orElseThrow();
       boolean involved = false;
       for (Explanation.Classification c : gv.classifications()) {
-        boolean relevant = device != null ? c.device().equals(device)
+        boolean relevant = device != null ? device.is(c.device())
             : c.input().range().map(r -> r.contains(addr)).orElse(c.input().start() == addr);
         if (!relevant) {
           continue;
         }
         any = true;
         involved = true;
-        PciDevice d = group.member(c.device()).orElseThrow().device();
-        List<Explainer.Trial> trials = Explainer.trials(p, Section.CLASSIFY, new Interpreter.Facts(d, group.id(), c.input(), null));
+        // a device that is not PCI keeps its regions without a rule (Policy.classifyMember): no trials
+        List<Explainer.Trial> trials = c.device() instanceof PciDevice d
+            ? Explainer.trials(p, Section.CLASSIFY, new Interpreter.Facts(d, group.id(), c.input(), null)) : List.of();
         List<Conflict> conflicts = c.effective().map(eff -> conflicts(p, gv, eff, c.device())).orElse(List.of());
         if (json) {
           Json.Arr conflictJson = Json.array();
@@ -141,7 +144,7 @@ final class ExplainCommand implements Callable<Integer> {
               .put("conflicts", conflictJson));
           continue;
         }
-        out.println("device " + d.address() + " (group " + group.id() + "), region " + c.input().toSysfsLine()
+        out.println("device " + c.device().name() + " (group " + group.id() + "), region " + c.input().toSysfsLine()
             + " from " + c.input().source() + (c.input().type() == null ? "" : ", kernel type " + c.input().type().resvName()));
         printTrials(out, trials);
         out.println("  => " + c.decision().actionText() + " by " + c.decision().provenance()
@@ -154,11 +157,11 @@ final class ExplainCommand implements Callable<Integer> {
         }
         out.println();
       }
-      if (device != null && group.member(device).isPresent()) {
+      if (device != null && group.devices().stream().anyMatch(device::is)) {
         if (json) {
           groups.add(Json.object()
               .put("id", group.id())
-              .put("devices", gv.devices().stream().map(PciAddress::toString).toList())
+              .put("devices", gv.devices().stream().map(Device::name).toList())
               .put("assignable", gv.verdict().assignable())
               .put("aperture", VerdictJson.aperture(apertures.of(group.id())))
               .put("findings", VerdictJson.findings(gv)));
@@ -182,7 +185,7 @@ final class ExplainCommand implements Callable<Integer> {
           .put("host", explanation.host())
           .put("guest", explanation.guest())
           .put("kernel", VerdictJson.kernel(kernel))
-          .put("device", device == null ? null : device.toString())
+          .put("device", device == null ? null : device.text())
           .put("address", address == null ? null : U64.hex16(address))
           .put("explanations", explanations)
           .put("groups", groups)
@@ -191,11 +194,39 @@ final class ExplainCommand implements Callable<Integer> {
     return refused ? Main.FINDING : Main.OK;
   }
 
+  /**
+   * What {@code --device} names: a PCI address, matched by address, or else the kernel name of a group
+   * member that is not PCI ({@code dprc.1}); text that is neither is refused as a PCI address.
+   */
+  private record DeviceName(String text, Optional<PciAddress> address) {
+    static DeviceName of(String text, Host host) throws UsageException {
+      try {
+        PciAddress a = PciAddress.parse(text);
+        return new DeviceName(a.toString(), Optional.of(a));
+      } catch (IllegalArgumentException e) {
+        boolean member = host.groups().stream().anyMatch(g -> g.member(text).isPresent());
+        if (!member) {
+          throw new UsageException(e.getMessage() + ", nor the name of a device in an IOMMU group");
+        }
+        return new DeviceName(text, Optional.empty());
+      }
+    }
+
+    boolean is(Device d) {
+      return address.map(d::hasAddress).orElse(d.name().equals(text));
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+
   /** One conflicts decision for a region a device contributes to: the check and the rules tried. */
   private record Conflict(Explanation.ConflictCheck check, List<Explainer.Trial> trials) {}
 
   /** The conflicts decisions about the merged region of {@code effective}'s type that device {@code d} is in. */
-  private static List<Conflict> conflicts(CheckedPolicy p, Explanation.Group gv, Region effective, PciAddress d) {
+  private static List<Conflict> conflicts(CheckedPolicy p, Explanation.Group gv, Region effective, Device d) {
     List<Conflict> out = new ArrayList<>();
     for (Explanation.ConflictCheck check : gv.conflictChecks()) {
       Region merged = check.region().region();

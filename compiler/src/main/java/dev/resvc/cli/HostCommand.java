@@ -4,10 +4,12 @@ import dev.resvc.cli.render.KernelFactsFormat;
 import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.host.HostBuilder;
 import dev.resvc.runtime.input.InputException;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciClasses;
 import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.PlatformDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.U64;
 import java.io.PrintWriter;
@@ -103,7 +105,7 @@ final class HostCommand implements Callable<Integer> {
       out.println("  QEMU guest: add a virtual IOMMU (-device intel-iommu, or virtio-iommu-pci).");
       out.println("Devices found:");
       for (PciDevice d : host.devices()) {
-        out.println("  " + device(d));
+        out.println("  " + deviceLine(d));
       }
       return;
     }
@@ -114,7 +116,7 @@ final class HostCommand implements Callable<Integer> {
       out.println();
       out.println("group " + group.id() + group.domainType().map(t -> "  type " + t).orElse(""));
       for (IommuGroup.Member m : group.members()) {
-        out.println("  " + device(m.device()));
+        out.println("  " + deviceLine(m.device()));
         for (Region r : m.regions()) {
           out.println("      " + r.toSysfsLine() + "  (" + r.source() + ")");
         }
@@ -135,23 +137,38 @@ final class HostCommand implements Callable<Integer> {
     return loaded.firmware().isEmpty() ? "from sysfs" : "rebuilt from " + String.join("/", loaded.firmware().signatures());
   }
 
-  private static String device(PciDevice d) {
-    return d.address() + String.format("  %04x:%04x  ", d.vendor(), d.deviceId())
-        + PciClasses.name(d.classCode()) + String.format(" [%06x]", d.classCode())
-        + d.driver().map(n -> "  driver " + n).orElse("");
+  /**
+   * One line for a device: a PCI function's address, ids and class; another device's name, bus and
+   * the ACPI object firmware names it by (with the ancestor it belongs to when not its own).
+   */
+  static String deviceLine(Device device) {
+    if (device instanceof PciDevice d) {
+      return d.address() + String.format("  %04x:%04x  ", d.vendor(), d.deviceId())
+          + PciClasses.name(d.classCode()) + String.format(" [%06x]", d.classCode())
+          + d.driver().map(n -> "  driver " + n).orElse("");
+    }
+    PlatformDevice p = (PlatformDevice) device;
+    return p.name() + "  " + p.bus() + " device"
+        + p.acpiNode().map(n -> "  ACPI " + n.path() + (n.hid().isEmpty() ? "" : " " + n.hid())
+            + n.uid().map(u -> " uid " + u).orElse("") + n.owner().map(o -> " (of " + o + ")").orElse("")).orElse("")
+        + p.driver().map(n -> "  driver " + n).orElse("");
   }
 
   private static Json.Obj json(HostLoader.Loaded loaded) {
     Host host = loaded.host();
     Json.Arr devices = Json.array();
     host.devices().forEach(d -> devices.add(deviceJson(d)));
+    Json.Arr platformDevices = Json.array();
     Json.Arr groups = Json.array();
     for (IommuGroup g : host.groups()) {
       Json.Arr members = Json.array();
       for (IommuGroup.Member m : g.members()) {
         Json.Arr regions = Json.array();
         m.regions().forEach(r -> regions.add(regionJson(r)));
-        members.add(Json.object().put("device", m.device().address().toString()).put("regions", regions));
+        members.add(Json.object().put("device", m.device().name()).put("regions", regions));
+        if (m.device() instanceof PlatformDevice p) {
+          platformDevices.add(platformDeviceJson(p));
+        }
       }
       Json.Arr merged = Json.array();
       HostBuilder.mergedRegions(g).forEach(r -> merged.add(regionJson(r)));
@@ -167,6 +184,7 @@ final class HostCommand implements Callable<Integer> {
         .put("regions_from", loaded.regionsFrom())
         .put("kernel", KernelFactsFormat.json(host.kernel()))
         .put("devices", devices)
+        .put("platform_devices", platformDevices)
         .put("groups", groups);
   }
 
@@ -184,6 +202,19 @@ final class HostCommand implements Callable<Integer> {
         .put("driver", d.driver().orElse(null))
         .put("bridge", d.bridge())
         .put("upstream_bridges", bridges);
+  }
+
+  /** A group member that is not PCI: its name, bus, driver and ACPI object. */
+  static Json.Obj platformDeviceJson(PlatformDevice p) {
+    return Json.object()
+        .put("name", p.name())
+        .put("bus", p.bus())
+        .put("driver", p.driver().orElse(null))
+        .put("acpi", p.acpiNode().map(n -> Json.object()
+            .put("path", n.path())
+            .put("hid", n.hid())
+            .put("uid", n.uid().orElse(null))
+            .put("owner", n.owner().orElse(null))).orElse(null));
   }
 
   static Json.Obj regionJson(Region r) {

@@ -9,7 +9,7 @@ import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.kernel.VfioIovaList;
 import dev.resvc.runtime.model.Backend;
-import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Provenance;
 import dev.resvc.runtime.policy.Verdict;
@@ -35,13 +35,13 @@ final class VerdictJson {
       Json.Arr regions = Json.array();
       for (Explanation.EffectiveRegion r : g.effectiveRegions()) {
         regions.add(HostCommand.regionJson(r.region())
-            .put("devices", r.contributors().stream().map(PciAddress::toString).toList()));
+            .put("devices", r.contributors().stream().map(Device::name).toList()));
       }
       Json.Arr classifications = Json.array();
       g.classifications().forEach(c -> classifications.add(classification(c)));
       arr.add(Json.object()
           .put("id", verdict.id())
-          .put("devices", g.devices().stream().map(PciAddress::toString).toList())
+          .put("devices", g.devices().stream().map(Device::name).toList())
           .put("assignable", verdict.assignable())
           .put("aperture", aperture(apertures.of(verdict.id())))
           .put("effective_regions", regions)
@@ -86,7 +86,7 @@ final class VerdictJson {
           .put("column", VmCheck.column(h.device()))
           .put("group", h.group().map(g -> g.verdict().id()).orElse(null))
           .put("verdict", h.group().isEmpty() ? "no_iommu_group" : h.starts() ? "assignable" : "not_assignable")
-          .put("blocked_by", h.blockers().stream().map(PciAddress::toString).toList()));
+          .put("blocked_by", h.blockers().stream().map(Device::name).toList()));
     }
     return Json.object()
         .put("source", vm.source())
@@ -120,7 +120,7 @@ final class VerdictJson {
   /** How the policy classified one device's region, and the rule that decided. */
   static Json.Obj classification(Explanation.Classification c) {
     return provenance(Json.object()
-        .put("device", c.device().toString())
+        .put("device", c.device().name())
         .put("region", c.input().toSysfsLine())
         .put("source", c.input().source().resvName())
         .put("action", c.decision().actionText())

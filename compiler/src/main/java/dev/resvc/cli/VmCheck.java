@@ -3,10 +3,9 @@ package dev.resvc.cli;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.kernel.StepFailure;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
-import dev.resvc.runtime.model.PciAddress;
-import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Severity;
 import dev.resvc.runtime.range.ByteSize;
@@ -41,7 +40,7 @@ record VmCheck(VmDefinition vm, VmDefinition.Guest guest, List<Hostdev> hostdevs
    * does not assign that a host driver holds (which make the group not viable).
    */
   record Hostdev(VmDefinition.AssignedDevice device, Optional<Explanation.Group> group, List<Failure> failures,
-      List<PciDevice> heldByHostDrivers) {
+      List<Device> heldByHostDrivers) {
     Hostdev {
       failures = List.copyOf(failures);
       heldByHostDrivers = List.copyOf(heldByHostDrivers);
@@ -52,16 +51,16 @@ record VmCheck(VmDefinition vm, VmDefinition.Guest guest, List<Hostdev> hostdevs
     }
 
     /** Every member that keeps the device from the VM: behind a fatal finding, or held by a host driver. */
-    List<PciAddress> blockers() {
-      Set<PciAddress> all = new LinkedHashSet<>();
+    List<Device> blockers() {
+      Set<Device> all = new LinkedHashSet<>();
       failures.forEach(f -> all.addAll(f.blockers()));
-      heldByHostDrivers.forEach(d -> all.add(d.address()));
+      all.addAll(heldByHostDrivers);
       return List.copyOf(all);
     }
   }
 
   /** A fatal finding of the group, and the members whose regions or refusal it is about. */
-  record Failure(Explanation.Finding finding, List<PciAddress> blockers) {
+  record Failure(Explanation.Finding finding, List<Device> blockers) {
     Failure {
       blockers = List.copyOf(blockers);
     }
@@ -81,7 +80,7 @@ record VmCheck(VmDefinition vm, VmDefinition.Guest guest, List<Hostdev> hostdevs
       List<Failure> failures = group.map(g -> g.findings().stream()
           .filter(f -> f.severity() == Severity.FATAL).map(f -> new Failure(f, blockers(g, f))).toList())
           .orElse(List.of());
-      List<PciDevice> held = host.groupOf(d.address()).map(g -> heldByHostDrivers(g, vm)).orElse(List.of());
+      List<Device> held = host.groupOf(d.address()).map(g -> heldByHostDrivers(g, vm)).orElse(List.of());
       hostdevs.add(new Hostdev(d, group, failures, held));
     }
     return new VmCheck(vm, guest, hostdevs, groups.stream()
@@ -99,9 +98,9 @@ record VmCheck(VmDefinition vm, VmDefinition.Guest guest, List<Hostdev> hostdevs
    * then stops with "group N is not viable" (hw/vfio, vfio_get_group). The assigned devices
    * themselves are left out: libvirt's managed='yes' binds them to vfio-pci before QEMU starts.
    */
-  private static List<PciDevice> heldByHostDrivers(IommuGroup group, VmDefinition vm) {
+  private static List<Device> heldByHostDrivers(IommuGroup group, VmDefinition vm) {
     return group.devices().stream()
-        .filter(d -> vm.devices().stream().noneMatch(a -> a.address().equals(d.address())))
+        .filter(d -> vm.devices().stream().noneMatch(a -> d.hasAddress(a.address())))
         .filter(d -> d.driver().filter(n -> !managesItsOwnDma(n)).isPresent())
         .toList();
   }
@@ -112,8 +111,8 @@ record VmCheck(VmDefinition vm, VmDefinition.Guest guest, List<Hostdev> hostdevs
   }
 
   /** The members behind a finding: the device a step refuses, else the devices whose regions make the region. */
-  private static List<PciAddress> blockers(Explanation.Group group, Explanation.Finding f) {
-    Optional<PciAddress> refused = f.step().flatMap(StepFailure::device);
+  private static List<Device> blockers(Explanation.Group group, Explanation.Finding f) {
+    Optional<Device> refused = f.step().flatMap(StepFailure::device);
     if (refused.isPresent()) {
       return List.of(refused.get());
     }
@@ -170,8 +169,8 @@ record VmCheck(VmDefinition vm, VmDefinition.Guest guest, List<Hostdev> hostdevs
         out.println("  " + head + ", group " + id + ": fails at attach: group " + id + " is not viable");
         out.println("    QEMU stops with \"group " + id + " is not viable\": VFIO takes a group only when no member"
             + " is held by a host driver (vfio_group_ioctl_get_status, iommu_group_dma_owner_claimed)");
-        for (PciDevice held : h.heldByHostDrivers()) {
-          out.println("    blocked by group member " + held.address() + ", not assigned, bound to "
+        for (Device held : h.heldByHostDrivers()) {
+          out.println("    blocked by group member " + held.name() + ", not assigned, bound to "
               + held.driver().orElseThrow() + ": assign it too, or bind it to vfio-pci or pci-stub");
         }
       }
@@ -181,8 +180,8 @@ record VmCheck(VmDefinition vm, VmDefinition.Guest guest, List<Hostdev> hostdevs
             + step.map(s -> s.stage().resvName()).orElse("policy rule " + f.finding().provenance().rule()));
         out.println("    " + step.map(StepFailure::summary).orElse(f.finding().message()));
         step.ifPresent(s -> out.println("    why: " + s.why()));
-        List<String> others = f.blockers().stream().filter(b -> !b.equals(d.address()))
-            .map(b -> b + " (" + (vm.devices().stream().anyMatch(x -> x.address().equals(b))
+        List<String> others = f.blockers().stream().filter(b -> !b.hasAddress(d.address()))
+            .map(b -> b.name() + " (" + (vm.devices().stream().anyMatch(x -> b.hasAddress(x.address()))
                 ? "also assigned" : "in the same group, not assigned") + ")").toList();
         if (!others.isEmpty()) {
           out.println("    blocked by group member " + String.join(", ", others)

@@ -72,7 +72,7 @@ public final class AssignmentCheck {
     for (IommuGroup.Member m : group.members()) {
       for (Region r : m.regions()) {
         if (r.type() == RegionType.DIRECT) {
-          problems.add(m.device().address() + " has a direct region " + r.toSysfsLine()
+          problems.add(m.device().name() + " has a direct region " + r.toSysfsLine()
               + ": the kernel refuses to detach it from its 1:1 mapping (-EINVAL)");
         }
       }

@@ -4,6 +4,7 @@ import dev.resvc.compiler.check.CheckedPolicy;
 import dev.resvc.compiler.check.TestCase;
 import dev.resvc.runtime.kernel.Errno;
 import dev.resvc.runtime.kernel.StepFailure;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Explanation;
@@ -158,18 +159,18 @@ public final class PolicyTestRunner {
 
   /** One failed step with the device it names. */
   private static String step(StepFailure f) {
-    return f.summary() + f.device().map(d -> " (device " + d.toShortString() + ")").orElse("");
+    return f.summary() + f.device().map(d -> " (device " + d.shortName() + ")").orElse("");
   }
 
   private static Optional<Explanation.Classification> classification(Explanation v, PciAddress device, long address) {
     return v.groups().stream().flatMap(g -> g.classifications().stream())
-        .filter(c -> c.device().equals(device) && c.input().start() == address)
+        .filter(c -> c.device().hasAddress(device) && c.input().start() == address)
         .findFirst();
   }
 
   private static String regionsOf(Explanation v, PciAddress device) {
     List<String> starts = v.groups().stream().flatMap(g -> g.classifications().stream())
-        .filter(c -> c.device().equals(device)).map(c -> U64.hex(c.input().start())).toList();
+        .filter(c -> c.device().hasAddress(device)).map(c -> U64.hex(c.input().start())).toList();
     return starts.isEmpty() ? " (it has none)" : " (its regions start at " + String.join(", ", starts) + ")";
   }
 
@@ -183,11 +184,11 @@ public final class PolicyTestRunner {
     if (device.isEmpty()) {
       return v.groups();
     }
-    return v.groups().stream().filter(g -> g.devices().contains(device.get())).toList();
+    return v.groups().stream().filter(g -> g.devices().stream().anyMatch(d -> d.hasAddress(device.get()))).toList();
   }
 
   private static String devices(Explanation.Group g) {
-    return g.devices().stream().map(PciAddress::toShortString).collect(Collectors.joining(", "));
+    return g.devices().stream().map(Device::shortName).collect(Collectors.joining(", "));
   }
 
   private static String fatal(Explanation.Group g) {

@@ -5,7 +5,7 @@ import dev.resvc.runtime.kernel.KernelEra;
 import dev.resvc.runtime.kernel.VtdAperture;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.KernelRelease;
-import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
 import java.util.ArrayList;
@@ -100,8 +100,8 @@ public record HostApertures(Map<Integer, Aperture> byGroup, Aperture fallback, L
     Map<Integer, Aperture> byGroup = new LinkedHashMap<>();
     for (IommuGroup g : groups) {
       Optional<Aperture> found = Optional.empty();
-      for (PciDevice d : g.devices()) {
-        Optional<VtdUnits.Unit> unit = units.unitOf(d.address().toString());
+      for (Device d : g.devices()) {
+        Optional<VtdUnits.Unit> unit = units.unitOf(d.name());
         if (unit.isPresent()) {
           Aperture a = byUnit.get(unit.get().name());
           found = found.isEmpty() || Long.compareUnsigned(a.range().end(), found.get().range().end()) < 0

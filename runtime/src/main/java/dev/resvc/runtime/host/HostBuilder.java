@@ -2,7 +2,10 @@ package dev.resvc.runtime.host;
 
 import dev.resvc.runtime.firmware.DmarReader;
 import dev.resvc.runtime.firmware.DmarTable;
+import dev.resvc.runtime.firmware.IdMapping;
+import dev.resvc.runtime.firmware.IortNode;
 import dev.resvc.runtime.firmware.IortReader;
+import dev.resvc.runtime.firmware.IortTable;
 import dev.resvc.runtime.firmware.IvrsReader;
 import dev.resvc.runtime.firmware.IvrsTable;
 import dev.resvc.runtime.input.InputException;
@@ -14,11 +17,13 @@ import dev.resvc.runtime.kernel.ArmRegionBuilder;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.kernel.IntelRegionBuilder;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.AcpiNode;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.PlatformDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
 import java.nio.file.Path;
@@ -64,7 +69,9 @@ public final class HostBuilder {
    * <p>Each device takes the regions of the first table, in the order DMAR, IVRS, IORT, whose IOMMU
    * serves it: a DMAR remapping unit on its PCI segment; an IVHD of the AMD driver's target type on
    * its segment whose device ids reach the device's requester id ({@code last_bdf}); an IORT root
-   * complex whose ID mappings lead its requester id to an SMMU. A device no table claims still has an
+   * complex whose ID mappings lead its requester id to an SMMU. A member that is not PCI is served by
+   * an IVHD ACPI-HID entry naming its HID and UID, or by an IORT named component whose path is its
+   * ACPI object's; a DMAR gives it the IOAPIC window alone. A device no table claims still has an
    * IOMMU group, so some IOMMU serves it: it takes the first table's regions. A real machine has one
    * table; with several, a note says which rule decided.
    *
@@ -126,6 +133,11 @@ public final class HostBuilder {
           members.add(new IommuGroup.Member(device, vendor.regions().apply(device)));
         }
       }
+      for (PlatformDevice device : g.platformDevices()) {
+        Vendor vendor = vendors.stream().filter(v -> v.servesPlatform().test(device)).findFirst()
+            .orElse(vendors.get(0));
+        members.add(new IommuGroup.Member(device, vendor.platformRegions().apply(device)));
+      }
       IommuGroup group = new IommuGroup(g.id(), g.domainType(), members, List.of());
       if (sameKernel) {
         compareWithSysfs(group, g, snapshot.root(), release, notes);
@@ -140,9 +152,13 @@ public final class HostBuilder {
     return firmware.aperture();
   }
 
-  /** One vendor's driver: which devices its IOMMU serves and the regions it reports for them. */
+  /**
+   * One vendor's driver: which devices its IOMMU serves and the regions it reports for them, PCI
+   * functions and the other devices apart.
+   */
   private record Vendor(String signature, String source, Predicate<PciDevice> serves,
-      Function<PciDevice, List<Region>> regions) {}
+      Function<PciDevice, List<Region>> regions, Predicate<PlatformDevice> servesPlatform,
+      Function<PlatformDevice, List<Region>> platformRegions) {}
 
   /**
    * The drivers of the tables present. What they note while binding, and while the Arm driver walks
@@ -157,13 +173,14 @@ public final class HostBuilder {
       notes.addAll(intel.notes());
       vendors.add(new Vendor("DMAR", t.source(),
           d -> t.table().drhds().stream().anyMatch(u -> u.segment() == d.address().segment()),
-          intel.value()::regionsFor));
+          intel.value()::regionsFor, p -> false, p -> intel.value().regionsForNonPci()));
     });
     firmware.ivrs().ifPresent(t -> {
       Read<AmdRegionBuilder> amd = AmdRegionBuilder.from(t.table(), release, amdEfr2, t.source());
       notes.addAll(amd.notes());
       vendors.add(new Vendor("IVRS", t.source(), d -> amdServes(amd.value(), t.table(), d.address()),
-          amd.value()::regionsFor));
+          amd.value()::regionsFor, p -> acpiHidDevice(amd.value(), p).isPresent(),
+          p -> amdPlatformRegions(amd.value(), p, t.source(), notes)));
     });
     firmware.iort().ifPresent(t -> {
       ArmPlatform platform = firmware.arm();
@@ -173,10 +190,88 @@ public final class HostBuilder {
       ArmRegionBuilder arm = platform.madt().map(sized::withMadt).orElse(sized);
       vendors.add(new Vendor("IORT", t.source(),
           d -> valueNoting(arm.streamsForPci(d.address()), notes).isPresent(),
-          d -> valueNoting(arm.regionsForPci(d, platform.bridgeKinds(), true), notes)));
+          d -> valueNoting(arm.regionsForPci(d, platform.bridgeKinds(), true), notes),
+          p -> namedComponent(t.table(), p).isPresent(),
+          p -> armPlatformRegions(arm, t.table(), p, t.source(), notes)));
     });
     return vendors;
   }
+
+  /** The IVHD ACPI-HID entry that gives {@code device} its AMD device id, from its own ACPI object. */
+  private static Optional<AmdRegionBuilder.AcpiHidDevice> acpiHidDevice(AmdRegionBuilder amd, PlatformDevice device) {
+    return device.ownAcpiNode().flatMap(n -> amd.acpiHidDevice(n.hid(), n.uid()));
+  }
+
+  /**
+   * {@code amd_iommu_get_resv_regions} for a device that is not PCI: the regions of the device id its
+   * ACPI-HID entry gives it; none, with a warning, when no entry names it (the driver would not probe
+   * it, so sysfs should not show it in a group).
+   */
+  private static List<Region> amdPlatformRegions(AmdRegionBuilder amd, PlatformDevice device, String source,
+      List<InputNote> notes) {
+    Optional<AmdRegionBuilder.AcpiHidDevice> id = acpiHidDevice(amd, device);
+    if (id.isEmpty()) {
+      notes.add(InputNote.warning(source, Position.whole(), device.name() + " is in an IOMMU group, but no IVHD"
+          + " ACPI-HID entry names " + device.ownAcpiNode().map(n -> "its HID " + n.hid()
+              + n.uid().map(u -> " and UID " + u).orElse("")).orElse("it (it has no ACPI object of its own)")
+          + " (get_acpihid_device_id); it gets no regions from the IVRS"));
+      return List.of();
+    }
+    return amd.regionsFor(id.get().segment(), id.get().devid());
+  }
+
+  /**
+   * The IORT named component whose device name is the path of {@code device}'s ACPI object, its own or
+   * the nearest ancestor's ({@code iort_match_node_callback} walks up to the first device with one).
+   */
+  private static Optional<IortNode.NamedComponent> namedComponent(IortTable table, PlatformDevice device) {
+    Optional<String> path = device.acpiNode().map(AcpiNode::path);
+    return table.nodes(IortNode.NamedComponent.class).stream()
+        .filter(nc -> path.isPresent() && nc.deviceName().equals(path.get()))
+        .findFirst();
+  }
+
+  /**
+   * {@code arm_smmu_get_resv_regions} for a device that is not PCI, found through its named
+   * component. A platform device's stream IDs are the outputs of the component's single mappings
+   * ({@code iort_nc_iommu_map}); an fsl-mc object's is its ICID mapped through the component's ID
+   * mappings ({@code fsl_mc_dma_configure} passes it to {@code acpi_dma_configure_id}), which sysfs
+   * does not show: it gets the SMMU's own regions and a warning that RMRs for its stream are not known.
+   */
+  private static List<Region> armPlatformRegions(ArmRegionBuilder arm, IortTable table, PlatformDevice device,
+      String source, List<InputNote> notes) {
+    Optional<IortNode.NamedComponent> nc = namedComponent(table, device);
+    if (nc.isEmpty()) {
+      notes.add(InputNote.warning(source, Position.whole(), device.name() + " is in an IOMMU group, but no IORT"
+          + " named component is " + device.acpiNode().map(n -> "its ACPI object " + n.path()
+              + n.owner().map(o -> " (of " + o + ")").orElse("")).orElse("named by it (it has no ACPI object)")
+          + " (iort_match_node_callback); it gets no regions from the IORT"));
+      return List.of();
+    }
+    long offset = nc.get().header().offset();
+    if (device.bus().equals(FSL_MC_BUS)) {
+      Optional<Long> smmu = nc.get().mappings().stream().map(IdMapping::outputReference)
+          .filter(ref -> table.nodeAt(ref).filter(n -> n instanceof IortNode.Smmu || n instanceof IortNode.SmmuV3)
+              .isPresent())
+          .findFirst();
+      notes.add(InputNote.warning(source, Position.offset(offset), device.name() + " is an fsl-mc object: its"
+          + " stream ID is its ICID mapped through " + nc.get().deviceName() + "'s ID mappings"
+          + " (fsl_mc_dma_configure), which sysfs does not show, so RMRs for it are not attributed"));
+      return smmu.map(s -> valueNoting(arm.regionsForStreams(s, List.of()), notes)).orElse(List.of());
+    }
+    Optional<ArmRegionBuilder.StreamBinding> binding =
+        valueNoting(arm.streamsForNamedComponent(nc.get().deviceName()), notes);
+    if (binding.isEmpty()) {
+      notes.add(InputNote.warning(source, Position.offset(offset), device.name() + ": named component "
+          + nc.get().deviceName() + " has no single ID mapping that leads to an SMMU (iort_nc_iommu_map);"
+          + " it gets no regions from the IORT"));
+      return List.of();
+    }
+    return valueNoting(arm.regionsForStreams(binding.get().smmuOffset(), binding.get().streamIds()), notes);
+  }
+
+  /** The bus of NXP's Management Complex objects ({@code dprc.N}, {@code dpni.N}; drivers/bus/fsl-mc). */
+  static final String FSL_MC_BUS = "fsl-mc";
 
   private static <T> T valueNoting(Read<T> read, List<InputNote> notes) {
     notes.addAll(read.notes());

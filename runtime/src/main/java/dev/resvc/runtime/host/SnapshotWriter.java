@@ -6,6 +6,7 @@ import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.input.Read;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.PlatformDevice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -34,7 +35,10 @@ import java.util.stream.Stream;
  * firmware/acpi/tables/APIC}); the firmware memory map {@code firmware/memmap/N/{start,end,type}}
  * ({@link FirmwareMemoryMap}) byte for byte; with an IORT, what the Arm regions depend on ({@link
  * ArmPlatformReader}: {@code kernel/mm/transparent_hugepage/hpage_pmd_size} and each PCI bridge's
- * {@code config}). Only what the reader
+ * {@code config}); for a group member that is not PCI, its directory with {@code
+ * subsystem} and {@code driver} links into {@code bus/<bus>/} and the {@code firmware_node} link (its
+ * own or its nearest ancestor's) to a copy of the ACPI object's {@code path}, {@code hid} and {@code
+ * uid}. Only what the reader
  * accepts is written: devices and group members it skips (with a note) are left out. An empty
  * {@code kernel/iommu_groups} records a machine with its IOMMU off (or a kernel without IOMMU
  * support); the reader refuses a tree without one.
@@ -98,6 +102,10 @@ public final class SnapshotWriter {
       for (PciAddress member : g.group().devices()) {
         w.link(dir.resolve("devices").resolve(member.toString()), base.resolve(devices.get(member).relativeDir()));
       }
+      for (SysfsReader.PlatformDir p : g.platformDirs()) {
+        writePlatformDevice(w, base, p);
+        w.link(dir.resolve("devices").resolve(p.device().name()), base.resolve(p.relativeDir()));
+      }
     }
 
     Map<String, byte[]> tables = source.snapshot().acpiTables();
@@ -134,6 +142,41 @@ public final class SnapshotWriter {
       }
     }
     return new Read<>(source.snapshot(), read.notes());
+  }
+
+  /**
+   * A group member that is not PCI: its directory where the machine has it, {@code subsystem} and
+   * {@code driver} links into {@code bus/<bus>/}, and the {@code firmware_node} link (on the device or
+   * the ancestor that has it) to a copy of the ACPI object's {@code path}, {@code hid} and {@code uid}.
+   * A device in two groups (it cannot be, but a hostile snapshot may say so) is written once.
+   */
+  private static void writePlatformDevice(Writer w, Path base, SysfsReader.PlatformDir p) throws InputException {
+    PlatformDevice device = p.device();
+    Path dir = base.resolve(p.relativeDir());
+    if (Files.exists(dir.resolve("subsystem"), LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    w.mkdirs(dir);
+    Path bus = base.resolve("bus").resolve(safeName(device.bus(), "bus/" + device.bus()));
+    w.mkdirs(bus);
+    w.link(dir.resolve("subsystem"), bus);
+    if (device.driver().isPresent()) {
+      Path driver = bus.resolve("drivers").resolve(safeName(device.driver().get(), "drivers/" + device.driver().get()));
+      w.mkdirs(driver);
+      w.link(dir.resolve("driver"), driver);
+    }
+    if (p.node().isPresent()) {
+      SysfsReader.NodeDir node = p.node().get();
+      Path nodeDir = base.resolve(node.nodeDir());
+      Path link = base.resolve(node.linkDir()).resolve("firmware_node");
+      if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+        w.mkdirs(nodeDir);
+        for (Map.Entry<String, byte[]> file : node.files().entrySet()) {
+          w.write(nodeDir.resolve(file.getKey()), file.getValue());
+        }
+        w.link(link, nodeDir);
+      }
+    }
   }
 
   private static void checkOutput(Path out) throws InputException {

@@ -7,9 +7,11 @@ import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.MessageText;
 import dev.resvc.runtime.input.Position;
 import dev.resvc.runtime.input.Read;
+import dev.resvc.runtime.model.AcpiNode;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciClasses;
 import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.PlatformDevice;
 import dev.resvc.runtime.model.Region;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +38,12 @@ import java.util.stream.Stream;
  *   <li>PCI devices are the entries of {@code bus/pci/devices/}, symlinks into {@code devices/}.
  *       Each is resolved to its real directory; every ancestor directory named like a PCI address is
  *       a bridge above the device ({@link PciDevice#upstreamBridges()}, root first).
- *   <li>IOMMU groups are the decimal directories of {@code kernel/iommu_groups/}. An empty one is a
+ *   <li>IOMMU groups are the decimal directories of {@code kernel/iommu_groups/}. A member that is
+ *       not a PCI function ({@code dprc.1}, {@code AMDI0020:00}) is read from the directory its link
+ *       leads to: the bus its {@code subsystem} link names, its {@code driver} link, and the ACPI
+ *       object of its {@code firmware_node} ({@code path}, {@code hid}, {@code uid}), or of the
+ *       nearest ancestor directory's when it has none ({@link PlatformDevice}).
+ *   <li> An empty one is a
  *       machine with its IOMMU off: no groups, no error. A tree without it is no sysfs tree and is
  *       refused, except a mounted sysfs, whose kernel has no IOMMU support (no groups, a note).
  *   <li>{@code firmware/acpi/tables/DMAR}, {@code IVRS} and {@code IORT} are read as bytes when
@@ -48,8 +55,8 @@ import java.util.stream.Stream;
  * <p>Snapshots are hostile input: nothing is listed or read through a link that leaves the root, and
  * content comes only from regular files of bounded size ({@link SysfsTree}).
  *
- * <p>Group members come out in ascending PCI address order: the order in which the kernel added
- * devices to a group is not visible in sysfs.
+ * <p>Group members come out in ascending PCI address order, then the other devices by name: the
+ * order in which the kernel added devices to a group is not visible in sysfs.
  *
  * <p>Kernels that print {@code reserved_regions} with {@code sysfs_emit_at} stop at one page (4095
  * bytes), possibly mid-line. A file that does not end in a newline has its incomplete last line
@@ -94,8 +101,26 @@ public final class SysfsReader {
    */
   record DeviceDir(PciDevice device, Path relativeDir, Map<String, byte[]> idFiles) {}
 
-  /** A group with the bytes of its files, for {@link SnapshotWriter} to copy verbatim. */
-  record GroupFiles(SysfsGroup group, byte[] reservedRegions, Optional<byte[]> type) {}
+  /**
+   * A group with the bytes of its files, and where its members that are not PCI functions live, for
+   * {@link SnapshotWriter} to copy verbatim.
+   */
+  record GroupFiles(SysfsGroup group, byte[] reservedRegions, Optional<byte[]> type, List<PlatformDir> platformDirs) {}
+
+  /**
+   * A group member that is not a PCI function, with the directory it lives in and, when it has an ACPI
+   * object, the directory whose {@code firmware_node} link names it (its own or an ancestor's), the
+   * node's directory and the bytes of the node's files ({@link #ACPI_NODE_FILES}); paths relative to
+   * the real root.
+   */
+  record PlatformDir(PlatformDevice device, Path relativeDir, Optional<NodeDir> node) {}
+
+  /** Where a {@code firmware_node} link is ({@code linkDir}), where it leads, and the files read there. */
+  record NodeDir(Path linkDir, Path nodeDir, Map<String, byte[]> files) {}
+
+  /** The attributes of an ACPI device object that resvc reads (drivers/acpi/device_sysfs.c). */
+  static final List<String> ACPI_NODE_FILES = List.of("path", "hid", "uid");
+
 
   /** The snapshot plus what a writer needs to reproduce the tree. */
   record Detailed(SysfsSnapshot snapshot, SysfsTree tree, Map<PciAddress, DeviceDir> devices, List<GroupFiles> groups,
@@ -252,16 +277,27 @@ public final class SysfsReader {
     return value;
   }
 
-  /**
-   * The name of the driver the device's {@code driver} link leads to. Only the link's text is read,
-   * never what it leads to, so a link whose driver directory a snapshot leaves out (as git does with
-   * empty directories) still names it; but it must point inside the tree, as sysfs's own do, and
-   * its last part must be a name that can be printed.
-   */
+  /** The name of the driver the device's {@code driver} link leads to ({@link #linkedName}). */
   private static Optional<String> driver(SysfsTree tree, String rel, Path deviceDir, List<InputNote> notes)
       throws InputException {
-    String source = tree.name(rel + "/driver");
-    Path link = deviceDir.resolve("driver");
+    Optional<String> name = linkedName(tree, rel, deviceDir, "driver", "a driver name");
+    if (name.isEmpty() && Files.exists(deviceDir.resolve("driver"), LinkOption.NOFOLLOW_LINKS)) {
+      notes.add(InputNote.note(tree.name(rel + "/driver"), Position.whole(),
+          "not a symlink, so the driver's name is unknown; taken as no driver"));
+    }
+    return name;
+  }
+
+  /**
+   * The last part of what the device's link {@code file} ({@code driver}, {@code subsystem}) leads to,
+   * or empty when it is not a link. Only the link's text is read, never what it leads to, so a link
+   * whose directory a snapshot leaves out (as git does with empty directories) still names it; but it
+   * must point inside the tree, as sysfs's own do, and its last part must be a name that can be printed.
+   */
+  private static Optional<String> linkedName(SysfsTree tree, String rel, Path deviceDir, String file, String what)
+      throws InputException {
+    String source = tree.name(rel + "/" + file);
+    Path link = deviceDir.resolve(file);
     if (Files.isSymbolicLink(link)) {
       Path target;
       try {
@@ -281,15 +317,103 @@ public final class SysfsReader {
       String name = fileName.toString();
       if (!MessageText.clean(name).equals(name)) {
         throw new InputException(source, Position.whole(),
-            "'" + MessageText.clean(name) + "' is not a driver name (control characters, or too long)");
+            "'" + MessageText.clean(name) + "' is not " + what + " (control characters, or too long)");
       }
       return Optional.of(name);
     }
-    if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
-      notes.add(InputNote.note(source, Position.whole(),
-          "not a symlink, so the driver's name is unknown; taken as no driver"));
+    return Optional.empty();
+  }
+
+  // ---------------------------------------------------------------- group members that are not PCI
+
+  /**
+   * A group member that is not a PCI function, read from the directory its link {@code rel} leads to:
+   * its name is that directory's ({@code dev_name}: the link's own name may carry a {@code .N} the
+   * kernel adds on a clash), its bus the {@code subsystem} link's target, which every device has.
+   */
+  private static PlatformDir readPlatformDevice(SysfsTree tree, String rel, List<InputNote> notes)
+      throws InputException {
+    Optional<Path> real = tree.find(rel);
+    if (real.isEmpty()) {
+      throw new InputException(tree.name(rel), Position.whole(), "cannot resolve the device link: no such file");
+    }
+    if (real.get().equals(tree.realRoot()) || !Files.isDirectory(real.get())) {
+      throw new InputException(tree.name(rel), Position.whole(), "does not lead to a device directory");
+    }
+    Path relativeDir = tree.realRoot().relativize(real.get());
+    String name = real.get().getFileName().toString();
+    if (!MessageText.clean(name).equals(name)) {
+      throw new InputException(tree.name(rel), Position.whole(),
+          "'" + MessageText.clean(name) + "' is not a device name (control characters, or too long)");
+    }
+    String bus = linkedName(tree, rel, real.get(), "subsystem", "a bus name").orElseThrow(() -> new InputException(
+        tree.name(rel + "/subsystem"), Position.whole(), "missing or not a link; every device in sysfs has one"));
+    Optional<String> driver = driver(tree, rel, real.get(), notes);
+    Optional<NodeDir> node = acpiNodeDir(tree, relativeDir);
+    Optional<AcpiNode> acpi = Optional.empty();
+    if (node.isPresent()) {
+      acpi = Optional.of(acpiNode(tree, node.get(), relativeDir));
+    }
+    return new PlatformDir(new PlatformDevice(name, bus, driver, acpi), relativeDir, node);
+  }
+
+  /**
+   * The ACPI object of the device in {@code relativeDir}: its own {@code firmware_node}, else the
+   * nearest ancestor directory's, as {@code iort_match_node_callback} walks {@code dev->parent} to the
+   * first device with an ACPI companion. The walk stops below the root.
+   */
+  private static Optional<NodeDir> acpiNodeDir(SysfsTree tree, Path relativeDir) throws InputException {
+    for (Path dir = relativeDir; dir != null; dir = dir.getParent()) {
+      String linkRel = dir + "/firmware_node";
+      Optional<Path> nodeDir = tree.find(linkRel);
+      if (nodeDir.isEmpty()) {
+        continue;
+      }
+      if (!Files.isDirectory(nodeDir.get())) {
+        throw new InputException(tree.name(linkRel), Position.whole(), "does not lead to an ACPI device directory");
+      }
+      Path nodeRel = tree.realRoot().relativize(nodeDir.get());
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      for (String file : ACPI_NODE_FILES) {
+        String fileRel = nodeRel + "/" + file;
+        Optional<Path> path = tree.find(fileRel);
+        if (path.isPresent()) {
+          files.put(file, tree.read(fileRel, path.get(), InputLimits.SYSFS_FILE));
+        }
+      }
+      return Optional.of(new NodeDir(dir, nodeRel, Collections.unmodifiableMap(files)));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The node's attributes as {@code acpi_device_setup_files} creates them: {@code path} for every
+   * object with a handle, {@code hid} for one with ids, {@code uid} for one with a _UID. A node without
+   * a path cannot be matched by name, so resvc refuses it.
+   */
+  private static AcpiNode acpiNode(SysfsTree tree, NodeDir node, Path deviceDir) throws InputException {
+    String nodeRel = node.nodeDir().toString();
+    String path = attribute(tree, nodeRel, node, "path").orElseThrow(() -> new InputException(
+        tree.name(nodeRel + "/path"), Position.whole(), "missing; resvc matches an ACPI device by its path"));
+    String hid = attribute(tree, nodeRel, node, "hid").orElse("");
+    AcpiNode own = AcpiNode.own(path, hid, attribute(tree, nodeRel, node, "uid"));
+    return node.linkDir().equals(deviceDir) ? own : own.inheritedFrom(node.linkDir().getFileName().toString());
+  }
+
+  /** A one-line attribute as sysfs prints it ({@code "%s\n"}), without its newline. */
+  private static Optional<String> attribute(SysfsTree tree, String nodeRel, NodeDir node, String file)
+      throws InputException {
+    byte[] bytes = node.files().get(file);
+    if (bytes == null) {
+      return Optional.empty();
+    }
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    String value = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    if (value.isEmpty() || !MessageText.clean(value).equals(value)) {
+      throw new InputException(tree.name(nodeRel + "/" + file), Position.whole(),
+          "'" + MessageText.clean(value) + "' is not an ACPI " + file + " as sysfs prints it (one line)");
+    }
+    return Optional.of(value);
   }
 
   private static boolean hasPciChildren(Path dir, String source) throws InputException {
@@ -379,6 +503,7 @@ public final class SysfsReader {
     }
 
     List<PciAddress> members = new ArrayList<>();
+    List<PlatformDir> platform = new ArrayList<>();
     String devicesRel = rel + "/devices";
     Optional<Path> devicesDir = tree.findDirectory(devicesRel);
     if (devicesDir.isPresent()) {
@@ -386,8 +511,11 @@ public final class SysfsReader {
         String devName = tree.name(devicesRel + "/" + name);
         Optional<PciAddress> address = groupMember(devicesDir.get().resolve(name), name);
         if (address.isEmpty()) {
-          notes.add(InputNote.note(devName, Position.whole(), "IOMMU group " + id + ": '" + MessageText.clean(name)
-              + "' is not a PCI device (a platform device?); skipped"));
+          PlatformDir p = readPlatformDevice(tree, devicesRel + "/" + name, notes);
+          if (platform.stream().anyMatch(q -> q.device().name().equals(p.device().name()))) {
+            throw new InputException(devName, Position.whole(), p.device().name() + " appears twice in the group");
+          }
+          platform.add(p);
           continue;
         }
         if (!known.containsKey(address.get())) {
@@ -401,8 +529,9 @@ public final class SysfsReader {
         members.add(address.get());
       }
     }
-    SysfsGroup group = new SysfsGroup(id, type, members, regions, truncated);
-    return new GroupFiles(group, regionBytes, typeBytes);
+    SysfsGroup group = new SysfsGroup(id, type, members,
+        platform.stream().map(PlatformDir::device).toList(), regions, truncated);
+    return new GroupFiles(group, regionBytes, typeBytes, List.copyOf(platform));
   }
 
   /**

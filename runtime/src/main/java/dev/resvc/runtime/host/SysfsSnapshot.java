@@ -57,8 +57,9 @@ public record SysfsSnapshot(
    * The host as sysfs alone describes it, without firmware tables: each group becomes an {@link
    * IommuGroup} whose members carry no regions of their own and whose {@link
    * IommuGroup#groupRegions() group regions} are the {@code reserved_regions} lines (source {@code
-   * sysfs}), because sysfs does not say which device a region belongs to. Members are in ascending
-   * address order (see {@link SysfsGroup#devices()}). The host carries the snapshot's {@link
+   * sysfs}), because sysfs does not say which device a region belongs to. Members are the PCI
+   * functions in ascending address order (see {@link SysfsGroup#devices()}), then the other devices by
+   * name. The host carries the snapshot's {@link
    * #kernelFacts()}.
    */
   public Host toHostWithoutFirmware(String name) {
@@ -75,6 +76,7 @@ public record SysfsSnapshot(
         }
         members.add(new IommuGroup.Member(d, List.of()));
       }
+      g.platformDevices().forEach(p -> members.add(new IommuGroup.Member(p, List.of())));
       iommuGroups.add(new IommuGroup(g.id(), g.domainType(), members, g.reservedRegions()));
     }
     return new Host(name, devices, iommuGroups, kernelFacts);

@@ -360,12 +360,17 @@ public final class AmdRegionBuilder {
 
   /** The same for a PCI address: segment and 16-bit requester id. */
   public List<Region> regionsFor(PciAddress address) {
+    return regionsFor(address.segment(), address.requesterId());
+  }
+
+  /** The same for the device id the driver gives a device: a PCI requester id, or an ACPI-HID entry's id. */
+  public List<Region> regionsFor(int segment, int devid) {
     if (!driverInitialised()) {
       return List.of();
     }
     List<Region> out = new ArrayList<>();
     for (UnityMap u : unityMaps) {
-      if (u.covers(address.segment(), address.requesterId())) {
+      if (u.covers(segment, devid)) {
         out.add(u.region());
       }
     }
@@ -374,6 +379,63 @@ public final class AmdRegionBuilder {
       out.add(Region.ofInclusive(HT_RANGE_START, HT_RANGE_END, RegionType.RESERVED, Prot.NONE, RegionSource.HT_WINDOW));
     }
     return out;
+  }
+
+  /** The device id an IVHD ACPI-HID entry gives a device that is not PCI, on the IVHD's segment. */
+  public record AcpiHidDevice(int segment, int devid, IvhdDeviceEntry.AcpiHid entry) {}
+
+  /**
+   * {@code get_acpihid_device_id} (drivers/iommu/amd/iommu.c): the first entry of {@code acpihid_map}
+   * whose HID is the device's _HID and whose UID, unless empty, is its _UID ({@code
+   * acpi_dev_hid_uid_match}). The map holds the ACPI-HID (0xf0) entries of the IVHDs the driver parses
+   * (its target type), in table order, and only of type-0x40 IVHDs ({@code init_iommu_from_acpi}:
+   * "Invalid IVHD device type"), each UID as {@link #acpiHidUid} spells it. Empty when none matches or
+   * the driver does not initialise: the device then has no AMD IOMMU.
+   */
+  public Optional<AcpiHidDevice> acpiHidDevice(String hid, Optional<String> uid) {
+    if (!driverInitialised() || targetIvhdType != 0x40) {
+      return Optional.empty();
+    }
+    for (IvrsBlock.Ivhd h : table.ivhds()) {
+      if (h.type() != targetIvhdType) {
+        continue;
+      }
+      for (IvhdDeviceEntry e : h.entries()) {
+        if (e instanceof IvhdDeviceEntry.AcpiHid a && a.hid().equals(hid)) {
+          String want = acpiHidUid(a);
+          if (want.isEmpty() || uid.filter(want::equals).isPresent()) {
+            return Optional.of(new AcpiHidDevice(h.pciSegment(), a.deviceId(), a));
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The UID {@code init_iommu_from_acpi} stores for an ACPI-HID entry: none for format 0, {@code
+   * sprintf("%d")} of the integer for format 1 (the kernel reads a u64 at the UID and prints its low 32
+   * bits as a signed int; resvc takes the entry's UID bytes, little-endian, as that u64), the
+   * characters up to the first NUL for format 2, none for another format.
+   */
+  public static String acpiHidUid(IvhdDeviceEntry.AcpiHid entry) {
+    String raw = entry.uid();
+    switch (entry.uidFormat()) {
+      case 1 -> {
+        long value = 0;
+        for (int i = Math.min(raw.length(), 8) - 1; i >= 0; i--) {
+          value = value << 8 | (raw.charAt(i) & 0xff);
+        }
+        return Integer.toString((int) value);
+      }
+      case 2 -> {
+        int nul = raw.indexOf('\0');
+        return nul < 0 ? raw : raw.substring(0, nul);
+      }
+      default -> {
+        return "";
+      }
+    }
   }
 
   private static String hex2(int v) {

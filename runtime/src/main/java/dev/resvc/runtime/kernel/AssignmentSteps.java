@@ -2,9 +2,9 @@ package dev.resvc.runtime.kernel;
 
 import dev.resvc.runtime.kernel.StepFailure.Stage;
 import dev.resvc.runtime.model.Backend;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.IommuDriver;
 import dev.resvc.runtime.model.IommuGroup;
-import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciClasses;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
@@ -71,14 +71,14 @@ public final class AssignmentSteps {
   private final VfioIovaList iovaList = new VfioIovaList();
 
   // What the group's members have told so far: the first of each kind of offending device.
-  private PciDevice current;
+  private Device current;
   private int currentMsi;
   private int currentSwMsi;
-  private PciDevice directDevice;
+  private Device directDevice;
   private Region directRegion;
-  private PciDevice rmrrDevice;
+  private Device rmrrDevice;
   private Region rmrrRegion;
-  private PciDevice msiMixDevice;
+  private Device msiMixDevice;
 
   /**
    * @param guestRam the guest's RAM ranges, which the VMM maps for DMA
@@ -158,7 +158,7 @@ public final class AssignmentSteps {
   }
 
   /** The next member of the group; the regions {@link #region} is told next are its effective regions. */
-  public void device(PciDevice device) {
+  public void device(Device device) {
     current = device;
     currentMsi = 0;
     currentSwMsi = 0;
@@ -172,7 +172,7 @@ public final class AssignmentSteps {
         directDevice = current;
         directRegion = r;
       }
-      if (rmrrDevice == null && isRmrr(r) && !PciClasses.isUsbOrDisplay(current.classCode())) {
+      if (rmrrDevice == null && isRmrr(r) && !rmrrIsRelaxable(current)) {
         rmrrDevice = current;
         rmrrRegion = r;
       }
@@ -193,6 +193,14 @@ public final class AssignmentSteps {
    */
   private boolean isRmrr(Region r) {
     return r.source() == RegionSource.RMRR || r.source() == RegionSource.SYSFS && driverIsIntel;
+  }
+
+  /**
+   * {@code device_rmrr_is_relaxable} (drivers/iommu/intel/iommu.c): a PCI USB or display controller; a
+   * device that is not PCI never is ({@code if (!dev_is_pci(dev)) return false}).
+   */
+  private static boolean rmrrIsRelaxable(Device device) {
+    return device instanceof PciDevice p && PciClasses.isUsbOrDisplay(p.classCode());
   }
 
   /** {@code iopt_table_enforce_dev_resv_regions}' test: both msi and sw-msi, or more than one sw-msi. */
@@ -233,8 +241,8 @@ public final class AssignmentSteps {
       }
       if (msiMixDevice != null) {
         return Optional.of(new StepFailure(Stage.ATTACH, "VFIO_DEVICE_ATTACH_IOMMUFD_PT", Errno.EINVAL,
-            Optional.of(msiMixDevice.address()), Optional.empty(), "iopt_table_enforce_dev_resv_regions",
-            new StepCause.MsiWindowsInsane(Optional.of(msiMixDevice.address()))));
+            Optional.of(msiMixDevice), Optional.empty(), "iopt_table_enforce_dev_resv_regions",
+            new StepCause.MsiWindowsInsane(Optional.of(msiMixDevice))));
       }
       return Optional.empty();
     }
@@ -286,13 +294,13 @@ public final class AssignmentSteps {
   }
 
   private StepFailure claimRefused(String call) {
-    PciAddress device = directDevice.address();
+    Device device = directDevice;
     return new StepFailure(Stage.ATTACH, call, Errno.EINVAL, Optional.of(device), directRegion.range(),
         "__iommu_device_set_domain", new StepCause.RequireDirect(device, directRegion));
   }
 
   private StepFailure rmrrRefused(String call) {
-    PciAddress device = rmrrDevice.address();
+    Device device = rmrrDevice;
     return new StepFailure(Stage.ATTACH, call, Errno.EPERM, Optional.of(device), rmrrRegion.range(),
         "intel_iommu_attach_device", new StepCause.IntelRmrr(device, rmrrRegion, kernel.driver().isEmpty()));
   }

@@ -263,6 +263,17 @@ public final class IntelRegionBuilder {
   }
 
   /**
+   * {@code intel_iommu_get_resv_regions} for a device that is not PCI (an ACPI namespace device of a
+   * DMAR ANDD entry): only the IOAPIC window, because no RMRR ever lists one: {@code
+   * dmar_acpi_insert_dev_scope} (drivers/iommu/intel/dmar.c) puts namespace devices into DRHD scopes
+   * alone, and an RMRR's device list is filled from PCI devices ({@code dmar_insert_dev_scope}).
+   */
+  public List<Region> regionsForNonPci() {
+    return List.of(Region.ofInclusive(IOAPIC_RANGE_START, IOAPIC_RANGE_END, RegionType.MSI, Prot.NONE,
+        RegionSource.MSI_WINDOW));
+  }
+
+  /**
    * The type {@code release} gives an RMRR of a device of class {@code classCode}: {@code
    * direct-relaxable} for USB and display devices from v5.3 ({@code device_rmrr_is_relaxable}), else
    * {@code direct}.

@@ -1,6 +1,6 @@
 package dev.resvc.runtime.kernel;
 
-import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
@@ -20,11 +20,18 @@ public sealed interface StepCause {
   /** One sentence saying why, naming the era and commit. */
   String why();
 
-  /** What {@code dev_warn} prints before a device's message once the VMM has bound it to vfio-pci. */
-  String BOUND_DRIVER = "vfio-pci";
+  /**
+   * The VFIO driver a VMM binds a device to before it assigns it, which {@code dev_warn} prints before
+   * the device's message: {@code vfio-} and the bus ({@code vfio-pci}, {@code vfio-platform}, {@code
+   * vfio-fsl-mc}, {@code vfio-amba}: drivers/vfio/pci/vfio_pci.c, platform/vfio_platform.c,
+   * fsl-mc/vfio_fsl_mc.c, platform/vfio_amba.c).
+   */
+  static String boundDriver(Device device) {
+    return "vfio-" + device.bus();
+  }
 
   /** Taking DMA ownership attaches the blocking domain, which a device with a direct region refuses (§1.1). */
-  record RequireDirect(PciAddress device, Region region) implements StepCause {
+  record RequireDirect(Device device, Region region) implements StepCause {
     static final String LOG = "Firmware has requested this device have a 1:1 IOMMU mapping, rejecting configuring"
         + " the device without a 1:1 mapping. Contact your platform vendor.";
 
@@ -40,7 +47,7 @@ public sealed interface StepCause {
 
     @Override
     public String why() {
-      return device + " has a direct region " + describe(region) + ": since " + KernelEra.REQUIRE_DIRECT.cite()
+      return device.name() + " has a direct region " + describe(region) + ": since " + KernelEra.REQUIRE_DIRECT.cite()
           + " taking DMA ownership attaches the blocking domain, which a device that requires a 1:1 mapping"
           + " refuses (docs/kernel-eras.md §1.1)";
     }
@@ -50,7 +57,7 @@ public sealed interface StepCause {
    * Before v6.6 the Intel driver refuses an unmanaged domain to a device with a non-relaxable RMRR
    * (§1.2); {@code driverAssumed} when the host did not name its IOMMU driver and the RMRR said Intel.
    */
-  record IntelRmrr(PciAddress device, Region region, boolean driverAssumed) implements StepCause {
+  record IntelRmrr(Device device, Region region, boolean driverAssumed) implements StepCause {
     static final String LOG = "Device is ineligible for IOMMU domain attach due to platform RMRR requirement."
         + "  Contact your platform vendor.";
 
@@ -66,7 +73,7 @@ public sealed interface StepCause {
 
     @Override
     public String why() {
-      return device + " has a non-relaxable RMRR " + describe(region) + " and is neither a USB nor a display device:"
+      return device.name() + " has a non-relaxable RMRR " + describe(region) + " and is neither a USB nor a display device:"
           + " before v6.6 the Intel driver refuses it an unmanaged domain (docs/kernel-eras.md §1.2)"
           + (driverAssumed ? "; the IOMMU driver is not known, and the RMRR says it is Intel's" : "");
     }
@@ -114,7 +121,7 @@ public sealed interface StepCause {
    * iommufd's sanity check of a device's regions (v6.6+, {@code device}) or of the merged group list
    * (v6.2–v6.5, no device): msi with sw-msi, or two sw-msi (§8).
    */
-  record MsiWindowsInsane(Optional<PciAddress> device) implements StepCause {
+  record MsiWindowsInsane(Optional<Device> device) implements StepCause {
     public MsiWindowsInsane {
       Objects.requireNonNull(device, "device");
     }
@@ -127,7 +134,7 @@ public sealed interface StepCause {
     @Override
     public String why() {
       return device.isPresent()
-          ? device.get() + " reports msi with sw-msi, or two sw-msi windows: a WARN_ON (\"Drivers must offer sane"
+          ? device.get().name() + " reports msi with sw-msi, or two sw-msi windows: a WARN_ON (\"Drivers must offer sane"
               + " combinations of regions\") and -EINVAL (iommufd v6.6+, docs/kernel-eras.md §8)"
           : "the group's merged list has msi with sw-msi, or two sw-msi windows: a WARN_ON and -EINVAL"
               + " (iommufd v6.2-v6.5, docs/kernel-eras.md §8)";
@@ -163,8 +170,8 @@ public sealed interface StepCause {
   }
 
   /** {@code dev_warn(dev, msg)} as the log shows it. */
-  private static String devWarn(PciAddress device, String message) {
-    return BOUND_DRIVER + " " + device + ": " + message;
+  private static String devWarn(Device device, String message) {
+    return boundDriver(device) + " " + device.name() + ": " + message;
   }
 
   private static String describe(Region r) {

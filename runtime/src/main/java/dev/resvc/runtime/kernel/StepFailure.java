@@ -1,6 +1,6 @@
 package dev.resvc.runtime.kernel;
 
-import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.range.AddressRange;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param function the kernel function that decides ({@code __iommu_device_set_domain}, …)
  * @param cause why, as facts; the log line and the explanation are worked out from it when read
  */
-public record StepFailure(Stage stage, String call, Errno errno, Optional<PciAddress> device,
+public record StepFailure(Stage stage, String call, Errno errno, Optional<Device> device,
     Optional<AddressRange> range, String function, StepCause cause) {
   public StepFailure {
     Objects.requireNonNull(stage, "stage");

@@ -24,18 +24,24 @@ public record IommuGroup(int id, Optional<String> domainType, List<Member> membe
   }
 
   /** A device of the group and the regions its IOMMU driver reports for it, in the driver's order. */
-  public record Member(PciDevice device, List<Region> regions) {
+  public record Member(Device device, List<Region> regions) {
     public Member {
       Objects.requireNonNull(device, "device");
       regions = List.copyOf(regions);
     }
   }
 
-  public List<PciDevice> devices() {
+  public List<Device> devices() {
     return members.stream().map(Member::device).toList();
   }
 
+  /** The member that is the PCI function at {@code address}. */
   public Optional<Member> member(PciAddress address) {
-    return members.stream().filter(m -> m.device().address().equals(address)).findFirst();
+    return members.stream().filter(m -> m.device() instanceof PciDevice p && p.address().equals(address)).findFirst();
+  }
+
+  /** The member the kernel names {@code name} ({@link Device#name()}). */
+  public Optional<Member> member(String name) {
+    return members.stream().filter(m -> m.device().name().equals(name)).findFirst();
   }
 }

@@ -18,7 +18,7 @@ public record PciDevice(
     int classCode,
     Optional<String> driver,
     boolean bridge,
-    List<PciAddress> upstreamBridges) {
+    List<PciAddress> upstreamBridges) implements Device {
 
   public PciDevice {
     Objects.requireNonNull(address, "address");
@@ -43,6 +43,17 @@ public record PciDevice(
   public static PciDevice simple(PciAddress address, int vendor, int deviceId, int classCode) {
     return new PciDevice(address, vendor, deviceId, 0, 0, classCode, Optional.empty(),
         PciClasses.isBridgeClass(classCode), List.of());
+  }
+
+  /** The address as the kernel names the device ({@code 0000:00:14.0}). */
+  @Override
+  public String name() {
+    return address.toString();
+  }
+
+  @Override
+  public String bus() {
+    return "pci";
   }
 
   /** True if {@code bridge} is one of the bridges above this device (not the device itself). */

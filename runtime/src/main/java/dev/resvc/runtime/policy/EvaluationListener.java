@@ -2,7 +2,7 @@ package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.StepFailure;
-import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.Region;
 import java.util.List;
 import java.util.Optional;
@@ -23,14 +23,14 @@ sealed interface EvaluationListener permits EvaluationListener.Ignore, GroupReco
    * A (device, region) pair and the classify decision for it; {@code effective} is the region the
    * decision keeps, or null when it drops it.
    */
-  void classified(PciDevice device, Region input, ClassifyDecision decision, Region effective);
+  void classified(Device device, Region input, ClassifyDecision decision, Region effective);
 
   /**
    * A region inserted into the group's merge, in the kernel's order of insertion: a region a classify
    * decision kept, from {@code device}, or (with {@code device} null) a region of a group without
    * members, which is merged as it is.
    */
-  void effective(Region region, PciDevice device);
+  void effective(Region region, Device device);
 
   /**
    * The group's merged list ({@code iommu_get_group_resv_regions}), the attach step the kernel
@@ -49,10 +49,10 @@ sealed interface EvaluationListener permits EvaluationListener.Ignore, GroupReco
     private Ignore() {}
 
     @Override
-    public void classified(PciDevice device, Region input, ClassifyDecision decision, Region effective) {}
+    public void classified(Device device, Region input, ClassifyDecision decision, Region effective) {}
 
     @Override
-    public void effective(Region region, PciDevice device) {}
+    public void effective(Region region, Device device) {}
 
     @Override
     public void merged(List<Region> regions, Optional<StepFailure> attachFailure, List<StepFailure> mapFailures) {}

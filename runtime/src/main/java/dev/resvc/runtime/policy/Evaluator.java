@@ -7,9 +7,9 @@ import dev.resvc.runtime.kernel.AssignmentSteps;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
-import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
 import java.util.List;
@@ -228,14 +228,14 @@ public final class Evaluator {
       int groupRegionCount = groupRegions.size();
       for (int m = 0; m < memberCount; m++) {
         IommuGroup.Member member = members.get(m);
-        PciDevice device = member.device();
+        Device device = member.device();
         List<Region> own = member.regions();
         int ownCount = own.size();
         int pairs = ownCount + groupRegionCount;
         steps.device(device);
         for (int i = 0; i < pairs; i++) {
           Region input = i < ownCount ? own.get(i) : groupRegions.get(i - ownCount);
-          ClassifyDecision decision = policy.classify(kernel, device, groupId, input);
+          ClassifyDecision decision = policy.classifyMember(kernel, device, groupId, input);
           Region effective = decision.applyOrNull(input);
           listener.classified(device, input, decision, effective);
           if (effective != null) {

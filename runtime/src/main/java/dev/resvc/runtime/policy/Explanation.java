@@ -3,7 +3,7 @@ package dev.resvc.runtime.policy;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.kernel.TargetKernel;
-import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
 import java.util.List;
@@ -49,7 +49,7 @@ public record Explanation(String policy, String host, String guest, TargetKernel
    */
   public record Group(
       Verdict.Group verdict,
-      List<PciAddress> devices,
+      List<Device> devices,
       List<Classification> classifications,
       List<EffectiveRegion> effectiveRegions,
       List<ConflictCheck> conflictChecks,
@@ -65,10 +65,10 @@ public record Explanation(String policy, String host, String guest, TargetKernel
   }
 
   /** How one region of one device was classified: the region kept ({@code effective}) or dropped. */
-  public record Classification(PciAddress device, Region input, ClassifyDecision decision, Optional<Region> effective) {}
+  public record Classification(Device device, Region input, ClassifyDecision decision, Optional<Region> effective) {}
 
-  /** A region of the merged group list, with the devices whose regions it covers, by address. */
-  public record EffectiveRegion(Region region, List<PciAddress> contributors) {
+  /** A region of the merged group list, with the devices whose regions it covers, in {@link Device#ORDER}. */
+  public record EffectiveRegion(Region region, List<Device> contributors) {
     public EffectiveRegion {
       contributors = List.copyOf(contributors);
     }

@@ -3,9 +3,8 @@ package dev.resvc.runtime.policy;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.IommufdIoas;
 import dev.resvc.runtime.kernel.StepFailure;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.IommuGroup;
-import dev.resvc.runtime.model.PciAddress;
-import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.range.AddressRange;
@@ -26,7 +25,7 @@ final class GroupRecorder implements EvaluationListener {
   private final List<Explanation.Classification> classifications = new ArrayList<>();
   /** The regions inserted into the merge that came from a device, and that device, in order. */
   private final List<Region> owned = new ArrayList<>();
-  private final List<PciAddress> owners = new ArrayList<>();
+  private final List<Device> owners = new ArrayList<>();
   private final List<Explanation.EffectiveRegion> effectiveRegions = new ArrayList<>();
   private final List<Explanation.ConflictCheck> conflictChecks = new ArrayList<>();
   private final List<Explanation.Finding> findings = new ArrayList<>();
@@ -37,16 +36,16 @@ final class GroupRecorder implements EvaluationListener {
   }
 
   @Override
-  public void classified(PciDevice device, Region input, ClassifyDecision decision, Region effective) {
-    classifications.add(new Explanation.Classification(device.address(), input, decision,
+  public void classified(Device device, Region input, ClassifyDecision decision, Region effective) {
+    classifications.add(new Explanation.Classification(device, input, decision,
         Optional.ofNullable(effective)));
   }
 
   @Override
-  public void effective(Region region, PciDevice device) {
+  public void effective(Region region, Device device) {
     if (device != null) { // the regions of a group without members belong to no device
       owned.add(region);
-      owners.add(device.address());
+      owners.add(device);
     }
   }
 
@@ -75,7 +74,7 @@ final class GroupRecorder implements EvaluationListener {
 
   /** The group's explanation, once the walk has told everything and answered {@code verdict}. */
   Explanation.Group explanation(Verdict.Group verdict) {
-    List<PciAddress> devices = group.members().stream().map(m -> m.device().address()).toList();
+    List<Device> devices = group.devices();
     return new Explanation.Group(verdict, devices, classifications, effectiveRegions, conflictChecks, findings);
   }
 
@@ -91,7 +90,7 @@ final class GroupRecorder implements EvaluationListener {
     values[MessageTemplate.Placeholder.REGION.ordinal()] =
         U64.hex16(r.start()) + ".." + U64.hex16(r.end()) + " " + r.type().resvName();
     values[MessageTemplate.Placeholder.DEVICE.ordinal()] = region.contributors().isEmpty()
-        ? "the group" : String.join(", ", region.contributors().stream().map(PciAddress::toString).toList());
+        ? "the group" : String.join(", ", region.contributors().stream().map(Device::name).toList());
     values[MessageTemplate.Placeholder.GUEST.ordinal()] =
         guest.map(g -> g.name() + " (" + g.kind() + " " + g.range() + ")").orElse("no guest range");
     values[MessageTemplate.Placeholder.OVERLAP.ordinal()] = overlap.map(AddressRange::toString).orElse("nothing");
@@ -130,10 +129,10 @@ final class GroupRecorder implements EvaluationListener {
 
   /**
    * The devices whose effective regions {@code merged} covers: same type, starting inside it (or, for
-   * a region that covers nothing, at its start). By address, each once.
+   * a region that covers nothing, at its start). In {@link Device#ORDER}, each once.
    */
-  private List<PciAddress> contributors(Region merged) {
-    TreeSet<PciAddress> out = new TreeSet<>();
+  private List<Device> contributors(Region merged) {
+    TreeSet<Device> out = new TreeSet<>(Device.ORDER);
     Optional<AddressRange> span = merged.range();
     for (int i = 0; i < owned.size(); i++) {
       Region r = owned.get(i);

@@ -2,6 +2,7 @@ package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 
@@ -29,6 +30,19 @@ public interface Policy {
    * {@code kernel}, else the default.
    */
   ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region);
+
+  /**
+   * The decision {@link Evaluator} takes for a group member of any kind: {@link #classify} for a PCI
+   * function. A member that is not PCI (a platform or fsl-mc device) keeps every region as its IOMMU
+   * driver reports it ({@link #NOT_PCI}): no field of this version of the policy language describes
+   * such a device, so no rule can hold for it (docs/semantics.md, "Devices that are not PCI").
+   */
+  default ClassifyDecision classifyMember(TargetKernel kernel, Device device, int group, Region region) {
+    return device instanceof PciDevice pci ? classify(kernel, pci, group, region) : NOT_PCI;
+  }
+
+  /** What {@link #classifyMember} decides for a device that is not PCI: keep, as the kernel does. */
+  ClassifyDecision NOT_PCI = ClassifyDecision.keep(Provenance.kernel("iommu_get_resv_regions"));
 
   /**
    * The first conflicts rule whose condition holds for a merged region of a group and a guest range it

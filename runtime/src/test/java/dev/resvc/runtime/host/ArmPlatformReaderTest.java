@@ -105,8 +105,7 @@ class ArmPlatformReaderTest {
     Host host = build(tmp);
 
     assertThat(warnings()).isEmpty();
-    IommuGroup.Member card = host.group(1).orElseThrow().members().stream()
-        .filter(m -> m.device().address().equals(CARD)).findFirst().orElseThrow();
+    IommuGroup.Member card = host.group(1).orElseThrow().member(CARD).orElseThrow();
     assertThat(card.regions().stream().map(Region::toSysfsLine).toList()).containsExactly(
         "0x0000000008000000 0x00000000080fffff msi", "0x0000000202110000 0x000000020211ffff msi",
         "0x0000000084800000 0x000000008480ffff direct-relaxable").inOrder();

@@ -145,10 +145,37 @@ final class SysfsFixture {
     return this;
   }
 
-  /** A platform (non-PCI) device in group {@code id}, as ACPI-enumerated devices appear on Arm. */
+  /**
+   * An ACPI-enumerated platform device in group {@code id} as the kernel lays it out: {@code
+   * devices/platform/NAME} ({@code acpi_create_platform_device} names it after its ACPI device, {@code
+   * HID:NN}), {@code subsystem} linking to {@code bus/platform}, {@code firmware_node} linking to its
+   * ACPI device under {@code devices/LNXSYSTM:00/LNXSYBUS:00}, which has {@code path}, {@code hid} and
+   * {@code uid} (drivers/acpi/device_sysfs.c); {@code uid} may be null (no _UID, no file).
+   */
+  SysfsFixture platformDeviceInGroup(int id, String name, String acpiPath, String uid) {
+    String dir = "devices/platform/" + name;
+    mkdirs(dir);
+    mkdirs("bus/platform");
+    symlink(dir + "/subsystem", "bus/platform");
+    acpiNode(dir, "devices/LNXSYSTM:00/LNXSYBUS:00/" + name, acpiPath, name.substring(0, name.indexOf(':')), uid);
+    symlink("kernel/iommu_groups/" + id + "/devices/" + name, dir);
+    return this;
+  }
+
+  /** The same with the Intel LPSS I2C controller's ACPI path and no _UID. */
   SysfsFixture platformDeviceInGroup(int id, String name) {
-    mkdirs("devices/platform/" + name);
-    symlink("kernel/iommu_groups/" + id + "/devices/" + name, "devices/platform/" + name);
+    return platformDeviceInGroup(id, name, "\\_SB_.PCI0.I2C0", null);
+  }
+
+  /** An ACPI device directory {@code nodeDir} and the {@code firmware_node} link of {@code deviceDir} to it. */
+  SysfsFixture acpiNode(String deviceDir, String nodeDir, String path, String hid, String uid) {
+    mkdirs(nodeDir);
+    write(nodeDir + "/path", path + "\n");
+    write(nodeDir + "/hid", hid + "\n");
+    if (uid != null) {
+      write(nodeDir + "/uid", uid + "\n");
+    }
+    symlink(deviceDir + "/firmware_node", nodeDir);
     return this;
   }
 

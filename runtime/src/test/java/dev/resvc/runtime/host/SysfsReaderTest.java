@@ -8,10 +8,13 @@ import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.InputLimits;
 import dev.resvc.runtime.input.InputNote;
 import dev.resvc.runtime.input.Position;
+import dev.resvc.runtime.model.AcpiNode;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.PlatformDevice;
 import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
@@ -329,15 +332,61 @@ class SysfsReaderTest {
   }
 
   @Test
-  void aPlatformDeviceInAGroupIsNotedAndSkipped() throws Exception {
-    SysfsFixture.laptop(tmp).platformDeviceInGroup(2, "INT33C2:00");
+  void aPlatformDeviceInAGroupIsReadWithItsAcpiObject() throws Exception {
+    SysfsFixture.laptop(tmp).platformDeviceInGroup(2, "INT33C2:00", "\\_SB_.PCI0.I2C0", "1");
 
     SysfsSnapshot s = Notes.keep(SysfsReader.read(tmp), notes);
 
     assertThat(s.group(2).get().devices()).containsExactly(a("00:14.0"));
-    assertThat(notes).hasSize(1);
-    assertThat(notes.get(0).level()).isEqualTo(InputNote.Level.NOTE);
-    assertThat(notes.get(0).source()).isEqualTo(tmp.resolve("kernel/iommu_groups/2/devices/INT33C2:00").toString());
+    assertThat(s.group(2).get().platformDevices()).containsExactly(new PlatformDevice("INT33C2:00", "platform",
+        Optional.empty(), Optional.of(AcpiNode.own("\\_SB_.PCI0.I2C0", "INT33C2", Optional.of("1")))));
+    assertThat(notes).isEmpty();
+    Host host = s.toHostWithoutFirmware("laptop");
+    assertThat(host.group(2).get().devices().stream().map(Device::name).toList())
+        .containsExactly("0000:00:14.0", "INT33C2:00").inOrder();
+  }
+
+  @Test
+  void anFslMcObjectTakesTheAcpiObjectOfTheBusDeviceAboveIt() throws Exception {
+    // drivers/bus/fsl-mc: the root container dprc.1 is a child of the platform device of the MC's ACPI
+    // device (NXP0008 on LX2160A), has no firmware_node of its own, and its subsystem is bus/fsl-mc.
+    SysfsFixture f = SysfsFixture.laptop(tmp);
+    f.mkdirs("devices/platform/NXP0008:00/dprc.1").mkdirs("bus/fsl-mc").mkdirs("bus/fsl-mc/drivers/fsl_mc_dprc");
+    f.symlink("devices/platform/NXP0008:00/dprc.1/subsystem", "bus/fsl-mc");
+    f.symlink("devices/platform/NXP0008:00/dprc.1/driver", "bus/fsl-mc/drivers/fsl_mc_dprc");
+    f.acpiNode("devices/platform/NXP0008:00", "devices/LNXSYSTM:00/LNXSYBUS:00/NXP0008:00", "\\_SB_.MCE0",
+        "NXP0008", null);
+    f.symlink("kernel/iommu_groups/9/devices/dprc.1", "devices/platform/NXP0008:00/dprc.1");
+    f.write("kernel/iommu_groups/9/reserved_regions", "0x0000000008000000 0x00000000080fffff msi\n");
+
+    SysfsSnapshot s = Notes.keep(SysfsReader.read(tmp), notes);
+
+    assertThat(s.group(9).get().platformDevices()).containsExactly(new PlatformDevice("dprc.1", "fsl-mc",
+        Optional.of("fsl_mc_dprc"),
+        Optional.of(new AcpiNode("\\_SB_.MCE0", "NXP0008", Optional.empty(), Optional.of("NXP0008:00")))));
+    assertThat(s.group(9).get().devices()).isEmpty();
+  }
+
+  @Test
+  void aPlatformDeviceWithoutASubsystemLinkIsRefusedNamingTheFile() throws Exception {
+    SysfsFixture.laptop(tmp).platformDeviceInGroup(2, "INT33C2:00").delete("devices/platform/INT33C2:00/subsystem");
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp));
+
+    assertThat(e.source()).isEqualTo(tmp.resolve("kernel/iommu_groups/2/devices/INT33C2:00/subsystem").toString());
+  }
+
+  @Test
+  void aFirmwareNodeLinkOutOfTheSnapshotIsRefused() throws Exception {
+    SysfsFixture f = SysfsFixture.laptop(tmp.resolve("snap")).platformDeviceInGroup(2, "INT33C2:00");
+    f.delete("devices/platform/INT33C2:00/firmware_node");
+    Files.createDirectories(tmp.resolve("outside"));
+    Files.createSymbolicLink(tmp.resolve("snap/devices/platform/INT33C2:00/firmware_node"), tmp.resolve("outside"));
+
+    InputException e = assertThrows(InputException.class, () -> SysfsReader.read(tmp.resolve("snap")));
+
+    assertThat(e.getMessage()).contains("links outside the snapshot");
+    assertThat(e.source()).isEqualTo(tmp.resolve("snap/devices/platform/INT33C2:00/firmware_node").toString());
   }
 
   @Test

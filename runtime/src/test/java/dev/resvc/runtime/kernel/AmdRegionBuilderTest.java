@@ -308,4 +308,31 @@ class AmdRegionBuilderTest {
     assertThat(r.isZeroLength()).isTrue();
     assertThat(notes.get(0).message()).contains("zero-length region");
   }
+
+  @Test
+  void anAcpiHidEntryGivesTheDeviceNamedByItsHidAndIntegerUidItsDeviceIdAndItsIvmds() throws InputException {
+    // Zenbook S 16: MSFT0201, UID format 1 with bytes 01 00 -> "1" (sprintf "%d"), device id 0x0060,
+    // and the 0x21 unity-map IVMD for 00:0c.0 (flags 0x07).
+    AmdRegionBuilder amd = build(corpus("asustek-computer-asus-zenbook-s-16-um5606wa-um5606wa-4af98851c2c6"), false);
+
+    AmdRegionBuilder.AcpiHidDevice hit = amd.acpiHidDevice("MSFT0201", Optional.of("1")).orElseThrow();
+
+    assertThat(hit.devid()).isEqualTo(0x0060);
+    assertThat(AmdRegionBuilder.acpiHidUid(hit.entry())).isEqualTo("1");
+    assertThat(amd.regionsFor(hit.segment(), hit.devid()).get(0))
+        .isEqualTo(direct(0x7d900000L, 0x7d9fffffL, Prot.READ_WRITE));
+    // acpi_dev_hid_uid_match: another _UID, or none, does not match a non-empty UID.
+    assertThat(amd.acpiHidDevice("MSFT0201", Optional.of("2"))).isEmpty();
+    assertThat(amd.acpiHidDevice("MSFT0201", Optional.empty())).isEmpty();
+    assertThat(amd.acpiHidDevice("AMDI0020", Optional.of("1"))).isEmpty();
+  }
+
+  @Test
+  void aCharacterUidIsComparedAsStored() throws InputException {
+    // MECHREVO WUJIE14: four AMDI0020 entries with character UIDs \_SB.FUR0..3, all device id 0x00a5.
+    AmdRegionBuilder amd = build(corpus("mechrevo-wujie14xa-9249a3556422"), false);
+
+    assertThat(amd.acpiHidDevice("AMDI0020", Optional.of("\\_SB.FUR1")).orElseThrow().devid()).isEqualTo(0x00a5);
+    assertThat(amd.acpiHidDevice("AMDI0020", Optional.of("0"))).isEmpty();
+  }
 }

@@ -10,6 +10,7 @@ import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.PlatformDevice;
 import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
@@ -205,8 +206,27 @@ class AssignmentStepsTest {
         APERTURE, RAM).attach().orElseThrow();
     assertThat(f.summary()).isEqualTo("refused at attach: VFIO_GROUP_SET_CONTAINER fails with EINVAL (-22); the kernel"
         + " logs \"" + CLAIM_LOG + "\"");
-    assertThat(f.device()).hasValue(RAID.address());
+    assertThat(f.device()).hasValue(RAID);
     assertThat(f.range()).hasValue(AddressRange.of(0xe8000L, 0xe8fffL));
+  }
+
+  @Test
+  void aPlatformDeviceIsNamedAsTheVfioDriverOfItsBusPrintsIt() {
+    // dev_warn prints the driver and dev_name: a platform device is bound to vfio-platform.
+    PlatformDevice uart = new PlatformDevice("MSFT0201:00", "platform", Optional.empty(), Optional.empty());
+    StepFailure f = AssignmentSteps.of(type1("6.6", IommuDriver.INTEL), List.of(new IommuGroup.Member(uart, List.of(RMRR))),
+        List.of(RMRR), APERTURE, RAM).attach().orElseThrow();
+    assertThat(f.kernelLog()).hasValue("vfio-platform MSFT0201:00: " + StepCause.RequireDirect.LOG);
+    assertThat(f.device()).hasValue(uart);
+  }
+
+  @Test
+  void anRmrrOnADeviceThatIsNotPciIsNeverRelaxable() {
+    // device_rmrr_is_relaxable: if (!dev_is_pci(dev)) return false.
+    PlatformDevice dev = new PlatformDevice("INT33C2:00", "platform", Optional.empty(), Optional.empty());
+    StepFailure f = AssignmentSteps.of(type1("5.14", IommuDriver.INTEL), List.of(new IommuGroup.Member(dev, List.of(RMRR))),
+        List.of(RMRR), APERTURE, RAM).attach().orElseThrow();
+    assertThat(f.function()).isEqualTo("intel_iommu_attach_device");
   }
 
   @Test

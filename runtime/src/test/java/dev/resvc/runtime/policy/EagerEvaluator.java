@@ -7,9 +7,9 @@ import dev.resvc.runtime.kernel.AssignmentSteps;
 import dev.resvc.runtime.kernel.GroupRegionMerger;
 import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
-import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
 import dev.resvc.runtime.range.U64;
@@ -58,18 +58,18 @@ public final class EagerEvaluator {
     List<IommuGroup.Member> effectiveMembers = new ArrayList<>();
     List<Explanation.Classification> classifications = new ArrayList<>();
     List<Region> effectiveInOrder = new ArrayList<>();
-    List<PciAddress> ownerInOrder = new ArrayList<>();
+    List<Device> ownerInOrder = new ArrayList<>();
     for (IommuGroup.Member member : group.members()) {
       List<Region> inputs = new ArrayList<>(member.regions());
       inputs.addAll(group.groupRegions());
       List<Region> kept = new ArrayList<>();
       for (Region input : inputs) {
-        ClassifyDecision decision = policy.classify(kernel, member.device(), group.id(), input);
+        ClassifyDecision decision = policy.classifyMember(kernel, member.device(), group.id(), input);
         Optional<Region> effective = decision.apply(input);
-        classifications.add(new Explanation.Classification(member.device().address(), input, decision, effective));
+        classifications.add(new Explanation.Classification(member.device(), input, decision, effective));
         effective.ifPresent(r -> {
           effectiveInOrder.add(r);
-          ownerInOrder.add(member.device().address());
+          ownerInOrder.add(member.device());
           kept.add(r);
         });
       }
@@ -106,7 +106,7 @@ public final class EagerEvaluator {
         check(policy, kernel, group.id(), er, g, checks, findings);
       }
     }
-    List<PciAddress> devices = group.members().stream().map(m -> m.device().address()).toList();
+    List<Device> devices = group.devices();
     boolean assignable = findings.stream().noneMatch(f -> f.severity() == Severity.FATAL);
     return new Explanation.Group(new Verdict.Group(group.id(), assignable, merged, aperture, steps.attach(),
         steps.maps()), devices, classifications, effectiveRegions, checks, findings);
@@ -124,7 +124,7 @@ public final class EagerEvaluator {
       values[MessageTemplate.Placeholder.REGION.ordinal()] =
           U64.hex16(region.start()) + ".." + U64.hex16(region.end()) + " " + region.type().resvName();
       values[MessageTemplate.Placeholder.DEVICE.ordinal()] = er.contributors().isEmpty()
-          ? "the group" : String.join(", ", er.contributors().stream().map(PciAddress::toString).toList());
+          ? "the group" : String.join(", ", er.contributors().stream().map(Device::name).toList());
       values[MessageTemplate.Placeholder.GUEST.ordinal()] =
           guestRange.map(x -> x.name() + " (" + x.kind() + " " + x.range() + ")").orElse("no guest range");
       values[MessageTemplate.Placeholder.OVERLAP.ordinal()] = overlap.map(AddressRange::toString).orElse("nothing");
@@ -137,8 +137,8 @@ public final class EagerEvaluator {
    * The devices whose effective regions a merged region covers: same type, starting inside it (or, for
    * a region that covers nothing, at its start). Sorted by address.
    */
-  private static List<PciAddress> contributors(Region merged, List<Region> effective, List<PciAddress> owners) {
-    TreeSet<PciAddress> out = new TreeSet<>();
+  private static List<Device> contributors(Region merged, List<Region> effective, List<Device> owners) {
+    TreeSet<Device> out = new TreeSet<>(Device.ORDER);
     Optional<AddressRange> span = merged.range();
     for (int i = 0; i < effective.size(); i++) {
       Region r = effective.get(i);

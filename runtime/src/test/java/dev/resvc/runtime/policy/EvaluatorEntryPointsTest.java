@@ -41,7 +41,7 @@ class EvaluatorEntryPointsTest {
     assertThat(explanation.verdict()).isEqualTo(verdict);
     Explanation.Group seven = explanation.group(7).orElseThrow();
     assertThat(seven.verdict()).isEqualTo(verdict.group(7).orElseThrow());
-    assertThat(seven.devices()).containsExactly(NIC.address());
+    assertThat(seven.devices()).containsExactly(NIC);
     assertThat(seven.classifications()).hasSize(2);
     assertThat(seven.effectiveRegions().stream().map(Explanation.EffectiveRegion::region).toList())
         .isEqualTo(seven.verdict().mergedRegions());

@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertThat;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
@@ -27,7 +28,8 @@ class FindingTest {
   @Test
   void theMessageIsTheTemplateFilledIn() {
     Explanation.EffectiveRegion region = new Explanation.EffectiveRegion(RMRR,
-        List.of(PciAddress.of(0, 0, 0x14, 0), PciAddress.of(0, 3, 0, 1)));
+        List.of(PciDevice.simple(PciAddress.of(0, 0, 0x14, 0), 0x8086, 0xa12f, 0x0c0330),
+            PciDevice.simple(PciAddress.of(0, 3, 0, 1), 0x1b21, 0x1242, 0x0c0330)));
     Explanation.Finding f = GroupRecorder.finding(4, DECISION, region, Optional.of(LOW_RAM), OVERLAP);
     assertThat(f).isEqualTo(new Explanation.Finding(4, Severity.FATAL,
         "0000:00:14.0, 0000:03:00.1 has 0x000000003e2e0000..0x000000003e2fffff direct in low-ram"

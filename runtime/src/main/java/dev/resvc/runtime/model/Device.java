@@ -1,0 +1,36 @@
+package dev.resvc.runtime.model;
+
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * A device the kernel can put in an IOMMU group: what {@code /sys/kernel/iommu_groups/N/devices/}
+ * links to. Most are PCI functions; the others ({@link PlatformDevice}) are platform, fsl-mc or AMBA
+ * devices that an IOMMU serves through firmware naming them (an IORT named component, an IVHD ACPI-HID
+ * entry, a DMAR ANDD namespace device).
+ */
+public sealed interface Device permits PciDevice, PlatformDevice {
+  /** The kernel's {@code dev_name}: {@code 0000:00:14.0}, {@code dprc.1}, {@code AMDI0040:00}. */
+  String name();
+
+  /** The bus the device sits on, as its {@code subsystem} link names it: {@code pci}, {@code platform}, … */
+  String bus();
+
+  /** The driver bound to it, if any. */
+  Optional<String> driver();
+
+  /** Whether this is the PCI function at {@code address}. */
+  default boolean hasAddress(PciAddress address) {
+    return this instanceof PciDevice p && p.address().equals(address);
+  }
+
+  /** The name as messages print it: a PCI address without segment 0000 ({@code 00:14.0}), else {@link #name()}. */
+  default String shortName() {
+    return this instanceof PciDevice p ? p.address().toShortString() : name();
+  }
+
+  /** PCI functions first, by address, then the other devices by name: how resvc lists a group's members. */
+  Comparator<Device> ORDER = Comparator.<Device, Boolean>comparing(d -> !(d instanceof PciDevice))
+      .thenComparing((a, b) -> a instanceof PciDevice p && b instanceof PciDevice q
+          ? p.address().compareTo(q.address()) : a.name().compareTo(b.name()));
+}
