@@ -37,4 +37,12 @@ public record DmarTable(AcpiHeader header, int haw, int flags, List<DmarStructur
         .map(DmarStructure.Drhd.class::cast)
         .toList();
   }
+
+  /** The ACPI namespace device declarations (ANDD) in table order. */
+  public List<DmarStructure.Andd> andds() {
+    return structures.stream()
+        .filter(DmarStructure.Andd.class::isInstance)
+        .map(DmarStructure.Andd.class::cast)
+        .toList();
+  }
 }

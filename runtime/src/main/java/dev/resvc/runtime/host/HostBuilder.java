@@ -1,6 +1,8 @@
 package dev.resvc.runtime.host;
 
+import dev.resvc.runtime.firmware.DeviceScope;
 import dev.resvc.runtime.firmware.DmarReader;
+import dev.resvc.runtime.firmware.DmarStructure;
 import dev.resvc.runtime.firmware.DmarTable;
 import dev.resvc.runtime.firmware.IdMapping;
 import dev.resvc.runtime.firmware.IortNode;
@@ -173,7 +175,9 @@ public final class HostBuilder {
       notes.addAll(intel.notes());
       vendors.add(new Vendor("DMAR", t.source(),
           d -> t.table().drhds().stream().anyMatch(u -> u.segment() == d.address().segment()),
-          intel.value()::regionsFor, p -> false, p -> intel.value().regionsForNonPci()));
+          intel.value()::regionsFor,
+          p -> p.ownAcpiNode().flatMap(n -> intel.value().namespaceDevice(n.path())).isPresent(),
+          p -> intelPlatformRegions(intel.value(), p, t.source(), notes)));
     });
     firmware.ivrs().ifPresent(t -> {
       Read<AmdRegionBuilder> amd = AmdRegionBuilder.from(t.table(), release, amdEfr2, t.source());
@@ -195,6 +199,36 @@ public final class HostBuilder {
           p -> armPlatformRegions(arm, t.table(), p, t.source(), notes)));
     });
     return vendors;
+  }
+
+  /**
+   * {@code intel_iommu_get_resv_regions} for a device that is not PCI: the IOAPIC window when a DMAR
+   * ANDD entry names its own ACPI object and a remapping unit's scope carries the entry's number
+   * ({@code device_lookup_iommu} finds such a device through its ACPI companion); none, with a
+   * warning, otherwise (the driver would not probe it, so sysfs should not show it in a group).
+   */
+  private static List<Region> intelPlatformRegions(IntelRegionBuilder intel, PlatformDevice device, String source,
+      List<InputNote> notes) {
+    Optional<AcpiNode> own = device.ownAcpiNode();
+    Optional<IntelRegionBuilder.NamespaceDevice> bound = own.flatMap(n -> intel.namespaceDevice(n.path()));
+    if (bound.isPresent()) {
+      IntelRegionBuilder.NamespaceDevice b = bound.get();
+      DeviceScope.PathHop hop = b.scope().path().isEmpty() ? new DeviceScope.PathHop(0, 0) : b.scope().path().get(0);
+      notes.add(InputNote.note(source, Position.offset(b.andd().offset()), String.format(
+          "ACPI device \"%s\" under DMAR at %x as %02x:%02x.%d (the kernel's words; ANDD %s, device number %d)",
+          device.name(), b.drhd().registerBase(), b.scope().startBus(), hop.device(), hop.function(),
+          b.andd().objectName(), b.andd().deviceNumber())));
+      return intel.regionsForNonPci();
+    }
+    Optional<DmarStructure.Andd> unscoped = own.flatMap(n -> intel.unscopedAndd(n.path()));
+    notes.add(InputNote.warning(source, unscoped.map(a -> Position.offset(a.offset())).orElse(Position.whole()),
+        unscoped.map(a -> String.format("No IOMMU scope found for ANDD enumeration ID %d (%s) (the kernel's words: no"
+            + " remapping unit's scope carries the number of the ANDD entry naming %s)", a.deviceNumber(), device.name(),
+            a.objectName()))
+            .orElse(device.name() + " is in an IOMMU group, but no DMAR ANDD entry names " + own.map(n -> "its ACPI"
+                + " object " + n.path()).orElse("it (it has no ACPI object of its own)") + " (dmar_acpi_dev_scope_init)")
+        + "; it gets no regions from the DMAR"));
+    return List.of();
   }
 
   /** The IVHD ACPI-HID entry that gives {@code device} its AMD device id, from its own ACPI object. */

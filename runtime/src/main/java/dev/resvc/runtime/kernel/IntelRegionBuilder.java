@@ -63,12 +63,31 @@ public final class IntelRegionBuilder {
     }
   }
 
+  /**
+   * An ACPI namespace device bound to a remapping unit: the ANDD entry naming its ACPI object, the
+   * unit whose acpi-namespace scope carries the entry's device number, and that scope entry, whose
+   * start bus and path give the device the requester id it issues DMA with.
+   */
+  public record NamespaceDevice(DmarStructure.Andd andd, DmarStructure.Drhd drhd, DeviceScope scope) {
+    public NamespaceDevice {
+      Objects.requireNonNull(andd, "andd");
+      Objects.requireNonNull(drhd, "drhd");
+      Objects.requireNonNull(scope, "scope");
+    }
+  }
+
   private final List<BoundRmrr> units;
   private final KernelRelease release;
+  private final List<DmarStructure.Andd> andds;
+  /** The remapping units in the kernel's list order ({@code dmar_register_drhd_unit}). */
+  private final List<DmarStructure.Drhd> drhdsInKernelOrder;
 
-  private IntelRegionBuilder(List<BoundRmrr> units, KernelRelease release) {
+  private IntelRegionBuilder(List<BoundRmrr> units, KernelRelease release, List<DmarStructure.Andd> andds,
+      List<DmarStructure.Drhd> drhdsInKernelOrder) {
     this.units = List.copyOf(units);
     this.release = Objects.requireNonNull(release, "release");
+    this.andds = List.copyOf(andds);
+    this.drhdsInKernelOrder = List.copyOf(drhdsInKernelOrder);
   }
 
   /**
@@ -123,7 +142,12 @@ public final class IntelRegionBuilder {
       units.add(new BoundRmrr(rmrrs.get(u), bound.get(u)));
       reportUnbound(rmrrs.get(u), bound.get(u), source, notes);
     }
-    return new Read<>(new IntelRegionBuilder(units, release), notes);
+    // dmar_register_drhd_unit: list_add_rcu at the head, INCLUDE_PCI_ALL units at the tail.
+    List<DmarStructure.Drhd> kernelOrder = new ArrayList<>(table.drhds().stream().filter(d -> !d.includePciAll())
+        .toList());
+    Collections.reverse(kernelOrder);
+    table.drhds().stream().filter(DmarStructure.Drhd::includePciAll).forEach(kernelOrder::add);
+    return new Read<>(new IntelRegionBuilder(units, release, table.andds(), kernelOrder), notes);
   }
 
   private enum Binding { NONE, EXACT, WORKAROUND, MISMATCH }
@@ -260,6 +284,49 @@ public final class IntelRegionBuilder {
     }
     out.add(Region.ofInclusive(IOAPIC_RANGE_START, IOAPIC_RANGE_END, RegionType.MSI, Prot.NONE, RegionSource.MSI_WINDOW));
     return out;
+  }
+
+  /**
+   * The remapping unit an ACPI namespace device is under, as {@code dmar_acpi_dev_scope_init}
+   * (drivers/iommu/intel/dmar.c) binds it: the first ANDD entry whose object name resolves to {@code
+   * acpiPath} ({@code acpi_get_handle}; name segments are padded with {@code _} to four characters,
+   * so {@code \_SB.PCI0.I2C1} is {@code \_SB_.PCI0.I2C1}), then the first unit, in the kernel's list
+   * order, with an acpi-namespace scope of that entry's device number ({@code
+   * dmar_acpi_insert_dev_scope}). Empty when no ANDD names the object, or when one does but no unit's
+   * scope carries its number: the kernel then warns "No IOMMU scope found for ANDD enumeration ID"
+   * and the device is under no IOMMU ({@link #unscopedAndd}).
+   */
+  public Optional<NamespaceDevice> namespaceDevice(String acpiPath) {
+    return anddNaming(acpiPath).flatMap(a -> drhdsInKernelOrder.stream()
+        .flatMap(d -> d.scopes().stream()
+            .filter(sc -> sc.type() == DeviceScope.ACPI_NAMESPACE && sc.enumerationId() == a.deviceNumber())
+            .map(sc -> new NamespaceDevice(a, d, sc)))
+        .findFirst());
+  }
+
+  /** The ANDD entry naming {@code acpiPath} when no remapping unit's scope carries its device number. */
+  public Optional<DmarStructure.Andd> unscopedAndd(String acpiPath) {
+    return anddNaming(acpiPath).filter(a -> namespaceDevice(acpiPath).isEmpty());
+  }
+
+  private Optional<DmarStructure.Andd> anddNaming(String acpiPath) {
+    String path = canonicalAcpiPath(acpiPath);
+    return andds.stream().filter(a -> canonicalAcpiPath(a.objectName()).equals(path)).findFirst();
+  }
+
+  /**
+   * An absolute ACPI path as ACPICA internalizes it ({@code acpi_ns_build_internal_name}): the root
+   * prefix dropped and each name segment padded with trailing underscores to four characters.
+   */
+  static String canonicalAcpiPath(String path) {
+    String p = path.startsWith("\\") ? path.substring(1) : path;
+    StringBuilder out = new StringBuilder("\\");
+    String[] segments = p.split("\\.", -1);
+    for (int i = 0; i < segments.length; i++) {
+      out.append(i == 0 ? "" : ".").append(segments[i]);
+      out.append("_".repeat(Math.max(0, 4 - segments[i].length())));
+    }
+    return out.toString();
   }
 
   /**

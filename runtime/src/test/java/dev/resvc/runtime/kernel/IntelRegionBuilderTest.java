@@ -115,4 +115,11 @@ class IntelRegionBuilderTest {
         "DMAR: offset 0x40: note: RMRR 0x000000007c000000..0x000000007c0fffff is bound to no present device:"
             + " it gives no device a region (its scope names 1 PCI device(s))");
   }
+
+  @Test
+  void acpiPathsCompareAsAcpicaInternalizesThem() {
+    assertThat(IntelRegionBuilder.canonicalAcpiPath("\\_SB.PCI0.I2C0")).isEqualTo("\\_SB_.PCI0.I2C0");
+    assertThat(IntelRegionBuilder.canonicalAcpiPath("_SB.PCI0.SDMA")).isEqualTo("\\_SB_.PCI0.SDMA");
+    assertThat(IntelRegionBuilder.canonicalAcpiPath("\\_SB_.I2")).isEqualTo("\\_SB_.I2__");
+  }
 }
