@@ -25,6 +25,11 @@ final class Refusals {
     notes.forEach(n -> requireOneCleanLine(n.render(), "note"));
   }
 
+  /** Fails (a finding) unless every note, given as its text, is one clean line. */
+  static void requireCleanTexts(List<String> notes) {
+    notes.forEach(n -> requireOneCleanLine(n, "note"));
+  }
+
   private static void requireOneCleanLine(String message, String what) {
     if (message.length() > MAX_LENGTH) {
       throw new AssertionError(what + " message of " + message.length() + " characters, over " + MAX_LENGTH

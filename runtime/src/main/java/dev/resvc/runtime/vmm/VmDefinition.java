@@ -203,9 +203,15 @@ public record VmDefinition(
   }
 
   private GuestLayout layout(QemuMachine m, boolean amd) throws InputException {
-    QemuMachine.Memory memory = QemuMachine.Memory.ofRam(ramBytes).withAmdCpu(amd);
-    if (maxRamBelow4g.isPresent()) {
-      memory = memory.withMaxRamBelow4g(maxRamBelow4g.getAsLong());
+    QemuMachine.Memory memory;
+    try {
+      memory = QemuMachine.Memory.ofRam(ramBytes).withAmdCpu(amd);
+      if (maxRamBelow4g.isPresent()) {
+        memory = memory.withMaxRamBelow4g(maxRamBelow4g.getAsLong());
+      }
+    } catch (IllegalArgumentException e) {
+      // max-ram-below-4g is a machine property: refused where the machine is given.
+      throw new InputException(source, machineAt, e.getMessage());
     }
     try {
       return m.layout(memory);

@@ -79,4 +79,13 @@ class QemuCommandLineReaderTest {
     assertThat(vm.machine()).isEqualTo("pc");
     assertThat(vm.guest(java.util.Optional.of(false)).layout().name()).isEqualTo("pc,ram=4G");
   }
+
+  @Test
+  void maxRamBelow4gAbove4GIsRefusedAtTheMachine() throws Exception {
+    // Found by VmDefinitionFuzzTest: QEMU refuses it (pc_machine_set_max_ram_below_4g, "expects size
+    // less than or equal to 4G"), and so does QemuMachine.Memory, whose refusal escaped unchecked.
+    VmDefinition vm = read("qemu-system-x86_64 -machine q35,max-ram-below-4g=5G -m 16G");
+    InputException e = assertThrows(InputException.class, () -> vm.guest(java.util.Optional.of(false)));
+    assertThat(e.getMessage()).isEqualTo("vm.sh:1:29: max-ram-below-4g=5G is above 4G, which QEMU refuses");
+  }
 }
