@@ -179,16 +179,10 @@ public final class SysfsReader {
       if (address.isEmpty()) {
         continue;
       }
-      Optional<Path> real = tree.find(rel);
-      if (real.isEmpty()) {
-        throw new InputException(tree.name(rel), Position.whole(), "cannot resolve the device link: no such file");
-      }
-      if (real.get().equals(tree.realRoot()) || !Files.isDirectory(real.get())) {
-        throw new InputException(tree.name(rel), Position.whole(), "does not lead to a device directory");
-      }
-      Path relativeDir = tree.realRoot().relativize(real.get());
+      Path real = deviceDirectory(tree, rel);
+      Path relativeDir = tree.realRoot().relativize(real);
       Map<String, byte[]> idFiles = readIdFiles(tree, rel);
-      PciDevice device = readDevice(address.get(), tree, rel, real.get(), relativeDir, idFiles, notes);
+      PciDevice device = readDevice(address.get(), tree, rel, real, relativeDir, idFiles, notes);
       devices.put(address.get(), new DeviceDir(device, relativeDir, idFiles));
     }
     return devices;
@@ -324,6 +318,18 @@ public final class SysfsReader {
     return Optional.empty();
   }
 
+  /** The directory the device link {@code rel} leads to, inside the tree; a dangling or odd link is bad input. */
+  private static Path deviceDirectory(SysfsTree tree, String rel) throws InputException {
+    Optional<Path> real = tree.find(rel);
+    if (real.isEmpty()) {
+      throw new InputException(tree.name(rel), Position.whole(), "cannot resolve the device link: no such file");
+    }
+    if (real.get().equals(tree.realRoot()) || !Files.isDirectory(real.get())) {
+      throw new InputException(tree.name(rel), Position.whole(), "does not lead to a device directory");
+    }
+    return real.get();
+  }
+
   // ---------------------------------------------------------------- group members that are not PCI
 
   /**
@@ -333,22 +339,16 @@ public final class SysfsReader {
    */
   private static PlatformDir readPlatformDevice(SysfsTree tree, String rel, List<InputNote> notes)
       throws InputException {
-    Optional<Path> real = tree.find(rel);
-    if (real.isEmpty()) {
-      throw new InputException(tree.name(rel), Position.whole(), "cannot resolve the device link: no such file");
-    }
-    if (real.get().equals(tree.realRoot()) || !Files.isDirectory(real.get())) {
-      throw new InputException(tree.name(rel), Position.whole(), "does not lead to a device directory");
-    }
-    Path relativeDir = tree.realRoot().relativize(real.get());
-    String name = real.get().getFileName().toString();
+    Path real = deviceDirectory(tree, rel);
+    Path relativeDir = tree.realRoot().relativize(real);
+    String name = real.getFileName().toString();
     if (!MessageText.clean(name).equals(name)) {
       throw new InputException(tree.name(rel), Position.whole(),
           "'" + MessageText.clean(name) + "' is not a device name (control characters, or too long)");
     }
-    String bus = linkedName(tree, rel, real.get(), "subsystem", "a bus name").orElseThrow(() -> new InputException(
+    String bus = linkedName(tree, rel, real, "subsystem", "a bus name").orElseThrow(() -> new InputException(
         tree.name(rel + "/subsystem"), Position.whole(), "missing or not a link; every device in sysfs has one"));
-    Optional<String> driver = driver(tree, rel, real.get(), notes);
+    Optional<String> driver = driver(tree, rel, real, notes);
     Optional<NodeDir> node = acpiNodeDir(tree, relativeDir);
     Optional<AcpiNode> acpi = Optional.empty();
     if (node.isPresent()) {
