@@ -22,6 +22,7 @@ import time
 
 POLICY = "examples/policies/kernel-intel.resv"
 HOST = "examples/hosts/hp-proliant-dl360-g7"
+DOMAIN = "examples/domains/dl360-raid.xml"
 
 HELLO = "public class Hello { public static void main(String[] a) { System.out.println(\"hello\"); } }\n"
 
@@ -34,13 +35,21 @@ def commands(hello_dir, java_opts):
         "bin/resvc check": ["bin/resvc", *check],
         "bin/resvc check --engine compiled": ["bin/resvc", *check, "--engine", "compiled"],
         "java -jar resvc.jar check": ["java", *java_opts, "-jar", jar, *check],
+        "bin/resvc check --domain": ["bin/resvc", "check", "--policy", POLICY, "--host", HOST,
+                                     "--domain", DOMAIN],
+        "libvirt hook, prepare begin": ["sh", "-c", 'exec examples/libvirt-hook/qemu dl360-storage prepare begin -'
+                                        ' < "$0"', DOMAIN],
         "bin/resvc regions merge": ["bin/resvc", "regions", "merge", "examples/regions/two-devices.txt"],
     }
 
 
+# The hook runs resvc with the shipped policy and host, as a libvirt host configured for the DL360 would.
+HOOK_ENV = dict(os.environ, RESVC="bin/resvc", RESVC_POLICY=POLICY, RESVC_HOST=HOST)
+
+
 def timed(cmd):
     start = time.perf_counter()
-    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=HOOK_ENV)
     elapsed = time.perf_counter() - start
     if done.returncode not in (0, 1):
         sys.exit("%s exited %d: %s" % (" ".join(cmd), done.returncode, done.stderr.strip()))
