@@ -105,7 +105,7 @@ final class TestChecker {
   /** A device statement's fields (its group when it names one) and the bridges it is below. */
   private record DeviceDraft(FieldValues fields, List<PciAddress> below) {
     PciAddress address() {
-      return fields.device(below).address();
+      return fields.pciDevice(below).address();
     }
 
     Integer group() {
@@ -310,7 +310,7 @@ final class TestChecker {
     for (DeviceDraft d : drafts.values()) {
       built.put(
           d.address(),
-          d.fields().device(d.below()));
+          d.fields().pciDevice(d.below()));
     }
     List<IommuGroup> iommuGroups = new ArrayList<>();
     for (Map.Entry<Integer, List<PciAddress>> g : groups.entrySet()) {

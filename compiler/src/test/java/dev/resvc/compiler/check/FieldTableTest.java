@@ -12,6 +12,7 @@ import dev.resvc.compiler.interp.Explainer;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
@@ -72,7 +73,7 @@ class FieldTableTest {
   }
 
   /** The parts of an input written from {@code values}. */
-  private record Input(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest) {
+  private record Input(TargetKernel kernel, Device device, int group, Region region, GuestRange guest) {
     static Input of(FieldValues values) {
       return new Input(values.kernel(), values.device(List.of()), values.group(), values.region(), values.guest());
     }

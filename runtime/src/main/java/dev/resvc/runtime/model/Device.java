@@ -19,6 +19,21 @@ public sealed interface Device permits PciDevice, PlatformDevice {
   /** The driver bound to it, if any. */
   Optional<String> driver();
 
+  /** The kind policies test ({@code device.kind}): PCI, or the bus it sits on. */
+  default DeviceKind kind() {
+    return this instanceof PciDevice ? DeviceKind.PCI : DeviceKind.ofBus(bus());
+  }
+
+  /**
+   * The _HID of the device's own ACPI companion ({@code ACPI_COMPANION(dev)}), as policies test it
+   * ({@code device.hid}); empty for a PCI function (whose companion, if any, resvc does not read), a
+   * device whose ACPI node is an ancestor's, and a node without ids.
+   */
+  default Optional<String> hid() {
+    return this instanceof PlatformDevice p
+        ? p.ownAcpiNode().map(AcpiNode::hid).filter(h -> !h.isEmpty()) : Optional.empty();
+  }
+
   /** Whether this is the PCI function at {@code address}. */
   default boolean hasAddress(PciAddress address) {
     return this instanceof PciDevice p && p.address().equals(address);
