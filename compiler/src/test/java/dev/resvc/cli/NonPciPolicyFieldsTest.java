@@ -202,6 +202,38 @@ class NonPciPolicyFieldsTest {
         .containsAtLeast("kind platform", "hid \"MSFT0201\"").inOrder();
   }
 
+  @Test
+  void resvcTestBuildsMembersThatAreNotPciAndNamesThemWhenAnExpectationFails() throws IOException {
+    Path file = write("members.resv", RELAX_PLATFORM_IVMD.replace("""
+        conflicts {
+          default => allow;
+        }
+        """, """
+        test "the relaxed ACPI-HID member attaches on 6.6" {
+          kernel 6.6;
+          platform "MSFT0201:00" hid "MSFT0201";
+          region ivmd 0x7d900000 .. 0x7d9fffff on "MSFT0201:00";
+          expect attach succeeds;
+        }
+
+        test "without the HID the rule does not hold" {
+          kernel 6.6;
+          platform "AMDI0040:00" driver "i2c_designware" group 0;
+          platform "dprc.1" kind fsl-mc group 0;
+          region ivmd 0x7d900000 .. 0x7d9fffff on "AMDI0040:00";
+          expect attach succeeds;
+        }
+        """));
+
+    CliRun run = CliRun.of("test", file.toString());
+
+    assertWithMessage(run.err()).that(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("PASS " + file + ": the relaxed ACPI-HID member attaches on 6.6\n");
+    assertThat(run.out()).contains("FAIL " + file + ": without the HID the rule does not hold\n");
+    assertThat(run.out()).contains("group 0 (AMDI0040:00, dprc.1): refused at attach: VFIO_GROUP_SET_CONTAINER fails with EINVAL");
+    assertThat(run.out()).endsWith("1 passed, 1 failed\n");
+  }
+
   private Path write(String name, String text) throws IOException {
     Path file = tmp.resolve(name);
     Files.writeString(file, text);

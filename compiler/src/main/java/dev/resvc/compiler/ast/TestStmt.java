@@ -14,6 +14,7 @@ public sealed interface TestStmt extends Node {
    */
   interface Visitor<R> {
     R visit(DeviceStmt s);
+    R visit(PlatformStmt s);
     R visit(RegionStmt s);
     R visit(GuestStmt s);
     R visit(KernelStmt s);
@@ -42,11 +43,35 @@ public sealed interface TestStmt extends Node {
   }
 
   /**
-   * {@code region SOURCE RANGE [type TYPE] on BDF;} — a region the firmware or driver reports for a
-   * device; without {@code type}, the type the kernel would give it.
+   * {@code platform "dprc.1" [kind fsl-mc] [hid "AMDI0040"] [driver "x"] [group N];} — a group member
+   * that is not PCI, by its kernel name; {@code kind} defaults to {@code platform}.
+   */
+  record PlatformStmt(Span span, Expr.StringLit name, List<Attr> attrs) implements TestStmt {
+    public PlatformStmt {
+      attrs = List.copyOf(attrs);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
+    }
+  }
+
+  /**
+   * {@code region SOURCE RANGE [type TYPE] on BDF;} or {@code … on "NAME";} — a region the firmware or
+   * driver reports for a device (a PCI function by its address, another member by its name); without
+   * {@code type}, the type the kernel would give it.
+   *
+   * @param device an {@link Expr.BdfLit} or an {@link Expr.StringLit}
    */
   record RegionStmt(Span span, String source, Span sourceSpan, Expr range, Optional<String> type,
-      Expr.BdfLit device) implements TestStmt {
+      Expr device) implements TestStmt {
+    public RegionStmt {
+      if (!(device instanceof Expr.BdfLit || device instanceof Expr.StringLit)) {
+        throw new IllegalArgumentException("a region is on a PCI address or a device name: " + device);
+      }
+    }
+
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.visit(this);

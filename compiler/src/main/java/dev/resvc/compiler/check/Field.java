@@ -400,6 +400,17 @@ public enum Field {
     };
   }
 
+  /**
+   * The attribute a test's {@code platform} statement (a device that is not PCI) sets this field with
+   * ({@code kind fsl-mc}), or empty: the name is the statement's own, and PCI-only fields it lacks.
+   */
+  public Optional<String> platformTestAttribute() {
+    return switch (this) {
+      case DEVICE_KIND, DEVICE_HID, DEVICE_DRIVER, DEVICE_GROUP -> Optional.of(name);
+      default -> Optional.empty();
+    };
+  }
+
   /** The largest number a test may give an integer device attribute: its width, within a Java int. */
   public long testMax() {
     return Math.min((1L << bits()) - 1, Integer.MAX_VALUE);
@@ -423,6 +434,16 @@ public enum Field {
   public static Optional<Field> ofTestAttribute(String attribute) {
     for (Field f : ALL) {
       if (f.testAttribute().filter(attribute::equals).isPresent()) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The field a test's {@code platform} statement sets with {@code attribute}. */
+  public static Optional<Field> ofPlatformTestAttribute(String attribute) {
+    for (Field f : ALL) {
+      if (f.platformTestAttribute().filter(attribute::equals).isPresent()) {
         return Optional.of(f);
       }
     }

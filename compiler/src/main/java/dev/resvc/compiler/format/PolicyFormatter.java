@@ -359,6 +359,15 @@ public final class PolicyFormatter {
     }
 
     @Override
+    public Void visit(TestStmt.PlatformStmt p) {
+      out.token("platform");
+      out.spaced(p.name().text());
+      attrs(p.attrs());
+      out.token(";");
+      return null;
+    }
+
+    @Override
     public Void visit(TestStmt.RegionStmt r) {
       out.token("region");
       out.spaced(r.source());
@@ -368,7 +377,7 @@ public final class PolicyFormatter {
         out.spaced(r.type().get());
       }
       out.spaced("on");
-      out.spaced(r.device().text());
+      expr(r.device(), true);
       out.token(";");
       return null;
     }

@@ -82,6 +82,21 @@ class PolicyFormatterTest {
   }
 
   @Test
+  void platformStatementsAndRegionsOnANamedDevice() {
+    assertThat(fmt("test \"t\"{platform\"dprc.1\"kind fsl-mc driver \"fsl_mc_dprc\" group 3;"
+        + "platform \"MSFT0201:00\" hid\"MSFT0201\";region ivmd 0x7d900000..0x7d9fffff on\"MSFT0201:00\";"
+        + "expect assignable;}"))
+        .isEqualTo("""
+            test "t" {
+              platform "dprc.1" kind fsl-mc driver "fsl_mc_dprc" group 3;
+              platform "MSFT0201:00" hid "MSFT0201";
+              region ivmd 0x7d900000 .. 0x7d9fffff on "MSFT0201:00";
+              expect assignable;
+            }
+            """);
+  }
+
+  @Test
   void literalsKeepTheirSpelling() {
     assertCanonical("""
         const A = 0xFEE0_0000 .. 0b1111;
