@@ -58,8 +58,8 @@ public enum Field {
   DEVICE_NAME(Scope.DEVICE, "name", string(), "name", Notation.QUOTED, (k, d, group, r, g) -> d.name(),
       "name", String.class, "device.name()"),
   /**
-   * The _HID of the device's own ACPI companion ({@link Device#hid()}); absent on a PCI function and on
-   * a device without a node of its own, and then no test of it holds: generated code reads null.
+   * The _HID of the device's own ACPI object ({@link Device#hid()}); absent on a PCI function and on a
+   * device without a node of its own, and then no test of it holds: generated code reads null.
    */
   DEVICE_HID(Scope.DEVICE, "hid", string().asOptional(), "hid", Notation.QUOTED,
       (k, d, group, r, g) -> d.hid().orElse(null), "hid", String.class, "device.hid().orElse(null)"),

@@ -25,9 +25,11 @@ public sealed interface Device permits PciDevice, PlatformDevice {
   }
 
   /**
-   * The _HID of the device's own ACPI companion ({@code ACPI_COMPANION(dev)}), as policies test it
-   * ({@code device.hid}); empty for a PCI function (whose companion, if any, resvc does not read), a
-   * device whose ACPI node is an ancestor's, and a node without ids.
+   * The _HID of the device's own ACPI object, the one sysfs links as its {@code firmware_node}
+   * ({@code acpi_bind_one}, drivers/acpi/glue.c), as policies test it ({@code device.hid}); empty for a
+   * PCI function (whose companion, if any, resvc does not read), a device whose ACPI node is an
+   * ancestor's (the root {@code dprc.1}, to which {@code fsl_mc_bus_probe} gives the MC's fwnode without
+   * binding it), and a node without ids.
    */
   default Optional<String> hid() {
     return this instanceof PlatformDevice p
