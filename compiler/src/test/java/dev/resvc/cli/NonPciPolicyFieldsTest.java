@@ -234,6 +234,20 @@ class NonPciPolicyFieldsTest {
     assertThat(run.out()).endsWith("1 passed, 1 failed\n");
   }
 
+  @Test
+  void explainShowsTheFactsOfTheMemberThatIsNotPci() throws IOException {
+    Path policy = write("relax.resv", RELAX_PLATFORM_IVMD);
+
+    CliRun run = CliRun.of("explain", "--policy", policy.toString(), "--host", ZENBOOK.toString(),
+        "--device", "MSFT0201:00", "--kernel", "6.6", "--guest", "q35,ram=8G");
+
+    assertWithMessage(run.err()).that(run.exitCode()).isEqualTo(0);
+    assertThat(run.out()).contains("vendor none (not PCI)");
+    assertThat(run.out()).contains("kind platform");
+    assertThat(run.out()).contains("hid \"MSFT0201\"");
+    assertThat(run.out()).contains("relax_pltf");
+  }
+
   private Path write(String name, String text) throws IOException {
     Path file = tmp.resolve(name);
     Files.writeString(file, text);
