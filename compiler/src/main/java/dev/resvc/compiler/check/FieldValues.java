@@ -99,10 +99,10 @@ public final class FieldValues {
   }
 
   /** The name of a device that is not PCI when none is written. */
-  public static final String PLATFORM_NAME = "platform0";
+  private static final String PLATFORM_NAME = "platform0";
 
   /** The ACPI path of the companion a written HID gives a device: policies test the HID, never the path. */
-  static final String ACPI_PATH = "\\_SB_.DEV0";
+  private static final String ACPI_PATH = "\\_SB_.DEV0";
 
   public int group() {
     return (int) number(Field.DEVICE_GROUP);

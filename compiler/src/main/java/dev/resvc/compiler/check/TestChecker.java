@@ -404,9 +404,11 @@ final class TestChecker {
    */
   private DeviceDraft platform(TestStmt.PlatformStmt p) {
     String name = p.name().value();
+    // a sysfs directory name, printed in messages as it is: no control characters, no `/`, short
     if (name.isEmpty() || !name.equals(MessageText.clean(name)) || name.contains("/")) {
       report.error(Code.BAD_TEST_STATEMENT, p.name().span(),
-          "a device name is the kernel's name for it, such as \"dprc.1\" or \"AMDI0040:00\": not empty, one line, no `/`");
+          "a device name is the kernel's name for it, such as \"dprc.1\" or \"AMDI0040:00\": 1 to "
+              + MessageText.MAX_QUOTE + " printable characters, no `/`");
       return null;
     }
     FieldValues fields = FieldValues.NONE.with(Field.DEVICE_KIND, DeviceKind.PLATFORM).with(Field.DEVICE_NAME, name);
