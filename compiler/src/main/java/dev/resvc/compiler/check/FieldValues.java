@@ -22,8 +22,8 @@ import java.util.Optional;
 
 /**
  * Values of {@link Field}s, written one field at a time, and the device, region, guest range and kernel
- * they make: how the analyser writes a witness and a test's {@code device} or {@code platform} statement a device. The one place
- * that knows which constructor argument each field is; a field written here reads back through {@link
+ * they make: how the analyser writes a witness and a test's {@code device} or {@code platform} statement
+ * a device. The one place that knows which constructor argument each field is; a field written here reads back through {@link
  * Field#read} (FieldTableTest). Immutable: {@link #with} returns a copy.
  */
 public final class FieldValues {
@@ -65,9 +65,9 @@ public final class FieldValues {
 
   /**
    * The device: a PCI function below {@code upstream} (the bridges above it, nearest last) when the kind
-   * written is {@code pci}, or none is and neither a name nor a HID is (those make a platform device), else a device on the kind's bus with the name written (else {@link
-   * #PLATFORM_NAME}) and, when a HID is written, an ACPI companion of its own with that _HID. An empty
-   * driver is none.
+   * written is {@code pci}, or none is and neither a name nor a HID is (those make a platform device);
+   * else a device on the kind's bus with the name written (else {@link #PLATFORM_NAME}) and, when a HID
+   * is written, an ACPI object of its own with that _HID. An empty driver is none.
    */
   public Device device(List<PciAddress> upstream) {
     DeviceKind kind = get(Field.DEVICE_KIND, DeviceKind.class,
