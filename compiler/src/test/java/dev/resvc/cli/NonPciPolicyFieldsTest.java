@@ -213,7 +213,8 @@ class NonPciPolicyFieldsTest {
           kernel 6.6;
           platform "MSFT0201:00" hid "MSFT0201";
           region ivmd 0x7d900000 .. 0x7d9fffff on "MSFT0201:00";
-          expect attach succeeds;
+          expect "MSFT0201:00" region 0x7d900000 type direct-relaxable;
+          expect attach succeeds on "MSFT0201:00";
         }
 
         test "without the HID the rule does not hold" {

@@ -147,8 +147,12 @@ public sealed interface TestStmt extends Node {
       R visit(Step x);
     }
 
-    /** {@code expect 00:14.0 region 0x3e2e0000 type direct-relaxable;} (the device's region that starts there). */
-    record RegionType(Span span, Expr.BdfLit device, Expr address, String typeName) implements Expectation {
+    /**
+     * {@code expect 00:14.0 region 0x3e2e0000 type direct-relaxable;} (the device's region that starts
+     * there). In every expectation a device is a PCI address ({@link Expr.BdfLit}) or the name of a
+     * member declared by {@code platform} ({@link Expr.StringLit}).
+     */
+    record RegionType(Span span, Expr device, Expr address, String typeName) implements Expectation {
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.visit(this);
@@ -156,7 +160,7 @@ public sealed interface TestStmt extends Node {
     }
 
     /** {@code expect 00:14.0 region 0x3e2e0000 dropped;} */
-    record RegionDropped(Span span, Expr.BdfLit device, Expr address) implements Expectation {
+    record RegionDropped(Span span, Expr device, Expr address) implements Expectation {
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.visit(this);
@@ -164,7 +168,7 @@ public sealed interface TestStmt extends Node {
     }
 
     /** {@code expect assignable;} / {@code expect not assignable;} (for the group of {@code device} when given). */
-    record Assignable(Span span, boolean assignable, Optional<Expr.BdfLit> device) implements Expectation {
+    record Assignable(Span span, boolean assignable, Optional<Expr> device) implements Expectation {
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.visit(this);
@@ -172,7 +176,7 @@ public sealed interface TestStmt extends Node {
     }
 
     /** {@code expect fatal [rule NAME] [on BDF];} — at least one such finding. */
-    record Finding(Span span, Action.Severity severity, Optional<String> rule, Optional<Expr.BdfLit> device)
+    record Finding(Span span, Action.Severity severity, Optional<String> rule, Optional<Expr> device)
         implements Expectation {
       @Override
       public <R> R accept(Visitor<R> v) {
@@ -197,7 +201,7 @@ public sealed interface TestStmt extends Node {
      * @param errno the errno name after {@code fails}; empty for {@code succeeds}
      * @param at the guest range after {@code at}
      */
-    record Step(Span span, StepFailure.Stage stage, Optional<Name> errno, Optional<Expr> at, Optional<Expr.BdfLit> device)
+    record Step(Span span, StepFailure.Stage stage, Optional<Name> errno, Optional<Expr> at, Optional<Expr> device)
         implements Expectation {
       @Override
       public <R> R accept(Visitor<R> v) {

@@ -304,11 +304,7 @@ final class TestChecker {
     @Override
     public Void visit(TestStmt.ExpectStmt e) {
       expectsSomething = true;
-      Set<PciAddress> pci = new HashSet<>();
-      devices.values().forEach(d -> {
-        if (d.device() instanceof PciDevice p) pci.add(p.address());
-      });
-      TestCase.Expect x = expect(e.expectation(), pci);
+      TestCase.Expect x = expect(e.expectation(), devices);
       if (x != null) {
         expects.add(x);
       }
@@ -643,21 +639,21 @@ final class TestChecker {
     }
   }
 
-  private TestCase.Expect expect(TestStmt.Expectation e, Set<PciAddress> declared) {
+  private TestCase.Expect expect(TestStmt.Expectation e, Map<String, DeviceDraft> declared) {
     return e.accept(new Expectations(declared));
   }
 
   /** What each kind of expectation checks, against the devices the test declared before it. */
   private final class Expectations implements TestStmt.Expectation.Visitor<TestCase.Expect> {
-    private final Set<PciAddress> declared;
+    private final Map<String, DeviceDraft> declared;
 
-    Expectations(Set<PciAddress> declared) {
+    Expectations(Map<String, DeviceDraft> declared) {
       this.declared = declared;
     }
 
     @Override
     public TestCase.Expect visit(TestStmt.Expectation.RegionType r) {
-      PciAddress d = declaredDevice(r.device(), declared);
+      Device d = declaredDevice(r.device(), declared);
       Optional<Value> addr = folder.constant(r.address());
       Optional<RegionType> type = RegionType.byResvName(r.typeName());
       if (type.isEmpty()) {
@@ -682,7 +678,7 @@ final class TestChecker {
 
     @Override
     public TestCase.Expect visit(TestStmt.Expectation.RegionDropped r) {
-      PciAddress d = declaredDevice(r.device(), declared);
+      Device d = declaredDevice(r.device(), declared);
       Optional<Value> addr = folder.constant(r.address());
       if (d == null || addr.isEmpty()) {
         return null;
@@ -696,7 +692,7 @@ final class TestChecker {
 
     @Override
     public TestCase.Expect visit(TestStmt.Expectation.Assignable a) {
-      Optional<PciAddress> d = a.device().map(b -> declaredDevice(b, declared));
+      Optional<Device> d = a.device().map(b -> declaredDevice(b, declared));
       if (d.isPresent() && d.get() == null) {
         return null;
       }
@@ -705,7 +701,7 @@ final class TestChecker {
 
     @Override
     public TestCase.Expect visit(TestStmt.Expectation.Finding f) {
-      Optional<PciAddress> d = f.device().map(b -> declaredDevice(b, declared));
+      Optional<Device> d = f.device().map(b -> declaredDevice(b, declared));
       if (d.isPresent() && d.get() == null) {
         return null;
       }
@@ -734,7 +730,7 @@ final class TestChecker {
             "`at` names the guest range a map fails at; an attach has none");
         return null;
       }
-      Optional<PciAddress> d = st.device().map(b -> declaredDevice(b, declared));
+      Optional<Device> d = st.device().map(b -> declaredDevice(b, declared));
       Optional<Errno> errno = st.errno().flatMap(TestChecker.this::errno);
       Optional<AddressRange> at = st.at().flatMap(TestChecker.this::guestRange);
       boolean bad = (d.isPresent() && d.get() == null) || errno.isEmpty() != st.errno().isEmpty()
@@ -764,12 +760,26 @@ final class TestChecker {
     return v.map(r -> ((Value.RangeV) r).range());
   }
 
-  private PciAddress declaredDevice(Expr.BdfLit b, Set<PciAddress> declared) {
-    PciAddress a = address(b);
-    if (a != null && !declared.contains(a)) {
-      report.error(Code.UNDECLARED_TEST_DEVICE, b.span(), "device " + a.toShortString() + " is not declared in this test");
+  /** The device an expectation names (a PCI address or a member's quoted name), declared before it; else E119 and null. */
+  private Device declaredDevice(Expr ref, Map<String, DeviceDraft> declared) {
+    String name;
+    String written;
+    if (ref instanceof Expr.BdfLit b) {
+      PciAddress a = address(b);
+      if (a == null) {
+        return null;
+      }
+      name = a.toString();
+      written = a.toShortString();
+    } else {
+      name = ((Expr.StringLit) ref).value();
+      written = ((Expr.StringLit) ref).text();
+    }
+    DeviceDraft d = declared.get(name);
+    if (d == null) {
+      report.error(Code.UNDECLARED_TEST_DEVICE, ref.span(), "device " + written + " is not declared in this test");
       return null;
     }
-    return a;
+    return d.device();
   }
 }

@@ -192,12 +192,13 @@ public final class PolicyFormatter {
     x.accept(printer);
   }
 
-  private void optionalBdf(Optional<Expr.BdfLit> device, String keyword) {
+  /** A device an expectation names (a PCI address or a quoted name), after {@code keyword} when given. */
+  private void optionalDevice(Optional<Expr> device, String keyword) {
     if (device.isPresent()) {
       if (keyword != null) {
         out.spaced(keyword);
       }
-      out.spaced(device.get().text());
+      expr(device.get(), true);
     }
   }
 
@@ -440,7 +441,7 @@ public final class PolicyFormatter {
 
     @Override
     public Void visit(TestStmt.Expectation.RegionType r) {
-      out.spaced(r.device().text());
+      expr(r.device(), true);
       out.spaced("region");
       expr(r.address(), true);
       out.spaced("type");
@@ -450,7 +451,7 @@ public final class PolicyFormatter {
 
     @Override
     public Void visit(TestStmt.Expectation.RegionDropped r) {
-      out.spaced(r.device().text());
+      expr(r.device(), true);
       out.spaced("region");
       expr(r.address(), true);
       out.spaced("dropped");
@@ -463,7 +464,7 @@ public final class PolicyFormatter {
         out.spaced("not");
       }
       out.spaced("assignable");
-      optionalBdf(a.device(), null);
+      optionalDevice(a.device(), null);
       return null;
     }
 
@@ -474,7 +475,7 @@ public final class PolicyFormatter {
         out.spaced("rule");
         out.spaced(f.rule().get());
       }
-      optionalBdf(f.device(), "on");
+      optionalDevice(f.device(), "on");
       return null;
     }
 
@@ -498,7 +499,7 @@ public final class PolicyFormatter {
         out.spaced("at");
         expr(st.at().get(), true);
       }
-      optionalBdf(st.device(), "on");
+      optionalDevice(st.device(), "on");
       return null;
     }
   }

@@ -256,6 +256,11 @@ final class AstBuilder {
     return out;
   }
 
+  /** A device an expectation names: a PCI address, or a quoted kernel name. */
+  private Expr deviceRef(Token t) {
+    return t.getType() == ResvParser.BDF ? bdf(t) : string(t);
+  }
+
   /** A literal, or a range of two ({@code lo .. hi}, {@code start + size}). */
   private Expr attrValue(AttrValueContext v) {
     Expr first = literal(v.literal(0));
@@ -275,21 +280,21 @@ final class AstBuilder {
           public TestStmt.Expectation visitExpectRegion(ExpectRegionContext r) {
             Expr address = primary(r.primary()).expr();
             if (r.DROPPED() != null) {
-              return new TestStmt.Expectation.RegionDropped(span, bdf(r.BDF()), address);
+              return new TestStmt.Expectation.RegionDropped(span, deviceRef(r.device), address);
             }
-            return new TestStmt.Expectation.RegionType(span, bdf(r.BDF()), address, text(r.ident()));
+            return new TestStmt.Expectation.RegionType(span, deviceRef(r.device), address, text(r.ident()));
           }
 
           @Override
           public TestStmt.Expectation visitExpectAssignable(ExpectAssignableContext a) {
-            Optional<Expr.BdfLit> device = a.BDF() != null ? Optional.of(bdf(a.BDF())) : Optional.empty();
+            Optional<Expr> device = Optional.ofNullable(a.device).map(d -> deviceRef(d));
             return new TestStmt.Expectation.Assignable(span, a.NOT() == null, device);
           }
 
           @Override
           public TestStmt.Expectation visitExpectFinding(ExpectFindingContext f) {
             Optional<String> rule = f.RULE() != null ? Optional.of(text(f.ident())) : Optional.empty();
-            Optional<Expr.BdfLit> device = f.ON() != null ? Optional.of(bdf(f.BDF())) : Optional.empty();
+            Optional<Expr> device = Optional.ofNullable(f.device).map(d -> deviceRef(d));
             return new TestStmt.Expectation.Finding(span, severity(f.severity()), rule, device);
           }
 
@@ -306,7 +311,7 @@ final class AstBuilder {
                 ? Optional.of(new TestStmt.Expectation.Name(spans.of(f.ident()), text(f.ident())))
                 : Optional.empty();
             Optional<Expr> at = st.AT() != null ? Optional.of(range(st.rangeExpr()).expr()) : Optional.empty();
-            Optional<Expr.BdfLit> device = st.ON() != null ? Optional.of(bdf(st.BDF())) : Optional.empty();
+            Optional<Expr> device = Optional.ofNullable(st.device).map(d -> deviceRef(d));
             return new TestStmt.Expectation.Step(span, stage, errno, at, device);
           }
         });

@@ -79,11 +79,11 @@ attrValue  : literal ((DOTDOT | PLUS) literal)? ;
 expectStmt : EXPECT expectation SEMI ;
 
 expectation
-  : BDF REGION primary (TYPE ident | DROPPED)   # expectRegion
-  | NOT? ASSIGNABLE BDF?                        # expectAssignable
-  | severity (RULE ident)? (ON BDF)?            # expectFinding
-  | NO FINDINGS                                 # expectNoFindings
-  | stage=(ATTACH | MAP) outcome (AT rangeExpr)? (ON BDF)?  # expectStep
+  : device=(BDF | STRING) REGION primary (TYPE ident | DROPPED)   # expectRegion
+  | NOT? ASSIGNABLE device=(BDF | STRING)?                        # expectAssignable
+  | severity (RULE ident)? (ON device=(BDF | STRING))?            # expectFinding
+  | NO FINDINGS                                                   # expectNoFindings
+  | stage=(ATTACH | MAP) outcome (AT rangeExpr)? (ON device=(BDF | STRING))?  # expectStep
   ;
 
 // A kernel step's outcome (docs/language.md, "Tests"): `fails EPERM` names a kernel.Errno.
