@@ -4,6 +4,7 @@ package examples;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionType;
@@ -44,17 +45,17 @@ public final class IntelVtdKernelDefault implements Policy {
   @Override
   public int apiVersion() {
     // Policy.API_VERSION of the runtime this class was generated against
-    return 3;
+    return 4;
   }
 
   @Override
-  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group,
-      Region region) {
+  public ClassifyDecision classify(TargetKernel kernel, Device device, int group, Region region) {
     // Only the rules that can hold for this region source; first match wins, in source order.
     switch (region.source().ordinal()) {
       case 0: // rmrr
         {
-          int cls = device.classCode();
+          PciDevice pci = device instanceof PciDevice ? (PciDevice) device : null;
+          int cls = pci == null ? 0 : pci.classCode();
           // rule usb_rmrr (../examples/policies/intel-vtd-kernel-default.resv:11): region.source == rmrr and usb
           if (isUsb(cls)) return USB_RMRR;
           // rule graphics_rmrr (../examples/policies/intel-vtd-kernel-default.resv:12): region.source == rmrr and graphics

@@ -4,6 +4,7 @@ package golden;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
@@ -61,21 +62,21 @@ public final class Rich implements Policy {
   @Override
   public int apiVersion() {
     // Policy.API_VERSION of the runtime this class was generated against
-    return 3;
+    return 4;
   }
 
   @Override
-  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group,
-      Region region) {
+  public ClassifyDecision classify(TargetKernel kernel, Device device, int group, Region region) {
     // Only the rules that can hold for this region source; first match wins, in source order.
     switch (region.source().ordinal()) {
       case 0: // rmrr
         {
-          int vendor = device.vendor();
-          int cls = device.classCode();
-          int bdf = device.address().segment() << 16 | device.address().requesterId();
+          PciDevice pci = device instanceof PciDevice ? (PciDevice) device : null;
+          int vendor = pci == null ? 0 : pci.vendor();
+          int cls = pci == null ? 0 : pci.classCode();
+          int bdf = pci == null ? 0 : pci.address().segment() << 16 | pci.address().requesterId();
           String driver = device.driver().orElse("");
-          List<PciAddress> upstream = device.upstreamBridges();
+          List<PciAddress> upstream = pci == null ? List.of() : pci.upstreamBridges();
           RegionType rtype = region.type();
           int prot = region.prot().bits();
           long start = region.start();
@@ -97,12 +98,13 @@ public final class Rich implements Policy {
         }
       case 1: // ivmd
         {
-          int deviceId = device.deviceId();
-          int cls = device.classCode();
-          int bdf = device.address().segment() << 16 | device.address().requesterId();
-          boolean bridge = device.bridge();
+          PciDevice pci = device instanceof PciDevice ? (PciDevice) device : null;
+          int deviceId = pci == null ? 0 : pci.deviceId();
+          int cls = pci == null ? 0 : pci.classCode();
+          int bdf = pci == null ? 0 : pci.address().segment() << 16 | pci.address().requesterId();
+          boolean bridge = pci != null && pci.bridge();
           String driver = device.driver().orElse("");
-          List<PciAddress> upstream = device.upstreamBridges();
+          List<PciAddress> upstream = pci == null ? List.of() : pci.upstreamBridges();
           RegionType rtype = region.type();
           int prot = region.prot().bits();
           long start = region.start();
@@ -124,10 +126,11 @@ public final class Rich implements Policy {
         }
       case 2: // iort-rmr
         {
-          int cls = device.classCode();
-          int bdf = device.address().segment() << 16 | device.address().requesterId();
+          PciDevice pci = device instanceof PciDevice ? (PciDevice) device : null;
+          int cls = pci == null ? 0 : pci.classCode();
+          int bdf = pci == null ? 0 : pci.address().segment() << 16 | pci.address().requesterId();
           String driver = device.driver().orElse("");
-          List<PciAddress> upstream = device.upstreamBridges();
+          List<PciAddress> upstream = pci == null ? List.of() : pci.upstreamBridges();
           RegionType rtype = region.type();
           int prot = region.prot().bits();
           long start = region.start();
@@ -153,9 +156,10 @@ public final class Rich implements Policy {
       case 8: // sysfs
       case 9: // ivmd-exclusion
         {
-          int bdf = device.address().segment() << 16 | device.address().requesterId();
+          PciDevice pci = device instanceof PciDevice ? (PciDevice) device : null;
+          int bdf = pci == null ? 0 : pci.address().segment() << 16 | pci.address().requesterId();
           String driver = device.driver().orElse("");
-          List<PciAddress> upstream = device.upstreamBridges();
+          List<PciAddress> upstream = pci == null ? List.of() : pci.upstreamBridges();
           RegionType rtype = region.type();
           int prot = region.prot().bits();
           long start = region.start();

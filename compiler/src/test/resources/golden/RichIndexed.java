@@ -4,6 +4,7 @@ package golden;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
@@ -66,16 +67,16 @@ public final class Rich implements Policy {
   @Override
   public int apiVersion() {
     // Policy.API_VERSION of the runtime this class was generated against
-    return 3;
+    return 4;
   }
 
   @Override
-  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group,
-      Region region) {
-    int vendor = device.vendor();
-    int deviceId = device.deviceId();
-    int cls = device.classCode();
-    int bdf = device.address().segment() << 16 | device.address().requesterId();
+  public ClassifyDecision classify(TargetKernel kernel, Device device, int group, Region region) {
+    PciDevice pci = device instanceof PciDevice ? (PciDevice) device : null;
+    int vendor = pci == null ? 0 : pci.vendor();
+    int deviceId = pci == null ? 0 : pci.deviceId();
+    int cls = pci == null ? 0 : pci.classCode();
+    int bdf = pci == null ? 0 : pci.address().segment() << 16 | pci.address().requesterId();
     long start = region.start();
     // 7 rules: look up the few that can hold, keep the first in source order that does.
     int first = Integer.MAX_VALUE;
@@ -110,12 +111,13 @@ public final class Rich implements Policy {
   /**
    * Whether the condition of rule number {@code rule} holds.
    */
-  private static boolean classifyHolds(int rule, TargetKernel kernel, PciDevice device, int group,
+  private static boolean classifyHolds(int rule, TargetKernel kernel, Device device, int group,
       Region region) {
     switch (rule) {
       // rule usb_rmrr (src/test/resources/codegen/rich.resv:11): firmware_region and usb and region.size <= 0x100000
       case 0: {
-        int cls = device.classCode();
+        PciDevice pci = device instanceof PciDevice ? (PciDevice) device : null;
+        int cls = pci == null ? 0 : pci.classCode();
         RegionSource rsource = region.source();
         long start = region.start();
         long end = region.end();
@@ -123,28 +125,32 @@ public final class Rich implements Policy {
       }
       // rule display_rmrr (src/test/resources/codegen/rich.resv:12): region.source == rmrr and display and device.vendor == 0x8086
       case 1: {
-        int vendor = device.vendor();
-        int cls = device.classCode();
+        PciDevice pci = device instanceof PciDevice ? (PciDevice) device : null;
+        int vendor = pci == null ? 0 : pci.vendor();
+        int cls = pci == null ? 0 : pci.classCode();
         RegionSource rsource = region.source();
         return rsource == RegionSource.RMRR && isDisplay(cls) && vendor == 0x8086;
       }
       // rule nic_ivmd (src/test/resources/codegen/rich.resv:13): region.source == ivmd and device.device_id in {0x10fb, 0x1572, 0x1593} and not device.bridge
       case 2: {
-        int deviceId = device.deviceId();
-        boolean bridge = device.bridge();
+        PciDevice pci = device instanceof PciDevice ? (PciDevice) device : null;
+        int deviceId = pci == null ? 0 : pci.deviceId();
+        boolean bridge = pci != null && pci.bridge();
         RegionSource rsource = region.source();
         return rsource == RegionSource.IVMD && (deviceId == 0x10fb || deviceId == 0x1572 || deviceId == 0x1593) && !bridge;
       }
       // rule pinned (src/test/resources/codegen/rich.resv:14): device.bdf in {00:14.0, 0001:3b:00.1} and region.type in {direct, direct-relaxable}
       case 3: {
-        int bdf = device.address().segment() << 16 | device.address().requesterId();
+        PciDevice pci = device instanceof PciDevice ? (PciDevice) device : null;
+        int bdf = pci == null ? 0 : pci.address().segment() << 16 | pci.address().requesterId();
         RegionType rtype = region.type();
         return (bdf == 0xa0 || bdf == 0x13b01) && (rtype == RegionType.DIRECT || rtype == RegionType.DIRECT_RELAXABLE);
       }
       // rule below_bridge (src/test/resources/codegen/rich.resv:15): device.downstream_of(00:1c.0) and device.driver == "vfio-pci"
       case 4: {
+        PciDevice pci = device instanceof PciDevice ? (PciDevice) device : null;
         String driver = device.driver().orElse("");
-        List<PciAddress> upstream = device.upstreamBridges();
+        List<PciAddress> upstream = pci == null ? List.of() : pci.upstreamBridges();
         return downstreamOf(upstream, 0xe0) && driver.equals("vfio-pci");
       }
       // rule huge (src/test/resources/codegen/rich.resv:16): region.size > 0xffffffffffffffff or region.size == 0x0
@@ -170,7 +176,7 @@ public final class Rich implements Policy {
    * The first of {@code rules} (ascending) below {@code limit} whose condition holds, else
    * {@code limit}.
    */
-  private static int classifyFirst(int[] rules, int limit, TargetKernel kernel, PciDevice device,
+  private static int classifyFirst(int[] rules, int limit, TargetKernel kernel, Device device,
       int group, Region region) {
     for (int i = 0; i < rules.length; i++) {
       int rule = rules[i];

@@ -10,6 +10,7 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.policy.ClassifyDecision;
@@ -92,7 +93,7 @@ public final class CelPolicy implements Policy {
   }
 
   @Override
-  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region) {
+  public ClassifyDecision classify(TargetKernel kernel, Device device, int group, Region region) {
     Activation facts = new Activation(device, group, region, null);
     for (int i = 0; i < classifyPrograms.length; i++) {
       if (holds(classifyPrograms[i], facts)) {
@@ -121,10 +122,14 @@ public final class CelPolicy implements Policy {
     }
   }
 
-  /** The activation: the fields of one (device, region) pair or (region, guest range) pair, read on demand. */
-  private record Activation(PciDevice device, int group, Region region, GuestRange guest) implements CelVariableResolver {
+  /**
+   * The activation: the fields of one (device, region) pair or (region, guest range) pair, read on demand;
+   * a device that is not PCI has none of the PCI fields.
+   */
+  private record Activation(Device member, int group, Region region, GuestRange guest) implements CelVariableResolver {
     @Override
     public Optional<Object> find(String variable) {
+      PciDevice device = member instanceof PciDevice p ? p : null;
       switch (variable) {
         case "cls":
           return device == null ? Optional.empty() : Optional.of((long) device.classCode());

@@ -3,6 +3,7 @@ package dev.resvc.bench;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
@@ -44,9 +45,9 @@ public final class HandIntelVtdKernelDefault implements Policy {
   }
 
   @Override
-  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region) {
-    if (region.source() == RegionSource.RMRR) {
-      int cls = device.classCode();
+  public ClassifyDecision classify(TargetKernel kernel, Device device, int group, Region region) {
+    if (region.source() == RegionSource.RMRR && device instanceof PciDevice pci) {
+      int cls = pci.classCode();
       if ((cls >>> 8) == 0x0c03) {
         return USB_RMRR;
       }

@@ -2,7 +2,7 @@ package dev.resvc.bench;
 
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.guest.GuestRange;
-import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionType;
@@ -94,12 +94,13 @@ public final class HandRuleTable implements Policy {
   }
 
   @Override
-  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region) {
-    int ven = device.vendor();
-    int dev = device.deviceId();
-    int cls = device.classCode();
-    PciAddress a = device.address();
-    int addr = a.segment() << 16 | a.requesterId();
+  public ClassifyDecision classify(TargetKernel kernel, Device device, int group, Region region) {
+    // a device that is not PCI reads -1, which no rule's vendor, id, class or address equals
+    PciDevice pci = device instanceof PciDevice p ? p : null;
+    int ven = pci == null ? -1 : pci.vendor();
+    int dev = pci == null ? -1 : pci.deviceId();
+    int cls = pci == null ? -1 : pci.classCode();
+    int addr = pci == null ? -1 : pci.address().segment() << 16 | pci.address().requesterId();
     int source = 1 << region.source().ordinal();
     int type = 1 << region.type().ordinal();
     long start = region.start();

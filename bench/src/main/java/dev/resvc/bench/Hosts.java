@@ -89,7 +89,7 @@ public final class Hosts {
 
   /**
    * Every (PCI device, region) pair of the host, in the order the evaluator classifies them; members
-   * that are not PCI are left out, as no rule classifies them ({@code Policy.classifyMember}).
+   * that are not PCI are left out, as the hand-written and CEL policies compared model PCI functions only.
    */
   public static List<RuleMix.Sample> samples(Host host) {
     List<RuleMix.Sample> out = new ArrayList<>();
@@ -118,7 +118,7 @@ public final class Hosts {
         List<Region> inputs = new ArrayList<>(m.regions());
         inputs.addAll(g.groupRegions());
         for (Region r : inputs) {
-          policy.classifyMember(TargetKernel.newest(), m.device(), g.id(), r).apply(r).ifPresent(effective::add);
+          policy.classify(TargetKernel.newest(), m.device(), g.id(), r).apply(r).ifPresent(effective::add);
         }
       }
       out.add(effective);

@@ -15,7 +15,6 @@ import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
-import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Explanation;
@@ -124,9 +123,8 @@ final class ExplainCommand implements Callable<Integer> {
         }
         any = true;
         involved = true;
-        // a device that is not PCI keeps its regions without a rule (Policy.classifyMember): no trials
-        List<Explainer.Trial> trials = c.device() instanceof PciDevice d
-            ? Explainer.trials(p, Section.CLASSIFY, new Interpreter.Facts(d, group.id(), c.input(), null)) : List.of();
+        List<Explainer.Trial> trials =
+            Explainer.trials(p, Section.CLASSIFY, new Interpreter.Facts(c.device(), group.id(), c.input(), null));
         List<Conflict> conflicts = c.effective().map(eff -> conflicts(p, gv, eff, c.device())).orElse(List.of());
         if (json) {
           Json.Arr conflictJson = Json.array();

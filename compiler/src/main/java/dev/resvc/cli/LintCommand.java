@@ -8,6 +8,8 @@ import dev.resvc.compiler.diag.DiagnosticRenderer;
 import dev.resvc.compiler.json.Json;
 import dev.resvc.runtime.input.InputException;
 import dev.resvc.runtime.input.MessageText;
+import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.PlatformDevice;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +119,8 @@ final class LintCommand implements Callable<Integer> {
   static Json.Obj witness(Witness w) {
     Json.Obj o = Json.object().put("section", w.section().word());
     if (w.device() != null) {
-      o.put("device", HostCommand.deviceJson(w.device())).put("group", w.group());
+      o.put("device", w.device() instanceof PciDevice pci ? HostCommand.deviceJson(pci)
+          : HostCommand.platformDeviceJson((PlatformDevice) w.device())).put("group", w.group());
     }
     o.put("region", HostCommand.regionJson(w.region()));
     if (w.guest() != null) {

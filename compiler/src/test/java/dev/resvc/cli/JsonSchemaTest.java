@@ -277,6 +277,22 @@ class JsonSchemaTest {
     }
   }
 
+  /** A lint witness may be a member that is not PCI (a rule on device.kind), which the schema names. */
+  @Test
+  void aLintWitnessThatIsNotPciIsInTheSchema(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    Path policy = tmp.resolve("members.resv");
+    Files.writeString(policy, """
+        policy t.Members;
+        classify {
+          rule mc: when device.kind == fsl-mc => drop;
+          rule root: when device.name == "dprc.1" => keep;
+          default => keep;
+        }
+        """);
+    JsonNode doc = valid(JsonDocument.lint, 0, "lint", "--format", "json", policy.toString());
+    assertThat(doc.toString()).contains("\"device\":{\"name\":\"dprc.1\",\"bus\":\"fsl-mc\"");
+  }
+
   /** An IORT below revision 5 keeps its RMR node as {@code rmr-ignored}, which the schema names. */
   @Test
   void anIgnoredRmrNodeIsInTheSchema(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {

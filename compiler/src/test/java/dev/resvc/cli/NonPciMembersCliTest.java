@@ -151,7 +151,7 @@ class NonPciMembersCliTest {
    * stream IDs, as fsl-mc needs. A second platform device ({@code TEST0001:00}, a made-up DMA engine
    * at {@code \_SB_.DMA0}) has a single mapping to stream 0x20, which a remap-permitted RMR names.
    */
-  private static Path armHost(Path root) throws IOException {
+  static Path armHost(Path root) throws IOException {
     int smmu = 0x30;
     byte[] iort = IortBuilder.iort(5)
         .smmuV3(0x05000000L)

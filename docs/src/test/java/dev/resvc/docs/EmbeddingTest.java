@@ -78,7 +78,7 @@ class EmbeddingTest {
       @Override public String name() { return real.name(); }
       @Override public int apiVersion() { return Policy.API_VERSION + 1; }
       @Override public dev.resvc.runtime.policy.ClassifyDecision classify(dev.resvc.runtime.kernel.TargetKernel k,
-          dev.resvc.runtime.model.PciDevice d, int g, dev.resvc.runtime.model.Region r) { return real.classify(k, d, g, r); }
+          dev.resvc.runtime.model.Device d, int g, dev.resvc.runtime.model.Region r) { return real.classify(k, d, g, r); }
       @Override public dev.resvc.runtime.policy.ConflictDecision conflict(dev.resvc.runtime.kernel.TargetKernel k,
           dev.resvc.runtime.model.Region r, dev.resvc.runtime.guest.GuestRange g) { return real.conflict(k, r, g); }
     };

@@ -4,6 +4,7 @@ import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.Scope;
 import dev.resvc.compiler.check.Section;
+import dev.resvc.runtime.model.DeviceKind;
 import dev.resvc.runtime.range.AddressRange;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -31,6 +32,8 @@ sealed interface Formula {
   String END_IN_GUEST = "region.end <= guest.end";
   /** Whether the host showed its IOMMU driver: {@code kernel.driver} tests are false without it. */
   String DRIVER_KNOWN = Field.KERNEL_DRIVER.spelling() + " known";
+  /** Whether the device has a HID of its own: {@code device.hid} tests are false without it. */
+  String HID_KNOWN = Field.DEVICE_HID.spelling() + " known";
   /** Finite-domain variables: the field's spelling (also for the string fields, {@link FinAtom}). */
   String BDF = Field.DEVICE_BDF.spelling();
 
@@ -180,9 +183,7 @@ sealed interface Formula {
 
     @Override
     public Formula visitEnumIn(Cond.EnumIn e) {
-      EnumAtom atom = new EnumAtom(e.field(), e.mask());
-      Formula guarded = e.field().isOptional() ? all(known(e.field()), atom) : atom;
-      return scoped(e.field().scope(), guarded, section);
+      return scoped(e.field().scope(), present(e.field(), new EnumAtom(e.field(), e.mask())), section);
     }
 
     @Override
@@ -190,27 +191,30 @@ sealed interface Formula {
       int shift = 24 - m.bits();
       long lo = ((long) (m.value() >>> shift)) << shift;
       long hi = lo + (1L << shift) - 1;
-      return scoped(Scope.DEVICE, new IntAtom(Field.DEVICE_CLASS, USet.range(lo, hi)), section);
+      return scoped(Scope.DEVICE, present(Field.DEVICE_CLASS, new IntAtom(Field.DEVICE_CLASS, USet.range(lo, hi))), section);
     }
 
     @Override
     public Formula visitBdfIn(Cond.BdfIn b) {
-      return scoped(Scope.DEVICE, new FinAtom(BDF, new LinkedHashSet<>(b.addresses()), true), section);
+      return scoped(Scope.DEVICE, present(Field.DEVICE_BDF, new FinAtom(BDF, new LinkedHashSet<>(b.addresses()), true)), section);
     }
 
     @Override
     public Formula visitDownstreamOf(Cond.DownstreamOf d) {
-      return scoped(Scope.DEVICE, new BoolAtom("device.downstream_of(" + d.bridge() + ")", true), section);
+      // only a PCI function has bridges above it, as it alone has an address
+      return scoped(Scope.DEVICE, present(Field.DEVICE_BDF, new BoolAtom("device.downstream_of(" + d.bridge() + ")", true)),
+          section);
     }
 
     @Override
     public Formula visitStringIn(Cond.StringIn s) {
-      return scoped(s.field().scope(), new FinAtom(s.field().spelling(), new LinkedHashSet<>(s.values()), true), section);
+      return scoped(s.field().scope(),
+          present(s.field(), new FinAtom(s.field().spelling(), new LinkedHashSet<>(s.values()), true)), section);
     }
 
     @Override
     public Formula visitIsTrue(Cond.IsTrue c) {
-      return scoped(c.field().scope(), new BoolAtom(c.field().spelling(), true), section);
+      return scoped(c.field().scope(), present(c.field(), new BoolAtom(c.field().spelling(), true)), section);
     }
 
     @Override
@@ -253,16 +257,30 @@ sealed interface Formula {
     }
   }
 
-  /** The presence of an optional field; only {@code kernel.driver} is one. */
-  private static Formula known(Field f) {
-    if (f != Field.KERNEL_DRIVER) {
+  /** The device kinds other than PCI. */
+  int NOT_PCI = Field.DEVICE_KIND.allMask() & ~(1 << DeviceKind.PCI.ordinal());
+
+  /**
+   * A test of {@code f}, false where an optional field is absent: a PCI-only field is there exactly on
+   * a PCI function; a device's HID only on another device that has one; the kernel's driver when known.
+   */
+  private static Formula present(Field f, Formula atom) {
+    // the test first, its guard after: the solver tries the terms of a negation in order, so a witness
+    // is a device with the field (a PCI function) unless only one without it will do
+    if (f.isPciOnly()) {
+      return all(atom, new EnumAtom(Field.DEVICE_KIND, 1 << DeviceKind.PCI.ordinal()));
+    } else if (f == Field.DEVICE_HID) {
+      return all(atom, new BoolAtom(HID_KNOWN, true), new EnumAtom(Field.DEVICE_KIND, NOT_PCI));
+    } else if (f == Field.KERNEL_DRIVER) {
+      return all(new BoolAtom(DRIVER_KNOWN, true), atom);
+    } else if (f.isOptional()) {
       throw new IllegalArgumentException(f.spelling() + " has no presence variable");
     }
-    return new BoolAtom(DRIVER_KNOWN, true);
+    return atom;
   }
 
   private static Formula field(Field f, USet set, Section section) {
-    return scoped(f.scope(), new IntAtom(f, set), section);
+    return scoped(f.scope(), present(f, new IntAtom(f, set)), section);
   }
 
   /** A test on a part of the facts: false where that part is absent, guarded by presence where it may be. */

@@ -4,7 +4,7 @@ import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
-import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.Region;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,11 +116,11 @@ final class PointIndex {
     int w = Math.min(words, (limit + 63) >>> 6);
     long[] out = Arrays.copyOf(live, w);
     TargetKernel k = facts.kernel();
-    PciDevice d = facts.device();
+    Device d = facts.device();
     Region r = facts.region();
     GuestRange g = facts.guest();
     for (IntIndex x : ints) {
-      Long v = x.field().scope().presentIn(d, r, g) ? x.field().readLong(k, d, facts.group(), r, g) : null;
+      Long v = x.field().presentIn(k, d, facts.group(), r, g) ? x.field().readLong(k, d, facts.group(), r, g) : null;
       long[] admit = v == null ? null : x.pieces()[piece(x.cuts(), v)];
       long any = 0;
       for (int i = 0; i < w; i++) {

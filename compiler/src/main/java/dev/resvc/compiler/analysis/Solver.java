@@ -13,7 +13,6 @@ import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
-import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
@@ -239,7 +238,7 @@ final class Solver {
       options[b + 1] = x;
       counts[b + 1] = n;
     }
-    chosen = java.util.Arrays.asList(options);
+    chosen = notPciLast(options);
     List<Formula> rest = new ArrayList<>();
     for (int i = 0; i < ors.size(); i++) {
       if (i != best) rest.add(new Any(ors.get(i)));
@@ -251,6 +250,23 @@ final class Solver {
       if (r.isPresent()) return r;
     }
     return Optional.empty();
+  }
+
+  /**
+   * {@code options} with the disjuncts that make the device other than a PCI function moved last, in
+   * order: a negated test of a PCI-only field offers one, and since they are all the same atom it would
+   * otherwise come first, making witnesses of rules about PCI functions platform devices.
+   */
+  private static List<Formula> notPciLast(Formula[] options) {
+    List<Formula> out = new ArrayList<>(options.length);
+    List<Formula> last = new ArrayList<>(1);
+    for (Formula d : options) {
+      boolean notPci = d instanceof Formula.EnumAtom e && e.field() == Field.DEVICE_KIND
+          && (e.mask() & ~Formula.NOT_PCI) == 0;
+      (notPci ? last : out).add(d);
+    }
+    out.addAll(last);
+    return out;
   }
 
   static Cube.Status status(Formula f, Cube cube) {
@@ -499,6 +515,7 @@ final class Solver {
     for (Field f : DEVICE_NUMBERS) {
       values = values.with(f, cube.intDomain(f).min());
     }
+    values = deviceIdentity(values, cube);
     List<PciAddress> upstream = cube.bools.isEmpty() ? List.of() : upstream(cube);
     Cube.Fin bdfDomain = cube.fins.get(Formula.BDF);
     PciAddress address = bdfDomain == null && upstream.isEmpty() ? FIRST_ADDRESS : address(bdfDomain, upstream);
@@ -508,6 +525,25 @@ final class Solver {
         .with(Field.DEVICE_DRIVER, drivers == null ? "" : pick(drivers, n -> n == 0 ? "" : "witness-driver-" + n))
         .with(Field.DEVICE_BRIDGE, Boolean.TRUE.equals(cube.bools.get(Formula.BRIDGE)));
     return new Witness(section, kernel(cube), values.device(upstream), values.group(), values.region(), null);
+  }
+
+  /**
+   * {@code values} with the device's kind, name and HID: the first kind the cube allows, but not PCI
+   * when the name must be one of some values (a PCI function's name is its address) and another kind
+   * may be had; a HID only where the cube asks for one.
+   */
+  private static FieldValues deviceIdentity(FieldValues values, Cube cube) {
+    int kinds = cube.enums[Field.DEVICE_KIND.slot()];
+    Cube.Fin names = cube.fins.get(Field.DEVICE_NAME.spelling());
+    if (names != null && names.in() != null && (kinds & Formula.NOT_PCI) != 0) {
+      kinds &= Formula.NOT_PCI;
+    }
+    values = values.with(Field.DEVICE_KIND, Field.DEVICE_KIND.runtimeConstants().get(Integer.numberOfTrailingZeros(kinds)))
+        .with(Field.DEVICE_NAME, pick(names, n -> "witness-device-" + n));
+    if (Boolean.TRUE.equals(cube.bools.get(Formula.HID_KNOWN))) {
+      values = values.with(Field.DEVICE_HID, pick(cube.fins.get(Field.DEVICE_HID.spelling()), n -> "WTNS000" + n));
+    }
+    return values;
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.resvc.compiler.check.Section;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
@@ -17,7 +18,7 @@ import java.util.List;
  * group and a region; in {@code conflicts} a region and the guest range it is checked against ({@code
  * null} when none).
  */
-public record Witness(Section section, TargetKernel kernel, PciDevice device, int group, Region region,
+public record Witness(Section section, TargetKernel kernel, Device device, int group, Region region,
     GuestRange guest) {
   /** The facts the interpreter evaluates conditions on. */
   public Interpreter.Facts facts() {
@@ -77,7 +78,13 @@ public record Witness(Section section, TargetKernel kernel, PciDevice device, in
   }
 
   private StringBuilder deviceLine(StringBuilder d) {
-    PciAddress a = device.address();
+    if (!(device instanceof PciDevice pci)) {
+      d.append("device \"").append(device.name()).append("\" kind ").append(device.kind().resvName());
+      device.hid().ifPresent(hid -> d.append(" hid \"").append(hid).append('"'));
+      device.driver().ifPresent(driver -> d.append(" driver \"").append(driver).append('"'));
+      return d.append(" in group ").append(group);
+    }
+    PciAddress a = pci.address();
     d.append("device ");
     hex(d, a.segment(), 4).append(':');
     hex(d, a.bus(), 2).append(':');
@@ -95,11 +102,11 @@ public record Witness(Section section, TargetKernel kernel, PciDevice device, in
     if (device.driver().isPresent()) {
       d.append(" driver \"").append(device.driver().get()).append('"');
     }
-    if (device.bridge()) {
+    if (pci.bridge()) {
       d.append(" (a bridge)");
     }
-    if (!device.upstreamBridges().isEmpty()) {
-      d.append(" below ").append(String.join(", ", device.upstreamBridges().stream().map(Object::toString).toList()));
+    if (!pci.upstreamBridges().isEmpty()) {
+      d.append(" below ").append(String.join(", ", pci.upstreamBridges().stream().map(Object::toString).toList()));
     }
     return d.append(" in group ").append(group);
   }

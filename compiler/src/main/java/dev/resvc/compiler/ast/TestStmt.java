@@ -14,6 +14,7 @@ public sealed interface TestStmt extends Node {
    */
   interface Visitor<R> {
     R visit(DeviceStmt s);
+    R visit(PlatformStmt s);
     R visit(RegionStmt s);
     R visit(GuestStmt s);
     R visit(KernelStmt s);
@@ -42,11 +43,35 @@ public sealed interface TestStmt extends Node {
   }
 
   /**
-   * {@code region SOURCE RANGE [type TYPE] on BDF;} — a region the firmware or driver reports for a
-   * device; without {@code type}, the type the kernel would give it.
+   * {@code platform "dprc.1" [kind fsl-mc] [hid "AMDI0040"] [driver "x"] [group N];} — a group member
+   * that is not PCI, by its kernel name; {@code kind} defaults to {@code platform}.
+   */
+  record PlatformStmt(Span span, Expr.StringLit name, List<Attr> attrs) implements TestStmt {
+    public PlatformStmt {
+      attrs = List.copyOf(attrs);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> v) {
+      return v.visit(this);
+    }
+  }
+
+  /**
+   * {@code region SOURCE RANGE [type TYPE] on BDF;} or {@code … on "NAME";} — a region the firmware or
+   * driver reports for a device (a PCI function by its address, another member by its name); without
+   * {@code type}, the type the kernel would give it.
+   *
+   * @param device an {@link Expr.BdfLit} or an {@link Expr.StringLit}
    */
   record RegionStmt(Span span, String source, Span sourceSpan, Expr range, Optional<String> type,
-      Expr.BdfLit device) implements TestStmt {
+      Expr device) implements TestStmt {
+    public RegionStmt {
+      if (!(device instanceof Expr.BdfLit || device instanceof Expr.StringLit)) {
+        throw new IllegalArgumentException("a region is on a PCI address or a device name: " + device);
+      }
+    }
+
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.visit(this);
@@ -122,8 +147,12 @@ public sealed interface TestStmt extends Node {
       R visit(Step x);
     }
 
-    /** {@code expect 00:14.0 region 0x3e2e0000 type direct-relaxable;} (the device's region that starts there). */
-    record RegionType(Span span, Expr.BdfLit device, Expr address, String typeName) implements Expectation {
+    /**
+     * {@code expect 00:14.0 region 0x3e2e0000 type direct-relaxable;} (the device's region that starts
+     * there). In every expectation a device is a PCI address ({@link Expr.BdfLit}) or the name of a
+     * member declared by {@code platform} ({@link Expr.StringLit}).
+     */
+    record RegionType(Span span, Expr device, Expr address, String typeName) implements Expectation {
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.visit(this);
@@ -131,7 +160,7 @@ public sealed interface TestStmt extends Node {
     }
 
     /** {@code expect 00:14.0 region 0x3e2e0000 dropped;} */
-    record RegionDropped(Span span, Expr.BdfLit device, Expr address) implements Expectation {
+    record RegionDropped(Span span, Expr device, Expr address) implements Expectation {
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.visit(this);
@@ -139,7 +168,7 @@ public sealed interface TestStmt extends Node {
     }
 
     /** {@code expect assignable;} / {@code expect not assignable;} (for the group of {@code device} when given). */
-    record Assignable(Span span, boolean assignable, Optional<Expr.BdfLit> device) implements Expectation {
+    record Assignable(Span span, boolean assignable, Optional<Expr> device) implements Expectation {
       @Override
       public <R> R accept(Visitor<R> v) {
         return v.visit(this);
@@ -147,7 +176,7 @@ public sealed interface TestStmt extends Node {
     }
 
     /** {@code expect fatal [rule NAME] [on BDF];} — at least one such finding. */
-    record Finding(Span span, Action.Severity severity, Optional<String> rule, Optional<Expr.BdfLit> device)
+    record Finding(Span span, Action.Severity severity, Optional<String> rule, Optional<Expr> device)
         implements Expectation {
       @Override
       public <R> R accept(Visitor<R> v) {
@@ -172,7 +201,7 @@ public sealed interface TestStmt extends Node {
      * @param errno the errno name after {@code fails}; empty for {@code succeeds}
      * @param at the guest range after {@code at}
      */
-    record Step(Span span, StepFailure.Stage stage, Optional<Name> errno, Optional<Expr> at, Optional<Expr.BdfLit> device)
+    record Step(Span span, StepFailure.Stage stage, Optional<Name> errno, Optional<Expr> at, Optional<Expr> device)
         implements Expectation {
       @Override
       public <R> R accept(Visitor<R> v) {

@@ -4,6 +4,8 @@ import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Backend;
+import dev.resvc.runtime.model.Device;
+import dev.resvc.runtime.model.DeviceKind;
 import dev.resvc.runtime.model.IommuDriver;
 import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
@@ -29,26 +31,38 @@ import java.util.function.Function;
  * fails while a phase lacks its part.
  */
 public enum Field {
-  DEVICE_BDF(Scope.DEVICE, "bdf", bdf(), "device", Notation.TEXT, (k, d, group, r, g) -> d.address(),
-      "bdf", int.class, "device.address().segment() << 16 | device.address().requesterId()"),
-  DEVICE_VENDOR(Scope.DEVICE, "vendor", integer(16), "vendor", Notation.HEX_DIGITS, (k, d, group, r, g) -> d.vendor(),
-      "vendor", int.class, "device.vendor()"),
-  DEVICE_ID(Scope.DEVICE, "device_id", integer(16), "device_id", Notation.HEX_DIGITS, (k, d, group, r, g) -> d.deviceId(),
-      "deviceId", int.class, "device.deviceId()"),
-  DEVICE_SUBSYSTEM_VENDOR(Scope.DEVICE, "subsystem_vendor", integer(16), "subsystem_vendor", Notation.HEX_DIGITS,
-      (k, d, group, r, g) -> d.subsystemVendor(), "subsystemVendor", int.class, "device.subsystemVendor()"),
-  DEVICE_SUBSYSTEM_DEVICE(Scope.DEVICE, "subsystem_device", integer(16), "subsystem_device", Notation.HEX_DIGITS,
-      (k, d, group, r, g) -> d.subsystemDevice(), "subsystemDevice", int.class, "device.subsystemDevice()"),
-  DEVICE_CLASS(Scope.DEVICE, "class", integer(24), "class", Notation.HEX_DIGITS, (k, d, group, r, g) -> d.classCode(),
-      "cls", int.class, "device.classCode()"),
+  DEVICE_BDF(Scope.DEVICE, "bdf", bdf().asPciOnly(), "device", Notation.TEXT, pci(PciDevice::address),
+      "bdf", int.class, "pci == null ? 0 : pci.address().segment() << 16 | pci.address().requesterId()"),
+  DEVICE_VENDOR(Scope.DEVICE, "vendor", integer(16).asPciOnly(), "vendor", Notation.HEX_DIGITS, pci(PciDevice::vendor),
+      "vendor", int.class, "pci == null ? 0 : pci.vendor()"),
+  DEVICE_ID(Scope.DEVICE, "device_id", integer(16).asPciOnly(), "device_id", Notation.HEX_DIGITS, pci(PciDevice::deviceId),
+      "deviceId", int.class, "pci == null ? 0 : pci.deviceId()"),
+  DEVICE_SUBSYSTEM_VENDOR(Scope.DEVICE, "subsystem_vendor", integer(16).asPciOnly(), "subsystem_vendor", Notation.HEX_DIGITS,
+      pci(PciDevice::subsystemVendor), "subsystemVendor", int.class, "pci == null ? 0 : pci.subsystemVendor()"),
+  DEVICE_SUBSYSTEM_DEVICE(Scope.DEVICE, "subsystem_device", integer(16).asPciOnly(), "subsystem_device", Notation.HEX_DIGITS,
+      pci(PciDevice::subsystemDevice), "subsystemDevice", int.class, "pci == null ? 0 : pci.subsystemDevice()"),
+  DEVICE_CLASS(Scope.DEVICE, "class", integer(24).asPciOnly(), "class", Notation.HEX_DIGITS, pci(PciDevice::classCode),
+      "cls", int.class, "pci == null ? 0 : pci.classCode()"),
   /** An absent driver reads as {@code ""}. */
   DEVICE_DRIVER(Scope.DEVICE, "driver", string(), "driver", Notation.QUOTED,
       (k, d, group, r, g) -> d.driver().orElse(""), "driver", String.class, "device.driver().orElse(\"\")"),
   /** The IOMMU group, a parameter of {@code classify}: generated code reads no local for it. */
   DEVICE_GROUP(Scope.DEVICE, "group", integer(32), "group", Notation.DECIMAL, (k, d, group, r, g) -> group,
       "group", int.class, null),
-  DEVICE_BRIDGE(Scope.DEVICE, "bridge", bool(), "bridge", Notation.TEXT, (k, d, group, r, g) -> d.bridge(),
-      "bridge", boolean.class, "device.bridge()"),
+  DEVICE_BRIDGE(Scope.DEVICE, "bridge", bool().asPciOnly(), "bridge", Notation.TEXT, pci(PciDevice::bridge),
+      "bridge", boolean.class, "pci != null && pci.bridge()"),
+  /** PCI, or the bus of a device that is not ({@link DeviceKind}). */
+  DEVICE_KIND(Scope.DEVICE, "kind", enumOf(DeviceKind.values(), DeviceKind::resvName), "kind", Notation.TEXT,
+      (k, d, group, r, g) -> d.kind(), "kind", DeviceKind.class, "device.kind()"),
+  /** The kernel's {@code dev_name}: {@code 0000:00:14.0}, {@code dprc.1}, {@code AMDI0040:00}. */
+  DEVICE_NAME(Scope.DEVICE, "name", string(), "name", Notation.QUOTED, (k, d, group, r, g) -> d.name(),
+      "name", String.class, "device.name()"),
+  /**
+   * The _HID of the device's own ACPI object ({@link Device#hid()}); absent on a PCI function and on a
+   * device without a node of its own, and then no test of it holds: generated code reads null.
+   */
+  DEVICE_HID(Scope.DEVICE, "hid", string().asOptional(), "hid", Notation.QUOTED,
+      (k, d, group, r, g) -> d.hid().orElse(null), "hid", String.class, "device.hid().orElse(null)"),
   REGION_START(Scope.REGION, "start", integer(64), "start", Notation.HEX, (k, d, group, r, g) -> r.start(),
       "start", long.class, "region.start()"),
   /** {@code start + length - 1}, wrapping, as {@link Region#end()}. */
@@ -120,40 +134,50 @@ public enum Field {
    * enum's, in order, and their names in policies), the names of flags by bit.
    */
   private record Values(Kind kind, int bits, List<Enum<?>> runtimeConstants, List<String> constants, boolean version,
-      boolean optional) {
+      boolean optional, boolean pciOnly) {
     /** The same values, which the field may lack on an input whose part it belongs to is present. */
     Values asOptional() {
-      return new Values(kind, bits, runtimeConstants, constants, version, true);
+      return new Values(kind, bits, runtimeConstants, constants, version, true, pciOnly);
+    }
+
+    /** The same values, which only a PCI function has: optional, absent on every other device. */
+    Values asPciOnly() {
+      return new Values(kind, bits, runtimeConstants, constants, version, true, true);
     }
   }
 
+  /** A reader of a PCI function's property: null (absent) on a device that is not one. */
+  private static Reader pci(Function<PciDevice, Object> property) {
+    return (k, d, group, r, g) -> d instanceof PciDevice p ? property.apply(p) : null;
+  }
+
   private static Values integer(int bits) {
-    return new Values(Kind.INT, bits, List.of(), List.of(), false, false);
+    return new Values(Kind.INT, bits, List.of(), List.of(), false, false, false);
   }
 
   /** Release keys: {@code major << 40 | minor << 20 | patch}, each part 20 bits. */
   private static Values version() {
-    return new Values(Kind.INT, 60, List.of(), List.of(), true, false);
+    return new Values(Kind.INT, 60, List.of(), List.of(), true, false, false);
   }
 
   private static <E extends Enum<E>> Values enumOf(E[] constants, Function<E, String> resvName) {
-    return new Values(Kind.ENUM, 0, List.of(constants), Arrays.stream(constants).map(resvName).toList(), false, false);
+    return new Values(Kind.ENUM, 0, List.of(constants), Arrays.stream(constants).map(resvName).toList(), false, false, false);
   }
 
   private static Values flags(List<String> names) {
-    return new Values(Kind.FLAGS, names.size(), List.of(), names, false, false);
+    return new Values(Kind.FLAGS, names.size(), List.of(), names, false, false, false);
   }
 
   private static Values string() {
-    return new Values(Kind.STRING, 0, List.of(), List.of(), false, false);
+    return new Values(Kind.STRING, 0, List.of(), List.of(), false, false, false);
   }
 
   private static Values bdf() {
-    return new Values(Kind.BDF, 0, List.of(), List.of(), false, false);
+    return new Values(Kind.BDF, 0, List.of(), List.of(), false, false, false);
   }
 
   private static Values bool() {
-    return new Values(Kind.BOOL, 0, List.of(), List.of(), false, false);
+    return new Values(Kind.BOOL, 0, List.of(), List.of(), false, false, false);
   }
 
   /** How an explanation writes a value after the field's label. */
@@ -177,7 +201,7 @@ public enum Field {
    */
   @FunctionalInterface
   public interface Reader {
-    Object read(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest);
+    Object read(TargetKernel kernel, Device device, int group, Region region, GuestRange guest);
   }
 
   private final Scope scope;
@@ -234,6 +258,14 @@ public enum Field {
     return values.optional();
   }
 
+  /**
+   * Whether only a PCI function has the field ({@code device.vendor}, {@code device.bdf}, …): it is
+   * optional, and absent on every other device, so that no test of it holds there.
+   */
+  public boolean isPciOnly() {
+    return values.pciOnly();
+  }
+
   /** The width of an integer field's values (a flag field's: its flags); a constant wider than this can never compare equal. */
   public int bits() {
     return values.bits();
@@ -281,7 +313,7 @@ public enum Field {
    * {@link java.math.BigInteger}; the runtime enum constant; a String, PCI address, Boolean or {@link
    * Prot}), or empty when the part of the input the field belongs to is absent.
    */
-  public Optional<Object> read(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest) {
+  public Optional<Object> read(TargetKernel kernel, Device device, int group, Region region, GuestRange guest) {
     if (!scope.presentIn(device, region, guest)) {
       return Optional.empty();
     }
@@ -290,7 +322,7 @@ public enum Field {
   }
 
   /** Whether the field has a value on the input: its scope's part is there, and an optional field is set. */
-  public boolean presentIn(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest) {
+  public boolean presentIn(TargetKernel kernel, Device device, int group, Region region, GuestRange guest) {
     return scope.presentIn(device, region, guest) && (!values.optional() || reader.read(kernel, device, group, region, guest) != null);
   }
 
@@ -298,7 +330,7 @@ public enum Field {
    * An integer field's value (not the size's), an enum field's ordinal or a flag field's bits, with
    * the field's scope's part present: what the interpreter compares, without boxing in the way.
    */
-  public long readLong(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest) {
+  public long readLong(TargetKernel kernel, Device device, int group, Region region, GuestRange guest) {
     Object v = reader.read(kernel, device, group, region, guest);
     if (v instanceof Number n) {
       return n.longValue();
@@ -314,13 +346,13 @@ public enum Field {
    * The fact an explanation shows for this field: {@code vendor 0x8086}, {@code group 3}, {@code
    * type direct}, or {@code no device} when that part of the input is absent.
    */
-  public String fact(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest) {
+  public String fact(TargetKernel kernel, Device device, int group, Region region, GuestRange guest) {
     if (!scope.presentIn(device, region, guest)) {
       return scope.absentFact();
     }
     Optional<Object> v = read(kernel, device, group, region, guest);
     if (v.isEmpty()) {
-      return label + " unknown";
+      return label + (isPciOnly() ? " none (not PCI)" : scope == Scope.KERNEL ? " unknown" : " none");
     }
     return label + " " + switch (notation) {
       case HEX_DIGITS -> String.format("0x%0" + (bits() / 4) + "x", v.get());
@@ -356,11 +388,27 @@ public enum Field {
   // ---- test statements -----------------------------------------------------------------------------
 
   /**
-   * The attribute a test's {@code device} statement sets this field with ({@code vendor 0x8086}), or
-   * empty: the address is the statement's own, and regions and guests have statements of their own.
+   * The attribute a test's {@code device} statement (a PCI function) sets this field with ({@code
+   * vendor 0x8086}), or empty: the address is the statement's own and fixes the kind and name, a PCI
+   * function has no {@code hid}, and regions and guests have statements of their own.
    */
   public Optional<String> testAttribute() {
-    return scope == Scope.DEVICE && this != DEVICE_BDF ? Optional.of(name) : Optional.empty();
+    return switch (this) {
+      case DEVICE_VENDOR, DEVICE_ID, DEVICE_SUBSYSTEM_VENDOR, DEVICE_SUBSYSTEM_DEVICE, DEVICE_CLASS, DEVICE_DRIVER,
+          DEVICE_GROUP, DEVICE_BRIDGE -> Optional.of(name);
+      default -> Optional.empty();
+    };
+  }
+
+  /**
+   * The attribute a test's {@code platform} statement (a device that is not PCI) sets this field with
+   * ({@code kind fsl-mc}), or empty: the name is the statement's own, and PCI-only fields it lacks.
+   */
+  public Optional<String> platformTestAttribute() {
+    return switch (this) {
+      case DEVICE_KIND, DEVICE_HID, DEVICE_DRIVER, DEVICE_GROUP -> Optional.of(name);
+      default -> Optional.empty();
+    };
   }
 
   /** The largest number a test may give an integer device attribute: its width, within a Java int. */
@@ -386,6 +434,16 @@ public enum Field {
   public static Optional<Field> ofTestAttribute(String attribute) {
     for (Field f : ALL) {
       if (f.testAttribute().filter(attribute::equals).isPresent()) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The field a test's {@code platform} statement sets with {@code attribute}. */
+  public static Optional<Field> ofPlatformTestAttribute(String attribute) {
+    for (Field f : ALL) {
+      if (f.platformTestAttribute().filter(attribute::equals).isPresent()) {
         return Optional.of(f);
       }
     }

@@ -3,11 +3,15 @@ package dev.resvc.compiler.check;
 import dev.resvc.runtime.guest.GuestKind;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.AcpiNode;
 import dev.resvc.runtime.model.Backend;
+import dev.resvc.runtime.model.Device;
+import dev.resvc.runtime.model.DeviceKind;
 import dev.resvc.runtime.model.IommuDriver;
 import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.PlatformDevice;
 import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
@@ -18,8 +22,8 @@ import java.util.Optional;
 
 /**
  * Values of {@link Field}s, written one field at a time, and the device, region, guest range and kernel
- * they make: how the analyser writes a witness and a test's {@code device} statement a device. The one place
- * that knows which constructor argument each field is; a field written here reads back through {@link
+ * they make: how the analyser writes a witness and a test's {@code device} or {@code platform} statement
+ * a device. The one place that knows which constructor argument each field is; a field written here reads back through {@link
  * Field#read} (FieldTableTest). Immutable: {@link #with} returns a copy.
  */
 public final class FieldValues {
@@ -59,8 +63,28 @@ public final class FieldValues {
     return v == null ? otherwise : type.cast(v);
   }
 
-  /** The device, below {@code upstream} (the bridges above it, nearest last); an empty driver is none. */
-  public PciDevice device(List<PciAddress> upstream) {
+  /**
+   * The device: a PCI function below {@code upstream} (the bridges above it, nearest last) when the kind
+   * written is {@code pci}, or none is and neither a name nor a HID is (those make a platform device);
+   * else a device on the kind's bus with the name written (else {@link #PLATFORM_NAME}) and, when a HID
+   * is written, an ACPI object of its own with that _HID. An empty driver is none.
+   */
+  public Device device(List<PciAddress> upstream) {
+    DeviceKind kind = get(Field.DEVICE_KIND, DeviceKind.class,
+        isSet(Field.DEVICE_NAME) || isSet(Field.DEVICE_HID) ? DeviceKind.PLATFORM : DeviceKind.PCI);
+    if (kind != DeviceKind.PCI) {
+      String name = get(Field.DEVICE_NAME, String.class, "");
+      Optional<AcpiNode> node = Optional.ofNullable(get(Field.DEVICE_HID, String.class, null))
+          .map(hid -> AcpiNode.own(ACPI_PATH, hid, Optional.empty()));
+      String driver = get(Field.DEVICE_DRIVER, String.class, "");
+      return new PlatformDevice(name.isEmpty() ? PLATFORM_NAME : name, kind.resvName(),
+          driver.isEmpty() ? Optional.empty() : Optional.of(driver), node);
+    }
+    return pciDevice(upstream);
+  }
+
+  /** The PCI function below {@code upstream} (the bridges above it, nearest last), whatever kind is written. */
+  public PciDevice pciDevice(List<PciAddress> upstream) {
     String driver = get(Field.DEVICE_DRIVER, String.class, "");
     return new PciDevice(
         get(Field.DEVICE_BDF, PciAddress.class, PciAddress.of(0, 0, 0, 0)),
@@ -73,6 +97,12 @@ public final class FieldValues {
         get(Field.DEVICE_BRIDGE, Boolean.class, false),
         upstream);
   }
+
+  /** The name of a device that is not PCI when none is written. */
+  private static final String PLATFORM_NAME = "platform0";
+
+  /** The ACPI path of the companion a written HID gives a device: policies test the HID, never the path. */
+  private static final String ACPI_PATH = "\\_SB_.DEV0";
 
   public int group() {
     return (int) number(Field.DEVICE_GROUP);

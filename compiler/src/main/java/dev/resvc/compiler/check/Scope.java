@@ -1,7 +1,7 @@
 package dev.resvc.compiler.check;
 
 import dev.resvc.runtime.guest.GuestRange;
-import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.Region;
 
 /**
@@ -30,7 +30,7 @@ public enum Scope {
   }
 
   /** Whether the input has this part; tests of a field of an absent part are false. */
-  public boolean presentIn(PciDevice device, Region region, GuestRange guest) {
+  public boolean presentIn(Device device, Region region, GuestRange guest) {
     return switch (this) {
       case DEVICE -> device != null;
       case REGION -> region != null;

@@ -6,7 +6,7 @@ import dev.resvc.runtime.kernel.Errno;
 import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Host;
-import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.policy.Severity;
 import dev.resvc.runtime.range.AddressRange;
@@ -27,17 +27,20 @@ public record TestCase(String name, Span span, Host host, TargetKernel kernel, G
   public sealed interface Expect {
     Span span();
 
-    /** The region of {@code device} that starts at {@code address} has this effective type. */
-    record RegionHasType(Span span, PciAddress device, long address, RegionType type) implements Expect {}
+    /**
+     * The region of {@code device} (a member of the test's host, PCI or not) that starts at {@code
+     * address} has this effective type.
+     */
+    record RegionHasType(Span span, Device device, long address, RegionType type) implements Expect {}
 
     /** The region of {@code device} that starts at {@code address} is dropped. */
-    record RegionDropped(Span span, PciAddress device, long address) implements Expect {}
+    record RegionDropped(Span span, Device device, long address) implements Expect {}
 
     /** The group (of {@code device}, or every group) is, or is not, assignable. */
-    record Assignable(Span span, boolean assignable, Optional<PciAddress> device) implements Expect {}
+    record Assignable(Span span, boolean assignable, Optional<Device> device) implements Expect {}
 
     /** At least one finding of this severity (from this rule, in this device's group). */
-    record HasFinding(Span span, Severity severity, Optional<String> rule, Optional<PciAddress> device) implements Expect {}
+    record HasFinding(Span span, Severity severity, Optional<String> rule, Optional<Device> device) implements Expect {}
 
     /** No finding at all. */
     record NoFindings(Span span) implements Expect {}
@@ -49,6 +52,6 @@ public record TestCase(String name, Span span, Host host, TargetKernel kernel, G
      * since nothing is mapped into a refused group).
      */
     record Step(Span span, StepFailure.Stage stage, Optional<Errno> fails, Optional<AddressRange> at,
-        Optional<PciAddress> device) implements Expect {}
+        Optional<Device> device) implements Expect {}
   }
 }

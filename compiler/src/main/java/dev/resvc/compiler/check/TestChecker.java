@@ -20,6 +20,8 @@ import dev.resvc.runtime.kernel.KernelEra;
 import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.model.Backend;
+import dev.resvc.runtime.model.Device;
+import dev.resvc.runtime.model.DeviceKind;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuDriver;
 import dev.resvc.runtime.model.IommuGroup;
@@ -64,6 +66,10 @@ final class TestChecker {
     return List.copyOf(out);
   }
 
+  /** The attributes of a {@code platform} statement ({@link Field#platformTestAttribute}). */
+  private static final List<String> PLATFORM_ATTRS = Arrays.stream(Field.values())
+      .flatMap(f -> f.platformTestAttribute().stream()).toList();
+
   private final Reporter report;
   private final ConstantFolder folder;
   private final Path rootDir;
@@ -102,10 +108,13 @@ final class TestChecker {
     return out;
   }
 
-  /** A device statement's fields (its group when it names one) and the bridges it is below. */
+  /**
+   * A {@code device} or {@code platform} statement's fields (its group when it names one) and the
+   * bridges a PCI function is below.
+   */
   private record DeviceDraft(FieldValues fields, List<PciAddress> below) {
-    PciAddress address() {
-      return fields.device(below).address();
+    Device device() {
+      return fields.device(below);
     }
 
     Integer group() {
@@ -155,9 +164,10 @@ final class TestChecker {
       this.release = release;
     }
 
-    final Map<PciAddress, DeviceDraft> devices = new LinkedHashMap<>();
-    final Map<PciAddress, List<Region>> regions = new HashMap<>();
-    final Map<PciAddress, Span> declaredAt = new HashMap<>();
+    /** The members declared so far, PCI or not, by kernel name ({@link Device#name()}). */
+    final Map<String, DeviceDraft> devices = new LinkedHashMap<>();
+    final Map<String, List<Region>> regions = new HashMap<>();
+    final Map<String, Span> declaredAt = new HashMap<>();
     final List<TestCase.Expect> expects = new ArrayList<>();
     GuestLayout guest;
     Span guestAt;
@@ -168,38 +178,56 @@ final class TestChecker {
 
     @Override
     public Void visit(TestStmt.DeviceStmt d) {
-      DeviceDraft draft = device(d);
-      if (draft != null) {
-        if (devices.containsKey(draft.address())) {
-          report.error(
-              Code.UNDECLARED_TEST_DEVICE,
-              d.address().span(),
-              "device " + draft.address().toShortString() + " is declared twice in this test",
-              Diagnostic.note("first declared here", declaredAt.get(draft.address())));
-        } else {
-          devices.put(draft.address(), draft);
-          declaredAt.put(draft.address(), d.address().span());
-        }
-      }
+      declare(device(d), d.address().span());
       return null;
     }
 
     @Override
+    public Void visit(TestStmt.PlatformStmt p) {
+      declare(platform(p), p.name().span());
+      return null;
+    }
+
+    private void declare(DeviceDraft draft, Span at) {
+      if (draft == null) {
+        return;
+      }
+      Device device = draft.device();
+      if (devices.containsKey(device.name())) {
+        report.error(
+            Code.UNDECLARED_TEST_DEVICE,
+            at,
+            (device instanceof PciDevice ? "device " + device.shortName() : "device \"" + device.name() + "\"")
+                + " is declared twice in this test",
+            Diagnostic.note("first declared here", declaredAt.get(device.name())));
+      } else {
+        devices.put(device.name(), draft);
+        declaredAt.put(device.name(), at);
+      }
+    }
+
+    @Override
     public Void visit(TestStmt.RegionStmt r) {
-      PciAddress owner = address(r.device());
-      if (owner == null) {
-        return null;
+      String owner;
+      String declare;
+      if (r.device() instanceof Expr.BdfLit b) {
+        PciAddress address = address(b);
+        if (address == null) {
+          return null;
+        }
+        owner = address.toString();
+        declare = "device " + address.toShortString();
+      } else {
+        owner = ((Expr.StringLit) r.device()).value();
+        declare = "platform " + ((Expr.StringLit) r.device()).text();
       }
       if (!devices.containsKey(owner)) {
         report.error(
             Code.UNDECLARED_TEST_DEVICE,
             r.device().span(),
-            "region on "
-                + owner.toShortString()
-                + ", which is not declared:"
-                + " add `device "
-                + owner.toShortString()
-                + " …;` before it");
+            "region on " + (r.device() instanceof Expr.BdfLit ? declare.substring("device ".length())
+                : declare.substring("platform ".length()))
+                + ", which is not declared: add `" + declare + " …;` before it");
         return null;
       }
       Region region = region(r, devices.get(owner), release);
@@ -276,7 +304,7 @@ final class TestChecker {
     @Override
     public Void visit(TestStmt.ExpectStmt e) {
       expectsSomething = true;
-      TestCase.Expect x = expect(e.expectation(), devices.keySet());
+      TestCase.Expect x = expect(e.expectation(), devices);
       if (x != null) {
         expects.add(x);
       }
@@ -285,7 +313,7 @@ final class TestChecker {
   }
 
   private Host host(
-      String name, Map<PciAddress, DeviceDraft> drafts, Map<PciAddress, List<Region>> regions) {
+      String name, Map<String, DeviceDraft> drafts, Map<String, List<Region>> regions) {
     Set<Integer> taken = new HashSet<>();
     drafts
         .values()
@@ -293,7 +321,7 @@ final class TestChecker {
             d -> {
               if (d.group() != null) taken.add(d.group());
             });
-    TreeMap<Integer, List<PciAddress>> groups = new TreeMap<>();
+    TreeMap<Integer, List<Device>> groups = new TreeMap<>();
     int next = 0;
     for (DeviceDraft d : drafts.values()) {
       int id;
@@ -304,24 +332,22 @@ final class TestChecker {
         id = next;
         taken.add(id);
       }
-      groups.computeIfAbsent(id, k -> new ArrayList<>()).add(d.address());
-    }
-    Map<PciAddress, PciDevice> built = new LinkedHashMap<>();
-    for (DeviceDraft d : drafts.values()) {
-      built.put(
-          d.address(),
-          d.fields().device(d.below()));
+      groups.computeIfAbsent(id, k -> new ArrayList<>()).add(d.device());
     }
     List<IommuGroup> iommuGroups = new ArrayList<>();
-    for (Map.Entry<Integer, List<PciAddress>> g : groups.entrySet()) {
+    for (Map.Entry<Integer, List<Device>> g : groups.entrySet()) {
       List<IommuGroup.Member> members =
           g.getValue().stream()
-              .sorted()
-              .map(a -> new IommuGroup.Member(built.get(a), regions.getOrDefault(a, List.of())))
+              .sorted(Device.ORDER)
+              .map(d -> new IommuGroup.Member(d, regions.getOrDefault(d.name(), List.of())))
               .toList();
       iommuGroups.add(new IommuGroup(g.getKey(), Optional.of("DMA"), members, List.of()));
     }
-    return new Host("test \"" + name + "\"", List.copyOf(built.values()), iommuGroups);
+    List<PciDevice> pci = new ArrayList<>();
+    drafts.values().forEach(d -> {
+      if (d.device() instanceof PciDevice p) pci.add(p);
+    });
+    return new Host("test \"" + name + "\"", pci, iommuGroups);
   }
 
   private DeviceDraft device(TestStmt.DeviceStmt d) {
@@ -366,6 +392,61 @@ final class TestChecker {
       fields = fields.with(Field.DEVICE_BRIDGE, true);
     }
     return new DeviceDraft(fields, below);
+  }
+
+  /**
+   * A {@code platform} statement: a member that is not PCI, of kind {@code platform} unless {@code kind}
+   * says otherwise ({@code pci} is not one: a PCI function is a {@code device} statement).
+   */
+  private DeviceDraft platform(TestStmt.PlatformStmt p) {
+    String name = p.name().value();
+    // a sysfs directory name, printed in messages as it is: no control characters, no `/`, short
+    if (name.isEmpty() || !name.equals(MessageText.clean(name)) || name.contains("/")) {
+      report.error(Code.BAD_TEST_STATEMENT, p.name().span(),
+          "a device name is the kernel's name for it, such as \"dprc.1\" or \"AMDI0040:00\": 1 to "
+              + MessageText.MAX_QUOTE + " printable characters, no `/`");
+      return null;
+    }
+    FieldValues fields = FieldValues.NONE.with(Field.DEVICE_KIND, DeviceKind.PLATFORM).with(Field.DEVICE_NAME, name);
+    for (TestStmt.Attr a : p.attrs()) {
+      Optional<Field> field = Field.ofPlatformTestAttribute(a.name());
+      if (field.isEmpty()) {
+        unknownAttr(a, PLATFORM_ATTRS);
+        continue;
+      }
+      Field f = field.get();
+      switch (f.kind()) {
+        case INT -> fields = fields.with(f, number(a, f.testMax()));
+        case STRING -> fields = fields.with(f, Objects.requireNonNullElse(string(a), ""));
+        case ENUM -> {
+          DeviceKind kind = deviceKind(a);
+          if (kind != null) {
+            fields = fields.with(f, kind);
+          }
+        }
+        default -> throw new IllegalStateException(f + " has no platform attribute of its kind");
+      }
+    }
+    return new DeviceDraft(fields, List.of());
+  }
+
+  /** {@code kind fsl-mc}: a kind other than {@code pci}, by the name policies test. */
+  private DeviceKind deviceKind(TestStmt.Attr a) {
+    if (!(a.value().orElseThrow() instanceof Expr.Name n)) {
+      report.error(Code.BAD_TEST_STATEMENT, a.span(), "`kind` takes a device kind, e.g. kind fsl-mc");
+      return null;
+    }
+    List<String> kinds = Field.DEVICE_KIND.constants().stream().filter(k -> !k.equals(DeviceKind.PCI.resvName())).toList();
+    if (n.name().equals(DeviceKind.PCI.resvName())) {
+      report.error(Code.BAD_TEST_STATEMENT, n.span(), "a PCI function is declared with `device BDF …;`, not `platform`");
+      return null;
+    }
+    if (!kinds.contains(n.name())) {
+      report.unknown(Code.UNKNOWN_NAME, n.span(), "unknown device kind `" + n.name() + "`", n.name(), kinds,
+          "kinds of a platform statement: " + String.join(", ", kinds));
+      return null;
+    }
+    return Arrays.stream(DeviceKind.values()).filter(k -> k.resvName().equals(n.name())).findFirst().orElseThrow();
   }
 
   private long number(TestStmt.Attr a, long max) {
@@ -470,6 +551,8 @@ final class TestChecker {
                 + " IOVA list; give it `type …` to state one anyway");
         return null;
       }
+      // A member that is not PCI has no class (0 here): its RMRR is never relaxable, as
+      // device_rmrr_is_relaxable (intel/iommu.c) says of a device that is not PCI.
       Optional<RegionType> kernel = kernelType(source.get(), (int) owner.fields().number(Field.DEVICE_CLASS), release);
       if (kernel.isEmpty()) {
         report.error(
@@ -556,21 +639,21 @@ final class TestChecker {
     }
   }
 
-  private TestCase.Expect expect(TestStmt.Expectation e, Set<PciAddress> declared) {
+  private TestCase.Expect expect(TestStmt.Expectation e, Map<String, DeviceDraft> declared) {
     return e.accept(new Expectations(declared));
   }
 
   /** What each kind of expectation checks, against the devices the test declared before it. */
   private final class Expectations implements TestStmt.Expectation.Visitor<TestCase.Expect> {
-    private final Set<PciAddress> declared;
+    private final Map<String, DeviceDraft> declared;
 
-    Expectations(Set<PciAddress> declared) {
+    Expectations(Map<String, DeviceDraft> declared) {
       this.declared = declared;
     }
 
     @Override
     public TestCase.Expect visit(TestStmt.Expectation.RegionType r) {
-      PciAddress d = declaredDevice(r.device(), declared);
+      Device d = declaredDevice(r.device(), declared);
       Optional<Value> addr = folder.constant(r.address());
       Optional<RegionType> type = RegionType.byResvName(r.typeName());
       if (type.isEmpty()) {
@@ -595,7 +678,7 @@ final class TestChecker {
 
     @Override
     public TestCase.Expect visit(TestStmt.Expectation.RegionDropped r) {
-      PciAddress d = declaredDevice(r.device(), declared);
+      Device d = declaredDevice(r.device(), declared);
       Optional<Value> addr = folder.constant(r.address());
       if (d == null || addr.isEmpty()) {
         return null;
@@ -609,7 +692,7 @@ final class TestChecker {
 
     @Override
     public TestCase.Expect visit(TestStmt.Expectation.Assignable a) {
-      Optional<PciAddress> d = a.device().map(b -> declaredDevice(b, declared));
+      Optional<Device> d = a.device().map(b -> declaredDevice(b, declared));
       if (d.isPresent() && d.get() == null) {
         return null;
       }
@@ -618,7 +701,7 @@ final class TestChecker {
 
     @Override
     public TestCase.Expect visit(TestStmt.Expectation.Finding f) {
-      Optional<PciAddress> d = f.device().map(b -> declaredDevice(b, declared));
+      Optional<Device> d = f.device().map(b -> declaredDevice(b, declared));
       if (d.isPresent() && d.get() == null) {
         return null;
       }
@@ -647,7 +730,7 @@ final class TestChecker {
             "`at` names the guest range a map fails at; an attach has none");
         return null;
       }
-      Optional<PciAddress> d = st.device().map(b -> declaredDevice(b, declared));
+      Optional<Device> d = st.device().map(b -> declaredDevice(b, declared));
       Optional<Errno> errno = st.errno().flatMap(TestChecker.this::errno);
       Optional<AddressRange> at = st.at().flatMap(TestChecker.this::guestRange);
       boolean bad = (d.isPresent() && d.get() == null) || errno.isEmpty() != st.errno().isEmpty()
@@ -677,12 +760,26 @@ final class TestChecker {
     return v.map(r -> ((Value.RangeV) r).range());
   }
 
-  private PciAddress declaredDevice(Expr.BdfLit b, Set<PciAddress> declared) {
-    PciAddress a = address(b);
-    if (a != null && !declared.contains(a)) {
-      report.error(Code.UNDECLARED_TEST_DEVICE, b.span(), "device " + a.toShortString() + " is not declared in this test");
+  /** The device an expectation names (a PCI address or a member's quoted name), declared before it; else E119 and null. */
+  private Device declaredDevice(Expr ref, Map<String, DeviceDraft> declared) {
+    String name;
+    String written;
+    if (ref instanceof Expr.BdfLit b) {
+      PciAddress a = address(b);
+      if (a == null) {
+        return null;
+      }
+      name = a.toString();
+      written = a.toShortString();
+    } else {
+      name = ((Expr.StringLit) ref).value();
+      written = ((Expr.StringLit) ref).text();
+    }
+    DeviceDraft d = declared.get(name);
+    if (d == null) {
+      report.error(Code.UNDECLARED_TEST_DEVICE, ref.span(), "device " + written + " is not declared in this test");
       return null;
     }
-    return a;
+    return d.device();
   }
 }

@@ -298,13 +298,13 @@ final class CondCompiler {
 
     @Override
     public JavaExpr visitIntCompare(Cond.IntCompare i) {
-      return guarded(i.field(), compare(i.field(), i.op(), i.value()));
+      return guarded(i.field(), compare(i.field(), i.op(), i.value()), holdsAtZero(i.op(), i.value()));
     }
 
     @Override
     public JavaExpr visitIntInRange(Cond.IntInRange r) {
       return guarded(r.field(), all(List.of(compare(r.field(), CompareOp.GE, r.lo()),
-          compare(r.field(), CompareOp.LE, r.hi()))));
+          compare(r.field(), CompareOp.LE, r.hi()))), r.lo() == 0);
     }
 
     @Override
@@ -313,7 +313,7 @@ final class CondCompiler {
       for (long v : s.values()) {
         eqs.add(compare(s.field(), CompareOp.EQ, v));
       }
-      return guarded(s.field(), any(eqs));
+      return guarded(s.field(), any(eqs), s.values().contains(0L));
     }
 
     @Override
@@ -326,10 +326,11 @@ final class CondCompiler {
       use(Local.CLASS_CODE);
       int shift = 24 - m.bits();
       if (shift == 0) {
-        return new JavaExpr(CodeBlock.of("cls == $L", classHex(m.value(), 6)), JavaExpr.COMPARISON);
+        return guarded(Field.DEVICE_CLASS, new JavaExpr(CodeBlock.of("cls == $L", classHex(m.value(), 6)), JavaExpr.COMPARISON),
+            m.value() == 0);
       }
-      return new JavaExpr(CodeBlock.of("(cls >>> $L) == $L", shift, classHex(m.value() >>> shift, m.bits() / 4)),
-          JavaExpr.COMPARISON);
+      return guarded(Field.DEVICE_CLASS, new JavaExpr(CodeBlock.of("(cls >>> $L) == $L", shift,
+          classHex(m.value() >>> shift, m.bits() / 4)), JavaExpr.COMPARISON), m.value() >>> shift == 0);
     }
 
     @Override
@@ -339,13 +340,14 @@ final class CondCompiler {
       for (PciAddress a : b.addresses()) {
         eqs.add(new JavaExpr(CodeBlock.of("bdf == $L", hex(key(a))), JavaExpr.COMPARISON));
       }
-      return any(eqs);
+      return guarded(Field.DEVICE_BDF, any(eqs), b.addresses().stream().anyMatch(a -> key(a) == 0));
     }
 
     @Override
     public JavaExpr visitDownstreamOf(Cond.DownstreamOf d) {
       use(Local.UPSTREAM);
       helpers.add(Helper.DOWNSTREAM_OF);
+      // a device that is not PCI has no bridge above it: upstream is empty, so no guard is needed
       return atom("downstreamOf(upstream, " + hex(key(d.bridge())) + ")");
     }
 
@@ -355,7 +357,7 @@ final class CondCompiler {
       Local l = Local.of(s.field());
       for (String v : s.values()) {
         use(l);
-        eqs.add(stringEquals(l, v, s.field().scope() == Scope.GUEST));
+        eqs.add(stringEquals(l, v, s.field().scope() == Scope.GUEST || s.field().isOptional()));
       }
       return any(eqs);
     }
@@ -364,6 +366,7 @@ final class CondCompiler {
     public JavaExpr visitIsTrue(Cond.IsTrue c) {
       Local l = Local.of(c.field());
       use(l);
+      // a PCI-only boolean reads false on other devices ({@code pci != null && …}): no guard is needed
       return atom(l.javaName());
     }
 
@@ -439,11 +442,36 @@ final class CondCompiler {
 
     /** Tests on guest fields are false when there is no guest range. */
     private JavaExpr guarded(Field field, JavaExpr test) {
+      return guarded(field, test, true);
+    }
+
+    /**
+     * {@link #guarded(Field, JavaExpr)}, and tests on PCI-only fields false when the device is not PCI.
+     * Their locals read 0 then, so only a test that holds at 0 ({@code atZero}) needs {@code pci != null}.
+     */
+    private JavaExpr guarded(Field field, JavaExpr test, boolean atZero) {
+      if (field.isPciOnly()) {
+        if (!atZero) {
+          return test;
+        }
+        use(Local.PCI);
+        return all(List.of(new JavaExpr(CodeBlock.of("pci != null"), JavaExpr.COMPARISON), test));
+      }
       if (field.scope() != Scope.GUEST) {
         return test;
       }
       use(Local.HAS_GUEST);
       return all(List.of(atom("hasGuest"), test));
+    }
+
+    /** Whether {@code 0 op value} holds, unsigned. */
+    private static boolean holdsAtZero(CompareOp op, long value) {
+      return switch (op) {
+        case EQ, GE -> value == 0;
+        case NE, LT -> value != 0;
+        case LE -> true;
+        case GT -> false;
+      };
     }
 
     /** {@code field op value}, unsigned, as the interpreter compares. */

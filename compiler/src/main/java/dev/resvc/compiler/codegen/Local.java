@@ -5,6 +5,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import dev.resvc.compiler.check.Field;
 import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.PciDevice;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,9 @@ import java.util.Set;
  * its initialiser uses (and is part of the generated code, which the golden files hold).
  */
 enum Local {
+  /** The device if it is a PCI function, else null: what the PCI-only fields are read from, and tested with. */
+  PCI("pci", TypeName.get(PciDevice.class), CodeBlock.of("device instanceof $T ? ($T) device : null",
+      PciDevice.class, PciDevice.class)),
   VENDOR(Field.DEVICE_VENDOR),
   DEVICE_ID(Field.DEVICE_ID),
   SUBSYSTEM_VENDOR(Field.DEVICE_SUBSYSTEM_VENDOR),
@@ -25,7 +29,11 @@ enum Local {
   BDF(Field.DEVICE_BDF),
   BRIDGE(Field.DEVICE_BRIDGE),
   DRIVER(Field.DEVICE_DRIVER),
-  UPSTREAM("upstream", ParameterizedTypeName.get(List.class, PciAddress.class), CodeBlock.of("device.upstreamBridges()")),
+  UPSTREAM("upstream", ParameterizedTypeName.get(List.class, PciAddress.class),
+      CodeBlock.of("pci == null ? $T.of() : pci.upstreamBridges()", List.class)),
+  KIND(Field.DEVICE_KIND),
+  NAME(Field.DEVICE_NAME),
+  HID(Field.DEVICE_HID),
   /** The {@code group} parameter of {@code classify}; never declared. */
   GROUP(Field.DEVICE_GROUP),
   REGION_TYPE(Field.REGION_TYPE),
@@ -95,6 +103,15 @@ enum Local {
     if (out.contains(COVERS)) {
       out.add(START);
       out.add(END);
+    }
+    return out;
+  }
+
+  /** {@code locals} plus those their initialisers read: {@link #PCI} for the PCI-only fields' and {@link #UPSTREAM}. */
+  static Set<Local> declared(Set<Local> locals) {
+    Set<Local> out = closure(locals);
+    if (out.contains(UPSTREAM) || out.stream().anyMatch(l -> l.field != null && l.field.isPciOnly())) {
+      out.add(PCI);
     }
     return out;
   }

@@ -22,8 +22,8 @@ import dev.resvc.compiler.codegen.CondCompiler.JavaExpr;
 import dev.resvc.compiler.codegen.CondCompiler.Known;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciAddress;
-import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionType;
 import dev.resvc.runtime.policy.ClassifyDecision;
@@ -504,7 +504,7 @@ public final class PolicyGenerator {
           .addModifiers(Modifier.PUBLIC).returns(decisionType);
       m.addParameter(TargetKernel.class, "kernel");
       if (section == Section.CLASSIFY) {
-        m.addParameter(PciDevice.class, "device").addParameter(int.class, "group").addParameter(Region.class, "region");
+        m.addParameter(Device.class, "device").addParameter(int.class, "group").addParameter(Region.class, "region");
       } else {
         m.addParameter(Region.class, "region").addParameter(GuestRange.class, "guest");
       }
@@ -671,7 +671,7 @@ public final class PolicyGenerator {
       params.add(ParameterSpec.builder(TargetKernel.class, "kernel").build());
       args.add("kernel");
       if (section == Section.CLASSIFY) {
-        params.add(ParameterSpec.builder(PciDevice.class, "device").build());
+        params.add(ParameterSpec.builder(Device.class, "device").build());
         params.add(ParameterSpec.builder(int.class, "group").build());
         params.add(ParameterSpec.builder(Region.class, "region").build());
         args.addAll(List.of("device", "group", "region"));
@@ -857,7 +857,7 @@ public final class PolicyGenerator {
 
     /** Declares {@code locals} (in their enum order, which puts each after the locals it reads). */
     private static void declare(MethodSpec.Builder m, Set<Local> locals) {
-      for (Local l : locals) {
+      for (Local l : Local.declared(locals)) {
         if (l.init() != null) {
           m.addStatement("$T $L = $L", l.type(), l.javaName(), l.init());
         }

@@ -192,12 +192,13 @@ public final class PolicyFormatter {
     x.accept(printer);
   }
 
-  private void optionalBdf(Optional<Expr.BdfLit> device, String keyword) {
+  /** A device an expectation names (a PCI address or a quoted name), after {@code keyword} when given. */
+  private void optionalDevice(Optional<Expr> device, String keyword) {
     if (device.isPresent()) {
       if (keyword != null) {
         out.spaced(keyword);
       }
-      out.spaced(device.get().text());
+      expr(device.get(), true);
     }
   }
 
@@ -359,6 +360,15 @@ public final class PolicyFormatter {
     }
 
     @Override
+    public Void visit(TestStmt.PlatformStmt p) {
+      out.token("platform");
+      out.spaced(p.name().text());
+      attrs(p.attrs());
+      out.token(";");
+      return null;
+    }
+
+    @Override
     public Void visit(TestStmt.RegionStmt r) {
       out.token("region");
       out.spaced(r.source());
@@ -368,7 +378,7 @@ public final class PolicyFormatter {
         out.spaced(r.type().get());
       }
       out.spaced("on");
-      out.spaced(r.device().text());
+      expr(r.device(), true);
       out.token(";");
       return null;
     }
@@ -431,7 +441,7 @@ public final class PolicyFormatter {
 
     @Override
     public Void visit(TestStmt.Expectation.RegionType r) {
-      out.spaced(r.device().text());
+      expr(r.device(), true);
       out.spaced("region");
       expr(r.address(), true);
       out.spaced("type");
@@ -441,7 +451,7 @@ public final class PolicyFormatter {
 
     @Override
     public Void visit(TestStmt.Expectation.RegionDropped r) {
-      out.spaced(r.device().text());
+      expr(r.device(), true);
       out.spaced("region");
       expr(r.address(), true);
       out.spaced("dropped");
@@ -454,7 +464,7 @@ public final class PolicyFormatter {
         out.spaced("not");
       }
       out.spaced("assignable");
-      optionalBdf(a.device(), null);
+      optionalDevice(a.device(), null);
       return null;
     }
 
@@ -465,7 +475,7 @@ public final class PolicyFormatter {
         out.spaced("rule");
         out.spaced(f.rule().get());
       }
-      optionalBdf(f.device(), "on");
+      optionalDevice(f.device(), "on");
       return null;
     }
 
@@ -489,7 +499,7 @@ public final class PolicyFormatter {
         out.spaced("at");
         expr(st.at().get(), true);
       }
-      optionalBdf(st.device(), "on");
+      optionalDevice(st.device(), "on");
       return null;
     }
   }

@@ -5,6 +5,7 @@ import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.CondPrinter;
 import dev.resvc.compiler.check.Field;
 import dev.resvc.compiler.check.Section;
+import dev.resvc.runtime.model.PciDevice;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -206,11 +207,16 @@ public final class Explainer {
       return field.fact(f.kernel(), f.device(), f.group(), f.region(), f.guest());
     }
 
-    /** The device's address and the bridge right above it. */
+    /** A PCI function's address and the bridge right above it; another device's name and that it is not PCI. */
     private String deviceFact() {
-      return f.device() == null ? "no device" : "device " + f.device().address().toShortString()
-          + (f.device().upstreamBridges().isEmpty() ? "" : " below " + f.device().upstreamBridges().get(
-              f.device().upstreamBridges().size() - 1).toShortString());
+      if (f.device() == null) {
+        return "no device";
+      } else if (f.device() instanceof PciDevice p) {
+        return "device " + p.address().toShortString()
+            + (p.upstreamBridges().isEmpty() ? "" : " below " + p.upstreamBridges().get(
+                p.upstreamBridges().size() - 1).toShortString());
+      }
+      return "device " + f.device().name() + " (not PCI)";
     }
 
     private String regionFact() {

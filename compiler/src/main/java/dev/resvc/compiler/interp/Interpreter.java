@@ -5,6 +5,7 @@ import dev.resvc.compiler.check.Cond;
 import dev.resvc.compiler.check.Field;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.policy.ClassifyDecision;
@@ -41,7 +42,7 @@ public final class Interpreter implements Policy {
   }
 
   @Override
-  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region) {
+  public ClassifyDecision classify(TargetKernel kernel, Device device, int group, Region region) {
     Evaluation evaluation = new Evaluation(new Facts(kernel, device, group, region, null));
     for (CheckedPolicy.Rule<ClassifyDecision> rule : policy.classifyRules()) {
       if (evaluation.holds(rule.condition())) {
@@ -66,9 +67,9 @@ public final class Interpreter implements Policy {
    * What a condition can look at: the kernel (never null), and the device, region and guest range,
    * whose absence ({@code null}) makes the tests on them false.
    */
-  public record Facts(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest) {
+  public record Facts(TargetKernel kernel, Device device, int group, Region region, GuestRange guest) {
     /** Facts on the newest kernel modelled ({@link TargetKernel#newest()}), for callers that name no kernel. */
-    public Facts(PciDevice device, int group, Region region, GuestRange guest) {
+    public Facts(Device device, int group, Region region, GuestRange guest) {
       this(TargetKernel.newest(), device, group, region, guest);
     }
   }
@@ -224,7 +225,7 @@ public final class Interpreter implements Policy {
 
     @Override
     public Boolean visitDownstreamOf(Cond.DownstreamOf d) {
-      return f.device() != null && f.device().isDownstreamOf(d.bridge());
+      return f.device() instanceof PciDevice p && p.isDownstreamOf(d.bridge());
     }
 
     @Override

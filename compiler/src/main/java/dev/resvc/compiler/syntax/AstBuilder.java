@@ -204,11 +204,20 @@ final class AstBuilder {
       DeviceStmtContext d = s.deviceStmt();
       return new TestStmt.DeviceStmt(spans.of(d), bdf(d.BDF()), attrs(d.attr()));
     }
+    if (s.platformStmt() != null) {
+      PlatformStmtContext p = s.platformStmt();
+      List<TestStmt.Attr> attrs = new ArrayList<>();
+      for (PlatformAttrContext a : p.platformAttr()) {
+        Expr value = a.ident() != null ? new Expr.Name(spans.of(a.ident()), text(a.ident())) : attrValue(a.attrValue());
+        attrs.add(new TestStmt.Attr(spans.of(a), token(a.ID()).getText(), Optional.of(value)));
+      }
+      return new TestStmt.PlatformStmt(spans.of(p), string(p.STRING()), attrs);
+    }
     if (s.regionStmt() != null) {
       RegionStmtContext r = s.regionStmt();
       Optional<String> type = r.TYPE() != null ? Optional.of(text(r.ident(1))) : Optional.empty();
       return new TestStmt.RegionStmt(spans.of(r), text(r.ident(0)), spans.of(r.ident(0)), range(r.rangeExpr()).expr(),
-          type, bdf(r.BDF()));
+          type, r.BDF() != null ? bdf(r.BDF()) : string(r.STRING()));
     }
     if (s.guestStmt() != null) {
       GuestStmtContext g = s.guestStmt();
@@ -241,20 +250,26 @@ final class AstBuilder {
   private List<TestStmt.Attr> attrs(List<AttrContext> contexts) {
     List<TestStmt.Attr> out = new ArrayList<>();
     for (AttrContext a : contexts) {
-      Optional<Expr> value = Optional.empty();
-      AttrValueContext v = a.attrValue();
-      if (v != null) {
-        Expr first = literal(v.literal(0));
-        if (v.literal().size() == 2) {
-          Expr second = literal(v.literal(1));
-          first = v.DOTDOT() != null ? new Expr.RangeLit(spans.of(v), first, second)
-              : new Expr.SizedRange(spans.of(v), first, second);
-        }
-        value = Optional.of(first);
-      }
+      Optional<Expr> value = a.attrValue() == null ? Optional.empty() : Optional.of(attrValue(a.attrValue()));
       out.add(new TestStmt.Attr(spans.of(a), token(a.ID()).getText(), value));
     }
     return out;
+  }
+
+  /** A device an expectation names: a PCI address, or a quoted kernel name. */
+  private Expr deviceRef(Token t) {
+    return t.getType() == ResvParser.BDF ? bdf(t) : string(t);
+  }
+
+  /** A literal, or a range of two ({@code lo .. hi}, {@code start + size}). */
+  private Expr attrValue(AttrValueContext v) {
+    Expr first = literal(v.literal(0));
+    if (v.literal().size() == 2) {
+      Expr second = literal(v.literal(1));
+      first = v.DOTDOT() != null ? new Expr.RangeLit(spans.of(v), first, second)
+          : new Expr.SizedRange(spans.of(v), first, second);
+    }
+    return first;
   }
 
   private TestStmt.Expectation expectation(ExpectationContext x) {
@@ -265,21 +280,21 @@ final class AstBuilder {
           public TestStmt.Expectation visitExpectRegion(ExpectRegionContext r) {
             Expr address = primary(r.primary()).expr();
             if (r.DROPPED() != null) {
-              return new TestStmt.Expectation.RegionDropped(span, bdf(r.BDF()), address);
+              return new TestStmt.Expectation.RegionDropped(span, deviceRef(r.device), address);
             }
-            return new TestStmt.Expectation.RegionType(span, bdf(r.BDF()), address, text(r.ident()));
+            return new TestStmt.Expectation.RegionType(span, deviceRef(r.device), address, text(r.ident()));
           }
 
           @Override
           public TestStmt.Expectation visitExpectAssignable(ExpectAssignableContext a) {
-            Optional<Expr.BdfLit> device = a.BDF() != null ? Optional.of(bdf(a.BDF())) : Optional.empty();
+            Optional<Expr> device = Optional.ofNullable(a.device).map(d -> deviceRef(d));
             return new TestStmt.Expectation.Assignable(span, a.NOT() == null, device);
           }
 
           @Override
           public TestStmt.Expectation visitExpectFinding(ExpectFindingContext f) {
             Optional<String> rule = f.RULE() != null ? Optional.of(text(f.ident())) : Optional.empty();
-            Optional<Expr.BdfLit> device = f.ON() != null ? Optional.of(bdf(f.BDF())) : Optional.empty();
+            Optional<Expr> device = Optional.ofNullable(f.device).map(d -> deviceRef(d));
             return new TestStmt.Expectation.Finding(span, severity(f.severity()), rule, device);
           }
 
@@ -296,7 +311,7 @@ final class AstBuilder {
                 ? Optional.of(new TestStmt.Expectation.Name(spans.of(f.ident()), text(f.ident())))
                 : Optional.empty();
             Optional<Expr> at = st.AT() != null ? Optional.of(range(st.rangeExpr()).expr()) : Optional.empty();
-            Optional<Expr.BdfLit> device = st.ON() != null ? Optional.of(bdf(st.BDF())) : Optional.empty();
+            Optional<Expr> device = Optional.ofNullable(st.device).map(d -> deviceRef(d));
             return new TestStmt.Expectation.Step(span, stage, errno, at, device);
           }
         });

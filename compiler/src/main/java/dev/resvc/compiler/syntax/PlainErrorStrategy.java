@@ -30,11 +30,11 @@ import org.antlr.v4.runtime.misc.IntervalSet;
 final class PlainErrorStrategy extends DefaultErrorStrategy {
   private static final IntervalSet TOP_LEVEL =
       new IntervalSet(POLICY, IMPORT, CONST, PREDICATE, CLASSIFY, CONFLICTS, TEST);
-  private static final IntervalSet NAMES = new IntervalSet(ID, DEVICE, REGION, GUEST, TYPE, KERNEL, BACKEND, IOMMU, MSI,
-      ISOLATED, ATTACH, MAP, FAILS, SUCCEEDS, AT);
+  private static final IntervalSet NAMES = new IntervalSet(ID, DEVICE, PLATFORM, REGION, GUEST, TYPE, KERNEL, BACKEND,
+      IOMMU, MSI, ISOLATED, ATTACH, MAP, FAILS, SUCCEEDS, AT);
   private static final IntervalSet VALUE_START = new IntervalSet(DEC, HEX, BIN, VERSION, CLASS_PATTERN, STRING,
-      BDF, TRUE, FALSE, ID, DEVICE, REGION, GUEST, TYPE, KERNEL, BACKEND, IOMMU, MSI, ISOLATED, ATTACH, MAP, FAILS,
-      SUCCEEDS, AT, LPAREN);
+      BDF, TRUE, FALSE, ID, DEVICE, PLATFORM, REGION, GUEST, TYPE, KERNEL, BACKEND, IOMMU, MSI, ISOLATED, ATTACH, MAP,
+      FAILS, SUCCEEDS, AT, LPAREN);
   private static final IntervalSet OPERATORS = new IntervalSet(EQ, NE, LT, LE, GT, GE, AND, OR, NOT, IN,
       MATCHES, HAS, DOT, DOTDOT, PLUS, LPAREN);
   private static final IntervalSet ACTION_START = new IntervalSet(KEEP, DROP, ALLOW, FATAL, WARN, INFO);
@@ -354,9 +354,9 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
     if (ctx instanceof RuleDefContext || ctx instanceof DefaultItemContext || ctx instanceof RuleItemContext) {
       return new IntervalSet(RULE, DEFAULT);
     }
-    if (ctx instanceof DeviceStmtContext || ctx instanceof RegionStmtContext || ctx instanceof GuestStmtContext
-        || ctx instanceof ExpectStmtContext || ctx instanceof TestStmtContext) {
-      return new IntervalSet(DEVICE, REGION, GUEST, EXPECT);
+    if (ctx instanceof DeviceStmtContext || ctx instanceof PlatformStmtContext || ctx instanceof RegionStmtContext
+        || ctx instanceof GuestStmtContext || ctx instanceof ExpectStmtContext || ctx instanceof TestStmtContext) {
+      return new IntervalSet(DEVICE, PLATFORM, REGION, GUEST, EXPECT);
     }
     return new IntervalSet();
   }
@@ -366,9 +366,9 @@ final class PlainErrorStrategy extends DefaultErrorStrategy {
     if (ctx instanceof RuleDefContext || ctx instanceof DefaultItemContext || ctx instanceof RuleItemContext) {
       return TOP_LEVEL.or(new IntervalSet(RULE, DEFAULT)).or(new IntervalSet(RBRACE));
     }
-    if (ctx instanceof DeviceStmtContext || ctx instanceof RegionStmtContext || ctx instanceof GuestStmtContext
-        || ctx instanceof ExpectStmtContext || ctx instanceof TestStmtContext) {
-      return TOP_LEVEL.or(new IntervalSet(DEVICE, GUEST, EXPECT, RBRACE));
+    if (ctx instanceof DeviceStmtContext || ctx instanceof PlatformStmtContext || ctx instanceof RegionStmtContext
+        || ctx instanceof GuestStmtContext || ctx instanceof ExpectStmtContext || ctx instanceof TestStmtContext) {
+      return TOP_LEVEL.or(new IntervalSet(DEVICE, PLATFORM, GUEST, EXPECT, RBRACE));
     }
     if (ctx instanceof PolicyDeclContext || ctx instanceof ImportDeclContext || ctx instanceof ConstDeclContext
         || ctx instanceof PredicateDeclContext || ctx instanceof ClassifyDeclContext

@@ -5,7 +5,6 @@ import dev.resvc.compiler.check.TestCase;
 import dev.resvc.runtime.kernel.Errno;
 import dev.resvc.runtime.kernel.StepFailure;
 import dev.resvc.runtime.model.Device;
-import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.policy.Evaluator;
 import dev.resvc.runtime.policy.Explanation;
 import dev.resvc.runtime.policy.Policy;
@@ -52,8 +51,8 @@ public final class PolicyTestRunner {
     if (e instanceof TestCase.Expect.RegionHasType r) {
       Optional<Explanation.Classification> c = classification(v, r.device(), r.address());
       if (c.isEmpty()) {
-        return Optional.of(new Failure(e, "a region of " + r.device().toShortString() + " at " + U64.hex(r.address())
-            + " of type " + r.type().resvName(), "no region of " + r.device().toShortString() + " starts there"
+        return Optional.of(new Failure(e, "a region of " + r.device().shortName() + " at " + U64.hex(r.address())
+            + " of type " + r.type().resvName(), "no region of " + r.device().shortName() + " starts there"
             + regionsOf(v, r.device())));
       }
       Explanation.Classification cl = c.get();
@@ -69,8 +68,8 @@ public final class PolicyTestRunner {
     if (e instanceof TestCase.Expect.RegionDropped r) {
       Optional<Explanation.Classification> c = classification(v, r.device(), r.address());
       if (c.isEmpty()) {
-        return Optional.of(new Failure(e, "the region of " + r.device().toShortString() + " at " + U64.hex(r.address())
-            + " dropped", "no region of " + r.device().toShortString() + " starts there" + regionsOf(v, r.device())));
+        return Optional.of(new Failure(e, "the region of " + r.device().shortName() + " at " + U64.hex(r.address())
+            + " dropped", "no region of " + r.device().shortName() + " starts there" + regionsOf(v, r.device())));
       }
       if (c.get().effective().isPresent()) {
         return Optional.of(new Failure(e, "dropped", "kept as " + c.get().effective().get().type().resvName()
@@ -97,7 +96,7 @@ public final class PolicyTestRunner {
         return Optional.empty();
       }
       return Optional.of(new Failure(e, "a " + h.severity().keyword() + " finding" + h.rule().map(r -> " from rule " + r).orElse("")
-          + h.device().map(d -> " in the group of " + d.toShortString()).orElse(""), all.isEmpty() ? "no findings"
+          + h.device().map(d -> " in the group of " + d.shortName()).orElse(""), all.isEmpty() ? "no findings"
           : all.stream().map(PolicyTestRunner::finding).collect(Collectors.joining("; "))));
     }
     if (e instanceof TestCase.Expect.NoFindings) {
@@ -118,7 +117,7 @@ public final class PolicyTestRunner {
    * group's step did instead (call, errno, device or guest range).
    */
   private static Optional<Failure> step(TestCase.Expect.Step st, List<Explanation.Group> groups) {
-    String where = st.device().map(d -> " in the group of " + d.toShortString()).orElse("");
+    String where = st.device().map(d -> " in the group of " + d.shortName()).orElse("");
     String at = st.at().map(r -> " at " + r).orElse("");
     boolean attach = st.stage() == StepFailure.Stage.ATTACH;
     if (st.fails().isPresent()) {
@@ -162,15 +161,15 @@ public final class PolicyTestRunner {
     return f.summary() + f.device().map(d -> " (device " + d.shortName() + ")").orElse("");
   }
 
-  private static Optional<Explanation.Classification> classification(Explanation v, PciAddress device, long address) {
+  private static Optional<Explanation.Classification> classification(Explanation v, Device device, long address) {
     return v.groups().stream().flatMap(g -> g.classifications().stream())
-        .filter(c -> c.device().hasAddress(device) && c.input().start() == address)
+        .filter(c -> c.device().name().equals(device.name()) && c.input().start() == address)
         .findFirst();
   }
 
-  private static String regionsOf(Explanation v, PciAddress device) {
+  private static String regionsOf(Explanation v, Device device) {
     List<String> starts = v.groups().stream().flatMap(g -> g.classifications().stream())
-        .filter(c -> c.device().hasAddress(device)).map(c -> U64.hex(c.input().start())).toList();
+        .filter(c -> c.device().name().equals(device.name())).map(c -> U64.hex(c.input().start())).toList();
     return starts.isEmpty() ? " (it has none)" : " (its regions start at " + String.join(", ", starts) + ")";
   }
 
@@ -180,11 +179,11 @@ public final class PolicyTestRunner {
     return c.decision().provenance() + kernel;
   }
 
-  private static List<Explanation.Group> groups(Explanation v, Optional<PciAddress> device) {
+  private static List<Explanation.Group> groups(Explanation v, Optional<Device> device) {
     if (device.isEmpty()) {
       return v.groups();
     }
-    return v.groups().stream().filter(g -> g.devices().stream().anyMatch(d -> d.hasAddress(device.get()))).toList();
+    return v.groups().stream().filter(g -> g.devices().stream().anyMatch(d -> d.name().equals(device.get().name()))).toList();
   }
 
   private static String devices(Explanation.Group g) {

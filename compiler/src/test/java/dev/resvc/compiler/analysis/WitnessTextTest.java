@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class WitnessTextTest {
   private static String expected(Witness w) {
     List<String> out = new ArrayList<>();
-    PciDevice device = w.device();
+    PciDevice device = (PciDevice) w.device();
     if (device != null) {
       StringBuilder d = new StringBuilder("device ").append(device.address())
           .append(String.format(" vendor 0x%04x device_id 0x%04x class 0x%06x", device.vendor(), device.deviceId(),

@@ -36,7 +36,8 @@ class FieldNamesTest {
   @Test
   void theFieldsOfEachScopeAreTheTables() {
     assertThat(FieldNames.fieldNames(Scope.DEVICE)).containsExactly(
-        "bdf", "vendor", "device_id", "subsystem_vendor", "subsystem_device", "class", "driver", "group", "bridge")
+        "bdf", "vendor", "device_id", "subsystem_vendor", "subsystem_device", "class", "driver", "group", "bridge",
+        "kind", "name", "hid")
         .inOrder();
     assertThat(FieldNames.fieldNames(Scope.REGION))
         .containsExactly("start", "end", "size", "type", "source", "prot").inOrder();

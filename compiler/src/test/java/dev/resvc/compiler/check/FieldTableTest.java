@@ -12,6 +12,8 @@ import dev.resvc.compiler.interp.Explainer;
 import dev.resvc.compiler.interp.Interpreter;
 import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.Device;
+import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
@@ -72,7 +74,7 @@ class FieldTableTest {
   }
 
   /** The parts of an input written from {@code values}. */
-  private record Input(TargetKernel kernel, PciDevice device, int group, Region region, GuestRange guest) {
+  private record Input(TargetKernel kernel, Device device, int group, Region region, GuestRange guest) {
     static Input of(FieldValues values) {
       return new Input(values.kernel(), values.device(List.of()), values.group(), values.region(), values.guest());
     }
@@ -182,6 +184,36 @@ class FieldTableTest {
     for (Field f : withAttribute) {
       Object expected = f.kind() == Field.Kind.INT ? (Object) NUMBER : sample(f);
       assertWithMessage(f.spelling()).that(f.read(test.kernel(), d, group, null, null).orElseThrow()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aPlatformStatementSetsEveryFieldWithAPlatformAttribute() throws IOException {
+    List<Field> withAttribute = new ArrayList<>();
+    StringBuilder platform = new StringBuilder("  platform \"dprc.1\"");
+    for (Field f : Field.values()) {
+      if (f.platformTestAttribute().isEmpty()) {
+        continue;
+      }
+      withAttribute.add(f);
+      platform.append(' ').append(f.platformTestAttribute().get());
+      switch (f.kind()) {
+        case INT -> platform.append(' ').append(U64.hex(NUMBER));
+        case STRING -> platform.append(" \"").append(STRING).append('"');
+        case ENUM -> platform.append(' ').append(f.constants().get(f.constants().size() - 1));
+        default -> throw new AssertionError(f + ": a platform attribute of kind " + f.kind() + " is not covered here");
+      }
+    }
+    assertThat(withAttribute).isNotEmpty();
+    CheckedPolicy checked = check("policy t.PlatformAttrs;\nclassify {\n  default => keep;\n}\n"
+        + "test \"attributes\" {\n" + platform + ";\n  expect no findings;\n}\n");
+    TestCase test = checked.tests().get(0);
+    IommuGroup group = test.host().groups().get(0);
+    Device d = group.members().get(0).device();
+    assertThat(d.name()).isEqualTo("dprc.1");
+    for (Field f : withAttribute) {
+      Object expected = f.kind() == Field.Kind.INT ? (Object) NUMBER : sample(f);
+      assertWithMessage(f.spelling()).that(f.read(test.kernel(), d, group.id(), null, null).orElseThrow()).isEqualTo(expected);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.resvc.compiler.codegen;
 import dev.resvc.runtime.guest.GuestLayout;
 import dev.resvc.runtime.guest.GuestPresets;
 import dev.resvc.runtime.kernel.TargetKernel;
+import dev.resvc.runtime.model.AcpiNode;
 import dev.resvc.runtime.model.Backend;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuDriver;
@@ -10,6 +11,7 @@ import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
 import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.PlatformDevice;
 import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionSource;
@@ -23,8 +25,8 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Random hosts, guests and apertures: devices with classes, bridges and drivers from the pools of
- * {@link RandomPolicies}, regions of every type and source including zero-length ones, the last
+ * Random hosts, guests and apertures: PCI devices with classes, bridges and drivers from the pools of
+ * {@link RandomPolicies} and, in some groups, members that are not PCI (names, buses, HIDs from its pools), regions of every type and source including zero-length ones, the last
  * bytes of the address space, inverted ones and the whole 2^64 space.
  */
 final class RandomHosts {
@@ -54,11 +56,11 @@ final class RandomHosts {
       for (int m = 0; m < members && next < pool.size(); m++) {
         PciDevice d = device(r, pool.get(next++));
         devices.add(d);
-        List<Region> regions = new ArrayList<>();
-        for (int k = r.nextInt(4); k > 0; k--) {
-          regions.add(region(r));
-        }
-        ms.add(new IommuGroup.Member(d, regions));
+        ms.add(new IommuGroup.Member(d, regions(r)));
+      }
+      // members that are not PCI, after the PCI functions as the kernel's sysfs order lists them here
+      for (int m = r.nextInt(4) == 0 ? 1 + r.nextInt(2) : 0; m > 0; m--) {
+        ms.add(new IommuGroup.Member(platformDevice(r, ms.size()), regions(r)));
       }
       List<Region> groupRegions = new ArrayList<>();
       for (int k = r.nextInt(3); k > 0; k--) {
@@ -71,6 +73,36 @@ final class RandomHosts {
       out.add(new IommuGroup(id, Optional.empty(), ms, groupRegions));
     }
     return new Host("random-" + n, devices, out);
+  }
+
+  private static List<Region> regions(Random r) {
+    List<Region> regions = new ArrayList<>();
+    for (int k = r.nextInt(4); k > 0; k--) {
+      regions.add(region(r));
+    }
+    return regions;
+  }
+
+  /** Buses of devices that are not PCI: every kind policies name, and one they do not ({@code other}). */
+  private static final List<String> BUSES = List.of("platform", "fsl-mc", "amba", "spi");
+
+  /**
+   * A device that is not PCI: a name from {@link RandomPolicies#DEVICE_NAMES} (unique in its group), a
+   * bus, a driver or none, and an ACPI node of its own (with a HID from {@link RandomPolicies#HIDS} or
+   * none), an ancestor's, or none.
+   */
+  private static PlatformDevice platformDevice(Random r, int index) {
+    String quoted = RandomPolicies.DEVICE_NAMES.get(r.nextInt(RandomPolicies.DEVICE_NAMES.size()));
+    String name = quoted.substring(1, quoted.length() - 1) + (index == 0 ? "" : "-" + index);
+    String hid = RandomPolicies.HIDS.get(r.nextInt(RandomPolicies.HIDS.size()));
+    AcpiNode node = AcpiNode.own("\\_SB_.DEV" + index, hid.substring(1, hid.length() - 1), Optional.empty());
+    Optional<AcpiNode> acpi = switch (r.nextInt(3)) {
+      case 0 -> Optional.empty();
+      case 1 -> Optional.of(node.inheritedFrom("ACPI0004:00"));
+      default -> Optional.of(node);
+    };
+    Optional<String> driver = r.nextBoolean() ? Optional.empty() : Optional.of(r.nextBoolean() ? "vfio-platform" : "i915");
+    return new PlatformDevice(name, BUSES.get(r.nextInt(BUSES.size())), driver, acpi);
   }
 
   private static PciDevice device(Random r, PciAddress address) {

@@ -36,6 +36,12 @@ final class RandomPolicies {
   static final List<String> BDFS = List.of("00:14.0", "00:02.0", "01:00.0", "00:1c.0", "0001:3b:00.1", "02:00.1",
       "ffff:ff:1f.7");
   static final List<String> BRIDGES = List.of("00:1c.0", "00:01.0", "0001:3a:00.0");
+  static final List<String> DEVICE_KINDS = List.of("pci", "platform", "fsl-mc", "amba", "other");
+  /** Names of devices that are not PCI (RandomHosts suffixes all but a group's first), and a PCI function's. */
+  static final List<String> DEVICE_NAMES = List.of("\"dprc.1\"", "\"AMDI0040:00\"", "\"MSFT0201:00\"",
+      "\"platform0\"", "\"0000:00:14.0\"");
+  /** HIDs, the empty one for an ACPI node without ids (no HID, as the kernel's sysfs has no hid file). */
+  static final List<String> HIDS = List.of("\"AMDI0040\"", "\"MSFT0201\"", "\"ARMHD620\"", "\"\"");
   static final List<String> DRIVERS = List.of("\"xhci_hcd\"", "\"i915\"", "\"vfio-pci\"", "\"\"", "\"a\\\\b\\\"c\"");
   static final List<String> U64S = List.of("0", "1", "0x1000", "0x3e2e0000", "0xfee00000", "0xfeefffff",
       "0x100000000", "0xfffffffffffff000", "0xffffffffffffffff", "4G", "1M");
@@ -235,7 +241,14 @@ final class RandomPolicies {
   }
 
   private String deviceAtom() {
-    return switch (r.nextInt(14)) {
+    return switch (r.nextInt(19)) {
+      case 14 -> "device.kind " + (r.nextBoolean() ? "== " : "!= ") + pick(DEVICE_KINDS);
+      case 15 -> "device.kind in {" + pick(DEVICE_KINDS) + ", " + pick(DEVICE_KINDS) + "}";
+      case 16 -> "device.name " + (r.nextBoolean() ? "== " : "!= ") + string(DEVICE_NAMES);
+      case 17 -> "device.hid " + (r.nextBoolean() ? "== " : "!= ") + string(HIDS);
+      // tests that hold at 0, which a device that is not PCI must still fail
+      case 18 -> pick(List.of("device.vendor < 0x1000", "device.class == 0", "device.bdf == 0000:00:00.0",
+          "device.device_id in {0, 0x10fb}", "device.subsystem_vendor in 0 .. 0x10", "device.class matches 0x00xxxx"));
       case 0 -> "device.vendor " + pick(OPS) + " " + pick(VENDORS);
       case 1 -> "device.device_id in {" + pick(DEVICE_IDS) + ", " + pick(DEVICE_IDS) + "}";
       case 2 -> "device.subsystem_vendor in 0x1000 .. 0x8086";

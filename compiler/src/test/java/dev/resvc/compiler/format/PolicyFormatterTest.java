@@ -82,6 +82,25 @@ class PolicyFormatterTest {
   }
 
   @Test
+  void platformStatementsAndRegionsOnANamedDevice() {
+    assertThat(fmt("test \"t\"{platform\"dprc.1\"kind fsl-mc driver \"fsl_mc_dprc\" group 3;"
+        + "platform \"MSFT0201:00\" hid\"MSFT0201\";region ivmd 0x7d900000..0x7d9fffff on\"MSFT0201:00\";"
+        + "expect\"MSFT0201:00\"region 0x7d900000 dropped;expect fatal on\"dprc.1\";"
+        + "expect attach fails EINVAL on\"dprc.1\";expect assignable\"dprc.1\";}"))
+        .isEqualTo("""
+            test "t" {
+              platform "dprc.1" kind fsl-mc driver "fsl_mc_dprc" group 3;
+              platform "MSFT0201:00" hid "MSFT0201";
+              region ivmd 0x7d900000 .. 0x7d9fffff on "MSFT0201:00";
+              expect "MSFT0201:00" region 0x7d900000 dropped;
+              expect fatal on "dprc.1";
+              expect attach fails EINVAL on "dprc.1";
+              expect assignable "dprc.1";
+            }
+            """);
+  }
+
+  @Test
   void literalsKeepTheirSpelling() {
     assertCanonical("""
         const A = 0xFEE0_0000 .. 0b1111;

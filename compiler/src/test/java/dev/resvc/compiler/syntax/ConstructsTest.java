@@ -172,7 +172,7 @@ class ConstructsTest {
     Expectation.Finding fatal = (Expectation.Finding) expectation(s.get(10));
     assertThat(fatal.severity()).isEqualTo(Action.Severity.FATAL);
     assertThat(fatal.rule()).hasValue("rmrr_locked");
-    assertThat(fatal.device().get().bus()).isEqualTo(1);
+    assertThat(((Expr.BdfLit) fatal.device().get()).bus()).isEqualTo(1);
     Expectation.Finding warn = (Expectation.Finding) expectation(s.get(11));
     assertThat(warn.rule()).isEmpty();
     assertThat(warn.device()).isEmpty();

@@ -137,7 +137,7 @@ class StepExpectationsTest {
     assertThat(s.stage()).isEqualTo(StepFailure.Stage.MAP);
     assertThat(s.fails()).hasValue(Errno.EINVAL);
     assertThat(s.at()).hasValue(LOW_RAM);
-    assertThat(s.device().orElseThrow().toShortString()).isEqualTo("01:00.0");
+    assertThat(s.device().orElseThrow().shortName()).isEqualTo("01:00.0");
   }
 
   @Test

@@ -50,6 +50,7 @@ testDecl : TEST STRING LBRACE testStmt* RBRACE ;
 
 testStmt
   : deviceStmt
+  | platformStmt
   | regionStmt
   | guestStmt
   | kernelStmt
@@ -60,7 +61,11 @@ testStmt
   ;
 
 deviceStmt : DEVICE BDF attr* SEMI ;
-regionStmt : REGION ident rangeExpr (TYPE ident)? ON BDF SEMI ;
+// A group member that is not PCI, by its kernel name (docs/language.md, "Tests").
+platformStmt : PLATFORM STRING platformAttr* SEMI ;
+// Every attribute of a `platform` statement has a value, a name for `kind` (`kind fsl-mc`).
+platformAttr : ID (attrValue | ident) ;
+regionStmt : REGION ident rangeExpr (TYPE ident)? ON (BDF | STRING) SEMI ;
 guestStmt  : GUEST (STRING | ident attr*) SEMI ;
 attr       : ID attrValue? ;
 // The kernel a test answers for (docs/language.md, "Tests"): its release, backend, IOMMU driver and
@@ -74,11 +79,11 @@ attrValue  : literal ((DOTDOT | PLUS) literal)? ;
 expectStmt : EXPECT expectation SEMI ;
 
 expectation
-  : BDF REGION primary (TYPE ident | DROPPED)   # expectRegion
-  | NOT? ASSIGNABLE BDF?                        # expectAssignable
-  | severity (RULE ident)? (ON BDF)?            # expectFinding
-  | NO FINDINGS                                 # expectNoFindings
-  | stage=(ATTACH | MAP) outcome (AT rangeExpr)? (ON BDF)?  # expectStep
+  : device=(BDF | STRING) REGION primary (TYPE ident | DROPPED)   # expectRegion
+  | NOT? ASSIGNABLE device=(BDF | STRING)?                        # expectAssignable
+  | severity (RULE ident)? (ON device=(BDF | STRING))?            # expectFinding
+  | NO FINDINGS                                                   # expectNoFindings
+  | stage=(ATTACH | MAP) outcome (AT rangeExpr)? (ON device=(BDF | STRING))?  # expectStep
   ;
 
 // A kernel step's outcome (docs/language.md, "Tests"): `fails EPERM` names a kernel.Errno.
@@ -125,12 +130,12 @@ literal
   : DEC | HEX | BIN | VERSION | CLASS_PATTERN | STRING | BDF | TRUE | FALSE
   ;
 
-// `device`, `region`, `guest`, `type`, `kernel`, `backend`, `iommu`, `msi` and `isolated` are
-// keywords of test statements but also objects, fields and constants of conditions (`device.class`,
-// `region.type`, `kernel.backend`, `region.type == msi`); the step expectation's words (`attach`,
+// `device`, `platform`, `region`, `guest`, `type`, `kernel`, `backend`, `iommu`, `msi` and `isolated`
+// are keywords of test statements but also objects, fields and constants of conditions (`device.class`,
+// `region.type`, `kernel.backend`, `region.type == msi`, `device.kind == platform`); the step expectation's words (`attach`,
 // `map`, `fails`, `succeeds`, `at`) stay usable as names too.
 ident
-  : ID | DEVICE | REGION | GUEST | TYPE | KERNEL | BACKEND | IOMMU | MSI | ISOLATED
+  : ID | DEVICE | PLATFORM | REGION | GUEST | TYPE | KERNEL | BACKEND | IOMMU | MSI | ISOLATED
   | ATTACH | MAP | FAILS | SUCCEEDS | AT
   ;
 
@@ -162,6 +167,7 @@ HAS        : 'has' ;
 TRUE       : 'true' ;
 FALSE      : 'false' ;
 DEVICE     : 'device' ;
+PLATFORM   : 'platform' ;
 REGION     : 'region' ;
 GUEST      : 'guest' ;
 EXPECT     : 'expect' ;

@@ -19,6 +19,23 @@ public sealed interface Device permits PciDevice, PlatformDevice {
   /** The driver bound to it, if any. */
   Optional<String> driver();
 
+  /** The kind policies test ({@code device.kind}): PCI, or the bus it sits on. */
+  default DeviceKind kind() {
+    return this instanceof PciDevice ? DeviceKind.PCI : DeviceKind.ofBus(bus());
+  }
+
+  /**
+   * The _HID of the device's own ACPI object, the one sysfs links as its {@code firmware_node}
+   * ({@code acpi_bind_one}, drivers/acpi/glue.c), as policies test it ({@code device.hid}); empty for a
+   * PCI function (whose companion, if any, resvc does not read), a device whose ACPI node is an
+   * ancestor's (the root {@code dprc.1}, to which {@code fsl_mc_bus_probe} gives the MC's fwnode without
+   * binding it), and a node without ids.
+   */
+  default Optional<String> hid() {
+    return this instanceof PlatformDevice p
+        ? p.ownAcpiNode().map(AcpiNode::hid).filter(h -> !h.isEmpty()) : Optional.empty();
+  }
+
   /** Whether this is the PCI function at {@code address}. */
   default boolean hasAddress(PciAddress address) {
     return this instanceof PciDevice p && p.address().equals(address);

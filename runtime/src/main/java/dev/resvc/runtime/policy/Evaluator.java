@@ -235,7 +235,7 @@ public final class Evaluator {
         steps.device(device);
         for (int i = 0; i < pairs; i++) {
           Region input = i < ownCount ? own.get(i) : groupRegions.get(i - ownCount);
-          ClassifyDecision decision = policy.classifyMember(kernel, device, groupId, input);
+          ClassifyDecision decision = policy.classify(kernel, device, groupId, input);
           Region effective = decision.applyOrNull(input);
           listener.classified(device, input, decision, effective);
           if (effective != null) {

@@ -19,6 +19,7 @@ import dev.resvc.runtime.model.IommuDriver;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.KernelRelease;
 import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.range.AddressRange;
@@ -46,7 +47,7 @@ class ArmRmrErasTest {
 
     @Override public String name() { return "keep-all"; }
     @Override public int apiVersion() { return Policy.API_VERSION; }
-    @Override public ClassifyDecision classify(TargetKernel k, PciDevice d, int g, Region r) { return keep; }
+    @Override public ClassifyDecision classify(TargetKernel k, Device d, int g, Region r) { return keep; }
     @Override public ConflictDecision conflict(TargetKernel k, Region r, dev.resvc.runtime.guest.GuestRange g) {
       return allow;
     }

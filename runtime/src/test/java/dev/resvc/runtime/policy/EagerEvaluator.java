@@ -64,7 +64,7 @@ public final class EagerEvaluator {
       inputs.addAll(group.groupRegions());
       List<Region> kept = new ArrayList<>();
       for (Region input : inputs) {
-        ClassifyDecision decision = policy.classifyMember(kernel, member.device(), group.id(), input);
+        ClassifyDecision decision = policy.classify(kernel, member.device(), group.id(), input);
         Optional<Region> effective = decision.apply(input);
         classifications.add(new Explanation.Classification(member.device(), input, decision, effective));
         effective.ifPresent(r -> {

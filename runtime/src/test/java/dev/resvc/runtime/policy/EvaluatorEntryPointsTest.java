@@ -10,6 +10,7 @@ import dev.resvc.runtime.guest.GuestRange;
 import dev.resvc.runtime.model.Host;
 import dev.resvc.runtime.model.IommuGroup;
 import dev.resvc.runtime.model.PciAddress;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.PciDevice;
 import dev.resvc.runtime.model.Prot;
 import dev.resvc.runtime.model.Region;
@@ -57,7 +58,7 @@ class EvaluatorEntryPointsTest {
     Policy stale = new Policy() {
       @Override public String name() { return "stale"; }
       @Override public int apiVersion() { return Policy.API_VERSION + 1; }
-      @Override public ClassifyDecision classify(TargetKernel k, PciDevice d, int g, Region r) { throw new AssertionError(); }
+      @Override public ClassifyDecision classify(TargetKernel k, Device d, int g, Region r) { throw new AssertionError(); }
       @Override public ConflictDecision conflict(TargetKernel k, Region r, GuestRange g) { throw new AssertionError(); }
     };
     IommuGroup group = HOST.groups().get(0);

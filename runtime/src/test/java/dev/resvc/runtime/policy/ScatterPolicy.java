@@ -2,7 +2,7 @@ package dev.resvc.runtime.policy;
 
 import dev.resvc.runtime.kernel.TargetKernel;
 import dev.resvc.runtime.guest.GuestRange;
-import dev.resvc.runtime.model.PciDevice;
+import dev.resvc.runtime.model.Device;
 import dev.resvc.runtime.model.Region;
 import dev.resvc.runtime.model.RegionType;
 import java.util.ArrayList;
@@ -57,8 +57,8 @@ final class ScatterPolicy implements Policy {
   }
 
   @Override
-  public ClassifyDecision classify(TargetKernel kernel, PciDevice device, int group, Region region) {
-    long h = mix(seed ^ device.address().hashCode() * 31L ^ group * 1_000_003L ^ region.hashCode());
+  public ClassifyDecision classify(TargetKernel kernel, Device device, int group, Region region) {
+    long h = mix(seed ^ device.name().hashCode() * 31L ^ group * 1_000_003L ^ region.hashCode());
     return classify.get((int) Long.remainderUnsigned(h, classify.size()));
   }
 
