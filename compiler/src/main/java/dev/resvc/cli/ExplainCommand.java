@@ -124,8 +124,10 @@ final class ExplainCommand implements Callable<Integer> {
         any = true;
         involved = true;
         List<Explainer.Trial> trials =
-            Explainer.trials(p, Section.CLASSIFY, new Interpreter.Facts(c.device(), group.id(), c.input(), null));
-        List<Conflict> conflicts = c.effective().map(eff -> conflicts(p, gv, eff, c.device())).orElse(List.of());
+            Explainer.trials(p, Section.CLASSIFY,
+                new Interpreter.Facts(kernel, c.device(), group.id(), c.input(), null));
+        List<Conflict> conflicts =
+            c.effective().map(eff -> conflicts(p, gv, eff, c.device(), kernel)).orElse(List.of());
         if (json) {
           Json.Arr conflictJson = Json.array();
           for (Conflict k : conflicts) {
@@ -224,7 +226,8 @@ final class ExplainCommand implements Callable<Integer> {
   private record Conflict(Explanation.ConflictCheck check, List<Explainer.Trial> trials) {}
 
   /** The conflicts decisions about the merged region of {@code effective}'s type that device {@code d} is in. */
-  private static List<Conflict> conflicts(CheckedPolicy p, Explanation.Group gv, Region effective, Device d) {
+  private static List<Conflict> conflicts(CheckedPolicy p, Explanation.Group gv, Region effective, Device d,
+      TargetKernel kernel) {
     List<Conflict> out = new ArrayList<>();
     for (Explanation.ConflictCheck check : gv.conflictChecks()) {
       Region merged = check.region().region();
@@ -232,7 +235,8 @@ final class ExplainCommand implements Callable<Integer> {
         continue;
       }
       out.add(new Conflict(check,
-          Explainer.trials(p, Section.CONFLICTS, new Interpreter.Facts(null, gv.verdict().id(), merged, check.guest().orElse(null)))));
+          Explainer.trials(p, Section.CONFLICTS, new Interpreter.Facts(kernel, null, gv.verdict().id(), merged,
+              check.guest().orElse(null)))));
     }
     return out;
   }

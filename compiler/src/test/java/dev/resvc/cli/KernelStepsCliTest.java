@@ -147,4 +147,19 @@ class KernelStepsCliTest {
     assertThat(CliRun.of("check", "--policy", KERNEL_POLICY, "--host", DL360, "--kernel", "5.14", "--backend", "iommufd")
         .err()).contains("iommufd first shipped in Linux 6.2; kernel 5.14 has only VFIO type1");
   }
+
+  @Test
+  void explainTriesTheRulesOnTheKernelAsked() {
+    // kernel-intel.resv's usb_rmrr relaxes a USB RMRR from 5.3 on: on 5.2 the rule must not match, in
+    // the trials as in the decision they explain.
+    String policy = ROOT.resolve("examples/policies/kernel-intel.resv").toString();
+    CliRun old = CliRun.of("explain", "--policy", policy, "--host", DELL, "--device", "00:14.0", "--kernel", "5.2");
+    assertWithMessage(old.err()).that(old.out()).containsMatch("rule usb_rmrr \\([^)]*\\): does not match\n(.*\n)*"
+        + "      no   kernel.version >= 5.3   \\[kernel 5.2\\]");
+    assertThat(old.out()).doesNotContain("by rule usb_rmrr");
+    CliRun now = CliRun.of("explain", "--policy", policy, "--host", DELL, "--device", "00:14.0", "--kernel", "6.8");
+    assertWithMessage(now.err()).that(now.out()).containsMatch("rule usb_rmrr \\([^)]*\\): matches\n(.*\n)*"
+        + "      yes  kernel.version >= 5.3   \\[kernel 6.8\\]");
+    assertThat(now.out()).contains("by rule usb_rmrr");
+  }
 }
