@@ -137,6 +137,21 @@ class NonPciMembersCliTest {
     }
   }
 
+  @Test
+  void checkEvaluatesTheGroupThatHoldsOnlyTheFslMcContainer() throws IOException {
+    Path host = armHost(tmp.resolve("lx2160a"));
+
+    CliRun run = CliRun.of("check", "--policy", ROOT.resolve("examples/policies/kernel-arm.resv").toString(),
+        "--host", host.toString(), "--guest", "virt,ram=4G", "--kernel", "6.8");
+
+    // Group 0 holds only dprc.1: named, its SMMU window outside the guest's RAM, so assignable; group 1's
+    // platform device has a relaxable RMR, which does not stop the attach on 6.8.
+    assertWithMessage(run.err()).that(run.exitCode()).isEqualTo(Main.OK);
+    assertThat(run.out()).contains("group 0 (dprc.1): assignable\n  device dprc.1  fsl-mc device");
+    assertThat(run.out()).contains("group 1 (TEST0001:00): assignable");
+    assertThat(run.out()).contains("2 of 2 groups assignable");
+  }
+
   private static CliRun run(List<String> args, Path host) {
     String[] all = Stream.concat(args.stream(), Stream.of(host.toString())).toArray(String[]::new);
     return CliRun.of(all);
